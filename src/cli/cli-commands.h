@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/*
+ * One function a sub-command.  argv[0] is the sub-command's name; global
+ * options (--database) have been taken out already.  Returns the process
+ * exit status: 0 success, 1 failure, 2 bad usage or missing answers.
+ */
+typedef int (*InvolveCliCommandFunc) (const char *database_path,
+                                      int         argc,
+                                      char      **argv);
+
+typedef struct
+{
+  const char            *name;
+  const char            *summary;
+  InvolveCliCommandFunc  run;
+} InvolveCliCommand;
+
+G_END_DECLS

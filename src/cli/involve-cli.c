@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "involve-cli"
+
+#include "config.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+#include <glib/gi18n.h>
+
+#include "cli-commands.h"
+
+/* Add a command: declare its function here and list it in commands[]. */
+
+static const InvolveCliCommand commands[] = {
+  { NULL, NULL, NULL },
+};
+
+static void
+print_usage (FILE *stream)
+{
+  fprintf (stream, "%s\n\n", _("Usage: involve-cli [--database PATH] COMMAND [ARGUMENTS…]"));
+  fprintf (stream, "%s\n", _("Commands:"));
+  for (guint i = 0; commands[i].name != NULL; i++)
+    fprintf (stream, "  %-12s %s\n", commands[i].name, _(commands[i].summary));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  const char *database_path = NULL;
+  int first = 1;
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  /* Global options come before the command. */
+  while (first < argc && g_str_has_prefix (argv[first], "-"))
+    {
+      if (g_str_equal (argv[first], "--database") && first + 1 < argc)
+        {
+          database_path = argv[first + 1];
+          first += 2;
+        }
+      else if (g_str_has_prefix (argv[first], "--database="))
+        {
+          database_path = argv[first] + strlen ("--database=");
+          first += 1;
+        }
+      else if (g_str_equal (argv[first], "--help") || g_str_equal (argv[first], "-h"))
+        {
+          print_usage (stdout);
+          return 0;
+        }
+      else if (g_str_equal (argv[first], "--version"))
+        {
+          printf ("involve-cli %s\n", PACKAGE_VERSION);
+          return 0;
+        }
+      else
+        {
+          fprintf (stderr, _("Unknown option “%s”.\n"), argv[first]);
+          print_usage (stderr);
+          return 2;
+        }
+    }
+
+  if (first >= argc)
+    {
+      print_usage (stderr);
+      return 2;
+    }
+
+  for (guint i = 0; commands[i].name != NULL; i++)
+    {
+      if (g_str_equal (commands[i].name, argv[first]))
+        return commands[i].run (database_path, argc - first, argv + first);
+    }
+
+  fprintf (stderr, _("Unknown command “%s”.\n"), argv[first]);
+  print_usage (stderr);
+  return 2;
+}
