@@ -6,7 +6,7 @@
 G_BEGIN_DECLS
 
 /*
- * Form definitions are data (data/forms/*.xml, checked against
+ * Form definitions are data (data/forms/NAME.xml, checked against
  * data/schemas/form.rng).  One definition drives the wizard, validation,
  * the PDF and the XML exchange format.  The structs below are read-only
  * views owned by their InvolveForm.
