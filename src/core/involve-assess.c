@@ -302,6 +302,17 @@ section_citation (const InvolveFramework *framework)
   return g_strdup_printf (_("section %s"), framework->section != NULL ? framework->section : "?");
 }
 
+static char *
+without_full_stop (const char *text)
+{
+  char *copy = g_strstrip (g_strdup (text));
+  gsize len = strlen (copy);
+
+  if (len > 0 && copy[len - 1] == '.')
+    copy[len - 1] = '\0';
+  return copy;
+}
+
 static const char *
 activity_label (InvolveActivity activity)
 {
@@ -310,9 +321,9 @@ activity_label (InvolveActivity activity)
     case INVOLVE_ACTIVITY_PLANNING:
       return _("planning");
     case INVOLVE_ACTIVITY_PROPOSAL:
-      return _("proposal for change");
+      return _("a proposal for change");
     case INVOLVE_ACTIVITY_OPERATIONAL:
-      return _("operational decision");
+      return _("an operational decision");
     case INVOLVE_ACTIVITY_NONE:
     default:
       return "";
@@ -339,7 +350,7 @@ needs_impact (const InvolveFramework *framework,
 /* Checking the answers                                                 */
 
 gboolean
-_involve_assess_input_check (const InvolveAssessInput  *input,
+involve_assess_input_check (const InvolveAssessInput  *input,
                              const char               **field_id,
                              GError                   **error)
 {
@@ -646,7 +657,7 @@ involve_assess (const InvolveAssessInput  *input,
   g_return_val_if_fail (input != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!_involve_assess_input_check (input, NULL, error))
+  if (!involve_assess_input_check (input, NULL, error))
     return NULL;
 
   framework = input->framework;
@@ -697,13 +708,13 @@ involve_assess (const InvolveAssessInput  *input,
               g_autofree char *phrase = impact_phrase (input);
 
               g_ptr_array_add (reasons,
-                               g_strdup_printf (_("Step 3: the activity includes a %s, and implementing it would have an impact on %s, so %s applies."),
+                               g_strdup_printf (_("Step 3: the activity includes %s, and implementing it would have an impact on %s, so %s applies."),
                                                 activity_label (activities[i].activity), phrase, limb->citation));
             }
           else
             {
               g_ptr_array_add (reasons,
-                               g_strdup_printf (_("Step 3: the activity includes a %s, but implementing it would not change the manner in which services are delivered or the range of services available, judged from the patient’s side, so %s does not apply."),
+                               g_strdup_printf (_("Step 3: the activity includes %s, but implementing it would not change the manner in which services are delivered or the range of services available, judged from the patient’s side, so %s does not apply."),
                                                 activity_label (activities[i].activity), limb->citation));
               continue;
             }
@@ -760,8 +771,12 @@ involve_assess (const InvolveAssessInput  *input,
           g_ptr_array_add (reasons,
                            g_strdup_printf (_("The duty to involve applies under %s."), list));
           if (framework->who_is_involved != NULL)
-            g_ptr_array_add (reasons,
-                             g_strdup_printf (_("Who must be involved: %s."), framework->who_is_involved));
+            {
+              g_autofree char *who = without_full_stop (framework->who_is_involved);
+
+              g_ptr_array_add (reasons,
+                               g_strdup_printf (_("Who must be involved: %s."), who));
+            }
           if (framework->guidance_title != NULL)
             g_ptr_array_add (reasons,
                              g_strdup_printf (_("The statutory guidance to have regard to: %s (%s). Where the organisation departs from it, the reasons must be recorded."),

@@ -180,6 +180,16 @@ InvolveAssessment *involve_assessment_ref      (InvolveAssessment *assessment);
 void               involve_assessment_unref    (InvolveAssessment *assessment);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (InvolveAssessment, involve_assessment_unref)
 
+/*
+ * Whether the answers are complete and consistent, without running the
+ * test.  On failure, *field_id (when not NULL) is the three-step-test
+ * field the message is about ("step3-impact-range"), for the wizard and
+ * validation to point at.
+ */
+gboolean           involve_assess_input_check              (const InvolveAssessInput *input,
+                                                            const char              **field_id,
+                                                            GError                  **error);
+
 /* Runs the test.  NULL with INVOLVE_ASSESS_ERROR_* when an answer is
  * missing or contradicts another; the message says which. */
 InvolveAssessment *involve_assess                          (const InvolveAssessInput *input,
