@@ -424,10 +424,16 @@ value_problem (const InvolveField *field,
               g_autoptr(GVariant) row = g_variant_get_child_value (value, i);
 
               if (g_variant_n_children (row) != field->columns->len)
-                return g_strdup_printf (_("“%s”: row %u has %u cells, but the table has %u columns."),
-                                        field->label, (guint) i + 1,
-                                        (guint) g_variant_n_children (row),
-                                        field->columns->len);
+                {
+                  guint n_cells = (guint) g_variant_n_children (row);
+
+                  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                       "“%s”: row %u has %u cell, but the table has %u columns.",
+                                                       "“%s”: row %u has %u cells, but the table has %u columns.",
+                                                       n_cells),
+                                          field->label, (guint) i + 1, n_cells,
+                                          field->columns->len);
+                }
             }
         }
       break;
