@@ -363,6 +363,16 @@ format_usec (gint64 usec)
   return g_date_time_format (utc, _("%-d %B %Y, %H:%M:%S UTC"));
 }
 
+static char *
+format_usec_short (gint64 usec)
+{
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (usec / G_USEC_PER_SEC);
+
+  if (utc == NULL)
+    return g_strdup ("?");
+  return g_date_time_format (utc, "%Y-%m-%d %H:%M:%S");
+}
+
 static const char *
 option_label (InvolveEvidenceDocument *self,
               const InvolveField      *field,
@@ -683,6 +693,21 @@ dup_guidance_text (const InvolveFramework *framework)
                           framework->guidance_edition != NULL ? framework->guidance_edition : "?");
 }
 
+static char *
+dup_outcome_text (InvolveEvidenceDocument *self)
+{
+  g_autofree char *citations = NULL;
+
+  if (self->outcome == NULL)
+    return g_strdup (_("Not derived"));
+  if (!g_str_equal (self->outcome, "applies"))
+    return g_strdup (_("The duty to involve does not apply"));
+  if (self->citations == NULL || self->citations[0] == NULL)
+    return g_strdup (_("The duty to involve applies"));
+  citations = g_strjoinv ("; ", self->citations);
+  return g_strdup_printf (_("The duty to involve applies: %s"), citations);
+}
+
 static void
 add_cover (InvolveEvidenceDocument *self)
 {
@@ -701,12 +726,13 @@ add_cover (InvolveEvidenceDocument *self)
   g_autofree char *modified = format_usec (involve_record_get_modified_usec (self->record));
   g_autofree char *generated = format_usec (self->generated_usec);
   g_autofree char *status = NULL;
+  g_autofree char *outcome = dup_outcome_text (self);
   guint table_id = ++self->next_table_id;
   Block *block;
 
   add_text (self, "P", _("Involve · Evidence of a participation assessment"), FALSE,
             FONT_SANS " 10", color_muted, 0);
-  add_text (self, "Title", title != NULL ? title : _("Untitled assessment"), FALSE,
+  add_text (self, "H1", title != NULL ? title : _("Untitled assessment"), FALSE,
             FONT_SANS " Bold 22", color_heading, 8);
   block = add_text (self, "P", involve_record_get_reference (self->record), FALSE,
                     FONT_SANS " 14", color_heading, 4);
@@ -730,6 +756,7 @@ add_cover (InvolveEvidenceDocument *self)
   add_pair (self, table_id, _("Legal framework"), framework_text);
   add_pair (self, table_id, _("Guidance"), guidance_text);
   add_pair (self, table_id, _("Status"), status);
+  add_pair (self, table_id, _("Outcome of the three-step test"), outcome);
   add_pair (self, table_id, _("Completed by"), completer);
   add_pair (self, table_id, _("Reviewer"), reviewer != NULL ? reviewer : _("Not yet decided"));
   add_pair (self, table_id, _("Record created"), created);
@@ -912,7 +939,7 @@ add_history (InvolveEvidenceDocument *self)
 static void
 add_audit (InvolveEvidenceDocument *self)
 {
-  static const double widths[] = { 0.07, 0.22, 0.18, 0.14, 0.39 };
+  static const double widths[] = { 0.06, 0.17, 0.22, 0.15, 0.40 };
   const char *header_texts[] = { "#", _("Time (UTC)"), _("Who"), _("What"), _("Detail") };
   guint table_id;
   Block *header;
@@ -936,7 +963,7 @@ add_audit (InvolveEvidenceDocument *self)
     {
       const InvolveAuditView *entry = g_ptr_array_index (self->audit, i);
       g_autofree char *number = g_strdup_printf ("%" G_GINT64_FORMAT, entry->sequence);
-      g_autofree char *when = involve_export_format_usec (entry->at_usec);
+      g_autofree char *when = format_usec_short (entry->at_usec);
       g_autofree char *what = NULL;
       const char *detail = entry->detail;
       const char *actor = entry->actor;
