@@ -27,15 +27,19 @@ involve_audit_view_copy (const InvolveAuditView *entry)
   g_return_val_if_fail (entry != NULL, NULL);
 
   copy = g_new0 (InvolveAuditView, 1);
-  copy->sequence = entry->sequence;
-  copy->at_usec = entry->at_usec;
-  copy->actor = g_strdup (entry->actor);
-  copy->action = g_strdup (entry->action);
+  copy->id = entry->id;
+  copy->time_usec = entry->time_usec;
+  copy->account = g_strdup (entry->account);
+  copy->profile = g_strdup (entry->profile);
+  copy->kind = g_strdup (entry->kind);
+  copy->record_uuid = g_strdup (entry->record_uuid);
   copy->version = entry->version;
   copy->field_id = g_strdup (entry->field_id);
-  copy->detail = g_strdup (entry->detail);
-  copy->hash = g_strdup (entry->hash);
+  copy->old_value = g_strdup (entry->old_value);
+  copy->new_value = g_strdup (entry->new_value);
+  copy->details = g_strdup (entry->details);
   copy->prev_hash = g_strdup (entry->prev_hash);
+  copy->hash = g_strdup (entry->hash);
   return copy;
 }
 
@@ -45,12 +49,16 @@ involve_audit_view_free (InvolveAuditView *entry)
   if (entry == NULL)
     return;
 
-  g_free (entry->actor);
-  g_free (entry->action);
+  g_free (entry->account);
+  g_free (entry->profile);
+  g_free (entry->kind);
+  g_free (entry->record_uuid);
   g_free (entry->field_id);
-  g_free (entry->detail);
-  g_free (entry->hash);
+  g_free (entry->old_value);
+  g_free (entry->new_value);
+  g_free (entry->details);
   g_free (entry->prev_hash);
+  g_free (entry->hash);
   g_free (entry);
 }
 

@@ -32,22 +32,26 @@ GQuark involve_export_error_quark (void);
 #define INVOLVE_EXPORT_MAX_DEPTH       32
 
 /*
- * One entry of a record's audit trail as the exports see it.  Times are
- * system UTC microseconds; actor is the OS account and profile name.
- * field_id is set when the entry is about one field (so that the public
- * version can hide what a personal field held).
+ * One entry of a record's audit trail as the exports see it: the same
+ * fields as the register's InvolveAuditEntry (involve-store.h), so that an
+ * exported trail can be checked entry by entry.  Values are in GVariant
+ * text form, NULL when the field had none.
  */
 typedef struct
 {
-  gint64  sequence;
-  gint64  at_usec;
-  char   *actor;
-  char   *action;      /* "create", "edit", "submit", "sign-off", "export", ... */
-  guint   version;     /* record version it concerns, 0 if none */
-  char   *field_id;    /* may be NULL */
-  char   *detail;      /* plain words; may be NULL */
-  char   *hash;        /* hex SHA-256 of this entry in the chain; may be NULL */
-  char   *prev_hash;   /* may be NULL */
+  gint64  id;
+  gint64  time_usec;     /* system UTC time */
+  char   *account;       /* OS account */
+  char   *profile;       /* Involve profile name, or NULL */
+  char   *kind;          /* "create", "value", "status", "sign-off", "export", ... */
+  char   *record_uuid;
+  guint   version;       /* 0 when not about one version */
+  char   *field_id;
+  char   *old_value;
+  char   *new_value;
+  char   *details;
+  char   *prev_hash;
+  char   *hash;
 } InvolveAuditView;
 
 #define INVOLVE_TYPE_AUDIT_VIEW (involve_audit_view_get_type ())

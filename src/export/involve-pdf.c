@@ -936,6 +936,20 @@ add_history (InvolveEvidenceDocument *self)
     }
 }
 
+static char *
+dup_audit_detail (const InvolveAuditView *entry)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  if (entry->field_id != NULL)
+    g_string_append_printf (text, "%s: %s → %s", entry->field_id,
+                            entry->old_value != NULL ? entry->old_value : _("(empty)"),
+                            entry->new_value != NULL ? entry->new_value : _("(empty)"));
+  if (entry->details != NULL && *entry->details != '\0')
+    g_string_append_printf (text, "%s%s", text->len > 0 ? "\n" : "", entry->details);
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
 static void
 add_audit (InvolveEvidenceDocument *self)
 {
@@ -962,17 +976,28 @@ add_audit (InvolveEvidenceDocument *self)
   for (guint i = 0; i < self->audit->len; i++)
     {
       const InvolveAuditView *entry = g_ptr_array_index (self->audit, i);
-      g_autofree char *number = g_strdup_printf ("%" G_GINT64_FORMAT, entry->sequence);
-      g_autofree char *when = format_usec_short (entry->at_usec);
+      g_autofree char *number = g_strdup_printf ("%" G_GINT64_FORMAT, entry->id);
+      g_autofree char *when = format_usec_short (entry->time_usec);
       g_autofree char *what = NULL;
-      const char *detail = entry->detail;
-      const char *actor = entry->actor;
+      g_autofree char *actor_text = NULL;
+      g_autofree char *detail_text = NULL;
+      const char *detail;
+      const char *actor;
 
       if (entry->version > 0)
-        what = g_strdup_printf (_("%s (v%u)"), entry->action, entry->version);
+        what = g_strdup_printf (_("%s (v%u)"), entry->kind, entry->version);
       else
-        what = g_strdup (entry->action);
+        what = g_strdup (entry->kind);
 
+      if (entry->profile != NULL && *entry->profile != '\0')
+        actor_text = g_strdup_printf ("%s (%s)", entry->account != NULL ? entry->account : "",
+                                      entry->profile);
+      else
+        actor_text = g_strdup (entry->account);
+
+      detail_text = dup_audit_detail (entry);
+      actor = actor_text;
+      detail = detail_text;
       if (is_public (self))
         {
           actor = _("[removed]");

@@ -342,11 +342,13 @@ add_audit_entry (xmlNodePtr              parent,
                  const InvolveAuditView *entry)
 {
   xmlNodePtr node = xmlNewChild (parent, ns, (const xmlChar *) "entry", NULL);
-  g_autofree char *sequence = g_strdup_printf ("%" G_GINT64_FORMAT, MAX (entry->sequence, 0));
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, MAX (entry->id, 1));
 
-  set_prop (node, "sequence", sequence);
-  set_time_prop (node, "at", entry->at_usec);
-  set_prop (node, "action", entry->action != NULL ? entry->action : "unknown");
+  set_prop (node, "id", id);
+  set_time_prop (node, "at", entry->time_usec);
+  set_prop (node, "kind", entry->kind != NULL ? entry->kind : "unknown");
+  if (entry->record_uuid != NULL)
+    set_prop (node, "record", entry->record_uuid);
   if (entry->version > 0)
     {
       g_autofree char *version = g_strdup_printf ("%u", entry->version);
@@ -354,14 +356,34 @@ add_audit_entry (xmlNodePtr              parent,
     }
   if (entry->field_id != NULL)
     set_prop (node, "field", entry->field_id);
-  if (entry->hash != NULL)
-    set_prop (node, "hash", entry->hash);
   if (entry->prev_hash != NULL)
     set_prop (node, "previous-hash", entry->prev_hash);
-  if (entry->actor != NULL)
-    add_text_child (node, ns, "actor", entry->actor);
-  if (entry->detail != NULL)
-    add_text_child (node, ns, "detail", entry->detail);
+  if (entry->hash != NULL)
+    set_prop (node, "hash", entry->hash);
+  add_text_child (node, ns, "account", entry->account != NULL ? entry->account : "");
+  if (entry->profile != NULL)
+    add_text_child (node, ns, "profile", entry->profile);
+  if (entry->old_value != NULL)
+    add_text_child (node, ns, "old-value", entry->old_value);
+  if (entry->new_value != NULL)
+    add_text_child (node, ns, "new-value", entry->new_value);
+  if (entry->details != NULL)
+    add_text_child (node, ns, "details", entry->details);
+}
+
+static gboolean
+check_audit_entry (const InvolveAuditView  *entry,
+                   GError                 **error)
+{
+  const char *texts[] = { entry->account, entry->profile, entry->old_value, entry->new_value,
+                          entry->details };
+
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      if (!check_text (texts[i], _("An audit entry"), error))
+        return FALSE;
+    }
+  return TRUE;
 }
 
 static gboolean
@@ -407,8 +429,7 @@ add_record (xmlNodePtr              parent,
     {
       const InvolveAuditView *entry = g_ptr_array_index (record->audit, i);
 
-      if (!check_text (entry->detail, _("An audit entry"), error) ||
-          !check_text (entry->actor, _("An audit entry"), error))
+      if (!check_audit_entry (entry, error))
         return FALSE;
       add_audit_entry (trail, ns, entry);
     }
@@ -1038,23 +1059,32 @@ _involve_xml_read_version (xmlNodePtr   node,
   return g_steal_pointer (&record);
 }
 
+static char *
+optional_text (xmlNodePtr  node,
+               const char *name)
+{
+  xmlNodePtr child = _involve_xml_child (node, name);
+
+  return child != NULL ? _involve_xml_text (child) : NULL;
+}
+
 static InvolveAuditView *
 read_audit_entry (xmlNodePtr   node,
                   GError     **error)
 {
   g_autoptr(InvolveAuditView) entry = involve_audit_view_new ();
-  g_autofree char *sequence = _involve_xml_prop (node, "sequence");
+  g_autofree char *id = _involve_xml_prop (node, "id");
   g_autofree char *version = _involve_xml_prop (node, "version");
   guint64 number = 0;
 
-  if (!g_ascii_string_to_unsigned (sequence, 10, 0, G_MAXINT64, &number, NULL))
+  if (!g_ascii_string_to_unsigned (id, 10, 1, G_MAXINT64, &number, NULL))
     {
       g_set_error (error, INVOLVE_EXPORT_ERROR, INVOLVE_EXPORT_ERROR_INVALID,
-                   _("Line %ld: “%s” is not a sequence number."), xmlGetLineNo (node),
-                   sequence != NULL ? sequence : "");
+                   _("Line %ld: “%s” is not an audit entry number."), xmlGetLineNo (node),
+                   id != NULL ? id : "");
       return NULL;
     }
-  entry->sequence = (gint64) number;
+  entry->id = (gint64) number;
 
   if (version != NULL)
     {
@@ -1067,17 +1097,19 @@ read_audit_entry (xmlNodePtr   node,
       entry->version = (guint) number;
     }
 
-  if (!get_time_prop (node, "at", &entry->at_usec, error))
+  if (!get_time_prop (node, "at", &entry->time_usec, error))
     return NULL;
 
-  entry->action = _involve_xml_prop (node, "action");
+  entry->kind = _involve_xml_prop (node, "kind");
+  entry->record_uuid = _involve_xml_prop (node, "record");
   entry->field_id = _involve_xml_prop (node, "field");
-  entry->hash = _involve_xml_prop (node, "hash");
   entry->prev_hash = _involve_xml_prop (node, "previous-hash");
-  if (_involve_xml_child (node, "actor") != NULL)
-    entry->actor = _involve_xml_text (_involve_xml_child (node, "actor"));
-  if (_involve_xml_child (node, "detail") != NULL)
-    entry->detail = _involve_xml_text (_involve_xml_child (node, "detail"));
+  entry->hash = _involve_xml_prop (node, "hash");
+  entry->account = optional_text (node, "account");
+  entry->profile = optional_text (node, "profile");
+  entry->old_value = optional_text (node, "old-value");
+  entry->new_value = optional_text (node, "new-value");
+  entry->details = optional_text (node, "details");
   return g_steal_pointer (&entry);
 }
 
@@ -1186,17 +1218,13 @@ involve_xml_parse (GBytes      *data,
   return g_steal_pointer (&records);
 }
 
-GPtrArray *
-involve_xml_read_file (const char  *path,
-                       GError     **error)
+GBytes *
+involve_export_read_file (const char  *path,
+                          GError     **error)
 {
   g_autoptr(GMappedFile) mapped = NULL;
-  g_autoptr(GBytes) bytes = NULL;
   GStatBuf info;
 
-  g_return_val_if_fail (path != NULL, NULL);
-
-  /* Refuse a huge file before reading a byte of it. */
   if (g_stat (path, &info) != 0)
     {
       int saved_errno = errno;
@@ -1222,6 +1250,17 @@ involve_xml_read_file (const char  *path,
   mapped = g_mapped_file_new (path, FALSE, error);
   if (mapped == NULL)
     return NULL;
-  bytes = g_mapped_file_get_bytes (mapped);
-  return involve_xml_parse (bytes, path, error);
+  return g_mapped_file_get_bytes (mapped);
+}
+
+GPtrArray *
+involve_xml_read_file (const char  *path,
+                       GError     **error)
+{
+  g_autoptr(GBytes) bytes = NULL;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  bytes = involve_export_read_file (path, error);
+  return bytes != NULL ? involve_xml_parse (bytes, path, error) : NULL;
 }

@@ -60,4 +60,8 @@ gboolean   involve_export_write_atomically (const char  *path,
                                             GBytes      *bytes,
                                             GError     **error);
 
+/* Reads a whole file, refusing one over INVOLVE_EXPORT_MAX_FILE_SIZE unread. */
+GBytes    *involve_export_read_file        (const char  *path,
+                                            GError     **error);
+
 G_END_DECLS
