@@ -39,6 +39,8 @@ make_value (InvolveDefinitions *definitions,
     return g_variant_new_string (EXPORT_TEST_LEAD_NAME);
   if (g_str_equal (field->id, "organisation-name"))
     return g_variant_new_string ("Example Integrated Care Board");
+  if (g_str_equal (field->id, "special-administrator"))
+    return g_variant_new_boolean (FALSE);
   if (g_str_equal (field->id, "title"))
     return g_variant_new_string ("Qtitle Relocating the community podiatry clinic");
 
@@ -57,11 +59,10 @@ make_value (InvolveDefinitions *definitions,
                                 "with Welsh (Ymgysylltu â’r cyhoedd), Polish (Zaangażowanie "
                                 "społeczności), Urdu (عوامی شمولیت) and Chinese (公众参与) text.",
                                 marker);
-        for (guint i = 1; i <= extra_words; i++)
+        if (extra_words > 0)
           {
-            g_string_append_printf (text, " w%05u", i);
-            if (i % 400 == 0)
-              g_string_append (text, "\n\n");
+            g_autofree char *words = export_test_words ("w", extra_words);
+            g_string_append_printf (text, " %s", words);
           }
         if (field->personal)
           g_string_append (text, " Contact: " EXPORT_TEST_COMPLETER_NAME);
@@ -220,4 +221,58 @@ export_test_run (const char * const *argv,
   if (exit_status != NULL)
     *exit_status = g_spawn_check_wait_status (status, NULL) ? 0 : 1;
   return out;
+}
+
+char *
+export_test_words (const char *prefix,
+                   guint       n_words)
+{
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 1; i <= n_words; i++)
+    {
+      if (i > 1)
+        g_string_append (text, i % 400 == 1 ? "\n\n" : " ");
+      g_string_append_printf (text, "%s%05u", prefix, i);
+    }
+  return g_string_free (text, FALSE);
+}
+
+char *
+export_test_pdftotext (const char *path,
+                       guint       first,
+                       guint       last)
+{
+  g_autofree char *first_text = g_strdup_printf ("%u", first);
+  g_autofree char *last_text = g_strdup_printf ("%u", last);
+  const char *all[] = { "pdftotext", "-layout", "-enc", "UTF-8", path, "-", NULL };
+  const char *range[] = { "pdftotext", "-layout", "-enc", "UTF-8", "-f", first_text, "-l",
+                          last_text, path, "-", NULL };
+  int status = 1;
+  char *out = export_test_run (first > 0 ? range : all, &status);
+
+  if (status != 0)
+    g_clear_pointer (&out, g_free);
+  return out;
+}
+
+char *
+export_test_squash (const char *text)
+{
+  GString *out = g_string_new (NULL);
+  gboolean space = FALSE;
+
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (g_ascii_isspace (*p))
+        space = TRUE;
+      else
+        {
+          if (space && out->len > 0)
+            g_string_append_c (out, ' ');
+          space = FALSE;
+          g_string_append_c (out, *p);
+        }
+    }
+  return g_string_free (out, FALSE);
 }

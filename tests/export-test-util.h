@@ -29,6 +29,15 @@ InvolveRecord      *export_test_make_record     (InvolveDefinitions *definitions
                                                  guint               risk_rows);
 /* Marks the record signed off by the test reviewer, with its fingerprint. */
 void                export_test_sign            (InvolveRecord      *record);
+/* "PREFIX00001 PREFIX00002 ...", a paragraph break every 400 words. */
+char               *export_test_words           (const char         *prefix,
+                                                 guint               n_words);
+/* pdftotext -layout of a PDF (pages first..last, 0 = all), NULL if it failed. */
+char               *export_test_pdftotext       (const char         *path,
+                                                 guint               first,
+                                                 guint               last);
+/* Collapses runs of white space into one space. */
+char               *export_test_squash          (const char         *text);
 /* The marker a field's answer starts with. */
 char               *export_test_marker          (const char         *field_id);
 /* A temporary folder removed at the end of the test. */

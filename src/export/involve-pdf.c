@@ -11,6 +11,7 @@
 #include <cairo-pdf.h>
 #include <pango/pangocairo.h>
 
+#include "involve-assess.h"
 #include "involve-pdf.h"
 
 /*
@@ -791,6 +792,8 @@ add_outcome (InvolveEvidenceDocument *self)
   if (self->outcome == NULL)
     {
       add_paragraph (self, _("The outcome of the three-step test was not derived for this document."));
+      for (guint i = 0; self->reasons != NULL && self->reasons[i] != NULL; i++)
+        add_paragraph (self, self->reasons[i]);
       return;
     }
 
@@ -1568,6 +1571,38 @@ involve_evidence_document_set_assessment (InvolveEvidenceDocument *self,
   g_strfreev (self->reasons);
   self->reasons = g_strdupv ((char **) reasons);
   invalidate (self);
+}
+
+void
+involve_evidence_document_derive_assessment (InvolveEvidenceDocument *self)
+{
+  g_autoptr(InvolveAssessment) assessment = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) reasons = NULL;
+
+  g_return_if_fail (INVOLVE_IS_EVIDENCE_DOCUMENT (self));
+
+  assessment = involve_assess_record (self->record, self->definitions, &error);
+  if (assessment == NULL)
+    {
+      g_autofree char *why = g_strdup_printf (_("The outcome could not be derived: %s"),
+                                              error->message);
+      const char *only[] = { why, NULL };
+
+      involve_evidence_document_set_assessment (self, NULL, NULL, only);
+      return;
+    }
+
+  reasons = g_ptr_array_new ();
+  for (guint i = 0; assessment->reasons != NULL && assessment->reasons[i] != NULL; i++)
+    g_ptr_array_add (reasons, assessment->reasons[i]);
+  for (guint i = 0; assessment->notes != NULL && i < assessment->notes->len; i++)
+    g_ptr_array_add (reasons, ((InvolveAssessNote *) g_ptr_array_index (assessment->notes, i))->text);
+  g_ptr_array_add (reasons, NULL);
+
+  involve_evidence_document_set_assessment (self, involve_assessment_get_outcome_string (assessment),
+                                            (const char * const *) assessment->citations,
+                                            (const char * const *) reasons->pdata);
 }
 
 void

@@ -58,6 +58,12 @@ void     involve_evidence_document_set_assessment      (InvolveEvidenceDocument 
                                                         const char              *outcome,
                                                         const char * const      *citations,
                                                         const char * const      *reasons);
+/*
+ * Runs the three-step test engine on the record and sets its outcome,
+ * citations, reasons and notes.  When the answers are incomplete the
+ * document says the outcome was not derived, and why.
+ */
+void     involve_evidence_document_derive_assessment   (InvolveEvidenceDocument *self);
 /* All versions of the record (InvolveRecord*), oldest first, and their fingerprints. */
 void     involve_evidence_document_set_history         (InvolveEvidenceDocument *self,
                                                         GPtrArray               *versions,
