@@ -62,6 +62,8 @@ run () {   # run NAME ARGS...: run one job, remember how it went
   head -n 5 "$tmp/out"
 }
 
+if has paths; then run paths --database "$db" paths; else missing+=(paths); fi
+
 if has assess; then
   run assess assess --framework icb-14z45 --commissioning yes --activity planning
 else missing+=(assess); fi
