@@ -25,5 +25,9 @@ typedef struct
 int involve_cli_assess (const char  *database_path,
                         int          argc,
                         char       **argv);
+/* cli-paths.c */
+int involve_cli_paths (const char  *database_path,
+                       int          argc,
+                       char       **argv);
 
 G_END_DECLS

@@ -9,18 +9,20 @@
 #include <glib/gi18n.h>
 
 #include "cli-commands.h"
+#include "involve-paths.h"
 
 /* Add a command: declare its function here and list it in commands[]. */
 
 static const InvolveCliCommand commands[] = {
   { "assess", N_("Run the three-step test: does the duty to involve apply?"), involve_cli_assess },
+  { "paths", N_("Show where the register, backups and settings are kept"), involve_cli_paths },
   { NULL, NULL, NULL },
 };
 
 static void
 print_usage (FILE *stream)
 {
-  fprintf (stream, "%s\n\n", _("Usage: involve-cli [--database PATH] COMMAND [ARGUMENTS…]"));
+  fprintf (stream, "%s\n\n", _("Usage: involve-cli [--portable DIR] [--database PATH] COMMAND [ARGUMENTS…]"));
   fprintf (stream, "%s\n", _("Commands:"));
   for (guint i = 0; commands[i].name != NULL; i++)
     fprintf (stream, "  %-12s %s\n", commands[i].name, _(commands[i].summary));
@@ -49,6 +51,16 @@ main (int   argc,
       else if (g_str_has_prefix (argv[first], "--database="))
         {
           database_path = argv[first] + strlen ("--database=");
+          first += 1;
+        }
+      else if (g_str_equal (argv[first], "--portable") && first + 1 < argc)
+        {
+          involve_paths_set_portable_dir (argv[first + 1]);
+          first += 2;
+        }
+      else if (g_str_has_prefix (argv[first], "--portable="))
+        {
+          involve_paths_set_portable_dir (argv[first] + strlen ("--portable="));
           first += 1;
         }
       else if (g_str_equal (argv[first], "--help") || g_str_equal (argv[first], "-h"))
