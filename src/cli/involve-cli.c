@@ -13,6 +13,7 @@
 /* Add a command: declare its function here and list it in commands[]. */
 
 static const InvolveCliCommand commands[] = {
+  { "assess", N_("Run the three-step test: does the duty to involve apply?"), involve_cli_assess },
   { NULL, NULL, NULL },
 };
 

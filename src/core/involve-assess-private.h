@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "involve-assess.h"
+
+G_BEGIN_DECLS
+
+/* involve_assess_input_from_record (), also saying which field is at fault. */
+gboolean _involve_assess_input_from_record (InvolveRecord       *record,
+                                            InvolveDefinitions  *defs,
+                                            InvolveAssessInput  *input,
+                                            const char         **field_id,
+                                            GError             **error);
+
+G_END_DECLS
