@@ -3,8 +3,10 @@
 
 #include <string.h>
 
+#include "involve-assess.h"
 #include "involve-definitions.h"
 #include "involve-demo.h"
+#include "involve-validate.h"
 
 static InvolveDefinitions *
 get_definitions (void)
@@ -329,6 +331,122 @@ test_demo_large_is_fast (void)
   g_test_message ("%u large records in %.2f s", n, (g_get_monotonic_time () - start) / 1e6);
 }
 
+static char *
+describe_problems (GPtrArray *problems)
+{
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; i < problems->len; i++)
+    {
+      const InvolveProblem *problem = g_ptr_array_index (problems, i);
+
+      g_string_append_printf (out, "\n  %s: %s", problem->field_id, problem->message);
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* The engine reaches the outcome and limbs each example is meant to show. */
+static void
+test_demo_engine_outcomes (void)
+{
+  InvolveDefinitions *defs = get_definitions ();
+  g_autoptr(GPtrArray) records = involve_demo_build_records (defs);
+  g_autoptr(GPtrArray) plans = involve_demo_build_plans ();
+
+  for (guint i = 0; i < records->len; i++)
+    {
+      InvolveRecord *record = g_ptr_array_index (records, i);
+      InvolveDemoPlan *plan = g_ptr_array_index (plans, i);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(InvolveAssessment) assessment = involve_assess_record (record, defs, &error);
+      g_autofree char *limbs = NULL;
+      InvolveAnswer opinion;
+      gboolean applies;
+
+      g_assert_no_error (error);
+      g_assert_nonnull (assessment);
+      g_assert_cmpstr (involve_assessment_get_outcome_string (assessment), ==, plan->expected_outcome);
+      limbs = g_strjoinv (",", assessment->limb_ids);
+      if (!g_str_equal (limbs, plan->expected_limbs))
+        g_error ("%s: limbs “%s”, expected “%s”", plan->key, limbs, plan->expected_limbs);
+
+      /* Citations name the pinned framework's own section. */
+      for (guint j = 0; assessment->citations[j] != NULL; j++)
+        g_assert_nonnull (strstr (assessment->citations[j], assessment->section));
+
+      /* The assessor agrees with the test, except where the plan says otherwise. */
+      opinion = involve_record_get_answer (record, "duty-applies-opinion");
+      applies = assessment->outcome == INVOLVE_OUTCOME_APPLIES;
+      g_assert_cmpint (opinion == INVOLVE_ANSWER_YES ? TRUE : FALSE, ==, plan->departs ? !applies : applies);
+      g_assert_cmpint (involve_record_has_value (record, "departure-reason"), ==, plan->departs);
+
+      g_assert_cmpint (assessment->urgency_justification_needed, ==,
+                       involve_record_get_answer (record, "urgent") == INVOLVE_ANSWER_YES);
+    }
+}
+
+/* What is meant to be submitted passes validation; drafts do not yet. */
+static void
+test_demo_validation (void)
+{
+  InvolveDefinitions *defs = get_definitions ();
+  g_autoptr(GPtrArray) records = involve_demo_build_records (defs);
+  g_autoptr(GPtrArray) plans = involve_demo_build_plans ();
+
+  for (guint i = 0; i < records->len; i++)
+    {
+      InvolveRecord *record = g_ptr_array_index (records, i);
+      InvolveDemoPlan *plan = g_ptr_array_index (plans, i);
+      g_autoptr(GPtrArray) problems = involve_validate_record (defs, record);
+
+      if (plan->submit && problems->len > 0)
+        {
+          g_autofree char *text = describe_problems (problems);
+
+          g_error ("%s should be ready to submit:%s", plan->key, text);
+        }
+      if (plan->end == INVOLVE_DEMO_END_DRAFT)
+        g_assert_cmpuint (problems->len, >, 0);
+
+      /* The changes made on resubmission and amendment keep it valid. */
+      if (plan->resubmit_field_id != NULL || plan->amend_field_id != NULL)
+        {
+          g_autoptr(GPtrArray) again = NULL;
+
+          if (plan->resubmit_field_id != NULL)
+            involve_record_set_string (record, plan->resubmit_field_id, plan->resubmit_text);
+          if (plan->amend_field_id != NULL)
+            involve_record_set_string (record, plan->amend_field_id, plan->amend_text);
+          again = involve_validate_record (defs, record);
+          g_assert_cmpuint (again->len, ==, 0);
+        }
+    }
+}
+
+/* The large records are complete and their outcome is consistent. */
+static void
+test_demo_large_validates (void)
+{
+  InvolveDefinitions *defs = get_definitions ();
+
+  for (guint i = 0; i < 500; i++)
+    {
+      g_autoptr(InvolveRecord) record = involve_demo_build_large_record (defs, 11, i);
+      g_autoptr(GPtrArray) problems = involve_validate_record (defs, record);
+      g_autoptr(InvolveAssessment) assessment = involve_assess_record (record, defs, NULL);
+
+      if (problems->len > 0)
+        {
+          g_autofree char *text = describe_problems (problems);
+
+          g_error ("large record %u (%s):%s", i, involve_record_get_string (record, "title"), text);
+        }
+      g_assert_nonnull (assessment);
+      g_assert_cmpint (assessment->outcome == INVOLVE_OUTCOME_APPLIES, ==,
+                       involve_record_get_answer (record, "duty-applies-opinion") == INVOLVE_ANSWER_YES);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -339,6 +457,9 @@ main (int   argc,
   g_test_add_func ("/demo/records/without-definitions", test_demo_without_definitions);
   g_test_add_func ("/demo/records/plans-cover-life-cycle", test_demo_plans_cover_life_cycle);
   g_test_add_func ("/demo/records/text-is-clean", test_demo_text_is_clean);
+  g_test_add_func ("/demo/records/engine-outcomes", test_demo_engine_outcomes);
+  g_test_add_func ("/demo/records/validation", test_demo_validation);
+  g_test_add_func ("/demo/large/validates", test_demo_large_validates);
   g_test_add_func ("/demo/large/deterministic", test_demo_large_is_deterministic);
   g_test_add_func ("/demo/large/fast", test_demo_large_is_fast);
 

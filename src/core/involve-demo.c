@@ -1238,9 +1238,17 @@ involve_demo_build_large_record (InvolveDefinitions *defs,
         service, org->area);
   SETF ("b3-insight-use", "Insight about %s in %s shapes the questions we ask.", service, place);
   set_text (record, defs, "b4-additional-required", applies ? "yes" : "no");
-  SETF ("b4-approach", applies ? "A %u-week engagement with users of %s, their carers and seldom-heard groups in %s."
-                               : "No additional involvement; %2$s users in %3$s are informed (%1$u weeks' notice).",
-        4 + large_pick (&state, 9), service, place);
+  if (applies)
+    {
+      SETF ("b4-approach", "A %u-week engagement with users of %s, their carers and seldom-heard groups in %s.",
+            4 + large_pick (&state, 9), service, place);
+      set_text (record, defs, "b4-methods", "surveys-feedback-forms,events,vcse-healthwatch-ppg");
+    }
+  else
+    {
+      SETF ("b4-no-additional-reason", "Existing feedback on %s covers what is needed; users in %s are informed.",
+            service, place);
+    }
   SETF ("b4-fair-proportionate", "Proportionate to the number of people affected by the change to %s.", service);
   SETF ("b5-influence", "Findings are reported to the committee that decides on %s.", service);
   SETF ("b5-feedback", "A 'you said, we did' summary for everyone involved in %s.", place);
