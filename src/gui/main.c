@@ -2,29 +2,22 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <adwaita.h>
+#include <locale.h>
 
-static void
-activate_cb (GtkApplication *app)
-{
-  GtkWidget *window = adw_application_window_new (app);
-
-  gtk_window_set_title (GTK_WINDOW (window), _("Involve"));
-  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 720);
-  gtk_window_present (GTK_WINDOW (window));
-}
+#include "involve-application.h"
 
 int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(AdwApplication) app = NULL;
+  g_autoptr(InvolveApplication) app = NULL;
 
+  setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
-  app = adw_application_new (APP_ID, G_APPLICATION_DEFAULT_FLAGS);
-  g_signal_connect (app, "activate", G_CALLBACK (activate_cb), NULL);
+  g_set_application_name (_("Involve"));
+  app = involve_application_new ();
   return g_application_run (G_APPLICATION (app), argc, argv);
 }

@@ -1,0 +1,199 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "involve-preferences"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "involve-preferences-window.h"
+
+struct _InvolvePreferencesWindow
+{
+  AdwPreferencesWindow  parent_instance;
+
+  GSettings            *settings;
+  GPtrArray            *framework_ids;
+  char                 *current_register;
+
+  GtkWidget            *name_row;
+  GtkWidget            *job_title_row;
+  GtkWidget            *email_row;
+  GtkWidget            *team_row;
+  GtkWidget            *organisation_row;
+  GtkWidget            *organisation_type_row;
+  GtkWidget            *framework_row;
+  GtkWidget            *register_row;
+  GtkWidget            *reset_register_button;
+};
+
+G_DEFINE_FINAL_TYPE (InvolvePreferencesWindow, involve_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
+
+/* In the order of the organisation type row's items. */
+static const char *organisation_types[] = { "none", "icb", "ccg", "nhse", "provider" };
+
+static void
+organisation_type_selected_cb (InvolvePreferencesWindow *self)
+{
+  guint selected = adw_combo_row_get_selected (ADW_COMBO_ROW (self->organisation_type_row));
+
+  if (selected < G_N_ELEMENTS (organisation_types))
+    g_settings_set_string (self->settings, "profile-organisation-type", organisation_types[selected]);
+}
+
+static void
+framework_selected_cb (InvolvePreferencesWindow *self)
+{
+  guint selected = adw_combo_row_get_selected (ADW_COMBO_ROW (self->framework_row));
+
+  if (selected < self->framework_ids->len)
+    g_settings_set_string (self->settings, "default-framework", g_ptr_array_index (self->framework_ids, selected));
+}
+
+static void
+update_register_row (InvolvePreferencesWindow *self)
+{
+  g_autofree char *path = g_settings_get_string (self->settings, "register-path");
+  g_autofree char *subtitle = NULL;
+
+  if (path[0] == '\0')
+    subtitle = g_strdup_printf (_("Default location (now %s)"), self->current_register ? self->current_register : "");
+  else
+    subtitle = g_strdup (path);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->register_row), subtitle);
+  gtk_widget_set_sensitive (self->reset_register_button, path[0] != '\0');
+}
+
+static void
+register_chosen_cb (GtkNativeDialog          *chooser,
+                    int                       response,
+                    InvolvePreferencesWindow *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      g_autofree char *path = g_file_get_path (file);
+
+      if (path != NULL)
+        g_settings_set_string (self->settings, "register-path", path);
+      update_register_row (self);
+    }
+  gtk_native_dialog_destroy (chooser);
+  g_object_unref (chooser);
+  g_object_unref (self);
+}
+
+static void
+choose_register_clicked_cb (InvolvePreferencesWindow *self)
+{
+  GtkFileChooserNative *chooser;
+
+  /* Saving lets the person pick an existing register or name a new one. */
+  chooser = gtk_file_chooser_native_new (_("Register Location"), GTK_WINDOW (self),
+                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Select"), _("_Cancel"));
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), "register.sqlite");
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect (chooser, "response", G_CALLBACK (register_chosen_cb), g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+reset_register_clicked_cb (InvolvePreferencesWindow *self)
+{
+  g_settings_reset (self->settings, "register-path");
+  update_register_row (self);
+}
+
+static void
+involve_preferences_window_dispose (GObject *object)
+{
+  InvolvePreferencesWindow *self = INVOLVE_PREFERENCES_WINDOW (object);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), INVOLVE_TYPE_PREFERENCES_WINDOW);
+  g_clear_object (&self->settings);
+  g_clear_pointer (&self->framework_ids, g_ptr_array_unref);
+  g_clear_pointer (&self->current_register, g_free);
+
+  G_OBJECT_CLASS (involve_preferences_window_parent_class)->dispose (object);
+}
+
+static void
+involve_preferences_window_class_init (InvolvePreferencesWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = involve_preferences_window_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/involve/Involve/ui/involve-preferences-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, InvolvePreferencesWindow, name_row);
+  gtk_widget_class_bind_template_child (widget_class, InvolvePreferencesWindow, job_title_row);
+  gtk_widget_class_bind_template_child (widget_class, InvolvePreferencesWindow, email_row);
+  gtk_widget_class_bind_template_child (widget_class, InvolvePreferencesWindow, team_row);
+  gtk_widget_class_bind_template_child (widget_class, InvolvePreferencesWindow, organisation_row);
+  gtk_widget_class_bind_template_child (widget_class, InvolvePreferencesWindow, organisation_type_row);
+  gtk_widget_class_bind_template_child (widget_class, InvolvePreferencesWindow, framework_row);
+  gtk_widget_class_bind_template_child (widget_class, InvolvePreferencesWindow, register_row);
+  gtk_widget_class_bind_template_child (widget_class, InvolvePreferencesWindow, reset_register_button);
+  gtk_widget_class_bind_template_callback (widget_class, choose_register_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, reset_register_clicked_cb);
+}
+
+static void
+involve_preferences_window_init (InvolvePreferencesWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->framework_ids = g_ptr_array_new_with_free_func (g_free);
+}
+
+GtkWidget *
+involve_preferences_window_new (GtkWindow          *parent,
+                                GSettings          *settings,
+                                InvolveDefinitions *definitions,
+                                const char         *register_path)
+{
+  InvolvePreferencesWindow *self;
+  g_autoptr(GtkStringList) frameworks = gtk_string_list_new (NULL);
+  GPtrArray *list = involve_definitions_get_frameworks (definitions);
+  g_autofree char *org_type = NULL;
+  g_autofree char *framework = NULL;
+
+  g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
+
+  self = g_object_new (INVOLVE_TYPE_PREFERENCES_WINDOW,
+                       "transient-for", parent,
+                       "modal", parent != NULL,
+                       NULL);
+  self->settings = g_object_ref (settings);
+  self->current_register = g_strdup (register_path);
+
+  g_settings_bind (settings, "profile-name", self->name_row, "text", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "profile-job-title", self->job_title_row, "text", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "profile-email", self->email_row, "text", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "profile-team", self->team_row, "text", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "profile-organisation", self->organisation_row, "text", G_SETTINGS_BIND_DEFAULT);
+
+  org_type = g_settings_get_string (settings, "profile-organisation-type");
+  for (guint i = 0; i < G_N_ELEMENTS (organisation_types); i++)
+    if (g_str_equal (org_type, organisation_types[i]))
+      adw_combo_row_set_selected (ADW_COMBO_ROW (self->organisation_type_row), i);
+  g_signal_connect_swapped (self->organisation_type_row, "notify::selected",
+                            G_CALLBACK (organisation_type_selected_cb), self);
+
+  framework = g_settings_get_string (settings, "default-framework");
+  for (guint i = 0; i < list->len; i++)
+    {
+      const InvolveFramework *fw = g_ptr_array_index (list, i);
+      g_autofree char *label = g_strdup_printf (_("%s, section %s"), fw->organisation_label, fw->section);
+
+      gtk_string_list_append (frameworks, label);
+      g_ptr_array_add (self->framework_ids, g_strdup (fw->id));
+    }
+  adw_combo_row_set_model (ADW_COMBO_ROW (self->framework_row), G_LIST_MODEL (frameworks));
+  for (guint i = 0; i < self->framework_ids->len; i++)
+    if (g_str_equal (framework, g_ptr_array_index (self->framework_ids, i)))
+      adw_combo_row_set_selected (ADW_COMBO_ROW (self->framework_row), i);
+  g_signal_connect_swapped (self->framework_row, "notify::selected", G_CALLBACK (framework_selected_cb), self);
+
+  update_register_row (self);
+  return GTK_WIDGET (self);
+}

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "involve-register-model.h"
+#include "involve-window.h"
+#include "involve-wizard.h"
+
+G_BEGIN_DECLS
+
+/* For tests. */
+InvolveWizard        *_involve_window_get_wizard       (InvolveWindow *self);
+InvolveRegisterModel *_involve_window_get_model        (InvolveWindow *self);
+GtkWidget            *_involve_window_get_search_entry (InvolveWindow *self);
+GtkWidget            *_involve_window_get_list_stack   (InvolveWindow *self);
+GtkWidget            *_involve_window_get_main_stack   (InvolveWindow *self);
+GtkWidget            *_involve_window_get_status_filter (InvolveWindow *self);
+/* Applies the search entry now instead of after its delay. */
+void                  _involve_window_apply_filters    (InvolveWindow *self);
+
+G_END_DECLS

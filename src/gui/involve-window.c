@@ -1,0 +1,731 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "involve-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "involve-lifecycle.h"
+#include "involve-register-model.h"
+#include "involve-signoff.h"
+#include "involve-settings.h"
+#include "involve-window-private.h"
+#include "involve-wizard.h"
+
+struct _InvolveWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  InvolveStore         *store;
+  InvolveDefinitions   *definitions;
+  GSettings            *settings;
+  InvolveRegisterModel *model;
+  GtkWidget            *wizard;
+  GPtrArray            *framework_ids;   /* filter index -> id (NULL = any) */
+
+  /* template */
+  GtkWidget            *main_stack;
+  GtkWidget            *register_page;
+  GtkWidget            *new_button;
+  AdwWindowTitle       *register_title;
+  GtkWidget            *filter_bar;
+  GtkWidget            *search_entry;
+  GtkWidget            *status_filter;
+  GtkWidget            *framework_filter;
+  GtkWidget            *outcome_filter;
+  GtkWidget            *list_stack;
+  GtkWidget            *column_view;
+  GtkWidget            *empty_page;
+  GtkWidget            *error_page;
+};
+
+G_DEFINE_FINAL_TYPE (InvolveWindow, involve_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static const InvolveStatus status_filter_values[] = {
+  INVOLVE_STATUS_DRAFT,
+  INVOLVE_STATUS_AWAITING_SIGN_OFF,
+  INVOLVE_STATUS_RETURNED,
+  INVOLVE_STATUS_SIGNED_OFF,
+  INVOLVE_STATUS_SUPERSEDED,
+  INVOLVE_STATUS_WITHDRAWN,
+};
+
+static const char *outcome_filter_values[] = { NULL, "applies", "does-not-apply", "unknown" };
+
+static void
+show_message (InvolveWindow *self,
+              const char    *heading,
+              const char    *body)
+{
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, body);
+
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* The list */
+
+static void
+update_list_page (InvolveWindow *self)
+{
+  const GError *error = involve_register_model_get_error (self->model);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->model));
+  guint all = involve_register_model_count_all (self->model);
+  g_autofree char *subtitle = NULL;
+
+  if (error != NULL)
+    {
+      adw_status_page_set_description (ADW_STATUS_PAGE (self->error_page), error->message);
+      gtk_stack_set_visible_child_name (GTK_STACK (self->list_stack), "error");
+    }
+  else if (all == 0)
+    gtk_stack_set_visible_child_name (GTK_STACK (self->list_stack), "empty");
+  else if (n == 0)
+    gtk_stack_set_visible_child_name (GTK_STACK (self->list_stack), "no-results");
+  else
+    gtk_stack_set_visible_child_name (GTK_STACK (self->list_stack), "list");
+
+  gtk_widget_set_visible (self->filter_bar, all > 0);
+  if (n == all)
+    subtitle = g_strdup_printf (ngettext ("%u assessment", "%u assessments", all), all);
+  else
+    subtitle = g_strdup_printf (ngettext ("%u of %u assessment", "%u of %u assessments", all), n, all);
+  adw_window_title_set_subtitle (self->register_title, subtitle);
+}
+
+void
+_involve_window_apply_filters (InvolveWindow *self)
+{
+  guint status = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->status_filter));
+  guint framework = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->framework_filter));
+  guint outcome = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->outcome_filter));
+  guint mask = 0;
+
+  if (self->model == NULL)
+    return;
+  if (status != GTK_INVALID_LIST_POSITION && status > 0 && status <= G_N_ELEMENTS (status_filter_values))
+    mask = 1u << status_filter_values[status - 1];
+  involve_register_model_set_query (self->model,
+                                    gtk_editable_get_text (GTK_EDITABLE (self->search_entry)),
+                                    mask,
+                                    framework < self->framework_ids->len
+                                      ? g_ptr_array_index (self->framework_ids, framework) : NULL,
+                                    outcome < G_N_ELEMENTS (outcome_filter_values)
+                                      ? outcome_filter_values[outcome] : NULL);
+  update_list_page (self);
+}
+
+static void
+filters_changed_cb (InvolveWindow *self)
+{
+  _involve_window_apply_filters (self);
+}
+
+static void
+row_activated_cb (InvolveWindow *self,
+                  guint          position)
+{
+  g_autoptr(InvolveRegisterItem) item = g_list_model_get_item (G_LIST_MODEL (self->model), position);
+  const InvolveRecordSummary *summary = item ? involve_register_item_get_summary (item) : NULL;
+
+  if (summary != NULL && summary->uuid != NULL)
+    involve_window_open_record (self, summary->uuid);
+}
+
+typedef enum
+{
+  COLUMN_REFERENCE,
+  COLUMN_TITLE,
+  COLUMN_ORGANISATION,
+  COLUMN_OUTCOME,
+  COLUMN_STATUS,
+  COLUMN_MODIFIED,
+} Column;
+
+static void
+setup_cell_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *list_item,
+               gpointer                  data)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_list_item_set_child (list_item, label);
+}
+
+static void
+bind_cell_cb (GtkSignalListItemFactory *factory,
+              GtkListItem              *list_item,
+              gpointer                  data)
+{
+  Column column = GPOINTER_TO_UINT (data);
+  InvolveRegisterItem *item = gtk_list_item_get_item (list_item);
+  const InvolveRecordSummary *summary = involve_register_item_get_summary (item);
+  GtkWidget *label = gtk_list_item_get_child (list_item);
+  g_autofree char *owned = NULL;
+  const char *text = NULL;
+
+  gtk_widget_remove_css_class (label, "dim-label");
+  switch (column)
+    {
+    case COLUMN_REFERENCE:
+      if (summary->version > 1)
+        text = owned = g_strdup_printf (_("%s (v%u)"), summary->reference, summary->version);
+      else
+        text = summary->reference;
+      break;
+    case COLUMN_TITLE:
+      text = summary->title != NULL && summary->title[0] ? summary->title : _("Untitled");
+      break;
+    case COLUMN_ORGANISATION:
+      text = summary->organisation;
+      break;
+    case COLUMN_OUTCOME:
+      if (g_strcmp0 (summary->outcome, "applies") == 0)
+        text = _("Duty applies");
+      else if (g_strcmp0 (summary->outcome, "does-not-apply") == 0)
+        text = _("Does not apply");
+      else
+        {
+          text = _("Not known yet");
+          gtk_widget_add_css_class (label, "dim-label");
+        }
+      break;
+    case COLUMN_STATUS:
+      text = involve_status_get_label (summary->status);
+      break;
+    case COLUMN_MODIFIED:
+      if (summary->modified_usec > 0)
+        {
+          g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (summary->modified_usec / G_USEC_PER_SEC);
+          g_autoptr(GDateTime) local = g_date_time_to_local (utc);
+          text = owned = g_date_time_format (local, "%Y-%m-%d %H:%M");
+        }
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+  gtk_label_set_text (GTK_LABEL (label), text ? text : "");
+}
+
+static void
+add_column (InvolveWindow *self,
+            const char    *title,
+            Column         column,
+            gboolean       expand,
+            int            width)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+  GtkColumnViewColumn *view_column;
+
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_cell_cb), GUINT_TO_POINTER (column));
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_cell_cb), GUINT_TO_POINTER (column));
+  view_column = gtk_column_view_column_new (title, factory);
+  gtk_column_view_column_set_expand (view_column, expand);
+  gtk_column_view_column_set_resizable (view_column, TRUE);
+  if (width > 0)
+    gtk_column_view_column_set_fixed_width (view_column, width);
+  gtk_column_view_append_column (GTK_COLUMN_VIEW (self->column_view), view_column);
+  g_object_unref (view_column);
+}
+
+static void
+setup_filters (InvolveWindow *self)
+{
+  g_autoptr(GtkStringList) statuses = gtk_string_list_new (NULL);
+  g_autoptr(GtkStringList) frameworks = gtk_string_list_new (NULL);
+  g_autoptr(GtkStringList) outcomes = gtk_string_list_new (NULL);
+  GPtrArray *list = involve_definitions_get_frameworks (self->definitions);
+
+  gtk_string_list_append (statuses, _("Any status"));
+  for (guint i = 0; i < G_N_ELEMENTS (status_filter_values); i++)
+    gtk_string_list_append (statuses, involve_status_get_label (status_filter_values[i]));
+
+  gtk_string_list_append (frameworks, _("Any framework"));
+  g_ptr_array_add (self->framework_ids, NULL);
+  for (guint i = 0; i < list->len; i++)
+    {
+      const InvolveFramework *framework = g_ptr_array_index (list, i);
+      g_autofree char *label = g_strdup_printf ("%s (%s)", framework->organisation_label, framework->section);
+
+      gtk_string_list_append (frameworks, label);
+      g_ptr_array_add (self->framework_ids, g_strdup (framework->id));
+    }
+
+  gtk_string_list_append (outcomes, _("Any outcome"));
+  gtk_string_list_append (outcomes, _("Duty applies"));
+  gtk_string_list_append (outcomes, _("Does not apply"));
+  gtk_string_list_append (outcomes, _("Not known yet"));
+
+  gtk_drop_down_set_model (GTK_DROP_DOWN (self->status_filter), G_LIST_MODEL (statuses));
+  gtk_drop_down_set_model (GTK_DROP_DOWN (self->framework_filter), G_LIST_MODEL (frameworks));
+  gtk_drop_down_set_model (GTK_DROP_DOWN (self->outcome_filter), G_LIST_MODEL (outcomes));
+}
+
+/* Records */
+
+static void
+wizard_closed_cb (InvolveWizard *wizard,
+                  InvolveWindow *self)
+{
+  involve_window_show_register (self);
+}
+
+static void
+wizard_record_changed_cb (InvolveWizard *wizard,
+                          InvolveWindow *self)
+{
+  /* The list is refreshed when the person goes back to it. */
+}
+
+void
+involve_window_show_register (InvolveWindow *self)
+{
+  g_return_if_fail (INVOLVE_IS_WINDOW (self));
+
+  if (self->wizard != NULL)
+    involve_wizard_flush (INVOLVE_WIZARD (self->wizard));
+  _involve_window_apply_filters (self);
+  gtk_stack_set_visible_child_name (GTK_STACK (self->main_stack), "register");
+  gtk_widget_grab_focus (self->column_view);
+}
+
+static void
+show_record (InvolveWindow *self,
+             InvolveRecord *record)
+{
+  involve_wizard_set_record (INVOLVE_WIZARD (self->wizard), record);
+  gtk_stack_set_visible_child_name (GTK_STACK (self->main_stack), "record");
+}
+
+gboolean
+involve_window_open_record (InvolveWindow *self,
+                            const char    *uuid)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InvolveRecord) record = NULL;
+
+  g_return_val_if_fail (INVOLVE_IS_WINDOW (self), FALSE);
+
+  record = involve_store_load_record (self->store, uuid, 0, &error);
+  if (record == NULL)
+    {
+      show_message (self, _("The Record Could Not Be Opened"), error->message);
+      return FALSE;
+    }
+  show_record (self, record);
+  return TRUE;
+}
+
+static void
+prefill (InvolveWindow *self,
+         InvolveRecord *record,
+         const char    *field_id,
+         const char    *key)
+{
+  g_autofree char *value = g_settings_get_string (self->settings, key);
+
+  g_strstrip (value);
+  if (value[0] != '\0')
+    involve_store_set_value (self->store, record, field_id, g_variant_new_string (value), NULL);
+}
+
+gboolean
+involve_window_new_record (InvolveWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InvolveRecord) record = NULL;
+  g_autofree char *framework = NULL;
+  g_autofree char *org_type = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *today = g_date_time_format (now, "%Y-%m-%d");
+
+  g_return_val_if_fail (INVOLVE_IS_WINDOW (self), FALSE);
+
+  if (self->wizard != NULL)
+    involve_wizard_flush (INVOLVE_WIZARD (self->wizard));
+
+  framework = g_settings_get_string (self->settings, "default-framework");
+  if (involve_definitions_lookup_framework (self->definitions, framework) == NULL)
+    {
+      g_free (framework);
+      framework = g_strdup ("icb-14z45");
+    }
+  record = involve_store_create_record (self->store, framework, &error);
+  if (record == NULL)
+    {
+      show_message (self, _("The Assessment Could Not Be Created"), error->message);
+      return FALSE;
+    }
+
+  /* What the profile already knows. */
+  prefill (self, record, "organisation-name", "profile-organisation");
+  org_type = g_settings_get_string (self->settings, "profile-organisation-type");
+  if (g_strcmp0 (org_type, "none") != 0)
+    involve_store_set_value (self->store, record, "organisation-type", g_variant_new_string (org_type), NULL);
+  prefill (self, record, "completer-name", "profile-name");
+  prefill (self, record, "completer-job-title", "profile-job-title");
+  prefill (self, record, "completer-email", "profile-email");
+  prefill (self, record, "completer-team", "profile-team");
+  involve_store_set_value (self->store, record, "completer-date", g_variant_new_string (today), NULL);
+
+  show_record (self, record);
+  return TRUE;
+}
+
+void
+involve_window_flush (InvolveWindow *self)
+{
+  g_return_if_fail (INVOLVE_IS_WINDOW (self));
+
+  if (self->wizard != NULL)
+    involve_wizard_flush (INVOLVE_WIZARD (self->wizard));
+}
+
+/* Sign-off by file */
+
+static void
+apply_response_file (InvolveWindow *self,
+                     const char    *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InvolveSignOffResponse) response = involve_sign_off_response_read (path, &error);
+  g_autofree char *body = NULL;
+
+  if (response == NULL
+      || !involve_store_apply_sign_off (self->store, response->uuid, response->version,
+                                        response->fingerprint, response->sign_off, &error))
+    {
+      show_message (self, _("The Response Was Not Applied"), error->message);
+      return;
+    }
+  body = g_strdup_printf (g_strcmp0 (response->sign_off->decision, "signed-off") == 0
+                            ? _("%s version %u was signed off by %s.")
+                            : _("%s version %u was returned by %s with comments."),
+                          response->reference, response->version,
+                          response->sign_off->reviewer_name);
+  show_message (self, _("Response Applied"), body);
+  _involve_window_apply_filters (self);
+}
+
+typedef struct
+{
+  InvolveWindow         *window;
+  InvolveSignOffRequest *request;
+  InvolveSignOff        *decision;
+} RequestJob;
+
+static void
+request_job_free (RequestJob *job)
+{
+  g_object_unref (job->window);
+  involve_sign_off_request_free (job->request);
+  involve_sign_off_free (job->decision);
+  g_free (job);
+}
+
+static void
+response_chooser_cb (GtkNativeDialog *chooser,
+                     int              response,
+                     RequestJob      *job)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      g_autofree char *path = g_file_get_path (file);
+      g_autoptr(GError) error = NULL;
+
+      if (path == NULL || !involve_sign_off_response_write (job->request, job->decision, path, &error))
+        show_message (job->window, _("The Response Was Not Saved"), error ? error->message : "");
+      else
+        {
+          g_autofree char *body = g_strdup_printf (_("Send %s back to the officer, who imports it into their register."), path);
+          show_message (job->window, _("Response Saved"), body);
+        }
+    }
+  gtk_native_dialog_destroy (chooser);
+  g_object_unref (chooser);
+  request_job_free (job);
+}
+
+static void
+request_decided_cb (AdwMessageDialog *dialog,
+                    const char       *response,
+                    RequestJob       *job)
+{
+  GtkTextView *view = g_object_get_data (G_OBJECT (dialog), "text-view");
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
+  GtkTextIter start, end;
+  GtkFileChooserNative *chooser;
+  g_autofree char *name = NULL;
+
+  if (!g_str_equal (response, "sign-off") && !g_str_equal (response, "return"))
+    {
+      request_job_free (job);
+      return;
+    }
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  job->decision = involve_settings_dup_reviewer (job->window->settings);
+  job->decision->decision = g_strdup (g_str_equal (response, "sign-off") ? "signed-off" : "returned");
+  job->decision->comments = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+
+  name = g_strdup_printf ("%s-v%u-sign-off-response.xml",
+                          involve_record_get_reference (job->request->version),
+                          involve_record_get_version (job->request->version));
+  chooser = gtk_file_chooser_native_new (_("Save Sign-off Response"), GTK_WINDOW (job->window),
+                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+  g_signal_connect (chooser, "response", G_CALLBACK (response_chooser_cb), job);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+review_request_file (InvolveWindow *self,
+                     const char    *path)
+{
+  g_autoptr(GError) error = NULL;
+  InvolveSignOffRequest *request = involve_sign_off_request_read (path, &error);
+  RequestJob *job;
+  GtkWidget *dialog, *frame, *view;
+  g_autofree char *body = NULL;
+  g_autoptr(InvolveSignOff) reviewer = NULL;
+
+  if (request == NULL)
+    {
+      show_message (self, _("The Request Could Not Be Read"), error->message);
+      return;
+    }
+  if (!involve_settings_has_profile (self->settings))
+    {
+      involve_sign_off_request_free (request);
+      show_message (self, _("Who Is Reviewing?"),
+                    _("Set your name, job title and e-mail address in Preferences first: your decision is recorded with them."));
+      return;
+    }
+  reviewer = involve_settings_dup_reviewer (self->settings);
+  body = g_strdup_printf (_("%s version %u, “%s”, completed by %s. Fingerprint %s. You decide as %s. Export the record's PDF from the officer's file first if you need to read it in full."),
+                          involve_record_get_reference (request->version),
+                          involve_record_get_version (request->version),
+                          involve_record_get_string (request->version, "title"),
+                          involve_record_get_string (request->version, "completer-name"),
+                          request->fingerprint,
+                          reviewer->reviewer_name);
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Sign-off Request"), body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "return", _("_Return with Comments"),
+                                    "sign-off", _("_Sign Off"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "sign-off", ADW_RESPONSE_SUGGESTED);
+  frame = gtk_frame_new (NULL);
+  view = gtk_text_view_new ();
+  gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (view), GTK_WRAP_WORD_CHAR);
+  gtk_widget_set_size_request (view, 320, 96);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (view), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Comments"), -1);
+  gtk_frame_set_child (GTK_FRAME (frame), view);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), frame);
+  g_object_set_data (G_OBJECT (dialog), "text-view", view);
+
+  job = g_new0 (RequestJob, 1);
+  job->window = g_object_ref (self);
+  job->request = request;
+  g_signal_connect (dialog, "response", G_CALLBACK (request_decided_cb), job);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+open_chooser_cb (GtkNativeDialog *chooser,
+                 int              response,
+                 InvolveWindow   *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      g_autofree char *path = g_file_get_path (file);
+      const char *kind = g_object_get_data (G_OBJECT (chooser), "kind");
+
+      if (path != NULL && g_str_equal (kind, "request"))
+        review_request_file (self, path);
+      else if (path != NULL)
+        apply_response_file (self, path);
+    }
+  gtk_native_dialog_destroy (chooser);
+  g_object_unref (chooser);
+  g_object_unref (self);
+}
+
+static void
+open_file_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  InvolveWindow *self = INVOLVE_WINDOW (widget);
+  gboolean request = g_str_equal (action_name, "win.open-request");
+  GtkFileChooserNative *chooser;
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+  chooser = gtk_file_chooser_native_new (request ? _("Open Sign-off Request") : _("Import Sign-off Response"),
+                                         GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_OPEN,
+                                         _("_Open"), _("_Cancel"));
+  gtk_file_filter_set_name (filter, _("XML files"));
+  gtk_file_filter_add_pattern (filter, "*.xml");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  g_object_set_data (G_OBJECT (chooser), "kind", (gpointer) (request ? "request" : "response"));
+  g_signal_connect (chooser, "response", G_CALLBACK (open_chooser_cb), g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+search_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  InvolveWindow *self = INVOLVE_WINDOW (widget);
+
+  involve_window_show_register (self);
+  gtk_widget_grab_focus (self->search_entry);
+}
+
+/* Window */
+
+static void
+profile_name_changed_cb (GSettings     *settings,
+                         const char    *key,
+                         InvolveWindow *self)
+{
+  g_autofree char *name = g_settings_get_string (settings, "profile-name");
+
+  involve_store_set_profile_name (self->store, name[0] != '\0' ? name : NULL);
+}
+
+static gboolean
+involve_window_close_request (GtkWindow *window)
+{
+  InvolveWindow *self = INVOLVE_WINDOW (window);
+  int width, height;
+
+  involve_window_flush (self);
+  if (self->settings != NULL)
+    {
+      gtk_window_get_default_size (window, &width, &height);
+      g_settings_set_int (self->settings, "window-width", width);
+      g_settings_set_int (self->settings, "window-height", height);
+      g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+    }
+  return GTK_WINDOW_CLASS (involve_window_parent_class)->close_request (window);
+}
+
+static void
+involve_window_dispose (GObject *object)
+{
+  InvolveWindow *self = INVOLVE_WINDOW (object);
+
+  if (self->settings != NULL)
+    g_signal_handlers_disconnect_by_data (self->settings, self);
+  gtk_widget_dispose_template (GTK_WIDGET (self), INVOLVE_TYPE_WINDOW);
+  g_clear_object (&self->model);
+  g_clear_object (&self->store);
+  g_clear_object (&self->definitions);
+  g_clear_object (&self->settings);
+  g_clear_pointer (&self->framework_ids, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (involve_window_parent_class)->dispose (object);
+}
+
+static void
+involve_window_class_init (InvolveWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = involve_window_dispose;
+  window_class->close_request = involve_window_close_request;
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/involve/Involve/ui/involve-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, InvolveWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, InvolveWindow, register_page);
+  gtk_widget_class_bind_template_child (widget_class, InvolveWindow, new_button);
+  gtk_widget_class_bind_template_child (widget_class, InvolveWindow, register_title);
+  gtk_widget_class_bind_template_child (widget_class, InvolveWindow, filter_bar);
+  gtk_widget_class_bind_template_child (widget_class, InvolveWindow, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, InvolveWindow, status_filter);
+  gtk_widget_class_bind_template_child (widget_class, InvolveWindow, framework_filter);
+  gtk_widget_class_bind_template_child (widget_class, InvolveWindow, outcome_filter);
+  gtk_widget_class_bind_template_child (widget_class, InvolveWindow, list_stack);
+  gtk_widget_class_bind_template_child (widget_class, InvolveWindow, column_view);
+  gtk_widget_class_bind_template_child (widget_class, InvolveWindow, empty_page);
+  gtk_widget_class_bind_template_child (widget_class, InvolveWindow, error_page);
+  gtk_widget_class_bind_template_callback (widget_class, filters_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, row_activated_cb);
+
+  gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "win.open-request", NULL, open_file_action);
+  gtk_widget_class_install_action (widget_class, "win.import-response", NULL, open_file_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
+}
+
+static void
+involve_window_init (InvolveWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->framework_ids = g_ptr_array_new_with_free_func (g_free);
+}
+
+InvolveWindow *
+involve_window_new (GtkApplication     *application,
+                    InvolveStore       *store,
+                    InvolveDefinitions *definitions,
+                    GSettings          *settings)
+{
+  InvolveWindow *self;
+  g_autoptr(GtkSingleSelection) selection = NULL;
+
+  g_return_val_if_fail (INVOLVE_IS_STORE (store), NULL);
+  g_return_val_if_fail (INVOLVE_IS_DEFINITIONS (definitions), NULL);
+  g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
+
+  self = g_object_new (INVOLVE_TYPE_WINDOW, "application", application, NULL);
+  self->store = g_object_ref (store);
+  self->definitions = g_object_ref (definitions);
+  self->settings = g_object_ref (settings);
+
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (settings, "window-width"),
+                               g_settings_get_int (settings, "window-height"));
+  if (g_settings_get_boolean (settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+
+  g_signal_connect (settings, "changed::profile-name", G_CALLBACK (profile_name_changed_cb), self);
+  profile_name_changed_cb (settings, "profile-name", self);
+
+  self->wizard = involve_wizard_new (store, definitions, settings);
+  g_signal_connect (self->wizard, "closed", G_CALLBACK (wizard_closed_cb), self);
+  g_signal_connect (self->wizard, "record-changed", G_CALLBACK (wizard_record_changed_cb), self);
+  gtk_stack_add_named (GTK_STACK (self->main_stack), self->wizard, "record");
+
+  add_column (self, _("Reference"), COLUMN_REFERENCE, FALSE, 150);
+  add_column (self, _("Title"), COLUMN_TITLE, TRUE, -1);
+  add_column (self, _("Organisation"), COLUMN_ORGANISATION, FALSE, 220);
+  add_column (self, _("Outcome"), COLUMN_OUTCOME, FALSE, 140);
+  add_column (self, _("Status"), COLUMN_STATUS, FALSE, 150);
+  add_column (self, _("Last Change"), COLUMN_MODIFIED, FALSE, 140);
+
+  self->model = involve_register_model_new (store);
+  selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->model)));
+  gtk_column_view_set_model (GTK_COLUMN_VIEW (self->column_view), GTK_SELECTION_MODEL (selection));
+
+  setup_filters (self);
+  _involve_window_apply_filters (self);
+  return self;
+}
+
+/* Test accessors */
+
+InvolveWizard *_involve_window_get_wizard (InvolveWindow *self) { return INVOLVE_WIZARD (self->wizard); }
+InvolveRegisterModel *_involve_window_get_model (InvolveWindow *self) { return self->model; }
+GtkWidget *_involve_window_get_search_entry (InvolveWindow *self) { return self->search_entry; }
+GtkWidget *_involve_window_get_list_stack (InvolveWindow *self) { return self->list_stack; }
+GtkWidget *_involve_window_get_main_stack (InvolveWindow *self) { return self->main_stack; }
+GtkWidget *_involve_window_get_status_filter (InvolveWindow *self) { return self->status_filter; }

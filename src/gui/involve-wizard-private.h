@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "involve-field-editor.h"
+#include "involve-wizard.h"
+
+G_BEGIN_DECLS
+
+/* For tests: what the wizard shows. */
+GtkWidget *_involve_wizard_get_editor          (InvolveWizard *self,
+                                                const char    *field_id);
+GtkWidget *_involve_wizard_get_outcome_label   (InvolveWizard *self);
+GtkWidget *_involve_wizard_get_step_row        (InvolveWizard *self,
+                                                guint          step);
+const char *_involve_wizard_get_step_status    (InvolveWizard *self,
+                                                guint          step);
+GtkWidget *_involve_wizard_get_problem_list    (InvolveWizard *self);
+GtkWidget *_involve_wizard_get_submit_button   (InvolveWizard *self);
+GtkWidget *_involve_wizard_get_banner_revealer (InvolveWizard *self);
+GtkWidget *_involve_wizard_get_banner_label    (InvolveWizard *self);
+GtkWidget *_involve_wizard_get_error_label     (InvolveWizard *self);
+GtkWidget *_involve_wizard_get_error_revealer  (InvolveWizard *self);
+GtkWidget *_involve_wizard_get_saved_label     (InvolveWizard *self);
+GtkWidget *_involve_wizard_get_sign_off_button (InvolveWizard *self);
+GtkWidget *_involve_wizard_get_amend_button    (InvolveWizard *self);
+/* The dialog open now (sign off, return, amend, withdraw), or NULL.  Its
+ * text view is its "text-view" data. */
+GtkWidget *_involve_wizard_get_dialog          (InvolveWizard *self);
+
+G_END_DECLS
