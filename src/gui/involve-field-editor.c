@@ -171,8 +171,13 @@ static gboolean
 same_value (GVariant *a,
             GVariant *b)
 {
-  if (a == NULL || b == NULL)
-    return a == b;
+  gboolean a_empty = a == NULL || involve_value_is_empty (a);
+  gboolean b_empty = b == NULL || involve_value_is_empty (b);
+
+  /* The register keeps no empty values (a table of blank rows, say): what
+   * is still being filled in stays on screen. */
+  if (a_empty || b_empty)
+    return a_empty && b_empty;
   return g_variant_equal (a, b);
 }
 

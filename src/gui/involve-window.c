@@ -686,6 +686,22 @@ involve_window_new (GtkApplication     *application,
   g_return_val_if_fail (INVOLVE_IS_DEFINITIONS (definitions), NULL);
   g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
 
+  /* AdwApplication loads the style sheet itself; without one (tests), do it here. */
+  if (!ADW_IS_APPLICATION (application))
+    {
+      static gboolean loaded;
+
+      if (!loaded)
+        {
+          g_autoptr(GtkCssProvider) provider = gtk_css_provider_new ();
+
+          gtk_css_provider_load_from_resource (provider, "/org/involve/Involve/style.css");
+          gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (provider),
+                                                      GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+          loaded = TRUE;
+        }
+    }
+
   self = g_object_new (INVOLVE_TYPE_WINDOW, "application", application, NULL);
   self->store = g_object_ref (store);
   self->definitions = g_object_ref (definitions);

@@ -7,6 +7,7 @@
 
 #include "involve-assess.h"
 #include "involve-field-editor.h"
+#include "involve-fingerprint.h"
 #include "involve-lifecycle.h"
 #include "involve-settings.h"
 #include "involve-validate.h"
@@ -460,12 +461,20 @@ problem_row_activated_cb (GtkListBox    *list,
 static void
 build_review_page (InvolveWizard *self)
 {
+  InvolveStatus status = involve_record_get_status (self->record);
   GtkWidget *content;
   GtkWidget *button_box;
 
-  add_page (self, REVIEW_PAGE_ID, _("Review and Submit"),
-            _("Check the record before you send it for sign-off. Every problem links to its question."),
-            &content);
+  if (is_editable (self))
+    add_page (self, REVIEW_PAGE_ID, _("Review and Submit"),
+              _("Check the record before you send it for sign-off. Every problem links to its question."),
+              &content);
+  else if (status == INVOLVE_STATUS_AWAITING_SIGN_OFF)
+    add_page (self, REVIEW_PAGE_ID, _("Review and Decide"),
+              _("Read each step in the list on the left, then sign the record off or return it with comments, with the buttons at the top."),
+              &content);
+  else
+    add_page (self, REVIEW_PAGE_ID, _("Summary"), NULL, &content);
 
   self->summary_grid = gtk_grid_new ();
   gtk_grid_set_row_spacing (GTK_GRID (self->summary_grid), 6);
@@ -702,6 +711,26 @@ update_review (InvolveWizard *self)
             involve_status_get_label (involve_record_get_status (self->record)));
   grid_row (self->summary_grid, row++, _("Completed by"),
             involve_record_get_string (self->record, "completer-name"));
+  if (!editable)
+    {
+      const InvolveSignOff *sign_off = involve_record_get_sign_off (self->record);
+      g_autofree char *fingerprint = involve_fingerprint_compute (self->record);
+
+      if (sign_off != NULL && sign_off->reviewer_name != NULL)
+        {
+          g_autofree char *reviewer = sign_off->reviewer_job_title
+            ? g_strdup_printf ("%s, %s", sign_off->reviewer_name, sign_off->reviewer_job_title)
+            : g_strdup (sign_off->reviewer_name);
+
+          grid_row (self->summary_grid, row++,
+                    g_strcmp0 (sign_off->decision, "returned") == 0 ? _("Returned by") : _("Signed off by"),
+                    reviewer);
+          grid_row (self->summary_grid, row++, _("Decision date"), sign_off->date);
+          if (sign_off->comments != NULL && sign_off->comments[0] != '\0')
+            grid_row (self->summary_grid, row++, _("Comments"), sign_off->comments);
+        }
+      grid_row (self->summary_grid, row++, _("Fingerprint (SHA-256)"), fingerprint);
+    }
 
   while ((child = gtk_widget_get_first_child (self->problem_list)) != NULL)
     gtk_list_box_remove (GTK_LIST_BOX (self->problem_list), child);
@@ -734,6 +763,7 @@ update_review (InvolveWizard *self)
   else
     gtk_label_set_text (GTK_LABEL (self->problems_title), _("Nothing left to fix"));
   gtk_widget_set_visible (self->problem_list, n > 0);
+  gtk_widget_set_visible (self->problems_title, editable);
 
   if (editable)
     gtk_label_set_text (GTK_LABEL (self->ready_label),
@@ -997,13 +1027,23 @@ static void
 step_selected_cb (InvolveWizard *self,
                   GtkListBoxRow *row)
 {
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+  gboolean focus_in_page = focus != NULL && gtk_widget_is_ancestor (focus, self->page_stack);
   WizardPage *page;
 
   if (row == NULL)
     return;
+
   page = g_ptr_array_index (self->pages, gtk_list_box_row_get_index (row));
   involve_wizard_flush (self);
+  /* Focus must not stay in a page that is going away: keyboard users land
+   * on the new step's first question, others stay in the side list. */
+  if (focus_in_page)
+    gtk_widget_grab_focus (GTK_WIDGET (row));
   gtk_stack_set_visible_child (GTK_STACK (self->page_stack), page->page);
+  if (focus_in_page && page->editors->len > 0)
+    involve_field_editor_focus_input (g_ptr_array_index (page->editors, 0));
   if (g_str_equal (page->id, REVIEW_PAGE_ID) && !self->show_problems)
     {
       /* Once the person has looked at the review, questions show their problems. */
@@ -1164,8 +1204,7 @@ dialog_response_cb (AdwMessageDialog *dialog,
         if (!ok)
           {
             if (g_error_matches (error, INVOLVE_LIFECYCLE_ERROR, INVOLVE_LIFECYCLE_ERROR_SAME_PERSON))
-              show_error (self, _("You cannot decide on this record: %s A senior reviewer who did not complete it must sign it off."),
-                          error->message);
+              show_error (self, "%s", error->message);
             else
               show_error (self, kind == DIALOG_SIGN_OFF ? _("The record was not signed off: %s")
                                                         : _("The record was not returned: %s"),

@@ -1,0 +1,613 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Drives the real widgets through a whole journey: a new record, the
+ * three-step test with its live outcome, Appendix B and C, validation
+ * problems shown and fixed, submitting, a refused sign-off by the person
+ * who completed it, a sign-off by a different profile, then read-only.
+ * Checks what the widgets show, and the register behind them.
+ *
+ * With INVOLVE_SCREENSHOT_DIR set, saves PNGs of the window on the way.
+ */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+
+#include "involve-field-editor.h"
+#include "involve-lifecycle.h"
+#include "involve-settings.h"
+#include "involve-store.h"
+#include "involve-window-private.h"
+#include "involve-wizard-private.h"
+
+typedef struct
+{
+  char               *dir;
+  InvolveStore       *store;
+  InvolveDefinitions *definitions;
+  GSettings          *settings;
+  InvolveWindow      *window;
+  InvolveWizard      *wizard;
+} Fixture;
+
+static void
+wait_ms (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    {
+      while (g_main_context_pending (NULL))
+        g_main_context_iteration (NULL, FALSE);
+      g_usleep (5000);
+    }
+}
+
+static void
+settle (void)
+{
+  wait_ms (60);
+}
+
+/* A click, as a pointer or the keyboard would make it (activating a
+ * GtkButton only clicks it after a short animation). */
+static void
+click (GtkWidget *button)
+{
+  g_assert_true (gtk_widget_is_sensitive (button));
+  g_assert_true (gtk_widget_is_visible (button));
+  if (gtk_actionable_get_action_name (GTK_ACTIONABLE (button)) != NULL)
+    g_assert_true (gtk_widget_activate_action (button, gtk_actionable_get_action_name (GTK_ACTIONABLE (button)), NULL));
+  else
+    g_signal_emit_by_name (button, "clicked");
+}
+
+static void
+screenshot (Fixture    *fixture,
+            const char *name)
+{
+  const char *dir = g_getenv ("INVOLVE_SCREENSHOT_DIR");
+  GtkWidget *widget = GTK_WIDGET (fixture->window);
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *path = NULL;
+  int width, height;
+
+  if (dir == NULL)
+    return;
+  wait_ms (400);
+  width = gtk_widget_get_width (widget);
+  height = gtk_widget_get_height (widget);
+  paintable = gtk_widget_paintable_new (widget);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  if (node == NULL)
+    return;
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  path = g_build_filename (dir, name, NULL);
+  gdk_texture_save_to_png (texture, path);
+}
+
+static InvolveFieldEditor *
+editor (Fixture    *fixture,
+        const char *field_id)
+{
+  GtkWidget *widget = _involve_wizard_get_editor (fixture->wizard, field_id);
+
+  g_assert_nonnull (widget);
+  return INVOLVE_FIELD_EDITOR (widget);
+}
+
+static void
+type_text (Fixture    *fixture,
+           const char *field_id,
+           const char *text)
+{
+  GtkWidget *input = involve_field_editor_get_input (editor (fixture, field_id));
+
+  if (GTK_IS_TEXT_VIEW (input))
+    gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (input)), text, -1);
+  else
+    gtk_editable_set_text (GTK_EDITABLE (input), text);
+}
+
+static void
+choose (Fixture    *fixture,
+        const char *field_id,
+        const char *option_id)
+{
+  GtkWidget *button = involve_field_editor_get_option_button (editor (fixture, field_id), option_id);
+
+  g_assert_nonnull (button);
+  g_assert_true (gtk_widget_get_sensitive (button));
+  if (GTK_IS_TOGGLE_BUTTON (button))
+    gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (button), TRUE);
+  else
+    gtk_check_button_set_active (GTK_CHECK_BUTTON (button), TRUE);
+  settle ();
+}
+
+static gboolean
+shown (Fixture    *fixture,
+       const char *field_id)
+{
+  return gtk_widget_get_visible (GTK_WIDGET (editor (fixture, field_id)));
+}
+
+static const char *
+label_text (GtkWidget *label)
+{
+  return gtk_label_get_text (GTK_LABEL (label));
+}
+
+static guint
+count_children (GtkWidget *widget)
+{
+  guint n = 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    n++;
+  return n;
+}
+
+static InvolveRecord *
+reload (Fixture *fixture)
+{
+  InvolveRecord *record = involve_wizard_get_record (fixture->wizard);
+  g_autoptr(GError) error = NULL;
+  InvolveRecord *loaded = involve_store_load_record (fixture->store, involve_record_get_uuid (record), 0, &error);
+
+  g_assert_no_error (error);
+  return loaded;
+}
+
+static void
+set_profile (Fixture    *fixture,
+             const char *name,
+             const char *email)
+{
+  g_settings_set_string (fixture->settings, "profile-name", name);
+  g_settings_set_string (fixture->settings, "profile-email", email);
+  g_settings_set_string (fixture->settings, "profile-job-title", "Head of Engagement");
+  g_settings_set_string (fixture->settings, "profile-team", "Communications and Engagement");
+}
+
+static void
+respond (Fixture    *fixture,
+         const char *response,
+         const char *text)
+{
+  GtkWidget *dialog = _involve_wizard_get_dialog (fixture->wizard);
+  GtkTextView *view;
+
+  g_assert_nonnull (dialog);
+  g_assert_true (ADW_IS_MESSAGE_DIALOG (dialog));
+  view = g_object_get_data (G_OBJECT (dialog), "text-view");
+  g_assert_nonnull (view);
+  if (text != NULL)
+    gtk_text_buffer_set_text (gtk_text_view_get_buffer (view), text, -1);
+  g_assert_true (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), response));
+  g_object_ref (dialog);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), response);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_object_unref (dialog);
+  settle ();
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+
+  fixture->dir = g_dir_make_tmp ("involve-gui-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (fixture->dir, "register.sqlite", NULL);
+  fixture->store = involve_store_open (path, &error);
+  g_assert_no_error (error);
+  fixture->definitions = g_object_ref (involve_definitions_get_default (&error));
+  g_assert_no_error (error);
+  fixture->settings = involve_settings_new (&error);
+  g_assert_no_error (error);
+  set_profile (fixture, "Alex Officer", "alex.officer@example.org");
+  g_settings_set_string (fixture->settings, "profile-organisation", "Example Integrated Care Board");
+  g_settings_set_string (fixture->settings, "profile-organisation-type", "icb");
+  g_settings_set_string (fixture->settings, "default-framework", "icb-14z45");
+  g_settings_set_int (fixture->settings, "window-width", 1366);
+  g_settings_set_int (fixture->settings, "window-height", 768);
+
+  fixture->window = involve_window_new (NULL, fixture->store, fixture->definitions, fixture->settings);
+  g_object_ref_sink (fixture->window);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  fixture->wizard = _involve_window_get_wizard (fixture->window);
+  wait_ms (200);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  g_clear_object (&fixture->window);
+  settle ();
+  g_clear_object (&fixture->store);
+  g_clear_object (&fixture->settings);
+  g_clear_object (&fixture->definitions);
+  remove_tree (fixture->dir);
+  g_free (fixture->dir);
+}
+
+static void
+fill_three_step_test (Fixture *fixture)
+{
+  GtkWidget *outcome = _involve_wizard_get_outcome_label (fixture->wizard);
+
+  g_assert_cmpstr (label_text (outcome), ==, "Outcome not known yet");
+  /* The profile filled the organisation in. */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (involve_field_editor_get_input (editor (fixture, "organisation-name")))),
+                   ==, "Example Integrated Care Board");
+
+  type_text (fixture, "title", "Relocating the community podiatry service");
+  choose (fixture, "step1-commissioning", "yes");
+  type_text (fixture, "step1-explanation", "The board commissions the podiatry service.");
+  g_assert_true (shown (fixture, "step2-activity-types"));
+  choose (fixture, "step2-activity-types", "proposal");
+  type_text (fixture, "step2-explanation", "A proposal to move the clinic to another town.");
+  choose (fixture, "step3-impact-delivery", "yes");
+  type_text (fixture, "step3-impact-delivery-details", "Patients would travel further; bus links are poor.");
+  choose (fixture, "step3-impact-range", "no");
+  type_text (fixture, "step3-impact-range-details", "The same podiatry services stay available.");
+  wait_ms (400);
+
+  /* The outcome follows the answers. */
+  g_test_message ("outcome: %s", label_text (outcome));
+  g_assert_true (g_str_has_prefix (label_text (outcome), "The duty to involve applies: section 14Z45(2)(b)"));
+
+  /* Departing from the outcome asks for a reason. */
+  g_assert_false (shown (fixture, "departure-reason"));
+  choose (fixture, "duty-applies-opinion", "no");
+  wait_ms (100);
+  g_assert_true (shown (fixture, "departure-reason"));
+  choose (fixture, "duty-applies-opinion", "yes");
+  wait_ms (100);
+  g_assert_false (shown (fixture, "departure-reason"));
+  type_text (fixture, "duty-applies-reason", "Moving the clinic changes how patients reach the service.");
+
+  /* Urgency brings its own questions. */
+  g_assert_false (shown (fixture, "urgency-justification"));
+  choose (fixture, "urgent", "yes");
+  g_assert_true (shown (fixture, "urgency-justification"));
+  choose (fixture, "urgent", "no");
+  g_assert_false (shown (fixture, "urgency-justification"));
+}
+
+static void
+fill_appendix_b (Fixture *fixture)
+{
+  type_text (fixture, "b1-location", "Riverside Health Centre");
+  type_text (fixture, "b1-title-description", "Moving the podiatry clinic to the new health centre.");
+  type_text (fixture, "b3-existing-arrangements", "Patient reference group and the practice participation groups.");
+  type_text (fixture, "b3-insight-use", "Complaints about parking and a survey of 300 patients.");
+  choose (fixture, "b4-additional-required", "yes");
+  g_assert_true (shown (fixture, "b4-approach"));
+  type_text (fixture, "b4-approach", "Drop-in sessions at both sites and an online survey.");
+  type_text (fixture, "b4-fair-proportionate", "Eight weeks, with easy-read and translated materials.");
+  type_text (fixture, "b5-influence", "Findings go to the board before the decision.");
+  type_text (fixture, "b5-feedback", "A 'you said, we did' report on the website and at the clinic.");
+  /* b5-ongoing-impact is left for the review to find. */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (involve_field_editor_get_input (editor (fixture, "completer-name")))),
+                   ==, "Alex Officer");
+}
+
+static void
+fill_appendix_c (Fixture *fixture)
+{
+  InvolveFieldEditor *risks = editor (fixture, "c-risks");
+  GtkWidget *add = involve_field_editor_get_add_row_button (risks);
+  GtkWidget *list = involve_field_editor_get_input (risks);
+  g_autoptr(InvolveRecord) record = NULL;
+  GVariant *value;
+  const char *cell = NULL;
+
+  type_text (fixture, "c-background", "The lease on the current clinic ends next year.");
+  type_text (fixture, "c-key-messages", "The service stays local; the building changes.");
+
+  g_assert_true (gtk_widget_get_visible (add));
+  click (add);
+  settle ();
+  click (add);
+  settle ();
+  g_assert_cmpuint (count_children (list), ==, 2);
+
+  /* Type into the cells of both rows: row 1 and row 2, risk and action. */
+  {
+    GtkWidget *row1 = gtk_list_box_row_get_child (gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 0));
+    GtkWidget *row2 = gtk_list_box_row_get_child (gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 1));
+    GtkWidget *r1 = gtk_widget_get_next_sibling (gtk_widget_get_first_child (row1));
+    GtkWidget *r2 = gtk_widget_get_next_sibling (gtk_widget_get_first_child (row2));
+
+    gtk_editable_set_text (GTK_EDITABLE (r1), "Low turnout from older patients");
+    gtk_editable_set_text (GTK_EDITABLE (gtk_widget_get_next_sibling (r1)), "Sessions at the day centre");
+    gtk_editable_set_text (GTK_EDITABLE (r2), "Misinformation on social media");
+    gtk_editable_set_text (GTK_EDITABLE (gtk_widget_get_next_sibling (r2)), "Publish a question-and-answer page");
+  }
+  wait_ms (400);
+
+  /* Move the second row up. */
+  {
+    GtkWidget *row2 = gtk_list_box_row_get_child (gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 1));
+    GtkWidget *child = gtk_widget_get_first_child (row2);
+    GtkWidget *up = NULL;
+
+    for (; child != NULL; child = gtk_widget_get_next_sibling (child))
+      if (GTK_IS_BUTTON (child) && g_strcmp0 (gtk_widget_get_tooltip_text (child), "Move row up") == 0)
+        up = child;
+    g_assert_nonnull (up);
+    click (up);
+    settle ();
+  }
+
+  record = reload (fixture);
+  value = involve_record_get_value (record, "c-risks");
+  g_assert_nonnull (value);
+  g_assert_cmpuint (g_variant_n_children (value), ==, 2);
+  g_variant_get_child (value, 0, "^a&s", NULL);
+  {
+    g_autoptr(GVariant) first = g_variant_get_child_value (value, 0);
+    g_variant_get_child (first, 0, "&s", &cell);
+    g_assert_cmpstr (cell, ==, "Misinformation on social media");
+  }
+}
+
+static void
+test_journey (Fixture       *fixture,
+              gconstpointer  data)
+{
+  GtkWidget *main_stack = _involve_window_get_main_stack (fixture->window);
+  GtkWidget *list_stack = _involve_window_get_list_stack (fixture->window);
+  GtkWidget *saved;
+  GtkWidget *submit;
+  GtkWidget *problems;
+  guint review, n_problems;
+  g_autoptr(InvolveRecord) record = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* An empty register says what to do first. */
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (list_stack)), ==, "empty");
+  screenshot (fixture, "01-empty-register.png");
+
+  g_assert_true (involve_window_new_record (fixture->window));
+  settle ();
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (main_stack)), ==, "record");
+  g_assert_cmpuint (involve_wizard_get_n_steps (fixture->wizard), ==, 8);
+  review = involve_wizard_get_n_steps (fixture->wizard) - 1;
+
+  /* Saving as you type: a quiet indicator, then the value is in the register. */
+  saved = _involve_wizard_get_saved_label (fixture->wizard);
+  type_text (fixture, "title", "Relocating");
+  g_assert_cmpstr (label_text (saved), ==, "Saving…");
+  wait_ms (400);
+  g_assert_cmpstr (label_text (saved), ==, "Saved");
+  record = reload (fixture);
+  g_assert_cmpstr (involve_record_get_string (record, "title"), ==, "Relocating");
+  g_clear_object (&record);
+
+  fill_three_step_test (fixture);
+  screenshot (fixture, "02-three-step-test.png");
+
+  /* Steps move with the keyboard's next-step action. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->wizard), "wizard.next-step", NULL);
+  settle ();
+  g_assert_cmpuint (involve_wizard_get_step (fixture->wizard), ==, 1);
+
+  fill_appendix_b (fixture);
+  involve_wizard_set_step (fixture->wizard, 4);
+  screenshot (fixture, "03-appendix-b-step4.png");
+  involve_wizard_set_step (fixture->wizard, 6);
+  fill_appendix_c (fixture);
+  screenshot (fixture, "04-appendix-c-plan.png");
+
+  /* The review lists what is missing; submitting is not possible yet. */
+  involve_wizard_set_step (fixture->wizard, review);
+  wait_ms (300);
+  problems = _involve_wizard_get_problem_list (fixture->wizard);
+  submit = _involve_wizard_get_submit_button (fixture->wizard);
+  n_problems = count_children (problems);
+  for (guint i = 0; i < n_problems; i++)
+    g_test_message ("problem: %s",
+                    adw_preferences_row_get_title (ADW_PREFERENCES_ROW (gtk_list_box_get_row_at_index (GTK_LIST_BOX (problems), i))));
+  g_assert_cmpuint (n_problems, >=, 1);
+  g_assert_true (gtk_widget_get_visible (problems));
+  g_assert_false (gtk_widget_get_sensitive (submit));
+  g_assert_cmpstr (_involve_wizard_get_step_status (fixture->wizard, review), ==, "problems");
+  g_assert_cmpstr (_involve_wizard_get_step_status (fixture->wizard, 5), ==, "problems");
+  g_assert_cmpstr (_involve_wizard_get_step_status (fixture->wizard, 0), ==, "complete");
+  screenshot (fixture, "05-review-problems.png");
+
+  /* Each problem jumps to its question. */
+  {
+    GtkListBoxRow *row = gtk_list_box_get_row_at_index (GTK_LIST_BOX (problems), 0);
+    const char *field_id = g_object_get_data (G_OBJECT (row), "field-id");
+    GtkWidget *input;
+
+    g_assert_cmpstr (field_id, ==, "b5-ongoing-impact");
+    g_signal_emit_by_name (problems, "row-activated", row);
+    settle ();
+    g_assert_cmpuint (involve_wizard_get_step (fixture->wizard), ==, 5);
+    input = involve_field_editor_get_input (editor (fixture, "b5-ongoing-impact"));
+    g_assert_true (gtk_widget_has_focus (input));
+    /* The question shows its problem too. */
+    g_assert_true (gtk_widget_get_visible (gtk_widget_get_last_child (GTK_WIDGET (editor (fixture, "b5-ongoing-impact")))));
+  }
+  type_text (fixture, "b5-ongoing-impact", "Quarterly review of attendance and complaints.");
+  wait_ms (400);
+
+  involve_wizard_set_step (fixture->wizard, review);
+  wait_ms (300);
+  for (guint i = 0; i < count_children (problems); i++)
+    g_test_message ("problem left: %s",
+                    adw_preferences_row_get_title (ADW_PREFERENCES_ROW (gtk_list_box_get_row_at_index (GTK_LIST_BOX (problems), i))));
+  g_assert_cmpuint (count_children (problems), ==, 0);
+  g_assert_false (gtk_widget_get_visible (problems));
+  g_assert_true (gtk_widget_get_sensitive (submit));
+  g_assert_cmpstr (_involve_wizard_get_step_status (fixture->wizard, review), ==, "complete");
+  screenshot (fixture, "06-review-ready.png");
+
+  /* Submit. */
+  click (submit);
+  settle ();
+  record = reload (fixture);
+  g_assert_cmpint (involve_record_get_status (record), ==, INVOLVE_STATUS_AWAITING_SIGN_OFF);
+  g_clear_object (&record);
+  g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (_involve_wizard_get_banner_revealer (fixture->wizard))));
+  g_assert_true (gtk_widget_get_visible (_involve_wizard_get_sign_off_button (fixture->wizard)));
+  /* The pages were rebuilt read-only. */
+  submit = _involve_wizard_get_submit_button (fixture->wizard);
+  g_assert_false (gtk_widget_get_visible (submit));
+  g_assert_false (gtk_editable_get_editable (GTK_EDITABLE (involve_field_editor_get_input (editor (fixture, "title")))));
+  g_assert_false (gtk_widget_get_sensitive (involve_field_editor_get_option_button (editor (fixture, "step1-commissioning"), "yes")));
+
+  /* The person who completed it cannot sign it off. */
+  click (_involve_wizard_get_sign_off_button (fixture->wizard));
+  settle ();
+  respond (fixture, "sign-off", NULL);
+  g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (_involve_wizard_get_error_revealer (fixture->wizard))));
+  g_test_message ("refusal: %s", label_text (_involve_wizard_get_error_label (fixture->wizard)));
+  g_assert_nonnull (strstr (label_text (_involve_wizard_get_error_label (fixture->wizard)),
+                           "cannot also sign it off"));
+  record = reload (fixture);
+  g_assert_cmpint (involve_record_get_status (record), ==, INVOLVE_STATUS_AWAITING_SIGN_OFF);
+  g_clear_object (&record);
+  screenshot (fixture, "07-refused-same-person.png");
+
+  /* A different reviewer signs it off. */
+  set_profile (fixture, "Sam Reviewer", "sam.reviewer@example.org");
+  click (_involve_wizard_get_sign_off_button (fixture->wizard));
+  settle ();
+  respond (fixture, "sign-off", "Proportionate plan; agreed.");
+  record = reload (fixture);
+  g_assert_cmpint (involve_record_get_status (record), ==, INVOLVE_STATUS_SIGNED_OFF);
+  g_assert_cmpstr (involve_record_get_sign_off (record)->reviewer_name, ==, "Sam Reviewer");
+  g_clear_object (&record);
+
+  /* Read-only, with a banner and an Amend button. */
+  g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (_involve_wizard_get_error_revealer (fixture->wizard))));
+  g_assert_true (g_str_has_prefix (label_text (_involve_wizard_get_banner_label (fixture->wizard)),
+                                   "Signed off by Sam Reviewer on "));
+  g_assert_true (gtk_widget_get_visible (_involve_wizard_get_amend_button (fixture->wizard)));
+  g_assert_false (gtk_widget_get_visible (_involve_wizard_get_sign_off_button (fixture->wizard)));
+  g_assert_false (gtk_editable_get_editable (GTK_EDITABLE (involve_field_editor_get_input (editor (fixture, "title")))));
+  g_assert_false (gtk_widget_get_visible (involve_field_editor_get_add_row_button (editor (fixture, "c-risks"))));
+  screenshot (fixture, "08-signed-off.png");
+
+  /* The register lists it; search finds it or not. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->wizard), "wizard.close", NULL);
+  settle ();
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (main_stack)), ==, "register");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (list_stack)), ==, "list");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (_involve_window_get_model (fixture->window))), ==, 1);
+  screenshot (fixture, "09-register.png");
+  gtk_editable_set_text (GTK_EDITABLE (_involve_window_get_search_entry (fixture->window)), "zebra");
+  _involve_window_apply_filters (fixture->window);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (list_stack)), ==, "no-results");
+  gtk_editable_set_text (GTK_EDITABLE (_involve_window_get_search_entry (fixture->window)), "podiatry");
+  _involve_window_apply_filters (fixture->window);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (_involve_window_get_model (fixture->window))), ==, 1);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (_involve_window_get_status_filter (fixture->window)), 1); /* drafts */
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (_involve_window_get_model (fixture->window))), ==, 0);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (_involve_window_get_status_filter (fixture->window)), 0);
+
+  /* Amending makes version 2, a draft again, with the reason shown. */
+  {
+    InvolveRecordSummary *summary;
+    g_autoptr(GPtrArray) list = NULL;
+    InvolveStoreQuery query;
+
+    involve_store_query_init (&query);
+    list = involve_store_list (fixture->store, &query, NULL, &error);
+    g_assert_no_error (error);
+    summary = g_ptr_array_index (list, 0);
+    g_assert_true (involve_window_open_record (fixture->window, summary->uuid));
+  }
+  settle ();
+  click (_involve_wizard_get_amend_button (fixture->wizard));
+  settle ();
+  respond (fixture, "amend", "The new site's opening hours changed.");
+  record = reload (fixture);
+  g_assert_cmpuint (involve_record_get_version (record), ==, 2);
+  g_assert_cmpint (involve_record_get_status (record), ==, INVOLVE_STATUS_DRAFT);
+  g_assert_true (gtk_editable_get_editable (GTK_EDITABLE (involve_field_editor_get_input (editor (fixture, "title")))));
+  g_assert_true (strstr (label_text (_involve_wizard_get_banner_label (fixture->wizard)), "opening hours") != NULL);
+}
+
+static void
+test_return_with_comments (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InvolveRecord) record = NULL;
+  InvolveRecord *shown_record;
+
+  /* A record returned by a reviewer opens editable with the comments in sight. */
+  g_assert_true (involve_window_new_record (fixture->window));
+  settle ();
+  shown_record = involve_wizard_get_record (fixture->wizard);
+  record = g_object_ref (shown_record);
+  g_assert_true (involve_store_set_value (fixture->store, record, "title", g_variant_new_string ("Closing the fracture clinic"), &error));
+  g_assert_no_error (error);
+
+  /* Without the required answers, Submit stays off and the action refuses. */
+  involve_wizard_set_step (fixture->wizard, involve_wizard_get_n_steps (fixture->wizard) - 1);
+  settle ();
+  g_assert_false (gtk_widget_get_sensitive (_involve_wizard_get_submit_button (fixture->wizard)));
+
+  /* Withdrawing needs a reason. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->wizard), "wizard.withdraw", NULL);
+  settle ();
+  {
+    GtkWidget *dialog = _involve_wizard_get_dialog (fixture->wizard);
+    g_assert_nonnull (dialog);
+    g_assert_false (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "withdraw"));
+  }
+  respond (fixture, "withdraw", "The proposal was dropped by the board.");
+  g_clear_object (&record);
+  record = reload (fixture);
+  g_assert_cmpint (involve_record_get_status (record), ==, INVOLVE_STATUS_WITHDRAWN);
+  g_assert_true (g_str_has_prefix (label_text (_involve_wizard_get_banner_label (fixture->wizard)), "Withdrawn: "));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add ("/gui/journey/new-to-signed-off", Fixture, NULL, fixture_set_up, test_journey, fixture_tear_down);
+  g_test_add ("/gui/journey/withdraw-needs-reason", Fixture, NULL, fixture_set_up, test_return_with_comments, fixture_tear_down);
+  return g_test_run ();
+}
