@@ -636,8 +636,12 @@ check_condition (InvolveDefinitions      *self,
                  const InvolveCondition  *condition,
                  GError                 **error)
 {
+  g_autofree char *key = g_strdup_printf ("%s#%s", owner_id, what);
   const InvolveField *target;
-  guint line = _involve_form_get_line (form, owner_id);
+  guint line = _involve_form_get_line (form, key);
+
+  if (line == 0)
+    line = _involve_form_get_line (form, owner_id);
 
   if (condition->kind == INVOLVE_CONDITION_NONE || condition->kind == INVOLVE_CONDITION_OUTCOME)
     return TRUE;
