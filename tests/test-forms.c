@@ -2,6 +2,8 @@
 #include "config.h"
 
 #include <string.h>
+#include <libxml/xmlerror.h>
+#include <libxml/globals.h>
 
 #include "involve-definitions.h"
 
@@ -521,10 +523,59 @@ test_bytes (void)
   g_assert_true (g_str_has_prefix (error->message, "junk.xml:3:"));
   g_clear_error (&error);
 
-  /* The global libxml2 error handler is restored: nothing leaks to stderr
-   * handlers of others (checked by parsing again with no crash). */
-  form = involve_form_new_from_bytes (junk, "junk.xml", &error);
+  /* Far too large: refused before parsing. */
+  {
+    gsize size = 3 * 1024 * 1024;
+    char *data = g_malloc (size);
+    g_autoptr(GBytes) huge = NULL;
+
+    memset (data, ' ', size);
+    memcpy (data, "<form>", 6);
+    huge = g_bytes_new_take (data, size);
+    form = involve_form_new_from_bytes (huge, "huge.xml", &error);
+    g_assert_null (form);
+    g_assert_error (error, INVOLVE_FORM_ERROR, INVOLVE_FORM_ERROR_MALFORMED);
+    g_assert_nonnull (strstr (error->message, "too large"));
+    g_clear_error (&error);
+  }
+}
+
+static int handler_calls;
+
+static void
+count_errors_cb (void        *user_data,
+                 xmlErrorPtr  error)
+{
+  handler_calls++;
+}
+
+static void
+test_error_handler_restored (void)
+{
+  /* Fails in the RELAX NG validator. */
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "bad-boolean.xml", NULL);
+  g_autofree char *malformed_path = g_test_build_filename (G_TEST_DIST, "data", "malformed.xml", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFile) malformed = g_file_new_for_path (malformed_path);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InvolveForm) form = NULL;
+  int marker;
+
+  /* Someone else's handler stays in place, and our errors do not reach it. */
+  xmlSetStructuredErrorFunc (&marker, count_errors_cb);
+
+  form = involve_form_new_from_file (malformed, &error);
   g_assert_null (form);
+  g_clear_error (&error);
+  form = involve_form_new_from_file (file, &error);
+  g_assert_null (form);
+  g_clear_error (&error);
+
+  g_assert_true (xmlStructuredError == count_errors_cb);
+  g_assert_true (xmlStructuredErrorContext == &marker);
+  g_assert_cmpint (handler_calls, ==, 0);
+
+  xmlSetStructuredErrorFunc (NULL, NULL);
 }
 
 static void
@@ -588,6 +639,7 @@ main (int   argc,
   g_test_add_func ("/forms/broken/duplicate-field", test_duplicate_field);
   g_test_add_func ("/forms/broken/doctype", test_doctype_refused);
   g_test_add_func ("/forms/broken/bytes", test_bytes);
+  g_test_add_func ("/forms/broken/error-handler-restored", test_error_handler_restored);
 
   return g_test_run ();
 }
