@@ -21,4 +21,9 @@ typedef struct
   InvolveCliCommandFunc  run;
 } InvolveCliCommand;
 
+/* cli-definitions.c */
+int involve_cli_definitions (const char  *database_path,
+                             int          argc,
+                             char       **argv);
+
 G_END_DECLS

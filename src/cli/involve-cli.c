@@ -13,6 +13,7 @@
 /* Add a command: declare its function here and list it in commands[]. */
 
 static const InvolveCliCommand commands[] = {
+  { "definitions", N_("Check or list the form definitions, frameworks and reference lists"), involve_cli_definitions },
   { NULL, NULL, NULL },
 };
 
