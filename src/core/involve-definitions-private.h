@@ -36,6 +36,11 @@ xmlDoc     *_involve_xml_read_validated (GBytes      *bytes,
 char       *_involve_xml_dup_text       (xmlNode     *node);
 char       *_involve_xml_dup_prop       (xmlNode     *node,
                                          const char  *name);
+/* The same, translated through gettext where po/its/involve-definitions.its
+ * marks the text translatable. */
+char       *_involve_xml_dup_translated (xmlNode     *node);
+char       *_involve_xml_dup_translated_prop (xmlNode    *node,
+                                              const char *name);
 gboolean    _involve_xml_get_boolean    (xmlNode     *node,
                                          const char  *name,
                                          gboolean     default_value);

@@ -303,8 +303,10 @@ _involve_xml_read (GBytes      *bytes,
   data = g_bytes_get_data (bytes, &size);
   if (size > INVOLVE_DEFINITION_MAX_BYTES)
     {
+      g_autofree char *size_text = g_format_size (size);
+
       g_set_error (error, INVOLVE_FORM_ERROR, INVOLVE_FORM_ERROR_MALFORMED,
-                   _("%s:1: the file is too large (%" G_GSIZE_FORMAT " bytes)"), name, size);
+                   _("%s:1: the file is too large (%s)"), name, size_text);
       return NULL;
     }
   if (size == 0 || data == NULL)
@@ -465,6 +467,60 @@ _involve_xml_dup_text (xmlNode *node)
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
 
+/* The msgid xgettext writes for a text: all whitespace collapsed. */
+static char *
+collapse_whitespace (const char *text)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (g_ascii_isspace (*p))
+        {
+          if (out->len > 0 && out->str[out->len - 1] != ' ')
+            g_string_append_c (out, ' ');
+        }
+      else
+        g_string_append_c (out, *p);
+    }
+
+  if (out->len > 0 && out->str[out->len - 1] == ' ')
+    g_string_truncate (out, out->len - 1);
+
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+static char *
+translate (char *text)
+{
+  g_autofree char *msgid = NULL;
+  const char *translated;
+
+  if (text == NULL)
+    return NULL;
+
+  msgid = collapse_whitespace (text);
+  translated = g_dgettext (GETTEXT_PACKAGE, msgid);
+  if (translated == msgid)
+    return text;
+
+  g_free (text);
+  return g_strdup (translated);
+}
+
+char *
+_involve_xml_dup_translated (xmlNode *node)
+{
+  return translate (_involve_xml_dup_text (node));
+}
+
+char *
+_involve_xml_dup_translated_prop (xmlNode    *node,
+                                  const char *name)
+{
+  return translate (_involve_xml_dup_prop (node, name));
+}
+
 char *
 _involve_xml_dup_prop (xmlNode    *node,
                        const char *name)
@@ -621,9 +677,9 @@ parse_field (InvolveForm  *self,
       return NULL;
     }
 
-  field->label = _involve_xml_dup_text (_involve_xml_first_child (node, "label"));
+  field->label = _involve_xml_dup_translated (_involve_xml_first_child (node, "label"));
   help = _involve_xml_first_child (node, "help");
-  field->help = _involve_xml_dup_text (help);
+  field->help = _involve_xml_dup_translated (help);
   field->guidance_ref = _involve_xml_dup_prop (help, "ref");
 
   for (xmlNode *child = first_element (node); child != NULL; child = _involve_xml_next_element (child))
@@ -639,7 +695,7 @@ parse_field (InvolveForm  *self,
       else if (node_is (child, "option") || node_is (child, "column"))
         {
           g_autofree char *id = _involve_xml_dup_prop (child, "id");
-          g_autofree char *label = _involve_xml_dup_text (_involve_xml_first_child (child, "label"));
+          g_autofree char *label = _involve_xml_dup_translated (_involve_xml_first_child (child, "label"));
 
           if (g_hash_table_contains (seen, id))
             {
@@ -653,7 +709,7 @@ parse_field (InvolveForm  *self,
 
           if (node_is (child, "option"))
             {
-              g_autofree char *option_help = _involve_xml_dup_text (_involve_xml_first_child (child, "help"));
+              g_autofree char *option_help = _involve_xml_dup_translated (_involve_xml_first_child (child, "help"));
 
               g_ptr_array_add (field->options, _involve_option_new (id, label, option_help));
             }
@@ -704,10 +760,10 @@ parse_section (InvolveForm  *self,
 
   section = g_new0 (InvolveSection, 1);
   section->id = g_steal_pointer (&id);
-  section->title = _involve_xml_dup_text (_involve_xml_first_child (node, "title"));
-  section->intro = _involve_xml_dup_text (_involve_xml_first_child (node, "intro"));
+  section->title = _involve_xml_dup_translated (_involve_xml_first_child (node, "title"));
+  section->intro = _involve_xml_dup_translated (_involve_xml_first_child (node, "intro"));
   guidance = _involve_xml_first_child (node, "guidance");
-  section->guidance = _involve_xml_dup_text (guidance);
+  section->guidance = _involve_xml_dup_translated (guidance);
   section->guidance_ref = _involve_xml_dup_prop (guidance, "ref");
   section->examples = g_ptr_array_new_with_free_func (example_free);
   section->fields = g_ptr_array_new ();
@@ -719,8 +775,8 @@ parse_section (InvolveForm  *self,
         {
           InvolveExample *example = g_new0 (InvolveExample, 1);
 
-          example->title = _involve_xml_dup_prop (child, "title");
-          example->text = _involve_xml_dup_text (child);
+          example->title = _involve_xml_dup_translated_prop (child, "title");
+          example->text = _involve_xml_dup_translated (child);
           g_ptr_array_add (section->examples, example);
         }
       else if (node_is (child, "shown-when"))
@@ -860,9 +916,9 @@ involve_form_parse (InvolveForm  *self,
   self->id = _involve_xml_dup_prop (root, "id");
   version = _involve_xml_dup_prop (root, "version");
   self->version = version != NULL ? (guint) g_ascii_strtoull (version, NULL, 10) : 1;
-  self->title = _involve_xml_dup_text (_involve_xml_first_child (root, "title"));
+  self->title = _involve_xml_dup_translated (_involve_xml_first_child (root, "title"));
   self->source = _involve_xml_dup_text (_involve_xml_first_child (root, "source"));
-  self->intro = _involve_xml_dup_text (_involve_xml_first_child (root, "intro"));
+  self->intro = _involve_xml_dup_translated (_involve_xml_first_child (root, "intro"));
 
   for (xmlNode *child = first_element (root); child != NULL; child = _involve_xml_next_element (child))
     {
