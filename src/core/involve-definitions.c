@@ -241,7 +241,6 @@ parse_framework (xmlNode     *node,
                  const char  *name,
                  GError     **error)
 {
-  g_autoptr(GHashTable) limbs_seen = g_hash_table_new (g_str_hash, g_str_equal);
   InvolveFramework *framework = g_new0 (InvolveFramework, 1);
   xmlNode *child;
   static const char * const expected_limbs[] = { "a", "b", "c" };

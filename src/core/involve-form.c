@@ -741,8 +741,6 @@ parse_section (InvolveForm  *self,
                xmlNode      *node,
                GError      **error)
 {
-  g_autoptr(GPtrArray) fields = g_ptr_array_new ();
-  g_autoptr(GPtrArray) examples = g_ptr_array_new_with_free_func (example_free);
   g_autofree char *id = _involve_xml_dup_prop (node, "id");
   InvolveSection *section;
   xmlNode *guidance;
