@@ -112,8 +112,8 @@ reasons_mention (const InvolveAssessment *assessment,
 
 typedef struct
 {
-  const WorkedExample *example;
-  const char          *framework_id;
+  const WorkedExample    *example;
+  const InvolveFramework *framework;
 } ExampleCase;
 
 static void
@@ -121,7 +121,7 @@ test_worked_example (gconstpointer data)
 {
   const ExampleCase *test_case = data;
   const WorkedExample *example = test_case->example;
-  const InvolveFramework *framework = get_framework (test_case->framework_id);
+  const InvolveFramework *framework = test_case->framework;
   InvolveAssessInput input = { 0 };
   g_autoptr(InvolveAssessment) assessment = NULL;
   g_autoptr(GError) error = NULL;
@@ -493,6 +493,9 @@ main (int   argc,
       char *argv[])
 {
   g_autoptr(GPtrArray) cases = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(InvolveDefinitions) defs = NULL;
+  g_autoptr(GFile) directory = NULL;
+  g_autoptr(GError) error = NULL;
   int status;
 
   g_test_init (&argc, &argv, NULL);
@@ -500,18 +503,33 @@ main (int   argc,
   for (guint f = 0; f < G_N_ELEMENTS (framework_ids); f++)
     frameworks[f] = fixture_framework_new (framework_ids[f]);
 
-  for (guint f = 0; f < G_N_ELEMENTS (framework_ids); f++)
-    {
-      for (guint e = 0; e < G_N_ELEMENTS (worked_examples); e++)
-        {
-          ExampleCase *test_case = g_new0 (ExampleCase, 1);
-          g_autofree char *path = NULL;
+  /* Hand-built frameworks, and the real ones from data/frameworks.xml. */
+  directory = g_file_new_for_path (g_getenv ("INVOLVE_SOURCE_DATADIR"));
+  defs = involve_definitions_new_from_directory (directory, &error);
+  g_assert_no_error (error);
 
-          test_case->example = &worked_examples[e];
-          test_case->framework_id = framework_ids[f];
-          g_ptr_array_add (cases, test_case);
-          path = g_strdup_printf ("/assess/worked-example/%s/%s", framework_ids[f], worked_examples[e].name);
-          g_test_add_data_func (path, test_case, test_worked_example);
+  for (guint source = 0; source < 2; source++)
+    {
+      for (guint f = 0; f < G_N_ELEMENTS (framework_ids); f++)
+        {
+          const InvolveFramework *framework = source == 0
+            ? frameworks[f]
+            : involve_definitions_lookup_framework (defs, framework_ids[f]);
+
+          g_assert_nonnull (framework);
+          for (guint e = 0; e < G_N_ELEMENTS (worked_examples); e++)
+            {
+              ExampleCase *test_case = g_new0 (ExampleCase, 1);
+              g_autofree char *path = NULL;
+
+              test_case->example = &worked_examples[e];
+              test_case->framework = framework;
+              g_ptr_array_add (cases, test_case);
+              path = g_strdup_printf ("/assess/%s/worked-example/%s/%s",
+                                      source == 0 ? "fixture" : "data",
+                                      framework_ids[f], worked_examples[e].name);
+              g_test_add_data_func (path, test_case, test_worked_example);
+            }
         }
     }
 
