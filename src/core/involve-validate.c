@@ -453,6 +453,25 @@ organisation_problem (Context            *ctx,
                           framework->section, framework->organisation_label);
 }
 
+/*
+ * Under any co-commissioning model the guidance wants it formally
+ * documented who holds day-to-day responsibility for involvement.  The
+ * definitions' conditions cannot say "any option but none", so the rule
+ * lives here.
+ */
+static char *
+co_commissioning_problem (Context            *ctx,
+                          const InvolveField *field)
+{
+  const char *model = involve_record_get_string (ctx->record, "co-commissioning-model");
+
+  if (model == NULL || *model == '\0' || g_str_equal (model, "none"))
+    return NULL;
+
+  return g_strdup_printf (_("“%s” is required when the activity is commissioned with another body: the guidance asks for it to be formally documented."),
+                          field->label);
+}
+
 /* ------------------------------------------------------------------ */
 /* Validation                                                           */
 
@@ -487,6 +506,8 @@ check_place (Context          *ctx,
     {
       if (field->required || condition_holds (ctx, &field->required_when, FALSE, 0))
         text = required_text (ctx, field);
+      else if (g_str_equal (field->id, "day-to-day-responsibility"))
+        text = co_commissioning_problem (ctx, field);
     }
   else
     {
