@@ -303,6 +303,22 @@ test_step_4_branches (void)
 }
 
 static void
+test_day_to_day_responsibility (void)
+{
+  g_autoptr(InvolveRecord) record = complete_record ();
+  g_autoptr(GPtrArray) none = NULL;
+  g_autoptr(GPtrArray) delegated = NULL;
+
+  involve_record_set_string (record, "co-commissioning-model", "none");
+  none = involve_validate_record (defs, record);
+  assert_no_problem (none, "day-to-day-responsibility");
+
+  involve_record_set_string (record, "co-commissioning-model", "delegated");
+  delegated = involve_validate_record (defs, record);
+  assert_problem (delegated, "day-to-day-responsibility", "commissioned with another body");
+}
+
+static void
 test_value_checks (void)
 {
   g_autoptr(InvolveRecord) record = complete_record ();
@@ -419,6 +435,7 @@ main (int   argc,
   g_test_add_func ("/validate/urgency-justification", test_urgency_justification);
   g_test_add_func ("/validate/appendix-b-steps-3-to-5", test_appendix_b_steps_always_required);
   g_test_add_func ("/validate/step-4-branches", test_step_4_branches);
+  g_test_add_func ("/validate/day-to-day-responsibility", test_day_to_day_responsibility);
   g_test_add_func ("/validate/value-checks", test_value_checks);
   g_test_add_func ("/validate/organisation-matches-framework", test_organisation_matches_framework);
   g_test_add_func ("/validate/engine-problems", test_engine_problems);

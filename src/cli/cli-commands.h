@@ -29,6 +29,7 @@ int involve_cli_assess (const char  *database_path,
 int involve_cli_paths (const char  *database_path,
                        int          argc,
                        char       **argv);
+
 /* cli-definitions.c */
 int involve_cli_definitions (const char  *database_path,
                              int          argc,
