@@ -3121,12 +3121,18 @@ verify_chain (InvolveStore *self,
 
       if (entry->id != expected)
         {
-          if (entry->id > expected + 1)
-            message = g_strdup_printf (_("Audit entries %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT " are missing: the log jumps from entry %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT "."),
-                                       expected, entry->id - 1, expected - 1, entry->id);
+          g_autofree char *missing = NULL;
+
+          if (entry->id == expected + 1)
+            missing = g_strdup_printf (_("Audit entry %" G_GINT64_FORMAT " is missing"), expected);
           else
-            message = g_strdup_printf (_("Audit entry %" G_GINT64_FORMAT " is missing: the log jumps from entry %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT "."),
-                                       expected, expected - 1, entry->id);
+            missing = g_strdup_printf (_("Audit entries %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT " are missing"),
+                                       expected, entry->id - 1);
+          if (expected == 1)
+            message = g_strdup_printf (_("%s: the log starts at entry %" G_GINT64_FORMAT "."), missing, entry->id);
+          else
+            message = g_strdup_printf (_("%s: the log jumps from entry %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT "."),
+                                       missing, expected - 1, entry->id);
           sqlite3_finalize (stmt);
           return tampered (error, first_broken_id, expected, message);
         }
@@ -3149,6 +3155,7 @@ verify_chain (InvolveStore *self,
       g_free (prev_hash);
       prev_hash = g_steal_pointer (&entry->hash);
       expected++;
+      rc = SQLITE_OK;
     }
   sqlite3_finalize (stmt);
   if (rc != SQLITE_DONE)

@@ -1,0 +1,159 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+
+#include "involve-fingerprint.h"
+#include "involve-lifecycle.h"
+#include "involve-store.h"
+#include "involve-store-private.h"
+
+/* A fresh temporary folder, removed (with what is in it) at the end. */
+typedef struct
+{
+  char *dir;
+  char *path;
+} TestDir;
+
+static void
+rm_rf (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        rm_rf (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+static inline TestDir *
+test_dir_new (void)
+{
+  TestDir *td = g_new0 (TestDir, 1);
+  g_autoptr(GError) error = NULL;
+
+  td->dir = g_dir_make_tmp ("involve-store-XXXXXX", &error);
+  g_assert_no_error (error);
+  td->path = g_build_filename (td->dir, "register.sqlite", NULL);
+  return td;
+}
+
+static inline void
+test_dir_free (TestDir *td)
+{
+  g_chmod (td->dir, 0700);
+  rm_rf (td->dir);
+  g_free (td->dir);
+  g_free (td->path);
+  g_free (td);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TestDir, test_dir_free)
+
+static inline InvolveStore *
+open_store (const char *path,
+            GError    **error)
+{
+  return g_initable_new (INVOLVE_TYPE_STORE, NULL, error,
+                         "path", path,
+                         "auto-backup", FALSE,
+                         "busy-timeout", 200,
+                         "profile-name", "Officer",
+                         "os-account", "officer",
+                         NULL);
+}
+
+static inline char *
+file_checksum (const char *path)
+{
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+
+  if (!g_file_get_contents (path, &contents, &length, NULL))
+    return g_strdup ("(missing)");
+  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, length);
+}
+
+static inline void
+raw_exec (const char *path,
+          const char *sql)
+{
+  sqlite3 *db = NULL;
+  char *message = NULL;
+  int rc;
+
+  rc = sqlite3_open (path, &db);
+  g_assert_cmpint (rc, ==, SQLITE_OK);
+  rc = sqlite3_exec (db, sql, NULL, NULL, &message);
+  if (rc != SQLITE_OK)
+    g_error ("raw SQL failed: %s: %s", sql, message);
+  sqlite3_close (db);
+}
+
+/* Answers every field a submission needs in these tests. */
+static inline void
+fill_record (InvolveStore  *store,
+             InvolveRecord *record,
+             const char    *title)
+{
+  g_autoptr(GError) error = NULL;
+  const char *rows[][2] = { { "Low turnout", "Hold extra evening sessions" },
+                            { "Legal challenge", "Keep this record" } };
+  GVariantBuilder table;
+
+  g_variant_builder_init (&table, G_VARIANT_TYPE ("aas"));
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    g_variant_builder_add_value (&table, g_variant_new_strv (rows[i], 2));
+
+  g_assert_true (involve_store_set_value (store, record, "title", g_variant_new_string (title), &error));
+  g_assert_true (involve_store_set_value (store, record, "organisation-name",
+                                          g_variant_new_string ("Northshire ICB"), &error));
+  g_assert_true (involve_store_set_value (store, record, "organisation-type", g_variant_new_string ("icb"), &error));
+  g_assert_true (involve_store_set_value (store, record, "step1-commissioning", g_variant_new_boolean (TRUE), &error));
+  g_assert_true (involve_store_set_value (store, record, "step1-explanation",
+                                          g_variant_new_string ("We commission the service."), &error));
+  g_assert_true (involve_store_set_value (store, record, "completer-name",
+                                          g_variant_new_string ("Alex Officer"), &error));
+  g_assert_true (involve_store_set_value (store, record, "completer-email",
+                                          g_variant_new_string ("alex.officer@example.org"), &error));
+  g_assert_true (involve_store_set_value (store, record, "c-risks", g_variant_builder_end (&table), &error));
+  g_assert_no_error (error);
+}
+
+static inline InvolveSignOff *
+reviewer (const char *name,
+          const char *email)
+{
+  InvolveSignOff *sign_off = involve_sign_off_new ();
+
+  sign_off->reviewer_name = g_strdup (name);
+  sign_off->reviewer_email = g_strdup (email);
+  sign_off->reviewer_job_title = g_strdup ("Director of Engagement");
+  sign_off->reviewer_team = g_strdup ("Governance");
+  return sign_off;
+}
+
+/* Signs @uuid off as a different person from another desktop. */
+static inline void
+sign_off_as_reviewer (InvolveStore *store,
+                      const char   *uuid)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InvolveSignOff) sign_off = reviewer ("Sam Reviewer", "sam.reviewer@example.org");
+  g_autofree char *account = g_strdup (involve_store_get_os_account (store));
+  g_autofree char *profile = g_strdup (involve_store_get_profile_name (store));
+
+  involve_store_set_os_account (store, "reviewer");
+  involve_store_set_profile_name (store, "Reviewer");
+  g_assert_true (involve_store_sign_off (store, uuid, sign_off, &error));
+  g_assert_no_error (error);
+  involve_store_set_os_account (store, account);
+  involve_store_set_profile_name (store, profile);
+}
