@@ -97,7 +97,32 @@ raw_exec (const char *path,
   sqlite3_close (db);
 }
 
-/* Answers every field a submission needs in these tests. */
+static inline void
+set_string (InvolveStore  *store,
+            InvolveRecord *record,
+            const char    *field_id,
+            const char    *text)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (involve_store_set_value (store, record, field_id, g_variant_new_string (text), &error));
+  g_assert_no_error (error);
+}
+
+static inline void
+set_bool (InvolveStore  *store,
+          InvolveRecord *record,
+          const char    *field_id,
+          gboolean       yes)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (involve_store_set_value (store, record, field_id, g_variant_new_boolean (yes), &error));
+  g_assert_no_error (error);
+}
+
+/* Answers every question the validation asks before submitting: a clinic
+ * move where the duty applies under limb (c). */
 static inline void
 fill_record (InvolveStore  *store,
              InvolveRecord *record,
@@ -106,23 +131,42 @@ fill_record (InvolveStore  *store,
   g_autoptr(GError) error = NULL;
   const char *rows[][2] = { { "Low turnout", "Hold extra evening sessions" },
                             { "Legal challenge", "Keep this record" } };
+  const char *operational[] = { "operational", NULL };
   GVariantBuilder table;
 
   g_variant_builder_init (&table, G_VARIANT_TYPE ("aas"));
   for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
     g_variant_builder_add_value (&table, g_variant_new_strv (rows[i], 2));
 
-  g_assert_true (involve_store_set_value (store, record, "title", g_variant_new_string (title), &error));
-  g_assert_true (involve_store_set_value (store, record, "organisation-name",
-                                          g_variant_new_string ("Northshire ICB"), &error));
-  g_assert_true (involve_store_set_value (store, record, "organisation-type", g_variant_new_string ("icb"), &error));
-  g_assert_true (involve_store_set_value (store, record, "step1-commissioning", g_variant_new_boolean (TRUE), &error));
-  g_assert_true (involve_store_set_value (store, record, "step1-explanation",
-                                          g_variant_new_string ("We commission the service."), &error));
-  g_assert_true (involve_store_set_value (store, record, "completer-name",
-                                          g_variant_new_string ("Alex Officer"), &error));
-  g_assert_true (involve_store_set_value (store, record, "completer-email",
-                                          g_variant_new_string ("alex.officer@example.org"), &error));
+  set_string (store, record, "title", title);
+  set_string (store, record, "organisation-name", "Northshire ICB");
+  set_string (store, record, "organisation-type", "icb");
+  set_bool (store, record, "step1-commissioning", TRUE);
+  set_string (store, record, "step1-explanation", "We commission the service.");
+  g_assert_true (involve_store_set_value (store, record, "step2-activity-types",
+                                          g_variant_new_strv (operational, -1), &error));
+  set_string (store, record, "step2-explanation", "Where the clinic runs from is an operational decision.");
+  set_bool (store, record, "step3-impact-delivery", TRUE);
+  set_string (store, record, "step3-impact-delivery-details", "Patients would travel to another site.");
+  set_bool (store, record, "step3-impact-range", FALSE);
+  set_string (store, record, "step3-impact-range-details", "Nothing is added or removed.");
+  set_bool (store, record, "duty-applies-opinion", TRUE);
+  set_string (store, record, "duty-applies-reason", "The move changes how patients reach the clinic.");
+  set_string (store, record, "b1-location", "Northshire");
+  set_string (store, record, "b1-title-description", "Moving a clinic to the town health centre.");
+  set_string (store, record, "b3-existing-arrangements", "Patient panel and the local Healthwatch.");
+  set_string (store, record, "b3-insight-use", "Complaints and a patient survey shaped the options.");
+  set_bool (store, record, "b4-additional-required", TRUE);
+  set_string (store, record, "b4-approach", "Drop-in sessions and an online survey.");
+  set_string (store, record, "b4-fair-proportionate", "Eight weeks, easy read and translated versions.");
+  set_string (store, record, "b5-influence", "Findings go to the board before it decides.");
+  set_string (store, record, "b5-feedback", "A report back to everybody who took part.");
+  set_string (store, record, "b5-ongoing-impact", "A review one year after the move.");
+  set_string (store, record, "completer-name", "Alex Officer");
+  set_string (store, record, "completer-job-title", "Engagement manager");
+  set_string (store, record, "completer-email", "alex.officer@example.org");
+  set_string (store, record, "completer-team", "Communications");
+  set_string (store, record, "completer-date", "2026-03-31");
   g_assert_true (involve_store_set_value (store, record, "c-risks", g_variant_builder_end (&table), &error));
   g_assert_no_error (error);
 }

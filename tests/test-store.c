@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "store-test-util.h"
+#include "involve-validate.h"
 
 /* Opening and migrations */
 
@@ -434,8 +435,8 @@ test_autosave_and_reload (void)
 
   audit = involve_store_list_audit (store, uuid, &error);
   g_assert_no_error (error);
-  /* create + 8 fills + activities + title + clear = 12 */
-  g_assert_cmpuint (audit->len, ==, 12);
+  /* create + 29 answers + activities + title + clear */
+  g_assert_cmpuint (audit->len, ==, 33);
   g_assert_cmpstr (((InvolveAuditEntry *) audit->pdata[0])->kind, ==, INVOLVE_AUDIT_CREATE);
   last = audit->pdata[audit->len - 1];
   g_assert_cmpstr (last->kind, ==, INVOLVE_AUDIT_VALUE);
@@ -604,7 +605,7 @@ test_lifecycle_return_and_resubmit (void)
   g_autofree char *uuid = NULL;
 
   store = open_store (td->path, &error);
-  record = involve_store_create_record (store, "ccg-14z2", &error);
+  record = involve_store_create_record (store, "icb-14z45", &error);
   uuid = g_strdup (involve_record_get_uuid (record));
   fill_record (store, record, "GP practice closure");
   g_assert_true (involve_store_submit (store, uuid, NULL, &error));
@@ -672,6 +673,46 @@ test_lifecycle_withdraw (void)
   g_clear_error (&error);
   g_assert_false (involve_store_submit (store, uuid, NULL, &error));
   g_assert_error (error, INVOLVE_LIFECYCLE_ERROR, INVOLVE_LIFECYCLE_ERROR_INVALID_TRANSITION);
+}
+
+static void
+test_submit_runs_validation (void)
+{
+  g_autoptr(TestDir) td = test_dir_new ();
+  g_autoptr(InvolveStore) store = NULL;
+  g_autoptr(InvolveRecord) record = NULL;
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uuid = NULL;
+  InvolveStoreQuery query;
+
+  store = open_store (td->path, &error);
+  record = involve_store_create_record (store, "icb-14z45", &error);
+  uuid = g_strdup (involve_record_get_uuid (record));
+  set_string (store, record, "title", "Half-finished assessment");
+
+  g_assert_false (involve_store_submit (store, uuid, &problems, &error));
+  g_assert_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_INCOMPLETE);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (problems);
+  g_assert_cmpuint (problems->len, >, 5);
+  g_assert_nonnull (involve_problems_find_field (problems, "completer-name"));
+  g_assert_nonnull (strstr (error->message, ((InvolveProblem *) problems->pdata[0])->message));
+  g_clear_error (&error);
+  g_clear_object (&record);
+  record = involve_store_load_record (store, uuid, 0, &error);
+  g_assert_cmpint (involve_record_get_status (record), ==, INVOLVE_STATUS_DRAFT);
+
+  /* Once complete it goes, and the engine's outcome is in the register list. */
+  fill_record (store, record, "Complete assessment");
+  g_assert_true (involve_store_submit (store, uuid, NULL, &error));
+  g_assert_no_error (error);
+  involve_store_query_init (&query);
+  found = involve_store_list (store, &query, NULL, &error);
+  g_assert_cmpuint (found->len, ==, 1);
+  g_assert_cmpstr (((InvolveRecordSummary *) found->pdata[0])->outcome, ==, "applies");
+  g_assert_cmpint (((InvolveRecordSummary *) found->pdata[0])->status, ==, INVOLVE_STATUS_AWAITING_SIGN_OFF);
 }
 
 static GPtrArray *
@@ -1395,6 +1436,7 @@ main (int   argc,
   g_test_add_func ("/store/lifecycle/return-and-resubmit", test_lifecycle_return_and_resubmit);
   g_test_add_func ("/store/lifecycle/withdraw", test_lifecycle_withdraw);
   g_test_add_func ("/store/lifecycle/submit-validates", test_lifecycle_submit_validates);
+  g_test_add_func ("/store/lifecycle/submit-runs-validation", test_submit_runs_validation);
   g_test_add_func ("/store/sign-off/reviewer-is-completer", test_reviewer_is_completer);
   g_test_add_func ("/store/sign-off/by-file", test_sign_off_by_file);
   g_test_add_func ("/store/immutable/triggers-block-changes", test_triggers_block_changes);

@@ -21,4 +21,14 @@ typedef struct
   InvolveCliCommandFunc  run;
 } InvolveCliCommand;
 
+/* cli-assess.c */
+int involve_cli_assess (const char  *database_path,
+                        int          argc,
+                        char       **argv);
+
+/* cli-definitions.c */
+int involve_cli_definitions (const char  *database_path,
+                             int          argc,
+                             char       **argv);
+
 G_END_DECLS

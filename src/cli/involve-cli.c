@@ -20,6 +20,8 @@ static const InvolveCliCommand commands[] = {
   { "history", N_("Show the audit trail of one record, or of the whole register"), involve_cli_history },
   { "verify", N_("Check the audit chain and the fingerprints of signed-off versions"), involve_cli_verify },
   { "backup", N_("Write a consistent copy of the register to a new file"), involve_cli_backup },
+  { "assess", N_("Run the three-step test: does the duty to involve apply?"), involve_cli_assess },
+  { "definitions", N_("Check or list the form definitions, frameworks and reference lists"), involve_cli_definitions },
   { NULL, NULL, NULL },
 };
 

@@ -9,10 +9,13 @@
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 
+#include "involve-assess.h"
+#include "involve-definitions.h"
 #include "involve-fingerprint.h"
 #include "involve-lifecycle.h"
 #include "involve-store.h"
 #include "involve-store-private.h"
+#include "involve-validate.h"
 
 /* 'Invl': PRAGMA application_id of every Involve register. */
 #define INVOLVE_APPLICATION_ID 0x496E766C
@@ -229,23 +232,35 @@ involve_store_query_init (InvolveStoreQuery *query)
 /* Hooks into the assessment engine */
 
 /*
- * ENGINE HOOK: the validation (involve_validate_record () from
- * src/core/involve-validate.h) and the derived outcome (involve_assess ())
- * belong to the engine branch.  Until it is merged the built-in hooks accept
- * every record and derive no outcome; tests can replace them with
- * involve_store_set_engine_hooks ().
+ * The assessment core: submitting runs involve_validate_record (), and
+ * every change refreshes the outcome the three-step test derives (kept in
+ * the version and records rows so lists can filter on it).  Tests can
+ * replace both with involve_store_set_engine_hooks ().
  */
 static GPtrArray *
 builtin_validate (InvolveRecord *record,
                   GError       **error)
 {
-  return g_ptr_array_new ();
+  InvolveDefinitions *defs = involve_definitions_get_default (error);
+
+  if (defs == NULL)
+    return NULL;
+  return involve_validate_record (defs, record);
 }
 
 static char *
 builtin_outcome (InvolveRecord *record)
 {
-  return NULL;
+  InvolveDefinitions *defs = involve_definitions_get_default (NULL);
+  g_autoptr(InvolveAssessment) assessment = NULL;
+
+  if (defs == NULL)
+    return NULL;
+  /* Incomplete or contradictory answers: no outcome yet. */
+  assessment = involve_assess_record (record, defs, NULL);
+  if (assessment == NULL)
+    return NULL;
+  return g_strdup (involve_assessment_get_outcome_string (assessment));
 }
 
 static InvolveStoreValidateFunc validate_hook = builtin_validate;
@@ -2506,6 +2521,17 @@ involve_store_submit (InvolveStore *self,
                                       "%s is not ready for sign-off: %u answers are missing or need attention.",
                                       found->len),
                          row.reference, found->len);
+      if (validate_hook == builtin_validate)
+        {
+          g_autoptr(GString) list = g_string_new (message);
+
+          for (guint i = 0; i < found->len && i < 10; i++)
+            g_string_append_printf (list, "\n• %s", ((InvolveProblem *) found->pdata[i])->message);
+          if (found->len > 10)
+            g_string_append (list, "\n• …");
+          g_free (message);
+          message = g_string_free (g_steal_pointer (&list), FALSE);
+        }
       set_error_code (error, INVOLVE_STORE_ERROR_INCOMPLETE, 0, message);
       if (problems != NULL)
         *problems = g_steal_pointer (&found);
