@@ -458,6 +458,34 @@ test_autosave_and_reload (void)
 }
 
 static void
+test_create_with_values (void)
+{
+  g_autoptr(TestDir) td = test_dir_new ();
+  g_autoptr(InvolveStore) store = NULL;
+  g_autoptr(InvolveRecord) values = involve_record_new ("nhse-13q");
+  g_autoptr(InvolveRecord) created = NULL;
+  g_autoptr(InvolveRecord) loaded = NULL;
+  g_autoptr(GPtrArray) audit = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 broken = 0;
+
+  involve_record_set_string (values, "title", "Dental contract terminated");
+  involve_record_set_answer (values, "urgent", INVOLVE_ANSWER_YES);
+  store = open_store (td->path, &error);
+  created = involve_store_create_record_with_values (store, values, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (involve_record_get_framework_id (created), ==, "nhse-13q");
+  g_assert_cmpstr (involve_record_get_string (created, "title"), ==, "Dental contract terminated");
+
+  loaded = involve_store_load_record (store, involve_record_get_uuid (created), 0, &error);
+  g_assert_cmpstr (involve_record_get_string (loaded, "title"), ==, "Dental contract terminated");
+  g_assert_cmpint (involve_record_get_answer (loaded, "urgent"), ==, INVOLVE_ANSWER_YES);
+  audit = involve_store_list_audit (store, involve_record_get_uuid (created), &error);
+  g_assert_cmpuint (audit->len, ==, 3);
+  g_assert_true (involve_store_verify (store, &broken, &error));
+}
+
+static void
 test_references_per_year (void)
 {
   g_autoptr(TestDir) td = test_dir_new ();
@@ -1432,6 +1460,7 @@ main (int   argc,
   g_test_add_func ("/store/save/disk-full", test_disk_full);
   g_test_add_func ("/store/save/autosave-and-reload", test_autosave_and_reload);
   g_test_add_func ("/store/save/references-per-year", test_references_per_year);
+  g_test_add_func ("/store/save/create-with-values", test_create_with_values);
   g_test_add_func ("/store/lifecycle/sign-off-and-amend", test_lifecycle_sign_off_and_amend);
   g_test_add_func ("/store/lifecycle/return-and-resubmit", test_lifecycle_return_and_resubmit);
   g_test_add_func ("/store/lifecycle/withdraw", test_lifecycle_withdraw);

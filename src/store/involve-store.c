@@ -2117,10 +2117,15 @@ insert_version_row (InvolveStore  *self,
   return TRUE;
 }
 
-InvolveRecord *
-involve_store_create_record (InvolveStore *self,
-                             const char   *framework_id,
-                             GError      **error)
+static char *print_value (GVariant *value);
+static gboolean write_value (InvolveStore *self, gint64 version_id, const char *field_id,
+                             const char *text, gint64 now, gint64 audit_id, GError **error);
+
+static InvolveRecord *
+create_record (InvolveStore  *self,
+               const char    *framework_id,
+               InvolveRecord *values,
+               GError       **error)
 {
   g_autoptr(GDateTime) now_dt = NULL;
   g_autofree char *uuid = g_uuid_string_random ();
@@ -2132,10 +2137,6 @@ involve_store_create_record (InvolveStore *self,
   gint64 number = 0;
   gint64 record_id = 0;
   gint64 version_id = 0;
-
-  g_return_val_if_fail (INVOLVE_IS_STORE (self), NULL);
-  g_return_val_if_fail (framework_id != NULL && *framework_id != '\0', NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   now_dt = g_date_time_new_from_unix_utc (now / G_USEC_PER_SEC);
 
@@ -2159,6 +2160,24 @@ involve_store_create_record (InvolveStore *self,
   involve_record_set_version (record, 1);
   involve_record_set_created_usec (record, now);
 
+  if (values != NULL)
+    {
+      g_auto(GStrv) field_ids = involve_record_dup_field_ids (values);
+
+      for (guint i = 0; field_ids[i] != NULL; i++)
+        {
+          GVariant *value = involve_record_get_value (values, field_ids[i]);
+          g_autofree char *text = print_value (value);
+          AuditEvent value_event = { INVOLVE_AUDIT_VALUE, uuid, 1, field_ids[i], NULL, text, NULL };
+          gint64 audit_id = 0;
+
+          if (!audit_append (self, &value_event, now, &audit_id, error) ||
+              !write_value (self, version_id, field_ids[i], text, now, audit_id, error))
+            goto fail;
+          involve_record_set_value_full (record, field_ids[i], value, now);
+        }
+    }
+
   if (!refresh_summary (self, record_id, version_id, record, now, TRUE, error) ||
       !txn_commit (self, error))
     goto fail;
@@ -2168,6 +2187,31 @@ involve_store_create_record (InvolveStore *self,
 fail:
   txn_rollback (self);
   return NULL;
+}
+
+InvolveRecord *
+involve_store_create_record (InvolveStore *self,
+                             const char   *framework_id,
+                             GError      **error)
+{
+  g_return_val_if_fail (INVOLVE_IS_STORE (self), NULL);
+  g_return_val_if_fail (framework_id != NULL && *framework_id != '\0', NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return create_record (self, framework_id, NULL, error);
+}
+
+InvolveRecord *
+involve_store_create_record_with_values (InvolveStore  *self,
+                                         InvolveRecord *values,
+                                         GError       **error)
+{
+  g_return_val_if_fail (INVOLVE_IS_STORE (self), NULL);
+  g_return_val_if_fail (INVOLVE_IS_RECORD (values), NULL);
+  g_return_val_if_fail (involve_record_get_framework_id (values) != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return create_record (self, involve_record_get_framework_id (values), values, error);
 }
 
 static char *
