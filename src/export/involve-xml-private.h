@@ -36,7 +36,7 @@ xmlDocPtr      _involve_xml_parse_safely     (GBytes         *data,
                                               const char     *name,
                                               GError        **error);
 /* Validates a document against the exchange schema. */
-gboolean       _involve_xml_validate         (xmlDocPtr       doc,
+gboolean       _involve_exchange_validate         (xmlDocPtr       doc,
                                               const char     *name,
                                               GError        **error);
 /* Validates and dumps a document as UTF-8. */

@@ -521,7 +521,7 @@ collect_error (void        *data,
 }
 
 gboolean
-_involve_xml_validate (xmlDocPtr    doc,
+_involve_exchange_validate (xmlDocPtr    doc,
                        const char  *name,
                        GError     **error)
 {
@@ -563,7 +563,7 @@ _involve_xml_dump (xmlDocPtr   doc,
   GBytes *bytes;
 
   /* Export validates before it writes: a file we make must be one we accept. */
-  if (!_involve_xml_validate (doc, _("the exported document"), error))
+  if (!_involve_exchange_validate (doc, _("the exported document"), error))
     return NULL;
 
   xmlDocDumpFormatMemoryEnc (doc, &buffer, &length, "UTF-8", 1);
@@ -842,7 +842,7 @@ _involve_xml_parse_safely (GBytes      *data,
   if (doc == NULL)
     return NULL;
 
-  if (!_involve_xml_validate (doc, name, error))
+  if (!_involve_exchange_validate (doc, name, error))
     {
       xmlFreeDoc (doc);
       return NULL;
