@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
 #include <glib/gi18n-lib.h>
@@ -1818,7 +1819,7 @@ involve_evidence_document_write_pdf (InvolveEvidenceDocument *self,
     return FALSE;
 
   temp_path = g_strdup_printf ("%s.XXXXXX", path);
-  fd = g_mkstemp (temp_path);
+  fd = g_mkstemp_full (temp_path, O_RDWR, 0666);
   if (fd < 0)
     {
       int saved_errno = errno;

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
 #include <glib/gi18n-lib.h>
@@ -624,7 +625,7 @@ involve_export_write_atomically (const char  *path,
   const char *data = g_bytes_get_data (bytes, &length);
   int fd;
 
-  fd = g_mkstemp (temp_path);
+  fd = g_mkstemp_full (temp_path, O_RDWR, 0666);
   if (fd < 0)
     {
       int saved_errno = errno;
