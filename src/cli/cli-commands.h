@@ -26,4 +26,9 @@ int involve_cli_assess (const char  *database_path,
                         int          argc,
                         char       **argv);
 
+/* cli-definitions.c */
+int involve_cli_definitions (const char  *database_path,
+                             int          argc,
+                             char       **argv);
+
 G_END_DECLS

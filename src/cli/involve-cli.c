@@ -14,6 +14,7 @@
 
 static const InvolveCliCommand commands[] = {
   { "assess", N_("Run the three-step test: does the duty to involve apply?"), involve_cli_assess },
+  { "definitions", N_("Check or list the form definitions, frameworks and reference lists"), involve_cli_definitions },
   { NULL, NULL, NULL },
 };
 

@@ -12,4 +12,7 @@ gboolean _involve_assess_input_from_record (InvolveRecord       *record,
                                             const char         **field_id,
                                             GError             **error);
 
+/* A real calendar date written YYYY-MM-DD (at most 10 characters are read). */
+gboolean _involve_is_iso_date (const char *text);
+
 G_END_DECLS

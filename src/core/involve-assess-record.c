@@ -30,6 +30,7 @@ _involve_assess_input_from_record (InvolveRecord       *record,
   const char *framework_id;
   const char *model;
   GVariant *types;
+  gint64 created;
 
   g_return_val_if_fail (INVOLVE_IS_RECORD (record), FALSE);
   g_return_val_if_fail (INVOLVE_IS_DEFINITIONS (defs), FALSE);
@@ -104,6 +105,19 @@ _involve_assess_input_from_record (InvolveRecord       *record,
       g_set_error (error, INVOLVE_ASSESS_ERROR, INVOLVE_ASSESS_ERROR_INVALID,
                    _("“%s” is not a co-commissioning model Involve knows."), model);
       return FALSE;
+    }
+
+  created = involve_record_get_created_usec (record);
+  if (created > 0)
+    {
+      g_autoptr(GDateTime) when = g_date_time_new_from_unix_utc (created / G_USEC_PER_SEC);
+
+      if (when != NULL)
+        {
+          g_autofree char *day = g_date_time_format (when, "%Y-%m-%d");
+
+          g_strlcpy (input->assessed_on, day, sizeof input->assessed_on);
+        }
     }
 
   return TRUE;

@@ -179,6 +179,8 @@ assessment_clear (InvolveAssessment *self)
   g_strfreev (self->citations);
   g_strfreev (self->reasons);
   g_clear_pointer (&self->notes, g_ptr_array_unref);
+  g_free (self->guidance_title);
+  g_free (self->guidance_edition);
 }
 
 InvolveAssessment *
@@ -347,6 +349,75 @@ needs_impact (const InvolveFramework *framework,
 }
 
 /* ------------------------------------------------------------------ */
+/* Dates and guidance editions                                          */
+
+gboolean
+_involve_is_iso_date (const char *text)
+{
+  guint year, month, day;
+
+  if (strnlen (text, 11) != 10 || text[4] != '-' || text[7] != '-')
+    return FALSE;
+  for (guint i = 0; i < 10; i++)
+    {
+      if (i != 4 && i != 7 && !g_ascii_isdigit (text[i]))
+        return FALSE;
+    }
+
+  year = (guint) g_ascii_strtoull (text, NULL, 10);
+  month = (guint) g_ascii_strtoull (text + 5, NULL, 10);
+  day = (guint) g_ascii_strtoull (text + 8, NULL, 10);
+  return year >= 1 && g_date_valid_dmy ((GDateDay) day, (GDateMonth) month, (GDateYear) year);
+}
+
+/* ISO dates compare as strings; NULL bounds are open. */
+static gboolean
+date_within (const char *date,
+             const char *from,
+             const char *until)
+{
+  return (from == NULL || g_strcmp0 (from, date) <= 0) &&
+         (until == NULL || g_strcmp0 (date, until) <= 0);
+}
+
+static void
+pick_guidance (InvolveAssessment        *self,
+               const InvolveAssessInput *input)
+{
+  const InvolveFramework *framework = input->framework;
+  const InvolveGuidanceEdition *chosen = NULL;
+
+  if (framework->guidance_editions != NULL && framework->guidance_editions->len > 0)
+    {
+      chosen = g_ptr_array_index (framework->guidance_editions, framework->guidance_editions->len - 1);
+      if (input->assessed_on[0] != '\0')
+        {
+          for (guint i = 0; i < framework->guidance_editions->len; i++)
+            {
+              const InvolveGuidanceEdition *edition = g_ptr_array_index (framework->guidance_editions, i);
+
+              if (date_within (input->assessed_on, edition->from, edition->until))
+                {
+                  chosen = edition;
+                  break;
+                }
+            }
+        }
+    }
+
+  if (chosen != NULL)
+    {
+      self->guidance_title = g_strdup (chosen->title);
+      self->guidance_edition = g_strdup (chosen->edition);
+    }
+  else
+    {
+      self->guidance_title = g_strdup (framework->guidance_title);
+      self->guidance_edition = g_strdup (framework->guidance_edition);
+    }
+}
+
+/* ------------------------------------------------------------------ */
 /* Checking the answers                                                 */
 
 gboolean
@@ -386,6 +457,14 @@ involve_assess_input_check (const InvolveAssessInput  *input,
       *field_id = "step2-activity-types";
       g_set_error_literal (error, INVOLVE_ASSESS_ERROR, INVOLVE_ASSESS_ERROR_INVALID,
                            _("Step 2 names a type of activity that does not exist."));
+      return FALSE;
+    }
+
+  if (input->assessed_on[0] != '\0' && !_involve_is_iso_date (input->assessed_on))
+    {
+      g_set_error (error, INVOLVE_ASSESS_ERROR, INVOLVE_ASSESS_ERROR_INVALID,
+                   _("The date of the assessment must be written YYYY-MM-DD, not “%.10s”."),
+                   input->assessed_on);
       return FALSE;
     }
 
@@ -619,6 +698,22 @@ add_circumstance_notes (InvolveAssessment        *self,
     add_note (self, INVOLVE_ASSESS_NOTE_PROMISE_TO_CONSULT,
               g_strdup (_("A promise to consult has been made: keep it, and consult on the specific proposal. Papers must not claim involvement that did not happen; a broken promise to consult can make the decision unlawful.")));
 
+  if (input->assessed_on[0] != '\0' && input->framework->in_force_from != NULL &&
+      !date_within (input->assessed_on, input->framework->in_force_from, input->framework->in_force_until))
+    {
+      const InvolveFramework *framework = input->framework;
+
+      if (framework->in_force_until != NULL)
+        add_note (self, INVOLVE_ASSESS_NOTE_NOT_IN_FORCE,
+                  g_strdup_printf (_("Section %s was in force from %s to %s, not on %s, the date of this assessment. Check that the record is assessed under the right duty."),
+                                   framework->section, framework->in_force_from,
+                                   framework->in_force_until, input->assessed_on));
+      else
+        add_note (self, INVOLVE_ASSESS_NOTE_NOT_IN_FORCE,
+                  g_strdup_printf (_("Section %s has been in force only since %s, after %s, the date of this assessment. Check that the record is assessed under the right duty."),
+                                   framework->section, framework->in_force_from, input->assessed_on));
+    }
+
   if (input->scrutiny_substantial_variation)
     add_note (self, INVOLVE_ASSESS_NOTE_SCRUTINY,
               g_strdup (_("The local authority’s overview and scrutiny function must be consulted on a substantial development or variation of the health service. That is a separate duty with a higher threshold: it usually runs alongside the duty to involve and does not replace it.")));
@@ -668,6 +763,8 @@ involve_assess (const InvolveAssessInput  *input,
   self->section = g_strdup (framework->section);
   self->notes = g_ptr_array_new_with_free_func ((GDestroyNotify) note_free);
   self->form_completer = INVOLVE_FORM_BY_THIS_ORGANISATION;
+
+  pick_guidance (self, input);
 
   reasons = g_ptr_array_new_with_free_func (g_free);
   limb_ids = g_ptr_array_new_with_free_func (g_free);
@@ -777,11 +874,11 @@ involve_assess (const InvolveAssessInput  *input,
               g_ptr_array_add (reasons,
                                g_strdup_printf (_("Who must be involved: %s."), who));
             }
-          if (framework->guidance_title != NULL)
+          if (self->guidance_title != NULL)
             g_ptr_array_add (reasons,
                              g_strdup_printf (_("The statutory guidance to have regard to: %s (%s). Where the organisation departs from it, the reasons must be recorded."),
-                                              framework->guidance_title,
-                                              framework->guidance_edition != NULL ? framework->guidance_edition : ""));
+                                              self->guidance_title,
+                                              self->guidance_edition != NULL ? self->guidance_edition : ""));
         }
     }
 

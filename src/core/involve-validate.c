@@ -340,25 +340,6 @@ required_text (Context            *ctx,
 /* Value checks                                                         */
 
 static gboolean
-is_iso_date (const char *text)
-{
-  guint year, month, day;
-
-  if (strlen (text) != 10 || text[4] != '-' || text[7] != '-')
-    return FALSE;
-  for (guint i = 0; i < 10; i++)
-    {
-      if (i != 4 && i != 7 && !g_ascii_isdigit (text[i]))
-        return FALSE;
-    }
-
-  year = (guint) g_ascii_strtoull (text, NULL, 10);
-  month = (guint) g_ascii_strtoull (text + 5, NULL, 10);
-  day = (guint) g_ascii_strtoull (text + 8, NULL, 10);
-  return year >= 1 && g_date_valid_dmy ((GDateDay) day, (GDateMonth) month, (GDateYear) year);
-}
-
-static gboolean
 field_has_option (const InvolveField *field,
                   const char         *option_id)
 {
@@ -385,7 +366,7 @@ value_problem (const InvolveField *field,
       {
         const char *text = g_variant_get_string (value, NULL);
 
-        if (*text != '\0' && !is_iso_date (text))
+        if (*text != '\0' && !_involve_is_iso_date (text))
           return g_strdup_printf (_("“%s” must be a real date written as year-month-day (YYYY-MM-DD), not “%s”."),
                                   field->label, text);
       }
@@ -424,10 +405,16 @@ value_problem (const InvolveField *field,
               g_autoptr(GVariant) row = g_variant_get_child_value (value, i);
 
               if (g_variant_n_children (row) != field->columns->len)
-                return g_strdup_printf (_("“%s”: row %u has %u cells, but the table has %u columns."),
-                                        field->label, (guint) i + 1,
-                                        (guint) g_variant_n_children (row),
-                                        field->columns->len);
+                {
+                  guint n_cells = (guint) g_variant_n_children (row);
+
+                  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                       "“%s”: row %u has %u cell, but the table has %u columns.",
+                                                       "“%s”: row %u has %u cells, but the table has %u columns.",
+                                                       n_cells),
+                                          field->label, (guint) i + 1, n_cells,
+                                          field->columns->len);
+                }
             }
         }
       break;
@@ -466,6 +453,25 @@ organisation_problem (Context            *ctx,
                           framework->section, framework->organisation_label);
 }
 
+/*
+ * Under any co-commissioning model the guidance wants it formally
+ * documented who holds day-to-day responsibility for involvement.  The
+ * definitions' conditions cannot say "any option but none", so the rule
+ * lives here.
+ */
+static char *
+co_commissioning_problem (Context            *ctx,
+                          const InvolveField *field)
+{
+  const char *model = involve_record_get_string (ctx->record, "co-commissioning-model");
+
+  if (model == NULL || *model == '\0' || g_str_equal (model, "none"))
+    return NULL;
+
+  return g_strdup_printf (_("“%s” is required when the activity is commissioned with another body: the guidance asks for it to be formally documented."),
+                          field->label);
+}
+
 /* ------------------------------------------------------------------ */
 /* Validation                                                           */
 
@@ -500,6 +506,8 @@ check_place (Context          *ctx,
     {
       if (field->required || condition_holds (ctx, &field->required_when, FALSE, 0))
         text = required_text (ctx, field);
+      else if (g_str_equal (field->id, "day-to-day-responsibility"))
+        text = co_commissioning_problem (ctx, field);
     }
   else
     {
