@@ -333,7 +333,7 @@ static const DemoCase cases[] = {
   /* NHS England, section 13Q. */
   {
     .key = "nhse-admin-office-relocation", .example = EX_ADMIN_OFFICE, .organisation = 4,
-    .site = "Abbey Court", .place = "Dalesford",
+    .site = "Abbey", .place = "Dalesford",
     .date = "2021-07-12", .completer = P_BRENNAN, .reviewer = P_LINDQVIST, .amend_reviewer = P_NONE,
     .end = INVOLVE_DEMO_END_SIGNED_OFF,
   },
