@@ -71,6 +71,7 @@ static const WorkedExample worked_examples[] = {
 
 static const char * const framework_ids[] = { "icb-14z45", "ccg-14z2", "nhse-13q" };
 static InvolveFramework *frameworks[G_N_ELEMENTS (framework_ids)];
+static InvolveDefinitions *defs;
 
 static const InvolveFramework *
 get_framework (const char *id)
@@ -112,8 +113,8 @@ reasons_mention (const InvolveAssessment *assessment,
 
 typedef struct
 {
-  const WorkedExample *example;
-  const char          *framework_id;
+  const WorkedExample    *example;
+  const InvolveFramework *framework;
 } ExampleCase;
 
 static void
@@ -121,7 +122,7 @@ test_worked_example (gconstpointer data)
 {
   const ExampleCase *test_case = data;
   const WorkedExample *example = test_case->example;
-  const InvolveFramework *framework = get_framework (test_case->framework_id);
+  const InvolveFramework *framework = test_case->framework;
   InvolveAssessInput input = { 0 };
   g_autoptr(InvolveAssessment) assessment = NULL;
   g_autoptr(GError) error = NULL;
@@ -488,11 +489,65 @@ test_names (void)
   g_assert_false (involve_outcome_from_string ("maybe", &outcome));
 }
 
+static InvolveAssessment *
+assess_planning_on (const char *framework_id,
+                    const char *date)
+{
+  InvolveAssessInput input = { 0 };
+
+  input.framework = involve_definitions_lookup_framework (defs, framework_id);
+  g_assert_nonnull (input.framework);
+  input.commissioning = YES;
+  input.activities = PLANNING;
+  g_strlcpy (input.assessed_on, date, sizeof input.assessed_on);
+  return assess_ok (&input);
+}
+
+static void
+test_guidance_edition (void)
+{
+  g_autoptr(InvolveAssessment) nhse_2019 = assess_planning_on ("nhse-13q", "2019-05-01");
+  g_autoptr(InvolveAssessment) nhse_2024 = assess_planning_on ("nhse-13q", "2024-05-01");
+  g_autoptr(InvolveAssessment) nhse_today = assess_planning_on ("nhse-13q", "");
+  g_autoptr(InvolveAssessment) ccg_2019 = assess_planning_on ("ccg-14z2", "2019-05-01");
+  g_autoptr(InvolveAssessment) ccg_2023 = assess_planning_on ("ccg-14z2", "2023-01-10");
+  g_autoptr(InvolveAssessment) icb_2020 = assess_planning_on ("icb-14z45", "2020-01-10");
+  const InvolveAssessNote *note;
+  InvolveAssessInput input = { 0 };
+
+  /* NHS England had regard to the 2017 guidance until mid-2022, then 2022's. */
+  g_assert_cmpstr (nhse_2019->guidance_edition, ==, "2017");
+  g_assert_true (reasons_mention (nhse_2019, "(2017)"));
+  g_assert_cmpstr (nhse_2024->guidance_edition, ==, "2022");
+  g_assert_cmpstr (nhse_today->guidance_edition, ==, "2022");
+  g_assert_null (involve_assessment_find_note (nhse_2019, INVOLVE_ASSESS_NOTE_NOT_IN_FORCE));
+
+  /* A 2019 CCG record is a 14Z2 record under the 2017 guidance. */
+  g_assert_cmpstr (ccg_2019->guidance_edition, ==, "2017");
+  g_assert_null (involve_assessment_find_note (ccg_2019, INVOLVE_ASSESS_NOTE_NOT_IN_FORCE));
+
+  /* CCGs were gone by 2023; ICBs did not exist in 2020. */
+  note = involve_assessment_find_note (ccg_2023, INVOLVE_ASSESS_NOTE_NOT_IN_FORCE);
+  g_assert_nonnull (note);
+  g_assert_nonnull (strstr (note->text, "2022-06-30"));
+  note = involve_assessment_find_note (icb_2020, INVOLVE_ASSESS_NOTE_NOT_IN_FORCE);
+  g_assert_nonnull (note);
+  g_assert_nonnull (strstr (note->text, "2022-07-01"));
+
+  input.framework = get_framework ("icb-14z45");
+  input.commissioning = YES;
+  input.activities = PLANNING;
+  g_strlcpy (input.assessed_on, "2024-13-01", sizeof input.assessed_on);
+  assert_assess_error (&input, INVOLVE_ASSESS_ERROR_INVALID, "YYYY-MM-DD");
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_autoptr(GPtrArray) cases = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GFile) directory = NULL;
+  g_autoptr(GError) error = NULL;
   int status;
 
   g_test_init (&argc, &argv, NULL);
@@ -500,18 +555,33 @@ main (int   argc,
   for (guint f = 0; f < G_N_ELEMENTS (framework_ids); f++)
     frameworks[f] = fixture_framework_new (framework_ids[f]);
 
-  for (guint f = 0; f < G_N_ELEMENTS (framework_ids); f++)
-    {
-      for (guint e = 0; e < G_N_ELEMENTS (worked_examples); e++)
-        {
-          ExampleCase *test_case = g_new0 (ExampleCase, 1);
-          g_autofree char *path = NULL;
+  /* Hand-built frameworks, and the real ones from data/frameworks.xml. */
+  directory = g_file_new_for_path (g_getenv ("INVOLVE_SOURCE_DATADIR"));
+  defs = involve_definitions_new_from_directory (directory, &error);
+  g_assert_no_error (error);
 
-          test_case->example = &worked_examples[e];
-          test_case->framework_id = framework_ids[f];
-          g_ptr_array_add (cases, test_case);
-          path = g_strdup_printf ("/assess/worked-example/%s/%s", framework_ids[f], worked_examples[e].name);
-          g_test_add_data_func (path, test_case, test_worked_example);
+  for (guint source = 0; source < 2; source++)
+    {
+      for (guint f = 0; f < G_N_ELEMENTS (framework_ids); f++)
+        {
+          const InvolveFramework *framework = source == 0
+            ? frameworks[f]
+            : involve_definitions_lookup_framework (defs, framework_ids[f]);
+
+          g_assert_nonnull (framework);
+          for (guint e = 0; e < G_N_ELEMENTS (worked_examples); e++)
+            {
+              ExampleCase *test_case = g_new0 (ExampleCase, 1);
+              g_autofree char *path = NULL;
+
+              test_case->example = &worked_examples[e];
+              test_case->framework = framework;
+              g_ptr_array_add (cases, test_case);
+              path = g_strdup_printf ("/assess/%s/worked-example/%s/%s",
+                                      source == 0 ? "fixture" : "data",
+                                      framework_ids[f], worked_examples[e].name);
+              g_test_add_data_func (path, test_case, test_worked_example);
+            }
         }
     }
 
@@ -522,11 +592,13 @@ main (int   argc,
   g_test_add_func ("/assess/co-commissioning", test_co_commissioning);
   g_test_add_func ("/assess/beneficial-involvement-circumstances", test_beneficial_involvement_circumstances);
   g_test_add_func ("/assess/names", test_names);
+  g_test_add_func ("/assess/guidance-edition", test_guidance_edition);
 
   status = g_test_run ();
 
   for (guint f = 0; f < G_N_ELEMENTS (framework_ids); f++)
     fixture_framework_free (frameworks[f]);
+  g_clear_object (&defs);
 
   return status;
 }

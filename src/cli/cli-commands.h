@@ -41,4 +41,19 @@ int involve_cli_signoff_apply   (const char  *database_path,
                                  int          argc,
                                  char       **argv);
 
+/* cli-assess.c */
+int involve_cli_assess (const char  *database_path,
+                        int          argc,
+                        char       **argv);
+
+/* cli-definitions.c */
+int involve_cli_definitions (const char  *database_path,
+                             int          argc,
+                             char       **argv);
+
+/* cli-demo.c */
+int involve_cli_demo (const char  *database_path,
+                      int          argc,
+                      char       **argv);
+
 G_END_DECLS

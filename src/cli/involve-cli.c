@@ -19,6 +19,9 @@ static const InvolveCliCommand commands[] = {
   { "signoff-request", N_("Write a sign-off request file for a reviewer elsewhere"), involve_cli_signoff_request },
   { "signoff-respond", N_("Sign off or return a sign-off request; write the response file"), involve_cli_signoff_respond },
   { "signoff-apply", N_("Apply a reviewer's sign-off response file"), involve_cli_signoff_apply },
+  { "assess", N_("Run the three-step test: does the duty to involve apply?"), involve_cli_assess },
+  { "definitions", N_("Check or list the form definitions, frameworks and reference lists"), involve_cli_definitions },
+  { "demo", N_("Fill an empty register with sample records in every state"), involve_cli_demo },
   { NULL, NULL, NULL },
 };
 

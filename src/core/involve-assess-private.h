@@ -5,13 +5,14 @@
 
 G_BEGIN_DECLS
 
-/*
- * Checks that the answers are complete and consistent.  On failure,
- * *field_id (when not NULL) is the three-step-test field the message is
- * about, so validation can put the problem next to it.
- */
-gboolean _involve_assess_input_check (const InvolveAssessInput  *input,
-                                      const char               **field_id,
-                                      GError                   **error);
+/* involve_assess_input_from_record (), also saying which field is at fault. */
+gboolean _involve_assess_input_from_record (InvolveRecord       *record,
+                                            InvolveDefinitions  *defs,
+                                            InvolveAssessInput  *input,
+                                            const char         **field_id,
+                                            GError             **error);
+
+/* A real calendar date written YYYY-MM-DD (at most 10 characters are read). */
+gboolean _involve_is_iso_date (const char *text);
 
 G_END_DECLS

@@ -5,7 +5,7 @@
 
 #include <glib/gi18n-lib.h>
 
-#include "involve-assess.h"
+#include "involve-assess-private.h"
 
 /*
  * Reading the three-step test's answers out of a record.  Kept apart from
@@ -20,20 +20,26 @@ answer_is_yes (InvolveRecord *record,
 }
 
 gboolean
-involve_assess_input_from_record (InvolveRecord       *record,
-                                  InvolveDefinitions  *defs,
-                                  InvolveAssessInput  *input,
-                                  GError             **error)
+_involve_assess_input_from_record (InvolveRecord       *record,
+                                   InvolveDefinitions  *defs,
+                                   InvolveAssessInput  *input,
+                                   const char         **field_id,
+                                   GError             **error)
 {
+  const char *dummy;
   const char *framework_id;
   const char *model;
   GVariant *types;
+  gint64 created;
 
   g_return_val_if_fail (INVOLVE_IS_RECORD (record), FALSE);
   g_return_val_if_fail (INVOLVE_IS_DEFINITIONS (defs), FALSE);
   g_return_val_if_fail (input != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
+  if (field_id == NULL)
+    field_id = &dummy;
+  *field_id = NULL;
   *input = (InvolveAssessInput) { 0 };
 
   framework_id = involve_record_get_framework_id (record);
@@ -42,6 +48,7 @@ involve_assess_input_from_record (InvolveRecord       *record,
       input->framework = involve_definitions_lookup_framework (defs, framework_id);
       if (input->framework == NULL)
         {
+          *field_id = "organisation-type";
           g_set_error (error, INVOLVE_ASSESS_ERROR, INVOLVE_ASSESS_ERROR_INVALID,
                        _("The record is pinned to the legal framework “%s”, which Involve does not know."),
                        framework_id);
@@ -59,6 +66,7 @@ involve_assess_input_from_record (InvolveRecord       *record,
     {
       g_autofree const char **ids = NULL;
 
+      *field_id = "step2-activity-types";
       if (!g_variant_is_of_type (types, G_VARIANT_TYPE_STRING_ARRAY))
         {
           g_set_error_literal (error, INVOLVE_ASSESS_ERROR, INVOLVE_ASSESS_ERROR_INVALID,
@@ -75,6 +83,7 @@ involve_assess_input_from_record (InvolveRecord       *record,
             return FALSE;
           input->activities |= one;
         }
+      *field_id = NULL;
     }
 
   input->impact_delivery = involve_record_get_answer (record, "step3-impact-delivery");
@@ -92,12 +101,35 @@ involve_assess_input_from_record (InvolveRecord       *record,
   if (model != NULL && *model != '\0' &&
       !involve_co_commissioning_from_string (model, &input->co_commissioning))
     {
+      *field_id = "co-commissioning-model";
       g_set_error (error, INVOLVE_ASSESS_ERROR, INVOLVE_ASSESS_ERROR_INVALID,
                    _("“%s” is not a co-commissioning model Involve knows."), model);
       return FALSE;
     }
 
+  created = involve_record_get_created_usec (record);
+  if (created > 0)
+    {
+      g_autoptr(GDateTime) when = g_date_time_new_from_unix_utc (created / G_USEC_PER_SEC);
+
+      if (when != NULL)
+        {
+          g_autofree char *day = g_date_time_format (when, "%Y-%m-%d");
+
+          g_strlcpy (input->assessed_on, day, sizeof input->assessed_on);
+        }
+    }
+
   return TRUE;
+}
+
+gboolean
+involve_assess_input_from_record (InvolveRecord       *record,
+                                  InvolveDefinitions  *defs,
+                                  InvolveAssessInput  *input,
+                                  GError             **error)
+{
+  return _involve_assess_input_from_record (record, defs, input, NULL, error);
 }
 
 InvolveAssessment *

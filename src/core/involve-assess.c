@@ -179,6 +179,8 @@ assessment_clear (InvolveAssessment *self)
   g_strfreev (self->citations);
   g_strfreev (self->reasons);
   g_clear_pointer (&self->notes, g_ptr_array_unref);
+  g_free (self->guidance_title);
+  g_free (self->guidance_edition);
 }
 
 InvolveAssessment *
@@ -302,6 +304,17 @@ section_citation (const InvolveFramework *framework)
   return g_strdup_printf (_("section %s"), framework->section != NULL ? framework->section : "?");
 }
 
+static char *
+without_full_stop (const char *text)
+{
+  char *copy = g_strstrip (g_strdup (text));
+  gsize len = strlen (copy);
+
+  if (len > 0 && copy[len - 1] == '.')
+    copy[len - 1] = '\0';
+  return copy;
+}
+
 static const char *
 activity_label (InvolveActivity activity)
 {
@@ -310,9 +323,9 @@ activity_label (InvolveActivity activity)
     case INVOLVE_ACTIVITY_PLANNING:
       return _("planning");
     case INVOLVE_ACTIVITY_PROPOSAL:
-      return _("proposal for change");
+      return _("a proposal for change");
     case INVOLVE_ACTIVITY_OPERATIONAL:
-      return _("operational decision");
+      return _("an operational decision");
     case INVOLVE_ACTIVITY_NONE:
     default:
       return "";
@@ -336,10 +349,79 @@ needs_impact (const InvolveFramework *framework,
 }
 
 /* ------------------------------------------------------------------ */
+/* Dates and guidance editions                                          */
+
+gboolean
+_involve_is_iso_date (const char *text)
+{
+  guint year, month, day;
+
+  if (strnlen (text, 11) != 10 || text[4] != '-' || text[7] != '-')
+    return FALSE;
+  for (guint i = 0; i < 10; i++)
+    {
+      if (i != 4 && i != 7 && !g_ascii_isdigit (text[i]))
+        return FALSE;
+    }
+
+  year = (guint) g_ascii_strtoull (text, NULL, 10);
+  month = (guint) g_ascii_strtoull (text + 5, NULL, 10);
+  day = (guint) g_ascii_strtoull (text + 8, NULL, 10);
+  return year >= 1 && g_date_valid_dmy ((GDateDay) day, (GDateMonth) month, (GDateYear) year);
+}
+
+/* ISO dates compare as strings; NULL bounds are open. */
+static gboolean
+date_within (const char *date,
+             const char *from,
+             const char *until)
+{
+  return (from == NULL || g_strcmp0 (from, date) <= 0) &&
+         (until == NULL || g_strcmp0 (date, until) <= 0);
+}
+
+static void
+pick_guidance (InvolveAssessment        *self,
+               const InvolveAssessInput *input)
+{
+  const InvolveFramework *framework = input->framework;
+  const InvolveGuidanceEdition *chosen = NULL;
+
+  if (framework->guidance_editions != NULL && framework->guidance_editions->len > 0)
+    {
+      chosen = g_ptr_array_index (framework->guidance_editions, framework->guidance_editions->len - 1);
+      if (input->assessed_on[0] != '\0')
+        {
+          for (guint i = 0; i < framework->guidance_editions->len; i++)
+            {
+              const InvolveGuidanceEdition *edition = g_ptr_array_index (framework->guidance_editions, i);
+
+              if (date_within (input->assessed_on, edition->from, edition->until))
+                {
+                  chosen = edition;
+                  break;
+                }
+            }
+        }
+    }
+
+  if (chosen != NULL)
+    {
+      self->guidance_title = g_strdup (chosen->title);
+      self->guidance_edition = g_strdup (chosen->edition);
+    }
+  else
+    {
+      self->guidance_title = g_strdup (framework->guidance_title);
+      self->guidance_edition = g_strdup (framework->guidance_edition);
+    }
+}
+
+/* ------------------------------------------------------------------ */
 /* Checking the answers                                                 */
 
 gboolean
-_involve_assess_input_check (const InvolveAssessInput  *input,
+involve_assess_input_check (const InvolveAssessInput  *input,
                              const char               **field_id,
                              GError                   **error)
 {
@@ -375,6 +457,14 @@ _involve_assess_input_check (const InvolveAssessInput  *input,
       *field_id = "step2-activity-types";
       g_set_error_literal (error, INVOLVE_ASSESS_ERROR, INVOLVE_ASSESS_ERROR_INVALID,
                            _("Step 2 names a type of activity that does not exist."));
+      return FALSE;
+    }
+
+  if (input->assessed_on[0] != '\0' && !_involve_is_iso_date (input->assessed_on))
+    {
+      g_set_error (error, INVOLVE_ASSESS_ERROR, INVOLVE_ASSESS_ERROR_INVALID,
+                   _("The date of the assessment must be written YYYY-MM-DD, not “%.10s”."),
+                   input->assessed_on);
       return FALSE;
     }
 
@@ -608,6 +698,22 @@ add_circumstance_notes (InvolveAssessment        *self,
     add_note (self, INVOLVE_ASSESS_NOTE_PROMISE_TO_CONSULT,
               g_strdup (_("A promise to consult has been made: keep it, and consult on the specific proposal. Papers must not claim involvement that did not happen; a broken promise to consult can make the decision unlawful.")));
 
+  if (input->assessed_on[0] != '\0' && input->framework->in_force_from != NULL &&
+      !date_within (input->assessed_on, input->framework->in_force_from, input->framework->in_force_until))
+    {
+      const InvolveFramework *framework = input->framework;
+
+      if (framework->in_force_until != NULL)
+        add_note (self, INVOLVE_ASSESS_NOTE_NOT_IN_FORCE,
+                  g_strdup_printf (_("Section %s was in force from %s to %s, not on %s, the date of this assessment. Check that the record is assessed under the right duty."),
+                                   framework->section, framework->in_force_from,
+                                   framework->in_force_until, input->assessed_on));
+      else
+        add_note (self, INVOLVE_ASSESS_NOTE_NOT_IN_FORCE,
+                  g_strdup_printf (_("Section %s has been in force only since %s, after %s, the date of this assessment. Check that the record is assessed under the right duty."),
+                                   framework->section, framework->in_force_from, input->assessed_on));
+    }
+
   if (input->scrutiny_substantial_variation)
     add_note (self, INVOLVE_ASSESS_NOTE_SCRUTINY,
               g_strdup (_("The local authority’s overview and scrutiny function must be consulted on a substantial development or variation of the health service. That is a separate duty with a higher threshold: it usually runs alongside the duty to involve and does not replace it.")));
@@ -646,7 +752,7 @@ involve_assess (const InvolveAssessInput  *input,
   g_return_val_if_fail (input != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!_involve_assess_input_check (input, NULL, error))
+  if (!involve_assess_input_check (input, NULL, error))
     return NULL;
 
   framework = input->framework;
@@ -657,6 +763,8 @@ involve_assess (const InvolveAssessInput  *input,
   self->section = g_strdup (framework->section);
   self->notes = g_ptr_array_new_with_free_func ((GDestroyNotify) note_free);
   self->form_completer = INVOLVE_FORM_BY_THIS_ORGANISATION;
+
+  pick_guidance (self, input);
 
   reasons = g_ptr_array_new_with_free_func (g_free);
   limb_ids = g_ptr_array_new_with_free_func (g_free);
@@ -697,13 +805,13 @@ involve_assess (const InvolveAssessInput  *input,
               g_autofree char *phrase = impact_phrase (input);
 
               g_ptr_array_add (reasons,
-                               g_strdup_printf (_("Step 3: the activity includes a %s, and implementing it would have an impact on %s, so %s applies."),
+                               g_strdup_printf (_("Step 3: the activity includes %s, and implementing it would have an impact on %s, so %s applies."),
                                                 activity_label (activities[i].activity), phrase, limb->citation));
             }
           else
             {
               g_ptr_array_add (reasons,
-                               g_strdup_printf (_("Step 3: the activity includes a %s, but implementing it would not change the manner in which services are delivered or the range of services available, judged from the patient’s side, so %s does not apply."),
+                               g_strdup_printf (_("Step 3: the activity includes %s, but implementing it would not change the manner in which services are delivered or the range of services available, judged from the patient’s side, so %s does not apply."),
                                                 activity_label (activities[i].activity), limb->citation));
               continue;
             }
@@ -760,13 +868,17 @@ involve_assess (const InvolveAssessInput  *input,
           g_ptr_array_add (reasons,
                            g_strdup_printf (_("The duty to involve applies under %s."), list));
           if (framework->who_is_involved != NULL)
-            g_ptr_array_add (reasons,
-                             g_strdup_printf (_("Who must be involved: %s."), framework->who_is_involved));
-          if (framework->guidance_title != NULL)
+            {
+              g_autofree char *who = without_full_stop (framework->who_is_involved);
+
+              g_ptr_array_add (reasons,
+                               g_strdup_printf (_("Who must be involved: %s."), who));
+            }
+          if (self->guidance_title != NULL)
             g_ptr_array_add (reasons,
                              g_strdup_printf (_("The statutory guidance to have regard to: %s (%s). Where the organisation departs from it, the reasons must be recorded."),
-                                              framework->guidance_title,
-                                              framework->guidance_edition != NULL ? framework->guidance_edition : ""));
+                                              self->guidance_title,
+                                              self->guidance_edition != NULL ? self->guidance_edition : ""));
         }
     }
 

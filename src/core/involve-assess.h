@@ -93,6 +93,12 @@ typedef struct
   gboolean                precedent_to_consult;
   gboolean                scrutiny_substantial_variation;
   gboolean                notifiable_reconfiguration;
+
+  /* The date the assessment is made, YYYY-MM-DD: picks the guidance edition
+   * in force then and notes a duty that was not in force.  Empty: today's
+   * guidance, no check.  involve_assess_input_from_record () uses the
+   * record's creation date (UTC). */
+  char                    assessed_on[11];
 } InvolveAssessInput;
 
 typedef enum
@@ -126,6 +132,7 @@ typedef enum
   INVOLVE_ASSESS_NOTE_PROMISE_TO_CONSULT,
   INVOLVE_ASSESS_NOTE_SCRUTINY,
   INVOLVE_ASSESS_NOTE_NOTIFIABLE_RECONFIGURATION,
+  INVOLVE_ASSESS_NOTE_NOT_IN_FORCE,   /* the duty was not in force on assessed_on */
 } InvolveAssessNoteKind;
 
 typedef struct
@@ -172,6 +179,11 @@ typedef struct
   gboolean              local_duty_engaged;            /* the CCG's or ICB's */
   InvolveFormCompleter  form_completer;
   gboolean              liability_transferred;         /* model 4 */
+
+  /* The statutory guidance the organisation must have regard to, as in
+   * force on the input's assessed_on date (or the current one). */
+  char                 *guidance_title;
+  char                 *guidance_edition;                /* "2017", "2022" */
 } InvolveAssessment;
 
 #define INVOLVE_TYPE_ASSESSMENT (involve_assessment_get_type ())
@@ -179,6 +191,16 @@ GType              involve_assessment_get_type (void) G_GNUC_CONST;
 InvolveAssessment *involve_assessment_ref      (InvolveAssessment *assessment);
 void               involve_assessment_unref    (InvolveAssessment *assessment);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (InvolveAssessment, involve_assessment_unref)
+
+/*
+ * Whether the answers are complete and consistent, without running the
+ * test.  On failure, *field_id (when not NULL) is the three-step-test
+ * field the message is about ("step3-impact-range"), for the wizard and
+ * validation to point at.
+ */
+gboolean           involve_assess_input_check              (const InvolveAssessInput *input,
+                                                            const char              **field_id,
+                                                            GError                  **error);
 
 /* Runs the test.  NULL with INVOLVE_ASSESS_ERROR_* when an answer is
  * missing or contradicts another; the message says which. */

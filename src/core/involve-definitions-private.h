@@ -21,6 +21,13 @@ GResource  *involve_data_get_resource   (void);
  * against the compiled-in schema schema_name ("form.rng"...).  Errors are
  * INVOLVE_FORM_ERROR and read "NAME:LINE: problem".
  */
+xmlDoc     *_involve_xml_read           (GBytes      *bytes,
+                                         const char  *name,
+                                         GError     **error);
+gboolean    _involve_xml_validate       (xmlDoc      *doc,
+                                         const char  *name,
+                                         const char  *schema_name,
+                                         GError     **error);
 xmlDoc     *_involve_xml_read_validated (GBytes      *bytes,
                                          const char  *name,
                                          const char  *schema_name,
@@ -29,6 +36,11 @@ xmlDoc     *_involve_xml_read_validated (GBytes      *bytes,
 char       *_involve_xml_dup_text       (xmlNode     *node);
 char       *_involve_xml_dup_prop       (xmlNode     *node,
                                          const char  *name);
+/* The same, translated through gettext where po/its/involve-definitions.its
+ * marks the text translatable. */
+char       *_involve_xml_dup_translated (xmlNode     *node);
+char       *_involve_xml_dup_translated_prop (xmlNode    *node,
+                                              const char *name);
 gboolean    _involve_xml_get_boolean    (xmlNode     *node,
                                          const char  *name,
                                          gboolean     default_value);

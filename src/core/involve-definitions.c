@@ -241,7 +241,6 @@ parse_framework (xmlNode     *node,
                  const char  *name,
                  GError     **error)
 {
-  g_autoptr(GHashTable) limbs_seen = g_hash_table_new (g_str_hash, g_str_equal);
   InvolveFramework *framework = g_new0 (InvolveFramework, 1);
   xmlNode *child;
   static const char * const expected_limbs[] = { "a", "b", "c" };
@@ -253,7 +252,7 @@ parse_framework (xmlNode     *node,
 
   child = _involve_xml_first_child (node, "organisation");
   framework->organisation_type = _involve_xml_dup_prop (child, "type");
-  framework->organisation_label = _involve_xml_dup_text (child);
+  framework->organisation_label = _involve_xml_dup_translated (child);
 
   child = _involve_xml_first_child (node, "duty");
   framework->section = _involve_xml_dup_prop (child, "section");
@@ -262,23 +261,23 @@ parse_framework (xmlNode     *node,
   child = _involve_xml_first_child (node, "in-force");
   framework->in_force_from = _involve_xml_dup_prop (child, "from");
   framework->in_force_until = _involve_xml_dup_prop (child, "until");
-  framework->in_force_note = _involve_xml_dup_text (child);
+  framework->in_force_note = _involve_xml_dup_translated (child);
 
   child = _involve_xml_first_child (node, "who-is-involved");
-  framework->who_is_involved = _involve_xml_dup_text (child);
+  framework->who_is_involved = _involve_xml_dup_translated (child);
   framework->carers_and_representatives = _involve_xml_get_boolean (child, "carers-and-representatives", FALSE);
 
   child = _involve_xml_first_child (node, "special-administrator");
   framework->special_administrator_citation = _involve_xml_dup_prop (child, "citation");
-  framework->special_administrator_summary = _involve_xml_dup_text (child);
+  framework->special_administrator_summary = _involve_xml_dup_translated (child);
 
   child = _involve_xml_first_child (node, "annual-report");
   framework->annual_report_citation = _involve_xml_dup_prop (child, "citation");
-  framework->annual_report_summary = _involve_xml_dup_text (child);
+  framework->annual_report_summary = _involve_xml_dup_translated (child);
 
   child = _involve_xml_first_child (node, "health-inequalities");
   framework->health_inequalities_citation = _involve_xml_dup_prop (child, "citation");
-  framework->health_inequalities_summary = _involve_xml_dup_text (child);
+  framework->health_inequalities_summary = _involve_xml_dup_translated (child);
 
   for (child = node->children; child != NULL; child = child->next)
     {
@@ -302,7 +301,7 @@ parse_framework (xmlNode     *node,
 
           limb->id = _involve_xml_dup_prop (child, "id");
           limb->citation = _involve_xml_dup_prop (child, "citation");
-          limb->summary = _involve_xml_dup_text (child);
+          limb->summary = _involve_xml_dup_translated (child);
           limb->needs_impact = _involve_xml_get_boolean (child, "needs-impact", TRUE);
           g_ptr_array_add (framework->limbs, limb);
 
@@ -424,7 +423,7 @@ load_reference_list (InvolveDefinitions  *self,
   root = xmlDocGetRootElement (doc);
   list = g_new0 (InvolveReferenceList, 1);
   list->id = _involve_xml_dup_prop (root, "id");
-  list->title = _involve_xml_dup_text (_involve_xml_first_child (root, "title"));
+  list->title = _involve_xml_dup_translated (_involve_xml_first_child (root, "title"));
   list->source = _involve_xml_dup_text (_involve_xml_first_child (root, "source"));
   list->items = g_ptr_array_new_with_free_func (reference_item_free);
 
@@ -443,8 +442,8 @@ load_reference_list (InvolveDefinitions  *self,
       InvolveReferenceItem *item = g_new0 (InvolveReferenceItem, 1);
 
       item->id = _involve_xml_dup_prop (node, "id");
-      item->label = _involve_xml_dup_text (_involve_xml_first_child (node, "label"));
-      item->description = _involve_xml_dup_text (_involve_xml_first_child (node, "description"));
+      item->label = _involve_xml_dup_translated (_involve_xml_first_child (node, "label"));
+      item->description = _involve_xml_dup_translated (_involve_xml_first_child (node, "description"));
       g_ptr_array_add (list->items, item);
 
       if (!g_hash_table_add (seen, item->id))
@@ -636,8 +635,12 @@ check_condition (InvolveDefinitions      *self,
                  const InvolveCondition  *condition,
                  GError                 **error)
 {
+  g_autofree char *key = g_strdup_printf ("%s#%s", owner_id, what);
   const InvolveField *target;
-  guint line = _involve_form_get_line (form, owner_id);
+  guint line = _involve_form_get_line (form, key);
+
+  if (line == 0)
+    line = _involve_form_get_line (form, owner_id);
 
   if (condition->kind == INVOLVE_CONDITION_NONE || condition->kind == INVOLVE_CONDITION_OUTCOME)
     return TRUE;

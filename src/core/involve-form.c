@@ -270,33 +270,43 @@ lookup_schema (const char  *schema_name,
   return bytes;
 }
 
+static guint
+doctype_line (GBytes *bytes)
+{
+  gsize size;
+  const char *data = g_bytes_get_data (bytes, &size);
+  const char *found = g_strstr_len (data, (gssize) size, "<!DOCTYPE");
+  guint line = 1;
+
+  for (const char *p = data; found != NULL && p < found; p++)
+    if (*p == '\n')
+      line++;
+
+  return line;
+}
+
 xmlDoc *
-_involve_xml_read_validated (GBytes      *bytes,
-                             const char  *name,
-                             const char  *schema_name,
-                             GError     **error)
+_involve_xml_read (GBytes      *bytes,
+                   const char  *name,
+                   GError     **error)
 {
   xmlStructuredErrorFunc old_handler = xmlStructuredError;
   void *old_context = xmlStructuredErrorContext;
   ErrorCollector collector = { 0, };
-  g_autoptr(GBytes) schema_bytes = NULL;
-  xmlRelaxNGParserCtxtPtr parser_context = NULL;
-  xmlRelaxNGValidCtxtPtr valid_context = NULL;
-  xmlRelaxNGPtr schema = NULL;
   xmlDoc *doc = NULL;
   const char *data;
   gsize size;
-  int rc;
 
   g_return_val_if_fail (bytes != NULL, NULL);
   g_return_val_if_fail (name != NULL, NULL);
-  g_return_val_if_fail (schema_name != NULL, NULL);
 
   data = g_bytes_get_data (bytes, &size);
   if (size > INVOLVE_DEFINITION_MAX_BYTES)
     {
+      g_autofree char *size_text = g_format_size (size);
+
       g_set_error (error, INVOLVE_FORM_ERROR, INVOLVE_FORM_ERROR_MALFORMED,
-                   _("%s: the file is too large (%" G_GSIZE_FORMAT " bytes)"), name, size);
+                   _("%s:1: the file is too large (%s)"), name, size_text);
       return NULL;
     }
   if (size == 0 || data == NULL)
@@ -306,34 +316,58 @@ _involve_xml_read_validated (GBytes      *bytes,
       return NULL;
     }
 
-  schema_bytes = lookup_schema (schema_name, error);
-  if (schema_bytes == NULL)
-    return NULL;
-
   xmlSetStructuredErrorFunc (&collector, collect_structured_error_cb);
 
   /* No network, no DTD loading, no entity substitution. */
   doc = xmlReadMemory (data, (int) size, name, NULL, XML_PARSE_NONET | XML_PARSE_NOCDATA);
+
+  xmlSetStructuredErrorFunc (old_context, old_handler);
+
   if (doc == NULL || collector.count > 0)
     {
       g_set_error (error, INVOLVE_FORM_ERROR, INVOLVE_FORM_ERROR_MALFORMED,
                    _("%s:%d: not well-formed XML: %s"),
                    name, collector.line,
                    collector.message != NULL ? collector.message : _("unknown error"));
-      goto out_error;
+      g_clear_pointer (&doc, xmlFreeDoc);
     }
-
-  if (doc->intSubset != NULL || doc->extSubset != NULL)
+  else if (doc->intSubset != NULL || doc->extSubset != NULL)
     {
-      xmlNode *dtd = (xmlNode *) (doc->intSubset != NULL ? doc->intSubset : doc->extSubset);
-
       g_set_error (error, INVOLVE_FORM_ERROR, INVOLVE_FORM_ERROR_MALFORMED,
-                   _("%s:%ld: document type declarations are not allowed"),
-                   name, MAX (1L, xmlGetLineNo (dtd)));
-      goto out_error;
+                   _("%s:%u: document type declarations are not allowed"),
+                   name, doctype_line (bytes));
+      g_clear_pointer (&doc, xmlFreeDoc);
     }
 
   error_collector_clear (&collector);
+  return doc;
+}
+
+gboolean
+_involve_xml_validate (xmlDoc      *doc,
+                       const char  *name,
+                       const char  *schema_name,
+                       GError     **error)
+{
+  xmlStructuredErrorFunc old_handler = xmlStructuredError;
+  void *old_context = xmlStructuredErrorContext;
+  ErrorCollector collector = { 0, };
+  g_autoptr(GBytes) schema_bytes = NULL;
+  xmlRelaxNGParserCtxtPtr parser_context = NULL;
+  xmlRelaxNGValidCtxtPtr valid_context = NULL;
+  xmlRelaxNGPtr schema = NULL;
+  gboolean ret = FALSE;
+
+  g_return_val_if_fail (doc != NULL, FALSE);
+  g_return_val_if_fail (schema_name != NULL, FALSE);
+
+  schema_bytes = lookup_schema (schema_name, error);
+  if (schema_bytes == NULL)
+    return FALSE;
+
+  /* Also catch anything libxml2 reports through the global handler. */
+  xmlSetStructuredErrorFunc (&collector, collect_structured_error_cb);
+
   parser_context = xmlRelaxNGNewMemParserCtxt (g_bytes_get_data (schema_bytes, NULL),
                                                (int) g_bytes_get_size (schema_bytes));
   xmlRelaxNGSetParserStructuredErrors (parser_context, collect_structured_error_cb, &collector);
@@ -343,26 +377,22 @@ _involve_xml_read_validated (GBytes      *bytes,
       g_set_error (error, INVOLVE_FORM_ERROR, INVOLVE_FORM_ERROR_NOT_FOUND,
                    _("Schema %s cannot be read: %s"), schema_name,
                    collector.message != NULL ? collector.message : _("unknown error"));
-      goto out_error;
+      goto out;
     }
 
   error_collector_clear (&collector);
   valid_context = xmlRelaxNGNewValidCtxt (schema);
   xmlRelaxNGSetValidStructuredErrors (valid_context, collect_structured_error_cb, &collector);
-  rc = xmlRelaxNGValidateDoc (valid_context, doc);
-  if (rc != 0)
+  if (xmlRelaxNGValidateDoc (valid_context, doc) != 0)
     {
       g_set_error (error, INVOLVE_FORM_ERROR, INVOLVE_FORM_ERROR_INVALID,
                    _("%s:%d: does not match the schema %s: %s"),
                    name, collector.line, schema_name,
                    collector.message != NULL ? collector.message : _("unknown error"));
-      goto out_error;
+      goto out;
     }
 
-  goto out;
-
-out_error:
-  g_clear_pointer (&doc, xmlFreeDoc);
+  ret = TRUE;
 
 out:
   g_clear_pointer (&valid_context, xmlRelaxNGFreeValidCtxt);
@@ -370,6 +400,20 @@ out:
   g_clear_pointer (&parser_context, xmlRelaxNGFreeParserCtxt);
   xmlSetStructuredErrorFunc (old_context, old_handler);
   error_collector_clear (&collector);
+
+  return ret;
+}
+
+xmlDoc *
+_involve_xml_read_validated (GBytes      *bytes,
+                             const char  *name,
+                             const char  *schema_name,
+                             GError     **error)
+{
+  xmlDoc *doc = _involve_xml_read (bytes, name, error);
+
+  if (doc != NULL && !_involve_xml_validate (doc, name, schema_name, error))
+    g_clear_pointer (&doc, xmlFreeDoc);
 
   return doc;
 }
@@ -421,6 +465,60 @@ _involve_xml_dup_text (xmlNode *node)
     return NULL;
 
   return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+/* The msgid xgettext writes for a text: all whitespace collapsed. */
+static char *
+collapse_whitespace (const char *text)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (g_ascii_isspace (*p))
+        {
+          if (out->len > 0 && out->str[out->len - 1] != ' ')
+            g_string_append_c (out, ' ');
+        }
+      else
+        g_string_append_c (out, *p);
+    }
+
+  if (out->len > 0 && out->str[out->len - 1] == ' ')
+    g_string_truncate (out, out->len - 1);
+
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+static char *
+translate (char *text)
+{
+  g_autofree char *msgid = NULL;
+  const char *translated;
+
+  if (text == NULL)
+    return NULL;
+
+  msgid = collapse_whitespace (text);
+  translated = g_dgettext (GETTEXT_PACKAGE, msgid);
+  if (translated == msgid)
+    return text;
+
+  g_free (text);
+  return g_strdup (translated);
+}
+
+char *
+_involve_xml_dup_translated (xmlNode *node)
+{
+  return translate (_involve_xml_dup_text (node));
+}
+
+char *
+_involve_xml_dup_translated_prop (xmlNode    *node,
+                                  const char *name)
+{
+  return translate (_involve_xml_dup_prop (node, name));
 }
 
 char *
@@ -579,21 +677,25 @@ parse_field (InvolveForm  *self,
       return NULL;
     }
 
-  field->label = _involve_xml_dup_text (_involve_xml_first_child (node, "label"));
+  field->label = _involve_xml_dup_translated (_involve_xml_first_child (node, "label"));
   help = _involve_xml_first_child (node, "help");
-  field->help = _involve_xml_dup_text (help);
+  field->help = _involve_xml_dup_translated (help);
   field->guidance_ref = _involve_xml_dup_prop (help, "ref");
 
   for (xmlNode *child = first_element (node); child != NULL; child = _involve_xml_next_element (child))
     {
-      if (node_is (child, "required-when"))
-        parse_condition (child, &field->required_when);
-      else if (node_is (child, "shown-when"))
-        parse_condition (child, &field->shown_when);
+      if (node_is (child, "required-when") || node_is (child, "shown-when"))
+        {
+          parse_condition (child, node_is (child, "required-when") ? &field->required_when
+                                                                   : &field->shown_when);
+          g_hash_table_insert (self->lines,
+                               g_strdup_printf ("%s#%s", field->id, (const char *) child->name),
+                               GUINT_TO_POINTER (node_line (child)));
+        }
       else if (node_is (child, "option") || node_is (child, "column"))
         {
           g_autofree char *id = _involve_xml_dup_prop (child, "id");
-          g_autofree char *label = _involve_xml_dup_text (_involve_xml_first_child (child, "label"));
+          g_autofree char *label = _involve_xml_dup_translated (_involve_xml_first_child (child, "label"));
 
           if (g_hash_table_contains (seen, id))
             {
@@ -607,7 +709,7 @@ parse_field (InvolveForm  *self,
 
           if (node_is (child, "option"))
             {
-              g_autofree char *option_help = _involve_xml_dup_text (_involve_xml_first_child (child, "help"));
+              g_autofree char *option_help = _involve_xml_dup_translated (_involve_xml_first_child (child, "help"));
 
               g_ptr_array_add (field->options, _involve_option_new (id, label, option_help));
             }
@@ -639,8 +741,6 @@ parse_section (InvolveForm  *self,
                xmlNode      *node,
                GError      **error)
 {
-  g_autoptr(GPtrArray) fields = g_ptr_array_new ();
-  g_autoptr(GPtrArray) examples = g_ptr_array_new_with_free_func (example_free);
   g_autofree char *id = _involve_xml_dup_prop (node, "id");
   InvolveSection *section;
   xmlNode *guidance;
@@ -658,10 +758,10 @@ parse_section (InvolveForm  *self,
 
   section = g_new0 (InvolveSection, 1);
   section->id = g_steal_pointer (&id);
-  section->title = _involve_xml_dup_text (_involve_xml_first_child (node, "title"));
-  section->intro = _involve_xml_dup_text (_involve_xml_first_child (node, "intro"));
+  section->title = _involve_xml_dup_translated (_involve_xml_first_child (node, "title"));
+  section->intro = _involve_xml_dup_translated (_involve_xml_first_child (node, "intro"));
   guidance = _involve_xml_first_child (node, "guidance");
-  section->guidance = _involve_xml_dup_text (guidance);
+  section->guidance = _involve_xml_dup_translated (guidance);
   section->guidance_ref = _involve_xml_dup_prop (guidance, "ref");
   section->examples = g_ptr_array_new_with_free_func (example_free);
   section->fields = g_ptr_array_new ();
@@ -673,13 +773,15 @@ parse_section (InvolveForm  *self,
         {
           InvolveExample *example = g_new0 (InvolveExample, 1);
 
-          example->title = _involve_xml_dup_prop (child, "title");
-          example->text = _involve_xml_dup_text (child);
+          example->title = _involve_xml_dup_translated_prop (child, "title");
+          example->text = _involve_xml_dup_translated (child);
           g_ptr_array_add (section->examples, example);
         }
       else if (node_is (child, "shown-when"))
         {
           parse_condition (child, &section->shown_when);
+          g_hash_table_insert (self->lines, g_strdup_printf ("%s#shown-when", section->id),
+                               GUINT_TO_POINTER (node_line (child)));
         }
       else if (node_is (child, "field"))
         {
@@ -716,6 +818,75 @@ parse_section (InvolveForm  *self,
 }
 
 static gboolean
+precheck_fields (InvolveForm  *self,
+                 xmlNode      *node,
+                 GError      **error)
+{
+  for (xmlNode *child = first_element (node); child != NULL; child = _involve_xml_next_element (child))
+    {
+      if (node_is (child, "section") || node_is (child, "field-ref"))
+        {
+          const char *attribute = node_is (child, "section") ? "id" : "ref";
+          g_autofree char *id = _involve_xml_dup_prop (child, attribute);
+
+          if (id == NULL || *id == '\0')
+            {
+              g_set_error (error, INVOLVE_FORM_ERROR, INVOLVE_FORM_ERROR_INVALID,
+                           _("%s:%u: this %s has no %s attribute"),
+                           self->name, node_line (child), (const char *) child->name, attribute);
+              return FALSE;
+            }
+        }
+
+      if (node_is (child, "section") && !precheck_fields (self, child, error))
+        return FALSE;
+
+      if (node_is (child, "field"))
+        {
+          g_autofree char *id = _involve_xml_dup_prop (child, "id");
+          g_autofree char *type = _involve_xml_dup_prop (child, "type");
+          g_autofree char *options_list = _involve_xml_dup_prop (child, "options-list");
+          InvolveFieldType field_type;
+
+          if (id == NULL || *id == '\0')
+            {
+              g_set_error (error, INVOLVE_FORM_ERROR, INVOLVE_FORM_ERROR_INVALID,
+                           _("%s:%u: this field has no id attribute"),
+                           self->name, node_line (child));
+              return FALSE;
+            }
+
+          if (!involve_field_type_from_string (type, &field_type))
+            {
+              g_set_error (error, INVOLVE_FORM_ERROR, INVOLVE_FORM_ERROR_INVALID,
+                           _("%s:%u: field “%s” has the unknown type “%s” (expected text, long-text, yes-no, choice, multi-choice, date or table)"),
+                           self->name, node_line (child), id, type != NULL ? type : "");
+              return FALSE;
+            }
+
+          if ((field_type == INVOLVE_FIELD_CHOICE || field_type == INVOLVE_FIELD_MULTI_CHOICE) &&
+              options_list == NULL && _involve_xml_first_child (child, "option") == NULL)
+            {
+              g_set_error (error, INVOLVE_FORM_ERROR, INVOLVE_FORM_ERROR_INVALID,
+                           _("%s:%u: field “%s” is a %s but has no <option> elements and no options-list"),
+                           self->name, node_line (child), id, type);
+              return FALSE;
+            }
+
+          if (field_type == INVOLVE_FIELD_TABLE && _involve_xml_first_child (child, "column") == NULL)
+            {
+              g_set_error (error, INVOLVE_FORM_ERROR, INVOLVE_FORM_ERROR_INVALID,
+                           _("%s:%u: table field “%s” has no <column> elements"),
+                           self->name, node_line (child), id);
+              return FALSE;
+            }
+        }
+    }
+
+  return TRUE;
+}
+
+static gboolean
 involve_form_parse (InvolveForm  *self,
                     GBytes       *bytes,
                     GError      **error)
@@ -725,18 +896,27 @@ involve_form_parse (InvolveForm  *self,
   xmlNode *root;
   gboolean ret = FALSE;
 
-  doc = _involve_xml_read_validated (bytes, self->name, "form.rng", error);
+  doc = _involve_xml_read (bytes, self->name, error);
   if (doc == NULL)
     return FALSE;
+
+  /* The schema's messages for these common slips are vague; say exactly
+   * what is wrong first. */
+  if (!precheck_fields (self, xmlDocGetRootElement (doc), error) ||
+      !_involve_xml_validate (doc, self->name, "form.rng", error))
+    {
+      xmlFreeDoc (doc);
+      return FALSE;
+    }
 
   root = xmlDocGetRootElement (doc);
   self->line = node_line (root);
   self->id = _involve_xml_dup_prop (root, "id");
   version = _involve_xml_dup_prop (root, "version");
   self->version = version != NULL ? (guint) g_ascii_strtoull (version, NULL, 10) : 1;
-  self->title = _involve_xml_dup_text (_involve_xml_first_child (root, "title"));
+  self->title = _involve_xml_dup_translated (_involve_xml_first_child (root, "title"));
   self->source = _involve_xml_dup_text (_involve_xml_first_child (root, "source"));
-  self->intro = _involve_xml_dup_text (_involve_xml_first_child (root, "intro"));
+  self->intro = _involve_xml_dup_translated (_involve_xml_first_child (root, "intro"));
 
   for (xmlNode *child = first_element (root); child != NULL; child = _involve_xml_next_element (child))
     {
