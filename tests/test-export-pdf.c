@@ -316,6 +316,8 @@ test_metadata (Fixture       *fixture,
   g_assert_nonnull (strstr (info, keywords));
   g_assert_nonnull (strstr (info, "Creator:         Involve "));
   g_assert_nonnull (strstr (info, "CreationDate:"));
+  /* Marked as tagged, so that screen readers use the structure tree. */
+  g_assert_nonnull (strstr (info, "Tagged:          yes"));
   pages = g_strdup_printf ("Pages:           %u\n", fixture->n_pages);
   g_assert_nonnull (strstr (info, pages));
 }
@@ -336,6 +338,8 @@ test_outline_and_tags (Fixture       *fixture,
   g_assert_true (contains_bytes (contents, length, "/S /TH"));
   g_assert_true (contains_bytes (contents, length, "/S /P"));
   g_assert_true (contains_bytes (contents, length, "(Audit trail)"));
+  g_assert_true (contains_bytes (contents, length, "/MarkInfo << /Marked true >>"));
+  g_assert_true (contains_bytes (contents, length, "/Lang (en-GB)"));
 }
 
 static void
