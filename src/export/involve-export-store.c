@@ -419,9 +419,13 @@ involve_import_xml (InvolveStore  *store,
       source = g_strdup_printf (_("XML exchange file “%s”"), basename);
       if (!involve_store_import_record (store, record->versions, source, error))
         goto fail;
-      g_string_append_printf (report, _("%s: imported versions %u to %u.\n"),
-                              involve_record_get_reference (first), present + 1,
-                              record->versions->len);
+      if (present + 1 == record->versions->len)
+        g_string_append_printf (report, _("%s: imported version %u.\n"),
+                                involve_record_get_reference (first), record->versions->len);
+      else
+        g_string_append_printf (report, _("%s: imported versions %u to %u.\n"),
+                                involve_record_get_reference (first), present + 1,
+                                record->versions->len);
       imported++;
     }
 
