@@ -231,13 +231,17 @@ static gboolean
 same_text (const char *a,
            const char *b)
 {
+  g_autofree char *trimmed_a = NULL;
+  g_autofree char *trimmed_b = NULL;
   g_autofree char *folded_a = NULL;
   g_autofree char *folded_b = NULL;
 
   if (blank (a) || blank (b))
     return FALSE;
-  folded_a = g_utf8_casefold (g_strstrip (g_strdup (a)), -1);
-  folded_b = g_utf8_casefold (g_strstrip (g_strdup (b)), -1);
+  trimmed_a = g_strstrip (g_strdup (a));
+  trimmed_b = g_strstrip (g_strdup (b));
+  folded_a = g_utf8_casefold (trimmed_a, -1);
+  folded_b = g_utf8_casefold (trimmed_b, -1);
   return g_str_equal (folded_a, folded_b);
 }
 
