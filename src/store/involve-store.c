@@ -9,10 +9,13 @@
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 
+#include "involve-assess.h"
+#include "involve-definitions.h"
 #include "involve-fingerprint.h"
 #include "involve-lifecycle.h"
 #include "involve-store.h"
 #include "involve-store-private.h"
+#include "involve-validate.h"
 
 /* 'Invl': PRAGMA application_id of every Involve register. */
 #define INVOLVE_APPLICATION_ID 0x496E766C
@@ -229,23 +232,35 @@ involve_store_query_init (InvolveStoreQuery *query)
 /* Hooks into the assessment engine */
 
 /*
- * ENGINE HOOK: the validation (involve_validate_record () from
- * src/core/involve-validate.h) and the derived outcome (involve_assess ())
- * belong to the engine branch.  Until it is merged the built-in hooks accept
- * every record and derive no outcome; tests can replace them with
- * involve_store_set_engine_hooks ().
+ * The assessment core: submitting runs involve_validate_record (), and
+ * every change refreshes the outcome the three-step test derives (kept in
+ * the version and records rows so lists can filter on it).  Tests can
+ * replace both with involve_store_set_engine_hooks ().
  */
 static GPtrArray *
 builtin_validate (InvolveRecord *record,
                   GError       **error)
 {
-  return g_ptr_array_new ();
+  InvolveDefinitions *defs = involve_definitions_get_default (error);
+
+  if (defs == NULL)
+    return NULL;
+  return involve_validate_record (defs, record);
 }
 
 static char *
 builtin_outcome (InvolveRecord *record)
 {
-  return NULL;
+  InvolveDefinitions *defs = involve_definitions_get_default (NULL);
+  g_autoptr(InvolveAssessment) assessment = NULL;
+
+  if (defs == NULL)
+    return NULL;
+  /* Incomplete or contradictory answers: no outcome yet. */
+  assessment = involve_assess_record (record, defs, NULL);
+  if (assessment == NULL)
+    return NULL;
+  return g_strdup (involve_assessment_get_outcome_string (assessment));
 }
 
 static InvolveStoreValidateFunc validate_hook = builtin_validate;
@@ -697,6 +712,22 @@ static const char schema_v2[] =
   "  tokenize = 'unicode61 remove_diacritics 2'"
   ");";
 
+/*
+ * Search keyed by reference: the full-text row of a record has the rowid
+ * ref_year * REF_KEY_FACTOR + ref_number, so the index itself yields
+ * matches in reference order and a first page of results needs no sort.
+ */
+#define REF_KEY_FACTOR G_GINT64_CONSTANT (100000000)
+
+static const char schema_v3[] =
+  "DROP TABLE record_text;"
+  "CREATE VIRTUAL TABLE search_text USING fts5 ("
+  "  reference, title, organisation, body,"
+  "  tokenize = 'unicode61 remove_diacritics 2'"
+  ");"
+  "CREATE INDEX records_by_framework_status ON records (framework, status, ref_year, ref_number);"
+  "CREATE INDEX records_by_outcome_status ON records (outcome, status, ref_year, ref_number);";
+
 typedef struct
 {
   const char *sql;
@@ -705,7 +736,8 @@ typedef struct
 
 static const Migration migrations[] = {
   { schema_v1, NULL },
-  { schema_v2, populate_search_index },
+  { schema_v2, NULL },
+  { schema_v3, populate_search_index },
 };
 
 #define LATEST_SCHEMA ((int) G_N_ELEMENTS (migrations))
@@ -1025,6 +1057,7 @@ involve_store_initable_init (GInitable     *initable,
   if (!exec_sql (self,
                  "PRAGMA synchronous = FULL;"
                  "PRAGMA foreign_keys = ON;"
+                 "PRAGMA cache_size = -32768;"
                  "PRAGMA trusted_schema = OFF;",
                  doing, error))
     goto fail;
@@ -1907,12 +1940,15 @@ refresh_summary (InvolveStore  *self,
   if (!step_done (self, update_version, doing, error))
     return FALSE;
 
-  if (text_changed && self->schema_version >= 2)
+  if (text_changed && self->schema_version >= 3)
     {
       g_auto(GStrv) field_ids = involve_record_dup_field_ids (record);
       g_autoptr(GString) body = g_string_new (NULL);
+      AUTO_STMT key = NULL;
       AUTO_STMT remove = NULL;
       AUTO_STMT insert = NULL;
+      gint64 ref_key;
+      int rc;
 
       for (guint i = 0; field_ids[i] != NULL; i++)
         {
@@ -1921,20 +1957,32 @@ refresh_summary (InvolveStore  *self,
           collect_text (involve_record_get_value (record, field_ids[i]), body);
         }
 
-      remove = prepare (self, "DELETE FROM record_text WHERE rowid = ?1", error);
+      key = prepare (self, "SELECT ref_year * 100000000 + ref_number FROM records WHERE id = ?1", error);
+      if (key == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (key, 1, record_id);
+      rc = sqlite3_step (key);
+      if (rc != SQLITE_ROW)
+        {
+          set_sqlite_error (self, error, rc == SQLITE_DONE ? SQLITE_CORRUPT : rc, doing);
+          return FALSE;
+        }
+      ref_key = sqlite3_column_int64 (key, 0);
+
+      remove = prepare (self, "DELETE FROM search_text WHERE rowid = ?1", error);
       if (remove == NULL)
         return FALSE;
-      sqlite3_bind_int64 (remove, 1, record_id);
+      sqlite3_bind_int64 (remove, 1, ref_key);
       if (!step_done (self, remove, doing, error))
         return FALSE;
 
       insert = prepare (self,
-                        "INSERT INTO record_text (rowid, reference, title, organisation, body)"
+                        "INSERT INTO search_text (rowid, reference, title, organisation, body)"
                         " VALUES (?1, ?2, ?3, ?4, ?5)",
                         error);
       if (insert == NULL)
         return FALSE;
-      sqlite3_bind_int64 (insert, 1, record_id);
+      sqlite3_bind_int64 (insert, 1, ref_key);
       bind_text (insert, 2, involve_record_get_reference (record));
       bind_text (insert, 3, title);
       bind_text (insert, 4, organisation);
@@ -1945,7 +1993,7 @@ refresh_summary (InvolveStore  *self,
   return TRUE;
 }
 
-/* Migration 2: index what older registers hold. */
+/* Migration 3: index what older registers hold. */
 static gboolean
 populate_search_index (InvolveStore *self,
                        GError      **error)
@@ -1968,7 +2016,7 @@ populate_search_index (InvolveStore *self,
     }
 
   /* refresh_summary () looks at the schema version to know FTS exists. */
-  self->schema_version = 2;
+  self->schema_version = 3;
   for (guint i = 0; i < uuids->len; i++)
     {
       g_auto(VersionRow) row = { 0 };
@@ -1978,11 +2026,11 @@ populate_search_index (InvolveStore *self,
           (record = record_from_row (self, &row, error)) == NULL ||
           !refresh_summary (self, row.record_id, row.version_id, record, row.modified_usec, TRUE, error))
         {
-          self->schema_version = 1;
+          self->schema_version = 2;
           return FALSE;
         }
     }
-  self->schema_version = 1;
+  self->schema_version = 2;
   return TRUE;
 }
 
@@ -2102,10 +2150,15 @@ insert_version_row (InvolveStore  *self,
   return TRUE;
 }
 
-InvolveRecord *
-involve_store_create_record (InvolveStore *self,
-                             const char   *framework_id,
-                             GError      **error)
+static char *print_value (GVariant *value);
+static gboolean write_value (InvolveStore *self, gint64 version_id, const char *field_id,
+                             const char *text, gint64 now, gint64 audit_id, GError **error);
+
+static InvolveRecord *
+create_record (InvolveStore  *self,
+               const char    *framework_id,
+               InvolveRecord *values,
+               GError       **error)
 {
   g_autoptr(GDateTime) now_dt = NULL;
   g_autofree char *uuid = g_uuid_string_random ();
@@ -2117,10 +2170,6 @@ involve_store_create_record (InvolveStore *self,
   gint64 number = 0;
   gint64 record_id = 0;
   gint64 version_id = 0;
-
-  g_return_val_if_fail (INVOLVE_IS_STORE (self), NULL);
-  g_return_val_if_fail (framework_id != NULL && *framework_id != '\0', NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   now_dt = g_date_time_new_from_unix_utc (now / G_USEC_PER_SEC);
 
@@ -2144,6 +2193,24 @@ involve_store_create_record (InvolveStore *self,
   involve_record_set_version (record, 1);
   involve_record_set_created_usec (record, now);
 
+  if (values != NULL)
+    {
+      g_auto(GStrv) field_ids = involve_record_dup_field_ids (values);
+
+      for (guint i = 0; field_ids[i] != NULL; i++)
+        {
+          GVariant *value = involve_record_get_value (values, field_ids[i]);
+          g_autofree char *text = print_value (value);
+          AuditEvent value_event = { INVOLVE_AUDIT_VALUE, uuid, 1, field_ids[i], NULL, text, NULL };
+          gint64 audit_id = 0;
+
+          if (!audit_append (self, &value_event, now, &audit_id, error) ||
+              !write_value (self, version_id, field_ids[i], text, now, audit_id, error))
+            goto fail;
+          involve_record_set_value_full (record, field_ids[i], value, now);
+        }
+    }
+
   if (!refresh_summary (self, record_id, version_id, record, now, TRUE, error) ||
       !txn_commit (self, error))
     goto fail;
@@ -2153,6 +2220,31 @@ involve_store_create_record (InvolveStore *self,
 fail:
   txn_rollback (self);
   return NULL;
+}
+
+InvolveRecord *
+involve_store_create_record (InvolveStore *self,
+                             const char   *framework_id,
+                             GError      **error)
+{
+  g_return_val_if_fail (INVOLVE_IS_STORE (self), NULL);
+  g_return_val_if_fail (framework_id != NULL && *framework_id != '\0', NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return create_record (self, framework_id, NULL, error);
+}
+
+InvolveRecord *
+involve_store_create_record_with_values (InvolveStore  *self,
+                                         InvolveRecord *values,
+                                         GError       **error)
+{
+  g_return_val_if_fail (INVOLVE_IS_STORE (self), NULL);
+  g_return_val_if_fail (INVOLVE_IS_RECORD (values), NULL);
+  g_return_val_if_fail (involve_record_get_framework_id (values) != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return create_record (self, involve_record_get_framework_id (values), values, error);
 }
 
 static char *
@@ -2506,6 +2598,17 @@ involve_store_submit (InvolveStore *self,
                                       "%s is not ready for sign-off: %u answers are missing or need attention.",
                                       found->len),
                          row.reference, found->len);
+      if (validate_hook == builtin_validate)
+        {
+          g_autoptr(GString) list = g_string_new (message);
+
+          for (guint i = 0; i < found->len && i < 10; i++)
+            g_string_append_printf (list, "\n• %s", ((InvolveProblem *) found->pdata[i])->message);
+          if (found->len > 10)
+            g_string_append (list, "\n• …");
+          g_free (message);
+          message = g_string_free (g_steal_pointer (&list), FALSE);
+        }
       set_error_code (error, INVOLVE_STORE_ERROR_INCOMPLETE, 0, message);
       if (problems != NULL)
         *problems = g_steal_pointer (&found);
@@ -2841,15 +2944,26 @@ fail:
 
 /* Search and lists */
 
-/* Each word of what the user typed becomes a quoted FTS5 phrase matched as
- * a prefix: «podiatry reloc» -> "podiatry"* "reloc"*. */
+/*
+ * What the user typed becomes an FTS5 query: each word a quoted phrase (so
+ * no word is taken as an operator), all of them required, the last one as
+ * a prefix because it may still be being typed:
+ *   «podiatry clinic reloc»  ->  "podiatry" "clinic" "reloc"*
+ */
 static char *
 make_match_expression (const char *text)
 {
   g_auto(GStrv) words = g_strsplit_set (text, " \t\n\r", -1);
   GString *out = g_string_new (NULL);
+  int last = -1;
 
-  for (guint i = 0; words[i] != NULL; i++)
+  for (int i = 0; words[i] != NULL; i++)
+    {
+      if (words[i][0] != '\0')
+        last = i;
+    }
+
+  for (int i = 0; words[i] != NULL; i++)
     {
       if (words[i][0] == '\0')
         continue;
@@ -2862,7 +2976,7 @@ make_match_expression (const char *text)
             g_string_append_c (out, '"');
           g_string_append_c (out, *p);
         }
-      g_string_append (out, "\"*");
+      g_string_append (out, i == last ? "\"*" : "\"");
     }
   if (out->len == 0)
     {
@@ -2872,14 +2986,12 @@ make_match_expression (const char *text)
   return g_string_free (out, FALSE);
 }
 
+/* The filters other than the text. */
 static char *
-build_where (const InvolveStoreQuery *query,
-             const char              *match)
+build_where (const InvolveStoreQuery *query)
 {
   GString *where = g_string_new (" WHERE 1");
 
-  if (match != NULL)
-    g_string_append (where, " AND r.id IN (SELECT rowid FROM record_text WHERE record_text MATCH :match)");
   if (query->status_mask != 0)
     {
       gboolean first = TRUE;
@@ -2914,6 +3026,21 @@ build_where (const InvolveStoreQuery *query,
   return g_string_free (where, FALSE);
 }
 
+static gboolean
+query_has_filters (const InvolveStoreQuery *query)
+{
+  return query->status_mask != 0 || query->organisation != NULL || query->framework_id != NULL ||
+         query->outcome != NULL || query->modified_from != 0 || query->modified_until != 0;
+}
+
+/* Full-text matches joined to their records, in reference order. */
+#define MATCHES_ASC \
+  " FROM (SELECT rowid AS k FROM search_text WHERE search_text MATCH :match ORDER BY rowid) m" \
+  " JOIN records r ON r.ref_year = m.k / 100000000 AND r.ref_number = m.k % 100000000"
+#define MATCHES_DESC \
+  " FROM (SELECT rowid AS k FROM search_text WHERE search_text MATCH :match ORDER BY rowid DESC) m" \
+  " JOIN records r ON r.ref_year = m.k / 100000000 AND r.ref_number = m.k % 100000000"
+
 static void
 bind_query (sqlite3_stmt            *stmt,
             const InvolveStoreQuery *query,
@@ -2939,6 +3066,15 @@ bind_query (sqlite3_stmt            *stmt,
     sqlite3_bind_int64 (stmt, index, query->offset);
 }
 
+/* A search the user cannot have meant as syntax never fails: FTS5 errors
+ * (there should be none with quoted words) read as "no matches". */
+static gboolean
+is_match_syntax_error (InvolveStore *self,
+                       int           rc)
+{
+  return rc == SQLITE_ERROR && strstr (sqlite3_errmsg (self->db), "fts5") != NULL;
+}
+
 gboolean
 involve_store_count (InvolveStore            *self,
                      const InvolveStoreQuery *query,
@@ -2962,8 +3098,15 @@ involve_store_count (InvolveStore            *self,
     }
   if (query->text != NULL)
     match = make_match_expression (query->text);
-  where = build_where (query, match);
-  sql = g_strconcat ("SELECT count(*) FROM records r", where, NULL);
+  where = build_where (query);
+
+  if (match != NULL && !query_has_filters (query))
+    sql = g_strdup ("SELECT count(*) FROM search_text WHERE search_text MATCH :match");
+  else if (match != NULL)
+    sql = g_strconcat ("SELECT count(*)", MATCHES_ASC, where, NULL);
+  else
+    sql = g_strconcat ("SELECT count(*) FROM records r", where, NULL);
+
   stmt = prepare (self, sql, error);
   if (stmt == NULL)
     return FALSE;
@@ -2971,12 +3114,20 @@ involve_store_count (InvolveStore            *self,
   rc = sqlite3_step (stmt);
   if (rc != SQLITE_ROW)
     {
+      if (is_match_syntax_error (self, rc))
+        {
+          *count = 0;
+          return TRUE;
+        }
       set_sqlite_error (self, error, rc, _("Could not search the register"));
       return FALSE;
     }
   *count = (guint) sqlite3_column_int64 (stmt, 0);
   return TRUE;
 }
+
+#define SUMMARY_COLUMNS "SELECT r.uuid, r.reference, r.latest_version, r.title, r.organisation, r.framework," \
+                        " r.outcome, r.status, r.created_usec, r.modified_usec"
 
 GPtrArray *
 involve_store_list (InvolveStore            *self,
@@ -2990,6 +3141,7 @@ involve_store_list (InvolveStore            *self,
   g_autofree char *where = NULL;
   g_autofree char *sql = NULL;
   const char *order;
+  const char *from;
   AUTO_STMT stmt = NULL;
   int rc;
 
@@ -3014,14 +3166,24 @@ involve_store_list (InvolveStore            *self,
       break;
     case INVOLVE_STORE_SORT_REFERENCE:
     default:
-      order = query->descending ? " ORDER BY r.ref_year DESC, r.ref_number DESC" : " ORDER BY r.ref_year, r.ref_number";
+      if (match != NULL)
+        order = query->descending ? " ORDER BY m.k DESC" : " ORDER BY m.k";
+      else
+        order = query->descending ? " ORDER BY r.ref_year DESC, r.ref_number DESC" : " ORDER BY r.ref_year, r.ref_number";
       break;
     }
 
-  where = build_where (query, match);
-  sql = g_strconcat ("SELECT r.uuid, r.reference, r.latest_version, r.title, r.organisation, r.framework,"
-                     " r.outcome, r.status, r.created_usec, r.modified_usec FROM records r",
-                     where, order, " LIMIT :limit OFFSET :offset", NULL);
+  /* A search in reference order streams from the full-text index, so
+   * the first page comes at once however many records match. */
+  if (match == NULL)
+    from = " FROM records r";
+  else if (query->sort == INVOLVE_STORE_SORT_REFERENCE)
+    from = query->descending ? MATCHES_DESC : MATCHES_ASC;
+  else
+    from = MATCHES_ASC;
+
+  where = build_where (query);
+  sql = g_strconcat (SUMMARY_COLUMNS, from, where, order, " LIMIT :limit OFFSET :offset", NULL);
   stmt = prepare (self, sql, error);
   if (stmt == NULL)
     return NULL;
@@ -3046,7 +3208,7 @@ involve_store_list (InvolveStore            *self,
       summary->modified_usec = sqlite3_column_int64 (stmt, 9);
       g_ptr_array_add (result, summary);
     }
-  if (rc != SQLITE_DONE)
+  if (rc != SQLITE_DONE && !is_match_syntax_error (self, rc))
     {
       set_sqlite_error (self, error, rc, _("Could not search the register"));
       return NULL;
@@ -3121,12 +3283,18 @@ verify_chain (InvolveStore *self,
 
       if (entry->id != expected)
         {
-          if (entry->id > expected + 1)
-            message = g_strdup_printf (_("Audit entries %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT " are missing: the log jumps from entry %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT "."),
-                                       expected, entry->id - 1, expected - 1, entry->id);
+          g_autofree char *missing = NULL;
+
+          if (entry->id == expected + 1)
+            missing = g_strdup_printf (_("Audit entry %" G_GINT64_FORMAT " is missing"), expected);
           else
-            message = g_strdup_printf (_("Audit entry %" G_GINT64_FORMAT " is missing: the log jumps from entry %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT "."),
-                                       expected, expected - 1, entry->id);
+            missing = g_strdup_printf (_("Audit entries %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT " are missing"),
+                                       expected, entry->id - 1);
+          if (expected == 1)
+            message = g_strdup_printf (_("%s: the log starts at entry %" G_GINT64_FORMAT "."), missing, entry->id);
+          else
+            message = g_strdup_printf (_("%s: the log jumps from entry %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT "."),
+                                       missing, expected - 1, entry->id);
           sqlite3_finalize (stmt);
           return tampered (error, first_broken_id, expected, message);
         }
@@ -3149,6 +3317,7 @@ verify_chain (InvolveStore *self,
       g_free (prev_hash);
       prev_hash = g_steal_pointer (&entry->hash);
       expected++;
+      rc = SQLITE_OK;
     }
   sqlite3_finalize (stmt);
   if (rc != SQLITE_DONE)
@@ -3643,6 +3812,22 @@ involve_store_import_record (InvolveStore *self,
           sqlite3_bind_int64 (counter, 2, number);
           if (!step_done (self, counter, doing, error))
             goto fail;
+        }
+      else
+        {
+          /* A reference of another scheme: year 0, numbered in arrival order
+           * (so the search index's key stays unique). */
+          AUTO_STMT next = prepare (self, "SELECT COALESCE (max (ref_number), 0) + 1 FROM records WHERE ref_year = 0", error);
+
+          if (next == NULL)
+            goto fail;
+          if (sqlite3_step (next) != SQLITE_ROW)
+            {
+              set_sqlite_error (self, error, sqlite3_errcode (self->db), doing);
+              goto fail;
+            }
+          year = 0;
+          number = sqlite3_column_int64 (next, 0);
         }
       if (!insert_record_row (self, uuid, involve_record_get_reference (first), year, number,
                               involve_record_get_framework_id (first),
