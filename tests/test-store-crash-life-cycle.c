@@ -300,7 +300,7 @@ static void
 test_store_crash_sigkill (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("involve-crash-XXXXXX", &error);
+  g_autofree char *dir = g_dir_make_tmp ("involve-crash-life-cycle-XXXXXX", &error);
   g_autofree char *path = NULL;
   guint runs = g_test_slow () ? 200 : 25;
   guint killed_before_ack = 0;
@@ -424,6 +424,6 @@ main (int   argc,
 
   self_path = argv[0];
   g_test_init (&argc, &argv, NULL);
-  g_test_add_func ("/store/crash/sigkill-writer", test_store_crash_sigkill);
+  g_test_add_func ("/store/crash/sigkill-during-life-cycle", test_store_crash_sigkill);
   return g_test_run ();
 }
