@@ -489,6 +489,91 @@ test_names (void)
   g_assert_false (involve_outcome_from_string ("maybe", &outcome));
 }
 
+/* Every combination of answers: either a clear error or an outcome that
+ * keeps the test's invariants. */
+static void
+test_exhaustive_invariants (void)
+{
+  static const InvolveAnswer answers[] = { UNKNOWN, YES, NO };
+  guint n_applies = 0, n_errors = 0;
+
+  for (guint f = 0; f < G_N_ELEMENTS (framework_ids); f++)
+    for (guint c = 0; c < 3; c++)
+      for (guint a = 0; a <= INVOLVE_ACTIVITY_ALL; a++)
+        for (guint d = 0; d < 3; d++)
+          for (guint r = 0; r < 3; r++)
+            for (guint flags = 0; flags < 4; flags++)
+              for (guint m = 0; m < INVOLVE_N_CO_COMMISSIONING; m++)
+                {
+                  InvolveAssessInput input = { 0 };
+                  g_autoptr(InvolveAssessment) assessment = NULL;
+                  g_autoptr(GError) error = NULL;
+                  gboolean impact, needs_impact, local_seat, applies;
+
+                  input.framework = frameworks[f];
+                  input.commissioning = answers[c];
+                  input.activities = a;
+                  input.impact_delivery = answers[d];
+                  input.impact_range = answers[r];
+                  input.urgent = (flags & 1) != 0;
+                  input.special_administrator = (flags & 2) != 0;
+                  input.co_commissioning = m;
+
+                  assessment = involve_assess (&input, &error);
+                  if (assessment == NULL)
+                    {
+                      n_errors++;
+                      g_assert_true (error->domain == INVOLVE_ASSESS_ERROR);
+                      g_assert_true (error->code == INVOLVE_ASSESS_ERROR_INCOMPLETE ||
+                                     error->code == INVOLVE_ASSESS_ERROR_CONTRADICTORY);
+                      g_assert_cmpuint (strlen (error->message), >, 20);
+                      continue;
+                    }
+                  g_assert_no_error (error);
+
+                  /* Errors exactly when an answer the test needs is missing. */
+                  impact = input.impact_delivery == YES || input.impact_range == YES;
+                  needs_impact = (a & (PROPOSAL | OPERATIONAL)) != 0;
+                  g_assert_cmpint (input.commissioning, !=, UNKNOWN);
+                  if (input.commissioning == YES)
+                    {
+                      g_assert_cmpuint (a, !=, 0);
+                      if (needs_impact && !impact)
+                        g_assert_true (input.impact_delivery == NO && input.impact_range == NO);
+                    }
+                  else
+                    g_assert_cmpuint (a, ==, 0);
+
+                  local_seat = m == INVOLVE_CO_COMMISSIONING_SEAT_AT_TABLE &&
+                               !g_str_equal (frameworks[f]->organisation_type, "nhse");
+                  applies = input.commissioning == YES && !input.special_administrator && !local_seat &&
+                            ((a & PLANNING) != 0 || impact);
+
+                  g_assert_cmpint (assessment->outcome == INVOLVE_OUTCOME_APPLIES, ==, applies);
+                  g_assert_cmpint (assessment->not_applying == INVOLVE_NOT_APPLYING_NONE, ==, applies);
+                  g_assert_cmpint (g_strv_length (assessment->citations) > 0, ==, applies);
+                  g_assert_cmpuint (g_strv_length (assessment->citations), ==, g_strv_length (assessment->limb_ids));
+                  if (applies)
+                    {
+                      n_applies++;
+                      g_assert_cmpint (involve_assessment_has_limb (assessment, "a"), ==, (a & PLANNING) != 0);
+                      g_assert_cmpint (involve_assessment_has_limb (assessment, "b"), ==, (a & PROPOSAL) != 0 && impact);
+                      g_assert_cmpint (involve_assessment_has_limb (assessment, "c"), ==, (a & OPERATIONAL) != 0 && impact);
+                    }
+                  g_assert_cmpint (assessment->beneficial_involvement_needed, ==, !applies);
+                  g_assert_cmpint (involve_assessment_find_note (assessment, INVOLVE_ASSESS_NOTE_BENEFICIAL_INVOLVEMENT) != NULL, ==, !applies);
+                  g_assert_cmpint (involve_assessment_find_note (assessment, INVOLVE_ASSESS_NOTE_URGENCY) != NULL, ==, input.urgent);
+                  g_assert_cmpint (involve_assessment_find_note (assessment, INVOLVE_ASSESS_NOTE_CO_COMMISSIONING) != NULL, ==,
+                                   m != INVOLVE_CO_COMMISSIONING_NONE);
+                  g_assert_nonnull (assessment->reasons[0]);
+                  g_assert_true (g_str_has_prefix (assessment->reasons[0], "Step 1:"));
+                }
+
+  g_test_message ("%u combinations applied, %u were refused", n_applies, n_errors);
+  g_assert_cmpuint (n_applies, >, 0);
+  g_assert_cmpuint (n_errors, >, 0);
+}
+
 static InvolveAssessment *
 assess_planning_on (const char *framework_id,
                     const char *date)
@@ -593,6 +678,7 @@ main (int   argc,
   g_test_add_func ("/assess/beneficial-involvement-circumstances", test_beneficial_involvement_circumstances);
   g_test_add_func ("/assess/names", test_names);
   g_test_add_func ("/assess/guidance-edition", test_guidance_edition);
+  g_test_add_func ("/assess/exhaustive-invariants", test_exhaustive_invariants);
 
   status = g_test_run ();
 

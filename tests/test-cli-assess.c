@@ -152,6 +152,8 @@ test_cli_missing_and_contradictory (void)
   assert_usage_error ("--framework ccg-14z2 --commissioning yes --activity planning --co-commissioning merger", "“merger”");
   assert_usage_error ("--framework ccg-14z2 --commissioning yes --activity planning extra", "“extra”");
   assert_usage_error ("--framework ccg-14z2 --no-such-option", "no-such-option");
+  assert_usage_error ("--framework nhse-13q --commissioning no --date 2019-02-30", "YYYY-MM-DD");
+  assert_usage_error ("--framework nhse-13q --commissioning no --date 2019-02-300000", "YYYY-MM-DD");
 }
 
 static void
@@ -168,6 +170,20 @@ test_cli_co_commissioning (void)
   g_assert_true (g_str_has_prefix (out, "outcome: does-not-apply\nlimbs: none\n"));
   g_assert_nonnull (strstr (out, "section 13Q"));
   g_assert_nonnull (strstr (out, "NHS England completes the assessment and planning form"));
+}
+
+static void
+test_cli_guidance_date (void)
+{
+  g_autofree char *out_2019 = NULL;
+  g_autofree char *out_2024 = NULL;
+  g_autofree char *err = NULL;
+
+  g_assert_cmpint (run_cli ("--framework nhse-13q --commissioning yes --activity planning --date 2019-05-01", &out_2019, &err), ==, 0);
+  g_assert_nonnull (strstr (out_2019, "(2017)"));
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli ("--framework nhse-13q --commissioning yes --activity planning --date 2024-05-01", &out_2024, &err), ==, 0);
+  g_assert_nonnull (strstr (out_2024, "(2022)"));
 }
 
 int
@@ -193,6 +209,7 @@ main (int   argc,
     }
   g_test_add_func ("/cli/assess/usage-errors", test_cli_missing_and_contradictory);
   g_test_add_func ("/cli/assess/co-commissioning", test_cli_co_commissioning);
+  g_test_add_func ("/cli/assess/guidance-date", test_cli_guidance_date);
 
   return g_test_run ();
 }

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <string.h>
 #include <glib/gi18n.h>
 
 #include "cli-commands.h"
@@ -99,6 +100,7 @@ involve_cli_assess (const char  *database_path,
   g_autofree char *impact_delivery = NULL;
   g_autofree char *impact_range = NULL;
   g_autofree char *co_commissioning = NULL;
+  g_autofree char *date = NULL;
   gboolean urgent = FALSE;
   gboolean special_administrator = FALSE;
   gboolean public_interest = FALSE;
@@ -133,6 +135,8 @@ involve_cli_assess (const char  *database_path,
       N_("A substantial development or variation for overview and scrutiny"), NULL },
     { "notifiable-reconfiguration", 0, 0, G_OPTION_ARG_NONE, &notifiable,
       N_("A notifiable reconfiguration (Schedule 10A)"), NULL },
+    { "date", 0, 0, G_OPTION_ARG_STRING, &date,
+      N_("The date of the assessment, for the guidance edition in force then"), "YYYY-MM-DD" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = NULL;
@@ -205,6 +209,16 @@ involve_cli_assess (const char  *database_path,
   input.precedent_to_consult = precedent;
   input.scrutiny_substantial_variation = scrutiny;
   input.notifiable_reconfiguration = notifiable;
+  if (date != NULL)
+    {
+      if (strlen (date) >= sizeof input.assessed_on)
+        {
+          g_autofree char *message = g_strdup_printf (_("--date takes a date written YYYY-MM-DD, not “%s”."), date);
+
+          return usage_error (message);
+        }
+      g_strlcpy (input.assessed_on, date, sizeof input.assessed_on);
+    }
 
   if (!involve_assess_input_check (&input, &field_id, &error))
     {

@@ -9,10 +9,13 @@
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 
+#include "involve-assess.h"
+#include "involve-definitions.h"
 #include "involve-fingerprint.h"
 #include "involve-lifecycle.h"
 #include "involve-store.h"
 #include "involve-store-private.h"
+#include "involve-validate.h"
 
 /* 'Invl': PRAGMA application_id of every Involve register. */
 #define INVOLVE_APPLICATION_ID 0x496E766C
@@ -229,23 +232,35 @@ involve_store_query_init (InvolveStoreQuery *query)
 /* Hooks into the assessment engine */
 
 /*
- * ENGINE HOOK: the validation (involve_validate_record () from
- * src/core/involve-validate.h) and the derived outcome (involve_assess ())
- * belong to the engine branch.  Until it is merged the built-in hooks accept
- * every record and derive no outcome; tests can replace them with
- * involve_store_set_engine_hooks ().
+ * The assessment core: submitting runs involve_validate_record (), and
+ * every change refreshes the outcome the three-step test derives (kept in
+ * the version and records rows so lists can filter on it).  Tests can
+ * replace both with involve_store_set_engine_hooks ().
  */
 static GPtrArray *
 builtin_validate (InvolveRecord *record,
                   GError       **error)
 {
-  return g_ptr_array_new ();
+  InvolveDefinitions *defs = involve_definitions_get_default (error);
+
+  if (defs == NULL)
+    return NULL;
+  return involve_validate_record (defs, record);
 }
 
 static char *
 builtin_outcome (InvolveRecord *record)
 {
-  return NULL;
+  InvolveDefinitions *defs = involve_definitions_get_default (NULL);
+  g_autoptr(InvolveAssessment) assessment = NULL;
+
+  if (defs == NULL)
+    return NULL;
+  /* Incomplete or contradictory answers: no outcome yet. */
+  assessment = involve_assess_record (record, defs, NULL);
+  if (assessment == NULL)
+    return NULL;
+  return g_strdup (involve_assessment_get_outcome_string (assessment));
 }
 
 static InvolveStoreValidateFunc validate_hook = builtin_validate;
@@ -2102,10 +2117,15 @@ insert_version_row (InvolveStore  *self,
   return TRUE;
 }
 
-InvolveRecord *
-involve_store_create_record (InvolveStore *self,
-                             const char   *framework_id,
-                             GError      **error)
+static char *print_value (GVariant *value);
+static gboolean write_value (InvolveStore *self, gint64 version_id, const char *field_id,
+                             const char *text, gint64 now, gint64 audit_id, GError **error);
+
+static InvolveRecord *
+create_record (InvolveStore  *self,
+               const char    *framework_id,
+               InvolveRecord *values,
+               GError       **error)
 {
   g_autoptr(GDateTime) now_dt = NULL;
   g_autofree char *uuid = g_uuid_string_random ();
@@ -2117,10 +2137,6 @@ involve_store_create_record (InvolveStore *self,
   gint64 number = 0;
   gint64 record_id = 0;
   gint64 version_id = 0;
-
-  g_return_val_if_fail (INVOLVE_IS_STORE (self), NULL);
-  g_return_val_if_fail (framework_id != NULL && *framework_id != '\0', NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   now_dt = g_date_time_new_from_unix_utc (now / G_USEC_PER_SEC);
 
@@ -2144,6 +2160,24 @@ involve_store_create_record (InvolveStore *self,
   involve_record_set_version (record, 1);
   involve_record_set_created_usec (record, now);
 
+  if (values != NULL)
+    {
+      g_auto(GStrv) field_ids = involve_record_dup_field_ids (values);
+
+      for (guint i = 0; field_ids[i] != NULL; i++)
+        {
+          GVariant *value = involve_record_get_value (values, field_ids[i]);
+          g_autofree char *text = print_value (value);
+          AuditEvent value_event = { INVOLVE_AUDIT_VALUE, uuid, 1, field_ids[i], NULL, text, NULL };
+          gint64 audit_id = 0;
+
+          if (!audit_append (self, &value_event, now, &audit_id, error) ||
+              !write_value (self, version_id, field_ids[i], text, now, audit_id, error))
+            goto fail;
+          involve_record_set_value_full (record, field_ids[i], value, now);
+        }
+    }
+
   if (!refresh_summary (self, record_id, version_id, record, now, TRUE, error) ||
       !txn_commit (self, error))
     goto fail;
@@ -2153,6 +2187,31 @@ involve_store_create_record (InvolveStore *self,
 fail:
   txn_rollback (self);
   return NULL;
+}
+
+InvolveRecord *
+involve_store_create_record (InvolveStore *self,
+                             const char   *framework_id,
+                             GError      **error)
+{
+  g_return_val_if_fail (INVOLVE_IS_STORE (self), NULL);
+  g_return_val_if_fail (framework_id != NULL && *framework_id != '\0', NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return create_record (self, framework_id, NULL, error);
+}
+
+InvolveRecord *
+involve_store_create_record_with_values (InvolveStore  *self,
+                                         InvolveRecord *values,
+                                         GError       **error)
+{
+  g_return_val_if_fail (INVOLVE_IS_STORE (self), NULL);
+  g_return_val_if_fail (INVOLVE_IS_RECORD (values), NULL);
+  g_return_val_if_fail (involve_record_get_framework_id (values) != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return create_record (self, involve_record_get_framework_id (values), values, error);
 }
 
 static char *
@@ -2506,6 +2565,17 @@ involve_store_submit (InvolveStore *self,
                                       "%s is not ready for sign-off: %u answers are missing or need attention.",
                                       found->len),
                          row.reference, found->len);
+      if (validate_hook == builtin_validate)
+        {
+          g_autoptr(GString) list = g_string_new (message);
+
+          for (guint i = 0; i < found->len && i < 10; i++)
+            g_string_append_printf (list, "\n• %s", ((InvolveProblem *) found->pdata[i])->message);
+          if (found->len > 10)
+            g_string_append (list, "\n• …");
+          g_free (message);
+          message = g_string_free (g_steal_pointer (&list), FALSE);
+        }
       set_error_code (error, INVOLVE_STORE_ERROR_INCOMPLETE, 0, message);
       if (problems != NULL)
         *problems = g_steal_pointer (&found);
@@ -3121,12 +3191,18 @@ verify_chain (InvolveStore *self,
 
       if (entry->id != expected)
         {
-          if (entry->id > expected + 1)
-            message = g_strdup_printf (_("Audit entries %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT " are missing: the log jumps from entry %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT "."),
-                                       expected, entry->id - 1, expected - 1, entry->id);
+          g_autofree char *missing = NULL;
+
+          if (entry->id == expected + 1)
+            missing = g_strdup_printf (_("Audit entry %" G_GINT64_FORMAT " is missing"), expected);
           else
-            message = g_strdup_printf (_("Audit entry %" G_GINT64_FORMAT " is missing: the log jumps from entry %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT "."),
-                                       expected, expected - 1, entry->id);
+            missing = g_strdup_printf (_("Audit entries %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT " are missing"),
+                                       expected, entry->id - 1);
+          if (expected == 1)
+            message = g_strdup_printf (_("%s: the log starts at entry %" G_GINT64_FORMAT "."), missing, entry->id);
+          else
+            message = g_strdup_printf (_("%s: the log jumps from entry %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT "."),
+                                       missing, expected - 1, entry->id);
           sqlite3_finalize (stmt);
           return tampered (error, first_broken_id, expected, message);
         }
@@ -3149,6 +3225,7 @@ verify_chain (InvolveStore *self,
       g_free (prev_hash);
       prev_hash = g_steal_pointer (&entry->hash);
       expected++;
+      rc = SQLITE_OK;
     }
   sqlite3_finalize (stmt);
   if (rc != SQLITE_DONE)

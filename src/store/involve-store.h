@@ -204,6 +204,12 @@ void           involve_store_rollback_batch      (InvolveStore  *self);
 InvolveRecord *involve_store_create_record       (InvolveStore  *self,
                                                   const char    *framework_id,
                                                   GError       **error);
+/* Like create_record, then fills in every value of @values (its framework
+ * id is used) in the same transaction, one audit entry a value.  For demo
+ * data, templates and benchmarks. */
+InvolveRecord *involve_store_create_record_with_values (InvolveStore  *self,
+                                                  InvolveRecord *values,
+                                                  GError       **error);
 /* @version 0 = the latest version.  The returned record carries uuid,
  * reference, version, status, status reason, framework, times, values with
  * their modification times and the sign-off block (if any). */
