@@ -712,6 +712,22 @@ static const char schema_v2[] =
   "  tokenize = 'unicode61 remove_diacritics 2'"
   ");";
 
+/*
+ * Search keyed by reference: the full-text row of a record has the rowid
+ * ref_year * REF_KEY_FACTOR + ref_number, so the index itself yields
+ * matches in reference order and a first page of results needs no sort.
+ */
+#define REF_KEY_FACTOR G_GINT64_CONSTANT (100000000)
+
+static const char schema_v3[] =
+  "DROP TABLE record_text;"
+  "CREATE VIRTUAL TABLE search_text USING fts5 ("
+  "  reference, title, organisation, body,"
+  "  tokenize = 'unicode61 remove_diacritics 2'"
+  ");"
+  "CREATE INDEX records_by_framework_status ON records (framework, status, ref_year, ref_number);"
+  "CREATE INDEX records_by_outcome_status ON records (outcome, status, ref_year, ref_number);";
+
 typedef struct
 {
   const char *sql;
@@ -720,7 +736,8 @@ typedef struct
 
 static const Migration migrations[] = {
   { schema_v1, NULL },
-  { schema_v2, populate_search_index },
+  { schema_v2, NULL },
+  { schema_v3, populate_search_index },
 };
 
 #define LATEST_SCHEMA ((int) G_N_ELEMENTS (migrations))
@@ -1040,6 +1057,7 @@ involve_store_initable_init (GInitable     *initable,
   if (!exec_sql (self,
                  "PRAGMA synchronous = FULL;"
                  "PRAGMA foreign_keys = ON;"
+                 "PRAGMA cache_size = -32768;"
                  "PRAGMA trusted_schema = OFF;",
                  doing, error))
     goto fail;
@@ -1922,12 +1940,15 @@ refresh_summary (InvolveStore  *self,
   if (!step_done (self, update_version, doing, error))
     return FALSE;
 
-  if (text_changed && self->schema_version >= 2)
+  if (text_changed && self->schema_version >= 3)
     {
       g_auto(GStrv) field_ids = involve_record_dup_field_ids (record);
       g_autoptr(GString) body = g_string_new (NULL);
+      AUTO_STMT key = NULL;
       AUTO_STMT remove = NULL;
       AUTO_STMT insert = NULL;
+      gint64 ref_key;
+      int rc;
 
       for (guint i = 0; field_ids[i] != NULL; i++)
         {
@@ -1936,20 +1957,32 @@ refresh_summary (InvolveStore  *self,
           collect_text (involve_record_get_value (record, field_ids[i]), body);
         }
 
-      remove = prepare (self, "DELETE FROM record_text WHERE rowid = ?1", error);
+      key = prepare (self, "SELECT ref_year * 100000000 + ref_number FROM records WHERE id = ?1", error);
+      if (key == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (key, 1, record_id);
+      rc = sqlite3_step (key);
+      if (rc != SQLITE_ROW)
+        {
+          set_sqlite_error (self, error, rc == SQLITE_DONE ? SQLITE_CORRUPT : rc, doing);
+          return FALSE;
+        }
+      ref_key = sqlite3_column_int64 (key, 0);
+
+      remove = prepare (self, "DELETE FROM search_text WHERE rowid = ?1", error);
       if (remove == NULL)
         return FALSE;
-      sqlite3_bind_int64 (remove, 1, record_id);
+      sqlite3_bind_int64 (remove, 1, ref_key);
       if (!step_done (self, remove, doing, error))
         return FALSE;
 
       insert = prepare (self,
-                        "INSERT INTO record_text (rowid, reference, title, organisation, body)"
+                        "INSERT INTO search_text (rowid, reference, title, organisation, body)"
                         " VALUES (?1, ?2, ?3, ?4, ?5)",
                         error);
       if (insert == NULL)
         return FALSE;
-      sqlite3_bind_int64 (insert, 1, record_id);
+      sqlite3_bind_int64 (insert, 1, ref_key);
       bind_text (insert, 2, involve_record_get_reference (record));
       bind_text (insert, 3, title);
       bind_text (insert, 4, organisation);
@@ -1960,7 +1993,7 @@ refresh_summary (InvolveStore  *self,
   return TRUE;
 }
 
-/* Migration 2: index what older registers hold. */
+/* Migration 3: index what older registers hold. */
 static gboolean
 populate_search_index (InvolveStore *self,
                        GError      **error)
@@ -1983,7 +2016,7 @@ populate_search_index (InvolveStore *self,
     }
 
   /* refresh_summary () looks at the schema version to know FTS exists. */
-  self->schema_version = 2;
+  self->schema_version = 3;
   for (guint i = 0; i < uuids->len; i++)
     {
       g_auto(VersionRow) row = { 0 };
@@ -1993,11 +2026,11 @@ populate_search_index (InvolveStore *self,
           (record = record_from_row (self, &row, error)) == NULL ||
           !refresh_summary (self, row.record_id, row.version_id, record, row.modified_usec, TRUE, error))
         {
-          self->schema_version = 1;
+          self->schema_version = 2;
           return FALSE;
         }
     }
-  self->schema_version = 1;
+  self->schema_version = 2;
   return TRUE;
 }
 
@@ -2911,15 +2944,26 @@ fail:
 
 /* Search and lists */
 
-/* Each word of what the user typed becomes a quoted FTS5 phrase matched as
- * a prefix: «podiatry reloc» -> "podiatry"* "reloc"*. */
+/*
+ * What the user typed becomes an FTS5 query: each word a quoted phrase (so
+ * no word is taken as an operator), all of them required, the last one as
+ * a prefix because it may still be being typed:
+ *   «podiatry clinic reloc»  ->  "podiatry" "clinic" "reloc"*
+ */
 static char *
 make_match_expression (const char *text)
 {
   g_auto(GStrv) words = g_strsplit_set (text, " \t\n\r", -1);
   GString *out = g_string_new (NULL);
+  int last = -1;
 
-  for (guint i = 0; words[i] != NULL; i++)
+  for (int i = 0; words[i] != NULL; i++)
+    {
+      if (words[i][0] != '\0')
+        last = i;
+    }
+
+  for (int i = 0; words[i] != NULL; i++)
     {
       if (words[i][0] == '\0')
         continue;
@@ -2932,7 +2976,7 @@ make_match_expression (const char *text)
             g_string_append_c (out, '"');
           g_string_append_c (out, *p);
         }
-      g_string_append (out, "\"*");
+      g_string_append (out, i == last ? "\"*" : "\"");
     }
   if (out->len == 0)
     {
@@ -2942,14 +2986,12 @@ make_match_expression (const char *text)
   return g_string_free (out, FALSE);
 }
 
+/* The filters other than the text. */
 static char *
-build_where (const InvolveStoreQuery *query,
-             const char              *match)
+build_where (const InvolveStoreQuery *query)
 {
   GString *where = g_string_new (" WHERE 1");
 
-  if (match != NULL)
-    g_string_append (where, " AND r.id IN (SELECT rowid FROM record_text WHERE record_text MATCH :match)");
   if (query->status_mask != 0)
     {
       gboolean first = TRUE;
@@ -2984,6 +3026,21 @@ build_where (const InvolveStoreQuery *query,
   return g_string_free (where, FALSE);
 }
 
+static gboolean
+query_has_filters (const InvolveStoreQuery *query)
+{
+  return query->status_mask != 0 || query->organisation != NULL || query->framework_id != NULL ||
+         query->outcome != NULL || query->modified_from != 0 || query->modified_until != 0;
+}
+
+/* Full-text matches joined to their records, in reference order. */
+#define MATCHES_ASC \
+  " FROM (SELECT rowid AS k FROM search_text WHERE search_text MATCH :match ORDER BY rowid) m" \
+  " JOIN records r ON r.ref_year = m.k / 100000000 AND r.ref_number = m.k % 100000000"
+#define MATCHES_DESC \
+  " FROM (SELECT rowid AS k FROM search_text WHERE search_text MATCH :match ORDER BY rowid DESC) m" \
+  " JOIN records r ON r.ref_year = m.k / 100000000 AND r.ref_number = m.k % 100000000"
+
 static void
 bind_query (sqlite3_stmt            *stmt,
             const InvolveStoreQuery *query,
@@ -3009,6 +3066,15 @@ bind_query (sqlite3_stmt            *stmt,
     sqlite3_bind_int64 (stmt, index, query->offset);
 }
 
+/* A search the user cannot have meant as syntax never fails: FTS5 errors
+ * (there should be none with quoted words) read as "no matches". */
+static gboolean
+is_match_syntax_error (InvolveStore *self,
+                       int           rc)
+{
+  return rc == SQLITE_ERROR && strstr (sqlite3_errmsg (self->db), "fts5") != NULL;
+}
+
 gboolean
 involve_store_count (InvolveStore            *self,
                      const InvolveStoreQuery *query,
@@ -3032,8 +3098,15 @@ involve_store_count (InvolveStore            *self,
     }
   if (query->text != NULL)
     match = make_match_expression (query->text);
-  where = build_where (query, match);
-  sql = g_strconcat ("SELECT count(*) FROM records r", where, NULL);
+  where = build_where (query);
+
+  if (match != NULL && !query_has_filters (query))
+    sql = g_strdup ("SELECT count(*) FROM search_text WHERE search_text MATCH :match");
+  else if (match != NULL)
+    sql = g_strconcat ("SELECT count(*)", MATCHES_ASC, where, NULL);
+  else
+    sql = g_strconcat ("SELECT count(*) FROM records r", where, NULL);
+
   stmt = prepare (self, sql, error);
   if (stmt == NULL)
     return FALSE;
@@ -3041,12 +3114,20 @@ involve_store_count (InvolveStore            *self,
   rc = sqlite3_step (stmt);
   if (rc != SQLITE_ROW)
     {
+      if (is_match_syntax_error (self, rc))
+        {
+          *count = 0;
+          return TRUE;
+        }
       set_sqlite_error (self, error, rc, _("Could not search the register"));
       return FALSE;
     }
   *count = (guint) sqlite3_column_int64 (stmt, 0);
   return TRUE;
 }
+
+#define SUMMARY_COLUMNS "SELECT r.uuid, r.reference, r.latest_version, r.title, r.organisation, r.framework," \
+                        " r.outcome, r.status, r.created_usec, r.modified_usec"
 
 GPtrArray *
 involve_store_list (InvolveStore            *self,
@@ -3060,6 +3141,7 @@ involve_store_list (InvolveStore            *self,
   g_autofree char *where = NULL;
   g_autofree char *sql = NULL;
   const char *order;
+  const char *from;
   AUTO_STMT stmt = NULL;
   int rc;
 
@@ -3084,14 +3166,24 @@ involve_store_list (InvolveStore            *self,
       break;
     case INVOLVE_STORE_SORT_REFERENCE:
     default:
-      order = query->descending ? " ORDER BY r.ref_year DESC, r.ref_number DESC" : " ORDER BY r.ref_year, r.ref_number";
+      if (match != NULL)
+        order = query->descending ? " ORDER BY m.k DESC" : " ORDER BY m.k";
+      else
+        order = query->descending ? " ORDER BY r.ref_year DESC, r.ref_number DESC" : " ORDER BY r.ref_year, r.ref_number";
       break;
     }
 
-  where = build_where (query, match);
-  sql = g_strconcat ("SELECT r.uuid, r.reference, r.latest_version, r.title, r.organisation, r.framework,"
-                     " r.outcome, r.status, r.created_usec, r.modified_usec FROM records r",
-                     where, order, " LIMIT :limit OFFSET :offset", NULL);
+  /* A search in reference order streams from the full-text index, so
+   * the first page comes at once however many records match. */
+  if (match == NULL)
+    from = " FROM records r";
+  else if (query->sort == INVOLVE_STORE_SORT_REFERENCE)
+    from = query->descending ? MATCHES_DESC : MATCHES_ASC;
+  else
+    from = MATCHES_ASC;
+
+  where = build_where (query);
+  sql = g_strconcat (SUMMARY_COLUMNS, from, where, order, " LIMIT :limit OFFSET :offset", NULL);
   stmt = prepare (self, sql, error);
   if (stmt == NULL)
     return NULL;
@@ -3116,7 +3208,7 @@ involve_store_list (InvolveStore            *self,
       summary->modified_usec = sqlite3_column_int64 (stmt, 9);
       g_ptr_array_add (result, summary);
     }
-  if (rc != SQLITE_DONE)
+  if (rc != SQLITE_DONE && !is_match_syntax_error (self, rc))
     {
       set_sqlite_error (self, error, rc, _("Could not search the register"));
       return NULL;
@@ -3720,6 +3812,22 @@ involve_store_import_record (InvolveStore *self,
           sqlite3_bind_int64 (counter, 2, number);
           if (!step_done (self, counter, doing, error))
             goto fail;
+        }
+      else
+        {
+          /* A reference of another scheme: year 0, numbered in arrival order
+           * (so the search index's key stays unique). */
+          AUTO_STMT next = prepare (self, "SELECT COALESCE (max (ref_number), 0) + 1 FROM records WHERE ref_year = 0", error);
+
+          if (next == NULL)
+            goto fail;
+          if (sqlite3_step (next) != SQLITE_ROW)
+            {
+              set_sqlite_error (self, error, sqlite3_errcode (self->db), doing);
+              goto fail;
+            }
+          year = 0;
+          number = sqlite3_column_int64 (next, 0);
         }
       if (!insert_record_row (self, uuid, involve_record_get_reference (first), year, number,
                               involve_record_get_framework_id (first),
