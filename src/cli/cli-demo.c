@@ -11,7 +11,6 @@
 #include "cli-commands.h"
 #include "involve-definitions.h"
 #include "involve-demo.h"
-#include "involve-fingerprint.h"
 #include "involve-store.h"
 
 /*
@@ -23,18 +22,15 @@
  *
  *   involve-cli [--database PATH] demo [--force] [--large N [--seed S] [--life-cycle]]
  *
- * --large N adds N varied records for benchmarks instead.  They are
- * imported (as if from another register: their values, status and
- * sign-off, with an audit entry for each value and one for the import),
- * which takes a fraction of the time of editing each field; --life-cycle
- * takes each through create, edit, submit and decision like the samples.
+ * --large N adds N varied records for benchmarks instead: each is created
+ * with all its values in one step, then submitted and decided as its
+ * status says; --life-cycle fills them field by field like the samples.
  */
 
 typedef struct
 {
   InvolveStore       *store;
   InvolveDefinitions *defs;
-  GHashTable         *next_number; /* year -> next reference number, for imports */
 } Demo;
 
 static gboolean
@@ -180,6 +176,7 @@ done:
 static gboolean
 add_large (Demo          *demo,
            InvolveRecord *sample,
+           gboolean       field_by_field,
            GError       **error)
 {
   g_autoptr(InvolveRecord) record = NULL;
@@ -188,9 +185,18 @@ add_large (Demo          *demo,
   const char *uuid;
 
   involve_store_set_profile_name (demo->store, involve_record_get_string (sample, "completer-name"));
-  record = involve_store_create_record (demo->store, involve_record_get_framework_id (sample), error);
-  if (record == NULL || !set_values_from (demo, record, sample, error))
-    return FALSE;
+  if (field_by_field)
+    {
+      record = involve_store_create_record (demo->store, involve_record_get_framework_id (sample), error);
+      if (record == NULL || !set_values_from (demo, record, sample, error))
+        return FALSE;
+    }
+  else
+    {
+      record = involve_store_create_record_with_values (demo->store, sample, error);
+      if (record == NULL)
+        return FALSE;
+    }
   uuid = involve_record_get_uuid (record);
 
   switch (status)
@@ -215,52 +221,6 @@ add_large (Demo          *demo,
     }
 }
 
-/*
- * A large record imported whole: a reference in the year its officer dated
- * it, the decision's fingerprint computed as a reviewer's Involve would.
- */
-static gboolean
-import_large (Demo          *demo,
-              InvolveRecord *sample,
-              GError       **error)
-{
-  const InvolveSignOff *decision = involve_record_get_sign_off (sample);
-  const char *date = involve_record_get_string (sample, "completer-date");
-  guint year = date != NULL ? (guint) g_ascii_strtoull (date, NULL, 10) : 2026;
-  g_autoptr(GPtrArray) versions = g_ptr_array_new ();
-  guint number = GPOINTER_TO_UINT (g_hash_table_lookup (demo->next_number, GUINT_TO_POINTER (year)));
-
-  g_ptr_array_add (versions, sample);
-
-  /* References already taken (by an earlier run with --force) are skipped. */
-  for (guint attempt = 0; ; attempt++)
-    {
-      g_autofree char *reference = g_strdup_printf ("INV-%u-%04u", year, ++number);
-      g_autoptr(GError) local_error = NULL;
-
-      involve_record_set_reference (sample, reference);
-      if (decision != NULL)
-        {
-          g_autoptr(InvolveSignOff) signed_decision = involve_sign_off_copy (decision);
-
-          g_free (signed_decision->fingerprint);
-          signed_decision->fingerprint = involve_fingerprint_compute (sample);
-          signed_decision->decided_at_usec = g_get_real_time ();
-          involve_record_set_sign_off (sample, signed_decision);
-          decision = involve_record_get_sign_off (sample);
-        }
-      if (involve_store_import_record (demo->store, versions, "involve-cli demo --large", &local_error))
-        break;
-      if (!g_error_matches (local_error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_EXISTS) || attempt > 1000)
-        {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return FALSE;
-        }
-    }
-  g_hash_table_insert (demo->next_number, GUINT_TO_POINTER (year), GUINT_TO_POINTER (number));
-  return TRUE;
-}
-
 static int
 run_large (Demo     *demo,
            guint     n,
@@ -279,7 +239,7 @@ run_large (Demo     *demo,
         {
           g_autoptr(InvolveRecord) sample = involve_demo_build_large_record (demo->defs, seed, j);
 
-          if (!(life_cycle ? add_large (demo, sample, &error) : import_large (demo, sample, &error)))
+          if (!add_large (demo, sample, life_cycle, &error))
             {
               involve_store_rollback_batch (demo->store);
               goto failed;
@@ -369,7 +329,7 @@ involve_cli_demo (const char  *database_path,
     { "force", 0, 0, G_OPTION_ARG_NONE, &force, N_("Add the records even if the register is not empty"), NULL },
     { "large", 0, 0, G_OPTION_ARG_INT, &large, N_("Add N generated records for benchmarks instead"), "N" },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, N_("Seed for --large (the same seed gives the same records)"), "S" },
-    { "life-cycle", 0, 0, G_OPTION_ARG_NONE, &life_cycle, N_("With --large: create, edit and decide each record instead of importing it (slower)"), NULL },
+    { "life-cycle", 0, 0, G_OPTION_ARG_NONE, &life_cycle, N_("With --large: fill each record field by field, as the samples are (slower)"), NULL },
     { NULL },
   };
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
@@ -432,11 +392,6 @@ involve_cli_demo (const char  *database_path,
     }
 
   if (large > 0)
-    {
-      g_autoptr(GHashTable) next_number = g_hash_table_new (NULL, NULL);
-
-      demo.next_number = next_number;
-      return run_large (&demo, (guint) large, (guint64) seed, life_cycle);
-    }
+    return run_large (&demo, (guint) large, (guint64) seed, life_cycle);
   return run_samples (&demo);
 }
