@@ -412,6 +412,43 @@ test_sign_off_mismatch_refused (Fixture       *fixture,
   g_assert_cmpint (involve_record_get_status (record), ==, INVOLVE_STATUS_AWAITING_SIGN_OFF);
 }
 
+static void
+cancel_after_first (guint       done,
+                    guint       total,
+                    const char *reference,
+                    gpointer    user_data)
+{
+  g_assert_cmpuint (total, ==, 3);
+  if (done == 1)
+    g_cancellable_cancel (user_data);
+}
+
+static void
+test_batch_pdfs_cancel (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autofree char *second = add_submitted_record (fixture->store);
+  g_autofree char *third = add_submitted_record (fixture->store);
+  const char *uuids[] = { fixture->uuid, second, third, NULL };
+  g_autofree char *out = path_in (fixture, "batch");
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDir) dir = NULL;
+  guint n_files = 0;
+
+  g_assert_cmpint (g_mkdir (out, 0700), ==, 0);
+  g_assert_false (involve_export_pdfs (fixture->store, export_test_definitions (), uuids, out,
+                                       INVOLVE_EVIDENCE_PUBLIC, cancellable, cancel_after_first,
+                                       cancellable, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+
+  dir = g_dir_open (out, 0, NULL);
+  while (g_dir_read_name (dir) != NULL)
+    n_files++;
+  g_assert_cmpuint (n_files, ==, 1);
+  g_assert_true (g_file_test (out, G_FILE_TEST_IS_DIR));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -425,6 +462,7 @@ main (int   argc,
   ADD ("/export/store/import-never-overwrites", test_conflict_never_overwrites);
   ADD ("/export/store/sign-off-by-file", test_sign_off_by_file);
   ADD ("/export/store/sign-off-response-for-other-content-refused", test_sign_off_mismatch_refused);
+  ADD ("/export/store/batch-pdfs-can-be-cancelled", test_batch_pdfs_cancel);
 #undef ADD
 
   return g_test_run ();

@@ -191,6 +191,47 @@ involve_export_pdf (InvolveStore        *store,
                                   involve_record_get_version (record), details, error);
 }
 
+gboolean
+involve_export_pdfs (InvolveStore              *store,
+                     InvolveDefinitions        *definitions,
+                     const char * const        *uuids,
+                     const char                *directory,
+                     InvolveEvidenceKind        kind,
+                     GCancellable              *cancellable,
+                     InvolveExportProgressFunc  progress,
+                     gpointer                   user_data,
+                     GError                   **error)
+{
+  guint total;
+
+  g_return_val_if_fail (INVOLVE_IS_STORE (store), FALSE);
+  g_return_val_if_fail (uuids != NULL, FALSE);
+  g_return_val_if_fail (directory != NULL, FALSE);
+
+  total = g_strv_length ((char **) uuids);
+  for (guint i = 0; i < total; i++)
+    {
+      g_autoptr(InvolveRecord) record = NULL;
+      g_autofree char *name = NULL;
+      g_autofree char *path = NULL;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+
+      record = involve_store_load_record (store, uuids[i], 0, error);
+      if (record == NULL)
+        return FALSE;
+      name = g_strdup_printf (kind == INVOLVE_EVIDENCE_PUBLIC ? "%s-public.pdf" : "%s.pdf",
+                              involve_record_get_reference (record));
+      path = g_build_filename (directory, name, NULL);
+      if (!involve_export_pdf (store, definitions, uuids[i], 0, kind, path, error))
+        return FALSE;
+      if (progress != NULL)
+        progress (i + 1, total, involve_record_get_reference (record), user_data);
+    }
+  return TRUE;
+}
+
 static char *
 version_fingerprint (InvolveStore  *store,
                      const char    *uuid,

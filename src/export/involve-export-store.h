@@ -30,6 +30,31 @@ gboolean   involve_export_pdf               (InvolveStore        *store,
                                              InvolveEvidenceKind  kind,
                                              const char          *path,
                                              GError             **error);
+/* Called after each record of a batch; @done of @total, the reference just written. */
+typedef void (*InvolveExportProgressFunc) (guint       done,
+                                           guint       total,
+                                           const char *reference,
+                                           gpointer    user_data);
+
+/*
+ * Writes the evidence PDF of the latest version of each record into
+ * @directory as REFERENCE.pdf (REFERENCE-public.pdf for the public
+ * version), logging each export.  Checks @cancellable between records:
+ * when cancelled it stops with G_IO_ERROR_CANCELLED and keeps the files
+ * already written.  For the app's "export several records" with a progress
+ * bar: run it in a worker thread (GTask) with a store of its own
+ * (involve_store_open () on the same path) and forward @progress to the
+ * main context.
+ */
+gboolean   involve_export_pdfs              (InvolveStore             *store,
+                                             InvolveDefinitions       *definitions,
+                                             const char * const       *uuids,
+                                             const char               *directory,
+                                             InvolveEvidenceKind       kind,
+                                             GCancellable             *cancellable,
+                                             InvolveExportProgressFunc progress,
+                                             gpointer                  user_data,
+                                             GError                  **error);
 /*
  * Compares the fingerprint an evidence PDF carries with the register's
  * fingerprint of the same version.  TRUE when they match; @report (may be
