@@ -48,6 +48,21 @@ make_audit (InvolveRecord *record)
         }
       g_ptr_array_add (audit, entry);
     }
+
+  /* The register writes who signed into the entry's details. */
+  {
+    InvolveAuditView *entry = involve_audit_view_new ();
+
+    entry->id = 13;
+    entry->time_usec = 1763900000000000;
+    entry->account = g_strdup ("sokonkwo");
+    entry->profile = g_strdup (EXPORT_TEST_REVIEWER_NAME);
+    entry->kind = g_strdup ("sign-off");
+    entry->version = 1;
+    entry->details = g_strdup ("signed off by " EXPORT_TEST_REVIEWER_NAME ", "
+                               EXPORT_TEST_REVIEWER_EMAIL "; comments: ok");
+    g_ptr_array_add (audit, entry);
+  }
   return audit;
 }
 
@@ -84,6 +99,10 @@ fixture_set_up (Fixture       *fixture,
   fixture->path = g_build_filename (fixture->dir, "evidence.pdf", NULL);
   fixture->public_path = g_build_filename (fixture->dir, "public.pdf", NULL);
   fixture->record = export_test_make_record (definitions, "INV-2026-0042", 40, 5);
+  /* Names can turn up in answers that are not personal fields too. */
+  involve_record_set_string (fixture->record, "b5-feedback",
+                             "Qb5-feedback Ask " EXPORT_TEST_COMPLETER_NAME " (or write to "
+                             "feedback.team@example.org) for the themed summary.");
   export_test_sign (fixture->record);
   fixture->fingerprint = involve_fingerprint_compute (fixture->record);
   fixture->n_pages = write_pdf (fixture->record, fixture->fingerprint, INVOLVE_EVIDENCE_FULL,
@@ -297,6 +316,8 @@ test_metadata (Fixture       *fixture,
   g_assert_nonnull (strstr (info, keywords));
   g_assert_nonnull (strstr (info, "Creator:         Involve "));
   g_assert_nonnull (strstr (info, "CreationDate:"));
+  /* Marked as tagged, so that screen readers use the structure tree. */
+  g_assert_nonnull (strstr (info, "Tagged:          yes"));
   pages = g_strdup_printf ("Pages:           %u\n", fixture->n_pages);
   g_assert_nonnull (strstr (info, pages));
 }
@@ -317,6 +338,8 @@ test_outline_and_tags (Fixture       *fixture,
   g_assert_true (contains_bytes (contents, length, "/S /TH"));
   g_assert_true (contains_bytes (contents, length, "/S /P"));
   g_assert_true (contains_bytes (contents, length, "(Audit trail)"));
+  g_assert_true (contains_bytes (contents, length, "/MarkInfo << /Marked true >>"));
+  g_assert_true (contains_bytes (contents, length, "/Lang (en-GB)"));
 }
 
 static void
@@ -326,7 +349,8 @@ test_public_version (Fixture       *fixture,
   const char *forbidden[] = {
     EXPORT_TEST_COMPLETER_NAME, EXPORT_TEST_COMPLETER_EMAIL, EXPORT_TEST_REVIEWER_NAME,
     EXPORT_TEST_REVIEWER_EMAIL, EXPORT_TEST_LEAD_NAME, "Jordan Personal-Detail", "awhitcombe",
-    "Whitcombe", "Okonkwo", "Leadbetter", "@example.nhs.uk",
+    "Whitcombe", "Okonkwo", "Leadbetter", "@example.nhs.uk", "feedback.team@example.org",
+    "sokonkwo",
   };
   g_autofree char *raw = NULL;
   g_autofree char *text = NULL;
@@ -360,6 +384,8 @@ test_public_version (Fixture       *fixture,
   g_assert_nonnull (strstr (text, "Director of Participation"));
   g_assert_nonnull (strstr (text, fixture->fingerprint));
   g_assert_nonnull (strstr (text, "Removed from the public version"));
+  g_assert_nonnull (strstr (text, "Qb5-feedback Ask [removed] (or write to [removed]) for the themed"));
+  g_assert_nonnull (strstr (text, "signed off by [removed],"));
 
   for (guint page = 1; page <= fixture->n_public_pages; page++)
     {

@@ -178,7 +178,7 @@ typedef struct
   gboolean        withdraw_after_submit;
   const char     *draft_missing;   /* fields a draft has not reached yet, space separated */
   /* Field overrides: pairs of field id and text, NULL terminated. */
-  const char     *overrides[20];
+  const char     *overrides[24];
 } DemoCase;
 
 #define PRIMARY_CARE_DELEGATED "{org}'s primary care team, under the delegation agreement with NHS England."
@@ -326,6 +326,7 @@ static const DemoCase cases[] = {
       "b4-no-additional-reason", NULL,
       "b4-approach", "A four-week engagement with the practice's patients: a letter to every household about the procurement, a survey on what matters most in the new contract, and a meeting with the patient participation group. The results are built into the tender's quality questions.",
       "b4-methods", "letters-emails,surveys-feedback-forms,vcse-healthwatch-ppg",
+      "b4-fair-proportionate", "The specification does not change, so a short engagement with the practice's own patients and their representatives is proportionate; it runs before the tender is issued, while the quality questions can still change.",
       NULL,
     },
   },
@@ -333,7 +334,7 @@ static const DemoCase cases[] = {
   /* NHS England, section 13Q. */
   {
     .key = "nhse-admin-office-relocation", .example = EX_ADMIN_OFFICE, .organisation = 4,
-    .site = "Abbey Court", .place = "Dalesford",
+    .site = "Abbey", .place = "Dalesford",
     .date = "2021-07-12", .completer = P_BRENNAN, .reviewer = P_LINDQVIST, .amend_reviewer = P_NONE,
     .end = INVOLVE_DEMO_END_SIGNED_OFF,
   },
@@ -527,6 +528,11 @@ demo_context_init (DemoContext *ctx,
   TOKEN ("report", ctx->framework->annual_report);
   TOKEN ("people", ctx->framework->people);
   TOKEN ("guidance", guidance);
+  if (c->site != NULL && !g_str_equal (c->site, ctx->organisation->area))
+    g_hash_table_insert (ctx->tokens, (gpointer) "location",
+                         g_strdup_printf ("%s, %s", c->site, ctx->organisation->area));
+  else
+    TOKEN ("location", ctx->organisation->area);
   TOKEN ("lead", completer->name);
   TOKEN ("lead_title", completer->job_title);
   g_hash_table_insert (ctx->tokens, (gpointer) "year", g_strdup_printf ("%u", g_date_get_year (&date)));
@@ -757,7 +763,7 @@ build_record (InvolveDefinitions *defs,
   SET ("beneficial-involvement-reason", ex->beneficial_reason);
 
   /* Appendix B. */
-  SET ("b1-location", "{site}, {area}");
+  SET ("b1-location", "{location}");
   SET ("b1-title-description", ex->b1_description);
   SET ("b1-objectives", ex->b1_objectives);
   SET ("b3-existing-arrangements", ex->b3_existing);

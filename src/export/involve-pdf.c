@@ -4,6 +4,8 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 #include <glib/gi18n-lib.h>
@@ -109,6 +111,7 @@ struct _InvolveEvidenceDocument
   double               content_width;
   GPtrArray           *blocks;         /* Block* */
   GPtrArray           *pages;          /* GArray of Placement */
+  GRegex              *redactions;     /* public version only */
   guint                next_table_id;
   gboolean             laid_out;
 };
@@ -170,6 +173,112 @@ measure_cell (Cell   *cell,
   pango_layout_iter_free (iter);
 }
 
+/*
+ * The public version: names and e-mail addresses of the people in the
+ * record (completer, reviewers, the accounts and profiles in the audit
+ * trail, every personal field) are removed wherever they appear, and so is
+ * anything that looks like an e-mail address.
+ */
+static void
+add_sensitive (GPtrArray  *words,
+               const char *text)
+{
+  g_autofree char *trimmed = NULL;
+
+  if (text == NULL)
+    return;
+  trimmed = g_strstrip (g_strdup (text));
+  /* Very short strings would blank out ordinary words. */
+  if (g_utf8_strlen (trimmed, -1) < 3)
+    return;
+  g_ptr_array_add (words, g_regex_escape_string (trimmed, -1));
+}
+
+static void
+add_sensitive_value (GPtrArray *words,
+                     GVariant  *value)
+{
+  if (value == NULL)
+    return;
+  if (g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
+    add_sensitive (words, g_variant_get_string (value, NULL));
+  else if (g_variant_is_container (value))
+    {
+      gsize n = g_variant_n_children (value);
+
+      for (gsize i = 0; i < n; i++)
+        {
+          g_autoptr(GVariant) child = g_variant_get_child_value (value, i);
+          add_sensitive_value (words, child);
+        }
+    }
+}
+
+static int
+compare_longest_first (gconstpointer a,
+                       gconstpointer b)
+{
+  return (int) strlen (*(char * const *) b) - (int) strlen (*(char * const *) a);
+}
+
+static void
+collect_personal_words (InvolveEvidenceDocument *self,
+                        GPtrArray               *words,
+                        InvolveRecord           *record)
+{
+  const InvolveSignOff *sign_off = involve_record_get_sign_off (record);
+  g_auto(GStrv) field_ids = involve_record_dup_field_ids (record);
+
+  for (guint i = 0; field_ids[i] != NULL; i++)
+    {
+      const InvolveField *field =
+        involve_definitions_lookup_field (self->definitions, field_ids[i], NULL);
+
+      if (field != NULL && field->personal)
+        add_sensitive_value (words, involve_record_get_value (record, field_ids[i]));
+    }
+  if (sign_off != NULL)
+    {
+      add_sensitive (words, sign_off->reviewer_name);
+      add_sensitive (words, sign_off->reviewer_email);
+    }
+}
+
+static void
+build_redactions (InvolveEvidenceDocument *self)
+{
+  g_autoptr(GPtrArray) words = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GString) pattern = g_string_new (NULL);
+
+  collect_personal_words (self, words, self->record);
+  for (guint i = 0; self->versions != NULL && i < self->versions->len; i++)
+    collect_personal_words (self, words, g_ptr_array_index (self->versions, i));
+  for (guint i = 0; self->audit != NULL && i < self->audit->len; i++)
+    {
+      const InvolveAuditView *entry = g_ptr_array_index (self->audit, i);
+
+      add_sensitive (words, entry->account);
+      add_sensitive (words, entry->profile);
+    }
+
+  g_ptr_array_sort (words, compare_longest_first);
+  g_string_append (pattern, "[A-Za-z0-9._%+'-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}");
+  for (guint i = 0; i < words->len; i++)
+    g_string_append_printf (pattern, "|\\b%s\\b", (const char *) g_ptr_array_index (words, i));
+
+  g_clear_pointer (&self->redactions, g_regex_unref);
+  self->redactions = g_regex_new (pattern->str, G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0, NULL);
+}
+
+static char *
+redact (InvolveEvidenceDocument *self,
+        const char              *text)
+{
+  char *result = g_regex_replace_literal (self->redactions, text, -1, 0, _("[removed]"), 0, NULL);
+
+  return result != NULL ? result : g_strdup (text);
+}
+
 static Cell *
 make_cell (InvolveEvidenceDocument *self,
            const char              *text,
@@ -191,6 +300,11 @@ make_cell (InvolveEvidenceDocument *self,
   pango_layout_set_auto_dir (cell->layout, TRUE);
   if (is_markup)
     pango_layout_set_markup (cell->layout, text, -1);
+  else if (self->redactions != NULL && text != NULL)
+    {
+      g_autofree char *redacted = redact (self, text);
+      pango_layout_set_text (cell->layout, redacted, -1);
+    }
   else
     pango_layout_set_text (cell->layout, text != NULL ? text : "", -1);
 
@@ -284,15 +398,16 @@ add_paragraph (InvolveEvidenceDocument *self,
  * id to pass to add_row ().
  */
 static Block *
-add_row (InvolveEvidenceDocument *self,
-         guint                    table_id,
-         Block                   *header,
-         const double            *widths,
-         guint                    n_cells,
-         const char * const      *texts,
-         gboolean                 first_is_header,
-         gboolean                 bordered,
-         const char              *font)
+add_row_full (InvolveEvidenceDocument *self,
+              guint                    table_id,
+              Block                   *header,
+              const double            *widths,
+              guint                    n_cells,
+              const char * const      *texts,
+              gboolean                 first_is_header,
+              gboolean                 bordered,
+              const char              *first_font,
+              const char              *font)
 {
   Block *block = add_block (self, BLOCK_ROW);
   double x = 0;
@@ -305,7 +420,7 @@ add_row (InvolveEvidenceDocument *self,
     {
       double width = widths[i] * self->content_width;
       Cell *cell = make_cell (self, texts[i] != NULL ? texts[i] : "", FALSE,
-                              font, x, width, CELL_PAD);
+                              i == 0 ? first_font : font, x, width, CELL_PAD);
 
       cell->header = (i == 0 && first_is_header);
       g_ptr_array_add (block->cells, cell);
@@ -313,6 +428,35 @@ add_row (InvolveEvidenceDocument *self,
       x += width;
     }
   return block;
+}
+
+static Block *
+add_row (InvolveEvidenceDocument *self,
+         guint                    table_id,
+         Block                   *header,
+         const double            *widths,
+         guint                    n_cells,
+         const char * const      *texts,
+         gboolean                 first_is_header,
+         gboolean                 bordered,
+         const char              *font)
+{
+  return add_row_full (self, table_id, header, widths, n_cells, texts, first_is_header,
+                       bordered, font, font);
+}
+
+/* A label and a fingerprint in monospace. */
+static void
+add_fingerprint_pair (InvolveEvidenceDocument *self,
+                      guint                    table_id,
+                      const char              *label,
+                      const char              *fingerprint)
+{
+  static const double widths[] = { 0.27, 0.73 };
+  const char *texts[] = { label, fingerprint != NULL ? fingerprint : "" };
+
+  add_row_full (self, table_id, NULL, widths, 2, texts, TRUE, FALSE, FONT_SANS " 9.5",
+                FONT_MONO " 8.5")->space_before = 0;
 }
 
 static Block *
@@ -694,6 +838,18 @@ dup_guidance_text (const InvolveFramework *framework)
                           framework->guidance_edition != NULL ? framework->guidance_edition : "?");
 }
 
+/* When an answer last changed: the newest of the values' own times. */
+static gint64
+last_answer_usec (InvolveRecord *record)
+{
+  g_auto(GStrv) field_ids = involve_record_dup_field_ids (record);
+  gint64 newest = involve_record_get_created_usec (record);
+
+  for (guint i = 0; field_ids[i] != NULL; i++)
+    newest = MAX (newest, involve_record_get_value_modified (record, field_ids[i]));
+  return newest;
+}
+
 static char *
 dup_outcome_text (InvolveEvidenceDocument *self)
 {
@@ -724,7 +880,7 @@ add_cover (InvolveEvidenceDocument *self)
                                            field_text (self, "completer-team"));
   g_autofree char *reviewer = NULL;
   g_autofree char *created = format_usec (involve_record_get_created_usec (self->record));
-  g_autofree char *modified = format_usec (involve_record_get_modified_usec (self->record));
+  g_autofree char *modified = format_usec (last_answer_usec (self->record));
   g_autofree char *generated = format_usec (self->generated_usec);
   g_autofree char *status = NULL;
   g_autofree char *outcome = dup_outcome_text (self);
@@ -761,7 +917,7 @@ add_cover (InvolveEvidenceDocument *self)
   add_pair (self, table_id, _("Completed by"), completer);
   add_pair (self, table_id, _("Reviewer"), reviewer != NULL ? reviewer : _("Not yet decided"));
   add_pair (self, table_id, _("Record created"), created);
-  add_pair (self, table_id, _("Last change"), modified);
+  add_pair (self, table_id, _("Last change to an answer"), modified);
   if (sign_off != NULL && sign_off->decided_at_usec > 0)
     {
       g_autofree char *decided = format_usec (sign_off->decided_at_usec);
@@ -769,10 +925,7 @@ add_cover (InvolveEvidenceDocument *self)
     }
   add_pair (self, table_id, _("Document produced"), generated);
 
-  block = add_row (self, table_id, NULL, (const double[]) { 0.27, 0.73 }, 2,
-                   (const char *[]) { _("Fingerprint (SHA-256)"), self->fingerprint }, TRUE, FALSE,
-                   FONT_MONO " 8");
-  block->space_before = 0;
+  add_fingerprint_pair (self, table_id, _("Fingerprint (SHA-256)"), self->fingerprint);
 
   add_text (self, "P",
             _("The fingerprint identifies exactly this version of the record: any change to "
@@ -879,10 +1032,7 @@ add_sign_off (InvolveEvidenceDocument *self)
       add_pair (self, table_id, _("Comments"),
                 sign_off->comments != NULL && *sign_off->comments != '\0' ?
                 sign_off->comments : _("None"));
-      add_row (self, table_id, NULL, (const double[]) { 0.27, 0.73 }, 2,
-               (const char *[]) { _("Fingerprint signed"),
-                                  sign_off->fingerprint != NULL ? sign_off->fingerprint : "" },
-               TRUE, FALSE, FONT_MONO " 8")->space_before = 0;
+      add_fingerprint_pair (self, table_id, _("Fingerprint signed"), sign_off->fingerprint);
 
       if (sign_off->fingerprint != NULL && self->fingerprint != NULL &&
           g_ascii_strcasecmp (sign_off->fingerprint, self->fingerprint) != 0)
@@ -939,15 +1089,33 @@ add_history (InvolveEvidenceDocument *self)
     }
 }
 
+/* Long values are shortened in print; the register and the XML keep them whole. */
+static char *
+dup_shortened (const char *value)
+{
+  const guint limit = 240;
+  g_autofree char *head = NULL;
+
+  if (value == NULL)
+    return g_strdup (_("(empty)"));
+  if (g_utf8_strlen (value, -1) <= limit)
+    return g_strdup (value);
+  head = g_utf8_substring (value, 0, limit);
+  return g_strdup_printf (_("%s… (shortened)"), head);
+}
+
 static char *
 dup_audit_detail (const InvolveAuditView *entry)
 {
   g_autoptr(GString) text = g_string_new (NULL);
 
   if (entry->field_id != NULL)
-    g_string_append_printf (text, "%s: %s → %s", entry->field_id,
-                            entry->old_value != NULL ? entry->old_value : _("(empty)"),
-                            entry->new_value != NULL ? entry->new_value : _("(empty)"));
+    {
+      g_autofree char *old_value = dup_shortened (entry->old_value);
+      g_autofree char *new_value = dup_shortened (entry->new_value);
+
+      g_string_append_printf (text, "%s: %s → %s", entry->field_id, old_value, new_value);
+    }
   if (entry->details != NULL && *entry->details != '\0')
     g_string_append_printf (text, "%s%s", text->len > 0 ? "\n" : "", entry->details);
   return g_string_free (g_steal_pointer (&text), FALSE);
@@ -1500,6 +1668,7 @@ involve_evidence_document_finalize (GObject *object)
   g_clear_pointer (&self->pages, g_ptr_array_unref);
   g_clear_pointer (&self->blocks, g_ptr_array_unref);
   g_clear_object (&self->context);
+  g_clear_pointer (&self->redactions, g_regex_unref);
 
   G_OBJECT_CLASS (involve_evidence_document_parent_class)->finalize (object);
 }
@@ -1698,6 +1867,8 @@ involve_evidence_document_layout (InvolveEvidenceDocument *self,
   self->blocks = g_ptr_array_new_with_free_func (block_free);
   self->pages = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
 
+  if (is_public (self))
+    build_redactions (self);
   build_blocks (self);
   paginate (self);
   self->laid_out = TRUE;
@@ -1797,6 +1968,117 @@ add_outline (InvolveEvidenceDocument *self,
     }
 }
 
+/* The last occurrence of needle in [start, end). */
+static const char *
+find_last (const char *start,
+           const char *end,
+           const char *needle)
+{
+  gsize n = strlen (needle);
+
+  for (const char *p = end - n; p >= start; p--)
+    {
+      if (*p == needle[0] && memcmp (p, needle, n) == 0)
+        return p;
+    }
+  return NULL;
+}
+
+/*
+ * cairo 1.16 writes the structure tree but neither /MarkInfo nor the
+ * document language, so readers do not treat the file as tagged.  Append
+ * an incremental update (a new catalog object, an xref section and a
+ * trailer pointing back to the old one) that adds /MarkInfo, /Lang and
+ * /ViewerPreferences.  Nothing cairo wrote is changed.
+ */
+static gboolean
+mark_tagged (const char  *path,
+             const char  *language,
+             GError     **error)
+{
+  g_autofree char *contents = NULL;
+  g_autofree char *root_text = NULL;
+  g_autofree char *catalog = NULL;
+  g_autofree char *trailer = NULL;
+  g_autoptr(GString) update = NULL;
+  const char *end, *p, *q, *dict_start, *dict_end;
+  gsize length;
+  guint64 previous_xref, root;
+  FILE *file;
+
+  if (!g_file_get_contents (path, &contents, &length, error))
+    return FALSE;
+  end = contents + length;
+
+  /* startxref N */
+  p = find_last (contents, end, "startxref");
+  if (p == NULL)
+    goto malformed;
+  previous_xref = g_ascii_strtoull (p + strlen ("startxref"), NULL, 10);
+
+  /* trailer << ... >> */
+  p = find_last (contents, end, "trailer");
+  q = p != NULL ? find_last (p, end, ">>") : NULL;
+  if (p == NULL || q == NULL || (p = strstr (p, "<<")) == NULL || p > q)
+    goto malformed;
+  trailer = g_strndup (p + 2, q - (p + 2));
+
+  p = strstr (trailer, "/Root");
+  if (p == NULL)
+    goto malformed;
+  root = g_ascii_strtoull (p + strlen ("/Root"), NULL, 10);
+  if (root == 0)
+    goto malformed;
+
+  /* The catalog object: "ROOT 0 obj << ... >> endobj". */
+  root_text = g_strdup_printf ("\n%" G_GUINT64_FORMAT " 0 obj", root);
+  p = find_last (contents, end, root_text);
+  if (p == NULL)
+    goto malformed;
+  dict_start = strstr (p + strlen (root_text), "<<");
+  q = strstr (p, "endobj");
+  if (dict_start == NULL || q == NULL || dict_start > q)
+    goto malformed;
+  dict_end = find_last (dict_start, q, ">>");
+  if (dict_end == NULL)
+    goto malformed;
+  catalog = g_strndup (dict_start + 2, dict_end - (dict_start + 2));
+  if (strstr (catalog, "/MarkInfo") != NULL)
+    return TRUE;
+
+  update = g_string_new (NULL);
+  {
+    gsize object_offset = length + 1;
+    gsize xref_offset;
+
+    g_string_append_printf (update, "\n%" G_GUINT64_FORMAT " 0 obj\n<<%s"
+                            "   /MarkInfo << /Marked true >>\n"
+                            "   /Lang (%s)\n"
+                            "   /ViewerPreferences << /DisplayDocTitle true >>\n"
+                            ">>\nendobj\n",
+                            root, catalog, language);
+    xref_offset = length + update->len;
+    g_string_append_printf (update, "xref\n%" G_GUINT64_FORMAT " 1\n%010" G_GSIZE_MODIFIER "u 00000 n \n"
+                            "trailer\n<<%s   /Prev %" G_GUINT64_FORMAT "\n>>\n"
+                            "startxref\n%" G_GSIZE_FORMAT "\n%%%%EOF\n",
+                            root, object_offset, trailer, previous_xref, xref_offset);
+  }
+
+  file = g_fopen (path, "ab");
+  if (file == NULL || fwrite (update->str, 1, update->len, file) != update->len || fclose (file) != 0)
+    {
+      g_set_error (error, INVOLVE_EXPORT_ERROR, INVOLVE_EXPORT_ERROR_IO,
+                   _("Cannot write “%s”."), path);
+      return FALSE;
+    }
+  return TRUE;
+
+malformed:
+  g_set_error (error, INVOLVE_EXPORT_ERROR, INVOLVE_EXPORT_ERROR_FAILED,
+               _("The PDF cairo wrote has an unexpected layout; it cannot be marked as tagged."));
+  return FALSE;
+}
+
 gboolean
 involve_evidence_document_write_pdf (InvolveEvidenceDocument *self,
                                      const char              *path,
@@ -1818,7 +2100,7 @@ involve_evidence_document_write_pdf (InvolveEvidenceDocument *self,
     return FALSE;
 
   temp_path = g_strdup_printf ("%s.XXXXXX", path);
-  fd = g_mkstemp (temp_path);
+  fd = g_mkstemp_full (temp_path, O_RDWR, 0666);
   if (fd < 0)
     {
       int saved_errno = errno;
@@ -1850,6 +2132,12 @@ involve_evidence_document_write_pdf (InvolveEvidenceDocument *self,
     {
       g_set_error (error, INVOLVE_EXPORT_ERROR, INVOLVE_EXPORT_ERROR_FAILED,
                    _("Cannot write “%s”: %s"), path, cairo_status_to_string (status));
+      g_unlink (temp_path);
+      return FALSE;
+    }
+
+  if (!mark_tagged (temp_path, "en-GB", error))
+    {
       g_unlink (temp_path);
       return FALSE;
     }

@@ -10,7 +10,7 @@
 
 #include "involve-fingerprint.h"
 #include "involve-signoff.h"
-#include "involve-xml-private.h"
+#include "involve-exchange-private.h"
 
 void
 involve_sign_off_request_free (InvolveSignOffRequest *request)
@@ -78,7 +78,7 @@ write_document (xmlDocPtr    doc,
                 const char  *path,
                 GError     **error)
 {
-  g_autoptr(GBytes) bytes = _involve_xml_dump (doc, error);
+  g_autoptr(GBytes) bytes = _involve_exchange_dump (doc, error);
 
   return bytes != NULL && involve_export_write_atomically (path, bytes, error);
 }
@@ -118,7 +118,7 @@ involve_sign_off_request_write (InvolveRecord  *version,
   record = xmlNewChild (xmlDocGetRootElement (doc), ns, (const xmlChar *) "record", NULL);
   set_identity (record, version);
 
-  ok = _involve_xml_add_version (record, ns, version, fingerprint, error) &&
+  ok = _involve_exchange_add_version (record, ns, version, fingerprint, error) &&
        write_document (doc, path, error);
   xmlFreeDoc (doc);
 
@@ -133,7 +133,7 @@ parse_kind (GBytes      *data,
             const char  *root_name,
             GError     **error)
 {
-  xmlDocPtr doc = _involve_xml_parse_safely (data, name, error);
+  xmlDocPtr doc = _involve_exchange_parse_safely (data, name, error);
   xmlNodePtr root;
 
   if (doc == NULL)
@@ -176,18 +176,18 @@ involve_sign_off_request_parse (GBytes      *data,
     return NULL;
 
   root = xmlDocGetRootElement (doc);
-  record = _involve_xml_child (root, "record");
-  request->request_id = _involve_xml_prop (root, "request-id");
-  created = _involve_xml_prop (root, "created");
+  record = _involve_exchange_child (root, "record");
+  request->request_id = _involve_exchange_prop (root, "request-id");
+  created = _involve_exchange_prop (root, "created");
   if (!involve_export_parse_usec (created, &request->created_usec))
     request->created_usec = 0;
-  if (_involve_xml_child (root, "requested-by") != NULL)
-    request->requested_by = _involve_xml_text (_involve_xml_child (root, "requested-by"));
+  if (_involve_exchange_child (root, "requested-by") != NULL)
+    request->requested_by = _involve_exchange_text (_involve_exchange_child (root, "requested-by"));
 
-  uuid = _involve_xml_prop (record, "uuid");
-  reference = _involve_xml_prop (record, "reference");
-  framework_id = _involve_xml_prop (record, "framework");
-  request->version = _involve_xml_read_version (_involve_xml_child (record, "version"), uuid,
+  uuid = _involve_exchange_prop (record, "uuid");
+  reference = _involve_exchange_prop (record, "reference");
+  framework_id = _involve_exchange_prop (record, "framework");
+  request->version = _involve_exchange_read_version (_involve_exchange_child (record, "version"), uuid,
                                                 reference, framework_id, &request->fingerprint,
                                                 error);
   xmlFreeDoc (doc);
@@ -231,13 +231,17 @@ static gboolean
 same_text (const char *a,
            const char *b)
 {
+  g_autofree char *trimmed_a = NULL;
+  g_autofree char *trimmed_b = NULL;
   g_autofree char *folded_a = NULL;
   g_autofree char *folded_b = NULL;
 
   if (blank (a) || blank (b))
     return FALSE;
-  folded_a = g_utf8_casefold (g_strstrip (g_strdup (a)), -1);
-  folded_b = g_utf8_casefold (g_strstrip (g_strdup (b)), -1);
+  trimmed_a = g_strstrip (g_strdup (a));
+  trimmed_b = g_strstrip (g_strdup (b));
+  folded_a = g_utf8_casefold (trimmed_a, -1);
+  folded_b = g_utf8_casefold (trimmed_b, -1);
   return g_str_equal (folded_a, folded_b);
 }
 
@@ -307,7 +311,7 @@ involve_sign_off_response_write (const InvolveSignOffRequest *request,
   version_text = g_strdup_printf ("%u", involve_record_get_version (request->version));
   xmlNewProp (subject, (const xmlChar *) "version", (const xmlChar *) version_text);
   xmlNewProp (subject, (const xmlChar *) "fingerprint", (const xmlChar *) request->fingerprint);
-  _involve_xml_add_sign_off (xmlDocGetRootElement (doc), ns, sign_off);
+  _involve_exchange_add_sign_off (xmlDocGetRootElement (doc), ns, sign_off);
 
   ok = write_document (doc, path, error);
   xmlFreeDoc (doc);
@@ -333,20 +337,20 @@ involve_sign_off_response_parse (GBytes      *data,
     return NULL;
 
   root = xmlDocGetRootElement (doc);
-  subject = _involve_xml_child (root, "subject");
-  response->request_id = _involve_xml_prop (root, "request-id");
-  created = _involve_xml_prop (root, "created");
+  subject = _involve_exchange_child (root, "subject");
+  response->request_id = _involve_exchange_prop (root, "request-id");
+  created = _involve_exchange_prop (root, "created");
   if (!involve_export_parse_usec (created, &response->created_usec))
     response->created_usec = 0;
-  response->uuid = _involve_xml_prop (subject, "uuid");
-  response->reference = _involve_xml_prop (subject, "reference");
-  response->framework_id = _involve_xml_prop (subject, "framework");
-  response->fingerprint = _involve_xml_prop (subject, "fingerprint");
-  version = _involve_xml_prop (subject, "version");
+  response->uuid = _involve_exchange_prop (subject, "uuid");
+  response->reference = _involve_exchange_prop (subject, "reference");
+  response->framework_id = _involve_exchange_prop (subject, "framework");
+  response->fingerprint = _involve_exchange_prop (subject, "fingerprint");
+  version = _involve_exchange_prop (subject, "version");
   if (!g_ascii_string_to_unsigned (version, 10, 1, G_MAXUINT, &number, NULL))
     number = 0;
   response->version = (guint) number;
-  response->sign_off = _involve_xml_read_sign_off (_involve_xml_child (root, "sign-off"), error);
+  response->sign_off = _involve_exchange_read_sign_off (_involve_exchange_child (root, "sign-off"), error);
   xmlFreeDoc (doc);
 
   if (response->sign_off == NULL)

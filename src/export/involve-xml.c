@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
 #include <glib/gi18n-lib.h>
@@ -14,7 +15,7 @@
 #include <libxml/SAX2.h>
 
 #include "involve-fingerprint.h"
-#include "involve-xml-private.h"
+#include "involve-exchange-private.h"
 
 #define SCHEMA_NAME     "involve-exchange.rng"
 #define SCHEMA_RESOURCE "/org/involve/Involve/data/schemas/" SCHEMA_NAME
@@ -58,7 +59,7 @@ involve_exchange_record_add_version (InvolveExchangeRecord *record,
 /* Small helpers */
 
 xmlNodePtr
-_involve_xml_next (xmlNodePtr  node,
+_involve_exchange_next (xmlNodePtr  node,
                    const char *name)
 {
   for (; node != NULL; node = node->next)
@@ -71,14 +72,14 @@ _involve_xml_next (xmlNodePtr  node,
 }
 
 xmlNodePtr
-_involve_xml_child (xmlNodePtr  node,
+_involve_exchange_child (xmlNodePtr  node,
                     const char *name)
 {
-  return node != NULL ? _involve_xml_next (node->children, name) : NULL;
+  return node != NULL ? _involve_exchange_next (node->children, name) : NULL;
 }
 
 char *
-_involve_xml_prop (xmlNodePtr  node,
+_involve_exchange_prop (xmlNodePtr  node,
                    const char *name)
 {
   xmlChar *value;
@@ -95,7 +96,7 @@ _involve_xml_prop (xmlNodePtr  node,
 }
 
 char *
-_involve_xml_text (xmlNodePtr node)
+_involve_exchange_text (xmlNodePtr node)
 {
   xmlChar *value;
   char *copy;
@@ -110,7 +111,7 @@ _involve_xml_text (xmlNodePtr node)
 
 /* XML 1.0 cannot carry most control characters, even escaped. */
 gboolean
-_involve_xml_text_is_valid (const char *text)
+_involve_exchange_text_is_valid (const char *text)
 {
   if (text == NULL)
     return TRUE;
@@ -159,7 +160,7 @@ get_time_prop (xmlNodePtr   node,
                gint64      *usec,
                GError     **error)
 {
-  g_autofree char *text = _involve_xml_prop (node, name);
+  g_autofree char *text = _involve_exchange_prop (node, name);
 
   if (text == NULL || !involve_export_parse_usec (text, usec))
     {
@@ -176,7 +177,7 @@ check_text (const char  *text,
             const char  *what,
             GError     **error)
 {
-  if (_involve_xml_text_is_valid (text))
+  if (_involve_exchange_text_is_valid (text))
     return TRUE;
 
   g_set_error (error, INVOLVE_EXPORT_ERROR, INVOLVE_EXPORT_ERROR_INVALID,
@@ -187,7 +188,7 @@ check_text (const char  *text,
 /* Writing */
 
 void
-_involve_xml_add_sign_off (xmlNodePtr            parent,
+_involve_exchange_add_sign_off (xmlNodePtr            parent,
                            xmlNsPtr              ns,
                            const InvolveSignOff *sign_off)
 {
@@ -292,7 +293,7 @@ add_value (xmlNodePtr   values,
 }
 
 gboolean
-_involve_xml_add_version (xmlNodePtr      parent,
+_involve_exchange_add_version (xmlNodePtr      parent,
                           xmlNsPtr        ns,
                           InvolveRecord  *version,
                           const char     *fingerprint,
@@ -330,7 +331,7 @@ _involve_xml_add_version (xmlNodePtr      parent,
       if (!check_text (sign_off->comments, _("The reviewer’s comments"), error) ||
           !check_text (sign_off->reviewer_name, _("The reviewer’s name"), error))
         return FALSE;
-      _involve_xml_add_sign_off (node, ns, sign_off);
+      _involve_exchange_add_sign_off (node, ns, sign_off);
     }
 
   return TRUE;
@@ -419,7 +420,7 @@ add_record (xmlNodePtr              parent,
                        involve_record_get_version (version), involve_record_get_reference (first));
           return FALSE;
         }
-      if (!_involve_xml_add_version (node, ns, version, g_ptr_array_index (record->fingerprints, i),
+      if (!_involve_exchange_add_version (node, ns, version, g_ptr_array_index (record->fingerprints, i),
                                      error))
         return FALSE;
     }
@@ -555,7 +556,7 @@ _involve_exchange_validate (xmlDocPtr    doc,
 }
 
 GBytes *
-_involve_xml_dump (xmlDocPtr   doc,
+_involve_exchange_dump (xmlDocPtr   doc,
                    GError    **error)
 {
   xmlChar *buffer = NULL;
@@ -607,7 +608,7 @@ involve_xml_serialise (GPtrArray  *records,
         goto out;
     }
 
-  bytes = _involve_xml_dump (doc, error);
+  bytes = _involve_exchange_dump (doc, error);
 
 out:
   xmlFreeDoc (doc);
@@ -624,7 +625,7 @@ involve_export_write_atomically (const char  *path,
   const char *data = g_bytes_get_data (bytes, &length);
   int fd;
 
-  fd = g_mkstemp (temp_path);
+  fd = g_mkstemp_full (temp_path, O_RDWR, 0666);
   if (fd < 0)
     {
       int saved_errno = errno;
@@ -755,7 +756,7 @@ guard_end_element (void          *ctx,
 }
 
 xmlDocPtr
-_involve_xml_parse_safely (GBytes      *data,
+_involve_exchange_parse_safely (GBytes      *data,
                            const char  *name,
                            GError     **error)
 {
@@ -854,24 +855,24 @@ _involve_xml_parse_safely (GBytes      *data,
 /* Reading the tree (already checked against the schema) */
 
 InvolveSignOff *
-_involve_xml_read_sign_off (xmlNodePtr   node,
+_involve_exchange_read_sign_off (xmlNodePtr   node,
                             GError     **error)
 {
   g_autoptr(InvolveSignOff) sign_off = involve_sign_off_new ();
-  xmlNodePtr reviewer = _involve_xml_child (node, "reviewer");
-  g_autofree char *decided_at = _involve_xml_prop (node, "decided-at");
+  xmlNodePtr reviewer = _involve_exchange_child (node, "reviewer");
+  g_autofree char *decided_at = _involve_exchange_prop (node, "decided-at");
 
-  sign_off->decision = _involve_xml_prop (node, "decision");
-  sign_off->fingerprint = _involve_xml_prop (node, "fingerprint");
+  sign_off->decision = _involve_exchange_prop (node, "decision");
+  sign_off->fingerprint = _involve_exchange_prop (node, "fingerprint");
   if (decided_at != NULL && !get_time_prop (node, "decided-at", &sign_off->decided_at_usec, error))
     return NULL;
 
-  sign_off->reviewer_name = _involve_xml_text (_involve_xml_child (reviewer, "name"));
-  sign_off->reviewer_job_title = _involve_xml_text (_involve_xml_child (reviewer, "job-title"));
-  sign_off->reviewer_email = _involve_xml_text (_involve_xml_child (reviewer, "email"));
-  sign_off->reviewer_team = _involve_xml_text (_involve_xml_child (reviewer, "team"));
-  sign_off->date = _involve_xml_text (_involve_xml_child (node, "date"));
-  sign_off->comments = _involve_xml_text (_involve_xml_child (node, "comments"));
+  sign_off->reviewer_name = _involve_exchange_text (_involve_exchange_child (reviewer, "name"));
+  sign_off->reviewer_job_title = _involve_exchange_text (_involve_exchange_child (reviewer, "job-title"));
+  sign_off->reviewer_email = _involve_exchange_text (_involve_exchange_child (reviewer, "email"));
+  sign_off->reviewer_team = _involve_exchange_text (_involve_exchange_child (reviewer, "team"));
+  sign_off->date = _involve_exchange_text (_involve_exchange_child (node, "date"));
+  sign_off->comments = _involve_exchange_text (_involve_exchange_child (node, "comments"));
 
   if (sign_off->date != NULL)
     {
@@ -894,20 +895,20 @@ static GVariant *
 read_value (xmlNodePtr   node,
             GError     **error)
 {
-  xmlNodePtr child = _involve_xml_child (node, NULL);
+  xmlNodePtr child = _involve_exchange_child (node, NULL);
 
   if (child == NULL)
     return NULL;
 
   if (xmlStrEqual (child->name, (const xmlChar *) "text"))
     {
-      g_autofree char *text = _involve_xml_text (child);
+      g_autofree char *text = _involve_exchange_text (child);
       return g_variant_new_string (text);
     }
 
   if (xmlStrEqual (child->name, (const xmlChar *) "yes-no"))
     {
-      g_autofree char *text = _involve_xml_text (child);
+      g_autofree char *text = _involve_exchange_text (child);
       return g_variant_new_boolean (g_strcmp0 (text, "yes") == 0);
     }
 
@@ -916,10 +917,10 @@ read_value (xmlNodePtr   node,
       GVariantBuilder builder;
 
       g_variant_builder_init (&builder, G_VARIANT_TYPE_STRING_ARRAY);
-      for (xmlNodePtr choice = _involve_xml_child (child, "choice"); choice != NULL;
-           choice = _involve_xml_next (choice->next, "choice"))
+      for (xmlNodePtr choice = _involve_exchange_child (child, "choice"); choice != NULL;
+           choice = _involve_exchange_next (choice->next, "choice"))
         {
-          g_autofree char *text = _involve_xml_text (choice);
+          g_autofree char *text = _involve_exchange_text (choice);
           g_variant_builder_add (&builder, "s", text);
         }
       return g_variant_builder_end (&builder);
@@ -930,14 +931,14 @@ read_value (xmlNodePtr   node,
       GVariantBuilder builder;
 
       g_variant_builder_init (&builder, G_VARIANT_TYPE ("aas"));
-      for (xmlNodePtr row = _involve_xml_child (child, "row"); row != NULL;
-           row = _involve_xml_next (row->next, "row"))
+      for (xmlNodePtr row = _involve_exchange_child (child, "row"); row != NULL;
+           row = _involve_exchange_next (row->next, "row"))
         {
           g_variant_builder_open (&builder, G_VARIANT_TYPE_STRING_ARRAY);
-          for (xmlNodePtr cell = _involve_xml_child (row, "cell"); cell != NULL;
-               cell = _involve_xml_next (cell->next, "cell"))
+          for (xmlNodePtr cell = _involve_exchange_child (row, "cell"); cell != NULL;
+               cell = _involve_exchange_next (cell->next, "cell"))
             {
-              g_autofree char *text = _involve_xml_text (cell);
+              g_autofree char *text = _involve_exchange_text (cell);
               g_variant_builder_add (&builder, "s", text);
             }
           g_variant_builder_close (&builder);
@@ -952,7 +953,7 @@ read_value (xmlNodePtr   node,
 }
 
 InvolveRecord *
-_involve_xml_read_version (xmlNodePtr   node,
+_involve_exchange_read_version (xmlNodePtr   node,
                            const char  *uuid,
                            const char  *reference,
                            const char  *framework_id,
@@ -960,13 +961,13 @@ _involve_xml_read_version (xmlNodePtr   node,
                            GError     **error)
 {
   g_autoptr(InvolveRecord) record = g_object_new (INVOLVE_TYPE_RECORD, NULL);
-  g_autofree char *number = _involve_xml_prop (node, "number");
-  g_autofree char *status_text = _involve_xml_prop (node, "status");
-  g_autofree char *fingerprint = _involve_xml_prop (node, "fingerprint");
+  g_autofree char *number = _involve_exchange_prop (node, "number");
+  g_autofree char *status_text = _involve_exchange_prop (node, "status");
+  g_autofree char *fingerprint = _involve_exchange_prop (node, "fingerprint");
   g_autofree char *computed = NULL;
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  xmlNodePtr reason = _involve_xml_child (node, "status-reason");
-  xmlNodePtr sign_off_node = _involve_xml_child (node, "sign-off");
+  xmlNodePtr reason = _involve_exchange_child (node, "status-reason");
+  xmlNodePtr sign_off_node = _involve_exchange_child (node, "sign-off");
   InvolveStatus status;
   gint64 created = 0;
   guint64 version_number = 0;
@@ -991,14 +992,14 @@ _involve_xml_read_version (xmlNodePtr   node,
 
   if (reason != NULL)
     {
-      g_autofree char *text = _involve_xml_text (reason);
+      g_autofree char *text = _involve_exchange_text (reason);
       involve_record_set_status_reason (record, text);
     }
 
-  for (xmlNodePtr value = _involve_xml_child (_involve_xml_child (node, "values"), "value");
-       value != NULL; value = _involve_xml_next (value->next, "value"))
+  for (xmlNodePtr value = _involve_exchange_child (_involve_exchange_child (node, "values"), "value");
+       value != NULL; value = _involve_exchange_next (value->next, "value"))
     {
-      g_autofree char *field_id = _involve_xml_prop (value, "field");
+      g_autofree char *field_id = _involve_exchange_prop (value, "field");
       g_autoptr(GVariant) variant = NULL;
       gint64 modified = 0;
 
@@ -1021,7 +1022,7 @@ _involve_xml_read_version (xmlNodePtr   node,
 
   if (sign_off_node != NULL)
     {
-      g_autoptr(InvolveSignOff) sign_off = _involve_xml_read_sign_off (sign_off_node, error);
+      g_autoptr(InvolveSignOff) sign_off = _involve_exchange_read_sign_off (sign_off_node, error);
 
       if (sign_off == NULL)
         return NULL;
@@ -1063,9 +1064,9 @@ static char *
 optional_text (xmlNodePtr  node,
                const char *name)
 {
-  xmlNodePtr child = _involve_xml_child (node, name);
+  xmlNodePtr child = _involve_exchange_child (node, name);
 
-  return child != NULL ? _involve_xml_text (child) : NULL;
+  return child != NULL ? _involve_exchange_text (child) : NULL;
 }
 
 static InvolveAuditView *
@@ -1073,8 +1074,8 @@ read_audit_entry (xmlNodePtr   node,
                   GError     **error)
 {
   g_autoptr(InvolveAuditView) entry = involve_audit_view_new ();
-  g_autofree char *id = _involve_xml_prop (node, "id");
-  g_autofree char *version = _involve_xml_prop (node, "version");
+  g_autofree char *id = _involve_exchange_prop (node, "id");
+  g_autofree char *version = _involve_exchange_prop (node, "version");
   guint64 number = 0;
 
   if (!g_ascii_string_to_unsigned (id, 10, 1, G_MAXINT64, &number, NULL))
@@ -1100,11 +1101,11 @@ read_audit_entry (xmlNodePtr   node,
   if (!get_time_prop (node, "at", &entry->time_usec, error))
     return NULL;
 
-  entry->kind = _involve_xml_prop (node, "kind");
-  entry->record_uuid = _involve_xml_prop (node, "record");
-  entry->field_id = _involve_xml_prop (node, "field");
-  entry->prev_hash = _involve_xml_prop (node, "previous-hash");
-  entry->hash = _involve_xml_prop (node, "hash");
+  entry->kind = _involve_exchange_prop (node, "kind");
+  entry->record_uuid = _involve_exchange_prop (node, "record");
+  entry->field_id = _involve_exchange_prop (node, "field");
+  entry->prev_hash = _involve_exchange_prop (node, "previous-hash");
+  entry->hash = _involve_exchange_prop (node, "hash");
   entry->account = optional_text (node, "account");
   entry->profile = optional_text (node, "profile");
   entry->old_value = optional_text (node, "old-value");
@@ -1118,16 +1119,16 @@ read_record (xmlNodePtr   node,
              GError     **error)
 {
   g_autoptr(InvolveExchangeRecord) record = involve_exchange_record_new ();
-  g_autofree char *uuid = _involve_xml_prop (node, "uuid");
-  g_autofree char *reference = _involve_xml_prop (node, "reference");
-  g_autofree char *framework_id = _involve_xml_prop (node, "framework");
+  g_autofree char *uuid = _involve_exchange_prop (node, "uuid");
+  g_autofree char *reference = _involve_exchange_prop (node, "reference");
+  g_autofree char *framework_id = _involve_exchange_prop (node, "framework");
   guint expected = 1;
 
-  for (xmlNodePtr child = _involve_xml_child (node, "version"); child != NULL;
-       child = _involve_xml_next (child->next, "version"))
+  for (xmlNodePtr child = _involve_exchange_child (node, "version"); child != NULL;
+       child = _involve_exchange_next (child->next, "version"))
     {
       char *fingerprint = NULL;
-      InvolveRecord *version = _involve_xml_read_version (child, uuid, reference, framework_id,
+      InvolveRecord *version = _involve_exchange_read_version (child, uuid, reference, framework_id,
                                                           &fingerprint, error);
 
       if (version == NULL)
@@ -1146,8 +1147,8 @@ read_record (xmlNodePtr   node,
       expected++;
     }
 
-  for (xmlNodePtr entry = _involve_xml_child (_involve_xml_child (node, "audit-trail"), "entry");
-       entry != NULL; entry = _involve_xml_next (entry->next, "entry"))
+  for (xmlNodePtr entry = _involve_exchange_child (_involve_exchange_child (node, "audit-trail"), "entry");
+       entry != NULL; entry = _involve_exchange_next (entry->next, "entry"))
     {
       InvolveAuditView *view = read_audit_entry (entry, error);
 
@@ -1175,7 +1176,7 @@ involve_xml_parse (GBytes      *data,
   if (name == NULL)
     name = _("the XML document");
 
-  doc = _involve_xml_parse_safely (data, name, error);
+  doc = _involve_exchange_parse_safely (data, name, error);
   if (doc == NULL)
     return NULL;
 
@@ -1191,8 +1192,8 @@ involve_xml_parse (GBytes      *data,
 
   records = g_ptr_array_new_with_free_func ((GDestroyNotify) involve_exchange_record_free);
   uuids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  for (xmlNodePtr node = _involve_xml_child (root, "record"); node != NULL;
-       node = _involve_xml_next (node->next, "record"))
+  for (xmlNodePtr node = _involve_exchange_child (root, "record"); node != NULL;
+       node = _involve_exchange_next (node->next, "record"))
     {
       InvolveExchangeRecord *record = read_record (node, error);
       const char *uuid;
