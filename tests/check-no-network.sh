@@ -85,6 +85,23 @@ if has export && [ -n "$ref" ]; then
   run export-xml --database "$db" export "$ref" --xml "$tmp/record.xml"
 else missing+=(export); fi
 
+if has check-pdf && [ -s "$tmp/evidence.pdf" ]; then
+  run check-pdf --database "$db" check-pdf "$tmp/evidence.pdf"
+else missing+=(check-pdf); fi
+
+# Sign-off by file: request, the reviewer's response, applying it.
+waiting=""
+[ -e "$db" ] && has list && waiting=$("$cli" --database "$db" list 2>/dev/null | grep -m1 -P '\tawaiting-sign-off\t' | cut -f1 || true)
+if has signoff-request && has signoff-respond && has signoff-apply && [ -n "$waiting" ]; then
+  run signoff-request --database "$db" signoff-request "$waiting" "$tmp/request.xml"
+  run signoff-respond signoff-respond "$tmp/request.xml" --decision signed-off \
+    --name "Test Reviewer" --job-title "Director" --email reviewer@example.invalid \
+    --team "Governance" --out "$tmp/response.xml"
+  run signoff-apply --database "$db" signoff-apply "$tmp/response.xml"
+else missing+=(sign-off-by-file); fi
+
+if has history && [ -n "$ref" ]; then run history --database "$db" history "$ref"; else missing+=(history); fi
+
 if has import && [ -s "$tmp/record.xml" ]; then
   run import --database "$tmp/other.db" import "$tmp/record.xml"
 else missing+=(import); fi

@@ -15,6 +15,7 @@
 
 #include "involve-field-editor.h"
 #include "involve-lifecycle.h"
+#include "involve-profile.h"
 #include "involve-settings.h"
 #include "involve-store.h"
 #include "involve-window-private.h"
@@ -216,7 +217,7 @@ fixture_set_up (Fixture       *fixture,
   fixture->settings = involve_settings_new (&error);
   g_assert_no_error (error);
   set_profile (fixture, "Alex Officer", "alex.officer@example.org");
-  g_settings_set_string (fixture->settings, "profile-organisation", "Example Integrated Care Board");
+  g_settings_set_string (fixture->settings, "profile-organisation-name", "Example Integrated Care Board");
   g_settings_set_string (fixture->settings, "profile-organisation-type", "icb");
   g_settings_set_string (fixture->settings, "default-framework", "icb-14z45");
   g_settings_set_int (fixture->settings, "window-width", 1366);

@@ -9,6 +9,7 @@
 #include "involve-definitions.h"
 #include "involve-paths.h"
 #include "involve-preferences-window.h"
+#include "involve-profile.h"
 #include "involve-settings.h"
 #include "involve-window.h"
 

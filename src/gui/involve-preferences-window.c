@@ -29,7 +29,7 @@ struct _InvolvePreferencesWindow
 G_DEFINE_FINAL_TYPE (InvolvePreferencesWindow, involve_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
 
 /* In the order of the organisation type row's items. */
-static const char *organisation_types[] = { "none", "icb", "ccg", "nhse", "provider" };
+static const char *organisation_types[] = { "icb", "ccg", "nhse", "provider" };
 
 static void
 organisation_type_selected_cb (InvolvePreferencesWindow *self)
@@ -170,7 +170,7 @@ involve_preferences_window_new (GtkWindow          *parent,
   g_settings_bind (settings, "profile-job-title", self->job_title_row, "text", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "profile-email", self->email_row, "text", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "profile-team", self->team_row, "text", G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind (settings, "profile-organisation", self->organisation_row, "text", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "profile-organisation-name", self->organisation_row, "text", G_SETTINGS_BIND_DEFAULT);
 
   org_type = g_settings_get_string (settings, "profile-organisation-type");
   for (guint i = 0; i < G_N_ELEMENTS (organisation_types); i++)

@@ -8,7 +8,7 @@
 #include "involve-lifecycle.h"
 #include "involve-register-model.h"
 #include "involve-signoff.h"
-#include "involve-settings.h"
+#include "involve-profile.h"
 #include "involve-window-private.h"
 #include "involve-wizard.h"
 
@@ -360,9 +360,9 @@ involve_window_new_record (InvolveWindow *self)
     }
 
   /* What the profile already knows. */
-  prefill (self, record, "organisation-name", "profile-organisation");
+  prefill (self, record, "organisation-name", "profile-organisation-name");
   org_type = g_settings_get_string (self->settings, "profile-organisation-type");
-  if (g_strcmp0 (org_type, "none") != 0)
+  if (org_type[0] != '\0')
     involve_store_set_value (self->store, record, "organisation-type", g_variant_new_string (org_type), NULL);
   prefill (self, record, "completer-name", "profile-name");
   prefill (self, record, "completer-job-title", "profile-job-title");
@@ -466,7 +466,7 @@ request_decided_cb (AdwMessageDialog *dialog,
       return;
     }
   gtk_text_buffer_get_bounds (buffer, &start, &end);
-  job->decision = involve_settings_dup_reviewer (job->window->settings);
+  job->decision = involve_profile_dup_reviewer (job->window->settings);
   job->decision->decision = g_strdup (g_str_equal (response, "sign-off") ? "signed-off" : "returned");
   job->decision->comments = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
 
@@ -496,14 +496,14 @@ review_request_file (InvolveWindow *self,
       show_message (self, _("The Request Could Not Be Read"), error->message);
       return;
     }
-  if (!involve_settings_has_profile (self->settings))
+  if (!involve_profile_is_set (self->settings))
     {
       involve_sign_off_request_free (request);
       show_message (self, _("Who Is Reviewing?"),
                     _("Set your name, job title and e-mail address in Preferences first: your decision is recorded with them."));
       return;
     }
-  reviewer = involve_settings_dup_reviewer (self->settings);
+  reviewer = involve_profile_dup_reviewer (self->settings);
   body = g_strdup_printf (_("%s version %u, “%s”, completed by %s. Fingerprint %s. You decide as %s. Export the record's PDF from the officer's file first if you need to read it in full."),
                           involve_record_get_reference (request->version),
                           involve_record_get_version (request->version),

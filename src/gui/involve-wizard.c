@@ -9,7 +9,7 @@
 #include "involve-field-editor.h"
 #include "involve-fingerprint.h"
 #include "involve-lifecycle.h"
-#include "involve-settings.h"
+#include "involve-profile.h"
 #include "involve-validate.h"
 #include "involve-wizard-export.h"
 #include "involve-wizard-private.h"
@@ -1194,7 +1194,7 @@ dialog_response_cb (AdwMessageDialog *dialog,
     case DIALOG_SIGN_OFF:
     case DIALOG_RETURN:
       {
-        g_autoptr(InvolveSignOff) review = involve_settings_dup_reviewer (self->settings);
+        g_autoptr(InvolveSignOff) review = involve_profile_dup_reviewer (self->settings);
 
         review->comments = g_steal_pointer (&text);
         if (kind == DIALOG_SIGN_OFF)
@@ -1261,7 +1261,7 @@ open_dialog (InvolveWizard *self,
   if (!involve_wizard_flush (self))
     return;
 
-  if ((kind == DIALOG_SIGN_OFF || kind == DIALOG_RETURN) && !involve_settings_has_profile (self->settings))
+  if ((kind == DIALOG_SIGN_OFF || kind == DIALOG_RETURN) && !involve_profile_is_set (self->settings))
     {
       dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
                                        _("Who Is Reviewing?"),
@@ -1280,7 +1280,7 @@ open_dialog (InvolveWizard *self,
     {
     case DIALOG_SIGN_OFF:
       {
-        g_autoptr(InvolveSignOff) reviewer = involve_settings_dup_reviewer (self->settings);
+        g_autoptr(InvolveSignOff) reviewer = involve_profile_dup_reviewer (self->settings);
 
         heading = g_strdup_printf (_("Sign Off %s?"), reference);
         body = g_strdup_printf (_("You sign as %s%s%s. Once signed off, this version is locked and its fingerprint recorded."),
