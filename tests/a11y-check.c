@@ -134,6 +134,11 @@ check (GtkWidget *widget,
 
   if (!is_shown (widget) || !gtk_widget_is_sensitive (widget))
     return 0;
+  /* The title bar's minimise, maximise and close buttons are left out of
+   * the focus chain on purpose; the keyboard has Alt+F4 and the window
+   * manager's own shortcuts for them. */
+  if (GTK_IS_WINDOW_CONTROLS (widget))
+    return 0;
 
   role = gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (widget));
   if (is_control (role))

@@ -13,6 +13,7 @@
 #include <adwaita.h>
 #include <glib/gstdio.h>
 
+#include "a11y-check.h"
 #include "involve-field-editor.h"
 #include "involve-lifecycle.h"
 #include "involve-profile.h"
@@ -601,6 +602,58 @@ test_return_with_comments (Fixture       *fixture,
   g_assert_true (g_str_has_prefix (label_text (_involve_wizard_get_banner_label (fixture->wizard)), "Withdrawn: "));
 }
 
+static void
+check_a11y (Fixture    *fixture,
+            const char *where)
+{
+  g_autoptr(GString) problems = g_string_new (NULL);
+  guint n;
+
+  settle ();
+  n = involve_test_check_accessibility (GTK_WIDGET (fixture->window), problems);
+  if (n > 0)
+    g_test_message ("%s:\n%s", where, problems->str);
+  g_assert_cmpuint (n, ==, 0);
+}
+
+static void
+test_accessibility (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  guint n_steps;
+
+  check_a11y (fixture, "empty register");
+  g_assert_true (involve_window_new_record (fixture->window));
+  settle ();
+  /* Show every conditional question, so that each is checked. */
+  choose (fixture, "step1-commissioning", "yes");
+  choose (fixture, "urgent", "yes");
+  choose (fixture, "b4-additional-required", "yes");
+  click (involve_field_editor_get_add_row_button (editor (fixture, "c-risks")));
+  n_steps = involve_wizard_get_n_steps (fixture->wizard);
+  for (guint i = 0; i < n_steps; i++)
+    {
+      g_autofree char *where = g_strdup_printf ("step %u", i);
+
+      involve_wizard_set_step (fixture->wizard, i);
+      check_a11y (fixture, where);
+    }
+  gtk_widget_activate_action (GTK_WIDGET (fixture->wizard), "wizard.withdraw", NULL);
+  settle ();
+  {
+    GtkWidget *dialog = _involve_wizard_get_dialog (fixture->wizard);
+    g_autoptr(GString) problems = g_string_new (NULL);
+
+    g_assert_nonnull (dialog);
+    if (involve_test_check_accessibility (dialog, problems) > 0)
+      g_test_message ("withdraw dialog:\n%s", problems->str);
+    g_assert_cmpuint (problems->len, ==, 0);
+    gtk_window_destroy (GTK_WINDOW (dialog));
+  }
+  gtk_widget_activate_action (GTK_WIDGET (fixture->wizard), "wizard.close", NULL);
+  check_a11y (fixture, "register with a record");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -610,5 +663,6 @@ main (int   argc,
 
   g_test_add ("/gui/journey/new-to-signed-off", Fixture, NULL, fixture_set_up, test_journey, fixture_tear_down);
   g_test_add ("/gui/journey/withdraw-needs-reason", Fixture, NULL, fixture_set_up, test_return_with_comments, fixture_tear_down);
+  g_test_add ("/gui/a11y/every-step", Fixture, NULL, fixture_set_up, test_accessibility, fixture_tear_down);
   return g_test_run ();
 }

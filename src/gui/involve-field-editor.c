@@ -325,6 +325,11 @@ static void
 label_input (InvolveFieldEditor *self,
              GtkWidget          *widget)
 {
+  /* Both a name and the relation: the relation does not survive on a
+   * GtkTextView in GTK 4.8, and screen readers take either. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (widget),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, self->field->label,
+                                  -1);
   gtk_accessible_update_relation (GTK_ACCESSIBLE (widget),
                                   GTK_ACCESSIBLE_RELATION_LABELLED_BY, self->title_label, NULL,
                                   -1);
