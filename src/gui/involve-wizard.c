@@ -330,7 +330,9 @@ add_section (InvolveWizard        *self,
   GtkWidget *guidance;
 
   gtk_widget_add_css_class (box, "form-section");
-  gtk_box_append (GTK_BOX (box), wrap_label (section->title, "title-3"));
+  /* A step made of one section already carries its title. */
+  if (page->sections->len > 0 || !g_str_equal (page->id, section->id))
+    gtk_box_append (GTK_BOX (box), wrap_label (section->title, "title-3"));
   if (section->intro != NULL)
     gtk_box_append (GTK_BOX (box), wrap_label (section->intro, NULL));
   guidance = build_guidance (section);
@@ -431,7 +433,10 @@ build_outcome_box (InvolveWizard *self,
   self->outcome_label = wrap_label ("", "heading");
   gtk_label_set_selectable (GTK_LABEL (self->outcome_label), TRUE);
   self->outcome_detail = wrap_label ("", NULL);
-  gtk_label_set_selectable (GTK_LABEL (self->outcome_detail), TRUE);
+  /* Keep the questions in sight on a 768-pixel screen: at most four lines
+   * here; the review page and the PDF give the reasons in full. */
+  gtk_label_set_lines (GTK_LABEL (self->outcome_detail), 4);
+  gtk_label_set_ellipsize (GTK_LABEL (self->outcome_detail), PANGO_ELLIPSIZE_END);
   gtk_box_append (GTK_BOX (text_box), self->outcome_label);
   gtk_box_append (GTK_BOX (text_box), self->outcome_detail);
   gtk_box_append (GTK_BOX (self->outcome_box), text_box);
@@ -631,6 +636,7 @@ update_outcome (InvolveWizard *self)
     g_string_append_printf (detail, "\n%s %s", _("Still to record:"), todo->str);
 
   gtk_label_set_text (GTK_LABEL (self->outcome_detail), detail->str);
+  gtk_widget_set_tooltip_text (self->outcome_detail, detail->str);
 }
 
 static void
