@@ -603,6 +603,58 @@ test_return_with_comments (Fixture       *fixture,
 }
 
 static void
+test_sign_off_by_file (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InvolveRecord) record = NULL;
+  g_autoptr(InvolveSignOffRequest) request = NULL;
+  g_autofree char *request_path = g_build_filename (fixture->dir, "request.xml", NULL);
+  g_autofree char *response_path = g_build_filename (fixture->dir, "response.xml", NULL);
+
+  g_assert_true (involve_window_new_record (fixture->window));
+  settle ();
+  fill_three_step_test (fixture);
+  fill_appendix_b (fixture);
+  type_text (fixture, "b5-ongoing-impact", "Quarterly review of attendance and complaints.");
+  wait_ms (400);
+  involve_wizard_set_step (fixture->wizard, involve_wizard_get_n_steps (fixture->wizard) - 1);
+  settle ();
+  click (_involve_wizard_get_submit_button (fixture->wizard));
+  settle ();
+
+  /* The officer sends a request; the reviewer's Involve answers it. */
+  record = reload (fixture);
+  g_assert_cmpint (involve_record_get_status (record), ==, INVOLVE_STATUS_AWAITING_SIGN_OFF);
+  g_assert_true (involve_sign_off_request_write (record, "Alex Officer", request_path, NULL, &error));
+  g_assert_no_error (error);
+  request = involve_sign_off_request_read (request_path, &error);
+  g_assert_no_error (error);
+
+  /* Not by the person who completed it. */
+  g_assert_false (_involve_window_write_response (fixture->window, request, "signed-off", NULL, response_path, &error));
+  g_assert_nonnull (error);
+  g_test_message ("refused: %s", error->message);
+  g_clear_error (&error);
+  g_assert_false (g_file_test (response_path, G_FILE_TEST_EXISTS));
+
+  set_profile (fixture, "Sam Reviewer", "sam.reviewer@example.org");
+  g_assert_true (_involve_window_write_response (fixture->window, request, "signed-off", "Agreed.", response_path, &error));
+  g_assert_no_error (error);
+
+  /* The officer imports the response: the record is signed off. */
+  set_profile (fixture, "Alex Officer", "alex.officer@example.org");
+  g_assert_true (_involve_window_apply_response_file (fixture->window, response_path));
+  g_clear_object (&record);
+  record = reload (fixture);
+  g_assert_cmpint (involve_record_get_status (record), ==, INVOLVE_STATUS_SIGNED_OFF);
+  g_assert_cmpstr (involve_record_get_sign_off (record)->reviewer_name, ==, "Sam Reviewer");
+
+  /* A second import of the same response is refused. */
+  g_assert_false (_involve_window_apply_response_file (fixture->window, response_path));
+}
+
+static void
 check_a11y (Fixture    *fixture,
             const char *where)
 {
@@ -663,6 +715,7 @@ main (int   argc,
 
   g_test_add ("/gui/journey/new-to-signed-off", Fixture, NULL, fixture_set_up, test_journey, fixture_tear_down);
   g_test_add ("/gui/journey/withdraw-needs-reason", Fixture, NULL, fixture_set_up, test_return_with_comments, fixture_tear_down);
+  g_test_add ("/gui/sign-off/by-file", Fixture, NULL, fixture_set_up, test_sign_off_by_file, fixture_tear_down);
   g_test_add ("/gui/a11y/every-step", Fixture, NULL, fixture_set_up, test_accessibility, fixture_tear_down);
   return g_test_run ();
 }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "involve-register-model.h"
+#include "involve-signoff.h"
 #include "involve-window.h"
 #include "involve-wizard.h"
 
@@ -16,5 +17,15 @@ GtkWidget            *_involve_window_get_main_stack   (InvolveWindow *self);
 GtkWidget            *_involve_window_get_status_filter (InvolveWindow *self);
 /* Applies the search entry now instead of after its delay. */
 void                  _involve_window_apply_filters    (InvolveWindow *self);
+/* Sign-off by file, without the file choosers: the reviewer's response to
+ * @request with the profile's identity, and the officer's import of one. */
+gboolean              _involve_window_write_response   (InvolveWindow               *self,
+                                                        const InvolveSignOffRequest *request,
+                                                        const char                  *decision,
+                                                        const char                  *comments,
+                                                        const char                  *path,
+                                                        GError                     **error);
+gboolean              _involve_window_apply_response_file (InvolveWindow *self,
+                                                           const char    *path);
 
 G_END_DECLS

@@ -385,9 +385,9 @@ involve_window_flush (InvolveWindow *self)
 
 /* Sign-off by file */
 
-static void
-apply_response_file (InvolveWindow *self,
-                     const char    *path)
+gboolean
+_involve_window_apply_response_file (InvolveWindow *self,
+                                     const char    *path)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(InvolveSignOffResponse) response = involve_sign_off_response_read (path, &error);
@@ -398,7 +398,7 @@ apply_response_file (InvolveWindow *self,
                                         response->fingerprint, response->sign_off, &error))
     {
       show_message (self, _("The Response Was Not Applied"), error->message);
-      return;
+      return FALSE;
     }
   body = g_strdup_printf (g_strcmp0 (response->sign_off->decision, "signed-off") == 0
                             ? _("%s version %u was signed off by %s.")
@@ -407,6 +407,7 @@ apply_response_file (InvolveWindow *self,
                           response->sign_off->reviewer_name);
   show_message (self, _("Response Applied"), body);
   _involve_window_apply_filters (self);
+  return TRUE;
 }
 
 typedef struct
@@ -425,6 +426,21 @@ request_job_free (RequestJob *job)
   g_free (job);
 }
 
+gboolean
+_involve_window_write_response (InvolveWindow               *self,
+                                const InvolveSignOffRequest *request,
+                                const char                  *decision,
+                                const char                  *comments,
+                                const char                  *path,
+                                GError                     **error)
+{
+  g_autoptr(InvolveSignOff) sign_off = involve_profile_dup_reviewer (self->settings);
+
+  sign_off->decision = g_strdup (decision);
+  sign_off->comments = g_strdup (comments);
+  return involve_sign_off_response_write (request, sign_off, path, error);
+}
+
 static void
 response_chooser_cb (GtkNativeDialog *chooser,
                      int              response,
@@ -436,7 +452,8 @@ response_chooser_cb (GtkNativeDialog *chooser,
       g_autofree char *path = g_file_get_path (file);
       g_autoptr(GError) error = NULL;
 
-      if (path == NULL || !involve_sign_off_response_write (job->request, job->decision, path, &error))
+      if (path == NULL || !_involve_window_write_response (job->window, job->request, job->decision->decision,
+                                                           job->decision->comments, path, &error))
         show_message (job->window, _("The Response Was Not Saved"), error ? error->message : "");
       else
         {
@@ -548,7 +565,7 @@ open_chooser_cb (GtkNativeDialog *chooser,
       if (path != NULL && g_str_equal (kind, "request"))
         review_request_file (self, path);
       else if (path != NULL)
-        apply_response_file (self, path);
+        _involve_window_apply_response_file (self, path);
     }
   gtk_native_dialog_destroy (chooser);
   g_object_unref (chooser);
@@ -561,7 +578,7 @@ open_file_action (GtkWidget  *widget,
                   GVariant   *parameter)
 {
   InvolveWindow *self = INVOLVE_WINDOW (widget);
-  gboolean request = g_str_equal (action_name, "win.open-request");
+  gboolean request = g_str_equal (action_name, "register.open-request");
   GtkFileChooserNative *chooser;
   g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
 
@@ -660,10 +677,10 @@ involve_window_class_init (InvolveWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, filters_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, row_activated_cb);
 
-  gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
-  gtk_widget_class_install_action (widget_class, "win.open-request", NULL, open_file_action);
-  gtk_widget_class_install_action (widget_class, "win.import-response", NULL, open_file_action);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
+  gtk_widget_class_install_action (widget_class, "register.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "register.open-request", NULL, open_file_action);
+  gtk_widget_class_install_action (widget_class, "register.import-response", NULL, open_file_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "register.search", NULL);
 }
 
 static void
