@@ -16,6 +16,7 @@
 #include "a11y-check.h"
 #include "involve-field-editor.h"
 #include "involve-lifecycle.h"
+#include "involve-preferences-window.h"
 #include "involve-profile.h"
 #include "involve-settings.h"
 #include "involve-store.h"
@@ -65,11 +66,10 @@ click (GtkWidget *button)
 }
 
 static void
-screenshot (Fixture    *fixture,
-            const char *name)
+screenshot_widget (GtkWidget  *widget,
+                   const char *name)
 {
   const char *dir = g_getenv ("INVOLVE_SCREENSHOT_DIR");
-  GtkWidget *widget = GTK_WIDGET (fixture->window);
   g_autoptr(GdkPaintable) paintable = NULL;
   g_autoptr(GtkSnapshot) snapshot = NULL;
   g_autoptr(GskRenderNode) node = NULL;
@@ -92,6 +92,13 @@ screenshot (Fixture    *fixture,
                                          &GRAPHENE_RECT_INIT (0, 0, width, height));
   path = g_build_filename (dir, name, NULL);
   gdk_texture_save_to_png (texture, path);
+}
+
+static void
+screenshot (Fixture    *fixture,
+            const char *name)
+{
+  screenshot_widget (GTK_WIDGET (fixture->window), name);
 }
 
 static InvolveFieldEditor *
@@ -704,6 +711,47 @@ test_accessibility (Fixture       *fixture,
   }
   gtk_widget_activate_action (GTK_WIDGET (fixture->wizard), "wizard.close", NULL);
   check_a11y (fixture, "register with a record");
+
+  /* Preferences show the profile and write it to the settings. */
+  {
+    GtkWidget *preferences = involve_preferences_window_new (GTK_WINDOW (fixture->window), fixture->settings,
+                                                             fixture->definitions, "/tmp/register.sqlite");
+    g_autoptr(GString) problems = g_string_new (NULL);
+    g_autofree char *name = NULL;
+
+    gtk_window_set_default_size (GTK_WINDOW (preferences), 560, 700);
+    gtk_window_present (GTK_WINDOW (preferences));
+    wait_ms (300);
+    if (involve_test_check_accessibility (preferences, problems) > 0)
+      g_test_message ("preferences:\n%s", problems->str);
+    g_assert_cmpuint (problems->len, ==, 0);
+    screenshot_widget (preferences, "10-preferences.png");
+    /* Typing a name in its row changes the profile. */
+    {
+      GtkWidget *row = NULL;
+      GtkWidget *w = preferences;
+
+      /* Find the first entry row (the name). */
+      while (w != NULL && !ADW_IS_ENTRY_ROW (w))
+        {
+          GtkWidget *next = gtk_widget_get_first_child (w);
+
+          while (next == NULL && w != NULL)
+            {
+              next = gtk_widget_get_next_sibling (w);
+              if (next == NULL)
+                w = gtk_widget_get_parent (w);
+            }
+          w = next;
+        }
+      row = w;
+      g_assert_nonnull (row);
+      gtk_editable_set_text (GTK_EDITABLE (row), "Jordan Lee");
+      name = g_settings_get_string (fixture->settings, "profile-name");
+      g_assert_cmpstr (name, ==, "Jordan Lee");
+    }
+    gtk_window_destroy (GTK_WINDOW (preferences));
+  }
 }
 
 int
