@@ -193,6 +193,15 @@ involve_register_model_count_all (InvolveRegisterModel *self)
   return count;
 }
 
+gboolean
+involve_register_model_is_filtered (InvolveRegisterModel *self)
+{
+  g_return_val_if_fail (INVOLVE_IS_REGISTER_MODEL (self), FALSE);
+
+  return (self->text != NULL && self->text[0] != '\0') || self->status_mask != 0
+         || self->framework_id != NULL || self->outcome != NULL;
+}
+
 const GError *
 involve_register_model_get_error (InvolveRegisterModel *self)
 {

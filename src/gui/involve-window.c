@@ -70,7 +70,7 @@ update_list_page (InvolveWindow *self)
 {
   const GError *error = involve_register_model_get_error (self->model);
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->model));
-  guint all = involve_register_model_count_all (self->model);
+  guint all = involve_register_model_is_filtered (self->model) ? involve_register_model_count_all (self->model) : n;
   g_autofree char *subtitle = NULL;
 
   if (error != NULL)
@@ -697,7 +697,7 @@ involve_window_new (GtkApplication     *application,
                     GSettings          *settings)
 {
   InvolveWindow *self;
-  g_autoptr(GtkSingleSelection) selection = NULL;
+  g_autoptr(GtkNoSelection) selection = NULL;
 
   g_return_val_if_fail (INVOLVE_IS_STORE (store), NULL);
   g_return_val_if_fail (INVOLVE_IS_DEFINITIONS (definitions), NULL);
@@ -745,12 +745,15 @@ involve_window_new (GtkApplication     *application,
   add_column (self, _("Status"), COLUMN_STATUS, FALSE, 150);
   add_column (self, _("Last Change"), COLUMN_MODIFIED, FALSE, 140);
 
-  self->model = involve_register_model_new (store);
-  selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->model)));
-  gtk_column_view_set_model (GTK_COLUMN_VIEW (self->column_view), GTK_SELECTION_MODEL (selection));
-
+  /* Filters first: setting their models must not reload the list. */
   setup_filters (self);
-  _involve_window_apply_filters (self);
+  self->model = involve_register_model_new (store);
+  /* No selection model that searches the items: GtkSingleSelection looks
+   * for its selected item among all new rows of a reload, which would
+   * fetch every page of a large register. */
+  selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->model)));
+  gtk_column_view_set_model (GTK_COLUMN_VIEW (self->column_view), GTK_SELECTION_MODEL (selection));
+  update_list_page (self);
   return self;
 }
 
