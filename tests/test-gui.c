@@ -14,6 +14,7 @@
 #include <glib/gstdio.h>
 
 #include "a11y-check.h"
+#include "involve-application.h"
 #include "involve-field-editor.h"
 #include "involve-lifecycle.h"
 #include "involve-preferences-window.h"
@@ -754,6 +755,28 @@ test_accessibility (Fixture       *fixture,
   }
 }
 
+static void
+test_about_and_shortcuts (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  GtkWidget *about = involve_about_window_new (GTK_WINDOW (fixture->window));
+  g_autoptr(GtkBuilder) builder = NULL;
+  GObject *overlay;
+
+  g_assert_true (ADW_IS_ABOUT_WINDOW (about));
+  g_assert_cmpstr (adw_about_window_get_version (ADW_ABOUT_WINDOW (about)), ==, PACKAGE_VERSION);
+  g_assert_cmpint (adw_about_window_get_license_type (ADW_ABOUT_WINDOW (about)), ==, GTK_LICENSE_GPL_3_0);
+  gtk_window_present (GTK_WINDOW (about));
+  settle ();
+  gtk_window_destroy (GTK_WINDOW (about));
+
+  /* The shortcuts window (Ctrl+?) builds from its resource. */
+  builder = gtk_builder_new_from_resource ("/org/involve/Involve/gtk/help-overlay.ui");
+  overlay = gtk_builder_get_object (builder, "help_overlay");
+  g_assert_true (GTK_IS_SHORTCUTS_WINDOW (overlay));
+  gtk_window_destroy (GTK_WINDOW (overlay));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -764,6 +787,7 @@ main (int   argc,
   g_test_add ("/gui/journey/new-to-signed-off", Fixture, NULL, fixture_set_up, test_journey, fixture_tear_down);
   g_test_add ("/gui/journey/withdraw-needs-reason", Fixture, NULL, fixture_set_up, test_return_with_comments, fixture_tear_down);
   g_test_add ("/gui/sign-off/by-file", Fixture, NULL, fixture_set_up, test_sign_off_by_file, fixture_tear_down);
+  g_test_add ("/gui/about-and-shortcuts", Fixture, NULL, fixture_set_up, test_about_and_shortcuts, fixture_tear_down);
   g_test_add ("/gui/a11y/every-step", Fixture, NULL, fixture_set_up, test_accessibility, fixture_tear_down);
   return g_test_run ();
 }

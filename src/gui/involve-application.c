@@ -149,17 +149,16 @@ preferences_action (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (preferences));
 }
 
-static void
-about_action (GSimpleAction *action,
-              GVariant      *parameter,
-              gpointer       data)
+GtkWidget *
+involve_about_window_new (GtkWindow *parent)
 {
-  InvolveApplication *self = INVOLVE_APPLICATION (data);
   const char *developers[] = { _("The Involve developers"), NULL };
+  const char *guidance[] = { _("NHS England statutory guidance on patient and public participation in commissioning"), NULL };
   GtkWidget *about;
 
   about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
-                        "transient-for", get_window (self),
+                        "transient-for", parent,
+                        "modal", parent != NULL,
                         "application-name", _("Involve"),
                         "application-icon", APP_ID,
                         "version", PACKAGE_VERSION,
@@ -169,12 +168,21 @@ about_action (GSimpleAction *action,
                         "copyright", _("© 2026 The Involve developers"),
                         "developers", developers,
                         NULL);
-  adw_about_window_add_credit_section (ADW_ABOUT_WINDOW (about), _("Guidance"),
-                                       (const char *[]) { _("NHS England statutory guidance on patient and public participation in commissioning"), NULL });
+  adw_about_window_add_credit_section (ADW_ABOUT_WINDOW (about), _("Guidance"), guidance);
   adw_about_window_add_legal_section (ADW_ABOUT_WINDOW (about), _("Guidance text"),
                                       NULL, GTK_LICENSE_CUSTOM,
                                       _("Help text paraphrases NHS England's statutory guidance; statutory wording is quoted with its source. Contains public sector information licensed under the Open Government Licence v3.0."));
-  gtk_window_present (GTK_WINDOW (about));
+  return about;
+}
+
+static void
+about_action (GSimpleAction *action,
+              GVariant      *parameter,
+              gpointer       data)
+{
+  InvolveApplication *self = INVOLVE_APPLICATION (data);
+
+  gtk_window_present (GTK_WINDOW (involve_about_window_new (GTK_WINDOW (get_window (self)))));
 }
 
 static void

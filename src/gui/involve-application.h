@@ -14,5 +14,7 @@ InvolveApplication *involve_application_new          (void);
 /* NULL until the register is open. */
 InvolveStore       *involve_application_get_store    (InvolveApplication *self);
 GSettings          *involve_application_get_settings (InvolveApplication *self);
+/* Version, licence (GPL-3.0-or-later) and credits. */
+GtkWidget          *involve_about_window_new         (GtkWindow          *parent);
 
 G_END_DECLS
