@@ -663,6 +663,43 @@ test_sign_off_by_file (Fixture       *fixture,
 }
 
 static void
+test_returned_with_comments (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autoptr(InvolveRecord) record = NULL;
+  GtkWidget *title_input;
+
+  g_assert_true (involve_window_new_record (fixture->window));
+  settle ();
+  fill_three_step_test (fixture);
+  fill_appendix_b (fixture);
+  type_text (fixture, "b5-ongoing-impact", "Quarterly review of attendance and complaints.");
+  wait_ms (400);
+  involve_wizard_set_step (fixture->wizard, involve_wizard_get_n_steps (fixture->wizard) - 1);
+  settle ();
+  click (_involve_wizard_get_submit_button (fixture->wizard));
+  settle ();
+
+  /* Returning needs comments. */
+  set_profile (fixture, "Sam Reviewer", "sam.reviewer@example.org");
+  gtk_widget_activate_action (GTK_WIDGET (fixture->wizard), "wizard.return", NULL);
+  settle ();
+  g_assert_false (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (_involve_wizard_get_dialog (fixture->wizard)),
+                                                           "return"));
+  respond (fixture, "return", "Say how carers will be reached.");
+
+  record = reload (fixture);
+  g_assert_cmpint (involve_record_get_status (record), ==, INVOLVE_STATUS_RETURNED);
+  g_assert_cmpstr (label_text (_involve_wizard_get_banner_label (fixture->wizard)), ==,
+                   "Returned by Sam Reviewer with comments: Say how carers will be reached.");
+  /* The officer can edit it again, and submit it again. */
+  title_input = involve_field_editor_get_input (editor (fixture, "title"));
+  g_assert_true (gtk_editable_get_editable (GTK_EDITABLE (title_input)));
+  g_assert_true (gtk_widget_get_visible (_involve_wizard_get_submit_button (fixture->wizard)));
+  g_assert_true (gtk_widget_get_sensitive (_involve_wizard_get_submit_button (fixture->wizard)));
+}
+
+static void
 check_a11y (Fixture    *fixture,
             const char *where)
 {
@@ -786,6 +823,7 @@ main (int   argc,
 
   g_test_add ("/gui/journey/new-to-signed-off", Fixture, NULL, fixture_set_up, test_journey, fixture_tear_down);
   g_test_add ("/gui/journey/withdraw-needs-reason", Fixture, NULL, fixture_set_up, test_return_with_comments, fixture_tear_down);
+  g_test_add ("/gui/journey/returned-with-comments", Fixture, NULL, fixture_set_up, test_returned_with_comments, fixture_tear_down);
   g_test_add ("/gui/sign-off/by-file", Fixture, NULL, fixture_set_up, test_sign_off_by_file, fixture_tear_down);
   g_test_add ("/gui/about-and-shortcuts", Fixture, NULL, fixture_set_up, test_about_and_shortcuts, fixture_tear_down);
   g_test_add ("/gui/a11y/every-step", Fixture, NULL, fixture_set_up, test_accessibility, fixture_tear_down);
