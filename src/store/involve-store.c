@@ -192,32 +192,78 @@ audit_item (GString    *out,
   g_string_append_c (out, '\n');
 }
 
+typedef struct
+{
+  gint64      id;
+  gint64      time_usec;
+  const char *account;
+  const char *profile;
+  const char *kind;
+  const char *record_uuid;
+  gint64      version;
+  const char *field_id;
+  const char *old_value;
+  const char *new_value;
+  const char *details;
+  const char *prev_hash;
+} AuditFields;
+
+/* Writes the hex hash into @hash (65 bytes); @scratch is reused. */
+static void
+audit_fields_hash (const AuditFields *fields,
+                   GString           *scratch,
+                   GChecksum         *checksum,
+                   char              *hash)
+{
+  char number[32];
+
+  g_string_truncate (scratch, 0);
+  audit_item (scratch, "format", "involve-audit-1");
+  g_snprintf (number, sizeof number, "%" G_GINT64_FORMAT, fields->id);
+  audit_item (scratch, "id", number);
+  g_snprintf (number, sizeof number, "%" G_GINT64_FORMAT, fields->time_usec);
+  audit_item (scratch, "time", number);
+  audit_item (scratch, "account", fields->account);
+  audit_item (scratch, "profile", fields->profile);
+  audit_item (scratch, "kind", fields->kind);
+  audit_item (scratch, "record", fields->record_uuid);
+  g_snprintf (number, sizeof number, "%" G_GINT64_FORMAT, fields->version);
+  audit_item (scratch, "version", number);
+  audit_item (scratch, "field", fields->field_id);
+  audit_item (scratch, "old", fields->old_value);
+  audit_item (scratch, "new", fields->new_value);
+  audit_item (scratch, "details", fields->details);
+  audit_item (scratch, "prev", fields->prev_hash);
+
+  g_checksum_reset (checksum);
+  g_checksum_update (checksum, (const guchar *) scratch->str, scratch->len);
+  memcpy (hash, g_checksum_get_string (checksum), 65);
+}
+
 char *
 involve_audit_entry_compute_hash (const InvolveAuditEntry *entry)
 {
-  g_autoptr(GString) out = g_string_new (NULL);
-  char number[32];
+  g_autoptr(GString) scratch = g_string_new (NULL);
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  AuditFields fields;
+  char hash[65];
 
   g_return_val_if_fail (entry != NULL, NULL);
 
-  audit_item (out, "format", "involve-audit-1");
-  g_snprintf (number, sizeof number, "%" G_GINT64_FORMAT, entry->id);
-  audit_item (out, "id", number);
-  g_snprintf (number, sizeof number, "%" G_GINT64_FORMAT, entry->time_usec);
-  audit_item (out, "time", number);
-  audit_item (out, "account", entry->account);
-  audit_item (out, "profile", entry->profile);
-  audit_item (out, "kind", entry->kind);
-  audit_item (out, "record", entry->record_uuid);
-  g_snprintf (number, sizeof number, "%u", entry->version);
-  audit_item (out, "version", number);
-  audit_item (out, "field", entry->field_id);
-  audit_item (out, "old", entry->old_value);
-  audit_item (out, "new", entry->new_value);
-  audit_item (out, "details", entry->details);
-  audit_item (out, "prev", entry->prev_hash);
-
-  return g_compute_checksum_for_string (G_CHECKSUM_SHA256, out->str, out->len);
+  fields.id = entry->id;
+  fields.time_usec = entry->time_usec;
+  fields.account = entry->account;
+  fields.profile = entry->profile;
+  fields.kind = entry->kind;
+  fields.record_uuid = entry->record_uuid;
+  fields.version = entry->version;
+  fields.field_id = entry->field_id;
+  fields.old_value = entry->old_value;
+  fields.new_value = entry->new_value;
+  fields.details = entry->details;
+  fields.prev_hash = entry->prev_hash;
+  audit_fields_hash (&fields, scratch, checksum, hash);
+  return g_strdup (hash);
 }
 
 void
@@ -3269,7 +3315,10 @@ verify_chain (InvolveStore *self,
               gint64       *first_broken_id,
               GError      **error)
 {
-  g_autofree char *prev_hash = g_strdup (ZERO_HASH);
+  g_autoptr(GString) scratch = g_string_sized_new (1024);
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  char prev_hash[65] = ZERO_HASH;
+  char hash[65];
   sqlite3_stmt *stmt = NULL;
   gint64 expected = 1;
   int rc;
@@ -3277,45 +3326,58 @@ verify_chain (InvolveStore *self,
   rc = sqlite3_prepare_v2 (self->db, "SELECT " AUDIT_COLUMNS " FROM audit ORDER BY id", -1, &stmt, NULL);
   while (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      g_autoptr(InvolveAuditEntry) entry = audit_entry_from_row (stmt);
-      g_autofree char *hash = NULL;
       g_autofree char *message = NULL;
+      const char *stored_hash = (const char *) sqlite3_column_text (stmt, 12);
+      AuditFields fields;
 
-      if (entry->id != expected)
+      fields.id = sqlite3_column_int64 (stmt, 0);
+      fields.time_usec = sqlite3_column_int64 (stmt, 1);
+      fields.account = (const char *) sqlite3_column_text (stmt, 2);
+      fields.profile = (const char *) sqlite3_column_text (stmt, 3);
+      fields.kind = (const char *) sqlite3_column_text (stmt, 4);
+      fields.record_uuid = (const char *) sqlite3_column_text (stmt, 5);
+      fields.version = sqlite3_column_int64 (stmt, 6);
+      fields.field_id = (const char *) sqlite3_column_text (stmt, 7);
+      fields.old_value = (const char *) sqlite3_column_text (stmt, 8);
+      fields.new_value = (const char *) sqlite3_column_text (stmt, 9);
+      fields.details = (const char *) sqlite3_column_text (stmt, 10);
+      fields.prev_hash = (const char *) sqlite3_column_text (stmt, 11);
+
+      if (fields.id != expected)
         {
           g_autofree char *missing = NULL;
 
-          if (entry->id == expected + 1)
+          if (fields.id == expected + 1)
             missing = g_strdup_printf (_("Audit entry %" G_GINT64_FORMAT " is missing"), expected);
           else
             missing = g_strdup_printf (_("Audit entries %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT " are missing"),
-                                       expected, entry->id - 1);
+                                       expected, fields.id - 1);
           if (expected == 1)
-            message = g_strdup_printf (_("%s: the log starts at entry %" G_GINT64_FORMAT "."), missing, entry->id);
+            message = g_strdup_printf (_("%s: the log starts at entry %" G_GINT64_FORMAT "."), missing, fields.id);
           else
             message = g_strdup_printf (_("%s: the log jumps from entry %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT "."),
-                                       missing, expected - 1, entry->id);
+                                       missing, expected - 1, fields.id);
           sqlite3_finalize (stmt);
           return tampered (error, first_broken_id, expected, message);
         }
-      if (g_strcmp0 (entry->prev_hash, prev_hash) != 0)
+      if (g_strcmp0 (fields.prev_hash, prev_hash) != 0)
         {
           message = g_strdup_printf (_("Audit entry %" G_GINT64_FORMAT " does not follow entry %" G_GINT64_FORMAT ": entries were altered, reordered or removed."),
-                                     entry->id, entry->id - 1);
+                                     fields.id, fields.id - 1);
           sqlite3_finalize (stmt);
-          return tampered (error, first_broken_id, entry->id, message);
+          return tampered (error, first_broken_id, fields.id, message);
         }
-      hash = involve_audit_entry_compute_hash (entry);
-      if (g_strcmp0 (hash, entry->hash) != 0)
+      audit_fields_hash (&fields, scratch, checksum, hash);
+      if (g_strcmp0 (hash, stored_hash) != 0)
         {
           message = g_strdup_printf (_("Audit entry %" G_GINT64_FORMAT " (%s, %s) was altered after it was written: its content no longer matches its hash."),
-                                     entry->id, entry->kind ? entry->kind : "", entry->field_id ? entry->field_id : "");
+                                     fields.id, fields.kind ? fields.kind : "", fields.field_id ? fields.field_id : "");
           sqlite3_finalize (stmt);
-          return tampered (error, first_broken_id, entry->id, message);
+          return tampered (error, first_broken_id, fields.id, message);
         }
 
-      g_free (prev_hash);
-      prev_hash = g_steal_pointer (&entry->hash);
+      /* The next entry must name this one's stored hash (equal to @hash). */
+      memcpy (prev_hash, hash, sizeof hash);
       expected++;
       rc = SQLITE_OK;
     }
