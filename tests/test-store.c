@@ -1367,6 +1367,7 @@ test_rolling_backup (void)
 
   store = g_initable_new (INVOLVE_TYPE_STORE, NULL, &error, "path", td->path, NULL);
   g_assert_no_error (error);
+  involve_store_wait_for_backup (store);
   g_assert_true (g_file_test (today_path, G_FILE_TEST_IS_REGULAR));
   g_clear_object (&store);
 
@@ -1382,6 +1383,47 @@ test_rolling_backup (void)
       n++;
     }
   g_assert_cmpuint (n, ==, 5);
+}
+
+static void
+test_rolling_backup_interrupted (void)
+{
+  g_autoptr(TestDir) td = test_dir_new ();
+  g_autoptr(InvolveStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *backups = g_build_filename (td->dir, "backups", NULL);
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+
+  store = open_store (td->path, &error);
+  g_assert_no_error (error);
+  g_assert_true (involve_store_begin_batch (store, &error));
+  for (guint i = 0; i < 300; i++)
+    {
+      g_autoptr(InvolveRecord) record = involve_store_create_record (store, "icb-14z45", &error);
+      g_autofree char *text = g_strnfill (4000, 'a' + i % 26);
+      g_assert_true (involve_store_set_value (store, record, "b1-objectives", g_variant_new_string (text), &error));
+    }
+  g_assert_true (involve_store_commit_batch (store, &error));
+  g_clear_object (&store);
+
+  /* Closing at once: the backup may be cut short, but never left half-written. */
+  store = g_initable_new (INVOLVE_TYPE_STORE, NULL, &error, "path", td->path, NULL);
+  g_assert_no_error (error);
+  g_clear_object (&store);
+
+  dir = g_dir_open (backups, 0, NULL);
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (backups, name, NULL);
+      g_autoptr(InvolveStore) copy = NULL;
+      gint64 broken = 0;
+
+      g_assert_false (g_str_has_suffix (name, ".partial"));
+      copy = open_store (path, &error);
+      g_assert_no_error (error);
+      g_assert_true (involve_store_verify (copy, &broken, &error));
+    }
 }
 
 /* Import */
@@ -1491,6 +1533,7 @@ main (int   argc,
   g_test_add_func ("/store/search/outcome", test_outcome_kept_in_summary);
   g_test_add_func ("/store/backup/online", test_backup);
   g_test_add_func ("/store/backup/rolling", test_rolling_backup);
+  g_test_add_func ("/store/backup/rolling-interrupted", test_rolling_backup_interrupted);
   g_test_add_func ("/store/import/round-trip", test_import_round_trip);
 
   return g_test_run ();

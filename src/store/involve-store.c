@@ -340,6 +340,9 @@ struct _InvolveStore
   int         schema_version;
   guint       batch_depth;
   guint       savepoint_serial;
+
+  GThread    *backup_thread;   /* the rolling backup started on open */
+  struct _RollingBackup *backup_job;
 };
 
 static void involve_store_initable_iface_init (GInitableIface *iface);
@@ -1035,6 +1038,11 @@ set_journal_mode (InvolveStore *self,
   return TRUE;
 }
 
+typedef struct _RollingBackup RollingBackup;
+static void start_rolling_backup (InvolveStore *self);
+static void stop_rolling_backup  (InvolveStore *self,
+                                  gboolean      cancel);
+
 static gboolean
 involve_store_initable_init (GInitable     *initable,
                              GCancellable  *cancellable,
@@ -1129,11 +1137,17 @@ involve_store_initable_init (GInitable     *initable,
 
   if (self->auto_backup && self->target_schema == 0)
     {
-      g_autoptr(GError) backup_error = NULL;
+      /* With a rollback journal (network drives) a long reader would block
+       * every save, so there the backup is done now, before any editing. */
+      if (g_str_equal (self->journal_mode, "wal"))
+        start_rolling_backup (self);
+      else
+        {
+          g_autoptr(GError) backup_error = NULL;
 
-      /* A failed backup must not keep anybody from their register. */
-      if (!involve_store_rolling_backup (self, &backup_error))
-        g_message ("Automatic backup of %s failed: %s", self->path, backup_error->message);
+          if (!involve_store_rolling_backup (self, &backup_error))
+            g_message ("Automatic backup of %s failed: %s", self->path, backup_error->message);
+        }
     }
 
   return TRUE;
@@ -1183,6 +1197,8 @@ involve_store_finalize (GObject *object)
 {
   InvolveStore *self = (InvolveStore *) object;
 
+  /* Closing the register interrupts an unfinished daily backup. */
+  stop_rolling_backup (self, TRUE);
   g_clear_pointer (&self->statements, g_hash_table_unref);
   if (self->db != NULL)
     {
@@ -3528,32 +3544,43 @@ involve_store_verify (InvolveStore *self,
 
 /* Backups */
 
-gboolean
-involve_store_backup (InvolveStore *self,
-                      const char   *dest_path,
-                      GError      **error)
+/*
+ * Copies @source into a new file at @dest_path (via "<dest>.partial",
+ * renamed into place when complete).  @cancel, when not NULL, is polled
+ * between steps; a cancelled copy leaves nothing behind.
+ */
+static gboolean
+copy_database (sqlite3     *source,
+               const char  *dest_path,
+               gint        *cancel,
+               GError     **error)
 {
-  g_autofree char *partial = NULL;
+  g_autofree char *partial = g_strconcat (dest_path, ".partial", NULL);
   sqlite3 *dest = NULL;
   sqlite3_backup *backup;
   int rc;
 
-  g_return_val_if_fail (INVOLVE_IS_STORE (self), FALSE);
-  g_return_val_if_fail (dest_path != NULL, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  partial = g_strconcat (dest_path, ".partial", NULL);
   g_unlink (partial);
-
   rc = sqlite3_open_v2 (partial, &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
   if (rc == SQLITE_OK)
     {
-      backup = sqlite3_backup_init (dest, "main", self->db, "main");
+      backup = sqlite3_backup_init (dest, "main", source, "main");
       if (backup == NULL)
         rc = sqlite3_errcode (dest);
       else
         {
-          rc = sqlite3_backup_step (backup, -1);
+          do
+            {
+              rc = sqlite3_backup_step (backup, cancel != NULL ? 4096 : -1);
+              if (cancel != NULL && g_atomic_int_get (cancel))
+                {
+                  rc = SQLITE_INTERRUPT;
+                  break;
+                }
+              if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+                sqlite3_sleep (50);
+            }
+          while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
           sqlite3_backup_finish (backup);
           if (rc == SQLITE_DONE)
             rc = sqlite3_errcode (dest);
@@ -3566,6 +3593,7 @@ involve_store_backup (InvolveStore *self,
     {
       g_autofree char *message =
         g_strdup_printf (_("Could not back up the register to “%s”: %s."), dest_path,
+                         rc == SQLITE_INTERRUPT ? _("interrupted") :
                          dest != NULL ? sqlite3_errmsg (dest) : sqlite3_errstr (rc));
       set_error_code (error, error_code_for_sqlite (rc), rc, message);
       sqlite3_close (dest);
@@ -3584,6 +3612,18 @@ involve_store_backup (InvolveStore *self,
       return FALSE;
     }
   return TRUE;
+}
+
+gboolean
+involve_store_backup (InvolveStore *self,
+                      const char   *dest_path,
+                      GError      **error)
+{
+  g_return_val_if_fail (INVOLVE_IS_STORE (self), FALSE);
+  g_return_val_if_fail (dest_path != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return copy_database (self->db, dest_path, NULL, error);
 }
 
 char *
@@ -3615,44 +3655,100 @@ compare_strings (gconstpointer a,
   return strcmp (*(char * const *) a, *(char * const *) b);
 }
 
-gboolean
-involve_store_rolling_backup (InvolveStore *self,
-                              GError      **error)
+struct _RollingBackup
 {
-  g_autofree char *dir = involve_store_dup_backup_dir (self);
-  g_autofree char *stem = backup_stem (self);
+  char *path;      /* the register */
+  char *dir;       /* its backups folder */
+  char *stem;      /* "register" */
+  gint  cancel;
+};
+
+
+static void
+rolling_backup_free (RollingBackup *job)
+{
+  g_free (job->path);
+  g_free (job->dir);
+  g_free (job->stem);
+  g_free (job);
+}
+
+static RollingBackup *
+rolling_backup_new (InvolveStore *self)
+{
+  RollingBackup *job = g_new0 (RollingBackup, 1);
+
+  job->path = g_strdup (self->path);
+  job->dir = involve_store_dup_backup_dir (self);
+  job->stem = backup_stem (self);
+  return job;
+}
+
+static char *
+rolling_backup_dest (RollingBackup *job)
+{
   g_autofree char *today = today_utc ();
-  g_autofree char *name = g_strdup_printf ("%s-%s.sqlite", stem, today);
-  g_autofree char *dest = g_build_filename (dir, name, NULL);
+  g_autofree char *name = g_strdup_printf ("%s-%s.sqlite", job->stem, today);
+
+  return g_build_filename (job->dir, name, NULL);
+}
+
+/* Copies the register with its own read-only connection (so it can run in
+ * a thread while the register is in use), then keeps the newest few. */
+static gboolean
+rolling_backup_run (RollingBackup *job,
+                    GError       **error)
+{
+  g_autofree char *dest = rolling_backup_dest (job);
   g_autoptr(GPtrArray) existing = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GDir) listing = NULL;
+  sqlite3 *source = NULL;
   const char *entry;
-
-  g_return_val_if_fail (INVOLVE_IS_STORE (self), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+  gboolean ok;
+  int rc;
 
   if (g_file_test (dest, G_FILE_TEST_EXISTS))
     return TRUE;
 
-  if (g_mkdir_with_parents (dir, 0700) != 0)
+  if (g_mkdir_with_parents (job->dir, 0700) != 0)
     {
       g_autofree char *message =
-        g_strdup_printf (_("Could not create the backup folder “%s”: %s."), dir, g_strerror (errno));
+        g_strdup_printf (_("Could not create the backup folder “%s”: %s."), job->dir, g_strerror (errno));
       set_error_code (error, INVOLVE_STORE_ERROR_IO, 0, message);
       return FALSE;
     }
-  if (!involve_store_backup (self, dest, error))
+
+  rc = sqlite3_open_v2 (job->path, &source, SQLITE_OPEN_READONLY, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_busy_timeout (source, DEFAULT_BUSY_TIMEOUT_MS);
+      /* One read transaction: a consistent snapshot while others write. */
+      rc = sqlite3_exec (source, "BEGIN; SELECT count(*) FROM sqlite_master;", NULL, NULL, NULL);
+    }
+  if (rc != SQLITE_OK)
+    {
+      g_autofree char *message =
+        g_strdup_printf (_("Could not back up the register to “%s”: %s."), dest,
+                         source != NULL ? sqlite3_errmsg (source) : sqlite3_errstr (rc));
+      set_error_code (error, error_code_for_sqlite (rc), rc, message);
+      sqlite3_close (source);
+      return FALSE;
+    }
+  ok = copy_database (source, dest, &job->cancel, error);
+  sqlite3_exec (source, "COMMIT", NULL, NULL, NULL);
+  sqlite3_close (source);
+  if (!ok)
     return FALSE;
 
   /* Keep the newest few: names sort by date. */
-  listing = g_dir_open (dir, 0, NULL);
+  listing = g_dir_open (job->dir, 0, NULL);
   while (listing != NULL && (entry = g_dir_read_name (listing)) != NULL)
     {
       const char *rest;
 
-      if (!g_str_has_prefix (entry, stem) || !g_str_has_suffix (entry, ".sqlite"))
+      if (!g_str_has_prefix (entry, job->stem) || !g_str_has_suffix (entry, ".sqlite"))
         continue;
-      rest = entry + strlen (stem);
+      rest = entry + strlen (job->stem);
       /* "-YYYY-MM-DD.sqlite" */
       if (strlen (rest) != strlen ("-YYYY-MM-DD.sqlite") || rest[0] != '-' ||
           !g_ascii_isdigit (rest[1]) || rest[5] != '-' || rest[8] != '-')
@@ -3662,11 +3758,74 @@ involve_store_rolling_backup (InvolveStore *self,
   g_ptr_array_sort (existing, compare_strings);
   for (guint i = 0; existing->len > BACKUPS_KEPT && i < existing->len - BACKUPS_KEPT; i++)
     {
-      g_autofree char *old = g_build_filename (dir, existing->pdata[i], NULL);
+      g_autofree char *old = g_build_filename (job->dir, existing->pdata[i], NULL);
 
       g_unlink (old);
     }
   return TRUE;
+}
+
+gboolean
+involve_store_rolling_backup (InvolveStore *self,
+                              GError      **error)
+{
+  RollingBackup *job;
+  gboolean ok;
+
+  g_return_val_if_fail (INVOLVE_IS_STORE (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  job = rolling_backup_new (self);
+  ok = rolling_backup_run (job, error);
+  rolling_backup_free (job);
+  return ok;
+}
+
+static gpointer
+rolling_backup_thread (gpointer data)
+{
+  RollingBackup *job = data;
+  g_autoptr(GError) error = NULL;
+
+  /* A failed backup must not keep anybody from their register. */
+  if (!rolling_backup_run (job, &error) && !g_atomic_int_get (&job->cancel))
+    g_message ("Automatic backup of %s failed: %s", job->path, error->message);
+  return NULL;
+}
+
+/* On open: today's backup, if missing, in a thread so opening stays fast. */
+static void
+start_rolling_backup (InvolveStore *self)
+{
+  RollingBackup *job = rolling_backup_new (self);
+  g_autofree char *dest = rolling_backup_dest (job);
+
+  if (g_file_test (dest, G_FILE_TEST_EXISTS))
+    {
+      rolling_backup_free (job);
+      return;
+    }
+  self->backup_job = job;
+  self->backup_thread = g_thread_new ("involve-backup", rolling_backup_thread, job);
+}
+
+static void
+stop_rolling_backup (InvolveStore *self,
+                     gboolean      cancel)
+{
+  if (self->backup_thread == NULL)
+    return;
+  if (cancel)
+    g_atomic_int_set (&self->backup_job->cancel, 1);
+  g_thread_join (g_steal_pointer (&self->backup_thread));
+  g_clear_pointer (&self->backup_job, rolling_backup_free);
+}
+
+void
+involve_store_wait_for_backup (InvolveStore *self)
+{
+  g_return_if_fail (INVOLVE_IS_STORE (self));
+  stop_rolling_backup (self, FALSE);
 }
 
 /* Import */
