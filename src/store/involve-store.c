@@ -2773,9 +2773,16 @@ decide (InvolveStore         *self,
       goto fail;
     }
 
-  if (!involve_lifecycle_check_reviewer (record, input, &lifecycle))
+  /* Only signing off needs a different person; anybody named may return. */
+  if (signing && !involve_lifecycle_check_reviewer (record, input, &lifecycle))
     {
       lifecycle_error (error, lifecycle);
+      goto fail;
+    }
+  if (!signing && (input->reviewer_name == NULL || nonblank (input->reviewer_name) == NULL))
+    {
+      g_set_error_literal (error, INVOLVE_LIFECYCLE_ERROR, INVOLVE_LIFECYCLE_ERROR_REVIEWER_REQUIRED,
+                           _("The reviewer’s name is required. Set your name in your profile."));
       goto fail;
     }
   if (signing && check_account &&

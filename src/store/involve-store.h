@@ -278,7 +278,7 @@ gboolean       involve_store_sign_off            (InvolveStore         *self,
                                                   const InvolveSignOff *sign_off,
                                                   GError              **error);
 /* Returns the version awaiting sign-off to the officer, with comments
- * (sign_off->comments required). */
+ * (review->reviewer_name and review->comments required). */
 gboolean       involve_store_return              (InvolveStore         *self,
                                                   const char           *uuid,
                                                   const InvolveSignOff *review,
