@@ -117,6 +117,7 @@ test_cli_verify (void)
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
 
+  g_assert_nonnull (reference);
   g_assert_cmpint (run_cli (td->path, "verify", &out, &err), ==, 0);
   g_assert_true (g_str_has_prefix (out, "OK:"));
   g_clear_pointer (&out, g_free);
@@ -137,6 +138,7 @@ test_cli_backup (void)
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
 
+  g_assert_nonnull (reference);
   g_assert_cmpint (run_cli (td->path, args, &out, &err), ==, 0);
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);

@@ -1050,7 +1050,6 @@ involve_store_initable_init (GInitable     *initable,
 {
   InvolveStore *self = INVOLVE_STORE (initable);
   const char *doing = _("Could not open the register");
-  g_autofree char *timeout_sql = NULL;
   gboolean exists = FALSE;
   int application_id = 0;
   int n_objects = 0;
@@ -2948,7 +2947,6 @@ involve_store_amend (InvolveStore *self,
 {
   const char *doing = _("Could not amend the record");
   g_auto(VersionRow) row = { 0 };
-  g_autoptr(InvolveRecord) record = NULL;
   GError *lifecycle = NULL;
   AUTO_STMT copy = NULL;
   AUTO_STMT latest = NULL;
