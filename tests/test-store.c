@@ -1230,6 +1230,53 @@ test_search_and_filters (void)
   g_assert_cmpstr (organisations[0], ==, "Northshire ICB");
 }
 
+static int
+count_stale (InvolveStore *store)
+{
+  sqlite3_stmt *stmt = NULL;
+  int n;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (involve_store_get_db (store),
+                                       "SELECT count(*) FROM records WHERE search_stale", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  n = sqlite3_column_int (stmt, 0);
+  sqlite3_finalize (stmt);
+  return n;
+}
+
+static void
+test_search_index_catches_up (void)
+{
+  g_autoptr(TestDir) td = test_dir_new ();
+  g_autoptr(InvolveStore) store = NULL;
+  g_autoptr(InvolveStore) other = NULL;
+  g_autoptr(InvolveRecord) record = NULL;
+  g_autoptr(GError) error = NULL;
+  InvolveStoreQuery query;
+  guint total = 0;
+
+  store = open_store (td->path, &error);
+  record = involve_store_create_record (store, "icb-14z45", &error);
+  g_assert_cmpint (count_stale (store), ==, 0);
+
+  /* Saving marks the record; the next search (from any connection) indexes it. */
+  set_string (store, record, "b4-approach", "Pop-up stalls at the farmers market");
+  g_assert_cmpint (count_stale (store), ==, 1);
+  other = open_store (td->path, &error);
+  involve_store_query_init (&query);
+  query.text = "farmers";
+  g_assert_true (involve_store_count (other, &query, &total, &error));
+  g_assert_cmpuint (total, ==, 1);
+  g_assert_cmpint (count_stale (store), ==, 0);
+
+  set_string (store, record, "b4-approach", "Online survey");
+  g_assert_true (involve_store_count (store, &query, &total, &error));
+  g_assert_cmpuint (total, ==, 0);
+  query.text = "surv";
+  g_assert_true (involve_store_count (store, &query, &total, &error));
+  g_assert_cmpuint (total, ==, 1);
+}
+
 static GPtrArray *
 outcome_from_step1 (InvolveRecord *record,
                     GError       **error)
@@ -1544,6 +1591,7 @@ main (int   argc,
   g_test_add_func ("/store/audit/log-event-and-batch", test_log_event_and_batch);
   g_test_add_func ("/store/search/full-text-and-filters", test_search_and_filters);
   g_test_add_func ("/store/search/outcome", test_outcome_kept_in_summary);
+  g_test_add_func ("/store/search/index-catches-up", test_search_index_catches_up);
   g_test_add_func ("/store/backup/online", test_backup);
   g_test_add_func ("/store/backup/rolling", test_rolling_backup);
   g_test_add_func ("/store/backup/rolling-interrupted", test_rolling_backup_interrupted);

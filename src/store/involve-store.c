@@ -777,6 +777,12 @@ static const char schema_v3[] =
   "CREATE INDEX records_by_framework_status ON records (framework, status, ref_year, ref_number);"
   "CREATE INDEX records_by_outcome_status ON records (outcome, status, ref_year, ref_number);";
 
+/* Saving a keystroke does not re-index the record: it marks it stale, and
+ * the next search brings stale records up to date first. */
+static const char schema_v4[] =
+  "ALTER TABLE records ADD COLUMN search_stale INTEGER NOT NULL DEFAULT 0;"
+  "CREATE INDEX records_search_stale ON records (id) WHERE search_stale;";
+
 typedef struct
 {
   const char *sql;
@@ -787,6 +793,7 @@ static const Migration migrations[] = {
   { schema_v1, NULL },
   { schema_v2, NULL },
   { schema_v3, populate_search_index },
+  { schema_v4, NULL },
 };
 
 #define LATEST_SCHEMA ((int) G_N_ELEMENTS (migrations))
@@ -1958,9 +1965,16 @@ nonblank (const char *text)
   return NULL;
 }
 
+typedef enum
+{
+  SEARCH_KEEP,    /* the text did not change */
+  SEARCH_DEFER,   /* mark the record for re-indexing before the next search */
+  SEARCH_NOW,     /* re-index it now */
+} SearchUpdate;
+
 /*
  * Brings the records row (title, organisation, outcome, modified), the
- * version's outcome and, when @text_changed, the full-text row up to date
+ * version's outcome and, as @search says, the full-text row up to date
  * with @record, the latest version.
  */
 static gboolean
@@ -1969,9 +1983,11 @@ refresh_summary (InvolveStore  *self,
                  gint64         version_id,
                  InvolveRecord *record,
                  gint64         now,
-                 gboolean       text_changed,
+                 SearchUpdate   search,
                  GError       **error)
 {
+  /* Registers before format 4 cannot mark records stale. */
+  gboolean text_changed = search == SEARCH_NOW || (search == SEARCH_DEFER && self->schema_version < 4);
   const char *doing = _("Could not update the register’s index");
   const char *title = nonblank (involve_record_get_string (record, "title"));
   const char *organisation = nonblank (involve_record_get_string (record, "organisation-name"));
@@ -1979,10 +1995,18 @@ refresh_summary (InvolveStore  *self,
   AUTO_STMT update_record = NULL;
   AUTO_STMT update_version = NULL;
 
-  update_record = prepare (self,
-                           "UPDATE records SET title = ?2, organisation = ?3, outcome = ?4,"
-                           " modified_usec = MAX (modified_usec, ?5) WHERE id = ?1",
-                           error);
+  if (self->schema_version >= 4)
+    update_record = prepare (self,
+                             "UPDATE records SET title = ?2, organisation = ?3, outcome = ?4,"
+                             " modified_usec = MAX (modified_usec, ?5),"
+                             " search_stale = CASE ?6 WHEN 0 THEN search_stale WHEN 1 THEN 1 ELSE 0 END"
+                             " WHERE id = ?1",
+                             error);
+  else
+    update_record = prepare (self,
+                             "UPDATE records SET title = ?2, organisation = ?3, outcome = ?4,"
+                             " modified_usec = MAX (modified_usec, ?5) WHERE id = ?1",
+                             error);
   if (update_record == NULL)
     return FALSE;
   sqlite3_bind_int64 (update_record, 1, record_id);
@@ -1990,6 +2014,8 @@ refresh_summary (InvolveStore  *self,
   bind_text (update_record, 3, organisation);
   bind_text (update_record, 4, outcome);
   sqlite3_bind_int64 (update_record, 5, now);
+  if (self->schema_version >= 4)
+    sqlite3_bind_int (update_record, 6, search);
   if (!step_done (self, update_record, doing, error))
     return FALSE;
 
@@ -2085,7 +2111,7 @@ populate_search_index (InvolveStore *self,
 
       if (!fetch_version (self, uuids->pdata[i], 0, &row, error) ||
           (record = record_from_row (self, &row, error)) == NULL ||
-          !refresh_summary (self, row.record_id, row.version_id, record, row.modified_usec, TRUE, error))
+          !refresh_summary (self, row.record_id, row.version_id, record, row.modified_usec, SEARCH_NOW, error))
         {
           self->schema_version = 2;
           return FALSE;
@@ -2272,7 +2298,7 @@ create_record (InvolveStore  *self,
         }
     }
 
-  if (!refresh_summary (self, record_id, version_id, record, now, TRUE, error) ||
+  if (!refresh_summary (self, record_id, version_id, record, now, SEARCH_NOW, error) ||
       !txn_commit (self, error))
     goto fail;
 
@@ -2461,7 +2487,8 @@ involve_store_set_value (InvolveStore  *self,
       }
 
       involve_record_set_value_full (current, field_id, sunk, now);
-      if (!refresh_summary (self, row.record_id, row.version_id, current, now, text_changed, error) ||
+      if (!refresh_summary (self, row.record_id, row.version_id, current, now,
+                            text_changed ? SEARCH_DEFER : SEARCH_KEEP, error) ||
           !txn_commit (self, error))
         goto fail;
     }
@@ -3133,6 +3160,54 @@ bind_query (sqlite3_stmt            *stmt,
     sqlite3_bind_int64 (stmt, index, query->offset);
 }
 
+/*
+ * Re-indexes the records whose text changed since they were last indexed
+ * (saving only marks them).  Usually one or two: those being edited.  A
+ * register that cannot be written just searches the index it has.
+ */
+static void
+refresh_stale_search (InvolveStore *self)
+{
+  if (self->schema_version < 4)
+    return;
+
+  for (;;)
+    {
+      g_autoptr(GPtrArray) uuids = g_ptr_array_new_with_free_func (g_free);
+      g_autoptr(GError) error = NULL;
+      AUTO_STMT find = NULL;
+      int rc;
+
+      find = prepare (self, "SELECT uuid FROM records WHERE search_stale LIMIT 200", &error);
+      if (find == NULL)
+        break;
+      while ((rc = sqlite3_step (find)) == SQLITE_ROW)
+        g_ptr_array_add (uuids, column_dup (find, 0));
+      sqlite3_reset (find);
+      if (rc != SQLITE_DONE || uuids->len == 0)
+        break;
+
+      if (!txn_begin (self, &error))
+        break;
+      for (guint i = 0; i < uuids->len; i++)
+        {
+          g_auto(VersionRow) row = { 0 };
+          g_autoptr(InvolveRecord) record = NULL;
+
+          if (!fetch_version (self, uuids->pdata[i], 0, &row, &error) ||
+              (record = record_from_row (self, &row, &error)) == NULL ||
+              !refresh_summary (self, row.record_id, row.version_id, record, row.modified_usec, SEARCH_NOW, &error))
+            break;
+        }
+      if (error != NULL || !txn_commit (self, &error))
+        {
+          txn_rollback (self);
+          g_debug ("Could not bring the search index of %s up to date: %s", self->path, error->message);
+          break;
+        }
+    }
+}
+
 /* A search the user cannot have meant as syntax never fails: FTS5 errors
  * (there should be none with quoted words) read as "no matches". */
 static gboolean
@@ -3165,6 +3240,8 @@ involve_store_count (InvolveStore            *self,
     }
   if (query->text != NULL)
     match = make_match_expression (query->text);
+  if (match != NULL)
+    refresh_stale_search (self);
   where = build_where (query);
 
   if (match != NULL && !query_has_filters (query))
@@ -3222,6 +3299,8 @@ involve_store_list (InvolveStore            *self,
     }
   if (query->text != NULL)
     match = make_match_expression (query->text);
+  if (match != NULL)
+    refresh_stale_search (self);
 
   switch (query->sort)
     {
@@ -4124,7 +4203,7 @@ involve_store_import_record (InvolveStore *self,
 
     if (!fetch_version (self, uuid, 0, &row, error) ||
         (latest = record_from_row (self, &row, error)) == NULL ||
-        !refresh_summary (self, row.record_id, row.version_id, latest, now, TRUE, error))
+        !refresh_summary (self, row.record_id, row.version_id, latest, now, SEARCH_NOW, error))
       goto fail;
 
     details = g_strdup_printf ("%u version(s) of %s imported from %s", imported, row.reference,
