@@ -1370,6 +1370,65 @@ test_log_event_and_batch (void)
   g_assert_true (involve_store_verify (store, &broken, &error));
 }
 
+typedef struct
+{
+  InvolveStore *store;
+  char         *uuid;
+} ThreadJob;
+
+static gpointer
+edit_thread (gpointer data)
+{
+  ThreadJob *job = data;
+  g_autoptr(InvolveRecord) record = NULL;
+  g_autoptr(GError) error = NULL;
+
+  record = involve_store_load_record (job->store, job->uuid, 0, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 50; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("edit %u", i);
+      InvolveStoreQuery query;
+      guint total = 0;
+
+      g_assert_true (involve_store_set_value (job->store, record, "b4-approach", g_variant_new_string (text), &error));
+      g_assert_no_error (error);
+      involve_store_query_init (&query);
+      query.text = "edit";
+      g_assert_true (involve_store_count (job->store, &query, &total, &error));
+    }
+  return NULL;
+}
+
+static void
+test_threads_share_a_store (void)
+{
+  g_autoptr(TestDir) td = test_dir_new ();
+  g_autoptr(InvolveStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  ThreadJob jobs[4];
+  GThread *threads[4];
+  gint64 broken = 0;
+
+  store = open_store (td->path, &error);
+  for (guint i = 0; i < G_N_ELEMENTS (jobs); i++)
+    {
+      g_autoptr(InvolveRecord) record = involve_store_create_record (store, "icb-14z45", &error);
+
+      jobs[i].store = store;
+      jobs[i].uuid = g_strdup (involve_record_get_uuid (record));
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (jobs); i++)
+    threads[i] = g_thread_new ("editor", edit_thread, &jobs[i]);
+  for (guint i = 0; i < G_N_ELEMENTS (jobs); i++)
+    {
+      g_thread_join (threads[i]);
+      g_free (jobs[i].uuid);
+    }
+  g_assert_true (involve_store_verify (store, &broken, &error));
+  g_assert_no_error (error);
+}
+
 /* Backups */
 
 static void
@@ -1589,6 +1648,7 @@ main (int   argc,
   g_test_add_func ("/store/audit/verify-detects-altered-entry", test_tamper_altered_entry);
   g_test_add_func ("/store/audit/verify-detects-rehashed-entry", test_tamper_rehashed_entry);
   g_test_add_func ("/store/audit/log-event-and-batch", test_log_event_and_batch);
+  g_test_add_func ("/store/threads/share-a-store", test_threads_share_a_store);
   g_test_add_func ("/store/search/full-text-and-filters", test_search_and_filters);
   g_test_add_func ("/store/search/outcome", test_outcome_kept_in_summary);
   g_test_add_func ("/store/search/index-catches-up", test_search_index_catches_up);

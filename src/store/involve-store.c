@@ -341,6 +341,7 @@ struct _InvolveStore
   guint       batch_depth;
   guint       savepoint_serial;
 
+  GRecMutex   lock;            /* serialises calls from several threads */
   GThread    *backup_thread;   /* the rolling backup started on open */
   struct _RollingBackup *backup_job;
 };
@@ -376,6 +377,27 @@ stmt_cleanup (sqlite3_stmt **stmt)
       sqlite3_clear_bindings (*stmt);
     }
 }
+
+/* Held for the whole of each public call that uses the connection;
+ * declared first so that it is released after every other cleanup. */
+static inline GRecMutex *
+store_lock (InvolveStore *self)
+{
+  if (!INVOLVE_IS_STORE (self))
+    return NULL;
+  g_rec_mutex_lock (&self->lock);
+  return &self->lock;
+}
+
+static inline void
+store_unlock (GRecMutex **lock)
+{
+  if (*lock != NULL)
+    g_rec_mutex_unlock (*lock);
+}
+
+#define STORE_LOCK(self) \
+  __attribute__ ((cleanup (store_unlock))) GRecMutex *G_PASTE (store_locked_, __LINE__) G_GNUC_UNUSED = store_lock (self)
 
 /* A cached statement that is reset when it goes out of scope. */
 #define AUTO_STMT __attribute__ ((cleanup (stmt_cleanup))) sqlite3_stmt *
@@ -588,6 +610,7 @@ gboolean
 involve_store_begin_batch (InvolveStore *self,
                            GError      **error)
 {
+  STORE_LOCK (self);
   g_return_val_if_fail (INVOLVE_IS_STORE (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
@@ -602,6 +625,7 @@ gboolean
 involve_store_commit_batch (InvolveStore *self,
                             GError      **error)
 {
+  STORE_LOCK (self);
   g_return_val_if_fail (INVOLVE_IS_STORE (self), FALSE);
   g_return_val_if_fail (self->batch_depth > 0, FALSE);
 
@@ -619,6 +643,7 @@ involve_store_commit_batch (InvolveStore *self,
 void
 involve_store_rollback_batch (InvolveStore *self)
 {
+  STORE_LOCK (self);
   g_return_if_fail (INVOLVE_IS_STORE (self));
   g_return_if_fail (self->batch_depth > 0);
 
@@ -1218,6 +1243,7 @@ involve_store_finalize (GObject *object)
   g_clear_pointer (&self->journal_mode, g_free);
   g_clear_pointer (&self->os_account, g_free);
   g_clear_pointer (&self->profile_name, g_free);
+  g_rec_mutex_clear (&self->lock);
 
   G_OBJECT_CLASS (involve_store_parent_class)->finalize (object);
 }
@@ -1343,6 +1369,7 @@ involve_store_init (InvolveStore *self)
   self->auto_backup = TRUE;
   self->os_account = g_strdup (g_get_user_name ());
   self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, stmt_finalize);
+  g_rec_mutex_init (&self->lock);
 }
 
 const char *
@@ -1527,6 +1554,7 @@ involve_store_log_event (InvolveStore *self,
                          const char   *details,
                          GError      **error)
 {
+  STORE_LOCK (self);
   AuditEvent event = { kind, uuid, version, NULL, NULL, NULL, details };
 
   g_return_val_if_fail (INVOLVE_IS_STORE (self), FALSE);
@@ -1549,6 +1577,7 @@ involve_store_list_audit (InvolveStore *self,
                           const char   *uuid,
                           GError      **error)
 {
+  STORE_LOCK (self);
   g_autoptr(GPtrArray) entries = NULL;
   AUTO_STMT stmt = NULL;
   int rc;
@@ -1582,6 +1611,7 @@ involve_store_get_audit_head (InvolveStore *self,
                               char        **hash,
                               GError      **error)
 {
+  STORE_LOCK (self);
   AUTO_STMT stmt = NULL;
   int rc;
 
@@ -1808,6 +1838,7 @@ involve_store_load_record (InvolveStore *self,
                            guint         version,
                            GError      **error)
 {
+  STORE_LOCK (self);
   g_auto(VersionRow) row = { 0 };
 
   g_return_val_if_fail (INVOLVE_IS_STORE (self), NULL);
@@ -1824,6 +1855,7 @@ involve_store_lookup_reference (InvolveStore *self,
                                 const char   *reference,
                                 GError      **error)
 {
+  STORE_LOCK (self);
   AUTO_STMT stmt = NULL;
   int rc;
 
@@ -1853,6 +1885,7 @@ involve_store_load_by_reference (InvolveStore *self,
                                  guint         version,
                                  GError      **error)
 {
+  STORE_LOCK (self);
   g_autofree char *uuid = NULL;
 
   g_return_val_if_fail (INVOLVE_IS_STORE (self), NULL);
@@ -1869,6 +1902,7 @@ involve_store_list_versions (InvolveStore *self,
                              const char   *uuid,
                              GError      **error)
 {
+  STORE_LOCK (self);
   g_autoptr(GPtrArray) versions = NULL;
   AUTO_STMT stmt = NULL;
   int rc;
@@ -2314,6 +2348,7 @@ involve_store_create_record (InvolveStore *self,
                              const char   *framework_id,
                              GError      **error)
 {
+  STORE_LOCK (self);
   g_return_val_if_fail (INVOLVE_IS_STORE (self), NULL);
   g_return_val_if_fail (framework_id != NULL && *framework_id != '\0', NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -2326,6 +2361,7 @@ involve_store_create_record_with_values (InvolveStore  *self,
                                          InvolveRecord *values,
                                          GError       **error)
 {
+  STORE_LOCK (self);
   g_return_val_if_fail (INVOLVE_IS_STORE (self), NULL);
   g_return_val_if_fail (INVOLVE_IS_RECORD (values), NULL);
   g_return_val_if_fail (involve_record_get_framework_id (values) != NULL, NULL);
@@ -2414,6 +2450,7 @@ involve_store_set_value (InvolveStore  *self,
                          GVariant      *value,
                          GError       **error)
 {
+  STORE_LOCK (self);
   g_autoptr(GVariant) sunk = NULL;
   g_auto(VersionRow) row = { 0 };
   g_autoptr(InvolveRecord) current = NULL;
@@ -2586,6 +2623,7 @@ simple_transition (InvolveStore      *self,
                    const char        *reason,
                    GError           **error)
 {
+  STORE_LOCK (self);
   g_auto(VersionRow) row = { 0 };
   GError *lifecycle = NULL;
   InvolveStatus to;
@@ -2645,6 +2683,7 @@ involve_store_submit (InvolveStore *self,
                       GPtrArray   **problems,
                       GError      **error)
 {
+  STORE_LOCK (self);
   g_auto(VersionRow) row = { 0 };
   g_autoptr(InvolveRecord) record = NULL;
   g_autoptr(GPtrArray) found = NULL;
@@ -2906,6 +2945,7 @@ involve_store_sign_off (InvolveStore         *self,
                         const InvolveSignOff *sign_off,
                         GError              **error)
 {
+  STORE_LOCK (self);
   g_return_val_if_fail (INVOLVE_IS_STORE (self), FALSE);
   g_return_val_if_fail (uuid != NULL, FALSE);
   g_return_val_if_fail (sign_off != NULL, FALSE);
@@ -2920,6 +2960,7 @@ involve_store_return (InvolveStore         *self,
                       const InvolveSignOff *review,
                       GError              **error)
 {
+  STORE_LOCK (self);
   g_return_val_if_fail (INVOLVE_IS_STORE (self), FALSE);
   g_return_val_if_fail (uuid != NULL, FALSE);
   g_return_val_if_fail (review != NULL, FALSE);
@@ -2936,6 +2977,7 @@ involve_store_apply_sign_off (InvolveStore         *self,
                               const InvolveSignOff *sign_off,
                               GError              **error)
 {
+  STORE_LOCK (self);
   gboolean signing;
 
   g_return_val_if_fail (INVOLVE_IS_STORE (self), FALSE);
@@ -2972,6 +3014,7 @@ involve_store_amend (InvolveStore *self,
                      const char   *reason,
                      GError      **error)
 {
+  STORE_LOCK (self);
   const char *doing = _("Could not amend the record");
   g_auto(VersionRow) row = { 0 };
   GError *lifecycle = NULL;
@@ -3223,6 +3266,7 @@ involve_store_count (InvolveStore            *self,
                      guint                   *count,
                      GError                 **error)
 {
+  STORE_LOCK (self);
   InvolveStoreQuery all;
   g_autofree char *match = NULL;
   g_autofree char *where = NULL;
@@ -3279,6 +3323,7 @@ involve_store_list (InvolveStore            *self,
                     guint                   *total,
                     GError                 **error)
 {
+  STORE_LOCK (self);
   InvolveStoreQuery all;
   g_autoptr(GPtrArray) result = NULL;
   g_autofree char *match = NULL;
@@ -3374,6 +3419,7 @@ GStrv
 involve_store_dup_organisations (InvolveStore *self,
                                  GError      **error)
 {
+  STORE_LOCK (self);
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   AUTO_STMT stmt = NULL;
   int rc;
@@ -3607,6 +3653,7 @@ involve_store_verify (InvolveStore *self,
                       gint64       *first_broken_id,
                       GError      **error)
 {
+  STORE_LOCK (self);
   gboolean ok;
 
   g_return_val_if_fail (INVOLVE_IS_STORE (self), FALSE);
@@ -3703,6 +3750,7 @@ involve_store_backup (InvolveStore *self,
                       const char   *dest_path,
                       GError      **error)
 {
+  STORE_LOCK (self);
   g_return_val_if_fail (INVOLVE_IS_STORE (self), FALSE);
   g_return_val_if_fail (dest_path != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
@@ -4027,6 +4075,7 @@ involve_store_import_record (InvolveStore *self,
                              const char   *source,
                              GError      **error)
 {
+  STORE_LOCK (self);
   const char *doing = _("Could not import the record");
   InvolveRecord *first;
   const char *uuid;

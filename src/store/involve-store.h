@@ -19,6 +19,8 @@ G_BEGIN_DECLS
  *
  * Records are addressed by uuid; life-cycle operations act on the record's
  * latest version.  Times are gint64 microseconds since the epoch, UTC.
+ * A store may be used from several threads: each call holds the store's
+ * lock (a batch, though, belongs to whichever thread is inside it).
  */
 
 #define INVOLVE_STORE_ERROR (involve_store_error_quark ())
