@@ -876,11 +876,16 @@ test_sign_off_by_file (void)
   g_clear_error (&error);
 
   /* The officer imports the reviewer's response on their own desktop. */
+  response->decided_at_usec = 1700000000000000;
+  response->date = g_strdup ("2023-11-14");
   g_assert_true (involve_store_apply_sign_off (store, uuid, 1, fingerprint, response, &error));
   g_assert_no_error (error);
   g_clear_object (&record);
   record = involve_store_load_record (store, uuid, 0, &error);
   g_assert_cmpint (involve_record_get_status (record), ==, INVOLVE_STATUS_SIGNED_OFF);
+  g_assert_cmpint (involve_record_get_sign_off (record)->decided_at_usec, ==, 1700000000000000);
+  g_assert_cmpstr (involve_record_get_sign_off (record)->date, ==, "2023-11-14");
+  g_assert_cmpstr (involve_record_get_sign_off (record)->fingerprint, ==, fingerprint);
 
   /* Applying it again is refused. */
   g_assert_false (involve_store_apply_sign_off (store, uuid, 1, fingerprint, response, &error));

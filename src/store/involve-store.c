@@ -2877,7 +2877,8 @@ decide (InvolveStore         *self,
   bind_text (stmt, 7, signing ? "signed-off" : "returned");
   bind_text (stmt, 8, input->comments);
   bind_text (stmt, 9, fingerprint);
-  sqlite3_bind_int64 (stmt, 10, now);
+  /* By file, the reviewer decided on their own desktop, earlier. */
+  sqlite3_bind_int64 (stmt, 10, expected_fingerprint != NULL && input->decided_at_usec > 0 ? input->decided_at_usec : now);
   if (!step_done (self, stmt, doing, error))
     goto fail;
 

@@ -302,7 +302,9 @@ gboolean       involve_store_withdraw            (InvolveStore  *self,
  * @expected_fingerprint (the one in the request that was sent).  Otherwise
  * FINGERPRINT_MISMATCH / LOCKED / NOT_FOUND with a message.  The reviewer
  * must still not be the completer (name and e-mail; the OS account is not
- * compared, it is the officer's importing).
+ * compared, it is the officer's importing).  The response's
+ * decided_at_usec (the reviewer's own clock) is kept when set; the audit
+ * entry has the time of the import.
  */
 gboolean       involve_store_apply_sign_off      (InvolveStore         *self,
                                                   const char           *uuid,
