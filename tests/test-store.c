@@ -1121,6 +1121,45 @@ test_tamper_rehashed_entry (void)
   g_assert_cmpint (verify_path (td->path, FALSE), ==, 4);
 }
 
+static void
+test_verify_damaged_file (void)
+{
+  g_autoptr(TestDir) td = test_dir_new ();
+  g_autoptr(InvolveStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+  gint64 broken = -1;
+
+  store = open_store (td->path, &error);
+  g_assert_true (involve_store_begin_batch (store, &error));
+  for (guint i = 0; i < 200; i++)
+    {
+      g_autoptr(InvolveRecord) record = involve_store_create_record (store, "icb-14z45", &error);
+      g_autofree char *text = g_strdup_printf ("Answer number %u for the damaged file test", i);
+      g_assert_true (involve_store_set_value (store, record, "b1-objectives", g_variant_new_string (text), &error));
+    }
+  g_assert_true (involve_store_commit_batch (store, &error));
+  g_clear_object (&store);
+
+  /* Scribble over a page in the middle of the file. */
+  g_assert_true (g_file_get_contents (td->path, &contents, &length, NULL));
+  g_assert_cmpuint (length, >, 40 * 4096);
+  memset (contents + 20 * 4096, 0xab, 2000);
+  g_assert_true (g_file_set_contents (td->path, contents, length, NULL));
+
+  store = open_store (td->path, &error);
+  if (store == NULL)
+    {
+      g_assert_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_CORRUPT);
+      return;
+    }
+  g_assert_false (involve_store_verify (store, &broken, &error));
+  g_assert_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_CORRUPT);
+  g_test_message ("%s", error->message);
+  g_assert_cmpint (broken, ==, 0);
+}
+
 /* Search and lists */
 
 static void
@@ -1653,6 +1692,7 @@ main (int   argc,
   g_test_add_func ("/store/audit/verify-detects-altered-entry", test_tamper_altered_entry);
   g_test_add_func ("/store/audit/verify-detects-rehashed-entry", test_tamper_rehashed_entry);
   g_test_add_func ("/store/audit/log-event-and-batch", test_log_event_and_batch);
+  g_test_add_func ("/store/audit/verify-detects-damaged-file", test_verify_damaged_file);
   g_test_add_func ("/store/threads/share-a-store", test_threads_share_a_store);
   g_test_add_func ("/store/search/full-text-and-filters", test_search_and_filters);
   g_test_add_func ("/store/search/outcome", test_outcome_kept_in_summary);

@@ -3649,6 +3649,43 @@ verify_fingerprints (InvolveStore *self,
   return TRUE;
 }
 
+/* SQLite's own check of the file's structure (pages, indexes). */
+static gboolean
+verify_file (InvolveStore *self,
+             GError      **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  g_autofree char *problem = NULL;
+  int rc;
+
+  rc = sqlite3_prepare_v2 (self->db, "PRAGMA quick_check (1)", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      const char *result = (const char *) sqlite3_column_text (stmt, 0);
+
+      if (g_strcmp0 (result, "ok") != 0)
+        problem = g_strdup (result);
+      rc = SQLITE_OK;
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_OK)
+    {
+      set_sqlite_error (self, error, rc, _("Could not check the register"));
+      return FALSE;
+    }
+  if (problem != NULL)
+    {
+      g_autofree char *message =
+        g_strdup_printf (_("The register “%s” is damaged (%s). Restore it from a backup in the “backups” folder beside it."),
+                         self->path, problem);
+      set_error_code (error, INVOLVE_STORE_ERROR_CORRUPT, SQLITE_CORRUPT, message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 involve_store_verify (InvolveStore *self,
                       gint64       *first_broken_id,
@@ -3667,7 +3704,8 @@ involve_store_verify (InvolveStore *self,
   if (!exec_sql (self, self->batch_depth > 0 ? "SAVEPOINT involve_verify" : "BEGIN",
                  _("Could not verify the register"), error))
     return FALSE;
-  ok = verify_chain (self, first_broken_id, error) &&
+  ok = verify_file (self, error) &&
+       verify_chain (self, first_broken_id, error) &&
        verify_values (self, first_broken_id, error) &&
        verify_fingerprints (self, first_broken_id, error);
   sqlite3_exec (self->db, self->batch_depth > 0 ? "RELEASE involve_verify" : "COMMIT", NULL, NULL, NULL);

@@ -363,7 +363,8 @@ gboolean       involve_store_get_audit_head      (InvolveStore  *self,
                                                   char         **hash,
                                                   GError       **error);
 /*
- * Walks the whole chain: ids without gaps, each entry's prev_hash equal to
+ * Checks the file's structure (PRAGMA quick_check; CORRUPT when damaged),
+ * then walks the whole chain: ids without gaps, each entry's prev_hash equal to
  * the previous hash and its hash recomputed; every stored value matches the
  * audit entry that wrote it; every signed-off or superseded version's
  * stored fingerprint matches its values.  TRUE when all holds.  Otherwise
