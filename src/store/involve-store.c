@@ -3666,7 +3666,10 @@ verify_file (InvolveStore *self,
       const char *result = (const char *) sqlite3_column_text (stmt, 0);
 
       if (g_strcmp0 (result, "ok") != 0)
-        problem = g_strdup (result);
+        {
+          problem = g_strdup (result);
+          g_strdelimit (problem, "\n", ' ');
+        }
       rc = SQLITE_OK;
     }
   sqlite3_finalize (stmt);
