@@ -192,32 +192,78 @@ audit_item (GString    *out,
   g_string_append_c (out, '\n');
 }
 
+typedef struct
+{
+  gint64      id;
+  gint64      time_usec;
+  const char *account;
+  const char *profile;
+  const char *kind;
+  const char *record_uuid;
+  gint64      version;
+  const char *field_id;
+  const char *old_value;
+  const char *new_value;
+  const char *details;
+  const char *prev_hash;
+} AuditFields;
+
+/* Writes the hex hash into @hash (65 bytes); @scratch is reused. */
+static void
+audit_fields_hash (const AuditFields *fields,
+                   GString           *scratch,
+                   GChecksum         *checksum,
+                   char              *hash)
+{
+  char number[32];
+
+  g_string_truncate (scratch, 0);
+  audit_item (scratch, "format", "involve-audit-1");
+  g_snprintf (number, sizeof number, "%" G_GINT64_FORMAT, fields->id);
+  audit_item (scratch, "id", number);
+  g_snprintf (number, sizeof number, "%" G_GINT64_FORMAT, fields->time_usec);
+  audit_item (scratch, "time", number);
+  audit_item (scratch, "account", fields->account);
+  audit_item (scratch, "profile", fields->profile);
+  audit_item (scratch, "kind", fields->kind);
+  audit_item (scratch, "record", fields->record_uuid);
+  g_snprintf (number, sizeof number, "%" G_GINT64_FORMAT, fields->version);
+  audit_item (scratch, "version", number);
+  audit_item (scratch, "field", fields->field_id);
+  audit_item (scratch, "old", fields->old_value);
+  audit_item (scratch, "new", fields->new_value);
+  audit_item (scratch, "details", fields->details);
+  audit_item (scratch, "prev", fields->prev_hash);
+
+  g_checksum_reset (checksum);
+  g_checksum_update (checksum, (const guchar *) scratch->str, scratch->len);
+  memcpy (hash, g_checksum_get_string (checksum), 65);
+}
+
 char *
 involve_audit_entry_compute_hash (const InvolveAuditEntry *entry)
 {
-  g_autoptr(GString) out = g_string_new (NULL);
-  char number[32];
+  g_autoptr(GString) scratch = g_string_new (NULL);
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  AuditFields fields;
+  char hash[65];
 
   g_return_val_if_fail (entry != NULL, NULL);
 
-  audit_item (out, "format", "involve-audit-1");
-  g_snprintf (number, sizeof number, "%" G_GINT64_FORMAT, entry->id);
-  audit_item (out, "id", number);
-  g_snprintf (number, sizeof number, "%" G_GINT64_FORMAT, entry->time_usec);
-  audit_item (out, "time", number);
-  audit_item (out, "account", entry->account);
-  audit_item (out, "profile", entry->profile);
-  audit_item (out, "kind", entry->kind);
-  audit_item (out, "record", entry->record_uuid);
-  g_snprintf (number, sizeof number, "%u", entry->version);
-  audit_item (out, "version", number);
-  audit_item (out, "field", entry->field_id);
-  audit_item (out, "old", entry->old_value);
-  audit_item (out, "new", entry->new_value);
-  audit_item (out, "details", entry->details);
-  audit_item (out, "prev", entry->prev_hash);
-
-  return g_compute_checksum_for_string (G_CHECKSUM_SHA256, out->str, out->len);
+  fields.id = entry->id;
+  fields.time_usec = entry->time_usec;
+  fields.account = entry->account;
+  fields.profile = entry->profile;
+  fields.kind = entry->kind;
+  fields.record_uuid = entry->record_uuid;
+  fields.version = entry->version;
+  fields.field_id = entry->field_id;
+  fields.old_value = entry->old_value;
+  fields.new_value = entry->new_value;
+  fields.details = entry->details;
+  fields.prev_hash = entry->prev_hash;
+  audit_fields_hash (&fields, scratch, checksum, hash);
+  return g_strdup (hash);
 }
 
 void
@@ -294,6 +340,10 @@ struct _InvolveStore
   int         schema_version;
   guint       batch_depth;
   guint       savepoint_serial;
+
+  GRecMutex   lock;            /* serialises calls from several threads */
+  GThread    *backup_thread;   /* the rolling backup started on open */
+  struct _RollingBackup *backup_job;
 };
 
 static void involve_store_initable_iface_init (GInitableIface *iface);
@@ -327,6 +377,27 @@ stmt_cleanup (sqlite3_stmt **stmt)
       sqlite3_clear_bindings (*stmt);
     }
 }
+
+/* Held for the whole of each public call that uses the connection;
+ * declared first so that it is released after every other cleanup. */
+static inline GRecMutex *
+store_lock (InvolveStore *self)
+{
+  if (!INVOLVE_IS_STORE (self))
+    return NULL;
+  g_rec_mutex_lock (&self->lock);
+  return &self->lock;
+}
+
+static inline void
+store_unlock (GRecMutex **lock)
+{
+  if (*lock != NULL)
+    g_rec_mutex_unlock (*lock);
+}
+
+#define STORE_LOCK(self) \
+  __attribute__ ((cleanup (store_unlock))) GRecMutex *G_PASTE (store_locked_, __LINE__) G_GNUC_UNUSED = store_lock (self)
 
 /* A cached statement that is reset when it goes out of scope. */
 #define AUTO_STMT __attribute__ ((cleanup (stmt_cleanup))) sqlite3_stmt *
@@ -539,6 +610,7 @@ gboolean
 involve_store_begin_batch (InvolveStore *self,
                            GError      **error)
 {
+  STORE_LOCK (self);
   g_return_val_if_fail (INVOLVE_IS_STORE (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
@@ -553,6 +625,7 @@ gboolean
 involve_store_commit_batch (InvolveStore *self,
                             GError      **error)
 {
+  STORE_LOCK (self);
   g_return_val_if_fail (INVOLVE_IS_STORE (self), FALSE);
   g_return_val_if_fail (self->batch_depth > 0, FALSE);
 
@@ -570,6 +643,7 @@ involve_store_commit_batch (InvolveStore *self,
 void
 involve_store_rollback_batch (InvolveStore *self)
 {
+  STORE_LOCK (self);
   g_return_if_fail (INVOLVE_IS_STORE (self));
   g_return_if_fail (self->batch_depth > 0);
 
@@ -728,6 +802,12 @@ static const char schema_v3[] =
   "CREATE INDEX records_by_framework_status ON records (framework, status, ref_year, ref_number);"
   "CREATE INDEX records_by_outcome_status ON records (outcome, status, ref_year, ref_number);";
 
+/* Saving a keystroke does not re-index the record: it marks it stale, and
+ * the next search brings stale records up to date first. */
+static const char schema_v4[] =
+  "ALTER TABLE records ADD COLUMN search_stale INTEGER NOT NULL DEFAULT 0;"
+  "CREATE INDEX records_search_stale ON records (id) WHERE search_stale;";
+
 typedef struct
 {
   const char *sql;
@@ -738,6 +818,7 @@ static const Migration migrations[] = {
   { schema_v1, NULL },
   { schema_v2, NULL },
   { schema_v3, populate_search_index },
+  { schema_v4, NULL },
 };
 
 #define LATEST_SCHEMA ((int) G_N_ELEMENTS (migrations))
@@ -989,6 +1070,11 @@ set_journal_mode (InvolveStore *self,
   return TRUE;
 }
 
+typedef struct _RollingBackup RollingBackup;
+static void start_rolling_backup (InvolveStore *self);
+static void stop_rolling_backup  (InvolveStore *self,
+                                  gboolean      cancel);
+
 static gboolean
 involve_store_initable_init (GInitable     *initable,
                              GCancellable  *cancellable,
@@ -996,7 +1082,6 @@ involve_store_initable_init (GInitable     *initable,
 {
   InvolveStore *self = INVOLVE_STORE (initable);
   const char *doing = _("Could not open the register");
-  g_autofree char *timeout_sql = NULL;
   gboolean exists = FALSE;
   int application_id = 0;
   int n_objects = 0;
@@ -1083,11 +1168,17 @@ involve_store_initable_init (GInitable     *initable,
 
   if (self->auto_backup && self->target_schema == 0)
     {
-      g_autoptr(GError) backup_error = NULL;
+      /* With a rollback journal (network drives) a long reader would block
+       * every save, so there the backup is done now, before any editing. */
+      if (g_str_equal (self->journal_mode, "wal"))
+        start_rolling_backup (self);
+      else
+        {
+          g_autoptr(GError) backup_error = NULL;
 
-      /* A failed backup must not keep anybody from their register. */
-      if (!involve_store_rolling_backup (self, &backup_error))
-        g_message ("Automatic backup of %s failed: %s", self->path, backup_error->message);
+          if (!involve_store_rolling_backup (self, &backup_error))
+            g_message ("Automatic backup of %s failed: %s", self->path, backup_error->message);
+        }
     }
 
   return TRUE;
@@ -1137,6 +1228,8 @@ involve_store_finalize (GObject *object)
 {
   InvolveStore *self = (InvolveStore *) object;
 
+  /* Closing the register interrupts an unfinished daily backup. */
+  stop_rolling_backup (self, TRUE);
   g_clear_pointer (&self->statements, g_hash_table_unref);
   if (self->db != NULL)
     {
@@ -1150,6 +1243,7 @@ involve_store_finalize (GObject *object)
   g_clear_pointer (&self->journal_mode, g_free);
   g_clear_pointer (&self->os_account, g_free);
   g_clear_pointer (&self->profile_name, g_free);
+  g_rec_mutex_clear (&self->lock);
 
   G_OBJECT_CLASS (involve_store_parent_class)->finalize (object);
 }
@@ -1275,6 +1369,7 @@ involve_store_init (InvolveStore *self)
   self->auto_backup = TRUE;
   self->os_account = g_strdup (g_get_user_name ());
   self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, stmt_finalize);
+  g_rec_mutex_init (&self->lock);
 }
 
 const char *
@@ -1459,6 +1554,7 @@ involve_store_log_event (InvolveStore *self,
                          const char   *details,
                          GError      **error)
 {
+  STORE_LOCK (self);
   AuditEvent event = { kind, uuid, version, NULL, NULL, NULL, details };
 
   g_return_val_if_fail (INVOLVE_IS_STORE (self), FALSE);
@@ -1481,6 +1577,7 @@ involve_store_list_audit (InvolveStore *self,
                           const char   *uuid,
                           GError      **error)
 {
+  STORE_LOCK (self);
   g_autoptr(GPtrArray) entries = NULL;
   AUTO_STMT stmt = NULL;
   int rc;
@@ -1514,6 +1611,7 @@ involve_store_get_audit_head (InvolveStore *self,
                               char        **hash,
                               GError      **error)
 {
+  STORE_LOCK (self);
   AUTO_STMT stmt = NULL;
   int rc;
 
@@ -1740,6 +1838,7 @@ involve_store_load_record (InvolveStore *self,
                            guint         version,
                            GError      **error)
 {
+  STORE_LOCK (self);
   g_auto(VersionRow) row = { 0 };
 
   g_return_val_if_fail (INVOLVE_IS_STORE (self), NULL);
@@ -1756,6 +1855,7 @@ involve_store_lookup_reference (InvolveStore *self,
                                 const char   *reference,
                                 GError      **error)
 {
+  STORE_LOCK (self);
   AUTO_STMT stmt = NULL;
   int rc;
 
@@ -1785,6 +1885,7 @@ involve_store_load_by_reference (InvolveStore *self,
                                  guint         version,
                                  GError      **error)
 {
+  STORE_LOCK (self);
   g_autofree char *uuid = NULL;
 
   g_return_val_if_fail (INVOLVE_IS_STORE (self), NULL);
@@ -1801,6 +1902,7 @@ involve_store_list_versions (InvolveStore *self,
                              const char   *uuid,
                              GError      **error)
 {
+  STORE_LOCK (self);
   g_autoptr(GPtrArray) versions = NULL;
   AUTO_STMT stmt = NULL;
   int rc;
@@ -1897,9 +1999,16 @@ nonblank (const char *text)
   return NULL;
 }
 
+typedef enum
+{
+  SEARCH_KEEP,    /* the text did not change */
+  SEARCH_DEFER,   /* mark the record for re-indexing before the next search */
+  SEARCH_NOW,     /* re-index it now */
+} SearchUpdate;
+
 /*
  * Brings the records row (title, organisation, outcome, modified), the
- * version's outcome and, when @text_changed, the full-text row up to date
+ * version's outcome and, as @search says, the full-text row up to date
  * with @record, the latest version.
  */
 static gboolean
@@ -1908,9 +2017,11 @@ refresh_summary (InvolveStore  *self,
                  gint64         version_id,
                  InvolveRecord *record,
                  gint64         now,
-                 gboolean       text_changed,
+                 SearchUpdate   search,
                  GError       **error)
 {
+  /* Registers before format 4 cannot mark records stale. */
+  gboolean text_changed = search == SEARCH_NOW || (search == SEARCH_DEFER && self->schema_version < 4);
   const char *doing = _("Could not update the register’s index");
   const char *title = nonblank (involve_record_get_string (record, "title"));
   const char *organisation = nonblank (involve_record_get_string (record, "organisation-name"));
@@ -1918,10 +2029,18 @@ refresh_summary (InvolveStore  *self,
   AUTO_STMT update_record = NULL;
   AUTO_STMT update_version = NULL;
 
-  update_record = prepare (self,
-                           "UPDATE records SET title = ?2, organisation = ?3, outcome = ?4,"
-                           " modified_usec = MAX (modified_usec, ?5) WHERE id = ?1",
-                           error);
+  if (self->schema_version >= 4)
+    update_record = prepare (self,
+                             "UPDATE records SET title = ?2, organisation = ?3, outcome = ?4,"
+                             " modified_usec = MAX (modified_usec, ?5),"
+                             " search_stale = CASE ?6 WHEN 0 THEN search_stale WHEN 1 THEN 1 ELSE 0 END"
+                             " WHERE id = ?1",
+                             error);
+  else
+    update_record = prepare (self,
+                             "UPDATE records SET title = ?2, organisation = ?3, outcome = ?4,"
+                             " modified_usec = MAX (modified_usec, ?5) WHERE id = ?1",
+                             error);
   if (update_record == NULL)
     return FALSE;
   sqlite3_bind_int64 (update_record, 1, record_id);
@@ -1929,6 +2048,8 @@ refresh_summary (InvolveStore  *self,
   bind_text (update_record, 3, organisation);
   bind_text (update_record, 4, outcome);
   sqlite3_bind_int64 (update_record, 5, now);
+  if (self->schema_version >= 4)
+    sqlite3_bind_int (update_record, 6, search);
   if (!step_done (self, update_record, doing, error))
     return FALSE;
 
@@ -2024,7 +2145,7 @@ populate_search_index (InvolveStore *self,
 
       if (!fetch_version (self, uuids->pdata[i], 0, &row, error) ||
           (record = record_from_row (self, &row, error)) == NULL ||
-          !refresh_summary (self, row.record_id, row.version_id, record, row.modified_usec, TRUE, error))
+          !refresh_summary (self, row.record_id, row.version_id, record, row.modified_usec, SEARCH_NOW, error))
         {
           self->schema_version = 2;
           return FALSE;
@@ -2211,7 +2332,7 @@ create_record (InvolveStore  *self,
         }
     }
 
-  if (!refresh_summary (self, record_id, version_id, record, now, TRUE, error) ||
+  if (!refresh_summary (self, record_id, version_id, record, now, SEARCH_NOW, error) ||
       !txn_commit (self, error))
     goto fail;
 
@@ -2227,6 +2348,7 @@ involve_store_create_record (InvolveStore *self,
                              const char   *framework_id,
                              GError      **error)
 {
+  STORE_LOCK (self);
   g_return_val_if_fail (INVOLVE_IS_STORE (self), NULL);
   g_return_val_if_fail (framework_id != NULL && *framework_id != '\0', NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -2239,6 +2361,7 @@ involve_store_create_record_with_values (InvolveStore  *self,
                                          InvolveRecord *values,
                                          GError       **error)
 {
+  STORE_LOCK (self);
   g_return_val_if_fail (INVOLVE_IS_STORE (self), NULL);
   g_return_val_if_fail (INVOLVE_IS_RECORD (values), NULL);
   g_return_val_if_fail (involve_record_get_framework_id (values) != NULL, NULL);
@@ -2327,6 +2450,7 @@ involve_store_set_value (InvolveStore  *self,
                          GVariant      *value,
                          GError       **error)
 {
+  STORE_LOCK (self);
   g_autoptr(GVariant) sunk = NULL;
   g_auto(VersionRow) row = { 0 };
   g_autoptr(InvolveRecord) current = NULL;
@@ -2400,7 +2524,8 @@ involve_store_set_value (InvolveStore  *self,
       }
 
       involve_record_set_value_full (current, field_id, sunk, now);
-      if (!refresh_summary (self, row.record_id, row.version_id, current, now, text_changed, error) ||
+      if (!refresh_summary (self, row.record_id, row.version_id, current, now,
+                            text_changed ? SEARCH_DEFER : SEARCH_KEEP, error) ||
           !txn_commit (self, error))
         goto fail;
     }
@@ -2498,6 +2623,7 @@ simple_transition (InvolveStore      *self,
                    const char        *reason,
                    GError           **error)
 {
+  STORE_LOCK (self);
   g_auto(VersionRow) row = { 0 };
   GError *lifecycle = NULL;
   InvolveStatus to;
@@ -2557,6 +2683,7 @@ involve_store_submit (InvolveStore *self,
                       GPtrArray   **problems,
                       GError      **error)
 {
+  STORE_LOCK (self);
   g_auto(VersionRow) row = { 0 };
   g_autoptr(InvolveRecord) record = NULL;
   g_autoptr(GPtrArray) found = NULL;
@@ -2711,9 +2838,16 @@ decide (InvolveStore         *self,
       goto fail;
     }
 
-  if (!involve_lifecycle_check_reviewer (record, input, &lifecycle))
+  /* Only signing off needs a different person; anybody named may return. */
+  if (signing && !involve_lifecycle_check_reviewer (record, input, &lifecycle))
     {
       lifecycle_error (error, lifecycle);
+      goto fail;
+    }
+  if (!signing && (input->reviewer_name == NULL || nonblank (input->reviewer_name) == NULL))
+    {
+      g_set_error_literal (error, INVOLVE_LIFECYCLE_ERROR, INVOLVE_LIFECYCLE_ERROR_REVIEWER_REQUIRED,
+                           _("The reviewer’s name is required. Set your name in your profile."));
       goto fail;
     }
   if (signing && check_account &&
@@ -2743,7 +2877,8 @@ decide (InvolveStore         *self,
   bind_text (stmt, 7, signing ? "signed-off" : "returned");
   bind_text (stmt, 8, input->comments);
   bind_text (stmt, 9, fingerprint);
-  sqlite3_bind_int64 (stmt, 10, now);
+  /* By file, the reviewer decided on their own desktop, earlier. */
+  sqlite3_bind_int64 (stmt, 10, expected_fingerprint != NULL && input->decided_at_usec > 0 ? input->decided_at_usec : now);
   if (!step_done (self, stmt, doing, error))
     goto fail;
 
@@ -2811,6 +2946,7 @@ involve_store_sign_off (InvolveStore         *self,
                         const InvolveSignOff *sign_off,
                         GError              **error)
 {
+  STORE_LOCK (self);
   g_return_val_if_fail (INVOLVE_IS_STORE (self), FALSE);
   g_return_val_if_fail (uuid != NULL, FALSE);
   g_return_val_if_fail (sign_off != NULL, FALSE);
@@ -2825,6 +2961,7 @@ involve_store_return (InvolveStore         *self,
                       const InvolveSignOff *review,
                       GError              **error)
 {
+  STORE_LOCK (self);
   g_return_val_if_fail (INVOLVE_IS_STORE (self), FALSE);
   g_return_val_if_fail (uuid != NULL, FALSE);
   g_return_val_if_fail (review != NULL, FALSE);
@@ -2841,6 +2978,7 @@ involve_store_apply_sign_off (InvolveStore         *self,
                               const InvolveSignOff *sign_off,
                               GError              **error)
 {
+  STORE_LOCK (self);
   gboolean signing;
 
   g_return_val_if_fail (INVOLVE_IS_STORE (self), FALSE);
@@ -2877,9 +3015,9 @@ involve_store_amend (InvolveStore *self,
                      const char   *reason,
                      GError      **error)
 {
+  STORE_LOCK (self);
   const char *doing = _("Could not amend the record");
   g_auto(VersionRow) row = { 0 };
-  g_autoptr(InvolveRecord) record = NULL;
   GError *lifecycle = NULL;
   AUTO_STMT copy = NULL;
   AUTO_STMT latest = NULL;
@@ -3066,6 +3204,54 @@ bind_query (sqlite3_stmt            *stmt,
     sqlite3_bind_int64 (stmt, index, query->offset);
 }
 
+/*
+ * Re-indexes the records whose text changed since they were last indexed
+ * (saving only marks them).  Usually one or two: those being edited.  A
+ * register that cannot be written just searches the index it has.
+ */
+static void
+refresh_stale_search (InvolveStore *self)
+{
+  if (self->schema_version < 4)
+    return;
+
+  for (;;)
+    {
+      g_autoptr(GPtrArray) uuids = g_ptr_array_new_with_free_func (g_free);
+      g_autoptr(GError) error = NULL;
+      AUTO_STMT find = NULL;
+      int rc;
+
+      find = prepare (self, "SELECT uuid FROM records WHERE search_stale LIMIT 200", &error);
+      if (find == NULL)
+        break;
+      while ((rc = sqlite3_step (find)) == SQLITE_ROW)
+        g_ptr_array_add (uuids, column_dup (find, 0));
+      sqlite3_reset (find);
+      if (rc != SQLITE_DONE || uuids->len == 0)
+        break;
+
+      if (!txn_begin (self, &error))
+        break;
+      for (guint i = 0; i < uuids->len; i++)
+        {
+          g_auto(VersionRow) row = { 0 };
+          g_autoptr(InvolveRecord) record = NULL;
+
+          if (!fetch_version (self, uuids->pdata[i], 0, &row, &error) ||
+              (record = record_from_row (self, &row, &error)) == NULL ||
+              !refresh_summary (self, row.record_id, row.version_id, record, row.modified_usec, SEARCH_NOW, &error))
+            break;
+        }
+      if (error != NULL || !txn_commit (self, &error))
+        {
+          txn_rollback (self);
+          g_debug ("Could not bring the search index of %s up to date: %s", self->path, error->message);
+          break;
+        }
+    }
+}
+
 /* A search the user cannot have meant as syntax never fails: FTS5 errors
  * (there should be none with quoted words) read as "no matches". */
 static gboolean
@@ -3081,6 +3267,7 @@ involve_store_count (InvolveStore            *self,
                      guint                   *count,
                      GError                 **error)
 {
+  STORE_LOCK (self);
   InvolveStoreQuery all;
   g_autofree char *match = NULL;
   g_autofree char *where = NULL;
@@ -3098,6 +3285,8 @@ involve_store_count (InvolveStore            *self,
     }
   if (query->text != NULL)
     match = make_match_expression (query->text);
+  if (match != NULL)
+    refresh_stale_search (self);
   where = build_where (query);
 
   if (match != NULL && !query_has_filters (query))
@@ -3135,6 +3324,7 @@ involve_store_list (InvolveStore            *self,
                     guint                   *total,
                     GError                 **error)
 {
+  STORE_LOCK (self);
   InvolveStoreQuery all;
   g_autoptr(GPtrArray) result = NULL;
   g_autofree char *match = NULL;
@@ -3155,6 +3345,8 @@ involve_store_list (InvolveStore            *self,
     }
   if (query->text != NULL)
     match = make_match_expression (query->text);
+  if (match != NULL)
+    refresh_stale_search (self);
 
   switch (query->sort)
     {
@@ -3228,6 +3420,7 @@ GStrv
 involve_store_dup_organisations (InvolveStore *self,
                                  GError      **error)
 {
+  STORE_LOCK (self);
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   AUTO_STMT stmt = NULL;
   int rc;
@@ -3269,7 +3462,10 @@ verify_chain (InvolveStore *self,
               gint64       *first_broken_id,
               GError      **error)
 {
-  g_autofree char *prev_hash = g_strdup (ZERO_HASH);
+  g_autoptr(GString) scratch = g_string_sized_new (1024);
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  char prev_hash[65] = ZERO_HASH;
+  char hash[65];
   sqlite3_stmt *stmt = NULL;
   gint64 expected = 1;
   int rc;
@@ -3277,45 +3473,58 @@ verify_chain (InvolveStore *self,
   rc = sqlite3_prepare_v2 (self->db, "SELECT " AUDIT_COLUMNS " FROM audit ORDER BY id", -1, &stmt, NULL);
   while (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      g_autoptr(InvolveAuditEntry) entry = audit_entry_from_row (stmt);
-      g_autofree char *hash = NULL;
       g_autofree char *message = NULL;
+      const char *stored_hash = (const char *) sqlite3_column_text (stmt, 12);
+      AuditFields fields;
 
-      if (entry->id != expected)
+      fields.id = sqlite3_column_int64 (stmt, 0);
+      fields.time_usec = sqlite3_column_int64 (stmt, 1);
+      fields.account = (const char *) sqlite3_column_text (stmt, 2);
+      fields.profile = (const char *) sqlite3_column_text (stmt, 3);
+      fields.kind = (const char *) sqlite3_column_text (stmt, 4);
+      fields.record_uuid = (const char *) sqlite3_column_text (stmt, 5);
+      fields.version = sqlite3_column_int64 (stmt, 6);
+      fields.field_id = (const char *) sqlite3_column_text (stmt, 7);
+      fields.old_value = (const char *) sqlite3_column_text (stmt, 8);
+      fields.new_value = (const char *) sqlite3_column_text (stmt, 9);
+      fields.details = (const char *) sqlite3_column_text (stmt, 10);
+      fields.prev_hash = (const char *) sqlite3_column_text (stmt, 11);
+
+      if (fields.id != expected)
         {
           g_autofree char *missing = NULL;
 
-          if (entry->id == expected + 1)
+          if (fields.id == expected + 1)
             missing = g_strdup_printf (_("Audit entry %" G_GINT64_FORMAT " is missing"), expected);
           else
             missing = g_strdup_printf (_("Audit entries %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT " are missing"),
-                                       expected, entry->id - 1);
+                                       expected, fields.id - 1);
           if (expected == 1)
-            message = g_strdup_printf (_("%s: the log starts at entry %" G_GINT64_FORMAT "."), missing, entry->id);
+            message = g_strdup_printf (_("%s: the log starts at entry %" G_GINT64_FORMAT "."), missing, fields.id);
           else
             message = g_strdup_printf (_("%s: the log jumps from entry %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT "."),
-                                       missing, expected - 1, entry->id);
+                                       missing, expected - 1, fields.id);
           sqlite3_finalize (stmt);
           return tampered (error, first_broken_id, expected, message);
         }
-      if (g_strcmp0 (entry->prev_hash, prev_hash) != 0)
+      if (g_strcmp0 (fields.prev_hash, prev_hash) != 0)
         {
           message = g_strdup_printf (_("Audit entry %" G_GINT64_FORMAT " does not follow entry %" G_GINT64_FORMAT ": entries were altered, reordered or removed."),
-                                     entry->id, entry->id - 1);
+                                     fields.id, fields.id - 1);
           sqlite3_finalize (stmt);
-          return tampered (error, first_broken_id, entry->id, message);
+          return tampered (error, first_broken_id, fields.id, message);
         }
-      hash = involve_audit_entry_compute_hash (entry);
-      if (g_strcmp0 (hash, entry->hash) != 0)
+      audit_fields_hash (&fields, scratch, checksum, hash);
+      if (g_strcmp0 (hash, stored_hash) != 0)
         {
           message = g_strdup_printf (_("Audit entry %" G_GINT64_FORMAT " (%s, %s) was altered after it was written: its content no longer matches its hash."),
-                                     entry->id, entry->kind ? entry->kind : "", entry->field_id ? entry->field_id : "");
+                                     fields.id, fields.kind ? fields.kind : "", fields.field_id ? fields.field_id : "");
           sqlite3_finalize (stmt);
-          return tampered (error, first_broken_id, entry->id, message);
+          return tampered (error, first_broken_id, fields.id, message);
         }
 
-      g_free (prev_hash);
-      prev_hash = g_steal_pointer (&entry->hash);
+      /* The next entry must name this one's stored hash (equal to @hash). */
+      memcpy (prev_hash, hash, sizeof hash);
       expected++;
       rc = SQLITE_OK;
     }
@@ -3440,11 +3649,52 @@ verify_fingerprints (InvolveStore *self,
   return TRUE;
 }
 
+/* SQLite's own check of the file's structure (pages, indexes). */
+static gboolean
+verify_file (InvolveStore *self,
+             GError      **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  g_autofree char *problem = NULL;
+  int rc;
+
+  rc = sqlite3_prepare_v2 (self->db, "PRAGMA quick_check (1)", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      const char *result = (const char *) sqlite3_column_text (stmt, 0);
+
+      if (g_strcmp0 (result, "ok") != 0)
+        {
+          problem = g_strdup (result);
+          g_strdelimit (problem, "\n", ' ');
+        }
+      rc = SQLITE_OK;
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_OK)
+    {
+      set_sqlite_error (self, error, rc, _("Could not check the register"));
+      return FALSE;
+    }
+  if (problem != NULL)
+    {
+      g_autofree char *message =
+        g_strdup_printf (_("The register “%s” is damaged (%s). Restore it from a backup in the “backups” folder beside it."),
+                         self->path, problem);
+      set_error_code (error, INVOLVE_STORE_ERROR_CORRUPT, SQLITE_CORRUPT, message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 involve_store_verify (InvolveStore *self,
                       gint64       *first_broken_id,
                       GError      **error)
 {
+  STORE_LOCK (self);
   gboolean ok;
 
   g_return_val_if_fail (INVOLVE_IS_STORE (self), FALSE);
@@ -3457,7 +3707,8 @@ involve_store_verify (InvolveStore *self,
   if (!exec_sql (self, self->batch_depth > 0 ? "SAVEPOINT involve_verify" : "BEGIN",
                  _("Could not verify the register"), error))
     return FALSE;
-  ok = verify_chain (self, first_broken_id, error) &&
+  ok = verify_file (self, error) &&
+       verify_chain (self, first_broken_id, error) &&
        verify_values (self, first_broken_id, error) &&
        verify_fingerprints (self, first_broken_id, error);
   sqlite3_exec (self->db, self->batch_depth > 0 ? "RELEASE involve_verify" : "COMMIT", NULL, NULL, NULL);
@@ -3466,32 +3717,43 @@ involve_store_verify (InvolveStore *self,
 
 /* Backups */
 
-gboolean
-involve_store_backup (InvolveStore *self,
-                      const char   *dest_path,
-                      GError      **error)
+/*
+ * Copies @source into a new file at @dest_path (via "<dest>.partial",
+ * renamed into place when complete).  @cancel, when not NULL, is polled
+ * between steps; a cancelled copy leaves nothing behind.
+ */
+static gboolean
+copy_database (sqlite3     *source,
+               const char  *dest_path,
+               gint        *cancel,
+               GError     **error)
 {
-  g_autofree char *partial = NULL;
+  g_autofree char *partial = g_strconcat (dest_path, ".partial", NULL);
   sqlite3 *dest = NULL;
   sqlite3_backup *backup;
   int rc;
 
-  g_return_val_if_fail (INVOLVE_IS_STORE (self), FALSE);
-  g_return_val_if_fail (dest_path != NULL, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  partial = g_strconcat (dest_path, ".partial", NULL);
   g_unlink (partial);
-
   rc = sqlite3_open_v2 (partial, &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
   if (rc == SQLITE_OK)
     {
-      backup = sqlite3_backup_init (dest, "main", self->db, "main");
+      backup = sqlite3_backup_init (dest, "main", source, "main");
       if (backup == NULL)
         rc = sqlite3_errcode (dest);
       else
         {
-          rc = sqlite3_backup_step (backup, -1);
+          do
+            {
+              rc = sqlite3_backup_step (backup, cancel != NULL ? 4096 : -1);
+              if (cancel != NULL && g_atomic_int_get (cancel))
+                {
+                  rc = SQLITE_INTERRUPT;
+                  break;
+                }
+              if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+                sqlite3_sleep (50);
+            }
+          while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
           sqlite3_backup_finish (backup);
           if (rc == SQLITE_DONE)
             rc = sqlite3_errcode (dest);
@@ -3504,6 +3766,7 @@ involve_store_backup (InvolveStore *self,
     {
       g_autofree char *message =
         g_strdup_printf (_("Could not back up the register to “%s”: %s."), dest_path,
+                         rc == SQLITE_INTERRUPT ? _("interrupted") :
                          dest != NULL ? sqlite3_errmsg (dest) : sqlite3_errstr (rc));
       set_error_code (error, error_code_for_sqlite (rc), rc, message);
       sqlite3_close (dest);
@@ -3522,6 +3785,19 @@ involve_store_backup (InvolveStore *self,
       return FALSE;
     }
   return TRUE;
+}
+
+gboolean
+involve_store_backup (InvolveStore *self,
+                      const char   *dest_path,
+                      GError      **error)
+{
+  STORE_LOCK (self);
+  g_return_val_if_fail (INVOLVE_IS_STORE (self), FALSE);
+  g_return_val_if_fail (dest_path != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return copy_database (self->db, dest_path, NULL, error);
 }
 
 char *
@@ -3553,44 +3829,100 @@ compare_strings (gconstpointer a,
   return strcmp (*(char * const *) a, *(char * const *) b);
 }
 
-gboolean
-involve_store_rolling_backup (InvolveStore *self,
-                              GError      **error)
+struct _RollingBackup
 {
-  g_autofree char *dir = involve_store_dup_backup_dir (self);
-  g_autofree char *stem = backup_stem (self);
+  char *path;      /* the register */
+  char *dir;       /* its backups folder */
+  char *stem;      /* "register" */
+  gint  cancel;
+};
+
+
+static void
+rolling_backup_free (RollingBackup *job)
+{
+  g_free (job->path);
+  g_free (job->dir);
+  g_free (job->stem);
+  g_free (job);
+}
+
+static RollingBackup *
+rolling_backup_new (InvolveStore *self)
+{
+  RollingBackup *job = g_new0 (RollingBackup, 1);
+
+  job->path = g_strdup (self->path);
+  job->dir = involve_store_dup_backup_dir (self);
+  job->stem = backup_stem (self);
+  return job;
+}
+
+static char *
+rolling_backup_dest (RollingBackup *job)
+{
   g_autofree char *today = today_utc ();
-  g_autofree char *name = g_strdup_printf ("%s-%s.sqlite", stem, today);
-  g_autofree char *dest = g_build_filename (dir, name, NULL);
+  g_autofree char *name = g_strdup_printf ("%s-%s.sqlite", job->stem, today);
+
+  return g_build_filename (job->dir, name, NULL);
+}
+
+/* Copies the register with its own read-only connection (so it can run in
+ * a thread while the register is in use), then keeps the newest few. */
+static gboolean
+rolling_backup_run (RollingBackup *job,
+                    GError       **error)
+{
+  g_autofree char *dest = rolling_backup_dest (job);
   g_autoptr(GPtrArray) existing = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GDir) listing = NULL;
+  sqlite3 *source = NULL;
   const char *entry;
-
-  g_return_val_if_fail (INVOLVE_IS_STORE (self), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+  gboolean ok;
+  int rc;
 
   if (g_file_test (dest, G_FILE_TEST_EXISTS))
     return TRUE;
 
-  if (g_mkdir_with_parents (dir, 0700) != 0)
+  if (g_mkdir_with_parents (job->dir, 0700) != 0)
     {
       g_autofree char *message =
-        g_strdup_printf (_("Could not create the backup folder “%s”: %s."), dir, g_strerror (errno));
+        g_strdup_printf (_("Could not create the backup folder “%s”: %s."), job->dir, g_strerror (errno));
       set_error_code (error, INVOLVE_STORE_ERROR_IO, 0, message);
       return FALSE;
     }
-  if (!involve_store_backup (self, dest, error))
+
+  rc = sqlite3_open_v2 (job->path, &source, SQLITE_OPEN_READONLY, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_busy_timeout (source, DEFAULT_BUSY_TIMEOUT_MS);
+      /* One read transaction: a consistent snapshot while others write. */
+      rc = sqlite3_exec (source, "BEGIN; SELECT count(*) FROM sqlite_master;", NULL, NULL, NULL);
+    }
+  if (rc != SQLITE_OK)
+    {
+      g_autofree char *message =
+        g_strdup_printf (_("Could not back up the register to “%s”: %s."), dest,
+                         source != NULL ? sqlite3_errmsg (source) : sqlite3_errstr (rc));
+      set_error_code (error, error_code_for_sqlite (rc), rc, message);
+      sqlite3_close (source);
+      return FALSE;
+    }
+  ok = copy_database (source, dest, &job->cancel, error);
+  sqlite3_exec (source, "COMMIT", NULL, NULL, NULL);
+  sqlite3_close (source);
+  if (!ok)
     return FALSE;
 
   /* Keep the newest few: names sort by date. */
-  listing = g_dir_open (dir, 0, NULL);
+  listing = g_dir_open (job->dir, 0, NULL);
   while (listing != NULL && (entry = g_dir_read_name (listing)) != NULL)
     {
       const char *rest;
 
-      if (!g_str_has_prefix (entry, stem) || !g_str_has_suffix (entry, ".sqlite"))
+      if (!g_str_has_prefix (entry, job->stem) || !g_str_has_suffix (entry, ".sqlite"))
         continue;
-      rest = entry + strlen (stem);
+      rest = entry + strlen (job->stem);
       /* "-YYYY-MM-DD.sqlite" */
       if (strlen (rest) != strlen ("-YYYY-MM-DD.sqlite") || rest[0] != '-' ||
           !g_ascii_isdigit (rest[1]) || rest[5] != '-' || rest[8] != '-')
@@ -3600,11 +3932,74 @@ involve_store_rolling_backup (InvolveStore *self,
   g_ptr_array_sort (existing, compare_strings);
   for (guint i = 0; existing->len > BACKUPS_KEPT && i < existing->len - BACKUPS_KEPT; i++)
     {
-      g_autofree char *old = g_build_filename (dir, existing->pdata[i], NULL);
+      g_autofree char *old = g_build_filename (job->dir, existing->pdata[i], NULL);
 
       g_unlink (old);
     }
   return TRUE;
+}
+
+gboolean
+involve_store_rolling_backup (InvolveStore *self,
+                              GError      **error)
+{
+  RollingBackup *job;
+  gboolean ok;
+
+  g_return_val_if_fail (INVOLVE_IS_STORE (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  job = rolling_backup_new (self);
+  ok = rolling_backup_run (job, error);
+  rolling_backup_free (job);
+  return ok;
+}
+
+static gpointer
+rolling_backup_thread (gpointer data)
+{
+  RollingBackup *job = data;
+  g_autoptr(GError) error = NULL;
+
+  /* A failed backup must not keep anybody from their register. */
+  if (!rolling_backup_run (job, &error) && !g_atomic_int_get (&job->cancel))
+    g_message ("Automatic backup of %s failed: %s", job->path, error->message);
+  return NULL;
+}
+
+/* On open: today's backup, if missing, in a thread so opening stays fast. */
+static void
+start_rolling_backup (InvolveStore *self)
+{
+  RollingBackup *job = rolling_backup_new (self);
+  g_autofree char *dest = rolling_backup_dest (job);
+
+  if (g_file_test (dest, G_FILE_TEST_EXISTS))
+    {
+      rolling_backup_free (job);
+      return;
+    }
+  self->backup_job = job;
+  self->backup_thread = g_thread_new ("involve-backup", rolling_backup_thread, job);
+}
+
+static void
+stop_rolling_backup (InvolveStore *self,
+                     gboolean      cancel)
+{
+  if (self->backup_thread == NULL)
+    return;
+  if (cancel)
+    g_atomic_int_set (&self->backup_job->cancel, 1);
+  g_thread_join (g_steal_pointer (&self->backup_thread));
+  g_clear_pointer (&self->backup_job, rolling_backup_free);
+}
+
+void
+involve_store_wait_for_backup (InvolveStore *self)
+{
+  g_return_if_fail (INVOLVE_IS_STORE (self));
+  stop_rolling_backup (self, FALSE);
 }
 
 /* Import */
@@ -3722,6 +4117,7 @@ involve_store_import_record (InvolveStore *self,
                              const char   *source,
                              GError      **error)
 {
+  STORE_LOCK (self);
   const char *doing = _("Could not import the record");
   InvolveRecord *first;
   const char *uuid;
@@ -3898,7 +4294,7 @@ involve_store_import_record (InvolveStore *self,
 
     if (!fetch_version (self, uuid, 0, &row, error) ||
         (latest = record_from_row (self, &row, error)) == NULL ||
-        !refresh_summary (self, row.record_id, row.version_id, latest, now, TRUE, error))
+        !refresh_summary (self, row.record_id, row.version_id, latest, now, SEARCH_NOW, error))
       goto fail;
 
     details = g_strdup_printf ("%u version(s) of %s imported from %s", imported, row.reference,
