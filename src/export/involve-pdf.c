@@ -1077,10 +1077,16 @@ add_history (InvolveEvidenceDocument *self)
       if (sign_off != NULL && sign_off->decision != NULL)
         {
           g_autofree char *when = format_usec (sign_off->decided_at_usec);
-          decided = g_strdup_printf ("%s, %s", sign_off->decision, when);
+          const char *what = g_str_equal (sign_off->decision, "signed-off") ? _("Signed off") :
+                             g_str_equal (sign_off->decision, "returned") ? _("Returned") :
+                             sign_off->decision;
+
+          decided = g_strdup_printf ("%s\n%s", what, when);
         }
-      detail = g_strdup_printf ("%s%s%s", fingerprint != NULL ? fingerprint : "",
-                                reason != NULL ? "\n" : "", reason != NULL ? reason : "");
+      if (reason != NULL)
+        detail = g_strdup_printf (_("%s\nReason: %s"), fingerprint != NULL ? fingerprint : "", reason);
+      else
+        detail = g_strdup (fingerprint != NULL ? fingerprint : "");
       add_row (self, table_id, header, widths, G_N_ELEMENTS (widths),
                (const char *[]) { number,
                                   involve_status_get_label (involve_record_get_status (version)),
