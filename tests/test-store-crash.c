@@ -120,6 +120,7 @@ check_register (const char   *path,
     {
       g_autoptr(InvolveRecord) record = involve_store_load_record (store, key, 0, &error);
       g_assert_no_error (error);
+      g_assert_nonnull (record);
     }
 
   g_hash_table_iter_init (&iter, expect->acked);

@@ -114,6 +114,8 @@ test_migrate_failure_rolls_back (void)
   g_assert_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_FAILED);
   g_test_message ("%s", error->message);
   g_clear_error (&error);
+  after = file_checksum (td->path);
+  g_assert_cmpstr (before, ==, after);
 
   store = involve_store_open_at_schema (td->path, 1, &error);
   g_assert_no_error (error);
@@ -923,6 +925,7 @@ test_triggers_block_changes (void)
 {
   g_autoptr(TestDir) td = test_dir_new ();
   g_autofree char *uuid = signed_record (td->path);
+  g_assert_nonnull (uuid);
   sqlite3 *db = NULL;
 
   g_assert_cmpint (sqlite3_open (td->path, &db), ==, SQLITE_OK);
@@ -1002,6 +1005,7 @@ test_tamper_signed_value (void)
 {
   g_autoptr(TestDir) td = test_dir_new ();
   g_autofree char *uuid = signed_record (td->path);
+  g_assert_nonnull (uuid);
   gint64 title_entry = audit_id_of (td->path, "field_id = 'title'");
 
   verify_path (td->path, TRUE);
@@ -1015,6 +1019,7 @@ test_tamper_signed_value_and_audit (void)
 {
   g_autoptr(TestDir) td = test_dir_new ();
   g_autofree char *uuid = signed_record (td->path);
+  g_assert_nonnull (uuid);
   gint64 title_entry = audit_id_of (td->path, "field_id = 'title'");
 
   /* A careful forger also edits the audit entry: the chain breaks there. */
@@ -1029,6 +1034,7 @@ test_tamper_deleted_value (void)
 {
   g_autoptr(TestDir) td = test_dir_new ();
   g_autofree char *uuid = signed_record (td->path);
+  g_assert_nonnull (uuid);
   gint64 sign_off_entry = audit_id_of (td->path, "kind = 'sign-off'");
 
   /* Removing an answer from a signed-off version breaks its fingerprint. */
@@ -1041,6 +1047,7 @@ test_tamper_deleted_entry (void)
 {
   g_autoptr(TestDir) td = test_dir_new ();
   g_autofree char *uuid = signed_record (td->path);
+  g_assert_nonnull (uuid);
 
   raw_exec (td->path, DROP_TRIGGERS "DELETE FROM audit WHERE id = 4;");
   g_assert_cmpint (verify_path (td->path, FALSE), ==, 4);
@@ -1051,6 +1058,7 @@ test_tamper_deleted_first_entry (void)
 {
   g_autoptr(TestDir) td = test_dir_new ();
   g_autofree char *uuid = signed_record (td->path);
+  g_assert_nonnull (uuid);
 
   raw_exec (td->path, DROP_TRIGGERS "DELETE FROM audit WHERE id = 1;");
   g_assert_cmpint (verify_path (td->path, FALSE), ==, 1);
@@ -1061,6 +1069,7 @@ test_tamper_reordered_entries (void)
 {
   g_autoptr(TestDir) td = test_dir_new ();
   g_autofree char *uuid = signed_record (td->path);
+  g_assert_nonnull (uuid);
 
   /* Swap entries 5 and 6 (ids kept, contents exchanged). */
   raw_exec (td->path, DROP_TRIGGERS
@@ -1075,6 +1084,7 @@ test_tamper_altered_entry (void)
 {
   g_autoptr(TestDir) td = test_dir_new ();
   g_autofree char *uuid = signed_record (td->path);
+  g_assert_nonnull (uuid);
 
   raw_exec (td->path, DROP_TRIGGERS "UPDATE audit SET account = 'somebody-else' WHERE id = 7;");
   g_assert_cmpint (verify_path (td->path, FALSE), ==, 7);
@@ -1085,6 +1095,7 @@ test_tamper_rehashed_entry (void)
 {
   g_autoptr(TestDir) td = test_dir_new ();
   g_autofree char *uuid = signed_record (td->path);
+  g_assert_nonnull (uuid);
   g_autoptr(InvolveStore) store = NULL;
   g_autoptr(GPtrArray) entries = NULL;
   g_autoptr(GError) error = NULL;
@@ -1319,6 +1330,7 @@ test_backup (void)
 {
   g_autoptr(TestDir) td = test_dir_new ();
   g_autofree char *uuid = signed_record (td->path);
+  g_assert_nonnull (uuid);
   g_autofree char *dest = g_build_filename (td->dir, "copy.sqlite", NULL);
   g_autofree char *bad_dest = g_build_filename (td->dir, "missing", "copy.sqlite", NULL);
   g_autoptr(InvolveStore) store = NULL;
@@ -1367,6 +1379,7 @@ test_rolling_backup (void)
 
   store = g_initable_new (INVOLVE_TYPE_STORE, NULL, &error, "path", td->path, NULL);
   g_assert_no_error (error);
+  involve_store_wait_for_backup (store);
   g_assert_true (g_file_test (today_path, G_FILE_TEST_IS_REGULAR));
   g_clear_object (&store);
 
@@ -1384,6 +1397,47 @@ test_rolling_backup (void)
   g_assert_cmpuint (n, ==, 5);
 }
 
+static void
+test_rolling_backup_interrupted (void)
+{
+  g_autoptr(TestDir) td = test_dir_new ();
+  g_autoptr(InvolveStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *backups = g_build_filename (td->dir, "backups", NULL);
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+
+  store = open_store (td->path, &error);
+  g_assert_no_error (error);
+  g_assert_true (involve_store_begin_batch (store, &error));
+  for (guint i = 0; i < 300; i++)
+    {
+      g_autoptr(InvolveRecord) record = involve_store_create_record (store, "icb-14z45", &error);
+      g_autofree char *text = g_strnfill (4000, 'a' + i % 26);
+      g_assert_true (involve_store_set_value (store, record, "b1-objectives", g_variant_new_string (text), &error));
+    }
+  g_assert_true (involve_store_commit_batch (store, &error));
+  g_clear_object (&store);
+
+  /* Closing at once: the backup may be cut short, but never left half-written. */
+  store = g_initable_new (INVOLVE_TYPE_STORE, NULL, &error, "path", td->path, NULL);
+  g_assert_no_error (error);
+  g_clear_object (&store);
+
+  dir = g_dir_open (backups, 0, NULL);
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (backups, name, NULL);
+      g_autoptr(InvolveStore) copy = NULL;
+      gint64 broken = 0;
+
+      g_assert_false (g_str_has_suffix (name, ".partial"));
+      copy = open_store (path, &error);
+      g_assert_no_error (error);
+      g_assert_true (involve_store_verify (copy, &broken, &error));
+    }
+}
+
 /* Import */
 
 static void
@@ -1392,6 +1446,7 @@ test_import_round_trip (void)
   g_autoptr(TestDir) td = test_dir_new ();
   g_autoptr(TestDir) td2 = test_dir_new ();
   g_autofree char *uuid = signed_record (td->path);
+  g_assert_nonnull (uuid);
   g_autoptr(InvolveStore) source = NULL;
   g_autoptr(InvolveStore) target = NULL;
   g_autoptr(GPtrArray) versions = g_ptr_array_new_with_free_func (g_object_unref);
@@ -1491,6 +1546,7 @@ main (int   argc,
   g_test_add_func ("/store/search/outcome", test_outcome_kept_in_summary);
   g_test_add_func ("/store/backup/online", test_backup);
   g_test_add_func ("/store/backup/rolling", test_rolling_backup);
+  g_test_add_func ("/store/backup/rolling-interrupted", test_rolling_backup_interrupted);
   g_test_add_func ("/store/import/round-trip", test_import_round_trip);
 
   return g_test_run ();

@@ -192,32 +192,78 @@ audit_item (GString    *out,
   g_string_append_c (out, '\n');
 }
 
+typedef struct
+{
+  gint64      id;
+  gint64      time_usec;
+  const char *account;
+  const char *profile;
+  const char *kind;
+  const char *record_uuid;
+  gint64      version;
+  const char *field_id;
+  const char *old_value;
+  const char *new_value;
+  const char *details;
+  const char *prev_hash;
+} AuditFields;
+
+/* Writes the hex hash into @hash (65 bytes); @scratch is reused. */
+static void
+audit_fields_hash (const AuditFields *fields,
+                   GString           *scratch,
+                   GChecksum         *checksum,
+                   char              *hash)
+{
+  char number[32];
+
+  g_string_truncate (scratch, 0);
+  audit_item (scratch, "format", "involve-audit-1");
+  g_snprintf (number, sizeof number, "%" G_GINT64_FORMAT, fields->id);
+  audit_item (scratch, "id", number);
+  g_snprintf (number, sizeof number, "%" G_GINT64_FORMAT, fields->time_usec);
+  audit_item (scratch, "time", number);
+  audit_item (scratch, "account", fields->account);
+  audit_item (scratch, "profile", fields->profile);
+  audit_item (scratch, "kind", fields->kind);
+  audit_item (scratch, "record", fields->record_uuid);
+  g_snprintf (number, sizeof number, "%" G_GINT64_FORMAT, fields->version);
+  audit_item (scratch, "version", number);
+  audit_item (scratch, "field", fields->field_id);
+  audit_item (scratch, "old", fields->old_value);
+  audit_item (scratch, "new", fields->new_value);
+  audit_item (scratch, "details", fields->details);
+  audit_item (scratch, "prev", fields->prev_hash);
+
+  g_checksum_reset (checksum);
+  g_checksum_update (checksum, (const guchar *) scratch->str, scratch->len);
+  memcpy (hash, g_checksum_get_string (checksum), 65);
+}
+
 char *
 involve_audit_entry_compute_hash (const InvolveAuditEntry *entry)
 {
-  g_autoptr(GString) out = g_string_new (NULL);
-  char number[32];
+  g_autoptr(GString) scratch = g_string_new (NULL);
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  AuditFields fields;
+  char hash[65];
 
   g_return_val_if_fail (entry != NULL, NULL);
 
-  audit_item (out, "format", "involve-audit-1");
-  g_snprintf (number, sizeof number, "%" G_GINT64_FORMAT, entry->id);
-  audit_item (out, "id", number);
-  g_snprintf (number, sizeof number, "%" G_GINT64_FORMAT, entry->time_usec);
-  audit_item (out, "time", number);
-  audit_item (out, "account", entry->account);
-  audit_item (out, "profile", entry->profile);
-  audit_item (out, "kind", entry->kind);
-  audit_item (out, "record", entry->record_uuid);
-  g_snprintf (number, sizeof number, "%u", entry->version);
-  audit_item (out, "version", number);
-  audit_item (out, "field", entry->field_id);
-  audit_item (out, "old", entry->old_value);
-  audit_item (out, "new", entry->new_value);
-  audit_item (out, "details", entry->details);
-  audit_item (out, "prev", entry->prev_hash);
-
-  return g_compute_checksum_for_string (G_CHECKSUM_SHA256, out->str, out->len);
+  fields.id = entry->id;
+  fields.time_usec = entry->time_usec;
+  fields.account = entry->account;
+  fields.profile = entry->profile;
+  fields.kind = entry->kind;
+  fields.record_uuid = entry->record_uuid;
+  fields.version = entry->version;
+  fields.field_id = entry->field_id;
+  fields.old_value = entry->old_value;
+  fields.new_value = entry->new_value;
+  fields.details = entry->details;
+  fields.prev_hash = entry->prev_hash;
+  audit_fields_hash (&fields, scratch, checksum, hash);
+  return g_strdup (hash);
 }
 
 void
@@ -294,6 +340,9 @@ struct _InvolveStore
   int         schema_version;
   guint       batch_depth;
   guint       savepoint_serial;
+
+  GThread    *backup_thread;   /* the rolling backup started on open */
+  struct _RollingBackup *backup_job;
 };
 
 static void involve_store_initable_iface_init (GInitableIface *iface);
@@ -989,6 +1038,11 @@ set_journal_mode (InvolveStore *self,
   return TRUE;
 }
 
+typedef struct _RollingBackup RollingBackup;
+static void start_rolling_backup (InvolveStore *self);
+static void stop_rolling_backup  (InvolveStore *self,
+                                  gboolean      cancel);
+
 static gboolean
 involve_store_initable_init (GInitable     *initable,
                              GCancellable  *cancellable,
@@ -996,7 +1050,6 @@ involve_store_initable_init (GInitable     *initable,
 {
   InvolveStore *self = INVOLVE_STORE (initable);
   const char *doing = _("Could not open the register");
-  g_autofree char *timeout_sql = NULL;
   gboolean exists = FALSE;
   int application_id = 0;
   int n_objects = 0;
@@ -1083,11 +1136,17 @@ involve_store_initable_init (GInitable     *initable,
 
   if (self->auto_backup && self->target_schema == 0)
     {
-      g_autoptr(GError) backup_error = NULL;
+      /* With a rollback journal (network drives) a long reader would block
+       * every save, so there the backup is done now, before any editing. */
+      if (g_str_equal (self->journal_mode, "wal"))
+        start_rolling_backup (self);
+      else
+        {
+          g_autoptr(GError) backup_error = NULL;
 
-      /* A failed backup must not keep anybody from their register. */
-      if (!involve_store_rolling_backup (self, &backup_error))
-        g_message ("Automatic backup of %s failed: %s", self->path, backup_error->message);
+          if (!involve_store_rolling_backup (self, &backup_error))
+            g_message ("Automatic backup of %s failed: %s", self->path, backup_error->message);
+        }
     }
 
   return TRUE;
@@ -1137,6 +1196,8 @@ involve_store_finalize (GObject *object)
 {
   InvolveStore *self = (InvolveStore *) object;
 
+  /* Closing the register interrupts an unfinished daily backup. */
+  stop_rolling_backup (self, TRUE);
   g_clear_pointer (&self->statements, g_hash_table_unref);
   if (self->db != NULL)
     {
@@ -2711,9 +2772,16 @@ decide (InvolveStore         *self,
       goto fail;
     }
 
-  if (!involve_lifecycle_check_reviewer (record, input, &lifecycle))
+  /* Only signing off needs a different person; anybody named may return. */
+  if (signing && !involve_lifecycle_check_reviewer (record, input, &lifecycle))
     {
       lifecycle_error (error, lifecycle);
+      goto fail;
+    }
+  if (!signing && (input->reviewer_name == NULL || nonblank (input->reviewer_name) == NULL))
+    {
+      g_set_error_literal (error, INVOLVE_LIFECYCLE_ERROR, INVOLVE_LIFECYCLE_ERROR_REVIEWER_REQUIRED,
+                           _("The reviewer’s name is required. Set your name in your profile."));
       goto fail;
     }
   if (signing && check_account &&
@@ -2879,7 +2947,6 @@ involve_store_amend (InvolveStore *self,
 {
   const char *doing = _("Could not amend the record");
   g_auto(VersionRow) row = { 0 };
-  g_autoptr(InvolveRecord) record = NULL;
   GError *lifecycle = NULL;
   AUTO_STMT copy = NULL;
   AUTO_STMT latest = NULL;
@@ -3269,7 +3336,10 @@ verify_chain (InvolveStore *self,
               gint64       *first_broken_id,
               GError      **error)
 {
-  g_autofree char *prev_hash = g_strdup (ZERO_HASH);
+  g_autoptr(GString) scratch = g_string_sized_new (1024);
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  char prev_hash[65] = ZERO_HASH;
+  char hash[65];
   sqlite3_stmt *stmt = NULL;
   gint64 expected = 1;
   int rc;
@@ -3277,45 +3347,58 @@ verify_chain (InvolveStore *self,
   rc = sqlite3_prepare_v2 (self->db, "SELECT " AUDIT_COLUMNS " FROM audit ORDER BY id", -1, &stmt, NULL);
   while (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      g_autoptr(InvolveAuditEntry) entry = audit_entry_from_row (stmt);
-      g_autofree char *hash = NULL;
       g_autofree char *message = NULL;
+      const char *stored_hash = (const char *) sqlite3_column_text (stmt, 12);
+      AuditFields fields;
 
-      if (entry->id != expected)
+      fields.id = sqlite3_column_int64 (stmt, 0);
+      fields.time_usec = sqlite3_column_int64 (stmt, 1);
+      fields.account = (const char *) sqlite3_column_text (stmt, 2);
+      fields.profile = (const char *) sqlite3_column_text (stmt, 3);
+      fields.kind = (const char *) sqlite3_column_text (stmt, 4);
+      fields.record_uuid = (const char *) sqlite3_column_text (stmt, 5);
+      fields.version = sqlite3_column_int64 (stmt, 6);
+      fields.field_id = (const char *) sqlite3_column_text (stmt, 7);
+      fields.old_value = (const char *) sqlite3_column_text (stmt, 8);
+      fields.new_value = (const char *) sqlite3_column_text (stmt, 9);
+      fields.details = (const char *) sqlite3_column_text (stmt, 10);
+      fields.prev_hash = (const char *) sqlite3_column_text (stmt, 11);
+
+      if (fields.id != expected)
         {
           g_autofree char *missing = NULL;
 
-          if (entry->id == expected + 1)
+          if (fields.id == expected + 1)
             missing = g_strdup_printf (_("Audit entry %" G_GINT64_FORMAT " is missing"), expected);
           else
             missing = g_strdup_printf (_("Audit entries %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT " are missing"),
-                                       expected, entry->id - 1);
+                                       expected, fields.id - 1);
           if (expected == 1)
-            message = g_strdup_printf (_("%s: the log starts at entry %" G_GINT64_FORMAT "."), missing, entry->id);
+            message = g_strdup_printf (_("%s: the log starts at entry %" G_GINT64_FORMAT "."), missing, fields.id);
           else
             message = g_strdup_printf (_("%s: the log jumps from entry %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT "."),
-                                       missing, expected - 1, entry->id);
+                                       missing, expected - 1, fields.id);
           sqlite3_finalize (stmt);
           return tampered (error, first_broken_id, expected, message);
         }
-      if (g_strcmp0 (entry->prev_hash, prev_hash) != 0)
+      if (g_strcmp0 (fields.prev_hash, prev_hash) != 0)
         {
           message = g_strdup_printf (_("Audit entry %" G_GINT64_FORMAT " does not follow entry %" G_GINT64_FORMAT ": entries were altered, reordered or removed."),
-                                     entry->id, entry->id - 1);
+                                     fields.id, fields.id - 1);
           sqlite3_finalize (stmt);
-          return tampered (error, first_broken_id, entry->id, message);
+          return tampered (error, first_broken_id, fields.id, message);
         }
-      hash = involve_audit_entry_compute_hash (entry);
-      if (g_strcmp0 (hash, entry->hash) != 0)
+      audit_fields_hash (&fields, scratch, checksum, hash);
+      if (g_strcmp0 (hash, stored_hash) != 0)
         {
           message = g_strdup_printf (_("Audit entry %" G_GINT64_FORMAT " (%s, %s) was altered after it was written: its content no longer matches its hash."),
-                                     entry->id, entry->kind ? entry->kind : "", entry->field_id ? entry->field_id : "");
+                                     fields.id, fields.kind ? fields.kind : "", fields.field_id ? fields.field_id : "");
           sqlite3_finalize (stmt);
-          return tampered (error, first_broken_id, entry->id, message);
+          return tampered (error, first_broken_id, fields.id, message);
         }
 
-      g_free (prev_hash);
-      prev_hash = g_steal_pointer (&entry->hash);
+      /* The next entry must name this one's stored hash (equal to @hash). */
+      memcpy (prev_hash, hash, sizeof hash);
       expected++;
       rc = SQLITE_OK;
     }
@@ -3466,32 +3549,43 @@ involve_store_verify (InvolveStore *self,
 
 /* Backups */
 
-gboolean
-involve_store_backup (InvolveStore *self,
-                      const char   *dest_path,
-                      GError      **error)
+/*
+ * Copies @source into a new file at @dest_path (via "<dest>.partial",
+ * renamed into place when complete).  @cancel, when not NULL, is polled
+ * between steps; a cancelled copy leaves nothing behind.
+ */
+static gboolean
+copy_database (sqlite3     *source,
+               const char  *dest_path,
+               gint        *cancel,
+               GError     **error)
 {
-  g_autofree char *partial = NULL;
+  g_autofree char *partial = g_strconcat (dest_path, ".partial", NULL);
   sqlite3 *dest = NULL;
   sqlite3_backup *backup;
   int rc;
 
-  g_return_val_if_fail (INVOLVE_IS_STORE (self), FALSE);
-  g_return_val_if_fail (dest_path != NULL, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  partial = g_strconcat (dest_path, ".partial", NULL);
   g_unlink (partial);
-
   rc = sqlite3_open_v2 (partial, &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
   if (rc == SQLITE_OK)
     {
-      backup = sqlite3_backup_init (dest, "main", self->db, "main");
+      backup = sqlite3_backup_init (dest, "main", source, "main");
       if (backup == NULL)
         rc = sqlite3_errcode (dest);
       else
         {
-          rc = sqlite3_backup_step (backup, -1);
+          do
+            {
+              rc = sqlite3_backup_step (backup, cancel != NULL ? 4096 : -1);
+              if (cancel != NULL && g_atomic_int_get (cancel))
+                {
+                  rc = SQLITE_INTERRUPT;
+                  break;
+                }
+              if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+                sqlite3_sleep (50);
+            }
+          while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
           sqlite3_backup_finish (backup);
           if (rc == SQLITE_DONE)
             rc = sqlite3_errcode (dest);
@@ -3504,6 +3598,7 @@ involve_store_backup (InvolveStore *self,
     {
       g_autofree char *message =
         g_strdup_printf (_("Could not back up the register to “%s”: %s."), dest_path,
+                         rc == SQLITE_INTERRUPT ? _("interrupted") :
                          dest != NULL ? sqlite3_errmsg (dest) : sqlite3_errstr (rc));
       set_error_code (error, error_code_for_sqlite (rc), rc, message);
       sqlite3_close (dest);
@@ -3522,6 +3617,18 @@ involve_store_backup (InvolveStore *self,
       return FALSE;
     }
   return TRUE;
+}
+
+gboolean
+involve_store_backup (InvolveStore *self,
+                      const char   *dest_path,
+                      GError      **error)
+{
+  g_return_val_if_fail (INVOLVE_IS_STORE (self), FALSE);
+  g_return_val_if_fail (dest_path != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return copy_database (self->db, dest_path, NULL, error);
 }
 
 char *
@@ -3553,44 +3660,100 @@ compare_strings (gconstpointer a,
   return strcmp (*(char * const *) a, *(char * const *) b);
 }
 
-gboolean
-involve_store_rolling_backup (InvolveStore *self,
-                              GError      **error)
+struct _RollingBackup
 {
-  g_autofree char *dir = involve_store_dup_backup_dir (self);
-  g_autofree char *stem = backup_stem (self);
+  char *path;      /* the register */
+  char *dir;       /* its backups folder */
+  char *stem;      /* "register" */
+  gint  cancel;
+};
+
+
+static void
+rolling_backup_free (RollingBackup *job)
+{
+  g_free (job->path);
+  g_free (job->dir);
+  g_free (job->stem);
+  g_free (job);
+}
+
+static RollingBackup *
+rolling_backup_new (InvolveStore *self)
+{
+  RollingBackup *job = g_new0 (RollingBackup, 1);
+
+  job->path = g_strdup (self->path);
+  job->dir = involve_store_dup_backup_dir (self);
+  job->stem = backup_stem (self);
+  return job;
+}
+
+static char *
+rolling_backup_dest (RollingBackup *job)
+{
   g_autofree char *today = today_utc ();
-  g_autofree char *name = g_strdup_printf ("%s-%s.sqlite", stem, today);
-  g_autofree char *dest = g_build_filename (dir, name, NULL);
+  g_autofree char *name = g_strdup_printf ("%s-%s.sqlite", job->stem, today);
+
+  return g_build_filename (job->dir, name, NULL);
+}
+
+/* Copies the register with its own read-only connection (so it can run in
+ * a thread while the register is in use), then keeps the newest few. */
+static gboolean
+rolling_backup_run (RollingBackup *job,
+                    GError       **error)
+{
+  g_autofree char *dest = rolling_backup_dest (job);
   g_autoptr(GPtrArray) existing = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GDir) listing = NULL;
+  sqlite3 *source = NULL;
   const char *entry;
-
-  g_return_val_if_fail (INVOLVE_IS_STORE (self), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+  gboolean ok;
+  int rc;
 
   if (g_file_test (dest, G_FILE_TEST_EXISTS))
     return TRUE;
 
-  if (g_mkdir_with_parents (dir, 0700) != 0)
+  if (g_mkdir_with_parents (job->dir, 0700) != 0)
     {
       g_autofree char *message =
-        g_strdup_printf (_("Could not create the backup folder “%s”: %s."), dir, g_strerror (errno));
+        g_strdup_printf (_("Could not create the backup folder “%s”: %s."), job->dir, g_strerror (errno));
       set_error_code (error, INVOLVE_STORE_ERROR_IO, 0, message);
       return FALSE;
     }
-  if (!involve_store_backup (self, dest, error))
+
+  rc = sqlite3_open_v2 (job->path, &source, SQLITE_OPEN_READONLY, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_busy_timeout (source, DEFAULT_BUSY_TIMEOUT_MS);
+      /* One read transaction: a consistent snapshot while others write. */
+      rc = sqlite3_exec (source, "BEGIN; SELECT count(*) FROM sqlite_master;", NULL, NULL, NULL);
+    }
+  if (rc != SQLITE_OK)
+    {
+      g_autofree char *message =
+        g_strdup_printf (_("Could not back up the register to “%s”: %s."), dest,
+                         source != NULL ? sqlite3_errmsg (source) : sqlite3_errstr (rc));
+      set_error_code (error, error_code_for_sqlite (rc), rc, message);
+      sqlite3_close (source);
+      return FALSE;
+    }
+  ok = copy_database (source, dest, &job->cancel, error);
+  sqlite3_exec (source, "COMMIT", NULL, NULL, NULL);
+  sqlite3_close (source);
+  if (!ok)
     return FALSE;
 
   /* Keep the newest few: names sort by date. */
-  listing = g_dir_open (dir, 0, NULL);
+  listing = g_dir_open (job->dir, 0, NULL);
   while (listing != NULL && (entry = g_dir_read_name (listing)) != NULL)
     {
       const char *rest;
 
-      if (!g_str_has_prefix (entry, stem) || !g_str_has_suffix (entry, ".sqlite"))
+      if (!g_str_has_prefix (entry, job->stem) || !g_str_has_suffix (entry, ".sqlite"))
         continue;
-      rest = entry + strlen (stem);
+      rest = entry + strlen (job->stem);
       /* "-YYYY-MM-DD.sqlite" */
       if (strlen (rest) != strlen ("-YYYY-MM-DD.sqlite") || rest[0] != '-' ||
           !g_ascii_isdigit (rest[1]) || rest[5] != '-' || rest[8] != '-')
@@ -3600,11 +3763,74 @@ involve_store_rolling_backup (InvolveStore *self,
   g_ptr_array_sort (existing, compare_strings);
   for (guint i = 0; existing->len > BACKUPS_KEPT && i < existing->len - BACKUPS_KEPT; i++)
     {
-      g_autofree char *old = g_build_filename (dir, existing->pdata[i], NULL);
+      g_autofree char *old = g_build_filename (job->dir, existing->pdata[i], NULL);
 
       g_unlink (old);
     }
   return TRUE;
+}
+
+gboolean
+involve_store_rolling_backup (InvolveStore *self,
+                              GError      **error)
+{
+  RollingBackup *job;
+  gboolean ok;
+
+  g_return_val_if_fail (INVOLVE_IS_STORE (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  job = rolling_backup_new (self);
+  ok = rolling_backup_run (job, error);
+  rolling_backup_free (job);
+  return ok;
+}
+
+static gpointer
+rolling_backup_thread (gpointer data)
+{
+  RollingBackup *job = data;
+  g_autoptr(GError) error = NULL;
+
+  /* A failed backup must not keep anybody from their register. */
+  if (!rolling_backup_run (job, &error) && !g_atomic_int_get (&job->cancel))
+    g_message ("Automatic backup of %s failed: %s", job->path, error->message);
+  return NULL;
+}
+
+/* On open: today's backup, if missing, in a thread so opening stays fast. */
+static void
+start_rolling_backup (InvolveStore *self)
+{
+  RollingBackup *job = rolling_backup_new (self);
+  g_autofree char *dest = rolling_backup_dest (job);
+
+  if (g_file_test (dest, G_FILE_TEST_EXISTS))
+    {
+      rolling_backup_free (job);
+      return;
+    }
+  self->backup_job = job;
+  self->backup_thread = g_thread_new ("involve-backup", rolling_backup_thread, job);
+}
+
+static void
+stop_rolling_backup (InvolveStore *self,
+                     gboolean      cancel)
+{
+  if (self->backup_thread == NULL)
+    return;
+  if (cancel)
+    g_atomic_int_set (&self->backup_job->cancel, 1);
+  g_thread_join (g_steal_pointer (&self->backup_thread));
+  g_clear_pointer (&self->backup_job, rolling_backup_free);
+}
+
+void
+involve_store_wait_for_backup (InvolveStore *self)
+{
+  g_return_if_fail (INVOLVE_IS_STORE (self));
+  stop_rolling_backup (self, FALSE);
 }
 
 /* Import */

@@ -278,7 +278,7 @@ gboolean       involve_store_sign_off            (InvolveStore         *self,
                                                   const InvolveSignOff *sign_off,
                                                   GError              **error);
 /* Returns the version awaiting sign-off to the officer, with comments
- * (sign_off->comments required). */
+ * (review->reviewer_name and review->comments required). */
 gboolean       involve_store_return              (InvolveStore         *self,
                                                   const char           *uuid,
                                                   const InvolveSignOff *review,
@@ -378,11 +378,16 @@ gboolean       involve_store_verify              (InvolveStore  *self,
 gboolean       involve_store_backup              (InvolveStore  *self,
                                                   const char    *dest_path,
                                                   GError       **error);
-/* The rolling backup done on open: backups/register-YYYY-MM-DD.sqlite
- * beside the register, at most one a day, the newest five kept.  Returns
- * TRUE (and does nothing) if today's exists. */
+/* The rolling backup: backups/register-YYYY-MM-DD.sqlite beside the
+ * register, at most one a day, the newest five kept.  Returns TRUE (and
+ * does nothing) if today's exists.  With "auto-backup" (the default),
+ * opening the register starts it in a background thread (with its own
+ * connection), so opening stays fast; disposing the store interrupts an
+ * unfinished one (nothing half-written is left). */
 gboolean       involve_store_rolling_backup      (InvolveStore  *self,
                                                   GError       **error);
+/* Waits until the backup started on open (if any) has finished. */
+void           involve_store_wait_for_backup     (InvolveStore  *self);
 char          *involve_store_dup_backup_dir      (InvolveStore  *self);
 
 G_END_DECLS
