@@ -202,6 +202,7 @@ test_demo_plans_cover_life_cycle (void)
         case INVOLVE_DEMO_END_RETURNED:
           g_assert_nonnull (plan->reviewer);
           g_assert_nonnull (plan->return_comments);
+          g_assert_cmpstr (plan->return_date, >, date);
           break;
         case INVOLVE_DEMO_END_SUPERSEDED:
           g_assert_nonnull (plan->amend_reviewer);
@@ -234,6 +235,8 @@ test_demo_plans_cover_life_cycle (void)
                            involve_record_get_string (record, "completer-email"));
           g_assert_true (g_str_has_suffix (plan->reviewer->reviewer_email, ".example.org"));
         }
+      if (plan->return_comments != NULL && plan->end != INVOLVE_DEMO_END_RETURNED)
+        g_assert_cmpstr (plan->reviewer->date, >, plan->return_date);
       if (plan->resubmit_field_id != NULL)
         {
           g_assert_nonnull (plan->return_comments);

@@ -132,6 +132,8 @@ add_sample (Demo            *demo,
       review = involve_sign_off_copy (plan->reviewer);
       g_free (review->comments);
       review->comments = g_strdup (plan->return_comments);
+      g_free (review->date);
+      review->date = g_strdup (plan->return_date);
       involve_store_set_profile_name (demo->store, plan->reviewer->reviewer_name);
       if (!involve_store_return (demo->store, uuid, review, error))
         return NULL;

@@ -881,6 +881,7 @@ involve_demo_plan_free (InvolveDemoPlan *plan)
   g_free (plan->completer_name);
   g_clear_pointer (&plan->reviewer, involve_sign_off_free);
   g_free (plan->return_comments);
+  g_free (plan->return_date);
   g_free (plan->resubmit_field_id);
   g_free (plan->resubmit_text);
   g_free (plan->amend_reason);
@@ -933,7 +934,8 @@ involve_demo_build_plan (guint index)
 
   demo_context_init (&ctx, index);
   c = ctx.demo_case;
-  decided = date_plus_days (c->date, 9);
+  /* A record returned first is decided a week after it comes back. */
+  decided = date_plus_days (c->date, c->return_comments != NULL && c->end != INVOLVE_DEMO_END_RETURNED ? 16 : 9);
   amended = date_plus_days (c->date, 75);
 
   plan = g_new0 (InvolveDemoPlan, 1);
@@ -952,6 +954,8 @@ involve_demo_build_plan (guint index)
       c->end != INVOLVE_DEMO_END_AWAITING_SIGN_OFF)
     plan->reviewer->comments = g_strdup ("Assessment and plan are proportionate. Signed off.");
   plan->return_comments = g_strdup (c->return_comments);
+  if (c->return_comments != NULL)
+    plan->return_date = date_plus_days (c->date, 9);
   plan->resubmit_field_id = g_strdup (c->resubmit_field_id);
   plan->resubmit_text = expand (&ctx, c->resubmit_text);
   plan->amend_reason = g_strdup (c->amend_reason);

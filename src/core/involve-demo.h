@@ -61,6 +61,7 @@ typedef struct
 
   /* Returned ends, and signed-off ones that were returned once before. */
   char           *return_comments;
+  char           *return_date;       /* the date the reviewer types when returning */
   char           *resubmit_field_id; /* what the officer changes before resubmitting */
   char           *resubmit_text;
 
