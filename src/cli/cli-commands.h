@@ -21,6 +21,16 @@ typedef struct
   InvolveCliCommandFunc  run;
 } InvolveCliCommand;
 
+/* cli-assess.c */
+int involve_cli_assess (const char  *database_path,
+                        int          argc,
+                        char       **argv);
+
+/* cli-definitions.c */
+int involve_cli_definitions (const char  *database_path,
+                             int          argc,
+                             char       **argv);
+
 /* cli-paths.c */
 int involve_cli_paths (const char  *database_path,
                        int          argc,

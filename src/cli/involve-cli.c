@@ -14,6 +14,8 @@
 /* Add a command: declare its function here and list it in commands[]. */
 
 static const InvolveCliCommand commands[] = {
+  { "assess", N_("Run the three-step test: does the duty to involve apply?"), involve_cli_assess },
+  { "definitions", N_("Check or list the form definitions, frameworks and reference lists"), involve_cli_definitions },
   { "paths", N_("Show where the register, backups and settings are kept"), involve_cli_paths },
   { NULL, NULL, NULL },
 };

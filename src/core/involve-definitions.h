@@ -22,6 +22,24 @@ typedef struct
 
 typedef struct
 {
+  char *title;
+  char *edition;       /* "2017" */
+  char *publisher;
+  char *from;          /* ISO date or NULL */
+  char *until;         /* ISO date or NULL */
+} InvolveGuidanceEdition;
+
+/* Statutory wording quoted exactly, with where it was taken from. */
+typedef struct
+{
+  char *citation;      /* "section 14Z2(2)" */
+  char *text;
+  char *source;
+  char *date;          /* date of the text as quoted */
+} InvolveQuotation;
+
+typedef struct
+{
   char      *id;                         /* "icb-14z45", "ccg-14z2", "nhse-13q" */
   char      *organisation_type;          /* "icb", "ccg", "nhse" */
   char      *organisation_label;         /* "Integrated care board" */
@@ -36,6 +54,16 @@ typedef struct
   char      *annual_report_citation;     /* "section 14Z58" */
   char      *health_inequalities_citation;
   GPtrArray *limbs;                      /* InvolveLimb*, a to c */
+  /* Added by the forms loader: */
+  char      *in_force_note;              /* plain words, may be NULL */
+  gboolean   carers_and_representatives; /* the duty reaches carers and representatives too */
+  char      *guidance_publisher;         /* of the current guidance: "NHS England" */
+  GPtrArray *guidance_editions;          /* InvolveGuidanceEdition*, oldest first; the last is
+                                          * current and is what guidance_title/edition hold */
+  char      *special_administrator_summary;
+  char      *annual_report_summary;
+  char      *health_inequalities_summary;
+  GPtrArray *quotations;                 /* InvolveQuotation*: exact statutory wording, may be empty */
 } InvolveFramework;
 
 typedef struct
@@ -65,7 +93,10 @@ G_DECLARE_FINAL_TYPE (InvolveDefinitions, involve_definitions, INVOLVE, DEFINITI
  * otherwise from the resources compiled into the core library.  The result
  * is cached; the first failure is returned every time.
  */
+/* Transfer none: the default definitions live as long as the process. */
 InvolveDefinitions         *involve_definitions_get_default     (GError            **error);
+/* Always from the compiled-in resources, never cached (tests, --check). */
+InvolveDefinitions         *involve_definitions_new_from_resources (GError          **error);
 InvolveDefinitions         *involve_definitions_new_from_directory (GFile           *directory,
                                                                   GError          **error);
 
@@ -82,5 +113,11 @@ const InvolveFramework     *involve_definitions_lookup_framework (InvolveDefinit
 GPtrArray                  *involve_definitions_get_reference_lists (InvolveDefinitions *self);
 const InvolveReferenceList *involve_definitions_lookup_reference_list (InvolveDefinitions *self,
                                                                        const char         *list_id);
+const InvolveReferenceItem *involve_reference_list_lookup_item (const InvolveReferenceList *list,
+                                                                const char                 *item_id);
+const InvolveLimb          *involve_framework_lookup_limb      (const InvolveFramework     *framework,
+                                                                const char                 *limb_id);
+/* The current guidance edition, e.g. "2022". */
+const InvolveGuidanceEdition *involve_framework_get_current_guidance (const InvolveFramework *framework);
 
 G_END_DECLS
