@@ -56,4 +56,9 @@ int involve_cli_demo (const char  *database_path,
                       int          argc,
                       char       **argv);
 
+/* cli-paths.c */
+int involve_cli_paths (const char  *database_path,
+                       int          argc,
+                       char       **argv);
+
 G_END_DECLS

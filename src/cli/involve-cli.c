@@ -10,6 +10,7 @@
 
 #include "cli-commands.h"
 #include "cli-store.h"
+#include "involve-paths.h"
 
 /* Add a command: declare its function here and list it in commands[]. */
 
@@ -28,13 +29,14 @@ static const InvolveCliCommand commands[] = {
   { "assess", N_("Run the three-step test: does the duty to involve apply?"), involve_cli_assess },
   { "definitions", N_("Check or list the form definitions, frameworks and reference lists"), involve_cli_definitions },
   { "demo", N_("Fill an empty register with sample records in every state"), involve_cli_demo },
+  { "paths", N_("Show where the register, backups and settings are kept"), involve_cli_paths },
   { NULL, NULL, NULL },
 };
 
 static void
 print_usage (FILE *stream)
 {
-  fprintf (stream, "%s\n\n", _("Usage: involve-cli [--database PATH] COMMAND [ARGUMENTS…]"));
+  fprintf (stream, "%s\n\n", _("Usage: involve-cli [--portable DIR] [--database PATH] COMMAND [ARGUMENTS…]"));
   fprintf (stream, "%s\n", _("Commands:"));
   for (guint i = 0; commands[i].name != NULL; i++)
     fprintf (stream, "  %-16s %s\n", commands[i].name, _(commands[i].summary));
@@ -63,6 +65,16 @@ main (int   argc,
       else if (g_str_has_prefix (argv[first], "--database="))
         {
           database_path = argv[first] + strlen ("--database=");
+          first += 1;
+        }
+      else if (g_str_equal (argv[first], "--portable") && first + 1 < argc)
+        {
+          involve_paths_set_portable_dir (argv[first + 1]);
+          first += 2;
+        }
+      else if (g_str_has_prefix (argv[first], "--portable="))
+        {
+          involve_paths_set_portable_dir (argv[first] + strlen ("--portable="));
           first += 1;
         }
       else if (g_str_equal (argv[first], "--help") || g_str_equal (argv[first], "-h"))
