@@ -8,7 +8,8 @@ top=${1:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 out=$(mktemp --suffix=.pot)
 trap 'rm -f "$out"' EXIT
 
-xgettext --package-name=involve --from-code=UTF-8 --add-comments \
+GETTEXTDATADIRS="$top/po${GETTEXTDATADIRS:+:$GETTEXTDATADIRS}" \
+  xgettext --package-name=involve --from-code=UTF-8 --add-comments \
   --keyword=_ --keyword=N_ --keyword=C_:1c,2 --keyword=NC_:1c,2 \
   --keyword=g_dcgettext:2 --keyword=g_dngettext:2,3 --keyword=g_dpgettext2:2c,3 \
   --flag=N_:1:pass-c-format --flag=C_:2:pass-c-format --flag=NC_:2:pass-c-format \

@@ -7,7 +7,9 @@
 #   - a GtkBuilder .ui file with translatable="yes",
 #   - a .desktop.in or .metainfo.xml.in / .appdata.xml.in file,
 #   - a GSettings schema (.gschema.xml) with a <summary> or <description>,
-#   - any other data file (XML) with translatable="yes".
+#   - any other data file (XML) with translatable="yes", or whose root
+#     element has extraction rules of ours in po/its/*.loc (the form
+#     definitions, frameworks and reference lists).
 # Tests, benchmarks, fuzz targets and tools are not translated.
 set -euo pipefail
 
@@ -27,6 +29,16 @@ else
 fi
 candidates=$(printf '%s\n' "$all" | grep -v -E '^(tests|bench|fuzz|tools|po|\.ci|help)/' | sort -u || true)
 
+# Root elements that po/its/*.loc gives rules for.
+its_roots=$(cat po/its/*.loc 2>/dev/null | grep -oE 'localName="[^"]+"' | sed 's/localName="//; s/"$//' | sort -u)
+
+root_has_rules () {   # root_has_rules FILE: its root element is one of ours
+  [ -n "$its_roots" ] || return 1
+  local root
+  root=$(xmllint --nonet --xpath 'local-name(/*)' "$1" 2>/dev/null) || return 1
+  printf '%s\n' "$its_roots" | grep -qxF "$root"
+}
+
 needs=()
 while IFS= read -r f; do
   [ -n "$f" ] && [ -f "$f" ] || continue
@@ -39,8 +51,8 @@ while IFS= read -r f; do
       needs+=("$f") ;;
     *.gschema.xml)
       if grep -q -E '<(summary|description)' "$f"; then needs+=("$f"); fi ;;
-    *.ui|*.xml|*.xml.in|*.its)
-      if grep -q 'translatable="yes"' "$f"; then needs+=("$f"); fi ;;
+    *.ui|*.xml|*.xml.in)
+      if grep -q 'translatable="yes"' "$f" || root_has_rules "$f"; then needs+=("$f"); fi ;;
   esac
 done <<< "$candidates"
 

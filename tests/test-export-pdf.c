@@ -22,11 +22,11 @@ typedef struct
 static GPtrArray *
 make_audit (InvolveRecord *record)
 {
-  GPtrArray *audit = g_ptr_array_new_with_free_func ((GDestroyNotify) involve_audit_view_free);
+  GPtrArray *audit = g_ptr_array_new_with_free_func ((GDestroyNotify) involve_audit_entry_free);
 
   for (int i = 1; i <= 12; i++)
     {
-      InvolveAuditView *entry = involve_audit_view_new ();
+      InvolveAuditEntry *entry = g_new0 (InvolveAuditEntry, 1);
 
       entry->id = i;
       entry->time_usec = 1763800000000000 + i * 60 * G_USEC_PER_SEC;
@@ -51,7 +51,7 @@ make_audit (InvolveRecord *record)
 
   /* The register writes who signed into the entry's details. */
   {
-    InvolveAuditView *entry = involve_audit_view_new ();
+    InvolveAuditEntry *entry = g_new0 (InvolveAuditEntry, 1);
 
     entry->id = 13;
     entry->time_usec = 1763900000000000;

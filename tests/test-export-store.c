@@ -263,6 +263,34 @@ test_xml_round_trip (Fixture       *fixture,
   g_assert_cmpuint (audit_length (other), ==, audit_before);
 }
 
+/* A record whose latest version is signed off: the commonest thing to move. */
+static void
+test_xml_signed_off_round_trip (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  g_autofree char *path = path_in (fixture, "signed.xml");
+  g_autoptr(InvolveStore) other = NULL;
+  g_autoptr(InvolveExchangeRecord) a = NULL;
+  g_autoptr(InvolveExchangeRecord) b = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *uuids[] = { fixture->uuid, NULL };
+
+  sign_off (fixture);
+  g_assert_true (involve_export_xml (fixture->store, uuids, path, &error));
+  g_assert_no_error (error);
+
+  other = open_register (fixture, "empty.sqlite");
+  g_assert_true (involve_import_xml (other, path, NULL, &error));
+  g_assert_no_error (error);
+
+  a = involve_export_collect_record (fixture->store, fixture->uuid, &error);
+  b = involve_export_collect_record (other, fixture->uuid, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (g_ptr_array_index (a->fingerprints, 0), ==, g_ptr_array_index (b->fingerprints, 0));
+  g_assert_cmpint (involve_record_get_status (g_ptr_array_index (b->versions, 0)), ==,
+                   INVOLVE_STATUS_SIGNED_OFF);
+}
+
 static void
 test_hostile_import_changes_nothing (Fixture       *fixture,
                                      gconstpointer  data)
@@ -458,6 +486,7 @@ main (int   argc,
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/export/store/pdf-and-check-pdf", test_pdf_and_check);
   ADD ("/export/store/xml-round-trip-into-empty-register", test_xml_round_trip);
+  ADD ("/export/store/xml-round-trip-signed-off", test_xml_signed_off_round_trip);
   ADD ("/export/store/hostile-import-changes-nothing", test_hostile_import_changes_nothing);
   ADD ("/export/store/import-never-overwrites", test_conflict_never_overwrites);
   ADD ("/export/store/sign-off-by-file", test_sign_off_by_file);

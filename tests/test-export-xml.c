@@ -36,7 +36,7 @@ make_exchange_record (void)
 
   for (int i = 1; i <= 3; i++)
     {
-      InvolveAuditView *entry = involve_audit_view_new ();
+      InvolveAuditEntry *entry = g_new0 (InvolveAuditEntry, 1);
 
       entry->id = 10 + i;
       entry->time_usec = 1763800000000000 + i;
@@ -130,8 +130,8 @@ test_round_trip (void)
   g_assert_cmpuint (copy->audit->len, ==, original->audit->len);
   for (guint i = 0; i < copy->audit->len; i++)
     {
-      InvolveAuditView *a = g_ptr_array_index (original->audit, i);
-      InvolveAuditView *b = g_ptr_array_index (copy->audit, i);
+      InvolveAuditEntry *a = g_ptr_array_index (original->audit, i);
+      InvolveAuditEntry *b = g_ptr_array_index (copy->audit, i);
 
       g_assert_cmpint (a->id, ==, b->id);
       g_assert_cmpint (a->time_usec, ==, b->time_usec);

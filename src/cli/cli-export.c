@@ -128,7 +128,7 @@ involve_cli_export (const char  *database_path,
       if (!involve_export_pdf (store, definitions, uuid, (guint) version,
                                public_version ? INVOLVE_EVIDENCE_PUBLIC : INVOLVE_EVIDENCE_FULL,
                                pdf_path, &error))
-        return fail (pdf_path, error);
+        return fail (NULL, error);
       printf (_("Wrote %s\n"), pdf_path);
       return 0;
     }
@@ -148,7 +148,7 @@ involve_cli_export (const char  *database_path,
 
       if (!involve_export_xml (store, all ? NULL : (const char * const *) uuids->pdata, xml_path,
                                &error))
-        return fail (xml_path, error);
+        return fail (NULL, error);
       printf (_("Wrote %s\n"), xml_path);
       return 0;
     }

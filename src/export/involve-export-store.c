@@ -8,66 +8,6 @@
 #include "involve-export-store.h"
 #include "involve-fingerprint.h"
 
-static InvolveAuditView *
-view_from_entry (const InvolveAuditEntry *entry)
-{
-  InvolveAuditView *view = involve_audit_view_new ();
-
-  view->id = entry->id;
-  view->time_usec = entry->time_usec;
-  view->account = g_strdup (entry->account);
-  view->profile = g_strdup (entry->profile);
-  view->kind = g_strdup (entry->kind);
-  view->record_uuid = g_strdup (entry->record_uuid);
-  view->version = entry->version;
-  view->field_id = g_strdup (entry->field_id);
-  view->old_value = g_strdup (entry->old_value);
-  view->new_value = g_strdup (entry->new_value);
-  view->details = g_strdup (entry->details);
-  view->prev_hash = g_strdup (entry->prev_hash);
-  view->hash = g_strdup (entry->hash);
-  return view;
-}
-
-/* Borrows the view's strings: do not free the result's members. */
-static InvolveAuditEntry
-entry_from_view (const InvolveAuditView *view)
-{
-  InvolveAuditEntry entry = {
-    .id = view->id,
-    .time_usec = view->time_usec,
-    .account = view->account,
-    .profile = view->profile,
-    .kind = view->kind,
-    .record_uuid = view->record_uuid,
-    .version = view->version,
-    .field_id = view->field_id,
-    .old_value = view->old_value,
-    .new_value = view->new_value,
-    .details = view->details,
-    .prev_hash = view->prev_hash,
-    .hash = view->hash,
-  };
-  return entry;
-}
-
-static GPtrArray *
-load_audit (InvolveStore  *store,
-            const char    *uuid,
-            GError       **error)
-{
-  g_autoptr(GPtrArray) entries = involve_store_list_audit (store, uuid, error);
-  GPtrArray *views;
-
-  if (entries == NULL)
-    return NULL;
-
-  views = g_ptr_array_new_with_free_func ((GDestroyNotify) involve_audit_view_free);
-  for (guint i = 0; i < entries->len; i++)
-    g_ptr_array_add (views, view_from_entry (g_ptr_array_index (entries, i)));
-  return views;
-}
-
 InvolveExchangeRecord *
 involve_export_collect_record (InvolveStore  *store,
                                const char    *uuid,
@@ -94,7 +34,7 @@ involve_export_collect_record (InvolveStore  *store,
     }
 
   g_clear_pointer (&record->audit, g_ptr_array_unref);
-  record->audit = load_audit (store, uuid, error);
+  record->audit = involve_store_list_audit (store, uuid, error);
   if (record->audit == NULL)
     return NULL;
 
@@ -347,19 +287,18 @@ check_audit_hashes (InvolveExchangeRecord  *record,
 {
   for (guint i = 0; i < record->audit->len; i++)
     {
-      const InvolveAuditView *view = g_ptr_array_index (record->audit, i);
-      InvolveAuditEntry entry = entry_from_view (view);
+      const InvolveAuditEntry *entry = g_ptr_array_index (record->audit, i);
       g_autofree char *computed = NULL;
 
-      if (view->hash == NULL)
+      if (entry->hash == NULL)
         continue;
-      computed = involve_audit_entry_compute_hash (&entry);
-      if (g_ascii_strcasecmp (computed, view->hash) != 0)
+      computed = involve_audit_entry_compute_hash (entry);
+      if (g_ascii_strcasecmp (computed, entry->hash) != 0)
         {
           g_set_error (error, INVOLVE_EXPORT_ERROR, INVOLVE_EXPORT_ERROR_FINGERPRINT,
                        _("“%s”: audit entry %" G_GINT64_FORMAT " of %s was altered after it "
                          "was exported (its hash does not match)."),
-                       path, view->id,
+                       path, entry->id,
                        involve_record_get_reference (g_ptr_array_index (record->versions, 0)));
           return FALSE;
         }

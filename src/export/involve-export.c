@@ -10,58 +10,6 @@
 
 G_DEFINE_QUARK (involve-export-error-quark, involve_export_error)
 
-G_DEFINE_BOXED_TYPE (InvolveAuditView, involve_audit_view,
-                     involve_audit_view_copy, involve_audit_view_free)
-
-InvolveAuditView *
-involve_audit_view_new (void)
-{
-  return g_new0 (InvolveAuditView, 1);
-}
-
-InvolveAuditView *
-involve_audit_view_copy (const InvolveAuditView *entry)
-{
-  InvolveAuditView *copy;
-
-  g_return_val_if_fail (entry != NULL, NULL);
-
-  copy = g_new0 (InvolveAuditView, 1);
-  copy->id = entry->id;
-  copy->time_usec = entry->time_usec;
-  copy->account = g_strdup (entry->account);
-  copy->profile = g_strdup (entry->profile);
-  copy->kind = g_strdup (entry->kind);
-  copy->record_uuid = g_strdup (entry->record_uuid);
-  copy->version = entry->version;
-  copy->field_id = g_strdup (entry->field_id);
-  copy->old_value = g_strdup (entry->old_value);
-  copy->new_value = g_strdup (entry->new_value);
-  copy->details = g_strdup (entry->details);
-  copy->prev_hash = g_strdup (entry->prev_hash);
-  copy->hash = g_strdup (entry->hash);
-  return copy;
-}
-
-void
-involve_audit_view_free (InvolveAuditView *entry)
-{
-  if (entry == NULL)
-    return;
-
-  g_free (entry->account);
-  g_free (entry->profile);
-  g_free (entry->kind);
-  g_free (entry->record_uuid);
-  g_free (entry->field_id);
-  g_free (entry->old_value);
-  g_free (entry->new_value);
-  g_free (entry->details);
-  g_free (entry->prev_hash);
-  g_free (entry->hash);
-  g_free (entry);
-}
-
 char *
 involve_export_format_usec (gint64 usec)
 {

@@ -6,9 +6,9 @@
 G_BEGIN_DECLS
 
 /*
- * Things every part of libinvolve-export shares: the error domain and the
- * plain view of an audit-trail entry that the evidence PDF prints and the
- * XML exchange format carries.
+ * Things every part of libinvolve-export shares: the error domain, the
+ * limits on what is read and the time format.  Audit entries are the
+ * register's own InvolveAuditEntry (involve-store.h).
  */
 
 #define INVOLVE_EXPORT_ERROR (involve_export_error_quark ())
@@ -30,36 +30,6 @@ GQuark involve_export_error_quark (void);
 #define INVOLVE_EXPORT_MAX_FILE_SIZE   (64 * 1024 * 1024)
 /* Elements nested deeper than this are refused. */
 #define INVOLVE_EXPORT_MAX_DEPTH       32
-
-/*
- * One entry of a record's audit trail as the exports see it: the same
- * fields as the register's InvolveAuditEntry (involve-store.h), so that an
- * exported trail can be checked entry by entry.  Values are in GVariant
- * text form, NULL when the field had none.
- */
-typedef struct
-{
-  gint64  id;
-  gint64  time_usec;     /* system UTC time */
-  char   *account;       /* OS account */
-  char   *profile;       /* Involve profile name, or NULL */
-  char   *kind;          /* "create", "value", "status", "sign-off", "export", ... */
-  char   *record_uuid;
-  guint   version;       /* 0 when not about one version */
-  char   *field_id;
-  char   *old_value;
-  char   *new_value;
-  char   *details;
-  char   *prev_hash;
-  char   *hash;
-} InvolveAuditView;
-
-#define INVOLVE_TYPE_AUDIT_VIEW (involve_audit_view_get_type ())
-GType            involve_audit_view_get_type (void) G_GNUC_CONST;
-InvolveAuditView *involve_audit_view_new     (void);
-InvolveAuditView *involve_audit_view_copy    (const InvolveAuditView *entry);
-void             involve_audit_view_free     (InvolveAuditView       *entry);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (InvolveAuditView, involve_audit_view_free)
 
 /* ISO 8601 UTC with microseconds, "2026-11-22T06:41:08.123456Z". */
 char            *involve_export_format_usec  (gint64                  usec);

@@ -102,7 +102,7 @@ struct _InvolveEvidenceDocument
   GStrv                reasons;
   GPtrArray           *versions;       /* InvolveRecord* */
   GStrv                version_fingerprints;
-  GPtrArray           *audit;          /* InvolveAuditView* */
+  GPtrArray           *audit;          /* InvolveAuditEntry* */
   gint64               generated_usec;
 
   PangoContext        *context;
@@ -255,7 +255,7 @@ build_redactions (InvolveEvidenceDocument *self)
     collect_personal_words (self, words, g_ptr_array_index (self->versions, i));
   for (guint i = 0; self->audit != NULL && i < self->audit->len; i++)
     {
-      const InvolveAuditView *entry = g_ptr_array_index (self->audit, i);
+      const InvolveAuditEntry *entry = g_ptr_array_index (self->audit, i);
 
       add_sensitive (words, entry->account);
       add_sensitive (words, entry->profile);
@@ -1077,10 +1077,16 @@ add_history (InvolveEvidenceDocument *self)
       if (sign_off != NULL && sign_off->decision != NULL)
         {
           g_autofree char *when = format_usec (sign_off->decided_at_usec);
-          decided = g_strdup_printf ("%s, %s", sign_off->decision, when);
+          const char *what = g_str_equal (sign_off->decision, "signed-off") ? _("Signed off") :
+                             g_str_equal (sign_off->decision, "returned") ? _("Returned") :
+                             sign_off->decision;
+
+          decided = g_strdup_printf ("%s\n%s", what, when);
         }
-      detail = g_strdup_printf ("%s%s%s", fingerprint != NULL ? fingerprint : "",
-                                reason != NULL ? "\n" : "", reason != NULL ? reason : "");
+      if (reason != NULL)
+        detail = g_strdup_printf (_("%s\nReason: %s"), fingerprint != NULL ? fingerprint : "", reason);
+      else
+        detail = g_strdup (fingerprint != NULL ? fingerprint : "");
       add_row (self, table_id, header, widths, G_N_ELEMENTS (widths),
                (const char *[]) { number,
                                   involve_status_get_label (involve_record_get_status (version)),
@@ -1105,7 +1111,7 @@ dup_shortened (const char *value)
 }
 
 static char *
-dup_audit_detail (const InvolveAuditView *entry)
+dup_audit_detail (const InvolveAuditEntry *entry)
 {
   g_autoptr(GString) text = g_string_new (NULL);
 
@@ -1146,7 +1152,7 @@ add_audit (InvolveEvidenceDocument *self)
   header = add_table_header (self, table_id, widths, G_N_ELEMENTS (widths), header_texts);
   for (guint i = 0; i < self->audit->len; i++)
     {
-      const InvolveAuditView *entry = g_ptr_array_index (self->audit, i);
+      const InvolveAuditEntry *entry = g_ptr_array_index (self->audit, i);
       g_autofree char *number = g_strdup_printf ("%" G_GINT64_FORMAT, entry->id);
       g_autofree char *when = format_usec_short (entry->time_usec);
       g_autofree char *what = NULL;

@@ -7,6 +7,7 @@
 #include "involve-definitions.h"
 #include "involve-export.h"
 #include "involve-record.h"
+#include "involve-store.h"
 
 G_BEGIN_DECLS
 
@@ -68,7 +69,7 @@ void     involve_evidence_document_derive_assessment   (InvolveEvidenceDocument 
 void     involve_evidence_document_set_history         (InvolveEvidenceDocument *self,
                                                         GPtrArray               *versions,
                                                         const char * const      *fingerprints);
-/* The record's audit trail (InvolveAuditView*), oldest first. */
+/* The record's audit trail (InvolveAuditEntry*), oldest first. */
 void     involve_evidence_document_set_audit           (InvolveEvidenceDocument *self,
                                                         GPtrArray               *entries);
 /* When the document was made (system UTC usec); defaults to now. */

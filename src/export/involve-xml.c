@@ -29,7 +29,7 @@ involve_exchange_record_new (void)
 
   record->versions = g_ptr_array_new_with_free_func (g_object_unref);
   record->fingerprints = g_ptr_array_new_with_free_func (g_free);
-  record->audit = g_ptr_array_new_with_free_func ((GDestroyNotify) involve_audit_view_free);
+  record->audit = g_ptr_array_new_with_free_func ((GDestroyNotify) involve_audit_entry_free);
   return record;
 }
 
@@ -340,7 +340,7 @@ _involve_exchange_add_version (xmlNodePtr      parent,
 static void
 add_audit_entry (xmlNodePtr              parent,
                  xmlNsPtr                ns,
-                 const InvolveAuditView *entry)
+                 const InvolveAuditEntry *entry)
 {
   xmlNodePtr node = xmlNewChild (parent, ns, (const xmlChar *) "entry", NULL);
   g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, MAX (entry->id, 1));
@@ -373,7 +373,7 @@ add_audit_entry (xmlNodePtr              parent,
 }
 
 static gboolean
-check_audit_entry (const InvolveAuditView  *entry,
+check_audit_entry (const InvolveAuditEntry  *entry,
                    GError                 **error)
 {
   const char *texts[] = { entry->account, entry->profile, entry->old_value, entry->new_value,
@@ -428,7 +428,7 @@ add_record (xmlNodePtr              parent,
   trail = xmlNewChild (node, ns, (const xmlChar *) "audit-trail", NULL);
   for (guint i = 0; i < record->audit->len; i++)
     {
-      const InvolveAuditView *entry = g_ptr_array_index (record->audit, i);
+      const InvolveAuditEntry *entry = g_ptr_array_index (record->audit, i);
 
       if (!check_audit_entry (entry, error))
         return FALSE;
@@ -1069,11 +1069,11 @@ optional_text (xmlNodePtr  node,
   return child != NULL ? _involve_exchange_text (child) : NULL;
 }
 
-static InvolveAuditView *
+static InvolveAuditEntry *
 read_audit_entry (xmlNodePtr   node,
                   GError     **error)
 {
-  g_autoptr(InvolveAuditView) entry = involve_audit_view_new ();
+  g_autoptr(InvolveAuditEntry) entry = g_new0 (InvolveAuditEntry, 1);
   g_autofree char *id = _involve_exchange_prop (node, "id");
   g_autofree char *version = _involve_exchange_prop (node, "version");
   guint64 number = 0;
@@ -1150,7 +1150,7 @@ read_record (xmlNodePtr   node,
   for (xmlNodePtr entry = _involve_exchange_child (_involve_exchange_child (node, "audit-trail"), "entry");
        entry != NULL; entry = _involve_exchange_next (entry->next, "entry"))
     {
-      InvolveAuditView *view = read_audit_entry (entry, error);
+      InvolveAuditEntry *view = read_audit_entry (entry, error);
 
       if (view == NULL)
         return NULL;

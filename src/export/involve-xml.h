@@ -5,6 +5,7 @@
 
 #include "involve-export.h"
 #include "involve-record.h"
+#include "involve-store.h"
 
 G_BEGIN_DECLS
 
@@ -28,7 +29,7 @@ typedef struct
 {
   GPtrArray *versions;      /* InvolveRecord*, by version number, from 1 */
   GPtrArray *fingerprints;  /* char*, the fingerprint of each version */
-  GPtrArray *audit;         /* InvolveAuditView*, oldest first */
+  GPtrArray *audit;         /* InvolveAuditEntry* (involve-store.h), oldest first */
 } InvolveExchangeRecord;
 
 InvolveExchangeRecord *involve_exchange_record_new   (void);

@@ -27,5 +27,8 @@ gboolean              _involve_window_write_response   (InvolveWindow           
                                                         GError                     **error);
 gboolean              _involve_window_apply_response_file (InvolveWindow *self,
                                                            const char    *path);
+/* Imports records from an exchange (XML) file. */
+gboolean              _involve_window_import_xml_file  (InvolveWindow *self,
+                                                        const char    *path);
 
 G_END_DECLS

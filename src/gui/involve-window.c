@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "involve-export-store.h"
 #include "involve-lifecycle.h"
 #include "involve-register-model.h"
 #include "involve-signoff.h"
@@ -390,22 +391,31 @@ _involve_window_apply_response_file (InvolveWindow *self,
                                      const char    *path)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(InvolveSignOffResponse) response = involve_sign_off_response_read (path, &error);
-  g_autofree char *body = NULL;
+  g_autofree char *summary = NULL;
 
-  if (response == NULL
-      || !involve_store_apply_sign_off (self->store, response->uuid, response->version,
-                                        response->fingerprint, response->sign_off, &error))
+  if (!involve_import_sign_off_response (self->store, path, &summary, &error))
     {
       show_message (self, _("The Response Was Not Applied"), error->message);
       return FALSE;
     }
-  body = g_strdup_printf (g_strcmp0 (response->sign_off->decision, "signed-off") == 0
-                            ? _("%s version %u was signed off by %s.")
-                            : _("%s version %u was returned by %s with comments."),
-                          response->reference, response->version,
-                          response->sign_off->reviewer_name);
-  show_message (self, _("Response Applied"), body);
+  show_message (self, _("Response Applied"), summary);
+  _involve_window_apply_filters (self);
+  return TRUE;
+}
+
+gboolean
+_involve_window_import_xml_file (InvolveWindow *self,
+                                 const char    *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *summary = NULL;
+
+  if (!involve_import_xml (self->store, path, &summary, &error))
+    {
+      show_message (self, _("Nothing Was Imported"), error->message);
+      return FALSE;
+    }
+  show_message (self, _("Imported"), summary);
   _involve_window_apply_filters (self);
   return TRUE;
 }
@@ -564,6 +574,8 @@ open_chooser_cb (GtkNativeDialog *chooser,
 
       if (path != NULL && g_str_equal (kind, "request"))
         review_request_file (self, path);
+      else if (path != NULL && g_str_equal (kind, "xml"))
+        _involve_window_import_xml_file (self, path);
       else if (path != NULL)
         _involve_window_apply_response_file (self, path);
     }
@@ -579,16 +591,19 @@ open_file_action (GtkWidget  *widget,
 {
   InvolveWindow *self = INVOLVE_WINDOW (widget);
   gboolean request = g_str_equal (action_name, "register.open-request");
+  gboolean xml = g_str_equal (action_name, "register.import-xml");
   GtkFileChooserNative *chooser;
   g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
 
-  chooser = gtk_file_chooser_native_new (request ? _("Open Sign-off Request") : _("Import Sign-off Response"),
+  chooser = gtk_file_chooser_native_new (request ? _("Open Sign-off Request")
+                                         : xml ? _("Import Records")
+                                         : _("Import Sign-off Response"),
                                          GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_OPEN,
                                          _("_Open"), _("_Cancel"));
   gtk_file_filter_set_name (filter, _("XML files"));
   gtk_file_filter_add_pattern (filter, "*.xml");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
-  g_object_set_data (G_OBJECT (chooser), "kind", (gpointer) (request ? "request" : "response"));
+  g_object_set_data (G_OBJECT (chooser), "kind", (gpointer) (request ? "request" : xml ? "xml" : "response"));
   g_signal_connect (chooser, "response", G_CALLBACK (open_chooser_cb), g_object_ref (self));
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
@@ -680,6 +695,7 @@ involve_window_class_init (InvolveWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "register.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "register.open-request", NULL, open_file_action);
   gtk_widget_class_install_action (widget_class, "register.import-response", NULL, open_file_action);
+  gtk_widget_class_install_action (widget_class, "register.import-xml", NULL, open_file_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "register.search", NULL);
 }
 

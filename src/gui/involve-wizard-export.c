@@ -6,12 +6,8 @@
 #include <glib/gi18n.h>
 #include <adwaita.h>
 
-#include "involve-export.h"
-#include "involve-fingerprint.h"
-#include "involve-pdf.h"
-#include "involve-signoff.h"
+#include "involve-export-store.h"
 #include "involve-wizard-export.h"
-#include "involve-xml.h"
 
 typedef struct
 {
@@ -20,7 +16,6 @@ typedef struct
   InvolveDefinitions *definitions;
   InvolveRecord      *record;
   char               *action;
-  char               *requested_by;
 } ExportJob;
 
 static void
@@ -31,113 +26,7 @@ export_job_free (ExportJob *job)
   g_object_unref (job->definitions);
   g_object_unref (job->record);
   g_free (job->action);
-  g_free (job->requested_by);
   g_free (job);
-}
-
-static InvolveAuditView *
-audit_view_from_entry (const InvolveAuditEntry *entry)
-{
-  InvolveAuditView *view = involve_audit_view_new ();
-
-  view->id = entry->id;
-  view->time_usec = entry->time_usec;
-  view->account = g_strdup (entry->account);
-  view->profile = g_strdup (entry->profile);
-  view->kind = g_strdup (entry->kind);
-  view->record_uuid = g_strdup (entry->record_uuid);
-  view->version = entry->version;
-  view->field_id = g_strdup (entry->field_id);
-  view->old_value = g_strdup (entry->old_value);
-  view->new_value = g_strdup (entry->new_value);
-  view->details = g_strdup (entry->details);
-  view->prev_hash = g_strdup (entry->prev_hash);
-  view->hash = g_strdup (entry->hash);
-  return view;
-}
-
-/* Every version of the record and its audit trail, for documents. */
-static gboolean
-collect_history (InvolveStore  *store,
-                 InvolveRecord *record,
-                 GPtrArray    **versions_out,
-                 GPtrArray    **audit_out,
-                 GError       **error)
-{
-  const char *uuid = involve_record_get_uuid (record);
-  g_autoptr(GPtrArray) infos = NULL;
-  g_autoptr(GPtrArray) entries = NULL;
-  g_autoptr(GPtrArray) versions = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(GPtrArray) audit = g_ptr_array_new_with_free_func ((GDestroyNotify) involve_audit_view_free);
-
-  infos = involve_store_list_versions (store, uuid, error);
-  if (infos == NULL)
-    return FALSE;
-  for (guint i = 0; i < infos->len; i++)
-    {
-      const InvolveVersionInfo *info = g_ptr_array_index (infos, i);
-      InvolveRecord *version = involve_store_load_record (store, uuid, info->version, error);
-
-      if (version == NULL)
-        return FALSE;
-      g_ptr_array_add (versions, version);
-    }
-  entries = involve_store_list_audit (store, uuid, error);
-  if (entries == NULL)
-    return FALSE;
-  for (guint i = 0; i < entries->len; i++)
-    g_ptr_array_add (audit, audit_view_from_entry (g_ptr_array_index (entries, i)));
-
-  *versions_out = g_steal_pointer (&versions);
-  *audit_out = g_steal_pointer (&audit);
-  return TRUE;
-}
-
-static InvolveEvidenceDocument *
-make_document (InvolveStore       *store,
-               InvolveDefinitions *definitions,
-               InvolveRecord      *record,
-               gboolean            public_version,
-               GError            **error)
-{
-  g_autoptr(InvolveEvidenceDocument) document = NULL;
-  g_autoptr(GPtrArray) versions = NULL;
-  g_autoptr(GPtrArray) audit = NULL;
-  g_autoptr(GPtrArray) fingerprints = g_ptr_array_new_with_free_func (g_free);
-  g_autofree char *fingerprint = involve_fingerprint_compute (record);
-
-  if (!collect_history (store, record, &versions, &audit, error))
-    return NULL;
-  for (guint i = 0; i < versions->len; i++)
-    g_ptr_array_add (fingerprints, involve_fingerprint_compute (g_ptr_array_index (versions, i)));
-  g_ptr_array_add (fingerprints, NULL);
-
-  document = involve_evidence_document_new (definitions, record,
-                                            public_version ? INVOLVE_EVIDENCE_PUBLIC : INVOLVE_EVIDENCE_FULL);
-  involve_evidence_document_set_fingerprint (document, fingerprint);
-  involve_evidence_document_derive_assessment (document);
-  involve_evidence_document_set_history (document, versions, (const char * const *) fingerprints->pdata);
-  involve_evidence_document_set_audit (document, audit);
-  return g_steal_pointer (&document);
-}
-
-gboolean
-involve_gui_write_evidence_pdf (InvolveStore       *store,
-                                InvolveDefinitions *definitions,
-                                InvolveRecord      *record,
-                                gboolean            public_version,
-                                const char         *path,
-                                GError            **error)
-{
-  g_autoptr(InvolveEvidenceDocument) document = NULL;
-  g_autofree char *details = NULL;
-
-  document = make_document (store, definitions, record, public_version, error);
-  if (document == NULL || !involve_evidence_document_write_pdf (document, path, error))
-    return FALSE;
-  details = g_strdup_printf ("%s PDF: %s", public_version ? "public" : "evidence", path);
-  return involve_store_log_event (store, INVOLVE_AUDIT_EXPORT, involve_record_get_uuid (record),
-                                  involve_record_get_version (record), details, error);
 }
 
 static void
@@ -157,39 +46,20 @@ write_file (ExportJob   *job,
             const char  *path,
             GError     **error)
 {
-  if (g_str_equal (job->action, "wizard.export-pdf") || g_str_equal (job->action, "wizard.export-public-pdf"))
-    return involve_gui_write_evidence_pdf (job->store, job->definitions, job->record,
-                                           g_str_equal (job->action, "wizard.export-public-pdf"), path, error);
+  const char *uuid = involve_record_get_uuid (job->record);
+  guint version = involve_record_get_version (job->record);
 
+  if (g_str_equal (job->action, "wizard.export-pdf"))
+    return involve_export_pdf (job->store, job->definitions, uuid, version, INVOLVE_EVIDENCE_FULL, path, error);
+  if (g_str_equal (job->action, "wizard.export-public-pdf"))
+    return involve_export_pdf (job->store, job->definitions, uuid, version, INVOLVE_EVIDENCE_PUBLIC, path, error);
   if (g_str_equal (job->action, "wizard.export-xml"))
     {
-      g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify) involve_exchange_record_free);
-      InvolveExchangeRecord *exchange = involve_exchange_record_new ();
-      g_autoptr(GPtrArray) versions = NULL;
-      g_autoptr(GPtrArray) audit = NULL;
-      g_autofree char *details = g_strdup_printf ("XML: %s", path);
-
-      g_ptr_array_add (records, exchange);
-      if (!collect_history (job->store, job->record, &versions, &audit, error))
-        return FALSE;
-      for (guint i = 0; i < versions->len; i++)
-        involve_exchange_record_add_version (exchange, g_ptr_array_index (versions, i));
-      g_ptr_array_extend_and_steal (exchange->audit, g_steal_pointer (&audit));
-      if (!involve_xml_write_file (records, path, error))
-        return FALSE;
-      return involve_store_log_event (job->store, INVOLVE_AUDIT_EXPORT, involve_record_get_uuid (job->record),
-                                      0, details, error);
+      const char *uuids[] = { uuid, NULL };
+      return involve_export_xml (job->store, uuids, path, error);
     }
-
   if (g_str_equal (job->action, "wizard.export-request"))
-    {
-      g_autofree char *details = g_strdup_printf ("sign-off request: %s", path);
-
-      if (!involve_sign_off_request_write (job->record, job->requested_by, path, NULL, error))
-        return FALSE;
-      return involve_store_log_event (job->store, INVOLVE_AUDIT_EXPORT, involve_record_get_uuid (job->record),
-                                      involve_record_get_version (job->record), details, error);
-    }
+    return involve_export_sign_off_request (job->store, uuid, path, error);
 
   g_assert_not_reached ();
   return FALSE;
@@ -257,7 +127,10 @@ print_record (ExportJob *job)
   g_autoptr(GtkPrintOperation) operation = NULL;
   GtkRoot *root = gtk_widget_get_root (job->wizard);
 
-  document = make_document (job->store, job->definitions, job->record, FALSE, &error);
+  document = involve_export_evidence_document (job->store, job->definitions,
+                                              involve_record_get_uuid (job->record),
+                                              involve_record_get_version (job->record),
+                                              INVOLVE_EVIDENCE_FULL, &error);
   if (document == NULL)
     {
       show_result (job->wizard, _("Printing Failed"), error->message);
@@ -295,7 +168,6 @@ _involve_wizard_export (GtkWidget          *wizard,
   job->definitions = g_object_ref (definitions);
   job->record = g_object_ref (record);
   job->action = g_strdup (action_name);
-  job->requested_by = g_settings_get_string (settings, "profile-name");
 
   if (g_str_equal (action_name, "wizard.print"))
     {

@@ -20,13 +20,4 @@ void      _involve_wizard_export          (GtkWidget          *wizard,
                                            InvolveRecord      *record,
                                            const char         *action_name);
 
-/* Writes the evidence PDF of @record (its latest history and audit trail
- * from @store) to @path.  Logs an export entry. */
-gboolean  involve_gui_write_evidence_pdf  (InvolveStore       *store,
-                                           InvolveDefinitions *definitions,
-                                           InvolveRecord      *record,
-                                           gboolean            public_version,
-                                           const char         *path,
-                                           GError            **error);
-
 G_END_DECLS
