@@ -630,7 +630,7 @@ update_outcome (InvolveWizard *self)
       field = involve_definitions_lookup_field (self->definitions, problem->field_id, NULL);
       if (field == NULL)
         continue;
-      g_string_append_printf (todo, "%s%s", todo->len ? "; " : "", field->label);
+      g_string_append_printf (todo, "%s%s", todo->len ? " · " : "", field->label);
     }
   if (todo->len > 0)
     g_string_append_printf (detail, "\n%s %s", _("Still to record:"), todo->str);
