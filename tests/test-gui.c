@@ -700,6 +700,49 @@ test_returned_with_comments (Fixture       *fixture,
 }
 
 static void
+test_export_listed (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autofree char *out = g_build_filename (fixture->dir, "pdfs", NULL);
+  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(GError) error = NULL;
+  InvolveStoreQuery query;
+  gint64 deadline;
+  guint found = 0;
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_assert_true (involve_window_new_record (fixture->window));
+      settle ();
+      type_text (fixture, "title", i ? "Closing the fracture clinic" : "Relocating the podiatry clinic");
+      gtk_widget_activate_action (GTK_WIDGET (fixture->wizard), "wizard.close", NULL);
+      settle ();
+    }
+  g_assert_cmpint (g_mkdir (out, 0700), ==, 0);
+  _involve_window_export_listed (fixture->window, out);
+
+  involve_store_query_init (&query);
+  list = involve_store_list (fixture->store, &query, NULL, &error);
+  g_assert_no_error (error);
+  deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  while (found < list->len && g_get_monotonic_time () < deadline)
+    {
+      wait_ms (100);
+      found = 0;
+      for (guint i = 0; i < list->len; i++)
+        {
+          const InvolveRecordSummary *summary = g_ptr_array_index (list, i);
+          g_autofree char *name = g_strconcat (summary->reference, ".pdf", NULL);
+          g_autofree char *path = g_build_filename (out, name, NULL);
+
+          found += g_file_test (path, G_FILE_TEST_IS_REGULAR);
+        }
+    }
+  g_assert_cmpuint (found, ==, 2);
+  wait_ms (300);
+}
+
+static void
 check_a11y (Fixture    *fixture,
             const char *where)
 {
@@ -824,6 +867,7 @@ main (int   argc,
   g_test_add ("/gui/journey/new-to-signed-off", Fixture, NULL, fixture_set_up, test_journey, fixture_tear_down);
   g_test_add ("/gui/journey/withdraw-needs-reason", Fixture, NULL, fixture_set_up, test_return_with_comments, fixture_tear_down);
   g_test_add ("/gui/journey/returned-with-comments", Fixture, NULL, fixture_set_up, test_returned_with_comments, fixture_tear_down);
+  g_test_add ("/gui/register/export-listed", Fixture, NULL, fixture_set_up, test_export_listed, fixture_tear_down);
   g_test_add ("/gui/sign-off/by-file", Fixture, NULL, fixture_set_up, test_sign_off_by_file, fixture_tear_down);
   g_test_add ("/gui/about-and-shortcuts", Fixture, NULL, fixture_set_up, test_about_and_shortcuts, fixture_tear_down);
   g_test_add ("/gui/a11y/every-step", Fixture, NULL, fixture_set_up, test_accessibility, fixture_tear_down);

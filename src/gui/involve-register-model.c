@@ -193,6 +193,25 @@ involve_register_model_count_all (InvolveRegisterModel *self)
   return count;
 }
 
+GStrv
+involve_register_model_dup_uuids (InvolveRegisterModel  *self,
+                                  GError               **error)
+{
+  InvolveStoreQuery query;
+  g_autoptr(GPtrArray) summaries = NULL;
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  g_return_val_if_fail (INVOLVE_IS_REGISTER_MODEL (self), NULL);
+
+  fill_query (self, &query);
+  summaries = involve_store_list (self->store, &query, NULL, error);
+  if (summaries == NULL)
+    return NULL;
+  for (guint i = 0; i < summaries->len; i++)
+    g_strv_builder_add (builder, ((InvolveRecordSummary *) g_ptr_array_index (summaries, i))->uuid);
+  return g_strv_builder_end (builder);
+}
+
 gboolean
 involve_register_model_is_filtered (InvolveRegisterModel *self)
 {

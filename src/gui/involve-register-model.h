@@ -33,6 +33,9 @@ void                  involve_register_model_set_query    (InvolveRegisterModel 
 void                  involve_register_model_reload       (InvolveRegisterModel  *self);
 /* All records in the register, ignoring the query. */
 guint                 involve_register_model_count_all    (InvolveRegisterModel  *self);
+/* The uuids of every record the query matches, in list order. */
+GStrv                 involve_register_model_dup_uuids    (InvolveRegisterModel  *self,
+                                                           GError               **error);
 /* Whether a search text or a filter is set. */
 gboolean              involve_register_model_is_filtered  (InvolveRegisterModel  *self);
 /* The last error, or NULL. */

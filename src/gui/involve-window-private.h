@@ -27,6 +27,10 @@ gboolean              _involve_window_write_response   (InvolveWindow           
                                                         GError                     **error);
 gboolean              _involve_window_apply_response_file (InvolveWindow *self,
                                                            const char    *path);
+/* Writes the evidence PDF of every listed record into @directory, in a
+ * worker thread, with a progress dialog that can cancel it. */
+void                  _involve_window_export_listed    (InvolveWindow *self,
+                                                        const char    *directory);
 /* Imports records from an exchange (XML) file. */
 gboolean              _involve_window_import_xml_file  (InvolveWindow *self,
                                                         const char    *path);

@@ -608,6 +608,235 @@ open_file_action (GtkWidget  *widget,
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
+/* Exporting the listed records, in a worker thread with a progress bar */
+
+typedef struct
+{
+  gatomicrefcount     ref_count;
+  InvolveWindow      *window;
+  InvolveDefinitions *definitions;
+  char               *store_path;
+  char               *profile_name;
+  GStrv               uuids;
+  char               *directory;
+  GCancellable       *cancellable;
+  GtkWidget          *dialog;
+  GtkWidget          *progress;
+} BatchExport;
+
+typedef struct
+{
+  BatchExport *batch;
+  guint        done;
+  guint        total;
+  char        *reference;
+} BatchProgress;
+
+static BatchExport *
+batch_export_ref (BatchExport *batch)
+{
+  g_atomic_ref_count_inc (&batch->ref_count);
+  return batch;
+}
+
+static void
+batch_export_unref (BatchExport *batch)
+{
+  if (!g_atomic_ref_count_dec (&batch->ref_count))
+    return;
+  g_object_unref (batch->window);
+  g_object_unref (batch->definitions);
+  g_free (batch->store_path);
+  g_free (batch->profile_name);
+  g_strfreev (batch->uuids);
+  g_free (batch->directory);
+  g_object_unref (batch->cancellable);
+  g_free (batch);
+}
+
+static gboolean
+batch_progress_idle_cb (gpointer data)
+{
+  BatchProgress *progress = data;
+  BatchExport *batch = progress->batch;
+
+  if (batch->progress != NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("%u of %u: %s"), progress->done, progress->total,
+                                               progress->reference ? progress->reference : "");
+
+      gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (batch->progress),
+                                     progress->total ? (double) progress->done / progress->total : 1.0);
+      gtk_progress_bar_set_text (GTK_PROGRESS_BAR (batch->progress), text);
+    }
+  batch_export_unref (batch);
+  g_free (progress->reference);
+  g_free (progress);
+  return G_SOURCE_REMOVE;
+}
+
+/* Called in the worker thread. */
+static void
+batch_progress_cb (guint       done,
+                   guint       total,
+                   const char *reference,
+                   gpointer    user_data)
+{
+  BatchProgress *progress = g_new0 (BatchProgress, 1);
+
+  progress->batch = batch_export_ref (user_data);
+  progress->done = done;
+  progress->total = total;
+  progress->reference = g_strdup (reference);
+  g_idle_add (batch_progress_idle_cb, progress);
+}
+
+static void
+batch_export_thread (GTask        *task,
+                     gpointer      source_object,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
+{
+  BatchExport *batch = task_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InvolveStore) store = involve_store_open (batch->store_path, &error);
+
+  /* The audit trail names who exported, as the window's register does. */
+  if (store != NULL)
+    involve_store_set_profile_name (store, batch->profile_name);
+  if (store == NULL
+      || !involve_export_pdfs (store, batch->definitions, (const char * const *) batch->uuids,
+                               batch->directory, INVOLVE_EVIDENCE_FULL, cancellable,
+                               batch_progress_cb, batch, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+batch_export_done_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  BatchExport *batch = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+
+  if (batch->dialog != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (batch->dialog, batch);
+      gtk_window_destroy (GTK_WINDOW (batch->dialog));
+      batch->dialog = NULL;
+      batch->progress = NULL;
+    }
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_message (batch->window, _("Export Cancelled"),
+                      _("The files already written were kept."));
+      else
+        show_message (batch->window, _("Export Failed"), error->message);
+    }
+  else
+    {
+      g_autofree char *body = g_strdup_printf (ngettext ("%u evidence PDF was written to %s.",
+                                                         "%u evidence PDFs were written to %s.",
+                                                         g_strv_length (batch->uuids)),
+                                               g_strv_length (batch->uuids), batch->directory);
+      show_message (batch->window, _("Export Finished"), body);
+    }
+}
+
+static void
+batch_dialog_response_cb (AdwMessageDialog *dialog,
+                          const char       *response,
+                          BatchExport      *batch)
+{
+  batch->dialog = NULL;
+  batch->progress = NULL;
+  g_cancellable_cancel (batch->cancellable);
+}
+
+void
+_involve_window_export_listed (InvolveWindow *self,
+                               const char    *directory)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GTask) task = NULL;
+  g_auto(GStrv) uuids = involve_register_model_dup_uuids (self->model, &error);
+  g_autofree char *heading = NULL;
+  BatchExport *batch;
+
+  if (uuids == NULL)
+    {
+      show_message (self, _("Export Failed"), error->message);
+      return;
+    }
+  if (uuids[0] == NULL)
+    {
+      show_message (self, _("Nothing to Export"), _("No record in the list."));
+      return;
+    }
+
+  batch = g_new0 (BatchExport, 1);
+  g_atomic_ref_count_init (&batch->ref_count);
+  batch->window = g_object_ref (self);
+  batch->definitions = g_object_ref (self->definitions);
+  batch->store_path = g_strdup (involve_store_get_path (self->store));
+  batch->profile_name = g_strdup (involve_store_get_profile_name (self->store));
+  batch->uuids = g_steal_pointer (&uuids);
+  batch->directory = g_strdup (directory);
+  batch->cancellable = g_cancellable_new ();
+
+  heading = g_strdup_printf (ngettext ("Exporting %u Record", "Exporting %u Records", g_strv_length (batch->uuids)),
+                             g_strv_length (batch->uuids));
+  batch->dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, directory);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (batch->dialog), "cancel", _("_Cancel"));
+  batch->progress = gtk_progress_bar_new ();
+  gtk_progress_bar_set_show_text (GTK_PROGRESS_BAR (batch->progress), TRUE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (batch->progress), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Export progress"), -1);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (batch->dialog), batch->progress);
+  g_signal_connect (batch->dialog, "response", G_CALLBACK (batch_dialog_response_cb), batch);
+  gtk_window_present (GTK_WINDOW (batch->dialog));
+
+  task = g_task_new (NULL, batch->cancellable, batch_export_done_cb, NULL);
+  g_task_set_task_data (task, batch, (GDestroyNotify) batch_export_unref);
+  g_task_run_in_thread (task, batch_export_thread);
+}
+
+static void
+export_folder_chosen_cb (GtkNativeDialog *chooser,
+                         int              response,
+                         InvolveWindow   *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      g_autofree char *path = g_file_get_path (file);
+
+      if (path != NULL)
+        _involve_window_export_listed (self, path);
+    }
+  gtk_native_dialog_destroy (chooser);
+  g_object_unref (chooser);
+  g_object_unref (self);
+}
+
+static void
+export_listed_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  InvolveWindow *self = INVOLVE_WINDOW (widget);
+  GtkFileChooserNative *chooser;
+
+  chooser = gtk_file_chooser_native_new (_("Export the Listed Records"), GTK_WINDOW (self),
+                                         GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, _("_Export"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect (chooser, "response", G_CALLBACK (export_folder_chosen_cb), g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
 static void
 search_action (GtkWidget  *widget,
                const char *action_name,
@@ -696,6 +925,7 @@ involve_window_class_init (InvolveWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "register.open-request", NULL, open_file_action);
   gtk_widget_class_install_action (widget_class, "register.import-response", NULL, open_file_action);
   gtk_widget_class_install_action (widget_class, "register.import-xml", NULL, open_file_action);
+  gtk_widget_class_install_action (widget_class, "register.export-listed", NULL, export_listed_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "register.search", NULL);
 }
 
