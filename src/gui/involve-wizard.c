@@ -1185,7 +1185,10 @@ dialog_response_cb (AdwMessageDialog *dialog,
   gboolean ok = TRUE;
 
   if (self->dialog == GTK_WIDGET (dialog))
-    self->dialog = NULL;
+    {
+      g_object_remove_weak_pointer (G_OBJECT (dialog), (gpointer *) &self->dialog);
+      self->dialog = NULL;
+    }
 
   if (g_str_equal (response, "preferences"))
     {
@@ -1277,7 +1280,7 @@ open_dialog (InvolveWizard *self,
                                         "preferences", _("_Open Preferences"),
                                         NULL);
       adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "preferences", ADW_RESPONSE_SUGGESTED);
-      g_signal_connect (dialog, "response", G_CALLBACK (dialog_response_cb), self);
+      g_signal_connect_object (dialog, "response", G_CALLBACK (dialog_response_cb), self, 0);
       gtk_window_present (GTK_WINDOW (dialog));
       return;
     }
@@ -1361,7 +1364,7 @@ open_dialog (InvolveWizard *self,
       g_signal_connect (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)), "changed",
                         G_CALLBACK (dialog_text_changed_cb), dialog);
     }
-  g_signal_connect (dialog, "response", G_CALLBACK (dialog_response_cb), self);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (dialog_response_cb), self, 0);
   self->dialog = dialog;
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &self->dialog);
   gtk_window_present (GTK_WINDOW (dialog));
@@ -1561,7 +1564,14 @@ involve_wizard_dispose (GObject *object)
   g_clear_handle_id (&self->pending_id, g_source_remove);
   g_clear_handle_id (&self->refresh_id, g_source_remove);
   if (self->dialog != NULL)
-    gtk_window_destroy (GTK_WINDOW (self->dialog));
+    {
+      GtkWidget *dialog = self->dialog;
+
+      g_object_remove_weak_pointer (G_OBJECT (dialog), (gpointer *) &self->dialog);
+      self->dialog = NULL;
+      g_signal_handlers_disconnect_by_data (dialog, self);
+      gtk_window_destroy (GTK_WINDOW (dialog));
+    }
   gtk_widget_dispose_template (GTK_WIDGET (self), INVOLVE_TYPE_WIZARD);
   g_clear_pointer (&self->pages, g_ptr_array_unref);
   g_clear_pointer (&self->editors, g_hash_table_unref);
