@@ -87,10 +87,10 @@ choose_register_clicked_cb (InvolvePreferencesWindow *self)
 {
   GtkFileChooserNative *chooser;
 
-  /* Saving lets the person pick an existing register or name a new one. */
+  /* An existing register: a save dialog would offer to "replace" it.  A new
+   * register is made with --database PATH. */
   chooser = gtk_file_chooser_native_new (_("Register Location"), GTK_WINDOW (self),
-                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Select"), _("_Cancel"));
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), "register.sqlite");
+                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Select"), _("_Cancel"));
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
   g_signal_connect (chooser, "response", G_CALLBACK (register_chosen_cb), g_object_ref (self));
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
