@@ -616,7 +616,6 @@ test_sign_off_by_file (Fixture       *fixture,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(InvolveRecord) record = NULL;
-  g_autoptr(InvolveSignOffRequest) request = NULL;
   g_autofree char *request_path = g_build_filename (fixture->dir, "request.xml", NULL);
   g_autofree char *response_path = g_build_filename (fixture->dir, "response.xml", NULL);
 
@@ -636,19 +635,30 @@ test_sign_off_by_file (Fixture       *fixture,
   g_assert_cmpint (involve_record_get_status (record), ==, INVOLVE_STATUS_AWAITING_SIGN_OFF);
   g_assert_true (involve_sign_off_request_write (record, "Alex Officer", request_path, NULL, &error));
   g_assert_no_error (error);
-  request = involve_sign_off_request_read (request_path, &error);
-  g_assert_no_error (error);
+  /* The reviewer opens the request: the record, read-only, with the
+   * request's banner. */
+  g_assert_true (_involve_window_open_request_file (fixture->window, request_path));
+  settle ();
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (_involve_window_get_main_stack (fixture->window))),
+                   ==, "record");
+  g_assert_true (g_str_has_prefix (label_text (_involve_wizard_get_banner_label (fixture->wizard)),
+                                   "Sign-off request from Alex Officer"));
+  g_assert_true (gtk_widget_get_visible (_involve_wizard_get_sign_off_button (fixture->wizard)));
+  g_assert_false (gtk_editable_get_editable (GTK_EDITABLE (involve_field_editor_get_input (editor (fixture, "title")))));
+  screenshot (fixture, "11-sign-off-request.png");
 
   /* Not by the person who completed it. */
-  g_assert_false (_involve_window_write_response (fixture->window, request, "signed-off", NULL, response_path, &error));
+  g_assert_false (_involve_wizard_write_response (fixture->wizard, "signed-off", NULL, response_path, &error));
   g_assert_nonnull (error);
   g_test_message ("refused: %s", error->message);
   g_clear_error (&error);
   g_assert_false (g_file_test (response_path, G_FILE_TEST_EXISTS));
 
   set_profile (fixture, "Sam Reviewer", "sam.reviewer@example.org");
-  g_assert_true (_involve_window_write_response (fixture->window, request, "signed-off", "Agreed.", response_path, &error));
+  g_assert_true (_involve_wizard_write_response (fixture->wizard, "signed-off", "Agreed.", response_path, &error));
   g_assert_no_error (error);
+  gtk_widget_activate_action (GTK_WIDGET (fixture->wizard), "wizard.close", NULL);
+  settle ();
 
   /* The officer imports the response: the record is signed off. */
   set_profile (fixture, "Alex Officer", "alex.officer@example.org");

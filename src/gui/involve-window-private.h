@@ -17,14 +17,10 @@ GtkWidget            *_involve_window_get_main_stack   (InvolveWindow *self);
 GtkWidget            *_involve_window_get_status_filter (InvolveWindow *self);
 /* Applies the search entry now instead of after its delay. */
 void                  _involve_window_apply_filters    (InvolveWindow *self);
-/* Sign-off by file, without the file choosers: the reviewer's response to
- * @request with the profile's identity, and the officer's import of one. */
-gboolean              _involve_window_write_response   (InvolveWindow               *self,
-                                                        const InvolveSignOffRequest *request,
-                                                        const char                  *decision,
-                                                        const char                  *comments,
-                                                        const char                  *path,
-                                                        GError                     **error);
+/* Sign-off by file, without the file choosers: a reviewer opens a request
+ * (shown read-only in the wizard), and the officer imports a response. */
+gboolean              _involve_window_open_request_file (InvolveWindow *self,
+                                                         const char    *path);
 gboolean              _involve_window_apply_response_file (InvolveWindow *self,
                                                            const char    *path);
 /* Writes the evidence PDF of every listed record into @directory, in a

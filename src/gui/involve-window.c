@@ -420,145 +420,21 @@ _involve_window_import_xml_file (InvolveWindow *self,
   return TRUE;
 }
 
-typedef struct
-{
-  InvolveWindow         *window;
-  InvolveSignOffRequest *request;
-  InvolveSignOff        *decision;
-} RequestJob;
-
-static void
-request_job_free (RequestJob *job)
-{
-  g_object_unref (job->window);
-  involve_sign_off_request_free (job->request);
-  involve_sign_off_free (job->decision);
-  g_free (job);
-}
-
 gboolean
-_involve_window_write_response (InvolveWindow               *self,
-                                const InvolveSignOffRequest *request,
-                                const char                  *decision,
-                                const char                  *comments,
-                                const char                  *path,
-                                GError                     **error)
-{
-  g_autoptr(InvolveSignOff) sign_off = involve_profile_dup_reviewer (self->settings);
-
-  sign_off->decision = g_strdup (decision);
-  sign_off->comments = g_strdup (comments);
-  return involve_sign_off_response_write (request, sign_off, path, error);
-}
-
-static void
-response_chooser_cb (GtkNativeDialog *chooser,
-                     int              response,
-                     RequestJob      *job)
-{
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-      g_autofree char *path = g_file_get_path (file);
-      g_autoptr(GError) error = NULL;
-
-      if (path == NULL || !_involve_window_write_response (job->window, job->request, job->decision->decision,
-                                                           job->decision->comments, path, &error))
-        show_message (job->window, _("The Response Was Not Saved"), error ? error->message : "");
-      else
-        {
-          g_autofree char *body = g_strdup_printf (_("Send %s back to the officer, who imports it into their register."), path);
-          show_message (job->window, _("Response Saved"), body);
-        }
-    }
-  gtk_native_dialog_destroy (chooser);
-  g_object_unref (chooser);
-  request_job_free (job);
-}
-
-static void
-request_decided_cb (AdwMessageDialog *dialog,
-                    const char       *response,
-                    RequestJob       *job)
-{
-  GtkTextView *view = g_object_get_data (G_OBJECT (dialog), "text-view");
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
-  GtkTextIter start, end;
-  GtkFileChooserNative *chooser;
-  g_autofree char *name = NULL;
-
-  if (!g_str_equal (response, "sign-off") && !g_str_equal (response, "return"))
-    {
-      request_job_free (job);
-      return;
-    }
-  gtk_text_buffer_get_bounds (buffer, &start, &end);
-  job->decision = involve_profile_dup_reviewer (job->window->settings);
-  job->decision->decision = g_strdup (g_str_equal (response, "sign-off") ? "signed-off" : "returned");
-  job->decision->comments = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
-
-  name = g_strdup_printf ("%s-v%u-sign-off-response.xml",
-                          involve_record_get_reference (job->request->version),
-                          involve_record_get_version (job->request->version));
-  chooser = gtk_file_chooser_native_new (_("Save Sign-off Response"), GTK_WINDOW (job->window),
-                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
-  g_signal_connect (chooser, "response", G_CALLBACK (response_chooser_cb), job);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
-}
-
-static void
-review_request_file (InvolveWindow *self,
-                     const char    *path)
+_involve_window_open_request_file (InvolveWindow *self,
+                                   const char    *path)
 {
   g_autoptr(GError) error = NULL;
   InvolveSignOffRequest *request = involve_sign_off_request_read (path, &error);
-  RequestJob *job;
-  GtkWidget *dialog, *frame, *view;
-  g_autofree char *body = NULL;
-  g_autoptr(InvolveSignOff) reviewer = NULL;
 
   if (request == NULL)
     {
       show_message (self, _("The Request Could Not Be Read"), error->message);
-      return;
+      return FALSE;
     }
-  if (!involve_profile_is_set (self->settings))
-    {
-      involve_sign_off_request_free (request);
-      show_message (self, _("Who Is Reviewing?"),
-                    _("Set your name, job title and e-mail address in Preferences first: your decision is recorded with them."));
-      return;
-    }
-  reviewer = involve_profile_dup_reviewer (self->settings);
-  body = g_strdup_printf (_("%s version %u, “%s”, completed by %s. Fingerprint %s. You decide as %s. Export the record's PDF from the officer's file first if you need to read it in full."),
-                          involve_record_get_reference (request->version),
-                          involve_record_get_version (request->version),
-                          involve_record_get_string (request->version, "title"),
-                          involve_record_get_string (request->version, "completer-name"),
-                          request->fingerprint,
-                          reviewer->reviewer_name);
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Sign-off Request"), body);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"),
-                                    "return", _("_Return with Comments"),
-                                    "sign-off", _("_Sign Off"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "sign-off", ADW_RESPONSE_SUGGESTED);
-  frame = gtk_frame_new (NULL);
-  view = gtk_text_view_new ();
-  gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (view), GTK_WRAP_WORD_CHAR);
-  gtk_widget_set_size_request (view, 320, 96);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (view), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Comments"), -1);
-  gtk_frame_set_child (GTK_FRAME (frame), view);
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), frame);
-  g_object_set_data (G_OBJECT (dialog), "text-view", view);
-
-  job = g_new0 (RequestJob, 1);
-  job->window = g_object_ref (self);
-  job->request = request;
-  g_signal_connect (dialog, "response", G_CALLBACK (request_decided_cb), job);
-  gtk_window_present (GTK_WINDOW (dialog));
+  involve_wizard_set_request (INVOLVE_WIZARD (self->wizard), request);
+  gtk_stack_set_visible_child_name (GTK_STACK (self->main_stack), "record");
+  return TRUE;
 }
 
 static void
@@ -573,7 +449,7 @@ open_chooser_cb (GtkNativeDialog *chooser,
       const char *kind = g_object_get_data (G_OBJECT (chooser), "kind");
 
       if (path != NULL && g_str_equal (kind, "request"))
-        review_request_file (self, path);
+        _involve_window_open_request_file (self, path);
       else if (path != NULL && g_str_equal (kind, "xml"))
         _involve_window_import_xml_file (self, path);
       else if (path != NULL)

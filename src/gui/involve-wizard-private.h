@@ -26,5 +26,12 @@ GtkWidget *_involve_wizard_get_amend_button    (InvolveWizard *self);
 /* The dialog open now (sign off, return, amend, withdraw), or NULL.  Its
  * text view is its "text-view" data. */
 GtkWidget *_involve_wizard_get_dialog          (InvolveWizard *self);
+/* The reviewer's response to the request shown (involve_wizard_set_request ()),
+ * with the profile's identity, written to @path without the file chooser. */
+gboolean   _involve_wizard_write_response      (InvolveWizard *self,
+                                                const char    *decision,
+                                                const char    *comments,
+                                                const char    *path,
+                                                GError       **error);
 
 G_END_DECLS

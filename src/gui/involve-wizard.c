@@ -9,6 +9,7 @@
 #include "involve-field-editor.h"
 #include "involve-fingerprint.h"
 #include "involve-lifecycle.h"
+#include "involve-signoff.h"
 #include "involve-profile.h"
 #include "involve-validate.h"
 #include "involve-wizard-export.h"
@@ -44,6 +45,7 @@ struct _InvolveWizard
   InvolveDefinitions *definitions;
   GSettings          *settings;
   InvolveRecord      *record;
+  InvolveSignOffRequest *request;      /* a reviewer's request file, or NULL */
   GPtrArray          *pages;           /* WizardPage* */
   GHashTable         *editors;         /* field id -> GPtrArray of InvolveFieldEditor* */
   GPtrArray          *problems;        /* InvolveProblem* of the last validation */
@@ -891,7 +893,16 @@ update_banner (InvolveWizard *self)
         text = g_strdup_printf (_("Amendment (version %u): %s"), involve_record_get_version (self->record), reason);
       break;
     case INVOLVE_STATUS_AWAITING_SIGN_OFF:
-      text = g_strdup (_("Awaiting sign-off. The record is read-only: a senior reviewer who did not complete it can sign it off or return it with comments."));
+      if (self->request != NULL)
+        {
+          g_autofree char *short_fp = involve_fingerprint_format_short (self->request->fingerprint);
+
+          text = g_strdup_printf (_("Sign-off request from %s (fingerprint %s). Read the record, then sign it off or return it with comments: your decision is saved as a response file to send back."),
+                                  self->request->requested_by ? self->request->requested_by : _("the officer"),
+                                  short_fp);
+        }
+      else
+        text = g_strdup (_("Awaiting sign-off. The record is read-only: a senior reviewer who did not complete it can sign it off or return it with comments."));
       break;
     case INVOLVE_STATUS_RETURNED:
       text = g_strdup_printf (_("Returned by %s with comments: %s"),
@@ -938,6 +949,27 @@ update_actions (InvolveWizard *self)
                                  involve_lifecycle_can_apply (status, INVOLVE_TRANSITION_WITHDRAW));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "wizard.previous-step", step > 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "wizard.next-step", step + 1 < self->pages->len);
+
+  /* A request file's record is not in this register: only a decision. */
+  if (self->request != NULL)
+    {
+      const char *store_actions[] = {
+        "wizard.export-request", "wizard.recall", "wizard.withdraw", "wizard.export-pdf",
+        "wizard.export-public-pdf", "wizard.export-xml", "wizard.print",
+      };
+
+      for (guint i = 0; i < G_N_ELEMENTS (store_actions); i++)
+        gtk_widget_action_set_enabled (GTK_WIDGET (self), store_actions[i], FALSE);
+    }
+  else
+    {
+      const char *export_actions[] = {
+        "wizard.export-pdf", "wizard.export-public-pdf", "wizard.export-xml", "wizard.print",
+      };
+
+      for (guint i = 0; i < G_N_ELEMENTS (export_actions); i++)
+        gtk_widget_action_set_enabled (GTK_WIDGET (self), export_actions[i], TRUE);
+    }
 }
 
 static void
@@ -1173,6 +1205,73 @@ dialog_text_changed_cb (GtkTextBuffer *buffer,
     adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (dialog), response, text != NULL);
 }
 
+gboolean
+_involve_wizard_write_response (InvolveWizard  *self,
+                                const char     *decision,
+                                const char     *comments,
+                                const char     *path,
+                                GError        **error)
+{
+  g_autoptr(InvolveSignOff) sign_off = involve_profile_dup_reviewer (self->settings);
+
+  g_return_val_if_fail (self->request != NULL, FALSE);
+
+  sign_off->decision = g_strdup (decision);
+  sign_off->comments = g_strdup (comments);
+  return involve_sign_off_response_write (self->request, sign_off, path, error);
+}
+
+static void
+response_chosen_cb (GtkNativeDialog *chooser,
+                    int              response,
+                    InvolveWizard   *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT && self->request != NULL)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      g_autofree char *path = g_file_get_path (file);
+      const char *decision = g_object_get_data (G_OBJECT (chooser), "decision");
+      const char *comments = g_object_get_data (G_OBJECT (chooser), "comments");
+      g_autoptr(GError) error = NULL;
+
+      if (path == NULL || !_involve_wizard_write_response (self, decision, comments, path, &error))
+        show_error (self, _("No response was written: %s"), error ? error->message : _("choose a local file"));
+      else
+        {
+          g_autofree char *message = g_strdup_printf (_("Your decision was saved to %s. Send that file back to the officer, who imports it."), path);
+
+          gtk_label_set_text (GTK_LABEL (self->banner_label), message);
+          gtk_widget_set_visible (self->sign_off_button, FALSE);
+          gtk_widget_set_visible (self->return_button, FALSE);
+          gtk_revealer_set_reveal_child (GTK_REVEALER (self->error_revealer), FALSE);
+        }
+    }
+  gtk_native_dialog_destroy (chooser);
+  g_object_unref (chooser);
+  g_object_unref (self);
+}
+
+static void
+save_response (InvolveWizard *self,
+               const char    *decision,
+               const char    *comments)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkFileChooserNative *chooser;
+  g_autofree char *name = g_strdup_printf ("%s-v%u-sign-off-response.xml",
+                                           involve_record_get_reference (self->record),
+                                           involve_record_get_version (self->record));
+
+  chooser = gtk_file_chooser_native_new (_("Save Sign-off Response"), GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+  g_object_set_data_full (G_OBJECT (chooser), "decision", g_strdup (decision), g_free);
+  g_object_set_data_full (G_OBJECT (chooser), "comments", g_strdup (comments), g_free);
+  g_signal_connect (chooser, "response", G_CALLBACK (response_chosen_cb), g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
 static void
 dialog_response_cb (AdwMessageDialog *dialog,
                     const char       *response,
@@ -1202,6 +1301,11 @@ dialog_response_cb (AdwMessageDialog *dialog,
     {
     case DIALOG_SIGN_OFF:
     case DIALOG_RETURN:
+      if (self->request != NULL)
+        {
+          save_response (self, kind == DIALOG_SIGN_OFF ? "signed-off" : "returned", text);
+          return;
+        }
       {
         g_autoptr(InvolveSignOff) review = involve_profile_dup_reviewer (self->settings);
 
@@ -1475,6 +1579,8 @@ involve_wizard_set_record (InvolveWizard *self,
   involve_wizard_flush (self);
   if (self->record != NULL)
     g_signal_handlers_disconnect_by_data (self->record, self);
+  if (self->request != NULL && record != self->request->version)
+    g_clear_pointer (&self->request, involve_sign_off_request_free);
   g_set_object (&self->record, record);
   g_signal_connect (record, "value-changed::title", G_CALLBACK (title_changed_cb), self);
 
@@ -1486,6 +1592,20 @@ involve_wizard_set_record (InvolveWizard *self,
   refresh_state (self);
   /* A record awaiting a decision opens on its review; others on step one. */
   involve_wizard_set_step (self, is_editable (self) ? 0 : self->pages->len - 1);
+}
+
+void
+involve_wizard_set_request (InvolveWizard         *self,
+                            InvolveSignOffRequest *request)
+{
+  g_return_if_fail (INVOLVE_IS_WIZARD (self));
+  g_return_if_fail (request != NULL);
+  g_return_if_fail (INVOLVE_IS_RECORD (request->version));
+
+  if (self->request != NULL)
+    involve_sign_off_request_free (self->request);
+  self->request = request;
+  involve_wizard_set_record (self, request->version);
 }
 
 InvolveRecord *
@@ -1577,6 +1697,7 @@ involve_wizard_dispose (GObject *object)
   g_clear_pointer (&self->editors, g_hash_table_unref);
   g_clear_pointer (&self->problems, g_ptr_array_unref);
   g_clear_pointer (&self->pending, g_hash_table_unref);
+  g_clear_pointer (&self->request, involve_sign_off_request_free);
   g_clear_object (&self->record);
   g_clear_object (&self->store);
   g_clear_object (&self->definitions);

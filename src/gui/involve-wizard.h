@@ -5,6 +5,7 @@
 
 #include "involve-definitions.h"
 #include "involve-record.h"
+#include "involve-signoff.h"
 #include "involve-store.h"
 
 G_BEGIN_DECLS
@@ -27,6 +28,11 @@ GtkWidget     *involve_wizard_new            (InvolveStore       *store,
                                               GSettings          *settings);
 void           involve_wizard_set_record     (InvolveWizard      *self,
                                               InvolveRecord      *record);
+/* Shows the record of a sign-off request file, read-only, for a reviewer
+ * whose register does not hold it: signing off or returning writes a
+ * response file.  Takes @request. */
+void           involve_wizard_set_request    (InvolveWizard      *self,
+                                              InvolveSignOffRequest *request);
 InvolveRecord *involve_wizard_get_record     (InvolveWizard      *self);
 /* Saves edits still waiting for the typing pause.  FALSE if one failed. */
 gboolean       involve_wizard_flush          (InvolveWizard      *self);
