@@ -3058,6 +3058,18 @@ involve_store_amend (InvolveStore *self,
   sqlite3_bind_int64 (copy, 2, version_id);
   if (!step_done (self, copy, doing, error))
     goto fail;
+  {
+    AUTO_STMT outcome = prepare (self,
+                                 "UPDATE versions SET outcome = (SELECT outcome FROM versions WHERE id = ?1)"
+                                 " WHERE id = ?2",
+                                 error);
+    if (outcome == NULL)
+      goto fail;
+    sqlite3_bind_int64 (outcome, 1, row.version_id);
+    sqlite3_bind_int64 (outcome, 2, version_id);
+    if (!step_done (self, outcome, doing, error))
+      goto fail;
+  }
   sqlite3_bind_int64 (latest, 1, row.record_id);
   sqlite3_bind_int64 (latest, 2, next);
   bind_text (latest, 3, involve_status_to_string (to));
