@@ -31,4 +31,9 @@ int involve_cli_definitions (const char  *database_path,
                              int          argc,
                              char       **argv);
 
+/* cli-demo.c */
+int involve_cli_demo (const char  *database_path,
+                      int          argc,
+                      char       **argv);
+
 G_END_DECLS

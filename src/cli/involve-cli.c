@@ -22,6 +22,7 @@ static const InvolveCliCommand commands[] = {
   { "backup", N_("Write a consistent copy of the register to a new file"), involve_cli_backup },
   { "assess", N_("Run the three-step test: does the duty to involve apply?"), involve_cli_assess },
   { "definitions", N_("Check or list the form definitions, frameworks and reference lists"), involve_cli_definitions },
+  { "demo", N_("Fill an empty register with sample records in every state"), involve_cli_demo },
   { NULL, NULL, NULL },
 };
 
