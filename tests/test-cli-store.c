@@ -90,6 +90,8 @@ test_cli_list_show_history (void)
     g_assert_cmpint (run_cli (td->path, args, &out, &err), ==, 0);
     g_assert_nonnull (strstr (out, "Podiatry clinic relocation"));
     g_assert_nonnull (strstr (out, "Sam Reviewer"));
+    g_assert_nonnull (strstr (out, "applies (section 14Z45(2)(c))"));
+    g_assert_nonnull (strstr (out, " [title, "));
     g_assert_nonnull (strstr (out, "Low turnout | Hold extra evening sessions"));
     g_assert_nonnull (strstr (out, "signed-off"));
     g_clear_pointer (&out, g_free);

@@ -876,11 +876,16 @@ test_sign_off_by_file (void)
   g_clear_error (&error);
 
   /* The officer imports the reviewer's response on their own desktop. */
+  response->decided_at_usec = 1700000000000000;
+  response->date = g_strdup ("2023-11-14");
   g_assert_true (involve_store_apply_sign_off (store, uuid, 1, fingerprint, response, &error));
   g_assert_no_error (error);
   g_clear_object (&record);
   record = involve_store_load_record (store, uuid, 0, &error);
   g_assert_cmpint (involve_record_get_status (record), ==, INVOLVE_STATUS_SIGNED_OFF);
+  g_assert_cmpint (involve_record_get_sign_off (record)->decided_at_usec, ==, 1700000000000000);
+  g_assert_cmpstr (involve_record_get_sign_off (record)->date, ==, "2023-11-14");
+  g_assert_cmpstr (involve_record_get_sign_off (record)->fingerprint, ==, fingerprint);
 
   /* Applying it again is refused. */
   g_assert_false (involve_store_apply_sign_off (store, uuid, 1, fingerprint, response, &error));
@@ -1116,6 +1121,45 @@ test_tamper_rehashed_entry (void)
   g_assert_cmpint (verify_path (td->path, FALSE), ==, 4);
 }
 
+static void
+test_verify_damaged_file (void)
+{
+  g_autoptr(TestDir) td = test_dir_new ();
+  g_autoptr(InvolveStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+  gint64 broken = -1;
+
+  store = open_store (td->path, &error);
+  g_assert_true (involve_store_begin_batch (store, &error));
+  for (guint i = 0; i < 200; i++)
+    {
+      g_autoptr(InvolveRecord) record = involve_store_create_record (store, "icb-14z45", &error);
+      g_autofree char *text = g_strdup_printf ("Answer number %u for the damaged file test", i);
+      g_assert_true (involve_store_set_value (store, record, "b1-objectives", g_variant_new_string (text), &error));
+    }
+  g_assert_true (involve_store_commit_batch (store, &error));
+  g_clear_object (&store);
+
+  /* Scribble over a page in the middle of the file. */
+  g_assert_true (g_file_get_contents (td->path, &contents, &length, NULL));
+  g_assert_cmpuint (length, >, 40 * 4096);
+  memset (contents + 20 * 4096, 0xab, 2000);
+  g_assert_true (g_file_set_contents (td->path, contents, length, NULL));
+
+  store = open_store (td->path, &error);
+  if (store == NULL)
+    {
+      g_assert_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_CORRUPT);
+      return;
+    }
+  g_assert_false (involve_store_verify (store, &broken, &error));
+  g_assert_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_CORRUPT);
+  g_test_message ("%s", error->message);
+  g_assert_cmpint (broken, ==, 0);
+}
+
 /* Search and lists */
 
 static void
@@ -1230,6 +1274,53 @@ test_search_and_filters (void)
   g_assert_cmpstr (organisations[0], ==, "Northshire ICB");
 }
 
+static int
+count_stale (InvolveStore *store)
+{
+  sqlite3_stmt *stmt = NULL;
+  int n;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (involve_store_get_db (store),
+                                       "SELECT count(*) FROM records WHERE search_stale", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  n = sqlite3_column_int (stmt, 0);
+  sqlite3_finalize (stmt);
+  return n;
+}
+
+static void
+test_search_index_catches_up (void)
+{
+  g_autoptr(TestDir) td = test_dir_new ();
+  g_autoptr(InvolveStore) store = NULL;
+  g_autoptr(InvolveStore) other = NULL;
+  g_autoptr(InvolveRecord) record = NULL;
+  g_autoptr(GError) error = NULL;
+  InvolveStoreQuery query;
+  guint total = 0;
+
+  store = open_store (td->path, &error);
+  record = involve_store_create_record (store, "icb-14z45", &error);
+  g_assert_cmpint (count_stale (store), ==, 0);
+
+  /* Saving marks the record; the next search (from any connection) indexes it. */
+  set_string (store, record, "b4-approach", "Pop-up stalls at the farmers market");
+  g_assert_cmpint (count_stale (store), ==, 1);
+  other = open_store (td->path, &error);
+  involve_store_query_init (&query);
+  query.text = "farmers";
+  g_assert_true (involve_store_count (other, &query, &total, &error));
+  g_assert_cmpuint (total, ==, 1);
+  g_assert_cmpint (count_stale (store), ==, 0);
+
+  set_string (store, record, "b4-approach", "Online survey");
+  g_assert_true (involve_store_count (store, &query, &total, &error));
+  g_assert_cmpuint (total, ==, 0);
+  query.text = "surv";
+  g_assert_true (involve_store_count (store, &query, &total, &error));
+  g_assert_cmpuint (total, ==, 1);
+}
+
 static GPtrArray *
 outcome_from_step1 (InvolveRecord *record,
                     GError       **error)
@@ -1321,6 +1412,65 @@ test_log_event_and_batch (void)
   g_assert_cmpint (head, ==, 101);
   g_assert_cmpstr (head_hash, ==, ((InvolveAuditEntry *) entries->pdata[100])->hash);
   g_assert_true (involve_store_verify (store, &broken, &error));
+}
+
+typedef struct
+{
+  InvolveStore *store;
+  char         *uuid;
+} ThreadJob;
+
+static gpointer
+edit_thread (gpointer data)
+{
+  ThreadJob *job = data;
+  g_autoptr(InvolveRecord) record = NULL;
+  g_autoptr(GError) error = NULL;
+
+  record = involve_store_load_record (job->store, job->uuid, 0, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 50; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("edit %u", i);
+      InvolveStoreQuery query;
+      guint total = 0;
+
+      g_assert_true (involve_store_set_value (job->store, record, "b4-approach", g_variant_new_string (text), &error));
+      g_assert_no_error (error);
+      involve_store_query_init (&query);
+      query.text = "edit";
+      g_assert_true (involve_store_count (job->store, &query, &total, &error));
+    }
+  return NULL;
+}
+
+static void
+test_threads_share_a_store (void)
+{
+  g_autoptr(TestDir) td = test_dir_new ();
+  g_autoptr(InvolveStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  ThreadJob jobs[4];
+  GThread *threads[4];
+  gint64 broken = 0;
+
+  store = open_store (td->path, &error);
+  for (guint i = 0; i < G_N_ELEMENTS (jobs); i++)
+    {
+      g_autoptr(InvolveRecord) record = involve_store_create_record (store, "icb-14z45", &error);
+
+      jobs[i].store = store;
+      jobs[i].uuid = g_strdup (involve_record_get_uuid (record));
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (jobs); i++)
+    threads[i] = g_thread_new ("editor", edit_thread, &jobs[i]);
+  for (guint i = 0; i < G_N_ELEMENTS (jobs); i++)
+    {
+      g_thread_join (threads[i]);
+      g_free (jobs[i].uuid);
+    }
+  g_assert_true (involve_store_verify (store, &broken, &error));
+  g_assert_no_error (error);
 }
 
 /* Backups */
@@ -1542,8 +1692,11 @@ main (int   argc,
   g_test_add_func ("/store/audit/verify-detects-altered-entry", test_tamper_altered_entry);
   g_test_add_func ("/store/audit/verify-detects-rehashed-entry", test_tamper_rehashed_entry);
   g_test_add_func ("/store/audit/log-event-and-batch", test_log_event_and_batch);
+  g_test_add_func ("/store/audit/verify-detects-damaged-file", test_verify_damaged_file);
+  g_test_add_func ("/store/threads/share-a-store", test_threads_share_a_store);
   g_test_add_func ("/store/search/full-text-and-filters", test_search_and_filters);
   g_test_add_func ("/store/search/outcome", test_outcome_kept_in_summary);
+  g_test_add_func ("/store/search/index-catches-up", test_search_index_catches_up);
   g_test_add_func ("/store/backup/online", test_backup);
   g_test_add_func ("/store/backup/rolling", test_rolling_backup);
   g_test_add_func ("/store/backup/rolling-interrupted", test_rolling_backup_interrupted);

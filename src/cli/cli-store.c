@@ -9,6 +9,8 @@
 
 #include "cli-commands.h"
 #include "cli-store.h"
+#include "involve-assess.h"
+#include "involve-definitions.h"
 #include "involve-fingerprint.h"
 #include "involve-store.h"
 
@@ -236,6 +238,114 @@ print_sign_off (const InvolveSignOff *sign_off)
     printf ("  %-22s %s\n", _("Fingerprint signed:"), sign_off->fingerprint);
 }
 
+/* An option id as its label, when the field has options. */
+static const char *
+option_label (const InvolveField *field,
+              const char         *id)
+{
+  if (field != NULL && field->options != NULL)
+    {
+      for (guint i = 0; i < field->options->len; i++)
+        {
+          const InvolveOption *option = g_ptr_array_index (field->options, i);
+
+          if (g_str_equal (option->id, id))
+            return option->label;
+        }
+    }
+  return id;
+}
+
+static char *
+format_field_value (const InvolveField *field,
+                    GVariant           *value)
+{
+  if (field != NULL && value != NULL && field->type == INVOLVE_FIELD_CHOICE &&
+      g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
+    return g_strdup (option_label (field, g_variant_get_string (value, NULL)));
+
+  if (field != NULL && value != NULL && field->type == INVOLVE_FIELD_MULTI_CHOICE &&
+      g_variant_is_of_type (value, G_VARIANT_TYPE_STRING_ARRAY))
+    {
+      g_autofree const char **ids = g_variant_get_strv (value, NULL);
+      GString *out = g_string_new (NULL);
+
+      for (guint i = 0; ids[i] != NULL; i++)
+        g_string_append_printf (out, "%s%s", i > 0 ? "; " : "", option_label (field, ids[i]));
+      return g_string_free (out, FALSE);
+    }
+  return format_value (value);
+}
+
+static void
+print_field (InvolveRecord      *record,
+             const char         *field_id,
+             const InvolveField *field)
+{
+  g_autofree char *text = format_field_value (field, involve_record_get_value (record, field_id));
+  g_autofree char *when = format_time (involve_record_get_value_modified (record, field_id));
+
+  if (field != NULL)
+    printf ("  %s [%s, %s]\n    %s\n", field->label, field_id, when, text);
+  else
+    printf ("  %s [%s]\n    %s\n", field_id, when, text);
+}
+
+/* Every answer, in the order of the forms when the definitions load. */
+static void
+print_fields (InvolveRecord *record)
+{
+  g_autoptr(GHashTable) printed = g_hash_table_new (g_str_hash, g_str_equal);
+  g_auto(GStrv) field_ids = involve_record_dup_field_ids (record);
+  InvolveDefinitions *defs = involve_definitions_get_default (NULL);
+  gboolean others = FALSE;
+
+  if (defs != NULL)
+    {
+      GPtrArray *forms = involve_definitions_get_forms (defs);
+
+      for (guint f = 0; f < forms->len; f++)
+        {
+          InvolveForm *form = g_ptr_array_index (forms, f);
+          GPtrArray *sections = involve_form_get_sections (form);
+
+          for (guint s = 0; s < sections->len; s++)
+            {
+              const InvolveSection *section = g_ptr_array_index (sections, s);
+              gboolean header = FALSE;
+
+              for (guint i = 0; i < section->fields->len; i++)
+                {
+                  const InvolveField *field = g_ptr_array_index (section->fields, i);
+
+                  if (!involve_record_has_value (record, field->id) ||
+                      g_hash_table_contains (printed, field->id))
+                    continue;
+                  if (!header)
+                    {
+                      printf ("\n%s — %s\n", involve_form_get_title (form), section->title);
+                      header = TRUE;
+                    }
+                  print_field (record, field->id, field);
+                  g_hash_table_add (printed, field->id);
+                }
+            }
+        }
+    }
+
+  for (guint i = 0; field_ids[i] != NULL; i++)
+    {
+      if (g_hash_table_contains (printed, field_ids[i]))
+        continue;
+      if (!others)
+        {
+          printf ("\n%s\n", defs != NULL ? _("Other fields:") : _("Fields:"));
+          others = TRUE;
+        }
+      print_field (record, field_ids[i], NULL);
+    }
+}
+
 int
 involve_cli_show (const char *database_path,
                   int         argc,
@@ -245,7 +355,6 @@ involve_cli_show (const char *database_path,
   g_autoptr(InvolveRecord) record = NULL;
   g_autoptr(GPtrArray) versions = NULL;
   g_autoptr(GError) error = NULL;
-  g_auto(GStrv) field_ids = NULL;
   g_autofree char *fingerprint = NULL;
   g_autofree char *created = NULL;
   g_autofree char *modified = NULL;
@@ -278,19 +387,28 @@ involve_cli_show (const char *database_path,
   if (involve_record_get_status_reason (record) != NULL)
     printf ("%-24s %s\n", _("Reason:"), involve_record_get_status_reason (record));
   printf ("%-24s %s\n", _("Framework:"), involve_record_get_framework_id (record));
+  {
+    InvolveDefinitions *defs = involve_definitions_get_default (NULL);
+    g_autoptr(InvolveAssessment) assessment = NULL;
+    g_autoptr(GError) assess_error = NULL;
+
+    if (defs != NULL)
+      assessment = involve_assess_record (record, defs, &assess_error);
+    if (assessment != NULL)
+      {
+        g_autofree char *citations = involve_assessment_dup_citations_string (assessment);
+
+        printf ("%-24s %s%s%s%s\n", _("Outcome:"), involve_assessment_get_outcome_string (assessment),
+                citations ? " (" : "", citations ? citations : "", citations ? ")" : "");
+      }
+    else if (assess_error != NULL)
+      printf ("%-24s %s\n", _("Outcome:"), assess_error->message);
+  }
   printf ("%-24s %s\n", _("Created:"), created);
   printf ("%-24s %s\n", _("Last change:"), modified);
   printf ("%-24s %s\n", _("Fingerprint:"), fingerprint);
 
-  printf ("\n%s\n", _("Fields:"));
-  field_ids = involve_record_dup_field_ids (record);
-  for (guint i = 0; field_ids[i] != NULL; i++)
-    {
-      g_autofree char *text = format_value (involve_record_get_value (record, field_ids[i]));
-      g_autofree char *when = format_time (involve_record_get_value_modified (record, field_ids[i]));
-
-      printf ("  %s  [%s]\n    %s\n", field_ids[i], when, text);
-    }
+  print_fields (record);
 
   versions = involve_store_list_versions (store, involve_record_get_uuid (record), &error);
   if (versions == NULL)

@@ -341,6 +341,7 @@ struct _InvolveStore
   guint       batch_depth;
   guint       savepoint_serial;
 
+  GRecMutex   lock;            /* serialises calls from several threads */
   GThread    *backup_thread;   /* the rolling backup started on open */
   struct _RollingBackup *backup_job;
 };
@@ -376,6 +377,27 @@ stmt_cleanup (sqlite3_stmt **stmt)
       sqlite3_clear_bindings (*stmt);
     }
 }
+
+/* Held for the whole of each public call that uses the connection;
+ * declared first so that it is released after every other cleanup. */
+static inline GRecMutex *
+store_lock (InvolveStore *self)
+{
+  if (!INVOLVE_IS_STORE (self))
+    return NULL;
+  g_rec_mutex_lock (&self->lock);
+  return &self->lock;
+}
+
+static inline void
+store_unlock (GRecMutex **lock)
+{
+  if (*lock != NULL)
+    g_rec_mutex_unlock (*lock);
+}
+
+#define STORE_LOCK(self) \
+  __attribute__ ((cleanup (store_unlock))) GRecMutex *G_PASTE (store_locked_, __LINE__) G_GNUC_UNUSED = store_lock (self)
 
 /* A cached statement that is reset when it goes out of scope. */
 #define AUTO_STMT __attribute__ ((cleanup (stmt_cleanup))) sqlite3_stmt *
@@ -588,6 +610,7 @@ gboolean
 involve_store_begin_batch (InvolveStore *self,
                            GError      **error)
 {
+  STORE_LOCK (self);
   g_return_val_if_fail (INVOLVE_IS_STORE (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
@@ -602,6 +625,7 @@ gboolean
 involve_store_commit_batch (InvolveStore *self,
                             GError      **error)
 {
+  STORE_LOCK (self);
   g_return_val_if_fail (INVOLVE_IS_STORE (self), FALSE);
   g_return_val_if_fail (self->batch_depth > 0, FALSE);
 
@@ -619,6 +643,7 @@ involve_store_commit_batch (InvolveStore *self,
 void
 involve_store_rollback_batch (InvolveStore *self)
 {
+  STORE_LOCK (self);
   g_return_if_fail (INVOLVE_IS_STORE (self));
   g_return_if_fail (self->batch_depth > 0);
 
@@ -777,6 +802,12 @@ static const char schema_v3[] =
   "CREATE INDEX records_by_framework_status ON records (framework, status, ref_year, ref_number);"
   "CREATE INDEX records_by_outcome_status ON records (outcome, status, ref_year, ref_number);";
 
+/* Saving a keystroke does not re-index the record: it marks it stale, and
+ * the next search brings stale records up to date first. */
+static const char schema_v4[] =
+  "ALTER TABLE records ADD COLUMN search_stale INTEGER NOT NULL DEFAULT 0;"
+  "CREATE INDEX records_search_stale ON records (id) WHERE search_stale;";
+
 typedef struct
 {
   const char *sql;
@@ -787,6 +818,7 @@ static const Migration migrations[] = {
   { schema_v1, NULL },
   { schema_v2, NULL },
   { schema_v3, populate_search_index },
+  { schema_v4, NULL },
 };
 
 #define LATEST_SCHEMA ((int) G_N_ELEMENTS (migrations))
@@ -1211,6 +1243,7 @@ involve_store_finalize (GObject *object)
   g_clear_pointer (&self->journal_mode, g_free);
   g_clear_pointer (&self->os_account, g_free);
   g_clear_pointer (&self->profile_name, g_free);
+  g_rec_mutex_clear (&self->lock);
 
   G_OBJECT_CLASS (involve_store_parent_class)->finalize (object);
 }
@@ -1336,6 +1369,7 @@ involve_store_init (InvolveStore *self)
   self->auto_backup = TRUE;
   self->os_account = g_strdup (g_get_user_name ());
   self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, stmt_finalize);
+  g_rec_mutex_init (&self->lock);
 }
 
 const char *
@@ -1520,6 +1554,7 @@ involve_store_log_event (InvolveStore *self,
                          const char   *details,
                          GError      **error)
 {
+  STORE_LOCK (self);
   AuditEvent event = { kind, uuid, version, NULL, NULL, NULL, details };
 
   g_return_val_if_fail (INVOLVE_IS_STORE (self), FALSE);
@@ -1542,6 +1577,7 @@ involve_store_list_audit (InvolveStore *self,
                           const char   *uuid,
                           GError      **error)
 {
+  STORE_LOCK (self);
   g_autoptr(GPtrArray) entries = NULL;
   AUTO_STMT stmt = NULL;
   int rc;
@@ -1575,6 +1611,7 @@ involve_store_get_audit_head (InvolveStore *self,
                               char        **hash,
                               GError      **error)
 {
+  STORE_LOCK (self);
   AUTO_STMT stmt = NULL;
   int rc;
 
@@ -1801,6 +1838,7 @@ involve_store_load_record (InvolveStore *self,
                            guint         version,
                            GError      **error)
 {
+  STORE_LOCK (self);
   g_auto(VersionRow) row = { 0 };
 
   g_return_val_if_fail (INVOLVE_IS_STORE (self), NULL);
@@ -1817,6 +1855,7 @@ involve_store_lookup_reference (InvolveStore *self,
                                 const char   *reference,
                                 GError      **error)
 {
+  STORE_LOCK (self);
   AUTO_STMT stmt = NULL;
   int rc;
 
@@ -1846,6 +1885,7 @@ involve_store_load_by_reference (InvolveStore *self,
                                  guint         version,
                                  GError      **error)
 {
+  STORE_LOCK (self);
   g_autofree char *uuid = NULL;
 
   g_return_val_if_fail (INVOLVE_IS_STORE (self), NULL);
@@ -1862,6 +1902,7 @@ involve_store_list_versions (InvolveStore *self,
                              const char   *uuid,
                              GError      **error)
 {
+  STORE_LOCK (self);
   g_autoptr(GPtrArray) versions = NULL;
   AUTO_STMT stmt = NULL;
   int rc;
@@ -1958,9 +1999,16 @@ nonblank (const char *text)
   return NULL;
 }
 
+typedef enum
+{
+  SEARCH_KEEP,    /* the text did not change */
+  SEARCH_DEFER,   /* mark the record for re-indexing before the next search */
+  SEARCH_NOW,     /* re-index it now */
+} SearchUpdate;
+
 /*
  * Brings the records row (title, organisation, outcome, modified), the
- * version's outcome and, when @text_changed, the full-text row up to date
+ * version's outcome and, as @search says, the full-text row up to date
  * with @record, the latest version.
  */
 static gboolean
@@ -1969,29 +2017,58 @@ refresh_summary (InvolveStore  *self,
                  gint64         version_id,
                  InvolveRecord *record,
                  gint64         now,
-                 gboolean       text_changed,
+                 SearchUpdate   search,
                  GError       **error)
 {
+  /* Registers before format 4 cannot mark records stale. */
+  gboolean text_changed = search == SEARCH_NOW || (search == SEARCH_DEFER && self->schema_version < 4);
   const char *doing = _("Could not update the register’s index");
   const char *title = nonblank (involve_record_get_string (record, "title"));
   const char *organisation = nonblank (involve_record_get_string (record, "organisation-name"));
   g_autofree char *outcome = outcome_hook (record);
-  AUTO_STMT update_record = NULL;
   AUTO_STMT update_version = NULL;
+  /* One statement a column, each writing only when the value changes, so
+   * that a save rewrites only the indexes it must (every indexed column in
+   * an UPDATE's SET list costs an index rewrite, changed or not). */
+  static const char * const updates[] = {
+    "UPDATE records SET modified_usec = ?2 WHERE id = ?1 AND modified_usec < ?2",
+    "UPDATE records SET title = ?2 WHERE id = ?1 AND title IS NOT ?2",
+    "UPDATE records SET organisation = ?2 WHERE id = ?1 AND organisation IS NOT ?2",
+    "UPDATE records SET outcome = ?2 WHERE id = ?1 AND outcome IS NOT ?2",
+    "UPDATE records SET search_stale = ?2 WHERE id = ?1 AND search_stale IS NOT ?2",
+  };
 
-  update_record = prepare (self,
-                           "UPDATE records SET title = ?2, organisation = ?3, outcome = ?4,"
-                           " modified_usec = MAX (modified_usec, ?5) WHERE id = ?1",
-                           error);
-  if (update_record == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (update_record, 1, record_id);
-  bind_text (update_record, 2, title);
-  bind_text (update_record, 3, organisation);
-  bind_text (update_record, 4, outcome);
-  sqlite3_bind_int64 (update_record, 5, now);
-  if (!step_done (self, update_record, doing, error))
-    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (updates); i++)
+    {
+      AUTO_STMT update = NULL;
+
+      if (i == 4 && (self->schema_version < 4 || search == SEARCH_KEEP))
+        continue;
+      update = prepare (self, updates[i], error);
+      if (update == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (update, 1, record_id);
+      switch (i)
+        {
+        case 0:
+          sqlite3_bind_int64 (update, 2, now);
+          break;
+        case 1:
+          bind_text (update, 2, title);
+          break;
+        case 2:
+          bind_text (update, 2, organisation);
+          break;
+        case 3:
+          bind_text (update, 2, outcome);
+          break;
+        default:
+          sqlite3_bind_int (update, 2, search == SEARCH_DEFER ? 1 : 0);
+          break;
+        }
+      if (!step_done (self, update, doing, error))
+        return FALSE;
+    }
 
   update_version = prepare (self, "UPDATE versions SET outcome = ?2 WHERE id = ?1 AND outcome IS NOT ?2", error);
   if (update_version == NULL)
@@ -2085,7 +2162,7 @@ populate_search_index (InvolveStore *self,
 
       if (!fetch_version (self, uuids->pdata[i], 0, &row, error) ||
           (record = record_from_row (self, &row, error)) == NULL ||
-          !refresh_summary (self, row.record_id, row.version_id, record, row.modified_usec, TRUE, error))
+          !refresh_summary (self, row.record_id, row.version_id, record, row.modified_usec, SEARCH_NOW, error))
         {
           self->schema_version = 2;
           return FALSE;
@@ -2272,7 +2349,7 @@ create_record (InvolveStore  *self,
         }
     }
 
-  if (!refresh_summary (self, record_id, version_id, record, now, TRUE, error) ||
+  if (!refresh_summary (self, record_id, version_id, record, now, SEARCH_NOW, error) ||
       !txn_commit (self, error))
     goto fail;
 
@@ -2288,6 +2365,7 @@ involve_store_create_record (InvolveStore *self,
                              const char   *framework_id,
                              GError      **error)
 {
+  STORE_LOCK (self);
   g_return_val_if_fail (INVOLVE_IS_STORE (self), NULL);
   g_return_val_if_fail (framework_id != NULL && *framework_id != '\0', NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -2300,6 +2378,7 @@ involve_store_create_record_with_values (InvolveStore  *self,
                                          InvolveRecord *values,
                                          GError       **error)
 {
+  STORE_LOCK (self);
   g_return_val_if_fail (INVOLVE_IS_STORE (self), NULL);
   g_return_val_if_fail (INVOLVE_IS_RECORD (values), NULL);
   g_return_val_if_fail (involve_record_get_framework_id (values) != NULL, NULL);
@@ -2388,6 +2467,7 @@ involve_store_set_value (InvolveStore  *self,
                          GVariant      *value,
                          GError       **error)
 {
+  STORE_LOCK (self);
   g_autoptr(GVariant) sunk = NULL;
   g_auto(VersionRow) row = { 0 };
   g_autoptr(InvolveRecord) current = NULL;
@@ -2461,7 +2541,8 @@ involve_store_set_value (InvolveStore  *self,
       }
 
       involve_record_set_value_full (current, field_id, sunk, now);
-      if (!refresh_summary (self, row.record_id, row.version_id, current, now, text_changed, error) ||
+      if (!refresh_summary (self, row.record_id, row.version_id, current, now,
+                            text_changed ? SEARCH_DEFER : SEARCH_KEEP, error) ||
           !txn_commit (self, error))
         goto fail;
     }
@@ -2559,6 +2640,7 @@ simple_transition (InvolveStore      *self,
                    const char        *reason,
                    GError           **error)
 {
+  STORE_LOCK (self);
   g_auto(VersionRow) row = { 0 };
   GError *lifecycle = NULL;
   InvolveStatus to;
@@ -2618,6 +2700,7 @@ involve_store_submit (InvolveStore *self,
                       GPtrArray   **problems,
                       GError      **error)
 {
+  STORE_LOCK (self);
   g_auto(VersionRow) row = { 0 };
   g_autoptr(InvolveRecord) record = NULL;
   g_autoptr(GPtrArray) found = NULL;
@@ -2811,7 +2894,8 @@ decide (InvolveStore         *self,
   bind_text (stmt, 7, signing ? "signed-off" : "returned");
   bind_text (stmt, 8, input->comments);
   bind_text (stmt, 9, fingerprint);
-  sqlite3_bind_int64 (stmt, 10, now);
+  /* By file, the reviewer decided on their own desktop, earlier. */
+  sqlite3_bind_int64 (stmt, 10, expected_fingerprint != NULL && input->decided_at_usec > 0 ? input->decided_at_usec : now);
   if (!step_done (self, stmt, doing, error))
     goto fail;
 
@@ -2879,6 +2963,7 @@ involve_store_sign_off (InvolveStore         *self,
                         const InvolveSignOff *sign_off,
                         GError              **error)
 {
+  STORE_LOCK (self);
   g_return_val_if_fail (INVOLVE_IS_STORE (self), FALSE);
   g_return_val_if_fail (uuid != NULL, FALSE);
   g_return_val_if_fail (sign_off != NULL, FALSE);
@@ -2893,6 +2978,7 @@ involve_store_return (InvolveStore         *self,
                       const InvolveSignOff *review,
                       GError              **error)
 {
+  STORE_LOCK (self);
   g_return_val_if_fail (INVOLVE_IS_STORE (self), FALSE);
   g_return_val_if_fail (uuid != NULL, FALSE);
   g_return_val_if_fail (review != NULL, FALSE);
@@ -2909,6 +2995,7 @@ involve_store_apply_sign_off (InvolveStore         *self,
                               const InvolveSignOff *sign_off,
                               GError              **error)
 {
+  STORE_LOCK (self);
   gboolean signing;
 
   g_return_val_if_fail (INVOLVE_IS_STORE (self), FALSE);
@@ -2945,6 +3032,7 @@ involve_store_amend (InvolveStore *self,
                      const char   *reason,
                      GError      **error)
 {
+  STORE_LOCK (self);
   const char *doing = _("Could not amend the record");
   g_auto(VersionRow) row = { 0 };
   GError *lifecycle = NULL;
@@ -2987,6 +3075,18 @@ involve_store_amend (InvolveStore *self,
   sqlite3_bind_int64 (copy, 2, version_id);
   if (!step_done (self, copy, doing, error))
     goto fail;
+  {
+    AUTO_STMT outcome = prepare (self,
+                                 "UPDATE versions SET outcome = (SELECT outcome FROM versions WHERE id = ?1)"
+                                 " WHERE id = ?2",
+                                 error);
+    if (outcome == NULL)
+      goto fail;
+    sqlite3_bind_int64 (outcome, 1, row.version_id);
+    sqlite3_bind_int64 (outcome, 2, version_id);
+    if (!step_done (self, outcome, doing, error))
+      goto fail;
+  }
   sqlite3_bind_int64 (latest, 1, row.record_id);
   sqlite3_bind_int64 (latest, 2, next);
   bind_text (latest, 3, involve_status_to_string (to));
@@ -3133,6 +3233,54 @@ bind_query (sqlite3_stmt            *stmt,
     sqlite3_bind_int64 (stmt, index, query->offset);
 }
 
+/*
+ * Re-indexes the records whose text changed since they were last indexed
+ * (saving only marks them).  Usually one or two: those being edited.  A
+ * register that cannot be written just searches the index it has.
+ */
+static void
+refresh_stale_search (InvolveStore *self)
+{
+  if (self->schema_version < 4)
+    return;
+
+  for (;;)
+    {
+      g_autoptr(GPtrArray) uuids = g_ptr_array_new_with_free_func (g_free);
+      g_autoptr(GError) error = NULL;
+      AUTO_STMT find = NULL;
+      int rc;
+
+      find = prepare (self, "SELECT uuid FROM records WHERE search_stale LIMIT 200", &error);
+      if (find == NULL)
+        break;
+      while ((rc = sqlite3_step (find)) == SQLITE_ROW)
+        g_ptr_array_add (uuids, column_dup (find, 0));
+      sqlite3_reset (find);
+      if (rc != SQLITE_DONE || uuids->len == 0)
+        break;
+
+      if (!txn_begin (self, &error))
+        break;
+      for (guint i = 0; i < uuids->len; i++)
+        {
+          g_auto(VersionRow) row = { 0 };
+          g_autoptr(InvolveRecord) record = NULL;
+
+          if (!fetch_version (self, uuids->pdata[i], 0, &row, &error) ||
+              (record = record_from_row (self, &row, &error)) == NULL ||
+              !refresh_summary (self, row.record_id, row.version_id, record, row.modified_usec, SEARCH_NOW, &error))
+            break;
+        }
+      if (error != NULL || !txn_commit (self, &error))
+        {
+          txn_rollback (self);
+          g_debug ("Could not bring the search index of %s up to date: %s", self->path, error->message);
+          break;
+        }
+    }
+}
+
 /* A search the user cannot have meant as syntax never fails: FTS5 errors
  * (there should be none with quoted words) read as "no matches". */
 static gboolean
@@ -3148,6 +3296,7 @@ involve_store_count (InvolveStore            *self,
                      guint                   *count,
                      GError                 **error)
 {
+  STORE_LOCK (self);
   InvolveStoreQuery all;
   g_autofree char *match = NULL;
   g_autofree char *where = NULL;
@@ -3165,6 +3314,8 @@ involve_store_count (InvolveStore            *self,
     }
   if (query->text != NULL)
     match = make_match_expression (query->text);
+  if (match != NULL)
+    refresh_stale_search (self);
   where = build_where (query);
 
   if (match != NULL && !query_has_filters (query))
@@ -3202,6 +3353,7 @@ involve_store_list (InvolveStore            *self,
                     guint                   *total,
                     GError                 **error)
 {
+  STORE_LOCK (self);
   InvolveStoreQuery all;
   g_autoptr(GPtrArray) result = NULL;
   g_autofree char *match = NULL;
@@ -3222,6 +3374,8 @@ involve_store_list (InvolveStore            *self,
     }
   if (query->text != NULL)
     match = make_match_expression (query->text);
+  if (match != NULL)
+    refresh_stale_search (self);
 
   switch (query->sort)
     {
@@ -3295,6 +3449,7 @@ GStrv
 involve_store_dup_organisations (InvolveStore *self,
                                  GError      **error)
 {
+  STORE_LOCK (self);
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   AUTO_STMT stmt = NULL;
   int rc;
@@ -3523,11 +3678,52 @@ verify_fingerprints (InvolveStore *self,
   return TRUE;
 }
 
+/* SQLite's own check of the file's structure (pages, indexes). */
+static gboolean
+verify_file (InvolveStore *self,
+             GError      **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  g_autofree char *problem = NULL;
+  int rc;
+
+  rc = sqlite3_prepare_v2 (self->db, "PRAGMA quick_check (1)", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      const char *result = (const char *) sqlite3_column_text (stmt, 0);
+
+      if (g_strcmp0 (result, "ok") != 0)
+        {
+          problem = g_strdup (result);
+          g_strdelimit (problem, "\n", ' ');
+        }
+      rc = SQLITE_OK;
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_OK)
+    {
+      set_sqlite_error (self, error, rc, _("Could not check the register"));
+      return FALSE;
+    }
+  if (problem != NULL)
+    {
+      g_autofree char *message =
+        g_strdup_printf (_("The register “%s” is damaged (%s). Restore it from a backup in the “backups” folder beside it."),
+                         self->path, problem);
+      set_error_code (error, INVOLVE_STORE_ERROR_CORRUPT, SQLITE_CORRUPT, message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 involve_store_verify (InvolveStore *self,
                       gint64       *first_broken_id,
                       GError      **error)
 {
+  STORE_LOCK (self);
   gboolean ok;
 
   g_return_val_if_fail (INVOLVE_IS_STORE (self), FALSE);
@@ -3540,7 +3736,8 @@ involve_store_verify (InvolveStore *self,
   if (!exec_sql (self, self->batch_depth > 0 ? "SAVEPOINT involve_verify" : "BEGIN",
                  _("Could not verify the register"), error))
     return FALSE;
-  ok = verify_chain (self, first_broken_id, error) &&
+  ok = verify_file (self, error) &&
+       verify_chain (self, first_broken_id, error) &&
        verify_values (self, first_broken_id, error) &&
        verify_fingerprints (self, first_broken_id, error);
   sqlite3_exec (self->db, self->batch_depth > 0 ? "RELEASE involve_verify" : "COMMIT", NULL, NULL, NULL);
@@ -3624,6 +3821,7 @@ involve_store_backup (InvolveStore *self,
                       const char   *dest_path,
                       GError      **error)
 {
+  STORE_LOCK (self);
   g_return_val_if_fail (INVOLVE_IS_STORE (self), FALSE);
   g_return_val_if_fail (dest_path != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
@@ -3952,6 +4150,7 @@ involve_store_import_record (InvolveStore *self,
                              const char   *source,
                              GError      **error)
 {
+  STORE_LOCK (self);
   const char *doing = _("Could not import the record");
   InvolveRecord *first;
   const char *uuid;
@@ -4128,7 +4327,7 @@ involve_store_import_record (InvolveStore *self,
 
     if (!fetch_version (self, uuid, 0, &row, error) ||
         (latest = record_from_row (self, &row, error)) == NULL ||
-        !refresh_summary (self, row.record_id, row.version_id, latest, now, TRUE, error))
+        !refresh_summary (self, row.record_id, row.version_id, latest, now, SEARCH_NOW, error))
       goto fail;
 
     details = g_strdup_printf ("%u version(s) of %s imported from %s", imported, row.reference,

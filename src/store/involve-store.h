@@ -19,6 +19,8 @@ G_BEGIN_DECLS
  *
  * Records are addressed by uuid; life-cycle operations act on the record's
  * latest version.  Times are gint64 microseconds since the epoch, UTC.
+ * A store may be used from several threads: each call holds the store's
+ * lock (a batch, though, belongs to whichever thread is inside it).
  */
 
 #define INVOLVE_STORE_ERROR (involve_store_error_quark ())
@@ -300,7 +302,9 @@ gboolean       involve_store_withdraw            (InvolveStore  *self,
  * @expected_fingerprint (the one in the request that was sent).  Otherwise
  * FINGERPRINT_MISMATCH / LOCKED / NOT_FOUND with a message.  The reviewer
  * must still not be the completer (name and e-mail; the OS account is not
- * compared, it is the officer's importing).
+ * compared, it is the officer's importing).  The response's
+ * decided_at_usec (the reviewer's own clock) is kept when set; the audit
+ * entry has the time of the import.
  */
 gboolean       involve_store_apply_sign_off      (InvolveStore         *self,
                                                   const char           *uuid,
@@ -359,7 +363,8 @@ gboolean       involve_store_get_audit_head      (InvolveStore  *self,
                                                   char         **hash,
                                                   GError       **error);
 /*
- * Walks the whole chain: ids without gaps, each entry's prev_hash equal to
+ * Checks the file's structure (PRAGMA quick_check; CORRUPT when damaged),
+ * then walks the whole chain: ids without gaps, each entry's prev_hash equal to
  * the previous hash and its hash recomputed; every stored value matches the
  * audit entry that wrote it; every signed-off or superseded version's
  * stored fingerprint matches its values.  TRUE when all holds.  Otherwise
