@@ -13,8 +13,10 @@
  */
 #include "config.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <glib/gstdio.h>
 
 #include "involve-store.h"
@@ -188,8 +190,33 @@ main (int   argc,
   g_assert_true (involve_store_get_audit_head (store, &head, NULL, &error));
   printf ("records: %u, audit entries: %" G_GINT64_FORMAT "\n\n", count, head);
 
+  /* What one flush to this disk costs: each save waits for one. */
+  {
+    g_autofree char *probe = g_strconcat (path, ".fsync-probe", NULL);
+    char block[4096] = { 0 };
+    int fd = g_open (probe, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+    times = g_array_new (FALSE, FALSE, sizeof (double));
+    for (guint i = 0; fd >= 0 && i < 100; i++)
+      {
+        double ms;
+
+        if (write (fd, block, sizeof block) != sizeof block)
+          break;
+        start = g_get_monotonic_time ();
+        fdatasync (fd);
+        ms = ms_since (start);
+        g_array_append_val (times, ms);
+      }
+    if (fd >= 0)
+      close (fd);
+    g_unlink (probe);
+    if (times->len > 0)
+      report ("fdatasync of 4 KiB on this disk (for scale)", times, NULL);
+    g_array_set_size (times, 0);
+  }
+
   /* Save one field edit: one transaction with its audit entry, fsync'd. */
-  times = g_array_new (FALSE, FALSE, sizeof (double));
   {
     InvolveStoreQuery query;
     g_autoptr(GPtrArray) sample = NULL;

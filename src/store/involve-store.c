@@ -2026,32 +2026,49 @@ refresh_summary (InvolveStore  *self,
   const char *title = nonblank (involve_record_get_string (record, "title"));
   const char *organisation = nonblank (involve_record_get_string (record, "organisation-name"));
   g_autofree char *outcome = outcome_hook (record);
-  AUTO_STMT update_record = NULL;
   AUTO_STMT update_version = NULL;
+  /* One statement a column, each writing only when the value changes, so
+   * that a save rewrites only the indexes it must (every indexed column in
+   * an UPDATE's SET list costs an index rewrite, changed or not). */
+  static const char * const updates[] = {
+    "UPDATE records SET modified_usec = ?2 WHERE id = ?1 AND modified_usec < ?2",
+    "UPDATE records SET title = ?2 WHERE id = ?1 AND title IS NOT ?2",
+    "UPDATE records SET organisation = ?2 WHERE id = ?1 AND organisation IS NOT ?2",
+    "UPDATE records SET outcome = ?2 WHERE id = ?1 AND outcome IS NOT ?2",
+    "UPDATE records SET search_stale = ?2 WHERE id = ?1 AND search_stale IS NOT ?2",
+  };
 
-  if (self->schema_version >= 4)
-    update_record = prepare (self,
-                             "UPDATE records SET title = ?2, organisation = ?3, outcome = ?4,"
-                             " modified_usec = MAX (modified_usec, ?5),"
-                             " search_stale = CASE ?6 WHEN 0 THEN search_stale WHEN 1 THEN 1 ELSE 0 END"
-                             " WHERE id = ?1",
-                             error);
-  else
-    update_record = prepare (self,
-                             "UPDATE records SET title = ?2, organisation = ?3, outcome = ?4,"
-                             " modified_usec = MAX (modified_usec, ?5) WHERE id = ?1",
-                             error);
-  if (update_record == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (update_record, 1, record_id);
-  bind_text (update_record, 2, title);
-  bind_text (update_record, 3, organisation);
-  bind_text (update_record, 4, outcome);
-  sqlite3_bind_int64 (update_record, 5, now);
-  if (self->schema_version >= 4)
-    sqlite3_bind_int (update_record, 6, search);
-  if (!step_done (self, update_record, doing, error))
-    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (updates); i++)
+    {
+      AUTO_STMT update = NULL;
+
+      if (i == 4 && (self->schema_version < 4 || search == SEARCH_KEEP))
+        continue;
+      update = prepare (self, updates[i], error);
+      if (update == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (update, 1, record_id);
+      switch (i)
+        {
+        case 0:
+          sqlite3_bind_int64 (update, 2, now);
+          break;
+        case 1:
+          bind_text (update, 2, title);
+          break;
+        case 2:
+          bind_text (update, 2, organisation);
+          break;
+        case 3:
+          bind_text (update, 2, outcome);
+          break;
+        default:
+          sqlite3_bind_int (update, 2, search == SEARCH_DEFER ? 1 : 0);
+          break;
+        }
+      if (!step_done (self, update, doing, error))
+        return FALSE;
+    }
 
   update_version = prepare (self, "UPDATE versions SET outcome = ?2 WHERE id = ?1 AND outcome IS NOT ?2", error);
   if (update_version == NULL)
@@ -3058,6 +3075,18 @@ involve_store_amend (InvolveStore *self,
   sqlite3_bind_int64 (copy, 2, version_id);
   if (!step_done (self, copy, doing, error))
     goto fail;
+  {
+    AUTO_STMT outcome = prepare (self,
+                                 "UPDATE versions SET outcome = (SELECT outcome FROM versions WHERE id = ?1)"
+                                 " WHERE id = ?2",
+                                 error);
+    if (outcome == NULL)
+      goto fail;
+    sqlite3_bind_int64 (outcome, 1, row.version_id);
+    sqlite3_bind_int64 (outcome, 2, version_id);
+    if (!step_done (self, outcome, doing, error))
+      goto fail;
+  }
   sqlite3_bind_int64 (latest, 1, row.record_id);
   sqlite3_bind_int64 (latest, 2, next);
   bind_text (latest, 3, involve_status_to_string (to));
