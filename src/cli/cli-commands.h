@@ -31,6 +31,11 @@ int involve_cli_definitions (const char  *database_path,
                              int          argc,
                              char       **argv);
 
+/* cli-demo.c */
+int involve_cli_demo (const char  *database_path,
+                      int          argc,
+                      char       **argv);
+
 /* cli-paths.c */
 int involve_cli_paths (const char  *database_path,
                        int          argc,

@@ -9,13 +9,21 @@
 #include <glib/gi18n.h>
 
 #include "cli-commands.h"
+#include "cli-store.h"
 #include "involve-paths.h"
 
 /* Add a command: declare its function here and list it in commands[]. */
 
 static const InvolveCliCommand commands[] = {
+  /* demo: the demo engineer's (fills the register with sample records) */
+  { "list", N_("List the register: reference, status, outcome, title"), involve_cli_list },
+  { "show", N_("Show one record: fields, versions, sign-off"), involve_cli_show },
+  { "history", N_("Show the audit trail of one record, or of the whole register"), involve_cli_history },
+  { "verify", N_("Check the audit chain and the fingerprints of signed-off versions"), involve_cli_verify },
+  { "backup", N_("Write a consistent copy of the register to a new file"), involve_cli_backup },
   { "assess", N_("Run the three-step test: does the duty to involve apply?"), involve_cli_assess },
   { "definitions", N_("Check or list the form definitions, frameworks and reference lists"), involve_cli_definitions },
+  { "demo", N_("Fill an empty register with sample records in every state"), involve_cli_demo },
   { "paths", N_("Show where the register, backups and settings are kept"), involve_cli_paths },
   { NULL, NULL, NULL },
 };

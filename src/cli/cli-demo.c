@@ -1,0 +1,399 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "involve-cli"
+
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <glib/gi18n.h>
+
+#include "cli-commands.h"
+#include "involve-definitions.h"
+#include "involve-demo.h"
+#include "involve-store.h"
+
+/*
+ * involve-cli demo: fills an empty register with the sample records, each
+ * taken through its life cycle by the store (created, filled field by
+ * field, submitted, returned, signed off, amended, withdrawn), so the
+ * register's audit trail is a real one.  The acting profile is switched to
+ * the officer or the reviewer at each step, as if each sat at the desk.
+ *
+ *   involve-cli [--database PATH] demo [--force] [--large N [--seed S] [--life-cycle]]
+ *
+ * --large N adds N varied records for benchmarks instead: each is created
+ * with all its values in one step, then submitted and decided as its
+ * status says; --life-cycle fills them field by field like the samples.
+ */
+
+typedef struct
+{
+  InvolveStore       *store;
+  InvolveDefinitions *defs;
+} Demo;
+
+static gboolean
+set_values_from (Demo           *demo,
+                 InvolveRecord  *target,
+                 InvolveRecord  *source,
+                 GError        **error)
+{
+  g_auto(GStrv) ids = involve_record_dup_field_ids (source);
+
+  for (guint i = 0; ids[i] != NULL; i++)
+    {
+      if (!involve_store_set_value (demo->store, target, ids[i],
+                                    involve_record_get_value (source, ids[i]), error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Edits one field of the latest version, as its officer. */
+static gboolean
+edit_latest (Demo        *demo,
+             const char  *uuid,
+             const char  *field_id,
+             const char  *text,
+             GError     **error)
+{
+  g_autoptr(InvolveRecord) latest = involve_store_load_record (demo->store, uuid, 0, error);
+
+  if (latest == NULL)
+    return FALSE;
+  return involve_store_set_value (demo->store, latest, field_id, g_variant_new_string (text), error);
+}
+
+static gboolean
+submit (Demo        *demo,
+        const char  *uuid,
+        GError     **error)
+{
+  g_autoptr(GPtrArray) problems = NULL;
+
+  return involve_store_submit (demo->store, uuid, &problems, error);
+}
+
+/* Takes one sample record through its planned life cycle. */
+static InvolveRecord *
+add_sample (Demo            *demo,
+            InvolveRecord   *sample,
+            InvolveDemoPlan *plan,
+            GError         **error)
+{
+  g_autoptr(InvolveRecord) record = NULL;
+  g_autoptr(InvolveSignOff) review = NULL;
+  const char *uuid;
+
+  involve_store_set_profile_name (demo->store, plan->completer_name);
+  record = involve_store_create_record (demo->store, plan->framework_id, error);
+  if (record == NULL || !set_values_from (demo, record, sample, error))
+    return NULL;
+  uuid = involve_record_get_uuid (record);
+
+  if (plan->end == INVOLVE_DEMO_END_DRAFT)
+    goto done;
+
+  if (plan->end == INVOLVE_DEMO_END_WITHDRAWN && !plan->withdraw_after_submit)
+    {
+      if (!involve_store_withdraw (demo->store, uuid, plan->withdraw_reason, error))
+        return NULL;
+      goto done;
+    }
+
+  if (!submit (demo, uuid, error))
+    return NULL;
+
+  switch (plan->end)
+    {
+    case INVOLVE_DEMO_END_AWAITING_SIGN_OFF:
+      goto done;
+
+    case INVOLVE_DEMO_END_WITHDRAWN:
+      if (!involve_store_withdraw (demo->store, uuid, plan->withdraw_reason, error))
+        return NULL;
+      goto done;
+
+    case INVOLVE_DEMO_END_RETURNED:
+    case INVOLVE_DEMO_END_SIGNED_OFF:
+    case INVOLVE_DEMO_END_AMENDED:
+    case INVOLVE_DEMO_END_SUPERSEDED:
+      break;
+
+    case INVOLVE_DEMO_END_DRAFT:
+    default:
+      g_assert_not_reached ();
+    }
+
+  /* Returned first (returned ends, and some that are signed off later). */
+  if (plan->return_comments != NULL)
+    {
+      review = involve_sign_off_copy (plan->reviewer);
+      g_free (review->comments);
+      review->comments = g_strdup (plan->return_comments);
+      g_free (review->date);
+      review->date = g_strdup (plan->return_date);
+      involve_store_set_profile_name (demo->store, plan->reviewer->reviewer_name);
+      if (!involve_store_return (demo->store, uuid, review, error))
+        return NULL;
+      if (plan->end == INVOLVE_DEMO_END_RETURNED)
+        goto done;
+
+      involve_store_set_profile_name (demo->store, plan->completer_name);
+      if (plan->resubmit_field_id != NULL &&
+          !edit_latest (demo, uuid, plan->resubmit_field_id, plan->resubmit_text, error))
+        return NULL;
+      if (!submit (demo, uuid, error))
+        return NULL;
+    }
+
+  involve_store_set_profile_name (demo->store, plan->reviewer->reviewer_name);
+  if (!involve_store_sign_off (demo->store, uuid, plan->reviewer, error))
+    return NULL;
+  if (plan->end == INVOLVE_DEMO_END_SIGNED_OFF)
+    goto done;
+
+  /* Amended: version 2 is a draft with a reason and one change. */
+  involve_store_set_profile_name (demo->store, plan->completer_name);
+  if (involve_store_amend (demo->store, uuid, plan->amend_reason, error) == 0)
+    return NULL;
+  if (!edit_latest (demo, uuid, plan->amend_field_id, plan->amend_text, error))
+    return NULL;
+  if (plan->end == INVOLVE_DEMO_END_AMENDED)
+    goto done;
+
+  /* Superseded: version 2 signed off too. */
+  if (!submit (demo, uuid, error))
+    return NULL;
+  involve_store_set_profile_name (demo->store, plan->amend_reviewer->reviewer_name);
+  if (!involve_store_sign_off (demo->store, uuid, plan->amend_reviewer, error))
+    return NULL;
+
+done:
+  return involve_store_load_record (demo->store, uuid, 0, error);
+}
+
+/* A large record: created, filled, then taken to the status it carries. */
+static gboolean
+add_large (Demo          *demo,
+           InvolveRecord *sample,
+           gboolean       field_by_field,
+           GError       **error)
+{
+  g_autoptr(InvolveRecord) record = NULL;
+  const InvolveSignOff *decision = involve_record_get_sign_off (sample);
+  InvolveStatus status = involve_record_get_status (sample);
+  const char *uuid;
+
+  involve_store_set_profile_name (demo->store, involve_record_get_string (sample, "completer-name"));
+  if (field_by_field)
+    {
+      record = involve_store_create_record (demo->store, involve_record_get_framework_id (sample), error);
+      if (record == NULL || !set_values_from (demo, record, sample, error))
+        return FALSE;
+    }
+  else
+    {
+      record = involve_store_create_record_with_values (demo->store, sample, error);
+      if (record == NULL)
+        return FALSE;
+    }
+  uuid = involve_record_get_uuid (record);
+
+  switch (status)
+    {
+    case INVOLVE_STATUS_DRAFT:
+      return TRUE;
+    case INVOLVE_STATUS_WITHDRAWN:
+      return involve_store_withdraw (demo->store, uuid, involve_record_get_status_reason (sample), error);
+    case INVOLVE_STATUS_AWAITING_SIGN_OFF:
+      return submit (demo, uuid, error);
+    case INVOLVE_STATUS_RETURNED:
+    case INVOLVE_STATUS_SIGNED_OFF:
+      if (!submit (demo, uuid, error))
+        return FALSE;
+      involve_store_set_profile_name (demo->store, decision->reviewer_name);
+      if (status == INVOLVE_STATUS_RETURNED)
+        return involve_store_return (demo->store, uuid, decision, error);
+      return involve_store_sign_off (demo->store, uuid, decision, error);
+    case INVOLVE_STATUS_SUPERSEDED:
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static int
+run_large (Demo     *demo,
+           guint     n,
+           guint64   seed,
+           gboolean  life_cycle)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 start = g_get_monotonic_time ();
+  const guint batch = 500;
+
+  for (guint i = 0; i < n; i += batch)
+    {
+      if (!involve_store_begin_batch (demo->store, &error))
+        goto failed;
+      for (guint j = i; j < MIN (n, i + batch); j++)
+        {
+          g_autoptr(InvolveRecord) sample = involve_demo_build_large_record (demo->defs, seed, j);
+
+          if (!add_large (demo, sample, life_cycle, &error))
+            {
+              involve_store_rollback_batch (demo->store);
+              goto failed;
+            }
+        }
+      if (!involve_store_commit_batch (demo->store, &error))
+        goto failed;
+      if (isatty (fileno (stderr)))
+        fprintf (stderr, "\r%u / %u", MIN (n, i + batch), n);
+    }
+  if (isatty (fileno (stderr)))
+    fprintf (stderr, "\n");
+
+  printf (_("Added %u generated records to %s in %.1f s.\n"), n,
+          involve_store_get_path (demo->store), (g_get_monotonic_time () - start) / 1e6);
+  return 0;
+
+failed:
+  fprintf (stderr, _("Could not add the generated records: %s\n"), error->message);
+  return 1;
+}
+
+static int
+run_samples (Demo *demo)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) samples = involve_demo_build_records (demo->defs);
+  g_autoptr(GPtrArray) plans = involve_demo_build_plans ();
+  g_autoptr(GPtrArray) added = g_ptr_array_new_with_free_func (g_object_unref);
+  guint counts[INVOLVE_N_STATUSES] = { 0 };
+
+  if (!involve_store_begin_batch (demo->store, &error))
+    goto failed;
+  for (guint i = 0; i < samples->len; i++)
+    {
+      InvolveDemoPlan *plan = g_ptr_array_index (plans, i);
+      InvolveRecord *record = add_sample (demo, g_ptr_array_index (samples, i), plan, &error);
+
+      if (record == NULL)
+        {
+          involve_store_rollback_batch (demo->store);
+          g_prefix_error (&error, "%s: ", plan->key);
+          goto failed;
+        }
+      g_ptr_array_add (added, record);
+    }
+  if (!involve_store_commit_batch (demo->store, &error))
+    goto failed;
+
+  printf (_("Added %u sample records to %s:\n"), added->len, involve_store_get_path (demo->store));
+  for (guint i = 0; i < added->len; i++)
+    {
+      InvolveRecord *record = g_ptr_array_index (added, i);
+      InvolveStatus status = involve_record_get_status (record);
+
+      g_autoptr(GPtrArray) versions = involve_store_list_versions (demo->store, involve_record_get_uuid (record), NULL);
+
+      for (guint v = 0; versions != NULL && v < versions->len; v++)
+        counts[((InvolveVersionInfo *) g_ptr_array_index (versions, v))->status]++;
+      printf ("  %s\tv%u\t%-17s\t%-9s\t%s\n",
+              involve_record_get_reference (record),
+              involve_record_get_version (record),
+              involve_status_to_string (status),
+              involve_record_get_framework_id (record),
+              involve_record_get_string (record, "title"));
+    }
+  printf (_("Versions by status:"));
+  for (guint s = 0; s < INVOLVE_N_STATUSES; s++)
+    printf (" %s %u%s", involve_status_to_string (s), counts[s], s + 1 < INVOLVE_N_STATUSES ? "," : "\n");
+  return 0;
+
+failed:
+  fprintf (stderr, _("Could not add the sample records: %s\n"), error->message);
+  return 1;
+}
+
+int
+involve_cli_demo (const char  *database_path,
+                  int          argc,
+                  char       **argv)
+{
+  gboolean force = FALSE;
+  int large = -1;
+  gint64 seed = 1;
+  gboolean life_cycle = FALSE;
+  const GOptionEntry entries[] = {
+    { "force", 0, 0, G_OPTION_ARG_NONE, &force, N_("Add the records even if the register is not empty"), NULL },
+    { "large", 0, 0, G_OPTION_ARG_INT, &large, N_("Add N generated records for benchmarks instead"), "N" },
+    { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, N_("Seed for --large (the same seed gives the same records)"), "S" },
+    { "life-cycle", 0, 0, G_OPTION_ARG_NONE, &life_cycle, N_("With --large: fill each record field by field, as the samples are (slower)"), NULL },
+    { NULL },
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InvolveStore) store = NULL;
+  InvolveStoreQuery query;
+  guint count = 0;
+  Demo demo = { 0 };
+
+  g_option_context_set_summary (context, _("Fill the register with realistic sample records in every state."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      fprintf (stderr, "%s\n", error->message);
+      return 2;
+    }
+  if (argc > 1)
+    {
+      fprintf (stderr, _("Unexpected argument “%s”.\n"), argv[1]);
+      return 2;
+    }
+  if (large == 0 || large < -1)
+    {
+      fprintf (stderr, _("--large needs a number of records greater than zero.\n"));
+      return 2;
+    }
+
+  demo.defs = involve_definitions_get_default (&error);
+  if (demo.defs == NULL)
+    {
+      fprintf (stderr, _("Could not load the form definitions: %s\n"), error->message);
+      return 1;
+    }
+
+  store = involve_store_open (database_path, &error);
+  if (store == NULL)
+    {
+      fprintf (stderr, "%s\n", error->message);
+      return 1;
+    }
+  demo.store = store;
+
+  involve_store_query_init (&query);
+  if (!involve_store_count (store, &query, &count, &error))
+    {
+      fprintf (stderr, "%s\n", error->message);
+      return 1;
+    }
+  if (count > 0 && !force)
+    {
+      fprintf (stderr,
+               g_dngettext (GETTEXT_PACKAGE,
+                            "The register %s already holds %u record. The demo only fills an empty register; "
+                            "use --force to add the sample records anyway.\n",
+                            "The register %s already holds %u records. The demo only fills an empty register; "
+                            "use --force to add the sample records anyway.\n", count),
+               involve_store_get_path (store), count);
+      return 1;
+    }
+
+  if (large > 0)
+    return run_large (&demo, (guint) large, (guint64) seed, life_cycle);
+  return run_samples (&demo);
+}

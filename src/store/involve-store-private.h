@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <sqlite3.h>
+
+#include "involve-store.h"
+
+G_BEGIN_DECLS
+
+/* For tests and benchmarks only. */
+
+/* The open connection. */
+sqlite3      *involve_store_get_db            (InvolveStore  *self);
+
+/* Opens (creating) a register but migrates it only up to @schema_version,
+ * to test migrations from older files.  No rolling backup. */
+InvolveStore *involve_store_open_at_schema    (const char    *path,
+                                               int            schema_version,
+                                               GError       **error);
+
+/* Replaces the hooks into the assessment engine (NULL restores the
+ * built-in ones). */
+typedef GPtrArray *(*InvolveStoreValidateFunc) (InvolveRecord *record,
+                                                GError       **error);
+typedef char      *(*InvolveStoreOutcomeFunc)  (InvolveRecord *record);
+void          involve_store_set_engine_hooks  (InvolveStoreValidateFunc validate,
+                                               InvolveStoreOutcomeFunc  outcome);
+
+G_END_DECLS

@@ -1,0 +1,203 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+
+#include "involve-fingerprint.h"
+#include "involve-lifecycle.h"
+#include "involve-store.h"
+#include "involve-store-private.h"
+
+/* A fresh temporary folder, removed (with what is in it) at the end. */
+typedef struct
+{
+  char *dir;
+  char *path;
+} TestDir;
+
+static void
+rm_rf (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        rm_rf (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+static inline TestDir *
+test_dir_new (void)
+{
+  TestDir *td = g_new0 (TestDir, 1);
+  g_autoptr(GError) error = NULL;
+
+  td->dir = g_dir_make_tmp ("involve-store-XXXXXX", &error);
+  g_assert_no_error (error);
+  td->path = g_build_filename (td->dir, "register.sqlite", NULL);
+  return td;
+}
+
+static inline void
+test_dir_free (TestDir *td)
+{
+  g_chmod (td->dir, 0700);
+  rm_rf (td->dir);
+  g_free (td->dir);
+  g_free (td->path);
+  g_free (td);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TestDir, test_dir_free)
+
+static inline InvolveStore *
+open_store (const char *path,
+            GError    **error)
+{
+  return g_initable_new (INVOLVE_TYPE_STORE, NULL, error,
+                         "path", path,
+                         "auto-backup", FALSE,
+                         "busy-timeout", 200,
+                         "profile-name", "Officer",
+                         "os-account", "officer",
+                         NULL);
+}
+
+static inline char *
+file_checksum (const char *path)
+{
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+
+  if (!g_file_get_contents (path, &contents, &length, NULL))
+    return g_strdup ("(missing)");
+  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, length);
+}
+
+static inline void
+raw_exec (const char *path,
+          const char *sql)
+{
+  sqlite3 *db = NULL;
+  char *message = NULL;
+  int rc;
+
+  rc = sqlite3_open (path, &db);
+  g_assert_cmpint (rc, ==, SQLITE_OK);
+  rc = sqlite3_exec (db, sql, NULL, NULL, &message);
+  if (rc != SQLITE_OK)
+    g_error ("raw SQL failed: %s: %s", sql, message);
+  sqlite3_close (db);
+}
+
+static inline void
+set_string (InvolveStore  *store,
+            InvolveRecord *record,
+            const char    *field_id,
+            const char    *text)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (involve_store_set_value (store, record, field_id, g_variant_new_string (text), &error));
+  g_assert_no_error (error);
+}
+
+static inline void
+set_bool (InvolveStore  *store,
+          InvolveRecord *record,
+          const char    *field_id,
+          gboolean       yes)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (involve_store_set_value (store, record, field_id, g_variant_new_boolean (yes), &error));
+  g_assert_no_error (error);
+}
+
+/* Answers every question the validation asks before submitting: a clinic
+ * move where the duty applies under limb (c). */
+static inline void
+fill_record (InvolveStore  *store,
+             InvolveRecord *record,
+             const char    *title)
+{
+  g_autoptr(GError) error = NULL;
+  const char *rows[][2] = { { "Low turnout", "Hold extra evening sessions" },
+                            { "Legal challenge", "Keep this record" } };
+  const char *operational[] = { "operational", NULL };
+  GVariantBuilder table;
+
+  g_variant_builder_init (&table, G_VARIANT_TYPE ("aas"));
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    g_variant_builder_add_value (&table, g_variant_new_strv (rows[i], 2));
+
+  set_string (store, record, "title", title);
+  set_string (store, record, "organisation-name", "Northshire ICB");
+  set_string (store, record, "organisation-type", "icb");
+  set_bool (store, record, "step1-commissioning", TRUE);
+  set_string (store, record, "step1-explanation", "We commission the service.");
+  g_assert_true (involve_store_set_value (store, record, "step2-activity-types",
+                                          g_variant_new_strv (operational, -1), &error));
+  set_string (store, record, "step2-explanation", "Where the clinic runs from is an operational decision.");
+  set_bool (store, record, "step3-impact-delivery", TRUE);
+  set_string (store, record, "step3-impact-delivery-details", "Patients would travel to another site.");
+  set_bool (store, record, "step3-impact-range", FALSE);
+  set_string (store, record, "step3-impact-range-details", "Nothing is added or removed.");
+  set_bool (store, record, "duty-applies-opinion", TRUE);
+  set_string (store, record, "duty-applies-reason", "The move changes how patients reach the clinic.");
+  set_string (store, record, "b1-location", "Northshire");
+  set_string (store, record, "b1-title-description", "Moving a clinic to the town health centre.");
+  set_string (store, record, "b3-existing-arrangements", "Patient panel and the local Healthwatch.");
+  set_string (store, record, "b3-insight-use", "Complaints and a patient survey shaped the options.");
+  set_bool (store, record, "b4-additional-required", TRUE);
+  set_string (store, record, "b4-approach", "Drop-in sessions and an online survey.");
+  set_string (store, record, "b4-fair-proportionate", "Eight weeks, easy read and translated versions.");
+  set_string (store, record, "b5-influence", "Findings go to the board before it decides.");
+  set_string (store, record, "b5-feedback", "A report back to everybody who took part.");
+  set_string (store, record, "b5-ongoing-impact", "A review one year after the move.");
+  set_string (store, record, "completer-name", "Alex Officer");
+  set_string (store, record, "completer-job-title", "Engagement manager");
+  set_string (store, record, "completer-email", "alex.officer@example.org");
+  set_string (store, record, "completer-team", "Communications");
+  set_string (store, record, "completer-date", "2026-03-31");
+  g_assert_true (involve_store_set_value (store, record, "c-risks", g_variant_builder_end (&table), &error));
+  g_assert_no_error (error);
+}
+
+static inline InvolveSignOff *
+reviewer (const char *name,
+          const char *email)
+{
+  InvolveSignOff *sign_off = involve_sign_off_new ();
+
+  sign_off->reviewer_name = g_strdup (name);
+  sign_off->reviewer_email = g_strdup (email);
+  sign_off->reviewer_job_title = g_strdup ("Director of Engagement");
+  sign_off->reviewer_team = g_strdup ("Governance");
+  return sign_off;
+}
+
+/* Signs @uuid off as a different person from another desktop. */
+static inline void
+sign_off_as_reviewer (InvolveStore *store,
+                      const char   *uuid)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InvolveSignOff) sign_off = reviewer ("Sam Reviewer", "sam.reviewer@example.org");
+  g_autofree char *account = g_strdup (involve_store_get_os_account (store));
+  g_autofree char *profile = g_strdup (involve_store_get_profile_name (store));
+
+  involve_store_set_os_account (store, "reviewer");
+  involve_store_set_profile_name (store, "Reviewer");
+  g_assert_true (involve_store_sign_off (store, uuid, sign_off, &error));
+  g_assert_no_error (error);
+  involve_store_set_os_account (store, account);
+  involve_store_set_profile_name (store, profile);
+}

@@ -1,0 +1,183 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+#include <sys/wait.h>
+
+#include "store-test-util.h"
+
+/*
+ * Runs the built involve-cli (path in $INVOLVE_CLI) on registers made with
+ * the store API: list, show, history, verify (also on a tampered register),
+ * backup, and the refusals of a bad --database.
+ */
+
+static int
+run_cli (const char  *database,
+         const char  *args,
+         char       **out,
+         char       **err)
+{
+  g_autofree char *command = g_strdup_printf ("'%s' --database '%s' %s", g_getenv ("INVOLVE_CLI"), database, args);
+  g_auto(GStrv) argv = NULL;
+  g_autoptr(GError) error = NULL;
+  int wait_status = 0;
+
+  g_assert_nonnull (g_getenv ("INVOLVE_CLI"));
+  g_assert_true (g_shell_parse_argv (command, NULL, &argv, &error));
+  g_assert_true (g_spawn_sync (NULL, argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, out, err, &wait_status, &error));
+  g_assert_no_error (error);
+  g_test_message ("%s -> %d\n%s%s", args, WEXITSTATUS (wait_status), *out, *err);
+  g_assert_true (WIFEXITED (wait_status));
+  return WEXITSTATUS (wait_status);
+}
+
+static char *
+make_register (const char *path)
+{
+  g_autoptr(InvolveStore) store = NULL;
+  g_autoptr(InvolveRecord) signed_record = NULL;
+  g_autoptr(InvolveRecord) draft = NULL;
+  g_autoptr(GError) error = NULL;
+  char *reference;
+
+  store = open_store (path, &error);
+  g_assert_no_error (error);
+  signed_record = involve_store_create_record (store, "icb-14z45", &error);
+  fill_record (store, signed_record, "Podiatry clinic relocation");
+  g_assert_true (involve_store_submit (store, involve_record_get_uuid (signed_record), NULL, &error));
+  sign_off_as_reviewer (store, involve_record_get_uuid (signed_record));
+  reference = g_strdup (involve_record_get_reference (signed_record));
+
+  draft = involve_store_create_record (store, "nhse-13q", &error);
+  set_string (store, draft, "title", "Dental contract\twith a tab");
+  return reference;
+}
+
+static void
+test_cli_list_show_history (void)
+{
+  g_autoptr(TestDir) td = test_dir_new ();
+  g_autofree char *reference = make_register (td->path);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *expected = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  g_assert_cmpint (run_cli (td->path, "list", &out, &err), ==, 0);
+  lines = g_strsplit (out, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 3);
+  expected = g_strdup_printf ("%s\tsigned-off\tapplies\tPodiatry clinic relocation", reference);
+  g_assert_cmpstr (lines[0], ==, expected);
+  g_assert_true (g_str_has_suffix (lines[1], "\tdraft\tunknown\tDental contract with a tab"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run_cli (td->path, "list --status draft --count", &out, &err), ==, 0);
+  g_assert_cmpstr (out, ==, "1\n");
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (td->path, "list --search podiatry", &out, &err), ==, 0);
+  g_assert_true (g_str_has_prefix (out, reference));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (td->path, "list --status bogus", &out, &err), ==, 2);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  {
+    g_autofree char *args = g_strdup_printf ("show %s", reference);
+    g_assert_cmpint (run_cli (td->path, args, &out, &err), ==, 0);
+    g_assert_nonnull (strstr (out, "Podiatry clinic relocation"));
+    g_assert_nonnull (strstr (out, "Sam Reviewer"));
+    g_assert_nonnull (strstr (out, "applies (section 14Z45(2)(c))"));
+    g_assert_nonnull (strstr (out, " [title, "));
+    g_assert_nonnull (strstr (out, "Low turnout | Hold extra evening sessions"));
+    g_assert_nonnull (strstr (out, "signed-off"));
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+  }
+  g_assert_cmpint (run_cli (td->path, "show INV-1999-0001", &out, &err), ==, 1);
+  g_assert_nonnull (strstr (err, "INV-1999-0001"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  {
+    g_autofree char *args = g_strdup_printf ("history %s", reference);
+    g_assert_cmpint (run_cli (td->path, args, &out, &err), ==, 0);
+    g_assert_nonnull (strstr (out, "\tcreate\t"));
+    g_assert_nonnull (strstr (out, "sign-off"));
+    g_assert_nonnull (strstr (out, "title: (empty) -> 'Podiatry clinic relocation'"));
+  }
+}
+
+static void
+test_cli_verify (void)
+{
+  g_autoptr(TestDir) td = test_dir_new ();
+  g_autofree char *reference = make_register (td->path);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  g_assert_nonnull (reference);
+  g_assert_cmpint (run_cli (td->path, "verify", &out, &err), ==, 0);
+  g_assert_true (g_str_has_prefix (out, "OK:"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  raw_exec (td->path, "DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE id = 6;");
+  g_assert_cmpint (run_cli (td->path, "verify", &out, &err), ==, 1);
+  g_assert_nonnull (strstr (out, "first broken entry: 6\n"));
+}
+
+static void
+test_cli_backup (void)
+{
+  g_autoptr(TestDir) td = test_dir_new ();
+  g_autofree char *reference = make_register (td->path);
+  g_autofree char *dest = g_build_filename (td->dir, "copy.sqlite", NULL);
+  g_autofree char *args = g_strdup_printf ("backup '%s'", dest);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  g_assert_nonnull (reference);
+  g_assert_cmpint (run_cli (td->path, args, &out, &err), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (dest, "verify", &out, &err), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  /* Never over an existing file. */
+  g_assert_cmpint (run_cli (td->path, args, &out, &err), ==, 1);
+}
+
+static void
+test_cli_bad_database (void)
+{
+  g_autoptr(TestDir) td = test_dir_new ();
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+
+  g_file_set_contents (td->path, "not a register", -1, NULL);
+  before = file_checksum (td->path);
+  g_assert_cmpint (run_cli (td->path, "list", &out, &err), ==, 1);
+  g_assert_nonnull (strstr (err, "not an Involve register"));
+  after = file_checksum (td->path);
+  g_assert_cmpstr (before, ==, after);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/cli/store/list-show-history", test_cli_list_show_history);
+  g_test_add_func ("/cli/store/verify", test_cli_verify);
+  g_test_add_func ("/cli/store/backup", test_cli_backup);
+  g_test_add_func ("/cli/store/bad-database", test_cli_bad_database);
+
+  return g_test_run ();
+}

@@ -1,0 +1,328 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "involve-demo.h"
+#include "involve-store.h"
+
+/*
+ * involve-cli demo, end to end: the register it fills holds records in
+ * every state under every framework, each taken there through the store's
+ * life cycle, and the audit chain verifies.
+ */
+
+typedef struct
+{
+  char *dir;
+  char *path;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  fixture->dir = g_dir_make_tmp ("involve-demo-XXXXXX", &error);
+  g_assert_no_error (error);
+  fixture->path = g_build_filename (fixture->dir, "register.sqlite", NULL);
+}
+
+static void
+remove_tree (const char *path)
+{
+  GDir *dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir == NULL)
+    {
+      g_remove (path);
+      return;
+    }
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      remove_tree (child);
+    }
+  g_dir_close (dir);
+  g_rmdir (path);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  remove_tree (fixture->dir);
+  g_free (fixture->path);
+  g_free (fixture->dir);
+}
+
+/* Runs involve-cli --database PATH demo ARGS...; returns the exit status. */
+static int
+run_demo (const char  *path,
+          char       **out,
+          char       **err,
+          ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *child_out = NULL;
+  g_autofree char *child_err = NULL;
+  const char *cli = g_getenv ("INVOLVE_CLI");
+  int status = -1;
+  va_list args;
+  const char *arg;
+
+  g_assert_nonnull (cli);
+  g_ptr_array_add (argv, (char *) cli);
+  g_ptr_array_add (argv, (char *) "--database");
+  g_ptr_array_add (argv, (char *) path);
+  g_ptr_array_add (argv, (char *) "demo");
+  va_start (args, err);
+  while ((arg = va_arg (args, const char *)) != NULL)
+    g_ptr_array_add (argv, (char *) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  /* Always capture: the child must not write into the TAP stream. */
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                &child_out, &child_err, &status, &error);
+  g_assert_no_error (error);
+  if (out != NULL)
+    *out = g_steal_pointer (&child_out);
+  if (err != NULL)
+    *err = g_steal_pointer (&child_err);
+  if (WIFEXITED (status))
+    return WEXITSTATUS (status);
+  return -1;
+}
+
+/* The register verifies: the chain holds and signed versions match. */
+static void
+assert_verifies (InvolveStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 broken = -1;
+
+  involve_store_verify (store, &broken, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (broken, ==, 0);
+}
+
+static guint
+count_records (InvolveStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  InvolveStoreQuery query;
+  guint count = 0;
+
+  involve_store_query_init (&query);
+  g_assert_true (involve_store_count (store, &query, &count, &error));
+  g_assert_no_error (error);
+  return count;
+}
+
+static int
+framework_index (const char *framework_id)
+{
+  const char *ids[] = { "icb-14z45", "ccg-14z2", "nhse-13q" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    if (g_str_equal (ids[i], framework_id))
+      return i;
+  g_assert_not_reached ();
+}
+
+static void
+test_demo_cli_fills_register (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(InvolveStore) store = NULL;
+  g_autoptr(GPtrArray) summaries = NULL;
+  g_autoptr(GPtrArray) plans = involve_demo_build_plans ();
+  g_autoptr(GPtrArray) audit = NULL;
+  g_autoptr(GHashTable) kinds = g_hash_table_new (g_str_hash, g_str_equal);
+  gboolean seen[3][INVOLVE_DEMO_N_ENDS] = { { 0 } };
+  InvolveStoreQuery query;
+  int status;
+
+  status = run_demo (fixture->path, &out, &err, NULL);
+  g_test_message ("%s%s", out, err);
+  g_assert_cmpint (status, ==, 0);
+
+  store = involve_store_open (fixture->path, &error);
+  g_assert_no_error (error);
+
+  involve_store_query_init (&query);
+  query.sort = INVOLVE_STORE_SORT_REFERENCE;
+  summaries = involve_store_list (store, &query, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (summaries->len, ==, plans->len);
+
+  /* References are handed out in creation order, which is the plans' order. */
+  for (guint i = 0; i < summaries->len; i++)
+    {
+      const InvolveRecordSummary *summary = g_ptr_array_index (summaries, i);
+      const InvolveDemoPlan *plan = g_ptr_array_index (plans, i);
+      g_autoptr(GPtrArray) versions = involve_store_list_versions (store, summary->uuid, &error);
+      g_autoptr(InvolveRecord) record = involve_store_load_record (store, summary->uuid, 0, &error);
+      const InvolveVersionInfo *v1, *last;
+      InvolveStatus expected = INVOLVE_STATUS_DRAFT;
+      guint expected_versions = 1;
+
+      g_assert_no_error (error);
+      g_assert_cmpstr (summary->framework_id, ==, plan->framework_id);
+      /* The register derives the same outcome with the engine. */
+      g_assert_cmpstr (summary->outcome, ==, plan->expected_outcome);
+      seen[framework_index (summary->framework_id)][plan->end] = TRUE;
+
+      switch (plan->end)
+        {
+        case INVOLVE_DEMO_END_DRAFT:             expected = INVOLVE_STATUS_DRAFT; break;
+        case INVOLVE_DEMO_END_AWAITING_SIGN_OFF: expected = INVOLVE_STATUS_AWAITING_SIGN_OFF; break;
+        case INVOLVE_DEMO_END_RETURNED:          expected = INVOLVE_STATUS_RETURNED; break;
+        case INVOLVE_DEMO_END_SIGNED_OFF:        expected = INVOLVE_STATUS_SIGNED_OFF; break;
+        case INVOLVE_DEMO_END_AMENDED:           expected = INVOLVE_STATUS_DRAFT; expected_versions = 2; break;
+        case INVOLVE_DEMO_END_SUPERSEDED:        expected = INVOLVE_STATUS_SIGNED_OFF; expected_versions = 2; break;
+        case INVOLVE_DEMO_END_WITHDRAWN:         expected = INVOLVE_STATUS_WITHDRAWN; break;
+        default: g_assert_not_reached ();
+        }
+      g_assert_cmpint (summary->status, ==, expected);
+      g_assert_cmpuint (versions->len, ==, expected_versions);
+      v1 = g_ptr_array_index (versions, 0);
+      last = g_ptr_array_index (versions, versions->len - 1);
+
+      if (plan->end == INVOLVE_DEMO_END_AMENDED)
+        g_assert_cmpint (v1->status, ==, INVOLVE_STATUS_SIGNED_OFF);
+      if (plan->end == INVOLVE_DEMO_END_SUPERSEDED)
+        g_assert_cmpint (v1->status, ==, INVOLVE_STATUS_SUPERSEDED);
+      if (expected_versions == 2)
+        {
+          g_assert_cmpstr (last->status_reason, ==, plan->amend_reason);
+          g_assert_cmpstr (involve_record_get_string (record, plan->amend_field_id), ==, plan->amend_text);
+        }
+      if (plan->end == INVOLVE_DEMO_END_WITHDRAWN)
+        g_assert_cmpstr (last->status_reason, ==, plan->withdraw_reason);
+      if (plan->end == INVOLVE_DEMO_END_RETURNED)
+        {
+          g_assert_nonnull (last->sign_off);
+          g_assert_cmpstr (last->sign_off->decision, ==, "returned");
+          g_assert_cmpstr (last->sign_off->comments, ==, plan->return_comments);
+        }
+
+      /* Every signed version: a reviewer who is not the completer, and a fingerprint. */
+      for (guint v = 0; v < versions->len; v++)
+        {
+          const InvolveVersionInfo *info = g_ptr_array_index (versions, v);
+
+          if (info->status != INVOLVE_STATUS_SIGNED_OFF && info->status != INVOLVE_STATUS_SUPERSEDED)
+            continue;
+          g_assert_nonnull (info->sign_off);
+          g_assert_cmpstr (info->sign_off->decision, ==, "signed-off");
+          g_assert_cmpstr (info->sign_off->reviewer_name, !=, plan->completer_name);
+          g_assert_nonnull (info->fingerprint);
+          g_assert_cmpuint (strlen (info->fingerprint), ==, 64);
+        }
+    }
+
+  for (guint f = 0; f < 3; f++)
+    for (guint e = 0; e < INVOLVE_DEMO_N_ENDS; e++)
+      g_assert_true (seen[f][e]);
+
+  /* The audit trail is the real one: every kind of event, and it verifies. */
+  audit = involve_store_list_audit (store, NULL, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < audit->len; i++)
+    g_hash_table_add (kinds, ((InvolveAuditEntry *) g_ptr_array_index (audit, i))->kind);
+  g_assert_true (g_hash_table_contains (kinds, INVOLVE_AUDIT_CREATE));
+  g_assert_true (g_hash_table_contains (kinds, INVOLVE_AUDIT_VALUE));
+  g_assert_true (g_hash_table_contains (kinds, INVOLVE_AUDIT_STATUS));
+  g_assert_true (g_hash_table_contains (kinds, INVOLVE_AUDIT_SIGN_OFF));
+  g_assert_true (g_hash_table_contains (kinds, INVOLVE_AUDIT_RETURN));
+  g_assert_true (g_hash_table_contains (kinds, INVOLVE_AUDIT_AMEND));
+  g_assert_cmpuint (audit->len, >, 24 * 40);
+
+  assert_verifies (store);
+}
+
+static void
+test_demo_cli_refuses_non_empty (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *out2 = NULL;
+  g_autofree char *err2 = NULL;
+  g_autoptr(InvolveStore) store = NULL;
+  guint n = involve_demo_get_n_records ();
+
+  g_assert_cmpint (run_demo (fixture->path, NULL, NULL, NULL), ==, 0);
+
+  /* A second run is refused and changes nothing. */
+  g_assert_cmpint (run_demo (fixture->path, &out, &err, NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "--force"));
+  store = involve_store_open (fixture->path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_records (store), ==, n);
+  g_clear_object (&store);
+
+  /* --force adds them again. */
+  g_assert_cmpint (run_demo (fixture->path, &out2, &err2, "--force", NULL), ==, 0);
+  store = involve_store_open (fixture->path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_records (store), ==, 2 * n);
+  assert_verifies (store);
+}
+
+static void
+test_demo_cli_bad_usage (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_assert_cmpint (run_demo (fixture->path, NULL, NULL, "--large", "0", NULL), ==, 2);
+  g_assert_cmpint (run_demo (fixture->path, NULL, NULL, "surplus", NULL), ==, 2);
+  g_assert_cmpint (run_demo (fixture->path, NULL, NULL, "--no-such-option", NULL), ==, 2);
+}
+
+static void
+test_demo_cli_large (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InvolveStore) store = NULL;
+  InvolveStoreQuery query;
+  guint count = 0;
+
+  g_assert_cmpint (run_demo (fixture->path, NULL, NULL, "--large", "300", "--seed", "5", NULL), ==, 0);
+  store = involve_store_open (fixture->path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_records (store), ==, 300);
+
+  involve_store_query_init (&query);
+  query.status_mask = 1 << INVOLVE_STATUS_SIGNED_OFF;
+  g_assert_true (involve_store_count (store, &query, &count, &error));
+  g_assert_cmpuint (count, >, 50);
+  assert_verifies (store);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("/demo/cli/fills-register", test_demo_cli_fills_register);
+  ADD ("/demo/cli/refuses-non-empty", test_demo_cli_refuses_non_empty);
+  ADD ("/demo/cli/bad-usage", test_demo_cli_bad_usage);
+  ADD ("/demo/cli/large", test_demo_cli_large);
+#undef ADD
+
+  return g_test_run ();
+}

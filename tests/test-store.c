@@ -1,0 +1,1706 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <unistd.h>
+
+#include "store-test-util.h"
+#include "involve-validate.h"
+
+/* Opening and migrations */
+
+static void
+test_open_creates_register (void)
+{
+  g_autoptr(TestDir) td = test_dir_new ();
+  g_autofree char *nested = g_build_filename (td->dir, "a", "b", "register.sqlite", NULL);
+  g_autoptr(InvolveStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+
+  store = open_store (nested, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (store);
+  g_assert_true (g_file_test (nested, G_FILE_TEST_IS_REGULAR));
+  g_assert_cmpint (involve_store_get_schema_version (store), ==, involve_store_get_latest_schema_version ());
+  g_assert_cmpstr (involve_store_get_journal_mode (store), ==, "wal");
+  g_assert_cmpstr (involve_store_get_path (store), ==, nested);
+  g_clear_object (&store);
+
+  /* Opening again changes nothing. */
+  store = open_store (nested, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (involve_store_get_schema_version (store), ==, involve_store_get_latest_schema_version ());
+}
+
+static void
+test_open_default_path (void)
+{
+  g_autofree char *path = involve_store_dup_default_path ();
+
+  g_assert_true (g_str_has_suffix (path, "/involve/register.sqlite"));
+  g_assert_true (g_str_has_prefix (path, g_get_user_data_dir ()));
+}
+
+static void
+test_migrate_to_latest (gconstpointer data)
+{
+  int from = GPOINTER_TO_INT (data);
+  g_autoptr(TestDir) td = test_dir_new ();
+  g_autoptr(InvolveStore) store = NULL;
+  g_autoptr(InvolveRecord) record = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uuid = NULL;
+  g_autofree char *backup = NULL;
+  InvolveStoreQuery query;
+  gint64 broken = -1;
+
+  store = involve_store_open_at_schema (td->path, from, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (involve_store_get_schema_version (store), ==, from);
+  record = involve_store_create_record (store, "icb-14z45", &error);
+  g_assert_no_error (error);
+  uuid = g_strdup (involve_record_get_uuid (record));
+  g_assert_true (involve_store_set_value (store, record, "title",
+                                          g_variant_new_string ("Podiatry clinic relocation"), &error));
+  g_assert_true (involve_store_set_value (store, record, "step1-explanation",
+                                          g_variant_new_string ("Moving the chiropody service"), &error));
+  g_clear_object (&store);
+
+  /* An older register has no (usable) search index; opening migrates and fills it. */
+  store = g_initable_new (INVOLVE_TYPE_STORE, NULL, &error, "path", td->path, NULL);
+  g_assert_no_error (error);
+  g_assert_cmpint (involve_store_get_schema_version (store), ==, involve_store_get_latest_schema_version ());
+
+  involve_store_query_init (&query);
+  query.text = "chiropody";
+  found = involve_store_list (store, &query, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (found->len, ==, 1);
+  g_assert_cmpstr (((InvolveRecordSummary *) found->pdata[0])->uuid, ==, uuid);
+  g_assert_cmpstr (((InvolveRecordSummary *) found->pdata[0])->title, ==, "Podiatry clinic relocation");
+
+  /* The old file was kept before its format changed. */
+  {
+    g_autofree char *name = g_strdup_printf ("register.sqlite.before-format-%d",
+                                             involve_store_get_latest_schema_version ());
+    backup = g_build_filename (td->dir, "backups", name, NULL);
+  }
+  g_assert_true (g_file_test (backup, G_FILE_TEST_IS_REGULAR));
+
+  involve_store_verify (store, &broken, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_migrate_failure_rolls_back (void)
+{
+  g_autoptr(TestDir) td = test_dir_new ();
+  g_autoptr(InvolveStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+
+  store = involve_store_open_at_schema (td->path, 1, &error);
+  g_assert_no_error (error);
+  g_clear_object (&store);
+
+  /* Something in the way of migration 2: it must fail as a whole. */
+  raw_exec (td->path, "CREATE TABLE record_text (x);");
+  raw_exec (td->path, "PRAGMA wal_checkpoint(TRUNCATE);");
+  before = file_checksum (td->path);
+
+  store = open_store (td->path, &error);
+  g_assert_null (store);
+  g_assert_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_FAILED);
+  g_test_message ("%s", error->message);
+  g_clear_error (&error);
+  after = file_checksum (td->path);
+  g_assert_cmpstr (before, ==, after);
+
+  store = involve_store_open_at_schema (td->path, 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (involve_store_get_schema_version (store), ==, 1);
+}
+
+/* Bad input: each refused with a clear error, the file left as it was. */
+
+static void
+assert_open_refused (const char *path,
+                     int         code)
+{
+  g_autofree char *before = file_checksum (path);
+  g_autofree char *after = NULL;
+  g_autoptr(InvolveStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+
+  store = open_store (path, &error);
+  g_assert_null (store);
+  g_assert_error (error, INVOLVE_STORE_ERROR, code);
+  g_test_message ("refused: %s", error->message);
+  g_assert_nonnull (strstr (error->message, path));
+
+  after = file_checksum (path);
+  g_assert_cmpstr (before, ==, after);
+}
+
+static void
+test_open_not_a_database (void)
+{
+  g_autoptr(TestDir) td = test_dir_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *big = g_strnfill (5000, 'x');
+
+  g_file_set_contents (td->path, "Minutes of the meeting\n", -1, &error);
+  g_assert_no_error (error);
+  assert_open_refused (td->path, INVOLVE_STORE_ERROR_NOT_A_REGISTER);
+
+  g_file_set_contents (td->path, big, -1, &error);
+  g_assert_no_error (error);
+  assert_open_refused (td->path, INVOLVE_STORE_ERROR_NOT_A_REGISTER);
+}
+
+static void
+test_open_foreign_database (void)
+{
+  g_autoptr(TestDir) td = test_dir_new ();
+
+  raw_exec (td->path, "CREATE TABLE patients (name TEXT); INSERT INTO patients VALUES ('x');");
+  assert_open_refused (td->path, INVOLVE_STORE_ERROR_NOT_A_REGISTER);
+}
+
+static void
+test_open_newer_schema (void)
+{
+  g_autoptr(TestDir) td = test_dir_new ();
+  g_autoptr(InvolveStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+
+  store = open_store (td->path, &error);
+  g_assert_no_error (error);
+  g_clear_object (&store);
+  raw_exec (td->path, "PRAGMA user_version = 99;");
+
+  assert_open_refused (td->path, INVOLVE_STORE_ERROR_NEWER_SCHEMA);
+}
+
+static void
+test_open_truncated (void)
+{
+  g_autoptr(TestDir) td = test_dir_new ();
+  g_autoptr(InvolveStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+
+  store = open_store (td->path, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 20; i++)
+    {
+      g_autoptr(InvolveRecord) record = involve_store_create_record (store, "icb-14z45", &error);
+      g_autofree char *text = g_strnfill (2000, 'a' + i);
+
+      g_assert_no_error (error);
+      g_assert_true (involve_store_set_value (store, record, "b1-objectives", g_variant_new_string (text), &error));
+    }
+  g_clear_object (&store);
+
+  g_assert_true (g_file_get_contents (td->path, &contents, &length, NULL));
+  g_assert_cmpuint (length, >, 8192);
+  g_file_set_contents (td->path, contents, length / 2, &error);
+  g_assert_no_error (error);
+
+  assert_open_refused (td->path, INVOLVE_STORE_ERROR_CORRUPT);
+}
+
+static void
+test_open_directory (void)
+{
+  g_autoptr(TestDir) td = test_dir_new ();
+  g_autoptr(InvolveStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+
+  store = open_store (td->dir, &error);
+  g_assert_null (store);
+  g_assert_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_NOT_A_REGISTER);
+}
+
+/* Permission checks mean nothing to root: drop to nobody in a child. */
+static void
+become_nobody_if_root (const char *dir)
+{
+  if (geteuid () != 0)
+    return;
+  g_assert_cmpint (chown (dir, 65534, 65534), ==, 0);
+  g_assert_cmpint (setgid (65534), ==, 0);
+  g_assert_cmpint (setuid (65534), ==, 0);
+}
+
+static void
+test_open_read_only_file (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_autoptr(TestDir) td = test_dir_new ();
+      g_autoptr(InvolveStore) store = NULL;
+      g_autoptr(GError) error = NULL;
+
+      become_nobody_if_root (td->dir);
+      store = open_store (td->path, &error);
+      g_assert_no_error (error);
+      g_clear_object (&store);
+      g_assert_cmpint (g_chmod (td->path, 0444), ==, 0);
+
+      assert_open_refused (td->path, INVOLVE_STORE_ERROR_READ_ONLY);
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
+static void
+test_open_read_only_folder (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_autoptr(TestDir) td = test_dir_new ();
+      g_autoptr(InvolveStore) store = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *missing = g_build_filename (td->dir, "sub", "register.sqlite", NULL);
+
+      become_nobody_if_root (td->dir);
+      store = open_store (td->path, &error);
+      g_assert_no_error (error);
+      g_clear_object (&store);
+      g_assert_cmpint (g_chmod (td->dir, 0555), ==, 0);
+
+      assert_open_refused (td->path, INVOLVE_STORE_ERROR_READ_ONLY);
+
+      store = open_store (missing, &error);
+      g_assert_null (store);
+      g_assert_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_READ_ONLY);
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
+static void
+test_open_locked (void)
+{
+  g_autoptr(TestDir) td = test_dir_new ();
+  g_autoptr(InvolveStore) store = NULL;
+  g_autoptr(InvolveRecord) record = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uuid = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  sqlite3 *other = NULL;
+
+  /* A rollback-journal register: another program's exclusive lock keeps
+   * even readers out, so opening fails. */
+  store = g_initable_new (INVOLVE_TYPE_STORE, NULL, &error, "path", td->path,
+                          "auto-backup", FALSE, "journal-mode", "delete", NULL);
+  g_assert_no_error (error);
+  g_assert_cmpstr (involve_store_get_journal_mode (store), ==, "delete");
+  record = involve_store_create_record (store, "nhse-13q", &error);
+  g_assert_no_error (error);
+  uuid = g_strdup (involve_record_get_uuid (record));
+  g_clear_object (&store);
+
+  g_assert_cmpint (sqlite3_open (td->path, &other), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (other, "BEGIN EXCLUSIVE", NULL, NULL, NULL), ==, SQLITE_OK);
+
+  assert_open_refused (td->path, INVOLVE_STORE_ERROR_BUSY);
+
+  sqlite3_exec (other, "COMMIT", NULL, NULL, NULL);
+
+  /* A WAL register opens while another writer holds the lock, but writing
+   * waits, then fails with a clear message, and changes nothing. */
+  store = open_store (td->path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite3_exec (other, "BEGIN EXCLUSIVE", NULL, NULL, NULL), ==, SQLITE_OK);
+  before = file_checksum (td->path);
+  g_clear_object (&record);
+  record = involve_store_load_record (store, uuid, 0, &error);
+  g_assert_no_error (error);
+  g_assert_false (involve_store_set_value (store, record, "title", g_variant_new_string ("x"), &error));
+  g_assert_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_BUSY);
+  g_assert_cmpint (involve_store_error_get_sqlite_code (error) & 0xff, ==, SQLITE_BUSY);
+  g_test_message ("%s", error->message);
+  g_clear_error (&error);
+  after = file_checksum (td->path);
+  g_assert_cmpstr (before, ==, after);
+  g_assert_false (involve_record_has_value (record, "title"));
+
+  sqlite3_exec (other, "COMMIT", NULL, NULL, NULL);
+  sqlite3_close (other);
+
+  g_assert_true (involve_store_set_value (store, record, "title", g_variant_new_string ("x"), &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_disk_full (void)
+{
+  g_autoptr(TestDir) td = test_dir_new ();
+  g_autoptr(InvolveStore) store = NULL;
+  g_autoptr(InvolveRecord) record = NULL;
+  g_autoptr(InvolveRecord) reloaded = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *huge = g_strnfill (400000, 'z');
+  gint64 broken = 0;
+
+  store = open_store (td->path, &error);
+  g_assert_no_error (error);
+  record = involve_store_create_record (store, "icb-14z45", &error);
+  g_assert_no_error (error);
+  g_assert_true (involve_store_set_value (store, record, "title", g_variant_new_string ("Before"), &error));
+
+  /* SQLite reports a full disk when the file may not grow. */
+  g_assert_cmpint (sqlite3_exec (involve_store_get_db (store),
+                                 "PRAGMA max_page_count = 1", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_false (involve_store_set_value (store, record, "b1-objectives", g_variant_new_string (huge), &error));
+  g_assert_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_FULL);
+  g_test_message ("%s", error->message);
+  g_clear_error (&error);
+  g_assert_false (involve_record_has_value (record, "b1-objectives"));
+
+  g_clear_object (&store);
+  store = open_store (td->path, &error);
+  g_assert_no_error (error);
+  reloaded = involve_store_load_record (store, involve_record_get_uuid (record), 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (involve_record_get_string (reloaded, "title"), ==, "Before");
+  g_assert_false (involve_record_has_value (reloaded, "b1-objectives"));
+  g_assert_true (involve_store_verify (store, &broken, &error));
+}
+
+/* Autosave */
+
+static void
+test_autosave_and_reload (void)
+{
+  g_autoptr(TestDir) td = test_dir_new ();
+  g_autoptr(InvolveStore) store = NULL;
+  g_autoptr(InvolveRecord) record = NULL;
+  g_autoptr(InvolveRecord) reloaded = NULL;
+  g_autoptr(GPtrArray) audit = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uuid = NULL;
+  g_autofree char *reference = NULL;
+  const char *activities[] = { "planning", "proposal", NULL };
+  g_autoptr(GVariant) risks = NULL;
+  gint64 before = g_get_real_time ();
+  InvolveAuditEntry *last;
+
+  store = open_store (td->path, &error);
+  g_assert_no_error (error);
+  record = involve_store_create_record (store, "icb-14z45", &error);
+  g_assert_no_error (error);
+  uuid = g_strdup (involve_record_get_uuid (record));
+  reference = g_strdup (involve_record_get_reference (record));
+  g_assert_true (g_str_has_prefix (reference, "INV-"));
+  g_assert_cmpint (strlen (reference), ==, strlen ("INV-2026-0001"));
+  g_assert_cmpuint (involve_record_get_version (record), ==, 1);
+  g_assert_cmpint (involve_record_get_status (record), ==, INVOLVE_STATUS_DRAFT);
+
+  fill_record (store, record, "Fracture clinic closure");
+  g_assert_true (involve_store_set_value (store, record, "step2-activity-types",
+                                          g_variant_new_strv (activities, -1), &error));
+  g_assert_true (involve_store_set_value (store, record, "title",
+                                          g_variant_new_string ("Fracture clinic closure — Welsh: Cau’r clinig"), &error));
+  /* Clearing a field removes it. */
+  g_assert_true (involve_store_set_value (store, record, "organisation-type", NULL, &error));
+  /* The same value again is no change and no audit entry. */
+  g_assert_true (involve_store_set_value (store, record, "step1-commissioning", g_variant_new_boolean (TRUE), &error));
+  g_assert_no_error (error);
+  risks = g_variant_ref (involve_record_get_value (record, "c-risks"));
+  g_clear_object (&record);
+  g_clear_object (&store);
+
+  store = open_store (td->path, &error);
+  g_assert_no_error (error);
+  reloaded = involve_store_load_by_reference (store, reference, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (involve_record_get_uuid (reloaded), ==, uuid);
+  g_assert_cmpstr (involve_record_get_string (reloaded, "title"), ==, "Fracture clinic closure — Welsh: Cau’r clinig");
+  g_assert_cmpint (involve_record_get_answer (reloaded, "step1-commissioning"), ==, INVOLVE_ANSWER_YES);
+  g_assert_true (involve_record_has_choice (reloaded, "step2-activity-types", "proposal"));
+  g_assert_false (involve_record_has_value (reloaded, "organisation-type"));
+  g_assert_true (g_variant_equal (involve_record_get_value (reloaded, "c-risks"), risks));
+  g_assert_cmpint (involve_record_get_value_modified (reloaded, "title"), >=, before);
+  g_assert_cmpint (involve_record_get_value_modified (reloaded, "title"), <=, g_get_real_time ());
+  g_assert_cmpint (involve_record_get_created_usec (reloaded), >=, before);
+
+  /* Lower-case lookups work too. */
+  g_clear_object (&reloaded);
+  {
+    g_autofree char *lower = g_ascii_strdown (reference, -1);
+    reloaded = involve_store_load_by_reference (store, lower, 0, &error);
+    g_assert_no_error (error);
+  }
+
+  audit = involve_store_list_audit (store, uuid, &error);
+  g_assert_no_error (error);
+  /* create + 29 answers + activities + title + clear */
+  g_assert_cmpuint (audit->len, ==, 33);
+  g_assert_cmpstr (((InvolveAuditEntry *) audit->pdata[0])->kind, ==, INVOLVE_AUDIT_CREATE);
+  last = audit->pdata[audit->len - 1];
+  g_assert_cmpstr (last->kind, ==, INVOLVE_AUDIT_VALUE);
+  g_assert_cmpstr (last->field_id, ==, "organisation-type");
+  g_assert_cmpstr (last->old_value, ==, "'icb'");
+  g_assert_null (last->new_value);
+  g_assert_cmpstr (last->account, ==, "officer");
+  g_assert_cmpstr (last->profile, ==, "Officer");
+  last = audit->pdata[audit->len - 2];
+  g_assert_cmpstr (last->field_id, ==, "title");
+  g_assert_cmpstr (last->old_value, ==, "'Fracture clinic closure'");
+
+  /* Unknown records are NOT_FOUND. */
+  g_assert_null (involve_store_load_record (store, "00000000-0000-4000-8000-000000000000", 0, &error));
+  g_assert_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_null (involve_store_load_by_reference (store, "INV-1999-0001", 0, &error));
+  g_assert_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_NOT_FOUND);
+}
+
+static void
+test_create_with_values (void)
+{
+  g_autoptr(TestDir) td = test_dir_new ();
+  g_autoptr(InvolveStore) store = NULL;
+  g_autoptr(InvolveRecord) values = involve_record_new ("nhse-13q");
+  g_autoptr(InvolveRecord) created = NULL;
+  g_autoptr(InvolveRecord) loaded = NULL;
+  g_autoptr(GPtrArray) audit = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 broken = 0;
+
+  involve_record_set_string (values, "title", "Dental contract terminated");
+  involve_record_set_answer (values, "urgent", INVOLVE_ANSWER_YES);
+  store = open_store (td->path, &error);
+  created = involve_store_create_record_with_values (store, values, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (involve_record_get_framework_id (created), ==, "nhse-13q");
+  g_assert_cmpstr (involve_record_get_string (created, "title"), ==, "Dental contract terminated");
+
+  loaded = involve_store_load_record (store, involve_record_get_uuid (created), 0, &error);
+  g_assert_cmpstr (involve_record_get_string (loaded, "title"), ==, "Dental contract terminated");
+  g_assert_cmpint (involve_record_get_answer (loaded, "urgent"), ==, INVOLVE_ANSWER_YES);
+  audit = involve_store_list_audit (store, involve_record_get_uuid (created), &error);
+  g_assert_cmpuint (audit->len, ==, 3);
+  g_assert_true (involve_store_verify (store, &broken, &error));
+}
+
+static void
+test_references_per_year (void)
+{
+  g_autoptr(TestDir) td = test_dir_new ();
+  g_autoptr(InvolveStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *expected = NULL;
+
+  store = open_store (td->path, &error);
+  g_assert_no_error (error);
+  for (guint i = 1; i <= 12; i++)
+    {
+      g_autoptr(InvolveRecord) record = involve_store_create_record (store, "ccg-14z2", &error);
+      g_assert_no_error (error);
+      g_free (expected);
+      expected = g_strdup_printf ("INV-%04d-%04u", g_date_time_get_year (now), i);
+      g_assert_cmpstr (involve_record_get_reference (record), ==, expected);
+    }
+}
+
+/* Life cycle */
+
+static void
+test_lifecycle_sign_off_and_amend (void)
+{
+  g_autoptr(TestDir) td = test_dir_new ();
+  g_autoptr(InvolveStore) store = NULL;
+  g_autoptr(InvolveRecord) record = NULL;
+  g_autoptr(InvolveRecord) v1 = NULL;
+  g_autoptr(InvolveRecord) v2 = NULL;
+  g_autoptr(GPtrArray) versions = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uuid = NULL;
+  g_autofree char *fingerprint = NULL;
+  const InvolveStatus *dummy = NULL;
+  InvolveVersionInfo *info;
+  gint64 broken = 0;
+  guint next;
+
+  (void) dummy;
+  store = open_store (td->path, &error);
+  g_assert_no_error (error);
+  record = involve_store_create_record (store, "icb-14z45", &error);
+  uuid = g_strdup (involve_record_get_uuid (record));
+  fill_record (store, record, "Diabetes commissioning policy");
+
+  /* Signing off a draft is refused with a reason. */
+  {
+    g_autoptr(InvolveSignOff) sign_off = reviewer ("Sam Reviewer", "sam@example.org");
+    g_assert_false (involve_store_sign_off (store, uuid, sign_off, &error));
+    g_assert_error (error, INVOLVE_LIFECYCLE_ERROR, INVOLVE_LIFECYCLE_ERROR_INVALID_TRANSITION);
+    g_test_message ("%s", error->message);
+    g_clear_error (&error);
+  }
+
+  g_assert_true (involve_store_submit (store, uuid, NULL, &error));
+  g_assert_no_error (error);
+  g_clear_object (&record);
+  record = involve_store_load_record (store, uuid, 0, &error);
+  g_assert_cmpint (involve_record_get_status (record), ==, INVOLVE_STATUS_AWAITING_SIGN_OFF);
+
+  /* No edits while it awaits sign-off; submitting twice is refused. */
+  g_assert_false (involve_store_set_value (store, record, "title", g_variant_new_string ("x"), &error));
+  g_assert_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_LOCKED);
+  g_clear_error (&error);
+  g_assert_false (involve_store_submit (store, uuid, NULL, &error));
+  g_assert_error (error, INVOLVE_LIFECYCLE_ERROR, INVOLVE_LIFECYCLE_ERROR_INVALID_TRANSITION);
+  g_clear_error (&error);
+
+  sign_off_as_reviewer (store, uuid);
+
+  v1 = involve_store_load_record (store, uuid, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (involve_record_get_status (v1), ==, INVOLVE_STATUS_SIGNED_OFF);
+  g_assert_nonnull (involve_record_get_sign_off (v1));
+  g_assert_cmpstr (involve_record_get_sign_off (v1)->reviewer_name, ==, "Sam Reviewer");
+  g_assert_cmpstr (involve_record_get_sign_off (v1)->decision, ==, "signed-off");
+  g_assert_nonnull (involve_record_get_sign_off (v1)->date);
+  g_assert_cmpint (involve_record_get_sign_off (v1)->decided_at_usec, >, 0);
+  fingerprint = involve_fingerprint_compute (v1);
+  g_assert_cmpstr (involve_record_get_sign_off (v1)->fingerprint, ==, fingerprint);
+
+  /* Signed off: locked, cannot be withdrawn, signed twice, or amended without a reason. */
+  g_assert_false (involve_store_set_value (store, v1, "title", g_variant_new_string ("x"), &error));
+  g_assert_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_LOCKED);
+  g_test_message ("%s", error->message);
+  g_clear_error (&error);
+  g_assert_false (involve_store_withdraw (store, uuid, "no longer needed", &error));
+  g_assert_error (error, INVOLVE_LIFECYCLE_ERROR, INVOLVE_LIFECYCLE_ERROR_INVALID_TRANSITION);
+  g_clear_error (&error);
+  g_assert_cmpuint (involve_store_amend (store, uuid, "  ", &error), ==, 0);
+  g_assert_error (error, INVOLVE_LIFECYCLE_ERROR, INVOLVE_LIFECYCLE_ERROR_REASON_REQUIRED);
+  g_clear_error (&error);
+
+  next = involve_store_amend (store, uuid, "Consultation dates changed", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (next, ==, 2);
+
+  v2 = involve_store_load_record (store, uuid, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (involve_record_get_version (v2), ==, 2);
+  g_assert_cmpint (involve_record_get_status (v2), ==, INVOLVE_STATUS_DRAFT);
+  g_assert_cmpstr (involve_record_get_status_reason (v2), ==, "Consultation dates changed");
+  g_assert_cmpstr (involve_record_get_string (v2, "title"), ==, "Diabetes commissioning policy");
+
+  /* The old version is untouched and still signed off until v2 is. */
+  g_assert_false (involve_store_set_value (store, v1, "title", g_variant_new_string ("x"), &error));
+  g_assert_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_LOCKED);
+  g_clear_error (&error);
+  g_assert_true (involve_store_set_value (store, v2, "title",
+                                          g_variant_new_string ("Diabetes commissioning policy (revised)"), &error));
+  g_assert_no_error (error);
+  g_clear_object (&v1);
+  v1 = involve_store_load_record (store, uuid, 1, &error);
+  g_assert_cmpint (involve_record_get_status (v1), ==, INVOLVE_STATUS_SIGNED_OFF);
+  g_assert_cmpstr (involve_record_get_string (v1, "title"), ==, "Diabetes commissioning policy");
+
+  g_assert_true (involve_store_submit (store, uuid, NULL, &error));
+  sign_off_as_reviewer (store, uuid);
+
+  versions = involve_store_list_versions (store, uuid, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (versions->len, ==, 2);
+  info = versions->pdata[0];
+  g_assert_cmpint (info->status, ==, INVOLVE_STATUS_SUPERSEDED);
+  g_assert_cmpstr (info->fingerprint, ==, fingerprint);
+  info = versions->pdata[1];
+  g_assert_cmpint (info->status, ==, INVOLVE_STATUS_SIGNED_OFF);
+  g_assert_cmpstr (info->status_reason, ==, "Consultation dates changed");
+  g_assert_nonnull (info->sign_off);
+
+  g_assert_true (involve_store_verify (store, &broken, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (broken, ==, 0);
+}
+
+static void
+test_lifecycle_return_and_resubmit (void)
+{
+  g_autoptr(TestDir) td = test_dir_new ();
+  g_autoptr(InvolveStore) store = NULL;
+  g_autoptr(InvolveRecord) record = NULL;
+  g_autoptr(InvolveSignOff) review = reviewer ("Sam Reviewer", "sam@example.org");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uuid = NULL;
+
+  store = open_store (td->path, &error);
+  record = involve_store_create_record (store, "icb-14z45", &error);
+  uuid = g_strdup (involve_record_get_uuid (record));
+  fill_record (store, record, "GP practice closure");
+  g_assert_true (involve_store_submit (store, uuid, NULL, &error));
+
+  /* Returning needs comments. */
+  g_assert_false (involve_store_return (store, uuid, review, &error));
+  g_assert_error (error, INVOLVE_LIFECYCLE_ERROR, INVOLVE_LIFECYCLE_ERROR_REASON_REQUIRED);
+  g_clear_error (&error);
+  review->comments = g_strdup ("Step 3 needs the patient survey results.");
+  g_assert_true (involve_store_return (store, uuid, review, &error));
+  g_assert_no_error (error);
+
+  g_clear_object (&record);
+  record = involve_store_load_record (store, uuid, 0, &error);
+  g_assert_cmpint (involve_record_get_status (record), ==, INVOLVE_STATUS_RETURNED);
+  g_assert_cmpstr (involve_record_get_sign_off (record)->decision, ==, "returned");
+  g_assert_cmpstr (involve_record_get_sign_off (record)->comments, ==, "Step 3 needs the patient survey results.");
+
+  /* A returned version can be edited and submitted again. */
+  g_assert_true (involve_store_set_value (store, record, "b3-insight-use",
+                                          g_variant_new_string ("Survey of 400 patients"), &error));
+  g_assert_no_error (error);
+  g_assert_true (involve_store_submit (store, uuid, NULL, &error));
+  g_assert_true (involve_store_recall (store, uuid, &error));
+  g_assert_no_error (error);
+  g_clear_object (&record);
+  record = involve_store_load_record (store, uuid, 0, &error);
+  g_assert_cmpint (involve_record_get_status (record), ==, INVOLVE_STATUS_DRAFT);
+  g_assert_true (involve_store_submit (store, uuid, NULL, &error));
+  sign_off_as_reviewer (store, uuid);
+
+  /* Reopen only works on returned. */
+  g_assert_false (involve_store_reopen (store, uuid, &error));
+  g_assert_error (error, INVOLVE_LIFECYCLE_ERROR, INVOLVE_LIFECYCLE_ERROR_INVALID_TRANSITION);
+}
+
+static void
+test_lifecycle_withdraw (void)
+{
+  g_autoptr(TestDir) td = test_dir_new ();
+  g_autoptr(InvolveStore) store = NULL;
+  g_autoptr(InvolveRecord) record = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uuid = NULL;
+
+  store = open_store (td->path, &error);
+  record = involve_store_create_record (store, "nhse-13q", &error);
+  uuid = g_strdup (involve_record_get_uuid (record));
+  g_assert_true (involve_store_set_value (store, record, "title", g_variant_new_string ("Dental contract"), &error));
+
+  g_assert_false (involve_store_withdraw (store, uuid, "", &error));
+  g_assert_error (error, INVOLVE_LIFECYCLE_ERROR, INVOLVE_LIFECYCLE_ERROR_REASON_REQUIRED);
+  g_clear_error (&error);
+  g_assert_true (involve_store_withdraw (store, uuid, "Activity cancelled by the board", &error));
+  g_assert_no_error (error);
+
+  g_clear_object (&record);
+  record = involve_store_load_record (store, uuid, 0, &error);
+  g_assert_cmpint (involve_record_get_status (record), ==, INVOLVE_STATUS_WITHDRAWN);
+  g_assert_cmpstr (involve_record_get_status_reason (record), ==, "Activity cancelled by the board");
+  g_assert_cmpstr (involve_record_get_string (record, "title"), ==, "Dental contract");
+
+  g_assert_false (involve_store_set_value (store, record, "title", g_variant_new_string ("x"), &error));
+  g_assert_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_LOCKED);
+  g_clear_error (&error);
+  g_assert_false (involve_store_submit (store, uuid, NULL, &error));
+  g_assert_error (error, INVOLVE_LIFECYCLE_ERROR, INVOLVE_LIFECYCLE_ERROR_INVALID_TRANSITION);
+}
+
+static void
+test_submit_runs_validation (void)
+{
+  g_autoptr(TestDir) td = test_dir_new ();
+  g_autoptr(InvolveStore) store = NULL;
+  g_autoptr(InvolveRecord) record = NULL;
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uuid = NULL;
+  InvolveStoreQuery query;
+
+  store = open_store (td->path, &error);
+  record = involve_store_create_record (store, "icb-14z45", &error);
+  uuid = g_strdup (involve_record_get_uuid (record));
+  set_string (store, record, "title", "Half-finished assessment");
+
+  g_assert_false (involve_store_submit (store, uuid, &problems, &error));
+  g_assert_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_INCOMPLETE);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (problems);
+  g_assert_cmpuint (problems->len, >, 5);
+  g_assert_nonnull (involve_problems_find_field (problems, "completer-name"));
+  g_assert_nonnull (strstr (error->message, ((InvolveProblem *) problems->pdata[0])->message));
+  g_clear_error (&error);
+  g_clear_object (&record);
+  record = involve_store_load_record (store, uuid, 0, &error);
+  g_assert_cmpint (involve_record_get_status (record), ==, INVOLVE_STATUS_DRAFT);
+
+  /* Once complete it goes, and the engine's outcome is in the register list. */
+  fill_record (store, record, "Complete assessment");
+  g_assert_true (involve_store_submit (store, uuid, NULL, &error));
+  g_assert_no_error (error);
+  involve_store_query_init (&query);
+  found = involve_store_list (store, &query, NULL, &error);
+  g_assert_cmpuint (found->len, ==, 1);
+  g_assert_cmpstr (((InvolveRecordSummary *) found->pdata[0])->outcome, ==, "applies");
+  g_assert_cmpint (((InvolveRecordSummary *) found->pdata[0])->status, ==, INVOLVE_STATUS_AWAITING_SIGN_OFF);
+}
+
+static GPtrArray *
+validate_needs_title (InvolveRecord *record,
+                      GError       **error)
+{
+  GPtrArray *problems = g_ptr_array_new_with_free_func (g_free);
+
+  if (involve_record_get_string (record, "title") == NULL)
+    g_ptr_array_add (problems, g_strdup ("title"));
+  return problems;
+}
+
+static void
+test_lifecycle_submit_validates (void)
+{
+  g_autoptr(TestDir) td = test_dir_new ();
+  g_autoptr(InvolveStore) store = NULL;
+  g_autoptr(InvolveRecord) record = NULL;
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GError) error = NULL;
+
+  involve_store_set_engine_hooks (validate_needs_title, NULL);
+  store = open_store (td->path, &error);
+  record = involve_store_create_record (store, "icb-14z45", &error);
+
+  g_assert_false (involve_store_submit (store, involve_record_get_uuid (record), &problems, &error));
+  g_assert_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_INCOMPLETE);
+  g_test_message ("%s", error->message);
+  g_clear_error (&error);
+  g_assert_nonnull (problems);
+  g_assert_cmpuint (problems->len, ==, 1);
+
+  g_assert_true (involve_store_set_value (store, record, "title", g_variant_new_string ("x"), &error));
+  g_assert_true (involve_store_submit (store, involve_record_get_uuid (record), NULL, &error));
+  g_assert_no_error (error);
+  involve_store_set_engine_hooks (NULL, NULL);
+}
+
+static void
+test_reviewer_is_completer (void)
+{
+  g_autoptr(TestDir) td = test_dir_new ();
+  g_autoptr(InvolveStore) store = NULL;
+  g_autoptr(InvolveRecord) record = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uuid = NULL;
+
+  store = open_store (td->path, &error);
+  record = involve_store_create_record (store, "icb-14z45", &error);
+  uuid = g_strdup (involve_record_get_uuid (record));
+  fill_record (store, record, "A&E reconfiguration");
+  g_assert_true (involve_store_submit (store, uuid, NULL, &error));
+
+  /* Same name (case and spacing aside). */
+  {
+    g_autoptr(InvolveSignOff) same = reviewer ("  alex   OFFICER ", "other@example.org");
+    involve_store_set_os_account (store, "reviewer");
+    g_assert_false (involve_store_sign_off (store, uuid, same, &error));
+    g_assert_error (error, INVOLVE_LIFECYCLE_ERROR, INVOLVE_LIFECYCLE_ERROR_SAME_PERSON);
+    g_test_message ("%s", error->message);
+    g_clear_error (&error);
+  }
+  /* Same e-mail address. */
+  {
+    g_autoptr(InvolveSignOff) same = reviewer ("Somebody Else", "Alex.Officer@example.org");
+    g_assert_false (involve_store_sign_off (store, uuid, same, &error));
+    g_assert_error (error, INVOLVE_LIFECYCLE_ERROR, INVOLVE_LIFECYCLE_ERROR_SAME_PERSON);
+    g_clear_error (&error);
+  }
+  /* No name at all. */
+  {
+    g_autoptr(InvolveSignOff) nobody = reviewer (NULL, "x@example.org");
+    g_assert_false (involve_store_sign_off (store, uuid, nobody, &error));
+    g_assert_error (error, INVOLVE_LIFECYCLE_ERROR, INVOLVE_LIFECYCLE_ERROR_REVIEWER_REQUIRED);
+    g_clear_error (&error);
+  }
+  /* The account and profile that submitted it. */
+  {
+    g_autoptr(InvolveSignOff) other = reviewer ("Sam Reviewer", "sam@example.org");
+    involve_store_set_os_account (store, "officer");
+    involve_store_set_profile_name (store, "Officer");
+    g_assert_false (involve_store_sign_off (store, uuid, other, &error));
+    g_assert_error (error, INVOLVE_LIFECYCLE_ERROR, INVOLVE_LIFECYCLE_ERROR_SAME_PERSON);
+    g_test_message ("%s", error->message);
+    g_clear_error (&error);
+
+    /* A different profile on the same desktop is a different person. */
+    involve_store_set_profile_name (store, "Sam Reviewer");
+    g_assert_true (involve_store_sign_off (store, uuid, other, &error));
+    g_assert_no_error (error);
+  }
+}
+
+static void
+test_sign_off_by_file (void)
+{
+  g_autoptr(TestDir) td = test_dir_new ();
+  g_autoptr(InvolveStore) store = NULL;
+  g_autoptr(InvolveRecord) record = NULL;
+  g_autoptr(InvolveRecord) submitted = NULL;
+  g_autoptr(InvolveSignOff) response = reviewer ("Sam Reviewer", "sam@example.org");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uuid = NULL;
+  g_autofree char *fingerprint = NULL;
+  const char *wrong = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+  store = open_store (td->path, &error);
+  record = involve_store_create_record (store, "icb-14z45", &error);
+  uuid = g_strdup (involve_record_get_uuid (record));
+  fill_record (store, record, "Podiatry relocation");
+  g_assert_true (involve_store_submit (store, uuid, NULL, &error));
+  submitted = involve_store_load_record (store, uuid, 0, &error);
+  fingerprint = involve_fingerprint_compute (submitted);
+
+  response->decision = g_strdup ("signed-off");
+  g_assert_false (involve_store_apply_sign_off (store, uuid, 1, wrong, response, &error));
+  g_assert_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_FINGERPRINT_MISMATCH);
+  g_test_message ("%s", error->message);
+  g_clear_error (&error);
+  g_assert_false (involve_store_apply_sign_off (store, uuid, 2, fingerprint, response, &error));
+  g_assert_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_FINGERPRINT_MISMATCH);
+  g_clear_error (&error);
+  g_assert_false (involve_store_apply_sign_off (store, uuid, 1, "not-hex", response, &error));
+  g_assert_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_FINGERPRINT_MISMATCH);
+  g_clear_error (&error);
+
+  /* The officer imports the reviewer's response on their own desktop. */
+  response->decided_at_usec = 1700000000000000;
+  response->date = g_strdup ("2023-11-14");
+  g_assert_true (involve_store_apply_sign_off (store, uuid, 1, fingerprint, response, &error));
+  g_assert_no_error (error);
+  g_clear_object (&record);
+  record = involve_store_load_record (store, uuid, 0, &error);
+  g_assert_cmpint (involve_record_get_status (record), ==, INVOLVE_STATUS_SIGNED_OFF);
+  g_assert_cmpint (involve_record_get_sign_off (record)->decided_at_usec, ==, 1700000000000000);
+  g_assert_cmpstr (involve_record_get_sign_off (record)->date, ==, "2023-11-14");
+  g_assert_cmpstr (involve_record_get_sign_off (record)->fingerprint, ==, fingerprint);
+
+  /* Applying it again is refused. */
+  g_assert_false (involve_store_apply_sign_off (store, uuid, 1, fingerprint, response, &error));
+  g_assert_error (error, INVOLVE_LIFECYCLE_ERROR, INVOLVE_LIFECYCLE_ERROR_INVALID_TRANSITION);
+}
+
+/* Immutability in the database */
+
+static int
+raw_try (sqlite3    *db,
+         const char *sql)
+{
+  char *message = NULL;
+  int rc = sqlite3_exec (db, sql, NULL, NULL, &message);
+
+  if (message != NULL)
+    g_test_message ("%s -> %s", sql, message);
+  sqlite3_free (message);
+  return rc;
+}
+
+static char *
+signed_record (const char *path)
+{
+  g_autoptr(InvolveStore) store = NULL;
+  g_autoptr(InvolveRecord) record = NULL;
+  g_autoptr(GError) error = NULL;
+  char *uuid;
+
+  store = open_store (path, &error);
+  g_assert_no_error (error);
+  record = involve_store_create_record (store, "icb-14z45", &error);
+  uuid = g_strdup (involve_record_get_uuid (record));
+  fill_record (store, record, "Signed assessment");
+  g_assert_true (involve_store_submit (store, uuid, NULL, &error));
+  sign_off_as_reviewer (store, uuid);
+  return uuid;
+}
+
+static void
+test_triggers_block_changes (void)
+{
+  g_autoptr(TestDir) td = test_dir_new ();
+  g_autofree char *uuid = signed_record (td->path);
+  g_assert_nonnull (uuid);
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (td->path, &db), ==, SQLITE_OK);
+  sqlite3_extended_result_codes (db, 1);
+
+  g_assert_cmpint (raw_try (db, "UPDATE field_values SET value = '''Edited''' WHERE field_id = 'title'"),
+                   ==, SQLITE_CONSTRAINT_TRIGGER);
+  g_assert_cmpint (raw_try (db, "DELETE FROM field_values"), ==, SQLITE_CONSTRAINT_TRIGGER);
+  g_assert_cmpint (raw_try (db, "INSERT INTO field_values SELECT version_id, 'extra', '''x''', 0, audit_id"
+                                " FROM field_values LIMIT 1"), ==, SQLITE_CONSTRAINT_TRIGGER);
+  g_assert_cmpint (raw_try (db, "UPDATE versions SET fingerprint = 'x'"), ==, SQLITE_CONSTRAINT_TRIGGER);
+  g_assert_cmpint (raw_try (db, "UPDATE versions SET status = 'draft'"), ==, SQLITE_CONSTRAINT_TRIGGER);
+  g_assert_cmpint (raw_try (db, "UPDATE versions SET reviewer_name = 'Someone'"), ==, SQLITE_CONSTRAINT_TRIGGER);
+  g_assert_cmpint (raw_try (db, "DELETE FROM versions"), ==, SQLITE_CONSTRAINT_TRIGGER);
+  g_assert_cmpint (raw_try (db, "UPDATE audit SET details = 'x' WHERE id = 2"), ==, SQLITE_CONSTRAINT_TRIGGER);
+  g_assert_cmpint (raw_try (db, "DELETE FROM audit WHERE id = 2"), ==, SQLITE_CONSTRAINT_TRIGGER);
+  g_assert_cmpint (raw_try (db, "DELETE FROM audit"), ==, SQLITE_CONSTRAINT_TRIGGER);
+
+  sqlite3_close (db);
+}
+
+/* Tampering behind the app's back: drop the triggers, then change things. */
+
+#define DROP_TRIGGERS \
+  "DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete;" \
+  "DROP TRIGGER values_locked_insert; DROP TRIGGER values_locked_update;" \
+  "DROP TRIGGER values_locked_delete; DROP TRIGGER versions_locked_update;" \
+  "DROP TRIGGER versions_locked_delete;"
+
+static gint64
+verify_path (const char *path,
+             gboolean    expect_ok)
+{
+  g_autoptr(InvolveStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 broken = -1;
+
+  store = open_store (path, &error);
+  g_assert_no_error (error);
+  if (expect_ok)
+    {
+      g_assert_true (involve_store_verify (store, &broken, &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (broken, ==, 0);
+    }
+  else
+    {
+      g_assert_false (involve_store_verify (store, &broken, &error));
+      g_assert_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_TAMPERED);
+      g_test_message ("verify: %s", error->message);
+      g_assert_cmpint (broken, >, 0);
+    }
+  return broken;
+}
+
+static gint64
+audit_id_of (const char *path,
+             const char *where)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT id FROM audit WHERE %s ORDER BY id DESC LIMIT 1", where);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 id = 0;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    id = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  g_assert_cmpint (id, >, 0);
+  return id;
+}
+
+static void
+test_tamper_signed_value (void)
+{
+  g_autoptr(TestDir) td = test_dir_new ();
+  g_autofree char *uuid = signed_record (td->path);
+  g_assert_nonnull (uuid);
+  gint64 title_entry = audit_id_of (td->path, "field_id = 'title'");
+
+  verify_path (td->path, TRUE);
+  raw_exec (td->path, DROP_TRIGGERS
+            "UPDATE field_values SET value = '''A different title''' WHERE field_id = 'title';");
+  g_assert_cmpint (verify_path (td->path, FALSE), ==, title_entry);
+}
+
+static void
+test_tamper_signed_value_and_audit (void)
+{
+  g_autoptr(TestDir) td = test_dir_new ();
+  g_autofree char *uuid = signed_record (td->path);
+  g_assert_nonnull (uuid);
+  gint64 title_entry = audit_id_of (td->path, "field_id = 'title'");
+
+  /* A careful forger also edits the audit entry: the chain breaks there. */
+  raw_exec (td->path, DROP_TRIGGERS
+            "UPDATE field_values SET value = '''Forged''' WHERE field_id = 'title';"
+            "UPDATE audit SET new_value = '''Forged''' WHERE field_id = 'title';");
+  g_assert_cmpint (verify_path (td->path, FALSE), ==, title_entry);
+}
+
+static void
+test_tamper_deleted_value (void)
+{
+  g_autoptr(TestDir) td = test_dir_new ();
+  g_autofree char *uuid = signed_record (td->path);
+  g_assert_nonnull (uuid);
+  gint64 sign_off_entry = audit_id_of (td->path, "kind = 'sign-off'");
+
+  /* Removing an answer from a signed-off version breaks its fingerprint. */
+  raw_exec (td->path, DROP_TRIGGERS "DELETE FROM field_values WHERE field_id = 'step1-explanation';");
+  g_assert_cmpint (verify_path (td->path, FALSE), ==, sign_off_entry);
+}
+
+static void
+test_tamper_deleted_entry (void)
+{
+  g_autoptr(TestDir) td = test_dir_new ();
+  g_autofree char *uuid = signed_record (td->path);
+  g_assert_nonnull (uuid);
+
+  raw_exec (td->path, DROP_TRIGGERS "DELETE FROM audit WHERE id = 4;");
+  g_assert_cmpint (verify_path (td->path, FALSE), ==, 4);
+}
+
+static void
+test_tamper_deleted_first_entry (void)
+{
+  g_autoptr(TestDir) td = test_dir_new ();
+  g_autofree char *uuid = signed_record (td->path);
+  g_assert_nonnull (uuid);
+
+  raw_exec (td->path, DROP_TRIGGERS "DELETE FROM audit WHERE id = 1;");
+  g_assert_cmpint (verify_path (td->path, FALSE), ==, 1);
+}
+
+static void
+test_tamper_reordered_entries (void)
+{
+  g_autoptr(TestDir) td = test_dir_new ();
+  g_autofree char *uuid = signed_record (td->path);
+  g_assert_nonnull (uuid);
+
+  /* Swap entries 5 and 6 (ids kept, contents exchanged). */
+  raw_exec (td->path, DROP_TRIGGERS
+            "UPDATE audit SET id = -5 WHERE id = 5;"
+            "UPDATE audit SET id = 5 WHERE id = 6;"
+            "UPDATE audit SET id = 6 WHERE id = -5;");
+  g_assert_cmpint (verify_path (td->path, FALSE), ==, 5);
+}
+
+static void
+test_tamper_altered_entry (void)
+{
+  g_autoptr(TestDir) td = test_dir_new ();
+  g_autofree char *uuid = signed_record (td->path);
+  g_assert_nonnull (uuid);
+
+  raw_exec (td->path, DROP_TRIGGERS "UPDATE audit SET account = 'somebody-else' WHERE id = 7;");
+  g_assert_cmpint (verify_path (td->path, FALSE), ==, 7);
+}
+
+static void
+test_tamper_rehashed_entry (void)
+{
+  g_autoptr(TestDir) td = test_dir_new ();
+  g_autofree char *uuid = signed_record (td->path);
+  g_assert_nonnull (uuid);
+  g_autoptr(InvolveStore) store = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sql = NULL;
+  g_autofree char *hash = NULL;
+  InvolveAuditEntry *entry;
+
+  /* Altering an entry and recomputing its own hash still breaks the next link. */
+  store = open_store (td->path, &error);
+  entries = involve_store_list_audit (store, NULL, &error);
+  g_clear_object (&store);
+  entry = entries->pdata[2];
+  g_free (entry->details);
+  entry->details = g_strdup ("rewritten");
+  hash = involve_audit_entry_compute_hash (entry);
+  sql = g_strdup_printf (DROP_TRIGGERS "UPDATE audit SET details = 'rewritten', hash = '%s' WHERE id = 3;", hash);
+  raw_exec (td->path, sql);
+  g_assert_cmpint (verify_path (td->path, FALSE), ==, 4);
+}
+
+static void
+test_verify_damaged_file (void)
+{
+  g_autoptr(TestDir) td = test_dir_new ();
+  g_autoptr(InvolveStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+  gint64 broken = -1;
+
+  store = open_store (td->path, &error);
+  g_assert_true (involve_store_begin_batch (store, &error));
+  for (guint i = 0; i < 200; i++)
+    {
+      g_autoptr(InvolveRecord) record = involve_store_create_record (store, "icb-14z45", &error);
+      g_autofree char *text = g_strdup_printf ("Answer number %u for the damaged file test", i);
+      g_assert_true (involve_store_set_value (store, record, "b1-objectives", g_variant_new_string (text), &error));
+    }
+  g_assert_true (involve_store_commit_batch (store, &error));
+  g_clear_object (&store);
+
+  /* Scribble over a page in the middle of the file. */
+  g_assert_true (g_file_get_contents (td->path, &contents, &length, NULL));
+  g_assert_cmpuint (length, >, 40 * 4096);
+  memset (contents + 20 * 4096, 0xab, 2000);
+  g_assert_true (g_file_set_contents (td->path, contents, length, NULL));
+
+  store = open_store (td->path, &error);
+  if (store == NULL)
+    {
+      g_assert_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_CORRUPT);
+      return;
+    }
+  g_assert_false (involve_store_verify (store, &broken, &error));
+  g_assert_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_CORRUPT);
+  g_test_message ("%s", error->message);
+  g_assert_cmpint (broken, ==, 0);
+}
+
+/* Search and lists */
+
+static void
+test_search_and_filters (void)
+{
+  g_autoptr(TestDir) td = test_dir_new ();
+  g_autoptr(InvolveStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  g_auto(GStrv) organisations = NULL;
+  InvolveStoreQuery query;
+  guint total = 0;
+  const char *titles[] = { "Podiatry relocation", "Administrative office move", "Fracture clinic closure",
+                           "Żółć and café: Ysbyty Gwynedd", "GP practice closure" };
+  const char *frameworks[] = { "icb-14z45", "ccg-14z2", "icb-14z45", "nhse-13q", "icb-14z45" };
+  g_autofree char *first_uuid = NULL;
+
+  store = open_store (td->path, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (titles); i++)
+    {
+      g_autoptr(InvolveRecord) record = involve_store_create_record (store, frameworks[i], &error);
+
+      g_assert_no_error (error);
+      if (i == 0)
+        first_uuid = g_strdup (involve_record_get_uuid (record));
+      g_assert_true (involve_store_set_value (store, record, "title", g_variant_new_string (titles[i]), &error));
+      g_assert_true (involve_store_set_value (store, record, "organisation-name",
+                                              g_variant_new_string (i % 2 ? "Westshire CCG" : "Northshire ICB"), &error));
+      g_assert_true (involve_store_set_value (store, record, "b1-objectives",
+                                              g_variant_new_string (i == 2 ? "Orthopaedic outpatients" : "Other"), &error));
+    }
+  g_assert_true (involve_store_withdraw (store, first_uuid, "duplicate", &error));
+
+  involve_store_query_init (&query);
+  found = involve_store_list (store, &query, &total, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (found->len, ==, 5);
+  g_assert_cmpuint (total, ==, 5);
+  g_assert_cmpstr (((InvolveRecordSummary *) found->pdata[0])->title, ==, "Podiatry relocation");
+  g_assert_cmpint (((InvolveRecordSummary *) found->pdata[0])->status, ==, INVOLVE_STATUS_WITHDRAWN);
+  g_assert_cmpstr (((InvolveRecordSummary *) found->pdata[0])->organisation, ==, "Northshire ICB");
+  g_assert_cmpstr (((InvolveRecordSummary *) found->pdata[0])->framework_id, ==, "icb-14z45");
+  g_clear_pointer (&found, g_ptr_array_unref);
+
+  /* Full text, prefixes, any field, accents folded. */
+  query.text = "orthop";
+  found = involve_store_list (store, &query, &total, &error);
+  g_assert_cmpuint (found->len, ==, 1);
+  g_assert_cmpstr (((InvolveRecordSummary *) found->pdata[0])->title, ==, "Fracture clinic closure");
+  g_clear_pointer (&found, g_ptr_array_unref);
+  query.text = "cafe gwyn";
+  found = involve_store_list (store, &query, &total, &error);
+  g_assert_cmpuint (found->len, ==, 1);
+  g_clear_pointer (&found, g_ptr_array_unref);
+  query.text = "closure";
+  found = involve_store_list (store, &query, &total, &error);
+  g_assert_cmpuint (found->len, ==, 2);
+  g_clear_pointer (&found, g_ptr_array_unref);
+  query.text = "\"unbalanced AND OR (";
+  found = involve_store_list (store, &query, &total, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (found->len, ==, 0);
+  g_clear_pointer (&found, g_ptr_array_unref);
+
+  /* Filters. */
+  involve_store_query_init (&query);
+  query.framework_id = "icb-14z45";
+  query.status_mask = 1u << INVOLVE_STATUS_DRAFT;
+  found = involve_store_list (store, &query, &total, &error);
+  g_assert_cmpuint (found->len, ==, 2);
+  g_clear_pointer (&found, g_ptr_array_unref);
+  query.organisation = "Westshire CCG";
+  found = involve_store_list (store, &query, &total, &error);
+  g_assert_cmpuint (found->len, ==, 0);
+  g_clear_pointer (&found, g_ptr_array_unref);
+
+  involve_store_query_init (&query);
+  query.outcome = "unknown";
+  g_assert_true (involve_store_count (store, &query, &total, &error));
+  g_assert_cmpuint (total, ==, 5);
+  query.outcome = "applies";
+  g_assert_true (involve_store_count (store, &query, &total, &error));
+  g_assert_cmpuint (total, ==, 0);
+
+  involve_store_query_init (&query);
+  query.modified_from = g_get_real_time () + (gint64) G_USEC_PER_SEC * 3600;
+  g_assert_true (involve_store_count (store, &query, &total, &error));
+  g_assert_cmpuint (total, ==, 0);
+
+  /* Sorting and paging. */
+  involve_store_query_init (&query);
+  query.sort = INVOLVE_STORE_SORT_TITLE;
+  query.limit = 2;
+  query.offset = 1;
+  found = involve_store_list (store, &query, &total, &error);
+  g_assert_cmpuint (found->len, ==, 2);
+  g_assert_cmpuint (total, ==, 5);
+  g_assert_cmpstr (((InvolveRecordSummary *) found->pdata[0])->title, ==, "Fracture clinic closure");
+  g_clear_pointer (&found, g_ptr_array_unref);
+
+  involve_store_query_init (&query);
+  query.sort = INVOLVE_STORE_SORT_MODIFIED;
+  query.descending = TRUE;
+  query.limit = 1;
+  found = involve_store_list (store, &query, &total, &error);
+  g_assert_cmpstr (((InvolveRecordSummary *) found->pdata[0])->title, ==, "Podiatry relocation");
+  g_clear_pointer (&found, g_ptr_array_unref);
+
+  organisations = involve_store_dup_organisations (store, &error);
+  g_assert_cmpuint (g_strv_length (organisations), ==, 2);
+  g_assert_cmpstr (organisations[0], ==, "Northshire ICB");
+}
+
+static int
+count_stale (InvolveStore *store)
+{
+  sqlite3_stmt *stmt = NULL;
+  int n;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (involve_store_get_db (store),
+                                       "SELECT count(*) FROM records WHERE search_stale", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  n = sqlite3_column_int (stmt, 0);
+  sqlite3_finalize (stmt);
+  return n;
+}
+
+static void
+test_search_index_catches_up (void)
+{
+  g_autoptr(TestDir) td = test_dir_new ();
+  g_autoptr(InvolveStore) store = NULL;
+  g_autoptr(InvolveStore) other = NULL;
+  g_autoptr(InvolveRecord) record = NULL;
+  g_autoptr(GError) error = NULL;
+  InvolveStoreQuery query;
+  guint total = 0;
+
+  store = open_store (td->path, &error);
+  record = involve_store_create_record (store, "icb-14z45", &error);
+  g_assert_cmpint (count_stale (store), ==, 0);
+
+  /* Saving marks the record; the next search (from any connection) indexes it. */
+  set_string (store, record, "b4-approach", "Pop-up stalls at the farmers market");
+  g_assert_cmpint (count_stale (store), ==, 1);
+  other = open_store (td->path, &error);
+  involve_store_query_init (&query);
+  query.text = "farmers";
+  g_assert_true (involve_store_count (other, &query, &total, &error));
+  g_assert_cmpuint (total, ==, 1);
+  g_assert_cmpint (count_stale (store), ==, 0);
+
+  set_string (store, record, "b4-approach", "Online survey");
+  g_assert_true (involve_store_count (store, &query, &total, &error));
+  g_assert_cmpuint (total, ==, 0);
+  query.text = "surv";
+  g_assert_true (involve_store_count (store, &query, &total, &error));
+  g_assert_cmpuint (total, ==, 1);
+}
+
+static GPtrArray *
+outcome_from_step1 (InvolveRecord *record,
+                    GError       **error)
+{
+  return g_ptr_array_new ();
+}
+
+static char *
+outcome_yes (InvolveRecord *record)
+{
+  if (involve_record_get_answer (record, "step1-commissioning") == INVOLVE_ANSWER_YES)
+    return g_strdup ("applies");
+  if (involve_record_get_answer (record, "step1-commissioning") == INVOLVE_ANSWER_NO)
+    return g_strdup ("does-not-apply");
+  return NULL;
+}
+
+static void
+test_outcome_kept_in_summary (void)
+{
+  g_autoptr(TestDir) td = test_dir_new ();
+  g_autoptr(InvolveStore) store = NULL;
+  g_autoptr(InvolveRecord) record = NULL;
+  g_autoptr(GError) error = NULL;
+  InvolveStoreQuery query;
+  guint total = 0;
+
+  involve_store_set_engine_hooks (outcome_from_step1, outcome_yes);
+  store = open_store (td->path, &error);
+  record = involve_store_create_record (store, "icb-14z45", &error);
+  g_assert_true (involve_store_set_value (store, record, "step1-commissioning", g_variant_new_boolean (FALSE), &error));
+
+  involve_store_query_init (&query);
+  query.outcome = "does-not-apply";
+  g_assert_true (involve_store_count (store, &query, &total, &error));
+  g_assert_cmpuint (total, ==, 1);
+  g_assert_true (involve_store_set_value (store, record, "step1-commissioning", g_variant_new_boolean (TRUE), &error));
+  g_assert_true (involve_store_count (store, &query, &total, &error));
+  g_assert_cmpuint (total, ==, 0);
+  query.outcome = "applies";
+  g_assert_true (involve_store_count (store, &query, &total, &error));
+  g_assert_cmpuint (total, ==, 1);
+  involve_store_set_engine_hooks (NULL, NULL);
+}
+
+/* Audit events from others, batches */
+
+static void
+test_log_event_and_batch (void)
+{
+  g_autoptr(TestDir) td = test_dir_new ();
+  g_autoptr(InvolveStore) store = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *head_hash = NULL;
+  gint64 head = 0;
+  gint64 broken = 0;
+  guint count = 0;
+
+  store = open_store (td->path, &error);
+  g_assert_true (involve_store_log_event (store, INVOLVE_AUDIT_EXPORT, NULL, 0, "evidence.pdf", &error));
+  g_assert_no_error (error);
+
+  g_assert_true (involve_store_begin_batch (store, &error));
+  for (guint i = 0; i < 50; i++)
+    {
+      g_autoptr(InvolveRecord) record = involve_store_create_record (store, "icb-14z45", &error);
+      g_assert_true (involve_store_set_value (store, record, "title", g_variant_new_string ("Batch"), &error));
+    }
+  g_assert_true (involve_store_commit_batch (store, &error));
+  g_assert_no_error (error);
+
+  /* A rolled-back batch leaves no trace. */
+  g_assert_true (involve_store_begin_batch (store, &error));
+  {
+    g_autoptr(InvolveRecord) record = involve_store_create_record (store, "icb-14z45", &error);
+    g_assert_nonnull (record);
+  }
+  involve_store_rollback_batch (store);
+
+  g_assert_true (involve_store_count (store, NULL, &count, &error));
+  g_assert_cmpuint (count, ==, 50);
+  entries = involve_store_list_audit (store, NULL, &error);
+  g_assert_cmpuint (entries->len, ==, 101);
+  g_assert_cmpstr (((InvolveAuditEntry *) entries->pdata[0])->kind, ==, INVOLVE_AUDIT_EXPORT);
+  g_assert_cmpstr (((InvolveAuditEntry *) entries->pdata[0])->prev_hash, ==,
+                   "0000000000000000000000000000000000000000000000000000000000000000");
+  g_assert_true (involve_store_get_audit_head (store, &head, &head_hash, &error));
+  g_assert_cmpint (head, ==, 101);
+  g_assert_cmpstr (head_hash, ==, ((InvolveAuditEntry *) entries->pdata[100])->hash);
+  g_assert_true (involve_store_verify (store, &broken, &error));
+}
+
+typedef struct
+{
+  InvolveStore *store;
+  char         *uuid;
+} ThreadJob;
+
+static gpointer
+edit_thread (gpointer data)
+{
+  ThreadJob *job = data;
+  g_autoptr(InvolveRecord) record = NULL;
+  g_autoptr(GError) error = NULL;
+
+  record = involve_store_load_record (job->store, job->uuid, 0, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 50; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("edit %u", i);
+      InvolveStoreQuery query;
+      guint total = 0;
+
+      g_assert_true (involve_store_set_value (job->store, record, "b4-approach", g_variant_new_string (text), &error));
+      g_assert_no_error (error);
+      involve_store_query_init (&query);
+      query.text = "edit";
+      g_assert_true (involve_store_count (job->store, &query, &total, &error));
+    }
+  return NULL;
+}
+
+static void
+test_threads_share_a_store (void)
+{
+  g_autoptr(TestDir) td = test_dir_new ();
+  g_autoptr(InvolveStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  ThreadJob jobs[4];
+  GThread *threads[4];
+  gint64 broken = 0;
+
+  store = open_store (td->path, &error);
+  for (guint i = 0; i < G_N_ELEMENTS (jobs); i++)
+    {
+      g_autoptr(InvolveRecord) record = involve_store_create_record (store, "icb-14z45", &error);
+
+      jobs[i].store = store;
+      jobs[i].uuid = g_strdup (involve_record_get_uuid (record));
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (jobs); i++)
+    threads[i] = g_thread_new ("editor", edit_thread, &jobs[i]);
+  for (guint i = 0; i < G_N_ELEMENTS (jobs); i++)
+    {
+      g_thread_join (threads[i]);
+      g_free (jobs[i].uuid);
+    }
+  g_assert_true (involve_store_verify (store, &broken, &error));
+  g_assert_no_error (error);
+}
+
+/* Backups */
+
+static void
+test_backup (void)
+{
+  g_autoptr(TestDir) td = test_dir_new ();
+  g_autofree char *uuid = signed_record (td->path);
+  g_assert_nonnull (uuid);
+  g_autofree char *dest = g_build_filename (td->dir, "copy.sqlite", NULL);
+  g_autofree char *bad_dest = g_build_filename (td->dir, "missing", "copy.sqlite", NULL);
+  g_autoptr(InvolveStore) store = NULL;
+  g_autoptr(InvolveStore) copy = NULL;
+  g_autoptr(InvolveRecord) record = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 broken = 0;
+
+  store = open_store (td->path, &error);
+  g_assert_true (involve_store_backup (store, dest, &error));
+  g_assert_no_error (error);
+  g_assert_false (involve_store_backup (store, bad_dest, &error));
+  g_assert_nonnull (error);
+  g_test_message ("%s", error->message);
+  g_clear_error (&error);
+
+  copy = open_store (dest, &error);
+  g_assert_no_error (error);
+  record = involve_store_load_record (copy, uuid, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (involve_record_get_status (record), ==, INVOLVE_STATUS_SIGNED_OFF);
+  g_assert_true (involve_store_verify (copy, &broken, &error));
+}
+
+static void
+test_rolling_backup (void)
+{
+  g_autoptr(TestDir) td = test_dir_new ();
+  g_autoptr(InvolveStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *backups = g_build_filename (td->dir, "backups", NULL);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *today = g_date_time_format (now, "register-%Y-%m-%d.sqlite");
+  g_autofree char *today_path = g_build_filename (backups, today, NULL);
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+  guint n = 0;
+
+  /* Seven old backups from earlier days. */
+  g_assert_cmpint (g_mkdir_with_parents (backups, 0700), ==, 0);
+  for (guint i = 1; i <= 7; i++)
+    {
+      g_autofree char *old = g_strdup_printf ("%s/register-2020-01-%02u.sqlite", backups, i);
+      g_file_set_contents (old, "old", -1, NULL);
+    }
+
+  store = g_initable_new (INVOLVE_TYPE_STORE, NULL, &error, "path", td->path, NULL);
+  g_assert_no_error (error);
+  involve_store_wait_for_backup (store);
+  g_assert_true (g_file_test (today_path, G_FILE_TEST_IS_REGULAR));
+  g_clear_object (&store);
+
+  /* At most one a day: opening again keeps today's copy. */
+  store = g_initable_new (INVOLVE_TYPE_STORE, NULL, &error, "path", td->path, NULL);
+  g_assert_no_error (error);
+
+  dir = g_dir_open (backups, 0, NULL);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_assert_false (g_str_equal (name, "register-2020-01-01.sqlite"));
+      g_assert_false (g_str_equal (name, "register-2020-01-03.sqlite"));
+      n++;
+    }
+  g_assert_cmpuint (n, ==, 5);
+}
+
+static void
+test_rolling_backup_interrupted (void)
+{
+  g_autoptr(TestDir) td = test_dir_new ();
+  g_autoptr(InvolveStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *backups = g_build_filename (td->dir, "backups", NULL);
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+
+  store = open_store (td->path, &error);
+  g_assert_no_error (error);
+  g_assert_true (involve_store_begin_batch (store, &error));
+  for (guint i = 0; i < 300; i++)
+    {
+      g_autoptr(InvolveRecord) record = involve_store_create_record (store, "icb-14z45", &error);
+      g_autofree char *text = g_strnfill (4000, 'a' + i % 26);
+      g_assert_true (involve_store_set_value (store, record, "b1-objectives", g_variant_new_string (text), &error));
+    }
+  g_assert_true (involve_store_commit_batch (store, &error));
+  g_clear_object (&store);
+
+  /* Closing at once: the backup may be cut short, but never left half-written. */
+  store = g_initable_new (INVOLVE_TYPE_STORE, NULL, &error, "path", td->path, NULL);
+  g_assert_no_error (error);
+  g_clear_object (&store);
+
+  dir = g_dir_open (backups, 0, NULL);
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (backups, name, NULL);
+      g_autoptr(InvolveStore) copy = NULL;
+      gint64 broken = 0;
+
+      g_assert_false (g_str_has_suffix (name, ".partial"));
+      copy = open_store (path, &error);
+      g_assert_no_error (error);
+      g_assert_true (involve_store_verify (copy, &broken, &error));
+    }
+}
+
+/* Import */
+
+static void
+test_import_round_trip (void)
+{
+  g_autoptr(TestDir) td = test_dir_new ();
+  g_autoptr(TestDir) td2 = test_dir_new ();
+  g_autofree char *uuid = signed_record (td->path);
+  g_assert_nonnull (uuid);
+  g_autoptr(InvolveStore) source = NULL;
+  g_autoptr(InvolveStore) target = NULL;
+  g_autoptr(GPtrArray) versions = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(InvolveRecord) imported = NULL;
+  g_autoptr(InvolveRecord) created = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *fp1 = NULL;
+  g_autofree char *fp2 = NULL;
+  gint64 broken = 0;
+  guint v;
+
+  source = open_store (td->path, &error);
+  v = involve_store_amend (source, uuid, "Dates moved", &error);
+  g_assert_cmpuint (v, ==, 2);
+  for (guint i = 1; i <= 2; i++)
+    g_ptr_array_add (versions, involve_store_load_record (source, uuid, i, &error));
+  g_assert_no_error (error);
+  fp1 = involve_fingerprint_compute (versions->pdata[0]);
+
+  target = open_store (td2->path, &error);
+  g_assert_true (involve_store_import_record (target, versions, "exchange.xml", &error));
+  g_assert_no_error (error);
+  imported = involve_store_load_record (target, uuid, 1, &error);
+  g_assert_no_error (error);
+  fp2 = involve_fingerprint_compute (imported);
+  g_assert_cmpstr (fp1, ==, fp2);
+  g_assert_cmpint (involve_record_get_status (imported), ==, INVOLVE_STATUS_SIGNED_OFF);
+  g_assert_cmpstr (involve_record_get_sign_off (imported)->reviewer_name, ==, "Sam Reviewer");
+  g_assert_true (involve_store_verify (target, &broken, &error));
+  g_assert_no_error (error);
+
+  /* The same again is a duplicate. */
+  g_assert_false (involve_store_import_record (target, versions, "exchange.xml", &error));
+  g_assert_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_EXISTS);
+  g_clear_error (&error);
+
+  /* A signed-off version with other content is never overwritten. */
+  {
+    InvolveRecord *v1 = versions->pdata[0];
+    g_ptr_array_set_size (versions, 1);
+    involve_record_set_string (v1, "title", "Changed elsewhere");
+    g_assert_false (involve_store_import_record (target, versions, "evil.xml", &error));
+    g_assert_nonnull (error);
+    g_test_message ("%s", error->message);
+    g_clear_error (&error);
+  }
+
+  /* New references in the target continue after the imported one. */
+  created = involve_store_create_record (target, "icb-14z45", &error);
+  g_assert_cmpstr (involve_record_get_reference (created), !=, involve_record_get_reference (imported));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/store/open/creates-register", test_open_creates_register);
+  g_test_add_func ("/store/open/default-path", test_open_default_path);
+  for (int from = 1; from < involve_store_get_latest_schema_version (); from++)
+    {
+      g_autofree char *name = g_strdup_printf ("/store/migrate/v%d-to-latest", from);
+      g_test_add_data_func (name, GINT_TO_POINTER (from), test_migrate_to_latest);
+    }
+  g_test_add_func ("/store/migrate/failure-rolls-back", test_migrate_failure_rolls_back);
+  g_test_add_func ("/store/open/not-a-database", test_open_not_a_database);
+  g_test_add_func ("/store/open/foreign-database", test_open_foreign_database);
+  g_test_add_func ("/store/open/newer-schema", test_open_newer_schema);
+  g_test_add_func ("/store/open/truncated", test_open_truncated);
+  g_test_add_func ("/store/open/directory", test_open_directory);
+  g_test_add_func ("/store/open/read-only-file", test_open_read_only_file);
+  g_test_add_func ("/store/open/read-only-folder", test_open_read_only_folder);
+  g_test_add_func ("/store/open/locked", test_open_locked);
+  g_test_add_func ("/store/save/disk-full", test_disk_full);
+  g_test_add_func ("/store/save/autosave-and-reload", test_autosave_and_reload);
+  g_test_add_func ("/store/save/references-per-year", test_references_per_year);
+  g_test_add_func ("/store/save/create-with-values", test_create_with_values);
+  g_test_add_func ("/store/lifecycle/sign-off-and-amend", test_lifecycle_sign_off_and_amend);
+  g_test_add_func ("/store/lifecycle/return-and-resubmit", test_lifecycle_return_and_resubmit);
+  g_test_add_func ("/store/lifecycle/withdraw", test_lifecycle_withdraw);
+  g_test_add_func ("/store/lifecycle/submit-validates", test_lifecycle_submit_validates);
+  g_test_add_func ("/store/lifecycle/submit-runs-validation", test_submit_runs_validation);
+  g_test_add_func ("/store/sign-off/reviewer-is-completer", test_reviewer_is_completer);
+  g_test_add_func ("/store/sign-off/by-file", test_sign_off_by_file);
+  g_test_add_func ("/store/immutable/triggers-block-changes", test_triggers_block_changes);
+  g_test_add_func ("/store/audit/verify-detects-edited-signed-value", test_tamper_signed_value);
+  g_test_add_func ("/store/audit/verify-detects-edited-value-and-entry", test_tamper_signed_value_and_audit);
+  g_test_add_func ("/store/audit/verify-detects-deleted-signed-value", test_tamper_deleted_value);
+  g_test_add_func ("/store/audit/verify-detects-deleted-entry", test_tamper_deleted_entry);
+  g_test_add_func ("/store/audit/verify-detects-deleted-first-entry", test_tamper_deleted_first_entry);
+  g_test_add_func ("/store/audit/verify-detects-reordered-entries", test_tamper_reordered_entries);
+  g_test_add_func ("/store/audit/verify-detects-altered-entry", test_tamper_altered_entry);
+  g_test_add_func ("/store/audit/verify-detects-rehashed-entry", test_tamper_rehashed_entry);
+  g_test_add_func ("/store/audit/log-event-and-batch", test_log_event_and_batch);
+  g_test_add_func ("/store/audit/verify-detects-damaged-file", test_verify_damaged_file);
+  g_test_add_func ("/store/threads/share-a-store", test_threads_share_a_store);
+  g_test_add_func ("/store/search/full-text-and-filters", test_search_and_filters);
+  g_test_add_func ("/store/search/outcome", test_outcome_kept_in_summary);
+  g_test_add_func ("/store/search/index-catches-up", test_search_index_catches_up);
+  g_test_add_func ("/store/backup/online", test_backup);
+  g_test_add_func ("/store/backup/rolling", test_rolling_backup);
+  g_test_add_func ("/store/backup/rolling-interrupted", test_rolling_backup_interrupted);
+  g_test_add_func ("/store/import/round-trip", test_import_round_trip);
+
+  return g_test_run ();
+}
