@@ -43,7 +43,7 @@ mkdir -p "$HOME" "$XDG_DATA_HOME" "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME"
 db="$tmp/register.db"
 
 commands=$("$cli" --help 2>&1 | sed -n 's/^  \([a-z][a-z-]*\) .*/\1/p')
-has () { printf '%s\n' "$commands" | grep -qx "$1"; }
+has () { grep -qx "$1" <<<"$commands"; }
 
 ran=()
 missing=()

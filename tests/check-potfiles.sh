@@ -36,7 +36,7 @@ root_has_rules () {   # root_has_rules FILE: its root element is one of ours
   [ -n "$its_roots" ] || return 1
   local root
   root=$(xmllint --nonet --xpath 'local-name(/*)' "$1" 2>/dev/null) || return 1
-  printf '%s\n' "$its_roots" | grep -qxF "$root"
+  grep -qxF "$root" <<<"$its_roots"
 }
 
 needs=()
@@ -57,7 +57,7 @@ while IFS= read -r f; do
 done <<< "$candidates"
 
 for f in "${needs[@]}"; do
-  if ! printf '%s\n' "$listed" | grep -qxF "$f"; then
+  if ! grep -qxF "$f" <<<"$listed"; then
     echo "MISSING from $potfiles: $f (it has translatable strings)"
     status=1
   fi

@@ -13,6 +13,7 @@
 #include "involve-definitions.h"
 #include "involve-fingerprint.h"
 #include "involve-lifecycle.h"
+#include "involve-paths.h"
 #include "involve-store.h"
 #include "involve-store-private.h"
 #include "involve-validate.h"
@@ -864,7 +865,8 @@ migrate (InvolveStore *self,
 char *
 involve_store_dup_default_path (void)
 {
-  return g_build_filename (g_get_user_data_dir (), "involve", "register.sqlite", NULL);
+  /* The user's data folder, or DIR/data in portable mode (involve-paths.h). */
+  return involve_paths_get_default_register ();
 }
 
 static guint32
