@@ -1553,6 +1553,14 @@ close_action (GtkWidget  *widget,
   InvolveWizard *self = INVOLVE_WIZARD (widget);
 
   involve_wizard_flush (self);
+  /* On a narrow window the steps and the page take turns: back from a page
+   * goes to the list of steps first. */
+  if (adw_leaflet_get_folded (self->leaflet)
+      && adw_leaflet_get_visible_child (self->leaflet) == self->content_box)
+    {
+      adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+      return;
+    }
   g_signal_emit (self, signals[CLOSED], 0);
 }
 
