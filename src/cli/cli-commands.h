@@ -21,6 +21,26 @@ typedef struct
   InvolveCliCommandFunc  run;
 } InvolveCliCommand;
 
+/* cli-export.c */
+int involve_cli_export          (const char  *database_path,
+                                 int          argc,
+                                 char       **argv);
+int involve_cli_import          (const char  *database_path,
+                                 int          argc,
+                                 char       **argv);
+int involve_cli_check_pdf       (const char  *database_path,
+                                 int          argc,
+                                 char       **argv);
+int involve_cli_signoff_request (const char  *database_path,
+                                 int          argc,
+                                 char       **argv);
+int involve_cli_signoff_respond (const char  *database_path,
+                                 int          argc,
+                                 char       **argv);
+int involve_cli_signoff_apply   (const char  *database_path,
+                                 int          argc,
+                                 char       **argv);
+
 /* cli-assess.c */
 int involve_cli_assess (const char  *database_path,
                         int          argc,

@@ -15,7 +15,12 @@
 /* Add a command: declare its function here and list it in commands[]. */
 
 static const InvolveCliCommand commands[] = {
-  /* demo: the demo engineer's (fills the register with sample records) */
+  { "export", N_("Export a record as an evidence PDF (--pdf) or records as XML (--xml)"), involve_cli_export },
+  { "import", N_("Import an XML exchange file"), involve_cli_import },
+  { "check-pdf", N_("Check that an evidence PDF matches the register"), involve_cli_check_pdf },
+  { "signoff-request", N_("Write a sign-off request file for a reviewer elsewhere"), involve_cli_signoff_request },
+  { "signoff-respond", N_("Sign off or return a sign-off request; write the response file"), involve_cli_signoff_respond },
+  { "signoff-apply", N_("Apply a reviewer's sign-off response file"), involve_cli_signoff_apply },
   { "list", N_("List the register: reference, status, outcome, title"), involve_cli_list },
   { "show", N_("Show one record: fields, versions, sign-off"), involve_cli_show },
   { "history", N_("Show the audit trail of one record, or of the whole register"), involve_cli_history },
@@ -34,7 +39,7 @@ print_usage (FILE *stream)
   fprintf (stream, "%s\n\n", _("Usage: involve-cli [--portable DIR] [--database PATH] COMMAND [ARGUMENTS…]"));
   fprintf (stream, "%s\n", _("Commands:"));
   for (guint i = 0; commands[i].name != NULL; i++)
-    fprintf (stream, "  %-12s %s\n", commands[i].name, _(commands[i].summary));
+    fprintf (stream, "  %-16s %s\n", commands[i].name, _(commands[i].summary));
 }
 
 int

@@ -4067,6 +4067,7 @@ import_version (InvolveStore  *self,
   g_auto(GStrv) field_ids = involve_record_dup_field_ids (version);
   g_autofree char *fingerprint = involve_fingerprint_compute (version);
   g_autofree char *details = g_strdup_printf ("imported from %s", source ? source : "a file");
+  g_autofree char *outcome = NULL;
   const InvolveSignOff *sign_off = involve_record_get_sign_off (version);
   InvolveStatus status = involve_record_get_status (version);
   gint64 version_id = 0;
@@ -4106,7 +4107,7 @@ import_version (InvolveStore  *self,
                     "UPDATE versions SET status = ?2, status_reason = ?3, fingerprint = ?4,"
                     " reviewer_name = ?5, reviewer_job_title = ?6, reviewer_email = ?7, reviewer_team = ?8,"
                     " review_date = ?9, decision = ?10, review_comments = ?11, decided_fingerprint = ?12,"
-                    " decided_usec = ?13, modified_usec = ?14 WHERE id = ?1",
+                    " decided_usec = ?13, modified_usec = ?14, outcome = ?15 WHERE id = ?1",
                     error);
   latest = prepare (self,
                     "UPDATE records SET latest_version = MAX (latest_version, ?2),"
@@ -4132,6 +4133,9 @@ import_version (InvolveStore  *self,
       sqlite3_bind_int64 (finish, 13, sign_off->decided_at_usec);
     }
   sqlite3_bind_int64 (finish, 14, MAX (involve_record_get_modified_usec (version), created));
+  /* The outcome goes in now: once the status is final the lock trigger refuses any change. */
+  outcome = outcome_hook (version);
+  bind_text (finish, 15, outcome);
   if (!step_done (self, finish, doing, error))
     return FALSE;
 

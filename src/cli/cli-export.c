@@ -1,0 +1,340 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "involve-cli"
+
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <glib/gi18n.h>
+
+#include "cli-commands.h"
+#include "involve-export-store.h"
+
+/*
+ * Export and import: evidence PDFs, XML exchange files and sign-off by file.
+ *   export REF --pdf FILE [--public] [--version N]
+ *   export REF... --xml FILE        (or --all)
+ *   import FILE
+ *   check-pdf FILE
+ *   signoff-request REF FILE
+ *   signoff-respond REQUEST --decision signed-off|returned --name NAME ... --out RESPONSE
+ *   signoff-apply RESPONSE
+ */
+
+static int
+fail (const char   *what,
+      const GError *error)
+{
+  if (what != NULL)
+    fprintf (stderr, "%s: %s\n", what, error->message);
+  else
+    fprintf (stderr, "%s\n", error->message);
+  return 1;
+}
+
+static int
+usage_error (GOptionContext *context,
+             const char     *message)
+{
+  g_autofree char *help = g_option_context_get_help (context, TRUE, NULL);
+
+  fprintf (stderr, "%s\n\n%s", message, help);
+  return 2;
+}
+
+static InvolveStore *
+open_store (const char  *database_path,
+            GError     **error)
+{
+  return involve_store_open (database_path, error);
+}
+
+static char *
+resolve (InvolveStore  *store,
+         const char    *reference,
+         GError       **error)
+{
+  return involve_store_lookup_reference (store, reference, error);
+}
+
+static gboolean
+parse (GOptionContext  *context,
+       int             *argc,
+       char          ***argv,
+       int             *status)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      *status = usage_error (context, error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+int
+involve_cli_export (const char  *database_path,
+                    int          argc,
+                    char       **argv)
+{
+  g_autofree char *pdf_path = NULL;
+  g_autofree char *xml_path = NULL;
+  gboolean public_version = FALSE;
+  gboolean all = FALSE;
+  int version = 0;
+  const GOptionEntry entries[] = {
+    { "pdf", 0, 0, G_OPTION_ARG_FILENAME, &pdf_path, N_("Write the evidence PDF to FILE"), N_("FILE") },
+    { "public", 0, 0, G_OPTION_ARG_NONE, &public_version,
+      N_("The public version: without staff names and contact details"), NULL },
+    { "version", 0, 0, G_OPTION_ARG_INT, &version, N_("Which version (default: the latest)"), N_("N") },
+    { "xml", 0, 0, G_OPTION_ARG_FILENAME, &xml_path,
+      N_("Write the records with their history to an XML exchange FILE"), N_("FILE") },
+    { "all", 0, 0, G_OPTION_ARG_NONE, &all, N_("With --xml: every record in the register"), NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (_("REF… — export records"));
+  g_autoptr(InvolveStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!parse (context, &argc, &argv, &status))
+    return status;
+
+  if ((pdf_path == NULL) == (xml_path == NULL))
+    return usage_error (context, _("Give either --pdf FILE or --xml FILE."));
+  if (pdf_path != NULL && (argc != 2 || all))
+    return usage_error (context, _("--pdf exports one record: give its reference."));
+  if (xml_path != NULL && argc < 2 && !all)
+    return usage_error (context, _("Give the references to export, or --all."));
+  if (version < 0)
+    return usage_error (context, _("--version must be a positive number."));
+
+  store = open_store (database_path, &error);
+  if (store == NULL)
+    return fail (NULL, error);
+
+  if (pdf_path != NULL)
+    {
+      InvolveDefinitions *definitions = involve_definitions_get_default (&error);
+      g_autofree char *uuid = NULL;
+
+      if (definitions == NULL)
+        return fail (NULL, error);
+      uuid = resolve (store, argv[1], &error);
+      if (uuid == NULL)
+        return fail (argv[1], error);
+      if (!involve_export_pdf (store, definitions, uuid, (guint) version,
+                               public_version ? INVOLVE_EVIDENCE_PUBLIC : INVOLVE_EVIDENCE_FULL,
+                               pdf_path, &error))
+        return fail (NULL, error);
+      printf (_("Wrote %s\n"), pdf_path);
+      return 0;
+    }
+  else
+    {
+      g_autoptr(GPtrArray) uuids = g_ptr_array_new_with_free_func (g_free);
+
+      for (int i = 1; i < argc; i++)
+        {
+          char *uuid = resolve (store, argv[i], &error);
+
+          if (uuid == NULL)
+            return fail (argv[i], error);
+          g_ptr_array_add (uuids, uuid);
+        }
+      g_ptr_array_add (uuids, NULL);
+
+      if (!involve_export_xml (store, all ? NULL : (const char * const *) uuids->pdata, xml_path,
+                               &error))
+        return fail (NULL, error);
+      printf (_("Wrote %s\n"), xml_path);
+      return 0;
+    }
+}
+
+int
+involve_cli_import (const char  *database_path,
+                    int          argc,
+                    char       **argv)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (_("FILE — import an XML exchange file"));
+  g_autoptr(InvolveStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *summary = NULL;
+  int status = 0;
+
+  if (!parse (context, &argc, &argv, &status))
+    return status;
+  if (argc != 2)
+    return usage_error (context, _("Give one file to import."));
+
+  store = open_store (database_path, &error);
+  if (store == NULL)
+    return fail (NULL, error);
+
+  if (!involve_import_xml (store, argv[1], &summary, &error))
+    {
+      if (g_error_matches (error, INVOLVE_EXPORT_ERROR, INVOLVE_EXPORT_ERROR_DUPLICATE))
+        {
+          /* Not a failure: what the file holds is there. */
+          printf ("%s\n", error->message);
+          return 0;
+        }
+      fprintf (stderr, _("Nothing was imported.\n"));
+      return fail (NULL, error);
+    }
+  printf ("%s\n", summary);
+  return 0;
+}
+
+int
+involve_cli_check_pdf (const char  *database_path,
+                       int          argc,
+                       char       **argv)
+{
+  g_autoptr(GOptionContext) context =
+    g_option_context_new (_("FILE — check an evidence PDF against the register"));
+  g_autoptr(InvolveStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *report = NULL;
+  int status = 0;
+
+  if (!parse (context, &argc, &argv, &status))
+    return status;
+  if (argc != 2)
+    return usage_error (context, _("Give one PDF file."));
+
+  store = open_store (database_path, &error);
+  if (store == NULL)
+    return fail (NULL, error);
+
+  if (!involve_export_check_pdf (store, argv[1], &report, &error))
+    return fail (NULL, error);
+  printf ("%s\n", report);
+  return 0;
+}
+
+int
+involve_cli_signoff_request (const char  *database_path,
+                             int          argc,
+                             char       **argv)
+{
+  g_autoptr(GOptionContext) context =
+    g_option_context_new (_("REF FILE — write a sign-off request for a reviewer elsewhere"));
+  g_autoptr(InvolveStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uuid = NULL;
+  int status = 0;
+
+  if (!parse (context, &argc, &argv, &status))
+    return status;
+  if (argc != 3)
+    return usage_error (context, _("Give the record’s reference and the file to write."));
+
+  store = open_store (database_path, &error);
+  if (store == NULL)
+    return fail (NULL, error);
+  uuid = resolve (store, argv[1], &error);
+  if (uuid == NULL)
+    return fail (argv[1], error);
+
+  if (!involve_export_sign_off_request (store, uuid, argv[2], &error))
+    return fail (NULL, error);
+  printf (_("Wrote %s: send it to the reviewer.\n"), argv[2]);
+  return 0;
+}
+
+int
+involve_cli_signoff_respond (const char  *database_path,
+                             int          argc,
+                             char       **argv)
+{
+  g_autofree char *decision = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *job_title = NULL;
+  g_autofree char *email = NULL;
+  g_autofree char *team = NULL;
+  g_autofree char *comments = NULL;
+  g_autofree char *date = NULL;
+  g_autofree char *out = NULL;
+  const GOptionEntry entries[] = {
+    { "decision", 0, 0, G_OPTION_ARG_STRING, &decision, N_("signed-off or returned"), N_("DECISION") },
+    { "name", 0, 0, G_OPTION_ARG_STRING, &name, N_("The reviewer’s name"), N_("NAME") },
+    { "job-title", 0, 0, G_OPTION_ARG_STRING, &job_title, N_("The reviewer’s job title"), N_("TITLE") },
+    { "email", 0, 0, G_OPTION_ARG_STRING, &email, N_("The reviewer’s e-mail address"), N_("ADDRESS") },
+    { "team", 0, 0, G_OPTION_ARG_STRING, &team, N_("The reviewer’s team"), N_("TEAM") },
+    { "comments", 0, 0, G_OPTION_ARG_STRING, &comments,
+      N_("Comments (required when returning)"), N_("TEXT") },
+    { "date", 0, 0, G_OPTION_ARG_STRING, &date, N_("The date of the decision (default: today)"),
+      N_("YYYY-MM-DD") },
+    { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, N_("Where to write the response"), N_("FILE") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context =
+    g_option_context_new (_("REQUEST — decide on a sign-off request and write the response"));
+  g_autoptr(InvolveSignOffRequest) request = NULL;
+  g_autoptr(InvolveSignOff) sign_off = involve_sign_off_new ();
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!parse (context, &argc, &argv, &status))
+    return status;
+  if (argc != 2)
+    return usage_error (context, _("Give the sign-off request file."));
+  if (decision == NULL || name == NULL || out == NULL)
+    return usage_error (context, _("--decision, --name and --out are required."));
+  if (date != NULL && !g_regex_match_simple ("^[0-9]{4}-[0-9]{2}-[0-9]{2}$", date, 0, 0))
+    return usage_error (context, _("--date must be YYYY-MM-DD."));
+
+  /* The reviewer's side needs no register: the request holds the whole version. */
+  request = involve_sign_off_request_read (argv[1], &error);
+  if (request == NULL)
+    return fail (NULL, error);
+
+  sign_off->decision = g_steal_pointer (&decision);
+  sign_off->reviewer_name = g_steal_pointer (&name);
+  sign_off->reviewer_job_title = g_steal_pointer (&job_title);
+  sign_off->reviewer_email = g_steal_pointer (&email);
+  sign_off->reviewer_team = g_steal_pointer (&team);
+  sign_off->comments = g_steal_pointer (&comments);
+  sign_off->date = g_steal_pointer (&date);
+
+  if (!involve_sign_off_response_write (request, sign_off, out, &error))
+    return fail (NULL, error);
+
+  printf (_("Version %u of %s (fingerprint %s): %s. Wrote %s: send it back to the officer.\n"),
+          involve_record_get_version (request->version),
+          involve_record_get_reference (request->version), request->fingerprint,
+          sign_off->decision, out);
+  return 0;
+}
+
+int
+involve_cli_signoff_apply (const char  *database_path,
+                           int          argc,
+                           char       **argv)
+{
+  g_autoptr(GOptionContext) context =
+    g_option_context_new (_("RESPONSE — apply a reviewer’s sign-off response"));
+  g_autoptr(InvolveStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *summary = NULL;
+  int status = 0;
+
+  if (!parse (context, &argc, &argv, &status))
+    return status;
+  if (argc != 2)
+    return usage_error (context, _("Give the response file."));
+
+  store = open_store (database_path, &error);
+  if (store == NULL)
+    return fail (NULL, error);
+
+  if (!involve_import_sign_off_response (store, argv[1], &summary, &error))
+    return fail (NULL, error);
+  printf ("%s\n", summary);
+  return 0;
+}

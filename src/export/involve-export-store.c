@@ -1,0 +1,530 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "involve-export-store"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "involve-export-store.h"
+#include "involve-fingerprint.h"
+
+InvolveExchangeRecord *
+involve_export_collect_record (InvolveStore  *store,
+                               const char    *uuid,
+                               GError       **error)
+{
+  g_autoptr(InvolveExchangeRecord) record = involve_exchange_record_new ();
+  g_autoptr(GPtrArray) infos = NULL;
+
+  g_return_val_if_fail (INVOLVE_IS_STORE (store), NULL);
+  g_return_val_if_fail (uuid != NULL, NULL);
+
+  infos = involve_store_list_versions (store, uuid, error);
+  if (infos == NULL)
+    return NULL;
+
+  for (guint i = 0; i < infos->len; i++)
+    {
+      const InvolveVersionInfo *info = g_ptr_array_index (infos, i);
+      g_autoptr(InvolveRecord) version = involve_store_load_record (store, uuid, info->version, error);
+
+      if (version == NULL)
+        return NULL;
+      involve_exchange_record_add_version (record, version);
+    }
+
+  g_clear_pointer (&record->audit, g_ptr_array_unref);
+  record->audit = involve_store_list_audit (store, uuid, error);
+  if (record->audit == NULL)
+    return NULL;
+
+  return g_steal_pointer (&record);
+}
+
+InvolveEvidenceDocument *
+involve_export_evidence_document (InvolveStore        *store,
+                                  InvolveDefinitions  *definitions,
+                                  const char          *uuid,
+                                  guint                version,
+                                  InvolveEvidenceKind  kind,
+                                  GError             **error)
+{
+  g_autoptr(InvolveExchangeRecord) history = NULL;
+  g_autoptr(InvolveEvidenceDocument) document = NULL;
+  g_autoptr(GPtrArray) fingerprints = NULL;
+  g_autofree char *fingerprint = NULL;
+  InvolveRecord *record = NULL;
+
+  g_return_val_if_fail (INVOLVE_IS_STORE (store), NULL);
+  g_return_val_if_fail (INVOLVE_IS_DEFINITIONS (definitions), NULL);
+  g_return_val_if_fail (uuid != NULL, NULL);
+
+  history = involve_export_collect_record (store, uuid, error);
+  if (history == NULL)
+    return NULL;
+
+  if (version == 0)
+    version = history->versions->len;
+  for (guint i = 0; i < history->versions->len; i++)
+    {
+      InvolveRecord *candidate = g_ptr_array_index (history->versions, i);
+
+      if (involve_record_get_version (candidate) == version)
+        record = candidate;
+    }
+  if (record == NULL)
+    {
+      g_set_error (error, INVOLVE_EXPORT_ERROR, INVOLVE_EXPORT_ERROR_NOT_FOUND,
+                   _("The record has no version %u."), version);
+      return NULL;
+    }
+
+  /* Borrowed strings, NULL-terminated. */
+  fingerprints = g_ptr_array_new ();
+  for (guint i = 0; i < history->fingerprints->len; i++)
+    g_ptr_array_add (fingerprints, g_ptr_array_index (history->fingerprints, i));
+  g_ptr_array_add (fingerprints, NULL);
+
+  document = involve_evidence_document_new (definitions, record, kind);
+  fingerprint = involve_fingerprint_compute (record);
+  involve_evidence_document_set_fingerprint (document, fingerprint);
+  involve_evidence_document_derive_assessment (document);
+  involve_evidence_document_set_history (document, history->versions,
+                                         (const char * const *) fingerprints->pdata);
+  involve_evidence_document_set_audit (document, history->audit);
+  return g_steal_pointer (&document);
+}
+
+gboolean
+involve_export_pdf (InvolveStore        *store,
+                    InvolveDefinitions  *definitions,
+                    const char          *uuid,
+                    guint                version,
+                    InvolveEvidenceKind  kind,
+                    const char          *path,
+                    GError             **error)
+{
+  g_autoptr(InvolveEvidenceDocument) document = NULL;
+  g_autoptr(InvolveRecord) record = NULL;
+  g_autofree char *basename = NULL;
+  g_autofree char *details = NULL;
+  g_autofree char *fingerprint = NULL;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  document = involve_export_evidence_document (store, definitions, uuid, version, kind, error);
+  if (document == NULL)
+    return FALSE;
+  if (!involve_evidence_document_write_pdf (document, path, error))
+    return FALSE;
+
+  record = involve_store_load_record (store, uuid, version, error);
+  if (record == NULL)
+    return FALSE;
+  fingerprint = involve_fingerprint_compute (record);
+  basename = g_path_get_basename (path);
+  details = g_strdup_printf (kind == INVOLVE_EVIDENCE_PUBLIC ?
+                             _("Evidence PDF, public version, written to “%s” (%u pages, fingerprint %s)") :
+                             _("Evidence PDF written to “%s” (%u pages, fingerprint %s)"),
+                             basename, involve_evidence_document_get_n_pages (document), fingerprint);
+  return involve_store_log_event (store, INVOLVE_AUDIT_EXPORT, uuid,
+                                  involve_record_get_version (record), details, error);
+}
+
+gboolean
+involve_export_pdfs (InvolveStore              *store,
+                     InvolveDefinitions        *definitions,
+                     const char * const        *uuids,
+                     const char                *directory,
+                     InvolveEvidenceKind        kind,
+                     GCancellable              *cancellable,
+                     InvolveExportProgressFunc  progress,
+                     gpointer                   user_data,
+                     GError                   **error)
+{
+  guint total;
+
+  g_return_val_if_fail (INVOLVE_IS_STORE (store), FALSE);
+  g_return_val_if_fail (uuids != NULL, FALSE);
+  g_return_val_if_fail (directory != NULL, FALSE);
+
+  total = g_strv_length ((char **) uuids);
+  for (guint i = 0; i < total; i++)
+    {
+      g_autoptr(InvolveRecord) record = NULL;
+      g_autofree char *name = NULL;
+      g_autofree char *path = NULL;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+
+      record = involve_store_load_record (store, uuids[i], 0, error);
+      if (record == NULL)
+        return FALSE;
+      name = g_strdup_printf (kind == INVOLVE_EVIDENCE_PUBLIC ? "%s-public.pdf" : "%s.pdf",
+                              involve_record_get_reference (record));
+      path = g_build_filename (directory, name, NULL);
+      if (!involve_export_pdf (store, definitions, uuids[i], 0, kind, path, error))
+        return FALSE;
+      if (progress != NULL)
+        progress (i + 1, total, involve_record_get_reference (record), user_data);
+    }
+  return TRUE;
+}
+
+static char *
+version_fingerprint (InvolveStore  *store,
+                     const char    *uuid,
+                     guint          version,
+                     GError       **error)
+{
+  g_autoptr(InvolveRecord) record = involve_store_load_record (store, uuid, version, error);
+
+  return record != NULL ? involve_fingerprint_compute (record) : NULL;
+}
+
+gboolean
+involve_export_check_pdf (InvolveStore  *store,
+                          const char    *path,
+                          char         **report,
+                          GError       **error)
+{
+  g_autofree char *reference = NULL;
+  g_autofree char *fingerprint = NULL;
+  g_autofree char *uuid = NULL;
+  g_autofree char *registered = NULL;
+  gboolean is_public = FALSE;
+  guint version = 0;
+
+  g_return_val_if_fail (INVOLVE_IS_STORE (store), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  if (!involve_evidence_pdf_read_identity (path, &reference, &version, &fingerprint, &is_public,
+                                           error))
+    return FALSE;
+
+  uuid = involve_store_lookup_reference (store, reference, error);
+  if (uuid == NULL)
+    return FALSE;
+  registered = version_fingerprint (store, uuid, version, error);
+  if (registered == NULL)
+    return FALSE;
+
+  if (!involve_fingerprint_equal (registered, fingerprint))
+    {
+      g_set_error (error, INVOLVE_EXPORT_ERROR, INVOLVE_EXPORT_ERROR_FINGERPRINT,
+                   _("“%s” does NOT match the register: it says version %u of %s has the "
+                     "fingerprint %s, the register holds %s."),
+                   path, version, reference, fingerprint, registered);
+      return FALSE;
+    }
+
+  if (report != NULL)
+    *report = g_strdup_printf (_("“%s” matches the register: version %u of %s, fingerprint %s%s."),
+                               path, version, reference, registered,
+                               is_public ? _(" (public version)") : "");
+  return TRUE;
+}
+
+gboolean
+involve_export_xml (InvolveStore        *store,
+                    const char * const  *uuids,
+                    const char          *path,
+                    GError             **error)
+{
+  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify) involve_exchange_record_free);
+  g_autoptr(GPtrArray) all = NULL;
+  g_autofree char *basename = NULL;
+
+  g_return_val_if_fail (INVOLVE_IS_STORE (store), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  if (uuids == NULL)
+    {
+      InvolveStoreQuery query;
+
+      involve_store_query_init (&query);
+      all = involve_store_list (store, &query, NULL, error);
+      if (all == NULL)
+        return FALSE;
+    }
+
+  for (guint i = 0; uuids != NULL ? uuids[i] != NULL : i < all->len; i++)
+    {
+      const char *uuid = uuids != NULL ? uuids[i] :
+                         ((InvolveRecordSummary *) g_ptr_array_index (all, i))->uuid;
+      InvolveExchangeRecord *record = involve_export_collect_record (store, uuid, error);
+
+      if (record == NULL)
+        return FALSE;
+      g_ptr_array_add (records, record);
+    }
+
+  if (!involve_xml_write_file (records, path, error))
+    return FALSE;
+
+  basename = g_path_get_basename (path);
+  for (guint i = 0; i < records->len; i++)
+    {
+      InvolveExchangeRecord *record = g_ptr_array_index (records, i);
+      InvolveRecord *latest = g_ptr_array_index (record->versions, record->versions->len - 1);
+      g_autofree char *details = g_strdup_printf (_("XML exchange file written to “%s” "
+                                                    "(%u versions, %u audit entries)"),
+                                                  basename, record->versions->len,
+                                                  record->audit->len);
+
+      if (!involve_store_log_event (store, INVOLVE_AUDIT_EXPORT, involve_record_get_uuid (latest),
+                                    involve_record_get_version (latest), details, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+check_audit_hashes (InvolveExchangeRecord  *record,
+                    const char             *path,
+                    GError                **error)
+{
+  for (guint i = 0; i < record->audit->len; i++)
+    {
+      const InvolveAuditEntry *entry = g_ptr_array_index (record->audit, i);
+      g_autofree char *computed = NULL;
+
+      if (entry->hash == NULL)
+        continue;
+      computed = involve_audit_entry_compute_hash (entry);
+      if (g_ascii_strcasecmp (computed, entry->hash) != 0)
+        {
+          g_set_error (error, INVOLVE_EXPORT_ERROR, INVOLVE_EXPORT_ERROR_FINGERPRINT,
+                       _("“%s”: audit entry %" G_GINT64_FORMAT " of %s was altered after it "
+                         "was exported (its hash does not match)."),
+                       path, entry->id,
+                       involve_record_get_reference (g_ptr_array_index (record->versions, 0)));
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/* How many of the record's versions the register holds already; a clash is an error. */
+static gboolean
+count_present (InvolveStore           *store,
+               InvolveExchangeRecord  *record,
+               guint                  *present,
+               GError                **error)
+{
+  InvolveRecord *first = g_ptr_array_index (record->versions, 0);
+  const char *uuid = involve_record_get_uuid (first);
+  g_autoptr(GPtrArray) infos = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  *present = 0;
+  infos = involve_store_list_versions (store, uuid, &local_error);
+  if (infos == NULL)
+    {
+      if (g_error_matches (local_error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_NOT_FOUND))
+        return TRUE;
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  for (guint i = 0; i < record->versions->len && i < infos->len; i++)
+    {
+      InvolveRecord *version = g_ptr_array_index (record->versions, i);
+      const char *incoming = g_ptr_array_index (record->fingerprints, i);
+      g_autofree char *held = version_fingerprint (store, uuid, involve_record_get_version (version),
+                                                   error);
+
+      if (held == NULL)
+        return FALSE;
+      if (!involve_fingerprint_equal (held, incoming))
+        {
+          g_set_error (error, INVOLVE_EXPORT_ERROR, INVOLVE_EXPORT_ERROR_CONFLICT,
+                       _("Version %u of %s in the file differs from the one in the register; "
+                         "the register’s version is kept and nothing was imported."),
+                       involve_record_get_version (version), involve_record_get_reference (version));
+          return FALSE;
+        }
+      (*present)++;
+    }
+  return TRUE;
+}
+
+gboolean
+involve_import_xml (InvolveStore  *store,
+                    const char    *path,
+                    char         **summary,
+                    GError       **error)
+{
+  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(GString) report = g_string_new (NULL);
+  g_autofree char *basename = NULL;
+  guint imported = 0, skipped = 0;
+
+  g_return_val_if_fail (INVOLVE_IS_STORE (store), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  records = involve_xml_read_file (path, error);
+  if (records == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < records->len; i++)
+    {
+      if (!check_audit_hashes (g_ptr_array_index (records, i), path, error))
+        return FALSE;
+    }
+
+  basename = g_path_get_basename (path);
+  if (!involve_store_begin_batch (store, error))
+    return FALSE;
+
+  for (guint i = 0; i < records->len; i++)
+    {
+      InvolveExchangeRecord *record = g_ptr_array_index (records, i);
+      InvolveRecord *first = g_ptr_array_index (record->versions, 0);
+      g_autofree char *source = NULL;
+      guint present = 0;
+
+      if (!count_present (store, record, &present, error))
+        goto fail;
+
+      if (present == record->versions->len)
+        {
+          g_string_append_printf (report, _("%s: already in the register (%u versions).\n"),
+                                  involve_record_get_reference (first), present);
+          skipped++;
+          continue;
+        }
+
+      source = g_strdup_printf (_("XML exchange file “%s”"), basename);
+      if (!involve_store_import_record (store, record->versions, source, error))
+        goto fail;
+      if (present + 1 == record->versions->len)
+        g_string_append_printf (report, _("%s: imported version %u.\n"),
+                                involve_record_get_reference (first), record->versions->len);
+      else
+        g_string_append_printf (report, _("%s: imported versions %u to %u.\n"),
+                                involve_record_get_reference (first), present + 1,
+                                record->versions->len);
+      imported++;
+    }
+
+  if (imported == 0)
+    {
+      involve_store_rollback_batch (store);
+      g_set_error (error, INVOLVE_EXPORT_ERROR, INVOLVE_EXPORT_ERROR_DUPLICATE,
+                   records->len == 0 ? _("“%s” holds no records.") :
+                   _("Everything in “%s” is already in the register; nothing was imported."),
+                   path);
+      return FALSE;
+    }
+
+  if (!involve_store_commit_batch (store, error))
+    goto fail;
+
+  if (summary != NULL)
+    {
+      g_string_append_printf (report, _("%u imported, %u already there."), imported, skipped);
+      *summary = g_string_free (g_steal_pointer (&report), FALSE);
+    }
+  return TRUE;
+
+fail:
+  involve_store_rollback_batch (store);
+  return FALSE;
+}
+
+gboolean
+involve_export_sign_off_request (InvolveStore  *store,
+                                 const char    *uuid,
+                                 const char    *path,
+                                 GError       **error)
+{
+  g_autoptr(InvolveRecord) record = NULL;
+  g_autofree char *request_id = NULL;
+  g_autofree char *basename = NULL;
+  g_autofree char *details = NULL;
+  const char *requested_by;
+
+  g_return_val_if_fail (INVOLVE_IS_STORE (store), FALSE);
+  g_return_val_if_fail (uuid != NULL, FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  record = involve_store_load_record (store, uuid, 0, error);
+  if (record == NULL)
+    return FALSE;
+
+  requested_by = involve_store_get_profile_name (store);
+  if (requested_by == NULL)
+    requested_by = involve_store_get_os_account (store);
+  if (!involve_sign_off_request_write (record, requested_by, path, &request_id, error))
+    return FALSE;
+
+  basename = g_path_get_basename (path);
+  details = g_strdup_printf (_("Sign-off request %s written to “%s”"), request_id, basename);
+  return involve_store_log_event (store, INVOLVE_AUDIT_EXPORT, uuid,
+                                  involve_record_get_version (record), details, error);
+}
+
+gboolean
+involve_import_sign_off_response (InvolveStore  *store,
+                                  const char    *path,
+                                  char         **summary,
+                                  GError       **error)
+{
+  g_autoptr(InvolveSignOffResponse) response = NULL;
+  g_autoptr(InvolveRecord) record = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *held = NULL;
+  g_autofree char *basename = NULL;
+  g_autofree char *details = NULL;
+  gboolean signed_off;
+
+  g_return_val_if_fail (INVOLVE_IS_STORE (store), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  response = involve_sign_off_response_read (path, error);
+  if (response == NULL)
+    return FALSE;
+
+  record = involve_store_load_record (store, response->uuid, response->version, &local_error);
+  if (record == NULL)
+    {
+      g_set_error (error, INVOLVE_EXPORT_ERROR, INVOLVE_EXPORT_ERROR_NOT_FOUND,
+                   _("“%s” answers for version %u of %s, which this register does not hold: %s"),
+                   path, response->version, response->reference, local_error->message);
+      return FALSE;
+    }
+
+  held = involve_fingerprint_compute (record);
+  if (!involve_fingerprint_equal (held, response->fingerprint))
+    {
+      g_set_error (error, INVOLVE_EXPORT_ERROR, INVOLVE_EXPORT_ERROR_FINGERPRINT,
+                   _("The reviewer decided on different content from the register’s version %u "
+                     "of %s (the response’s fingerprint is %s, the register’s %s). It was "
+                     "refused; send a new sign-off request."),
+                   response->version, response->reference, response->fingerprint, held);
+      return FALSE;
+    }
+
+  if (!involve_store_apply_sign_off (store, response->uuid, response->version,
+                                     response->fingerprint, response->sign_off, error))
+    return FALSE;
+
+  signed_off = g_strcmp0 (response->sign_off->decision, "signed-off") == 0;
+  basename = g_path_get_basename (path);
+  details = g_strdup_printf (signed_off ?
+                             _("Sign-off response %s imported from “%s”: signed off by %s") :
+                             _("Sign-off response %s imported from “%s”: returned by %s"),
+                             response->request_id, basename, response->sign_off->reviewer_name);
+  if (!involve_store_log_event (store, INVOLVE_AUDIT_IMPORT, response->uuid, response->version,
+                                details, error))
+    return FALSE;
+
+  if (summary != NULL)
+    *summary = g_strdup_printf (signed_off ? _("Version %u of %s is signed off by %s.") :
+                                _("Version %u of %s was returned by %s with comments."),
+                                response->version, response->reference,
+                                response->sign_off->reviewer_name);
+  return TRUE;
+}

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib-object.h>
+
+G_BEGIN_DECLS
+
+/*
+ * Things every part of libinvolve-export shares: the error domain, the
+ * limits on what is read and the time format.  Audit entries are the
+ * register's own InvolveAuditEntry (involve-store.h).
+ */
+
+#define INVOLVE_EXPORT_ERROR (involve_export_error_quark ())
+typedef enum
+{
+  INVOLVE_EXPORT_ERROR_FAILED,      /* drawing or writing went wrong */
+  INVOLVE_EXPORT_ERROR_IO,          /* the file could not be read or written */
+  INVOLVE_EXPORT_ERROR_HOSTILE,     /* DTD, entities, too deep, too big, not UTF-8 */
+  INVOLVE_EXPORT_ERROR_MALFORMED,   /* not well-formed XML */
+  INVOLVE_EXPORT_ERROR_INVALID,     /* breaks the schema or a rule it cannot say */
+  INVOLVE_EXPORT_ERROR_FINGERPRINT, /* a fingerprint does not match its content */
+  INVOLVE_EXPORT_ERROR_DUPLICATE,   /* already in the register, nothing to do */
+  INVOLVE_EXPORT_ERROR_CONFLICT,    /* would overwrite a signed-off version */
+  INVOLVE_EXPORT_ERROR_NOT_FOUND,
+} InvolveExportError;
+GQuark involve_export_error_quark (void);
+
+/* Files larger than this are refused before they are parsed. */
+#define INVOLVE_EXPORT_MAX_FILE_SIZE   (64 * 1024 * 1024)
+/* Elements nested deeper than this are refused. */
+#define INVOLVE_EXPORT_MAX_DEPTH       32
+
+/* ISO 8601 UTC with microseconds, "2026-11-22T06:41:08.123456Z". */
+char            *involve_export_format_usec  (gint64                  usec);
+gboolean         involve_export_parse_usec   (const char             *text,
+                                              gint64                 *usec);
+
+G_END_DECLS

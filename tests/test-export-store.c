@@ -1,0 +1,498 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+#include <glib/gstdio.h>
+
+#include "involve-export-store.h"
+#include "involve-fingerprint.h"
+#include "export-test-util.h"
+
+typedef struct
+{
+  char         *dir;
+  InvolveStore *store;
+  char         *uuid;
+} Fixture;
+
+static char *
+path_in (Fixture    *fixture,
+         const char *name)
+{
+  return g_build_filename (fixture->dir, name, NULL);
+}
+
+static InvolveStore *
+open_register (Fixture    *fixture,
+               const char *name)
+{
+  g_autofree char *path = path_in (fixture, name);
+  g_autoptr(GError) error = NULL;
+  InvolveStore *store = involve_store_open (path, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (store);
+  involve_store_set_os_account (store, "awhitcombe");
+  involve_store_set_profile_name (store, EXPORT_TEST_COMPLETER_NAME);
+  return store;
+}
+
+/* A record typed into the register field by field, then submitted. */
+static char *
+add_submitted_record (InvolveStore *store)
+{
+  InvolveDefinitions *definitions = export_test_definitions ();
+  g_autoptr(InvolveRecord) answers = export_test_make_record (definitions, "X", 20, 3);
+  g_autoptr(InvolveRecord) record = NULL;
+  g_auto(GStrv) field_ids = involve_record_dup_field_ids (answers);
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GError) error = NULL;
+
+  record = involve_store_create_record (store, "icb-14z45", &error);
+  g_assert_no_error (error);
+  for (guint i = 0; field_ids[i] != NULL; i++)
+    {
+      involve_store_set_value (store, record, field_ids[i],
+                               involve_record_get_value (answers, field_ids[i]), &error);
+      g_assert_no_error (error);
+    }
+
+  if (!involve_store_submit (store, involve_record_get_uuid (record), &problems, &error))
+    g_error ("submit refused: %s", error->message);
+  return g_strdup (involve_record_get_uuid (record));
+}
+
+static InvolveSignOff *
+reviewer (void)
+{
+  InvolveSignOff *sign_off = involve_sign_off_new ();
+
+  sign_off->reviewer_name = g_strdup (EXPORT_TEST_REVIEWER_NAME);
+  sign_off->reviewer_job_title = g_strdup ("Director of Participation");
+  sign_off->reviewer_email = g_strdup (EXPORT_TEST_REVIEWER_EMAIL);
+  sign_off->reviewer_team = g_strdup ("Governance");
+  sign_off->comments = g_strdup ("Proportionate.");
+  return sign_off;
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  fixture->dir = export_test_make_tmpdir ();
+  fixture->store = open_register (fixture, "register.sqlite");
+  fixture->uuid = add_submitted_record (fixture->store);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir == NULL)
+    {
+      g_unlink (path);
+      return;
+    }
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+      remove_tree (child);
+    }
+  g_rmdir (path);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_clear_object (&fixture->store);
+  remove_tree (fixture->dir);
+  g_free (fixture->dir);
+  g_free (fixture->uuid);
+}
+
+static void
+sign_off (Fixture *fixture)
+{
+  g_autoptr(InvolveSignOff) decision = reviewer ();
+  g_autoptr(GError) error = NULL;
+
+  involve_store_set_os_account (fixture->store, "sokonkwo");
+  involve_store_set_profile_name (fixture->store, EXPORT_TEST_REVIEWER_NAME);
+  involve_store_sign_off (fixture->store, fixture->uuid, decision, &error);
+  g_assert_no_error (error);
+  involve_store_set_os_account (fixture->store, "awhitcombe");
+  involve_store_set_profile_name (fixture->store, EXPORT_TEST_COMPLETER_NAME);
+}
+
+static guint
+audit_length (InvolveStore *store)
+{
+  g_autoptr(GPtrArray) entries = involve_store_list_audit (store, NULL, NULL);
+
+  g_assert_nonnull (entries);
+  return entries->len;
+}
+
+static guint
+record_count (InvolveStore *store)
+{
+  InvolveStoreQuery query;
+  guint count = 0;
+
+  involve_store_query_init (&query);
+  g_assert_true (involve_store_count (store, &query, &count, NULL));
+  return count;
+}
+
+static const InvolveAuditEntry *
+last_entry (InvolveStore *store,
+            GPtrArray   **keep)
+{
+  *keep = involve_store_list_audit (store, NULL, NULL);
+  g_assert_nonnull (*keep);
+  return g_ptr_array_index (*keep, (*keep)->len - 1);
+}
+
+static void
+test_pdf_and_check (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  InvolveDefinitions *definitions = export_test_definitions ();
+  g_autofree char *path = path_in (fixture, "evidence.pdf");
+  g_autofree char *forged = path_in (fixture, "forged.pdf");
+  g_autofree char *report = NULL;
+  g_autoptr(GPtrArray) keep = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InvolveEvidenceDocument) document = NULL;
+  g_autoptr(InvolveRecord) record = NULL;
+  const InvolveAuditEntry *entry;
+
+  sign_off (fixture);
+  g_assert_true (involve_export_pdf (fixture->store, definitions, fixture->uuid, 0,
+                                     INVOLVE_EVIDENCE_FULL, path, &error));
+  g_assert_no_error (error);
+
+  entry = last_entry (fixture->store, &keep);
+  g_assert_cmpstr (entry->kind, ==, INVOLVE_AUDIT_EXPORT);
+  g_assert_cmpstr (entry->record_uuid, ==, fixture->uuid);
+  g_assert_nonnull (strstr (entry->details, "evidence.pdf"));
+
+  g_assert_true (involve_export_check_pdf (fixture->store, path, &report, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (report, "matches the register"));
+
+  if (export_test_have_program ("pdftotext"))
+    {
+      g_autofree char *text = export_test_pdftotext (path, 0, 0);
+
+      /* The register's own audit trail and sign-off are in the document. */
+      g_assert_nonnull (strstr (text, "Signed off"));
+      g_assert_nonnull (strstr (text, EXPORT_TEST_REVIEWER_NAME));
+      g_assert_nonnull (strstr (text, "sokonkwo"));
+    }
+
+  /* A PDF claiming another fingerprint for the same version is caught. */
+  record = involve_store_load_record (fixture->store, fixture->uuid, 0, &error);
+  document = involve_evidence_document_new (definitions, record, INVOLVE_EVIDENCE_FULL);
+  involve_evidence_document_set_fingerprint (document, "0123456789abcdef0123456789abcdef"
+                                                       "0123456789abcdef0123456789abcdef");
+  g_assert_true (involve_evidence_document_write_pdf (document, forged, &error));
+  g_assert_false (involve_export_check_pdf (fixture->store, forged, NULL, &error));
+  g_assert_error (error, INVOLVE_EXPORT_ERROR, INVOLVE_EXPORT_ERROR_FINGERPRINT);
+}
+
+static void
+test_xml_round_trip (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autofree char *first = path_in (fixture, "first.xml");
+  g_autofree char *second = path_in (fixture, "second.xml");
+  g_autoptr(InvolveStore) other = NULL;
+  g_autoptr(InvolveExchangeRecord) a = NULL;
+  g_autoptr(InvolveExchangeRecord) b = NULL;
+  g_autoptr(GPtrArray) back = NULL;
+  g_autofree char *summary = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *uuids[] = { fixture->uuid, NULL };
+  guint audit_before;
+
+  sign_off (fixture);
+  g_assert_true (involve_store_amend (fixture->store, fixture->uuid, "New travel data", &error) == 2);
+  g_assert_no_error (error);
+
+  g_assert_true (involve_export_xml (fixture->store, uuids, first, &error));
+  g_assert_no_error (error);
+
+  other = open_register (fixture, "empty.sqlite");
+  g_assert_cmpuint (record_count (other), ==, 0);
+  g_assert_true (involve_import_xml (other, first, &summary, &error));
+  g_assert_no_error (error);
+  g_test_message ("%s", summary);
+  g_assert_cmpuint (record_count (other), ==, 1);
+
+  g_assert_true (involve_export_xml (other, uuids, second, &error));
+  g_assert_no_error (error);
+
+  a = involve_export_collect_record (fixture->store, fixture->uuid, &error);
+  b = involve_export_collect_record (other, fixture->uuid, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (a->versions->len, ==, 2);
+  g_assert_cmpuint (b->versions->len, ==, 2);
+  for (guint i = 0; i < 2; i++)
+    {
+      InvolveRecord *va = g_ptr_array_index (a->versions, i);
+      InvolveRecord *vb = g_ptr_array_index (b->versions, i);
+
+      g_assert_cmpstr (g_ptr_array_index (a->fingerprints, i), ==, g_ptr_array_index (b->fingerprints, i));
+      g_assert_cmpint (involve_record_get_status (va), ==, involve_record_get_status (vb));
+    }
+
+  back = involve_xml_read_file (second, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (g_ptr_array_index (((InvolveExchangeRecord *) g_ptr_array_index (back, 0))->fingerprints, 0),
+                   ==, g_ptr_array_index (a->fingerprints, 0));
+
+  /* Importing the same file again: already there, nothing written. */
+  audit_before = audit_length (other);
+  g_assert_false (involve_import_xml (other, first, NULL, &error));
+  g_assert_error (error, INVOLVE_EXPORT_ERROR, INVOLVE_EXPORT_ERROR_DUPLICATE);
+  g_assert_nonnull (strstr (error->message, "already in the register"));
+  g_assert_cmpuint (audit_length (other), ==, audit_before);
+}
+
+/* A record whose latest version is signed off: the commonest thing to move. */
+static void
+test_xml_signed_off_round_trip (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  g_autofree char *path = path_in (fixture, "signed.xml");
+  g_autoptr(InvolveStore) other = NULL;
+  g_autoptr(InvolveExchangeRecord) a = NULL;
+  g_autoptr(InvolveExchangeRecord) b = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *uuids[] = { fixture->uuid, NULL };
+
+  sign_off (fixture);
+  g_assert_true (involve_export_xml (fixture->store, uuids, path, &error));
+  g_assert_no_error (error);
+
+  other = open_register (fixture, "empty.sqlite");
+  g_assert_true (involve_import_xml (other, path, NULL, &error));
+  g_assert_no_error (error);
+
+  a = involve_export_collect_record (fixture->store, fixture->uuid, &error);
+  b = involve_export_collect_record (other, fixture->uuid, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (g_ptr_array_index (a->fingerprints, 0), ==, g_ptr_array_index (b->fingerprints, 0));
+  g_assert_cmpint (involve_record_get_status (g_ptr_array_index (b->versions, 0)), ==,
+                   INVOLVE_STATUS_SIGNED_OFF);
+}
+
+static void
+test_hostile_import_changes_nothing (Fixture       *fixture,
+                                     gconstpointer  data)
+{
+  const char *files[] = { "xxe.xml", "billion-laughs.xml", "external-dtd.xml", "deep-nesting.xml",
+                          "bad-utf8.xml", "schema-invalid.xml", "not-well-formed.xml",
+                          "utf16.xml", "xinclude.xml" };
+  guint audit_before = audit_length (fixture->store);
+  guint records_before = record_count (fixture->store);
+
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "xml", files[i], NULL);
+      g_autoptr(GError) error = NULL;
+
+      g_assert_false (involve_import_xml (fixture->store, path, NULL, &error));
+      g_assert_error (error, INVOLVE_EXPORT_ERROR, error->code);
+      g_assert_cmpuint (audit_length (fixture->store), ==, audit_before);
+      g_assert_cmpuint (record_count (fixture->store), ==, records_before);
+    }
+}
+
+static void
+test_conflict_never_overwrites (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  g_autofree char *path = path_in (fixture, "conflict.xml");
+  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify) involve_exchange_record_free);
+  g_autoptr(InvolveRecord) signed_version = NULL;
+  g_autoptr(InvolveRecord) forged = NULL;
+  g_autoptr(InvolveRecord) after = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after_fingerprint = NULL;
+  InvolveExchangeRecord *record = involve_exchange_record_new ();
+  guint audit_before;
+
+  sign_off (fixture);
+  signed_version = involve_store_load_record (fixture->store, fixture->uuid, 1, &error);
+  before = involve_fingerprint_compute (signed_version);
+
+  /* Another register's version 1 of the same record, with other content and a matching fingerprint. */
+  forged = involve_record_copy (signed_version);
+  involve_record_set_string (forged, "b1-location", "Somewhere else entirely");
+  involve_record_set_status (forged, INVOLVE_STATUS_DRAFT);
+  involve_record_set_sign_off (forged, NULL);
+  involve_exchange_record_add_version (record, forged);
+  g_ptr_array_add (records, record);
+  g_assert_true (involve_xml_write_file (records, path, &error));
+
+  audit_before = audit_length (fixture->store);
+  g_assert_false (involve_import_xml (fixture->store, path, NULL, &error));
+  g_assert_error (error, INVOLVE_EXPORT_ERROR, INVOLVE_EXPORT_ERROR_CONFLICT);
+  g_assert_cmpuint (audit_length (fixture->store), ==, audit_before);
+
+  after = involve_store_load_record (fixture->store, fixture->uuid, 1, NULL);
+  after_fingerprint = involve_fingerprint_compute (after);
+  g_assert_cmpstr (after_fingerprint, ==, before);
+  g_assert_cmpint (involve_record_get_status (after), ==, INVOLVE_STATUS_SIGNED_OFF);
+}
+
+static void
+test_sign_off_by_file (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autofree char *request_path = path_in (fixture, "request.xml");
+  g_autofree char *response_path = path_in (fixture, "response.xml");
+  g_autoptr(InvolveSignOffRequest) request = NULL;
+  g_autoptr(InvolveSignOff) decision = reviewer ();
+  g_autoptr(InvolveRecord) record = NULL;
+  g_autoptr(GPtrArray) keep = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *summary = NULL;
+  g_autofree char *fingerprint = NULL;
+  const InvolveSignOff *block;
+  const InvolveAuditEntry *entry;
+
+  g_assert_true (involve_export_sign_off_request (fixture->store, fixture->uuid, request_path, &error));
+  g_assert_no_error (error);
+  entry = last_entry (fixture->store, &keep);
+  g_assert_cmpstr (entry->kind, ==, INVOLVE_AUDIT_EXPORT);
+  g_assert_nonnull (strstr (entry->details, "Sign-off request"));
+  g_clear_pointer (&keep, g_ptr_array_unref);
+
+  /* On the reviewer's desktop: no register needed. */
+  request = involve_sign_off_request_read (request_path, &error);
+  g_assert_no_error (error);
+  decision->decision = g_strdup ("signed-off");
+  g_assert_true (involve_sign_off_response_write (request, decision, response_path, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (involve_import_sign_off_response (fixture->store, response_path, &summary, &error));
+  g_assert_no_error (error);
+  g_test_message ("%s", summary);
+
+  record = involve_store_load_record (fixture->store, fixture->uuid, 0, &error);
+  fingerprint = involve_fingerprint_compute (record);
+  g_assert_cmpint (involve_record_get_status (record), ==, INVOLVE_STATUS_SIGNED_OFF);
+  block = involve_record_get_sign_off (record);
+  g_assert_cmpstr (block->reviewer_name, ==, EXPORT_TEST_REVIEWER_NAME);
+  g_assert_cmpstr (block->fingerprint, ==, fingerprint);
+
+  entry = last_entry (fixture->store, &keep);
+  g_assert_cmpstr (entry->kind, ==, INVOLVE_AUDIT_IMPORT);
+  g_assert_nonnull (strstr (entry->details, "signed off by " EXPORT_TEST_REVIEWER_NAME));
+
+  /* The same response twice: the version is signed off already, refused. */
+  g_assert_false (involve_import_sign_off_response (fixture->store, response_path, NULL, &error));
+  g_assert_nonnull (error);
+}
+
+static void
+test_sign_off_mismatch_refused (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  g_autofree char *request_path = path_in (fixture, "request.xml");
+  g_autofree char *response_path = path_in (fixture, "response.xml");
+  g_autoptr(InvolveSignOffRequest) request = NULL;
+  g_autoptr(InvolveSignOff) decision = reviewer ();
+  g_autoptr(InvolveRecord) record = NULL;
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GError) error = NULL;
+  guint audit_before;
+
+  g_assert_true (involve_export_sign_off_request (fixture->store, fixture->uuid, request_path, &error));
+  request = involve_sign_off_request_read (request_path, &error);
+  decision->decision = g_strdup ("signed-off");
+  g_assert_true (involve_sign_off_response_write (request, decision, response_path, &error));
+  g_assert_no_error (error);
+
+  /* Meanwhile the officer took the record back, changed an answer and submitted again. */
+  g_assert_true (involve_store_recall (fixture->store, fixture->uuid, &error));
+  record = involve_store_load_record (fixture->store, fixture->uuid, 0, &error);
+  g_assert_true (involve_store_set_value (fixture->store, record, "b1-location",
+                                          g_variant_new_string ("A later answer"), &error));
+  g_assert_true (involve_store_submit (fixture->store, fixture->uuid, &problems, &error));
+  g_assert_no_error (error);
+
+  audit_before = audit_length (fixture->store);
+  g_assert_false (involve_import_sign_off_response (fixture->store, response_path, NULL, &error));
+  g_assert_error (error, INVOLVE_EXPORT_ERROR, INVOLVE_EXPORT_ERROR_FINGERPRINT);
+  g_assert_nonnull (strstr (error->message, "different content"));
+  g_assert_cmpuint (audit_length (fixture->store), ==, audit_before);
+
+  g_clear_object (&record);
+  record = involve_store_load_record (fixture->store, fixture->uuid, 0, NULL);
+  g_assert_cmpint (involve_record_get_status (record), ==, INVOLVE_STATUS_AWAITING_SIGN_OFF);
+}
+
+static void
+cancel_after_first (guint       done,
+                    guint       total,
+                    const char *reference,
+                    gpointer    user_data)
+{
+  g_assert_cmpuint (total, ==, 3);
+  if (done == 1)
+    g_cancellable_cancel (user_data);
+}
+
+static void
+test_batch_pdfs_cancel (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autofree char *second = add_submitted_record (fixture->store);
+  g_autofree char *third = add_submitted_record (fixture->store);
+  const char *uuids[] = { fixture->uuid, second, third, NULL };
+  g_autofree char *out = path_in (fixture, "batch");
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDir) dir = NULL;
+  guint n_files = 0;
+
+  g_assert_cmpint (g_mkdir (out, 0700), ==, 0);
+  g_assert_false (involve_export_pdfs (fixture->store, export_test_definitions (), uuids, out,
+                                       INVOLVE_EVIDENCE_PUBLIC, cancellable, cancel_after_first,
+                                       cancellable, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+
+  dir = g_dir_open (out, 0, NULL);
+  while (g_dir_read_name (dir) != NULL)
+    n_files++;
+  g_assert_cmpuint (n_files, ==, 1);
+  g_assert_true (g_file_test (out, G_FILE_TEST_IS_DIR));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("/export/store/pdf-and-check-pdf", test_pdf_and_check);
+  ADD ("/export/store/xml-round-trip-into-empty-register", test_xml_round_trip);
+  ADD ("/export/store/xml-round-trip-signed-off", test_xml_signed_off_round_trip);
+  ADD ("/export/store/hostile-import-changes-nothing", test_hostile_import_changes_nothing);
+  ADD ("/export/store/import-never-overwrites", test_conflict_never_overwrites);
+  ADD ("/export/store/sign-off-by-file", test_sign_off_by_file);
+  ADD ("/export/store/sign-off-response-for-other-content-refused", test_sign_off_mismatch_refused);
+  ADD ("/export/store/batch-pdfs-can-be-cancelled", test_batch_pdfs_cancel);
+#undef ADD
+
+  return g_test_run ();
+}
