@@ -16,6 +16,7 @@
 #include "a11y-check.h"
 #include "involve-application.h"
 #include "involve-field-editor.h"
+#include "involve-export-store.h"
 #include "involve-lifecycle.h"
 #include "involve-preferences-window.h"
 #include "involve-profile.h"
@@ -753,6 +754,44 @@ test_export_listed (Fixture       *fixture,
 }
 
 static void
+test_import_xml (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autofree char *xml = g_build_filename (fixture->dir, "records.xml", NULL);
+  g_autofree char *other_path = g_build_filename (fixture->dir, "other.sqlite", NULL);
+  g_autoptr(InvolveStore) other = NULL;
+  g_autoptr(GError) error = NULL;
+  InvolveWindow *window;
+
+  /* A record written to an exchange file... */
+  g_assert_true (involve_window_new_record (fixture->window));
+  settle ();
+  type_text (fixture, "title", "Closing the fracture clinic");
+  involve_wizard_flush (fixture->wizard);
+  g_assert_true (involve_export_xml (fixture->store, NULL, xml, &error));
+  g_assert_no_error (error);
+
+  /* ...is imported into another register from its window. */
+  other = involve_store_open (other_path, &error);
+  g_assert_no_error (error);
+  window = involve_window_new (NULL, other, fixture->definitions, fixture->settings);
+  g_object_ref_sink (window);
+  gtk_window_present (GTK_WINDOW (window));
+  settle ();
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (_involve_window_get_list_stack (window))), ==, "empty");
+  g_assert_true (_involve_window_import_xml_file (window, xml));
+  settle ();
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (_involve_window_get_model (window))), ==, 1);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (_involve_window_get_list_stack (window))), ==, "list");
+  /* Importing it again adds nothing, and says so. */
+  g_assert_false (_involve_window_import_xml_file (window, xml));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (_involve_window_get_model (window))), ==, 1);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_object_unref (window);
+  settle ();
+}
+
+static void
 check_a11y (Fixture    *fixture,
             const char *where)
 {
@@ -878,6 +917,7 @@ main (int   argc,
   g_test_add ("/gui/journey/withdraw-needs-reason", Fixture, NULL, fixture_set_up, test_return_with_comments, fixture_tear_down);
   g_test_add ("/gui/journey/returned-with-comments", Fixture, NULL, fixture_set_up, test_returned_with_comments, fixture_tear_down);
   g_test_add ("/gui/register/export-listed", Fixture, NULL, fixture_set_up, test_export_listed, fixture_tear_down);
+  g_test_add ("/gui/register/import-xml", Fixture, NULL, fixture_set_up, test_import_xml, fixture_tear_down);
   g_test_add ("/gui/sign-off/by-file", Fixture, NULL, fixture_set_up, test_sign_off_by_file, fixture_tear_down);
   g_test_add ("/gui/about-and-shortcuts", Fixture, NULL, fixture_set_up, test_about_and_shortcuts, fixture_tear_down);
   g_test_add ("/gui/a11y/every-step", Fixture, NULL, fixture_set_up, test_accessibility, fixture_tear_down);
