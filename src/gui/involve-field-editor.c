@@ -628,8 +628,18 @@ build_input (InvolveFieldEditor *self)
         for (guint i = 0; i < n; i++)
           {
             const InvolveOption *option = g_ptr_array_index (field->options, i);
-            GtkWidget *button = gtk_check_button_new_with_label (option->label);
+            GtkWidget *button = gtk_check_button_new ();
+            GtkWidget *label = gtk_label_new (option->label);
             GtkWidget *child;
+
+            /* Long options wrap rather than widen the page. */
+            gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+            gtk_label_set_xalign (GTK_LABEL (label), 0);
+            gtk_check_button_set_child (GTK_CHECK_BUTTON (button), label);
+            gtk_accessible_update_property (GTK_ACCESSIBLE (button),
+                                            GTK_ACCESSIBLE_PROPERTY_LABEL, option->label, -1);
+            gtk_accessible_update_relation (GTK_ACCESSIBLE (button),
+                                            GTK_ACCESSIBLE_RELATION_LABELLED_BY, label, NULL, -1);
 
             if (!multi)
               {

@@ -278,7 +278,8 @@ build_guidance (const InvolveSection *section)
   title = section->guidance_ref != NULL
     ? g_strdup_printf (_("Guidance: %s"), section->guidance_ref)
     : g_strdup (_("Guidance"));
-  expander = gtk_expander_new (title);
+  expander = gtk_expander_new (NULL);
+  gtk_expander_set_label_widget (GTK_EXPANDER (expander), wrap_label (title, NULL));
   gtk_widget_add_css_class (expander, "guidance");
   box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);
   gtk_widget_set_margin_top (box, 8);
