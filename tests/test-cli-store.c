@@ -168,6 +168,34 @@ test_cli_bad_database (void)
   g_assert_cmpstr (before, ==, after);
 }
 
+/* "--help" is never taken for a file name or a reference. */
+static void
+test_cli_help_is_not_an_argument (void)
+{
+  g_autoptr(TestDir) td = test_dir_new ();
+  g_autofree char *cwd = g_get_current_dir ();
+  g_autofree char *stray = g_build_filename (cwd, "--help", NULL);
+  const char *commands[] = { "backup --help", "show --help", "history --help" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      g_autofree char *out = NULL;
+      g_autofree char *err = NULL;
+
+      g_assert_cmpint (run_cli (td->path, commands[i], &out, &err), ==, 0);
+      g_assert_true (g_str_has_prefix (out, "Usage: involve-cli "));
+    }
+  g_assert_false (g_file_test (stray, G_FILE_TEST_EXISTS));
+
+  {
+    g_autofree char *out = NULL;
+    g_autofree char *err = NULL;
+
+    g_assert_cmpint (run_cli (td->path, "show --bogus", &out, &err), ==, 2);
+    g_assert_nonnull (strstr (err, "--bogus"));
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -178,6 +206,7 @@ main (int   argc,
   g_test_add_func ("/cli/store/verify", test_cli_verify);
   g_test_add_func ("/cli/store/backup", test_cli_backup);
   g_test_add_func ("/cli/store/bad-database", test_cli_bad_database);
+  g_test_add_func ("/cli/store/help-is-not-an-argument", test_cli_help_is_not_an_argument);
 
   return g_test_run ();
 }

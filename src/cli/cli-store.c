@@ -346,6 +346,33 @@ print_fields (InvolveRecord *record)
     }
 }
 
+/*
+ * The positional commands take no options: "--help" prints their usage
+ * (exit 0) and any other option is a usage error, never a file name or a
+ * reference.  Returns -1 when the command should go on.
+ */
+static int
+check_positional_arguments (int          argc,
+                            char       **argv,
+                            const char  *usage)
+{
+  for (int i = 1; i < argc; i++)
+    {
+      if (g_str_equal (argv[i], "--help") || g_str_equal (argv[i], "-h"))
+        {
+          printf ("%s\n", usage);
+          return 0;
+        }
+      if (argv[i][0] == '-' && argv[i][1] != '\0')
+        {
+          fprintf (stderr, _("Unknown option “%s”.\n"), argv[i]);
+          fprintf (stderr, "%s\n", usage);
+          return 2;
+        }
+    }
+  return -1;
+}
+
 int
 involve_cli_show (const char *database_path,
                   int         argc,
@@ -359,6 +386,10 @@ involve_cli_show (const char *database_path,
   g_autofree char *created = NULL;
   g_autofree char *modified = NULL;
   guint64 version = 0;
+  int status;
+
+  if ((status = check_positional_arguments (argc, argv, _("Usage: involve-cli show REFERENCE [VERSION]"))) >= 0)
+    return status;
 
   if (argc < 2 || argc > 3 ||
       (argc == 3 && !g_ascii_string_to_unsigned (argv[2], 10, 1, G_MAXUINT, &version, NULL)))
@@ -481,6 +512,10 @@ involve_cli_backup (const char *database_path,
   g_autoptr(InvolveStore) store = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *details = NULL;
+  int status;
+
+  if ((status = check_positional_arguments (argc, argv, _("Usage: involve-cli backup DESTINATION"))) >= 0)
+    return status;
 
   if (argc != 2)
     {
@@ -520,6 +555,10 @@ involve_cli_history (const char *database_path,
   g_autoptr(GPtrArray) entries = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *uuid = NULL;
+  int status;
+
+  if ((status = check_positional_arguments (argc, argv, _("Usage: involve-cli history [REFERENCE]"))) >= 0)
+    return status;
 
   if (argc > 2)
     {
