@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <glib/gi18n.h>
@@ -492,12 +493,12 @@ involve_cli_verify (const char *database_path,
       printf ("%s\n", _("FAILED: the register has been tampered with or damaged."));
       printf ("%s\n", error->message);
       if (broken > 0)
-        printf (_("first broken entry: %" G_GINT64_FORMAT "\n"), broken);
+        printf (_("first broken entry: %" PRId64 "\n"), broken);
       return 1;
     }
 
   if (involve_store_get_audit_head (store, &head, &head_hash, NULL))
-    printf (_("OK: %" G_GINT64_FORMAT " audit entries, chain intact, signed-off versions match their fingerprints.\nlast entry hash: %s\n"),
+    printf (_("OK: %" PRId64 " audit entries, chain intact, signed-off versions match their fingerprints.\nlast entry hash: %s\n"),
             head, head_hash);
   else
     printf ("%s\n", _("OK: the audit log is empty."));

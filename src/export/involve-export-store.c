@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <glib/gi18n-lib.h>
 
 #include "involve-export-store.h"
@@ -296,7 +297,7 @@ check_audit_hashes (InvolveExchangeRecord  *record,
       if (g_ascii_strcasecmp (computed, entry->hash) != 0)
         {
           g_set_error (error, INVOLVE_EXPORT_ERROR, INVOLVE_EXPORT_ERROR_FINGERPRINT,
-                       _("“%s”: audit entry %" G_GINT64_FORMAT " of %s was altered after it "
+                       _("“%s”: audit entry %" PRId64 " of %s was altered after it "
                          "was exported (its hash does not match)."),
                        path, entry->id,
                        involve_record_get_reference (g_ptr_array_index (record->versions, 0)));

@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -770,7 +771,7 @@ _involve_exchange_parse_safely (GBytes      *data,
   if (length > INVOLVE_EXPORT_MAX_FILE_SIZE)
     {
       g_set_error (error, INVOLVE_EXPORT_ERROR, INVOLVE_EXPORT_ERROR_HOSTILE,
-                   _("“%s” is too large (%" G_GSIZE_FORMAT " MiB; the limit is %d MiB)."),
+                   _("“%s” is too large (%zu MiB; the limit is %d MiB)."),
                    name, length / (1024 * 1024), INVOLVE_EXPORT_MAX_FILE_SIZE / (1024 * 1024));
       return NULL;
     }
@@ -785,7 +786,7 @@ _involve_exchange_parse_safely (GBytes      *data,
   if (!g_utf8_validate (bytes, length, &end))
     {
       g_set_error (error, INVOLVE_EXPORT_ERROR, INVOLVE_EXPORT_ERROR_HOSTILE,
-                   _("“%s” is not valid UTF-8 text (at byte %" G_GSIZE_FORMAT ")."),
+                   _("“%s” is not valid UTF-8 text (at byte %zu)."),
                    name, (gsize) (end - bytes));
       return NULL;
     }

@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <errno.h>
 #include <string.h>
 #include <glib/gi18n-lib.h>
@@ -971,7 +972,7 @@ check_file_before_open (InvolveStore *self,
       if ((guint64) st.st_size < pages * page_size)
         {
           g_autofree char *message =
-            g_strdup_printf (_("The register “%s” is damaged: the file is shorter than it should be (%" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " bytes), perhaps from an interrupted copy. It was left untouched; restore it from a backup in the “backups” folder beside it."),
+            g_strdup_printf (_("The register “%s” is damaged: the file is shorter than it should be (%" PRIu64 " of %" PRIu64 " bytes), perhaps from an interrupted copy. It was left untouched; restore it from a backup in the “backups” folder beside it."),
                              self->path, (guint64) st.st_size, pages * page_size);
           set_error_code (error, INVOLVE_STORE_ERROR_CORRUPT, SQLITE_CORRUPT, message);
           return FALSE;
@@ -3526,21 +3527,21 @@ verify_chain (InvolveStore *self,
           g_autofree char *missing = NULL;
 
           if (fields.id == expected + 1)
-            missing = g_strdup_printf (_("Audit entry %" G_GINT64_FORMAT " is missing"), expected);
+            missing = g_strdup_printf (_("Audit entry %" PRId64 " is missing"), expected);
           else
-            missing = g_strdup_printf (_("Audit entries %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT " are missing"),
+            missing = g_strdup_printf (_("Audit entries %" PRId64 " to %" PRId64 " are missing"),
                                        expected, fields.id - 1);
           if (expected == 1)
-            message = g_strdup_printf (_("%s: the log starts at entry %" G_GINT64_FORMAT "."), missing, fields.id);
+            message = g_strdup_printf (_("%s: the log starts at entry %" PRId64 "."), missing, fields.id);
           else
-            message = g_strdup_printf (_("%s: the log jumps from entry %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT "."),
+            message = g_strdup_printf (_("%s: the log jumps from entry %" PRId64 " to %" PRId64 "."),
                                        missing, expected - 1, fields.id);
           sqlite3_finalize (stmt);
           return tampered (error, first_broken_id, expected, message);
         }
       if (g_strcmp0 (fields.prev_hash, prev_hash) != 0)
         {
-          message = g_strdup_printf (_("Audit entry %" G_GINT64_FORMAT " does not follow entry %" G_GINT64_FORMAT ": entries were altered, reordered or removed."),
+          message = g_strdup_printf (_("Audit entry %" PRId64 " does not follow entry %" PRId64 ": entries were altered, reordered or removed."),
                                      fields.id, fields.id - 1);
           sqlite3_finalize (stmt);
           return tampered (error, first_broken_id, fields.id, message);
@@ -3548,7 +3549,7 @@ verify_chain (InvolveStore *self,
       audit_fields_hash (&fields, scratch, checksum, hash);
       if (g_strcmp0 (hash, stored_hash) != 0)
         {
-          message = g_strdup_printf (_("Audit entry %" G_GINT64_FORMAT " (%s, %s) was altered after it was written: its content no longer matches its hash."),
+          message = g_strdup_printf (_("Audit entry %" PRId64 " (%s, %s) was altered after it was written: its content no longer matches its hash."),
                                      fields.id, fields.kind ? fields.kind : "", fields.field_id ? fields.field_id : "");
           sqlite3_finalize (stmt);
           return tampered (error, first_broken_id, fields.id, message);
@@ -3592,7 +3593,7 @@ verify_values (InvolveStore *self,
   if (rc == SQLITE_ROW)
     {
       g_autofree char *message =
-        g_strdup_printf (_("The value of “%s” in %s version %d does not match audit entry %" G_GINT64_FORMAT " that recorded it: it was changed outside Involve."),
+        g_strdup_printf (_("The value of “%s” in %s version %d does not match audit entry %" PRId64 " that recorded it: it was changed outside Involve."),
                          (const char *) sqlite3_column_text (stmt, 3),
                          (const char *) sqlite3_column_text (stmt, 1),
                          sqlite3_column_int (stmt, 2),
@@ -3671,7 +3672,7 @@ verify_fingerprints (InvolveStore *self,
           if (sqlite3_step (find) == SQLITE_ROW)
             id = sqlite3_column_int64 (find, 0);
 
-          message = g_strdup_printf (_("%s version %u was signed off with fingerprint %s, but its values now give %s: they were changed after sign-off (sign-off is audit entry %" G_GINT64_FORMAT ")."),
+          message = g_strdup_printf (_("%s version %u was signed off with fingerprint %s, but its values now give %s: they were changed after sign-off (sign-off is audit entry %" PRId64 ")."),
                                      row.reference, row.version, row.fingerprint ? row.fingerprint : "-",
                                      fingerprint, id);
           return tampered (error, first_broken_id, id, message);
