@@ -753,6 +753,137 @@ test_export_listed (Fixture       *fixture,
   wait_ms (300);
 }
 
+static InvolveRecord *
+add_record (Fixture    *fixture,
+            const char *title,
+            const char *organisation)
+{
+  g_autoptr(GError) error = NULL;
+  InvolveRecord *record = involve_store_create_record (fixture->store, "icb-14z45", &error);
+
+  g_assert_no_error (error);
+  g_assert_true (involve_store_set_value (fixture->store, record, "title", g_variant_new_string (title), &error));
+  g_assert_no_error (error);
+  if (organisation != NULL)
+    g_assert_true (involve_store_set_value (fixture->store, record, "organisation-name",
+                                            g_variant_new_string (organisation), &error));
+  g_assert_no_error (error);
+  return record;
+}
+
+/* The texts of the labels a widget shows, one a line. */
+static void
+collect_labels (GtkWidget *widget,
+                GString   *out)
+{
+  if (!gtk_widget_get_mapped (widget))
+    return;
+  if (GTK_IS_LABEL (widget))
+    g_string_append_printf (out, "%s\n", gtk_label_get_text (GTK_LABEL (widget)));
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_labels (child, out);
+}
+
+static guint
+find_string (GListModel *model,
+             const char *text)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(GtkStringObject) item = g_list_model_get_item (model, i);
+
+      if (g_strcmp0 (gtk_string_object_get_string (item), text) == 0)
+        return i;
+    }
+  return GTK_INVALID_LIST_POSITION;
+}
+
+static void
+test_filter_by_organisation (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  GtkWidget *filter = _involve_window_get_organisation_filter (fixture->window);
+  GListModel *model = G_LIST_MODEL (_involve_window_get_model (fixture->window));
+  GtkWidget *column_view = NULL;
+  GListModel *names;
+  g_autoptr(GString) shown = g_string_new (NULL);
+  g_autoptr(InvolveRecord) a = add_record (fixture, "Closing the fracture clinic", "Westshire CCG");
+  g_autoptr(InvolveRecord) b = add_record (fixture, "Relocating the podiatry clinic", "Northshire ICB");
+  g_autoptr(InvolveRecord) c = add_record (fixture, "Moving the diabetes service", "Northshire ICB");
+  g_autoptr(InvolveRecord) d = add_record (fixture, "A record without an organisation", NULL);
+  guint northshire;
+
+  /* Going back to the list brings the register's organisations into the filter. */
+  involve_window_show_register (fixture->window);
+  settle ();
+  names = gtk_drop_down_get_model (GTK_DROP_DOWN (filter));
+  g_assert_cmpuint (g_list_model_get_n_items (names), ==, 3);
+  g_assert_cmpuint (find_string (names, "All organisations"), ==, 0);
+  g_assert_cmpuint (find_string (names, "Northshire ICB"), ==, 1);
+  g_assert_cmpuint (find_string (names, "Westshire CCG"), ==, 2);
+  g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (filter)), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 4);
+
+  /* Choosing one lists its records only, and the rows show them. */
+  northshire = find_string (names, "Northshire ICB");
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (filter), northshire);
+  settle ();
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 2);
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(InvolveRegisterItem) item = g_list_model_get_item (model, i);
+
+      g_assert_cmpstr (involve_register_item_get_summary (item)->organisation, ==, "Northshire ICB");
+    }
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (_involve_window_get_list_stack (fixture->window))),
+                   ==, "list");
+  column_view = gtk_stack_get_visible_child (GTK_STACK (_involve_window_get_list_stack (fixture->window)));
+  wait_ms (200);
+  collect_labels (column_view, shown);
+  g_test_message ("rows shown:\n%s", shown->str);
+  g_assert_nonnull (strstr (shown->str, involve_record_get_reference (b)));
+  g_assert_nonnull (strstr (shown->str, involve_record_get_reference (c)));
+  g_assert_nonnull (strstr (shown->str, "Relocating the podiatry clinic"));
+  g_assert_nonnull (strstr (shown->str, "Moving the diabetes service"));
+  g_assert_null (strstr (shown->str, involve_record_get_reference (a)));
+  g_assert_null (strstr (shown->str, "Closing the fracture clinic"));
+  g_assert_null (strstr (shown->str, "Westshire CCG"));
+  g_assert_null (strstr (shown->str, involve_record_get_reference (d)));
+  screenshot (fixture, "12-filter-by-organisation.png");
+
+  /* Combined with the search text. */
+  gtk_editable_set_text (GTK_EDITABLE (_involve_window_get_search_entry (fixture->window)), "diabetes");
+  _involve_window_apply_filters (fixture->window);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1);
+  gtk_editable_set_text (GTK_EDITABLE (_involve_window_get_search_entry (fixture->window)), "");
+  _involve_window_apply_filters (fixture->window);
+
+  /* A new organisation joins the filter; the chosen one stays chosen. */
+  {
+    g_autoptr(InvolveRecord) e = add_record (fixture, "Community dental services", "Eastshire ICB");
+
+    involve_window_show_register (fixture->window);
+    settle ();
+    names = gtk_drop_down_get_model (GTK_DROP_DOWN (filter));
+    g_assert_cmpuint (g_list_model_get_n_items (names), ==, 4);
+    g_assert_cmpuint (find_string (names, "Eastshire ICB"), ==, 1);
+    g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (filter)), ==, find_string (names, "Northshire ICB"));
+    g_assert_cmpuint (g_list_model_get_n_items (model), ==, 2);
+  }
+
+  /* When no record is of the chosen organisation any more, the filter
+   * goes back to all of them. */
+  g_assert_true (involve_store_set_value (fixture->store, b, "organisation-name", g_variant_new_string ("Westshire CCG"), NULL));
+  g_assert_true (involve_store_set_value (fixture->store, c, "organisation-name", g_variant_new_string ("Westshire CCG"), NULL));
+  involve_window_show_register (fixture->window);
+  settle ();
+  names = gtk_drop_down_get_model (GTK_DROP_DOWN (filter));
+  g_assert_cmpuint (find_string (names, "Northshire ICB"), ==, GTK_INVALID_LIST_POSITION);
+  g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (filter)), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 5);
+}
+
 static void
 test_import_xml (Fixture       *fixture,
                  gconstpointer  data)
@@ -917,6 +1048,7 @@ main (int   argc,
   g_test_add ("/gui/journey/withdraw-needs-reason", Fixture, NULL, fixture_set_up, test_return_with_comments, fixture_tear_down);
   g_test_add ("/gui/journey/returned-with-comments", Fixture, NULL, fixture_set_up, test_returned_with_comments, fixture_tear_down);
   g_test_add ("/gui/register/export-listed", Fixture, NULL, fixture_set_up, test_export_listed, fixture_tear_down);
+  g_test_add ("/gui/register/filter-by-organisation", Fixture, NULL, fixture_set_up, test_filter_by_organisation, fixture_tear_down);
   g_test_add ("/gui/register/import-xml", Fixture, NULL, fixture_set_up, test_import_xml, fixture_tear_down);
   g_test_add ("/gui/sign-off/by-file", Fixture, NULL, fixture_set_up, test_sign_off_by_file, fixture_tear_down);
   g_test_add ("/gui/about-and-shortcuts", Fixture, NULL, fixture_set_up, test_about_and_shortcuts, fixture_tear_down);
