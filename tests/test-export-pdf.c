@@ -508,7 +508,7 @@ test_huge_record (void)
       if (strstr (text, "R1") != NULL && g_regex_match_simple ("R[0-9]{3}C1", text, 0, 0))
         {
           table_pages++;
-          if (g_regex_match_simple ("#\\s+Risk\\s+Action", text, 0, 0))
+          if (g_regex_match_simple ("#\\s+Risk\\s+Mitigating\\s+action", text, 0, 0))
             header_rows++;
         }
     }

@@ -334,15 +334,59 @@ fill_appendix_b (Fixture *fixture)
                    ==, "Alex Officer");
 }
 
+/* Types into a text view as the keyboard would: at the cursor, a few
+ * characters at a time. */
+static void
+type_into (GtkWidget  *view,
+           const char *text)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (view));
+
+  gtk_widget_grab_focus (view);
+  for (const char *p = text; *p != '\0';)
+    {
+      const char *next = g_utf8_offset_to_pointer (p, MIN (4, g_utf8_strlen (p, -1)));
+
+      gtk_text_buffer_insert_at_cursor (buffer, p, next - p);
+      p = next;
+      wait_ms (5);
+    }
+}
+
+static char *
+dup_buffer_text (GtkWidget *view)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (view));
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+static void
+assert_accessible_label (GtkWidget  *widget,
+                         const char *label)
+{
+  g_autofree char *problem = gtk_test_accessible_check_property (GTK_ACCESSIBLE (widget),
+                                                                  GTK_ACCESSIBLE_PROPERTY_LABEL, label);
+
+  if (problem != NULL)
+    g_error ("accessible label: %s", problem);
+}
+
+#define LONG_RISK "Older patients and carers who do not use the internet may not hear about the drop-in " \
+                  "sessions in time, so their views on travelling to the new site are missed."
+
 static void
 fill_appendix_c (Fixture *fixture)
 {
   InvolveFieldEditor *risks = editor (fixture, "c-risks");
   GtkWidget *add = involve_field_editor_get_add_row_button (risks);
-  GtkWidget *list = involve_field_editor_get_input (risks);
   g_autoptr(InvolveRecord) record = NULL;
   GVariant *value;
   const char *cell = NULL;
+  GtkWidget *risk2, *action2;
+  int one_line;
 
   type_text (fixture, "c-background", "The lease on the current clinic ends next year.");
   type_text (fixture, "c-key-messages", "The service stays local; the building changes.");
@@ -350,47 +394,101 @@ fill_appendix_c (Fixture *fixture)
   g_assert_true (gtk_widget_get_visible (add));
   click (add);
   settle ();
+  /* Adding a row puts the keyboard in its first cell. */
+  g_assert_true (gtk_widget_has_focus (involve_field_editor_get_table_cell (risks, 0, 0)));
   click (add);
   settle ();
-  g_assert_cmpuint (count_children (list), ==, 2);
+  g_assert_null (involve_field_editor_get_table_cell (risks, 2, 0));
+
+  /* The cells are multi-line text views, each named for screen readers. */
+  risk2 = involve_field_editor_get_table_cell (risks, 1, 0);
+  action2 = involve_field_editor_get_table_cell (risks, 1, 1);
+  g_assert_true (GTK_IS_TEXT_VIEW (risk2));
+  g_assert_true (GTK_IS_TEXT_VIEW (action2));
+  g_assert_cmpint (gtk_text_view_get_wrap_mode (GTK_TEXT_VIEW (risk2)), !=, GTK_WRAP_NONE);
+  g_assert_false (gtk_text_view_get_accepts_tab (GTK_TEXT_VIEW (risk2)));
+  assert_accessible_label (risk2, "Risk, row 2");
+  assert_accessible_label (action2, "Mitigating action, row 2");
+  g_assert_true (gtk_widget_has_focus (involve_field_editor_get_table_cell (risks, 1, 0)));
 
   /* Type into the cells of both rows: row 1 and row 2, risk and action. */
-  {
-    GtkWidget *row1 = gtk_list_box_row_get_child (gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 0));
-    GtkWidget *row2 = gtk_list_box_row_get_child (gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 1));
-    GtkWidget *r1 = gtk_widget_get_next_sibling (gtk_widget_get_first_child (row1));
-    GtkWidget *r2 = gtk_widget_get_next_sibling (gtk_widget_get_first_child (row2));
-
-    gtk_editable_set_text (GTK_EDITABLE (r1), "Low turnout from older patients");
-    gtk_editable_set_text (GTK_EDITABLE (gtk_widget_get_next_sibling (r1)), "Sessions at the day centre");
-    gtk_editable_set_text (GTK_EDITABLE (r2), "Misinformation on social media");
-    gtk_editable_set_text (GTK_EDITABLE (gtk_widget_get_next_sibling (r2)), "Publish a question-and-answer page");
-  }
+  type_into (involve_field_editor_get_table_cell (risks, 0, 0), "Low turnout from older patients");
+  type_into (involve_field_editor_get_table_cell (risks, 0, 1), "Sessions at the day centre");
+  settle ();
+  one_line = gtk_widget_get_height (risk2);
+  type_into (risk2, "Misinformation on social media");
+  type_into (action2, "Publish a question-and-answer page");
   wait_ms (400);
 
-  /* Move the second row up. */
+  /* Saved as typed, without leaving the cell. */
+  record = reload (fixture);
+  value = involve_record_get_value (record, "c-risks");
+  g_assert_nonnull (value);
+  g_assert_cmpuint (g_variant_n_children (value), ==, 2);
   {
-    GtkWidget *row2 = gtk_list_box_row_get_child (gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 1));
-    GtkWidget *child = gtk_widget_get_first_child (row2);
-    GtkWidget *up = NULL;
+    g_autoptr(GVariant) second = g_variant_get_child_value (value, 1);
+    g_variant_get_child (second, 0, "&s", &cell);
+    g_assert_cmpstr (cell, ==, "Misinformation on social media");
+    g_variant_get_child (second, 1, "&s", &cell);
+    g_assert_cmpstr (cell, ==, "Publish a question-and-answer page");
+  }
+  g_clear_object (&record);
 
-    for (; child != NULL; child = gtk_widget_get_next_sibling (child))
-      if (GTK_IS_BUTTON (child) && g_strcmp0 (gtk_widget_get_tooltip_text (child), "Move row up") == 0)
-        up = child;
+  /* A sentence wraps and the cell grows to show it whole. */
+  {
+    g_autofree char *text = NULL;
+
+    gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (risk2)), "", -1);
+    type_into (risk2, LONG_RISK);
+    wait_ms (400);
+    g_test_message ("risk cell: %d pixels high with one line, %d with a sentence",
+                    one_line, gtk_widget_get_height (risk2));
+    g_assert_cmpint (gtk_widget_get_height (risk2), >, one_line);
+    record = reload (fixture);
+    value = involve_record_get_value (record, "c-risks");
+    {
+      g_autoptr(GVariant) second = g_variant_get_child_value (value, 1);
+      g_variant_get_child (second, 0, "&s", &cell);
+      g_assert_cmpstr (cell, ==, LONG_RISK);
+    }
+    g_clear_object (&record);
+    text = dup_buffer_text (risk2);
+    g_assert_cmpstr (text, ==, LONG_RISK);
+  }
+
+  /* Move the second row up, from the keyboard's point of view: the focus
+   * stays on the moved row's buttons. */
+  {
+    GtkWidget *up = involve_field_editor_get_table_row_button (risks, 1, "up");
+    GtkWidget *focus;
+
     g_assert_nonnull (up);
+    g_assert_cmpstr (gtk_widget_get_tooltip_text (up), ==, "Move row up");
+    gtk_widget_grab_focus (up);
     click (up);
     settle ();
+    focus = gtk_root_get_focus (GTK_ROOT (fixture->window));
+    g_assert_true (focus == involve_field_editor_get_table_row_button (risks, 0, "down"));
   }
 
   record = reload (fixture);
   value = involve_record_get_value (record, "c-risks");
   g_assert_nonnull (value);
   g_assert_cmpuint (g_variant_n_children (value), ==, 2);
-  g_variant_get_child (value, 0, "^a&s", NULL);
   {
     g_autoptr(GVariant) first = g_variant_get_child_value (value, 0);
     g_variant_get_child (first, 0, "&s", &cell);
-    g_assert_cmpstr (cell, ==, "Misinformation on social media");
+    g_assert_cmpstr (cell, ==, LONG_RISK);
+  }
+  /* ...and the rebuilt rows show it, with names that follow the rows. */
+  {
+    g_autofree char *text = dup_buffer_text (involve_field_editor_get_table_cell (risks, 0, 0));
+
+    g_assert_cmpstr (text, ==, LONG_RISK);
+    /* A new cell with its text set at once grows too. */
+    wait_ms (200);
+    g_assert_cmpint (gtk_widget_get_height (involve_field_editor_get_table_cell (risks, 0, 0)), >, one_line);
+    assert_accessible_label (involve_field_editor_get_table_cell (risks, 0, 0), "Risk, row 1");
   }
 }
 
