@@ -14,8 +14,10 @@
 #include <glib/gstdio.h>
 
 #include "a11y-check.h"
+#include "export-test-util.h"
 #include "involve-application.h"
 #include "involve-field-editor.h"
+#include "involve-fingerprint.h"
 #include "involve-export-store.h"
 #include "involve-lifecycle.h"
 #include "involve-preferences-window.h"
@@ -771,6 +773,125 @@ test_sign_off_by_file (Fixture       *fixture,
   g_assert_false (_involve_window_apply_response_file (fixture->window, response_path));
 }
 
+/* Submits a filled-in record and writes its sign-off request to @path. */
+static InvolveRecord *
+submit_and_request (Fixture    *fixture,
+                    const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  InvolveRecord *record;
+
+  g_assert_true (involve_window_new_record (fixture->window));
+  settle ();
+  fill_three_step_test (fixture);
+  fill_appendix_b (fixture);
+  type_text (fixture, "b5-ongoing-impact", "Quarterly review of attendance and complaints.");
+  wait_ms (400);
+  involve_wizard_set_step (fixture->wizard, involve_wizard_get_n_steps (fixture->wizard) - 1);
+  settle ();
+  click (_involve_wizard_get_submit_button (fixture->wizard));
+  settle ();
+  record = reload (fixture);
+  g_assert_cmpint (involve_record_get_status (record), ==, INVOLVE_STATUS_AWAITING_SIGN_OFF);
+  g_assert_true (involve_sign_off_request_write (record, "Alex Officer", path, NULL, &error));
+  g_assert_no_error (error);
+  return record;
+}
+
+static void
+test_request_evidence (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autofree char *request_path = g_build_filename (fixture->dir, "request.xml", NULL);
+  g_autofree char *pdf_path = g_build_filename (fixture->dir, "evidence.pdf", NULL);
+  g_autofree char *public_path = g_build_filename (fixture->dir, "evidence-public.pdf", NULL);
+  g_autofree char *print_path = g_build_filename (fixture->dir, "printed.pdf", NULL);
+  g_autofree char *other_path = g_build_filename (fixture->dir, "reviewer.sqlite", NULL);
+  g_autoptr(InvolveRecord) record = submit_and_request (fixture, request_path);
+  g_autoptr(InvolveStore) other = NULL;
+  g_autoptr(GPtrArray) audit = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *fingerprint = involve_fingerprint_compute (record);
+  g_autofree char *pdf_reference = NULL;
+  g_autofree char *pdf_fingerprint = NULL;
+  const char *reference = involve_record_get_reference (record);
+  InvolveWindow *window;
+  InvolveWizard *wizard;
+  guint n_exports = 0;
+
+  /* The reviewer sits on another desktop: their register is empty. */
+  other = involve_store_open (other_path, &error);
+  g_assert_no_error (error);
+  set_profile (fixture, "Sam Reviewer", "sam.reviewer@example.org");
+  window = involve_window_new (NULL, other, fixture->definitions, fixture->settings);
+  g_object_ref_sink (window);
+  gtk_window_present (GTK_WINDOW (window));
+  settle ();
+  g_assert_true (_involve_window_open_request_file (window, request_path));
+  settle ();
+  wizard = _involve_window_get_wizard (window);
+  g_assert_true (g_str_has_prefix (label_text (_involve_wizard_get_banner_label (wizard)),
+                                   "Sign-off request from Alex Officer"));
+
+  /* The evidence PDF of the request's version, from the record menu's action. */
+  g_assert_true (_involve_wizard_export_file (wizard, "wizard.export-pdf", pdf_path, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (pdf_path, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (involve_evidence_pdf_read_identity (pdf_path, &pdf_reference, NULL, &pdf_fingerprint, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (pdf_reference, ==, reference);
+  g_assert_cmpstr (pdf_fingerprint, ==, fingerprint);
+  g_assert_true (_involve_wizard_export_file (wizard, "wizard.export-public-pdf", public_path, &error));
+  g_assert_no_error (error);
+  /* Printing draws the same pages; here into a PDF file instead of a printer. */
+  g_assert_true (_involve_wizard_export_file (wizard, "wizard.print", print_path, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (print_path, G_FILE_TEST_IS_REGULAR));
+
+  /* The reviewer's register notes the exports, and still holds no record. */
+  audit = involve_store_list_audit (other, NULL, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < audit->len; i++)
+    {
+      const InvolveAuditEntry *entry = g_ptr_array_index (audit, i);
+
+      if (g_str_equal (entry->kind, INVOLVE_AUDIT_EXPORT))
+        {
+          g_assert_null (entry->record_uuid);
+          g_assert_nonnull (strstr (entry->details, reference));
+          n_exports++;
+        }
+    }
+  g_assert_cmpuint (n_exports, ==, 2);
+  g_assert_true (involve_store_verify (other, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (involve_register_model_count_all (_involve_window_get_model (window)), ==, 0);
+
+  if (export_test_have_program ("pdftotext"))
+    {
+      g_autofree char *text = export_test_pdftotext (pdf_path, 0, 0);
+      g_autofree char *public_text = export_test_pdftotext (public_path, 0, 0);
+      g_autofree char *printed = export_test_pdftotext (print_path, 0, 0);
+
+      g_assert_nonnull (text);
+      g_assert_nonnull (strstr (text, reference));
+      g_assert_nonnull (strstr (text, "Relocating the community podiatry service"));
+      g_assert_nonnull (strstr (text, "Alex Officer"));
+      g_assert_nonnull (public_text);
+      g_assert_nonnull (strstr (public_text, reference));
+      g_assert_null (strstr (public_text, "Alex Officer"));
+      g_assert_nonnull (printed);
+      g_assert_nonnull (strstr (printed, reference));
+      g_assert_nonnull (strstr (printed, "Relocating the community podiatry service"));
+    }
+  else
+    g_test_message ("pdftotext is not installed: the PDFs' text was not checked");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_object_unref (window);
+  settle ();
+}
+
 static void
 test_returned_with_comments (Fixture       *fixture,
                              gconstpointer  data)
@@ -1149,6 +1270,7 @@ main (int   argc,
   g_test_add ("/gui/register/filter-by-organisation", Fixture, NULL, fixture_set_up, test_filter_by_organisation, fixture_tear_down);
   g_test_add ("/gui/register/import-xml", Fixture, NULL, fixture_set_up, test_import_xml, fixture_tear_down);
   g_test_add ("/gui/sign-off/by-file", Fixture, NULL, fixture_set_up, test_sign_off_by_file, fixture_tear_down);
+  g_test_add ("/gui/sign-off/request-evidence-pdf", Fixture, NULL, fixture_set_up, test_request_evidence, fixture_tear_down);
   g_test_add ("/gui/about-and-shortcuts", Fixture, NULL, fixture_set_up, test_about_and_shortcuts, fixture_tear_down);
   g_test_add ("/gui/a11y/every-step", Fixture, NULL, fixture_set_up, test_accessibility, fixture_tear_down);
   return g_test_run ();

@@ -951,16 +951,21 @@ update_actions (InvolveWizard *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "wizard.previous-step", step > 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "wizard.next-step", step + 1 < self->pages->len);
 
-  /* A request file's record is not in this register: only a decision. */
+  /* A request file's record is not in this register: a decision, and its
+   * evidence PDF or a printout made from the request. */
   if (self->request != NULL)
     {
       const char *store_actions[] = {
-        "wizard.export-request", "wizard.recall", "wizard.withdraw", "wizard.export-pdf",
-        "wizard.export-public-pdf", "wizard.export-xml", "wizard.print",
+        "wizard.export-request", "wizard.recall", "wizard.withdraw", "wizard.export-xml",
+      };
+      const char *request_actions[] = {
+        "wizard.export-pdf", "wizard.export-public-pdf", "wizard.print",
       };
 
       for (guint i = 0; i < G_N_ELEMENTS (store_actions); i++)
         gtk_widget_action_set_enabled (GTK_WIDGET (self), store_actions[i], FALSE);
+      for (guint i = 0; i < G_N_ELEMENTS (request_actions); i++)
+        gtk_widget_action_set_enabled (GTK_WIDGET (self), request_actions[i], TRUE);
     }
   else
     {
@@ -1573,7 +1578,21 @@ export_action (GtkWidget  *widget,
   InvolveWizard *self = INVOLVE_WIZARD (widget);
 
   involve_wizard_flush (self);
-  _involve_wizard_export (widget, self->store, self->definitions, self->settings, self->record, action_name);
+  _involve_wizard_export (widget, self->store, self->definitions, self->settings, self->record, self->request,
+                          action_name);
+}
+
+gboolean
+_involve_wizard_export_file (InvolveWizard  *self,
+                             const char     *action_name,
+                             const char     *path,
+                             GError        **error)
+{
+  g_return_val_if_fail (INVOLVE_IS_WIZARD (self), FALSE);
+
+  involve_wizard_flush (self);
+  return _involve_wizard_export_to_file (GTK_WIDGET (self), self->store, self->definitions, self->record,
+                                         self->request, action_name, path, error);
 }
 
 /* The record */
