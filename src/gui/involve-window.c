@@ -206,15 +206,37 @@ typedef enum
   COLUMN_MODIFIED,
 } Column;
 
+/* Titles and organisation names are often longer than their column: the
+ * whole text shows in a tooltip where it is cut short. */
+static gboolean
+cell_query_tooltip_cb (GtkLabel   *label,
+                       int         x,
+                       int         y,
+                       gboolean    keyboard,
+                       GtkTooltip *tooltip,
+                       gpointer    data)
+{
+  if (!pango_layout_is_ellipsized (gtk_label_get_layout (label)))
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, gtk_label_get_text (label));
+  return TRUE;
+}
+
 static void
 setup_cell_cb (GtkSignalListItemFactory *factory,
                GtkListItem              *list_item,
                gpointer                  data)
 {
+  Column column = GPOINTER_TO_UINT (data);
   GtkWidget *label = gtk_label_new (NULL);
 
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  if (column == COLUMN_TITLE || column == COLUMN_ORGANISATION)
+    {
+      gtk_widget_set_has_tooltip (label, TRUE);
+      g_signal_connect (label, "query-tooltip", G_CALLBACK (cell_query_tooltip_cb), NULL);
+    }
   gtk_list_item_set_child (list_item, label);
 }
 
@@ -294,8 +316,9 @@ add_column (InvolveWindow *self,
   g_object_unref (view_column);
 }
 
-/* Organisation names are long: the button ellipsizes the chosen one, the
- * list shows them whole. */
+/* Organisation and framework names are long: a filter's button ellipsizes
+ * the chosen one, so that choosing one does not squeeze the search field
+ * or widen the window, and its list shows them whole. */
 static void
 setup_ellipsized_cb (GtkSignalListItemFactory *factory,
                      GtkListItem              *list_item,
@@ -306,19 +329,64 @@ setup_ellipsized_cb (GtkSignalListItemFactory *factory,
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
   gtk_label_set_max_width_chars (GTK_LABEL (label), 20);
-  gtk_label_set_width_chars (GTK_LABEL (label), 12);
+  gtk_label_set_width_chars (GTK_LABEL (label), 8);
   gtk_list_item_set_child (list_item, label);
 }
 
+/* The list shows names whole, with a check mark by the chosen one, as
+ * GtkDropDown's own list does. */
 static void
 setup_whole_cb (GtkSignalListItemFactory *factory,
                 GtkListItem              *list_item,
                 gpointer                  data)
 {
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkWidget *label = gtk_label_new (NULL);
+  GtkWidget *check = gtk_image_new_from_icon_name ("object-select-symbolic");
 
   gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_list_item_set_child (list_item, label);
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_box_append (GTK_BOX (box), check);
+  gtk_list_item_set_child (list_item, box);
+}
+
+static void
+update_check_mark (GtkListItem *list_item,
+                   GtkDropDown *drop_down)
+{
+  GtkWidget *check = gtk_widget_get_last_child (gtk_list_item_get_child (list_item));
+  gpointer item = gtk_list_item_get_item (list_item);
+
+  gtk_widget_set_opacity (check, item != NULL && item == gtk_drop_down_get_selected_item (drop_down) ? 1.0 : 0.0);
+}
+
+static void
+selected_item_changed_cb (GtkDropDown *drop_down,
+                          GParamSpec  *pspec,
+                          GtkListItem *list_item)
+{
+  update_check_mark (list_item, drop_down);
+}
+
+static void
+bind_whole_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *list_item,
+               GtkDropDown              *drop_down)
+{
+  GtkStringObject *item = gtk_list_item_get_item (list_item);
+  GtkWidget *label = gtk_widget_get_first_child (gtk_list_item_get_child (list_item));
+
+  gtk_label_set_text (GTK_LABEL (label), gtk_string_object_get_string (item));
+  g_signal_connect (drop_down, "notify::selected-item", G_CALLBACK (selected_item_changed_cb), list_item);
+  update_check_mark (list_item, drop_down);
+}
+
+static void
+unbind_whole_cb (GtkSignalListItemFactory *factory,
+                 GtkListItem              *list_item,
+                 GtkDropDown              *drop_down)
+{
+  g_signal_handlers_disconnect_by_func (drop_down, selected_item_changed_cb, list_item);
 }
 
 static void
@@ -332,21 +400,18 @@ bind_string_cb (GtkSignalListItemFactory *factory,
 }
 
 static void
-setup_organisation_filter (InvolveWindow *self)
+setup_filter_factories (GtkDropDown *drop_down)
 {
   g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
   g_autoptr(GtkListItemFactory) list_factory = gtk_signal_list_item_factory_new ();
-  g_autoptr(GtkExpression) expression = gtk_property_expression_new (GTK_TYPE_STRING_OBJECT, NULL, "string");
 
   g_signal_connect (factory, "setup", G_CALLBACK (setup_ellipsized_cb), NULL);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_string_cb), NULL);
   g_signal_connect (list_factory, "setup", G_CALLBACK (setup_whole_cb), NULL);
-  g_signal_connect (list_factory, "bind", G_CALLBACK (bind_string_cb), NULL);
-  gtk_drop_down_set_factory (GTK_DROP_DOWN (self->organisation_filter), factory);
-  gtk_drop_down_set_list_factory (GTK_DROP_DOWN (self->organisation_filter), list_factory);
-  /* A register may hold many organisations: typing finds one. */
-  gtk_drop_down_set_expression (GTK_DROP_DOWN (self->organisation_filter), expression);
-  gtk_drop_down_set_enable_search (GTK_DROP_DOWN (self->organisation_filter), TRUE);
+  g_signal_connect (list_factory, "bind", G_CALLBACK (bind_whole_cb), drop_down);
+  g_signal_connect (list_factory, "unbind", G_CALLBACK (unbind_whole_cb), drop_down);
+  gtk_drop_down_set_factory (drop_down, factory);
+  gtk_drop_down_set_list_factory (drop_down, list_factory);
 }
 
 static void
@@ -355,6 +420,7 @@ setup_filters (InvolveWindow *self)
   g_autoptr(GtkStringList) statuses = gtk_string_list_new (NULL);
   g_autoptr(GtkStringList) frameworks = gtk_string_list_new (NULL);
   g_autoptr(GtkStringList) outcomes = gtk_string_list_new (NULL);
+  g_autoptr(GtkExpression) expression = gtk_property_expression_new (GTK_TYPE_STRING_OBJECT, NULL, "string");
   GPtrArray *list = involve_definitions_get_frameworks (self->definitions);
 
   gtk_string_list_append (statuses, _("Any status"));
@@ -376,6 +442,14 @@ setup_filters (InvolveWindow *self)
   gtk_string_list_append (outcomes, _("Duty applies"));
   gtk_string_list_append (outcomes, _("Does not apply"));
   gtk_string_list_append (outcomes, _("Not known yet"));
+
+  setup_filter_factories (GTK_DROP_DOWN (self->status_filter));
+  setup_filter_factories (GTK_DROP_DOWN (self->organisation_filter));
+  setup_filter_factories (GTK_DROP_DOWN (self->framework_filter));
+  setup_filter_factories (GTK_DROP_DOWN (self->outcome_filter));
+  /* A register may hold many organisations: typing finds one. */
+  gtk_drop_down_set_expression (GTK_DROP_DOWN (self->organisation_filter), expression);
+  gtk_drop_down_set_enable_search (GTK_DROP_DOWN (self->organisation_filter), TRUE);
 
   gtk_drop_down_set_model (GTK_DROP_DOWN (self->status_filter), G_LIST_MODEL (statuses));
   gtk_drop_down_set_model (GTK_DROP_DOWN (self->framework_filter), G_LIST_MODEL (frameworks));
@@ -989,7 +1063,6 @@ involve_window_new (GtkApplication     *application,
 
   /* Filters first: setting their models must not reload the list. */
   setup_filters (self);
-  setup_organisation_filter (self);
   self->model = involve_register_model_new (store);
   refresh_organisation_filter (self);
   /* No selection model that searches the items: GtkSingleSelection looks
