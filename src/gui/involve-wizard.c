@@ -778,6 +778,10 @@ update_review (InvolveWizard *self)
     gtk_label_set_text (GTK_LABEL (self->ready_label),
                         n > 0 ? _("Submit becomes available once every problem above is fixed.")
                               : _("The record is complete. Submit it, and a senior reviewer can sign it off."));
+  else if (self->request != NULL)
+    /* The reviewer's register does not keep the record: say how to keep a copy. */
+    gtk_label_set_text (GTK_LABEL (self->ready_label),
+                        _("This version can no longer be edited. To keep a copy, export its evidence PDF or print it from the record menu."));
   else
     gtk_label_set_text (GTK_LABEL (self->ready_label),
                         _("This version can no longer be edited."));
