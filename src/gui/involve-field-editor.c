@@ -46,10 +46,13 @@ G_DEFINE_FINAL_TYPE (InvolveFieldEditor, involve_field_editor, GTK_TYPE_WIDGET)
 
 /*
  * A text view that grows with its text outside a scrolled window.  GTK 4.8's
- * GtkTextView reports the height of its text at the width it last had, and
- * the resize it asks for while being allocated a new width is lost: text set
- * before the view is shown, or rewrapped when the window gets narrower, was
- * cut off until the next keystroke.  Asking again once allocated fixes it.
+ * GtkTextView measures its text at the width it last had, with estimated
+ * heights for lines it has not laid out yet, and lays out the lines in sight
+ * while being allocated, when the resize that this asks for is lost: text
+ * set before the view is shown, or rewrapped when the window gets narrower,
+ * was cut off until the next keystroke.  Asking again after an allocation
+ * that changed the width or the text's height fixes it; it settles once
+ * every line is laid out.
  */
 #define INVOLVE_TYPE_GROWING_TEXT_VIEW (involve_growing_text_view_get_type ())
 G_DECLARE_FINAL_TYPE (InvolveGrowingTextView, involve_growing_text_view, INVOLVE, GROWING_TEXT_VIEW, GtkTextView)
@@ -58,6 +61,7 @@ struct _InvolveGrowingTextView
 {
   GtkTextView parent_instance;
   int         width;
+  int         text_height;
   guint       resize_id;
 };
 
@@ -80,11 +84,16 @@ involve_growing_text_view_size_allocate (GtkWidget *widget,
                                          int        baseline)
 {
   InvolveGrowingTextView *self = INVOLVE_GROWING_TEXT_VIEW (widget);
+  GtkTextIter end;
+  int y, line_height;
 
   GTK_WIDGET_CLASS (involve_growing_text_view_parent_class)->size_allocate (widget, width, height, baseline);
-  if (width != self->width && self->resize_id == 0)
+  gtk_text_buffer_get_end_iter (gtk_text_view_get_buffer (GTK_TEXT_VIEW (widget)), &end);
+  gtk_text_view_get_line_yrange (GTK_TEXT_VIEW (widget), &end, &y, &line_height);
+  if ((width != self->width || y + line_height != self->text_height) && self->resize_id == 0)
     self->resize_id = g_idle_add (growing_text_view_resize_cb, self);
   self->width = width;
+  self->text_height = y + line_height;
 }
 
 static void
