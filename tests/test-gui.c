@@ -620,6 +620,8 @@ test_journey (Fixture       *fixture,
   g_assert_false (gtk_widget_get_visible (submit));
   g_assert_false (gtk_editable_get_editable (GTK_EDITABLE (involve_field_editor_get_input (editor (fixture, "title")))));
   g_assert_false (gtk_widget_get_sensitive (involve_field_editor_get_option_button (editor (fixture, "step1-commissioning"), "yes")));
+  /* Read-only answers are marked for style.css, which keeps the chosen ones readable. */
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (editor (fixture, "step1-commissioning")), "read-only"));
   /* Rebuilt with their text already in them, the risk cells still show it whole. */
   involve_wizard_set_step (fixture->wizard, 6);
   assert_whole_text_shown (involve_field_editor_get_table_cell (editor (fixture, "c-risks"), 0, 0));
@@ -696,6 +698,7 @@ test_journey (Fixture       *fixture,
   g_assert_cmpint (involve_record_get_status (record), ==, INVOLVE_STATUS_DRAFT);
   g_assert_true (gtk_editable_get_editable (GTK_EDITABLE (involve_field_editor_get_input (editor (fixture, "title")))));
   g_assert_true (strstr (label_text (_involve_wizard_get_banner_label (fixture->wizard)), "opening hours") != NULL);
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (editor (fixture, "step1-commissioning")), "read-only"));
 }
 
 static void

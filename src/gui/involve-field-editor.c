@@ -944,6 +944,11 @@ involve_field_editor_set_editable (InvolveFieldEditor *self,
   if (self->editable == editable)
     return;
   self->editable = editable;
+  /* style.css keeps a read-only record's chosen answers at full strength. */
+  if (editable)
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "read-only");
+  else
+    gtk_widget_add_css_class (GTK_WIDGET (self), "read-only");
 
   if (self->entry != NULL)
     gtk_editable_set_editable (GTK_EDITABLE (self->entry), editable);
