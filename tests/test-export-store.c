@@ -368,6 +368,23 @@ test_xml_trail_travels (Fixture       *fixture,
   for (guint i = 0; i < from_a->fingerprints->len; i++)
     g_assert_cmpstr (g_ptr_array_index (from_c->fingerprints, i), ==,
                      g_ptr_array_index (from_a->fingerprints, i));
+
+  /* C's evidence PDF prints A's entries under their own heading. */
+  if (export_test_have_program ("pdftotext"))
+    {
+      g_autofree char *pdf = path_in (fixture, "c.pdf");
+      g_autofree char *text = NULL;
+      g_autofree char *squashed = NULL;
+
+      g_assert_true (involve_export_pdf (c, export_test_definitions (), fixture->uuid, 0,
+                                         INVOLVE_EVIDENCE_FULL, pdf, &error));
+      g_assert_no_error (error);
+      text = export_test_pdftotext (pdf, 0, 0);
+      squashed = export_test_squash (text);
+      g_assert_nonnull (strstr (squashed, "Entries from the source register"));
+      g_assert_nonnull (strstr (squashed, "Imported from XML exchange file “a.xml”"));
+      g_assert_nonnull (strstr (squashed, "imported-1 "));
+    }
 }
 
 /* A kept trail altered in the file, even re-hashed, is refused whole. */

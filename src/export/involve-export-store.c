@@ -98,6 +98,7 @@ involve_export_evidence_document (InvolveStore        *store,
   involve_evidence_document_set_history (document, history->versions,
                                          (const char * const *) fingerprints->pdata);
   involve_evidence_document_set_audit (document, history->audit);
+  involve_evidence_document_set_imported_trails (document, history->imported_trails);
   return g_steal_pointer (&document);
 }
 
