@@ -442,6 +442,33 @@ test_xml_altered_kept_trail_refused (Fixture       *fixture,
   g_assert_cmpuint (audit_length (c), ==, 0);
 }
 
+/* The fuzz seed with a kept trail is a real file: every hash and the
+ * digest, computed outside Involve from docs/fingerprint.md, hold. */
+static void
+test_xml_seed_with_kept_trail (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "..", "fuzz", "corpus", "xml-import",
+                                                 "exchange-imported-trail.xml", NULL);
+  g_autoptr(InvolveStore) other = NULL;
+  g_autoptr(GPtrArray) kept = NULL;
+  g_autoptr(GError) error = NULL;
+  const InvolveImportedTrail *from_a;
+  gint64 broken = -1;
+
+  other = open_register (fixture, "other.sqlite");
+  g_assert_true (involve_import_xml (other, path, NULL, &error));
+  g_assert_no_error (error);
+  kept = involve_store_list_imported_trails (other, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (kept->len, ==, 2);
+  from_a = trail_from (kept, "“a.xml”");
+  g_assert_cmpuint (from_a->entries->len, ==, 3);
+  g_assert_cmpint (((InvolveAuditEntry *) g_ptr_array_index (from_a->entries, 2))->id, ==, 5);
+  g_assert_true (involve_store_verify (other, &broken, &error));
+  g_assert_no_error (error);
+}
+
 /* A record whose latest version is signed off: the commonest thing to move. */
 static void
 test_xml_signed_off_round_trip (Fixture       *fixture,
@@ -668,6 +695,7 @@ main (int   argc,
   ADD ("/export/store/xml-round-trip-signed-off", test_xml_signed_off_round_trip);
   ADD ("/export/store/xml-imported-trail-travels-a-b-c", test_xml_trail_travels);
   ADD ("/export/store/xml-altered-imported-trail-refused", test_xml_altered_kept_trail_refused);
+  ADD ("/export/store/xml-seed-with-imported-trail", test_xml_seed_with_kept_trail);
   ADD ("/export/store/hostile-import-changes-nothing", test_hostile_import_changes_nothing);
   ADD ("/export/store/import-never-overwrites", test_conflict_never_overwrites);
   ADD ("/export/store/sign-off-by-file", test_sign_off_by_file);
