@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
+#include <utime.h>
 
 #include "store-test-util.h"
 #include "involve-validate.h"
@@ -1588,6 +1591,116 @@ test_rolling_backup_interrupted (void)
     }
 }
 
+/* Another program holding today's lock: this one skips quietly and
+ * leaves its lock alone; a lock left by a crash long ago is taken over. */
+static void
+test_rolling_backup_locked (void)
+{
+  g_autoptr(TestDir) td = test_dir_new ();
+  g_autoptr(InvolveStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *today = g_date_time_format (now, "register-%Y-%m-%d.sqlite");
+  g_autofree char *backups = g_build_filename (td->dir, "backups", NULL);
+  g_autofree char *dest = g_build_filename (backups, today, NULL);
+  g_autofree char *lock = g_strconcat (dest, ".lock", NULL);
+  struct utimbuf old_times;
+
+  store = open_store (td->path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_mkdir_with_parents (backups, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (lock, "elsewhere 1\n", -1, NULL));
+
+  g_assert_true (involve_store_rolling_backup (store, &error));
+  g_assert_no_error (error);
+  g_assert_false (g_file_test (dest, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (lock, G_FILE_TEST_EXISTS));
+
+  old_times.actime = old_times.modtime = time (NULL) - 2 * 60 * 60;
+  g_assert_cmpint (g_utime (lock, &old_times), ==, 0);
+  g_assert_true (involve_store_rolling_backup (store, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (dest, G_FILE_TEST_IS_REGULAR));
+  g_assert_false (g_file_test (lock, G_FILE_TEST_EXISTS));
+}
+
+/* Several programs open the same register at once and all start the
+ * daily backup: one makes it, the others skip, and nothing is left over. */
+static void
+test_rolling_backup_concurrent (void)
+{
+  g_autoptr(TestDir) td = test_dir_new ();
+  g_autoptr(InvolveStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *backups = g_build_filename (td->dir, "backups", NULL);
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+  GPid children[6];
+  int start[2];
+  guint n_files = 0;
+
+  store = open_store (td->path, &error);
+  g_assert_true (involve_store_begin_batch (store, &error));
+  for (guint i = 0; i < 200; i++)
+    {
+      g_autoptr(InvolveRecord) record = involve_store_create_record (store, "icb-14z45", &error);
+      g_autofree char *text = g_strnfill (4000, 'a' + i % 26);
+      g_assert_true (involve_store_set_value (store, record, "b1-objectives", g_variant_new_string (text), &error));
+    }
+  g_assert_true (involve_store_commit_batch (store, &error));
+  g_assert_no_error (error);
+  g_clear_object (&store);
+
+  /* Each child waits until the parent closes the pipe, so they start together. */
+  g_assert_cmpint (pipe (start), ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (children); i++)
+    {
+      children[i] = fork ();
+      g_assert_cmpint (children[i], >=, 0);
+      if (children[i] == 0)
+        {
+          InvolveStore *mine;
+          char byte;
+          gboolean ok;
+
+          close (start[1]);
+          mine = open_store (td->path, NULL);
+          if (read (start[0], &byte, 1) != 0 || mine == NULL)
+            _exit (2);
+          ok = involve_store_rolling_backup (mine, NULL);
+          _exit (ok ? 0 : 1);
+        }
+    }
+  close (start[0]);
+  close (start[1]);
+  for (guint i = 0; i < G_N_ELEMENTS (children); i++)
+    {
+      int status = 0;
+
+      g_assert_cmpint (waitpid (children[i], &status, 0), ==, children[i]);
+      g_assert_true (WIFEXITED (status));
+      g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+    }
+
+  dir = g_dir_open (backups, 0, NULL);
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (backups, name, NULL);
+      g_autoptr(InvolveStore) copy = NULL;
+      gint64 broken = 0;
+
+      g_test_message ("backups/%s", name);
+      g_assert_true (g_str_has_suffix (name, ".sqlite"));
+      copy = open_store (path, &error);
+      g_assert_no_error (error);
+      g_assert_true (involve_store_verify (copy, &broken, &error));
+      g_assert_no_error (error);
+      n_files++;
+    }
+  g_assert_cmpuint (n_files, ==, 1);
+}
+
 /* Import */
 
 static void
@@ -2053,6 +2166,8 @@ main (int   argc,
   g_test_add_func ("/store/backup/online", test_backup);
   g_test_add_func ("/store/backup/rolling", test_rolling_backup);
   g_test_add_func ("/store/backup/rolling-interrupted", test_rolling_backup_interrupted);
+  g_test_add_func ("/store/backup/rolling-skips-while-another-program-backs-up", test_rolling_backup_locked);
+  g_test_add_func ("/store/backup/rolling-from-several-programs-at-once", test_rolling_backup_concurrent);
   g_test_add_func ("/store/import/round-trip", test_import_round_trip);
   g_test_add_func ("/store/import/keeps-imported-trail", test_import_keeps_trail);
   g_test_add_func ("/store/import/broken-trail-refused", test_import_broken_trail_refused);

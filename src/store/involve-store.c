@@ -5,7 +5,9 @@
 
 #include <inttypes.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <sqlite3.h>
@@ -23,6 +25,8 @@
 #define INVOLVE_APPLICATION_ID 0x496E766C
 #define ZERO_HASH "0000000000000000000000000000000000000000000000000000000000000000"
 #define BACKUPS_KEPT 5
+/* A rolling backup's lock file older than this was left by a process that died. */
+#define BACKUP_LOCK_STALE_SEC (60 * 60)
 #define DEFAULT_BUSY_TIMEOUT_MS 5000
 
 /* Errors that keep SQLite's result code */
@@ -4340,30 +4344,67 @@ rolling_backup_dest (RollingBackup *job)
   return g_build_filename (job->dir, name, NULL);
 }
 
+/*
+ * Only one process backs a register up at a time: whoever creates
+ * "<dest>.lock" (O_EXCL, so exactly one) does it, the others skip quietly.
+ * Returns TRUE holding the lock, or FALSE with @held set when somebody else
+ * holds it, or with @error.  A lock older than BACKUP_LOCK_STALE_SEC was
+ * left by a process that died mid-backup and is taken over.
+ */
+static gboolean
+take_backup_lock (const char  *lock,
+                  gboolean    *held,
+                  GError     **error)
+{
+  *held = FALSE;
+  for (guint attempt = 0; attempt < 2; attempt++)
+    {
+      GStatBuf st;
+      int fd = g_open (lock, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+
+      if (fd >= 0)
+        {
+          g_autofree char *owner = g_strdup_printf ("%s %d\n", g_get_host_name (), (int) getpid ());
+
+          /* Who holds it, for a person looking; nothing reads it. */
+          if (write (fd, owner, strlen (owner)) < 0)
+            g_debug ("Could not write %s: %s", lock, g_strerror (errno));
+          close (fd);
+          return TRUE;
+        }
+      if (errno != EEXIST)
+        {
+          int saved = errno;
+          g_autofree char *message =
+            g_strdup_printf (_("Could not start the backup of the register: “%s”: %s."), lock, g_strerror (saved));
+          set_error_code (error, INVOLVE_STORE_ERROR_IO, 0, message);
+          return FALSE;
+        }
+      if (attempt == 0 && g_stat (lock, &st) == 0 &&
+          g_get_real_time () / G_USEC_PER_SEC - (gint64) st.st_mtime > BACKUP_LOCK_STALE_SEC)
+        {
+          g_unlink (lock);
+          continue;
+        }
+      break;
+    }
+  *held = TRUE;
+  return FALSE;
+}
+
 /* Copies the register with its own read-only connection (so it can run in
  * a thread while the register is in use), then keeps the newest few. */
 static gboolean
-rolling_backup_run (RollingBackup *job,
-                    GError       **error)
+rolling_backup_copy (RollingBackup *job,
+                     const char    *dest,
+                     GError       **error)
 {
-  g_autofree char *dest = rolling_backup_dest (job);
   g_autoptr(GPtrArray) existing = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GDir) listing = NULL;
   sqlite3 *source = NULL;
   const char *entry;
   gboolean ok;
   int rc;
-
-  if (g_file_test (dest, G_FILE_TEST_EXISTS))
-    return TRUE;
-
-  if (g_mkdir_with_parents (job->dir, 0700) != 0)
-    {
-      g_autofree char *message =
-        g_strdup_printf (_("Could not create the backup folder “%s”: %s."), job->dir, g_strerror (errno));
-      set_error_code (error, INVOLVE_STORE_ERROR_IO, 0, message);
-      return FALSE;
-    }
 
   rc = sqlite3_open_v2 (job->path, &source, SQLITE_OPEN_READONLY, NULL);
   if (rc == SQLITE_OK)
@@ -4393,7 +4434,20 @@ rolling_backup_run (RollingBackup *job,
     {
       const char *rest;
 
-      if (!g_str_has_prefix (entry, job->stem) || !g_str_has_suffix (entry, ".sqlite"))
+      if (!g_str_has_prefix (entry, job->stem))
+        continue;
+      if (g_str_has_suffix (entry, ".sqlite.lock"))
+        {
+          g_autofree char *lock = g_build_filename (job->dir, entry, NULL);
+          GStatBuf st;
+
+          /* A lock a crashed process left on another day. */
+          if (g_stat (lock, &st) == 0 &&
+              g_get_real_time () / G_USEC_PER_SEC - (gint64) st.st_mtime > BACKUP_LOCK_STALE_SEC)
+            g_unlink (lock);
+          continue;
+        }
+      if (!g_str_has_suffix (entry, ".sqlite"))
         continue;
       rest = entry + strlen (job->stem);
       /* "-YYYY-MM-DD.sqlite" */
@@ -4410,6 +4464,39 @@ rolling_backup_run (RollingBackup *job,
       g_unlink (old);
     }
   return TRUE;
+}
+
+static gboolean
+rolling_backup_run (RollingBackup *job,
+                    GError       **error)
+{
+  g_autofree char *dest = rolling_backup_dest (job);
+  g_autofree char *lock = g_strconcat (dest, ".lock", NULL);
+  gboolean held = FALSE;
+  gboolean ok;
+
+  if (g_file_test (dest, G_FILE_TEST_EXISTS))
+    return TRUE;
+
+  if (g_mkdir_with_parents (job->dir, 0700) != 0)
+    {
+      g_autofree char *message =
+        g_strdup_printf (_("Could not create the backup folder “%s”: %s."), job->dir, g_strerror (errno));
+      set_error_code (error, INVOLVE_STORE_ERROR_IO, 0, message);
+      return FALSE;
+    }
+
+  if (!take_backup_lock (lock, &held, error))
+    {
+      if (!held)
+        return FALSE;
+      g_debug ("Another program is backing up %s; not backing it up too", job->path);
+      return TRUE;
+    }
+  /* It may have finished between the first look and taking the lock. */
+  ok = g_file_test (dest, G_FILE_TEST_EXISTS) || rolling_backup_copy (job, dest, error);
+  g_unlink (lock);
+  return ok;
 }
 
 gboolean

@@ -461,7 +461,8 @@ gboolean       involve_store_backup              (InvolveStore  *self,
                                                   GError       **error);
 /* The rolling backup: backups/register-YYYY-MM-DD.sqlite beside the
  * register, at most one a day, the newest five kept.  Returns TRUE (and
- * does nothing) if today's exists.  With "auto-backup" (the default),
+ * does nothing) if today's exists, or if another program (or store) is
+ * making it: "<backup>.lock", created exclusively, says who does.  With "auto-backup" (the default),
  * opening the register starts it in a background thread (with its own
  * connection), so opening stays fast; disposing the store interrupts an
  * unfinished one (nothing half-written is left). */
