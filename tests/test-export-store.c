@@ -311,6 +311,27 @@ trail_from (GPtrArray  *trails,
   return NULL;
 }
 
+/* The fixture's record exported to a.xml, imported into register B and
+ * exported from there to b.xml.  Returns B. */
+static InvolveStore *
+export_through_b (Fixture    *fixture,
+                  const char *a_path,
+                  const char *b_path)
+{
+  g_autoptr(GError) error = NULL;
+  const char *uuids[] = { fixture->uuid, NULL };
+  InvolveStore *b;
+
+  g_assert_true (involve_export_xml (fixture->store, uuids, a_path, &error));
+  g_assert_no_error (error);
+  b = open_register (fixture, "b.sqlite");
+  g_assert_true (involve_import_xml (b, a_path, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (involve_export_xml (b, uuids, b_path, &error));
+  g_assert_no_error (error);
+  return b;
+}
+
 /* A -> B -> C: C still holds A's entries, hashes and all, and can prove it. */
 static void
 test_xml_trail_travels (Fixture       *fixture,
@@ -330,17 +351,10 @@ test_xml_trail_travels (Fixture       *fixture,
   gint64 broken = -1;
 
   sign_off (fixture);
-  g_assert_true (involve_export_xml (fixture->store, uuids, a_path, &error));
-  g_assert_no_error (error);
+  b = export_through_b (fixture, a_path, b_path);
   from_a = read_single (a_path);
   g_assert_cmpuint (from_a->audit->len, >, 0);
   g_assert_cmpuint (from_a->imported_trails->len, ==, 0);
-
-  b = open_register (fixture, "b.sqlite");
-  g_assert_true (involve_import_xml (b, a_path, NULL, &error));
-  g_assert_no_error (error);
-  g_assert_true (involve_export_xml (b, uuids, b_path, &error));
-  g_assert_no_error (error);
   from_b = read_single (b_path);
   g_assert_cmpuint (from_b->imported_trails->len, ==, 1);
   assert_same_entries (from_a->audit,
@@ -399,16 +413,11 @@ test_xml_altered_kept_trail_refused (Fixture       *fixture,
   g_autoptr(InvolveStore) b = NULL;
   g_autoptr(InvolveStore) c = NULL;
   g_autoptr(GError) error = NULL;
-  const char *uuids[] = { fixture->uuid, NULL };
   InvolveExchangeRecord *record;
   InvolveImportedTrail *trail;
   InvolveAuditEntry *entry;
 
-  g_assert_true (involve_export_xml (fixture->store, uuids, a_path, &error));
-  b = open_register (fixture, "b.sqlite");
-  g_assert_true (involve_import_xml (b, a_path, NULL, &error));
-  g_assert_true (involve_export_xml (b, uuids, b_path, &error));
-  g_assert_no_error (error);
+  b = export_through_b (fixture, a_path, b_path);
 
   /* The newest entry of A's trail rewritten, with a hash to match it. */
   record = read_single (b_path);

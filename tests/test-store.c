@@ -1550,6 +1550,27 @@ test_rolling_backup (void)
   g_assert_cmpuint (n, ==, 5);
 }
 
+/* A register big enough that copying it takes a while. */
+static void
+fill_many_records (const char *path,
+                   guint       n_records)
+{
+  g_autoptr(InvolveStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+
+  store = open_store (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (involve_store_begin_batch (store, &error));
+  for (guint i = 0; i < n_records; i++)
+    {
+      g_autoptr(InvolveRecord) record = involve_store_create_record (store, "icb-14z45", &error);
+      g_autofree char *text = g_strnfill (4000, 'a' + i % 26);
+      g_assert_true (involve_store_set_value (store, record, "b1-objectives", g_variant_new_string (text), &error));
+    }
+  g_assert_true (involve_store_commit_batch (store, &error));
+  g_assert_no_error (error);
+}
+
 static void
 test_rolling_backup_interrupted (void)
 {
@@ -1560,17 +1581,7 @@ test_rolling_backup_interrupted (void)
   g_autoptr(GDir) dir = NULL;
   const char *name;
 
-  store = open_store (td->path, &error);
-  g_assert_no_error (error);
-  g_assert_true (involve_store_begin_batch (store, &error));
-  for (guint i = 0; i < 300; i++)
-    {
-      g_autoptr(InvolveRecord) record = involve_store_create_record (store, "icb-14z45", &error);
-      g_autofree char *text = g_strnfill (4000, 'a' + i % 26);
-      g_assert_true (involve_store_set_value (store, record, "b1-objectives", g_variant_new_string (text), &error));
-    }
-  g_assert_true (involve_store_commit_batch (store, &error));
-  g_clear_object (&store);
+  fill_many_records (td->path, 300);
 
   /* Closing at once: the backup may be cut short, but never left half-written. */
   store = g_initable_new (INVOLVE_TYPE_STORE, NULL, &error, "path", td->path, NULL);
@@ -1639,17 +1650,7 @@ test_rolling_backup_concurrent (void)
   int start[2];
   guint n_files = 0;
 
-  store = open_store (td->path, &error);
-  g_assert_true (involve_store_begin_batch (store, &error));
-  for (guint i = 0; i < 200; i++)
-    {
-      g_autoptr(InvolveRecord) record = involve_store_create_record (store, "icb-14z45", &error);
-      g_autofree char *text = g_strnfill (4000, 'a' + i % 26);
-      g_assert_true (involve_store_set_value (store, record, "b1-objectives", g_variant_new_string (text), &error));
-    }
-  g_assert_true (involve_store_commit_batch (store, &error));
-  g_assert_no_error (error);
-  g_clear_object (&store);
+  fill_many_records (td->path, 200);
 
   /* Each child waits until the parent closes the pipe, so they start together. */
   g_assert_cmpint (pipe (start), ==, 0);
@@ -1768,6 +1769,20 @@ test_import_round_trip (void)
   "DROP TRIGGER imported_trails_no_update; DROP TRIGGER imported_trails_no_delete;" \
   "DROP TRIGGER imported_audit_no_update; DROP TRIGGER imported_audit_no_delete;"
 
+/* @uuid's audit trail in @source, as an exchange file would carry it. */
+static InvolveImportedTrail *
+trail_of (InvolveStore *source,
+          const char   *uuid)
+{
+  InvolveImportedTrail *trail = involve_imported_trail_new (uuid, "exchange file “a.xml”", 0);
+  g_autoptr(GError) error = NULL;
+
+  g_ptr_array_unref (trail->entries);
+  trail->entries = involve_store_list_audit (source, uuid, &error);
+  g_assert_no_error (error);
+  return trail;
+}
+
 /* A signed-off record in @source_path whose trail has a gap (another
  * record's entries) and goes on after it, imported with that trail into
  * @target_path.  Returns the record's uuid. */
@@ -1782,7 +1797,6 @@ import_with_trail (const char *source_path,
   g_autoptr(GPtrArray) versions = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GPtrArray) trails = g_ptr_array_new_with_free_func ((GDestroyNotify) involve_imported_trail_free);
   g_autoptr(GError) error = NULL;
-  InvolveImportedTrail *trail;
 
   source = open_store (source_path, &error);
   g_assert_no_error (error);
@@ -1794,11 +1808,7 @@ import_with_trail (const char *source_path,
     g_ptr_array_add (versions, involve_store_load_record (source, uuid, i, &error));
   g_assert_no_error (error);
 
-  trail = involve_imported_trail_new (uuid, "exchange file “a.xml”", 0);
-  g_ptr_array_unref (trail->entries);
-  trail->entries = involve_store_list_audit (source, uuid, &error);
-  g_assert_no_error (error);
-  g_ptr_array_add (trails, trail);
+  g_ptr_array_add (trails, trail_of (source, uuid));
 
   target = open_store (target_path, &error);
   g_assert_no_error (error);
@@ -1876,14 +1886,13 @@ test_import_broken_trail_refused (void)
   g_autoptr(GPtrArray) trails = g_ptr_array_new_with_free_func ((GDestroyNotify) involve_imported_trail_free);
   g_autoptr(GPtrArray) audit = NULL;
   g_autoptr(GError) error = NULL;
-  InvolveImportedTrail *trail = involve_imported_trail_new (uuid, "a.xml", 0);
+  InvolveImportedTrail *trail;
   InvolveAuditEntry *entry;
   gint64 broken = 0;
 
   source = open_store (td->path, &error);
   g_ptr_array_add (versions, involve_store_load_record (source, uuid, 1, &error));
-  g_ptr_array_unref (trail->entries);
-  trail->entries = involve_store_list_audit (source, uuid, &error);
+  trail = trail_of (source, uuid);
   g_ptr_array_add (trails, trail);
 
   /* Entry 3 rewritten and re-hashed: its own hash holds, entry 4's link does not. */

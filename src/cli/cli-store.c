@@ -565,9 +565,9 @@ print_audit_entry (const InvolveAuditEntry *entry,
   g_autofree char *new_value = one_line (entry->new_value);
 
   printf ("%s%" G_GINT64_FORMAT "\t%s\t%s%s%s\t%s\tv%u",
-          prefix, entry->id, when, entry->account,
+          prefix, entry->id, when, entry->account ? entry->account : "",
           entry->profile ? "/" : "", entry->profile ? entry->profile : "",
-          entry->kind, entry->version);
+          entry->kind ? entry->kind : "", entry->version);
   if (entry->field_id != NULL)
     printf ("\t%s: %s -> %s", entry->field_id,
             entry->old_value ? old_value : "(empty)", entry->new_value ? new_value : "(empty)");

@@ -981,9 +981,10 @@ static const char schema_v5[] =
   "  position INTEGER NOT NULL CHECK (position >= 1),"
   "  source_id INTEGER NOT NULL,"
   "  time_usec INTEGER NOT NULL,"
-  "  account TEXT NOT NULL,"
+  /* Nullable where the source's were: kept as they were hashed. */
+  "  account TEXT,"
   "  profile TEXT,"
-  "  kind TEXT NOT NULL,"
+  "  kind TEXT,"
   "  record_uuid TEXT,"
   "  version INTEGER NOT NULL DEFAULT 0,"
   "  field_id TEXT,"
@@ -1645,6 +1646,28 @@ typedef struct
   const char *details;
 } AuditEvent;
 
+/* Binds an entry's thirteen columns, in the order of AUDIT_COLUMNS, from
+ * parameter @first on. */
+static void
+bind_audit_entry (sqlite3_stmt            *stmt,
+                  int                      first,
+                  const InvolveAuditEntry *entry)
+{
+  sqlite3_bind_int64 (stmt, first, entry->id);
+  sqlite3_bind_int64 (stmt, first + 1, entry->time_usec);
+  bind_text (stmt, first + 2, entry->account);
+  bind_text (stmt, first + 3, entry->profile);
+  bind_text (stmt, first + 4, entry->kind);
+  bind_text (stmt, first + 5, entry->record_uuid);
+  sqlite3_bind_int64 (stmt, first + 6, entry->version);
+  bind_text (stmt, first + 7, entry->field_id);
+  bind_text (stmt, first + 8, entry->old_value);
+  bind_text (stmt, first + 9, entry->new_value);
+  bind_text (stmt, first + 10, entry->details);
+  bind_text (stmt, first + 11, entry->prev_hash);
+  bind_text (stmt, first + 12, entry->hash);
+}
+
 /* Appends one entry inside the caller's transaction. */
 static gboolean
 audit_append (InvolveStore     *self,
@@ -1698,19 +1721,8 @@ audit_append (InvolveStore     *self,
                     error);
   if (insert == NULL)
     return FALSE;
-  sqlite3_bind_int64 (insert, 1, entry.id);
-  sqlite3_bind_int64 (insert, 2, entry.time_usec);
-  bind_text (insert, 3, entry.account);
-  bind_text (insert, 4, entry.profile);
-  bind_text (insert, 5, entry.kind);
-  bind_text (insert, 6, entry.record_uuid);
-  sqlite3_bind_int64 (insert, 7, entry.version);
-  bind_text (insert, 8, entry.field_id);
-  bind_text (insert, 9, entry.old_value);
-  bind_text (insert, 10, entry.new_value);
-  bind_text (insert, 11, entry.details);
-  bind_text (insert, 12, entry.prev_hash);
-  bind_text (insert, 13, hash);
+  entry.hash = hash;
+  bind_audit_entry (insert, 1, &entry);
   if (!step_done (self, insert, doing, error))
     return FALSE;
 
@@ -4344,6 +4356,15 @@ rolling_backup_dest (RollingBackup *job)
   return g_build_filename (job->dir, name, NULL);
 }
 
+static gboolean
+backup_lock_is_stale (const char *lock)
+{
+  GStatBuf st;
+
+  return g_stat (lock, &st) == 0 &&
+         g_get_real_time () / G_USEC_PER_SEC - (gint64) st.st_mtime > BACKUP_LOCK_STALE_SEC;
+}
+
 /*
  * Only one process backs a register up at a time: whoever creates
  * "<dest>.lock" (O_EXCL, so exactly one) does it, the others skip quietly.
@@ -4359,7 +4380,6 @@ take_backup_lock (const char  *lock,
   *held = FALSE;
   for (guint attempt = 0; attempt < 2; attempt++)
     {
-      GStatBuf st;
       int fd = g_open (lock, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 
       if (fd >= 0)
@@ -4380,8 +4400,7 @@ take_backup_lock (const char  *lock,
           set_error_code (error, INVOLVE_STORE_ERROR_IO, 0, message);
           return FALSE;
         }
-      if (attempt == 0 && g_stat (lock, &st) == 0 &&
-          g_get_real_time () / G_USEC_PER_SEC - (gint64) st.st_mtime > BACKUP_LOCK_STALE_SEC)
+      if (attempt == 0 && backup_lock_is_stale (lock))
         {
           g_unlink (lock);
           continue;
@@ -4439,11 +4458,9 @@ rolling_backup_copy (RollingBackup *job,
       if (g_str_has_suffix (entry, ".sqlite.lock"))
         {
           g_autofree char *lock = g_build_filename (job->dir, entry, NULL);
-          GStatBuf st;
 
           /* A lock a crashed process left on another day. */
-          if (g_stat (lock, &st) == 0 &&
-              g_get_real_time () / G_USEC_PER_SEC - (gint64) st.st_mtime > BACKUP_LOCK_STALE_SEC)
+          if (backup_lock_is_stale (lock))
             g_unlink (lock);
           continue;
         }
@@ -4765,19 +4782,7 @@ keep_imported_trail (InvolveStore               *self,
       sqlite3_reset (insert_entry);
       sqlite3_bind_int64 (insert_entry, 1, trail_id);
       sqlite3_bind_int64 (insert_entry, 2, i + 1);
-      sqlite3_bind_int64 (insert_entry, 3, entry->id);
-      sqlite3_bind_int64 (insert_entry, 4, entry->time_usec);
-      bind_text (insert_entry, 5, entry->account != NULL ? entry->account : "");
-      bind_text (insert_entry, 6, entry->profile);
-      bind_text (insert_entry, 7, entry->kind != NULL ? entry->kind : "");
-      bind_text (insert_entry, 8, entry->record_uuid);
-      sqlite3_bind_int64 (insert_entry, 9, entry->version);
-      bind_text (insert_entry, 10, entry->field_id);
-      bind_text (insert_entry, 11, entry->old_value);
-      bind_text (insert_entry, 12, entry->new_value);
-      bind_text (insert_entry, 13, entry->details);
-      bind_text (insert_entry, 14, entry->prev_hash);
-      bind_text (insert_entry, 15, entry->hash);
+      bind_audit_entry (insert_entry, 3, entry);
       if (!step_done (self, insert_entry, doing, error))
         return FALSE;
     }
