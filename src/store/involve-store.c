@@ -4856,7 +4856,8 @@ involve_store_import_record_full (InvolveStore *self,
           g_autofree char *message =
             g_strdup_printf (_("The audit trail of %s from %s is broken, so nothing was imported: %s"),
                              involve_record_get_reference (first),
-                             trail->source != NULL ? trail->source : source, chain_error->message);
+                             trail->source != NULL ? trail->source : source != NULL ? source : "-",
+                             chain_error->message);
           set_error_code (error, INVOLVE_STORE_ERROR_TAMPERED, 0, message);
           return FALSE;
         }
