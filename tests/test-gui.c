@@ -393,6 +393,26 @@ assert_accessible_label (GtkWidget  *widget,
     g_error ("accessible label: %s", problem);
 }
 
+/* The register holds @expected in a cell of the risk table of @n_rows rows. */
+static void
+assert_saved_risk (Fixture    *fixture,
+                   guint       n_rows,
+                   guint       row,
+                   guint       column,
+                   const char *expected)
+{
+  g_autoptr(InvolveRecord) record = reload (fixture);
+  GVariant *value = involve_record_get_value (record, "c-risks");
+  g_autoptr(GVariant) cells = NULL;
+  const char *cell = NULL;
+
+  g_assert_nonnull (value);
+  g_assert_cmpuint (g_variant_n_children (value), ==, n_rows);
+  cells = g_variant_get_child_value (value, row);
+  g_variant_get_child (cells, column, "&s", &cell);
+  g_assert_cmpstr (cell, ==, expected);
+}
+
 #define LONG_RISK "Older patients and carers who do not use the internet may not hear about the drop-in " \
                   "sessions in time, so their views on travelling to the new site are missed. Those who " \
                   "rely on community transport, or who care for someone at home, are the least likely " \
@@ -403,9 +423,6 @@ fill_appendix_c (Fixture *fixture)
 {
   InvolveFieldEditor *risks = editor (fixture, "c-risks");
   GtkWidget *add = involve_field_editor_get_add_row_button (risks);
-  g_autoptr(InvolveRecord) record = NULL;
-  GVariant *value;
-  const char *cell = NULL;
   GtkWidget *risk2, *action2;
   int one_line;
 
@@ -442,18 +459,9 @@ fill_appendix_c (Fixture *fixture)
   wait_ms (400);
 
   /* Saved as typed, without leaving the cell. */
-  record = reload (fixture);
-  value = involve_record_get_value (record, "c-risks");
-  g_assert_nonnull (value);
-  g_assert_cmpuint (g_variant_n_children (value), ==, 2);
-  {
-    g_autoptr(GVariant) second = g_variant_get_child_value (value, 1);
-    g_variant_get_child (second, 0, "&s", &cell);
-    g_assert_cmpstr (cell, ==, "Misinformation on social media");
-    g_variant_get_child (second, 1, "&s", &cell);
-    g_assert_cmpstr (cell, ==, "Publish a question-and-answer page");
-  }
-  g_clear_object (&record);
+  assert_saved_risk (fixture, 2, 0, 0, "Low turnout from older patients");
+  assert_saved_risk (fixture, 2, 1, 0, "Misinformation on social media");
+  assert_saved_risk (fixture, 2, 1, 1, "Publish a question-and-answer page");
 
   /* A sentence wraps and the cell grows to show it whole. */
   {
@@ -466,14 +474,7 @@ fill_appendix_c (Fixture *fixture)
                     one_line, gtk_widget_get_height (risk2));
     g_assert_cmpint (gtk_widget_get_height (risk2), >, one_line);
     assert_whole_text_shown (risk2);
-    record = reload (fixture);
-    value = involve_record_get_value (record, "c-risks");
-    {
-      g_autoptr(GVariant) second = g_variant_get_child_value (value, 1);
-      g_variant_get_child (second, 0, "&s", &cell);
-      g_assert_cmpstr (cell, ==, LONG_RISK);
-    }
-    g_clear_object (&record);
+    assert_saved_risk (fixture, 2, 1, 0, LONG_RISK);
     text = dup_buffer_text (risk2);
     g_assert_cmpstr (text, ==, LONG_RISK);
   }
@@ -493,15 +494,7 @@ fill_appendix_c (Fixture *fixture)
     g_assert_true (focus == involve_field_editor_get_table_row_button (risks, 0, "down"));
   }
 
-  record = reload (fixture);
-  value = involve_record_get_value (record, "c-risks");
-  g_assert_nonnull (value);
-  g_assert_cmpuint (g_variant_n_children (value), ==, 2);
-  {
-    g_autoptr(GVariant) first = g_variant_get_child_value (value, 0);
-    g_variant_get_child (first, 0, "&s", &cell);
-    g_assert_cmpstr (cell, ==, LONG_RISK);
-  }
+  assert_saved_risk (fixture, 2, 0, 0, LONG_RISK);
   /* ...and the rebuilt rows show it, with names that follow the rows. */
   {
     g_autofree char *text = dup_buffer_text (involve_field_editor_get_table_cell (risks, 0, 0));
@@ -737,14 +730,12 @@ test_return_with_comments (Fixture       *fixture,
   g_assert_true (g_str_has_prefix (label_text (_involve_wizard_get_banner_label (fixture->wizard)), "Withdrawn: "));
 }
 
-static void
-test_sign_off_by_file (Fixture       *fixture,
-                       gconstpointer  data)
+/* A new record filled in and submitted through the window; returns it as
+ * the register holds it, awaiting sign-off. */
+static InvolveRecord *
+submit_filled_record (Fixture *fixture)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(InvolveRecord) record = NULL;
-  g_autofree char *request_path = g_build_filename (fixture->dir, "request.xml", NULL);
-  g_autofree char *response_path = g_build_filename (fixture->dir, "response.xml", NULL);
+  InvolveRecord *record;
 
   g_assert_true (involve_window_new_record (fixture->window));
   settle ();
@@ -756,10 +747,21 @@ test_sign_off_by_file (Fixture       *fixture,
   settle ();
   click (_involve_wizard_get_submit_button (fixture->wizard));
   settle ();
-
-  /* The officer sends a request; the reviewer's Involve answers it. */
   record = reload (fixture);
   g_assert_cmpint (involve_record_get_status (record), ==, INVOLVE_STATUS_AWAITING_SIGN_OFF);
+  return record;
+}
+
+static void
+test_sign_off_by_file (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InvolveRecord) record = submit_filled_record (fixture);
+  g_autofree char *request_path = g_build_filename (fixture->dir, "request.xml", NULL);
+  g_autofree char *response_path = g_build_filename (fixture->dir, "response.xml", NULL);
+
+  /* The officer sends a request; the reviewer's Involve answers it. */
   g_assert_true (involve_sign_off_request_write (record, "Alex Officer", request_path, NULL, &error));
   g_assert_no_error (error);
   /* The reviewer opens the request: the record, read-only, with the
@@ -799,31 +801,6 @@ test_sign_off_by_file (Fixture       *fixture,
   g_assert_false (_involve_window_apply_response_file (fixture->window, response_path));
 }
 
-/* Submits a filled-in record and writes its sign-off request to @path. */
-static InvolveRecord *
-submit_and_request (Fixture    *fixture,
-                    const char *path)
-{
-  g_autoptr(GError) error = NULL;
-  InvolveRecord *record;
-
-  g_assert_true (involve_window_new_record (fixture->window));
-  settle ();
-  fill_three_step_test (fixture);
-  fill_appendix_b (fixture);
-  type_text (fixture, "b5-ongoing-impact", "Quarterly review of attendance and complaints.");
-  wait_ms (400);
-  involve_wizard_set_step (fixture->wizard, involve_wizard_get_n_steps (fixture->wizard) - 1);
-  settle ();
-  click (_involve_wizard_get_submit_button (fixture->wizard));
-  settle ();
-  record = reload (fixture);
-  g_assert_cmpint (involve_record_get_status (record), ==, INVOLVE_STATUS_AWAITING_SIGN_OFF);
-  g_assert_true (involve_sign_off_request_write (record, "Alex Officer", path, NULL, &error));
-  g_assert_no_error (error);
-  return record;
-}
-
 static void
 test_request_evidence (Fixture       *fixture,
                        gconstpointer  data)
@@ -833,7 +810,7 @@ test_request_evidence (Fixture       *fixture,
   g_autofree char *public_path = g_build_filename (fixture->dir, "evidence-public.pdf", NULL);
   g_autofree char *print_path = g_build_filename (fixture->dir, "printed.pdf", NULL);
   g_autofree char *other_path = g_build_filename (fixture->dir, "reviewer.sqlite", NULL);
-  g_autoptr(InvolveRecord) record = submit_and_request (fixture, request_path);
+  g_autoptr(InvolveRecord) record = submit_filled_record (fixture);
   g_autoptr(InvolveStore) other = NULL;
   g_autoptr(GPtrArray) audit = NULL;
   g_autoptr(GError) error = NULL;
@@ -844,6 +821,9 @@ test_request_evidence (Fixture       *fixture,
   InvolveWindow *window;
   InvolveWizard *wizard;
   guint n_exports = 0;
+
+  g_assert_true (involve_sign_off_request_write (record, "Alex Officer", request_path, NULL, &error));
+  g_assert_no_error (error);
 
   /* The reviewer sits on another desktop: their register is empty. */
   other = involve_store_open (other_path, &error);
@@ -922,19 +902,8 @@ static void
 test_returned_with_comments (Fixture       *fixture,
                              gconstpointer  data)
 {
-  g_autoptr(InvolveRecord) record = NULL;
+  g_autoptr(InvolveRecord) record = submit_filled_record (fixture);
   GtkWidget *title_input;
-
-  g_assert_true (involve_window_new_record (fixture->window));
-  settle ();
-  fill_three_step_test (fixture);
-  fill_appendix_b (fixture);
-  type_text (fixture, "b5-ongoing-impact", "Quarterly review of attendance and complaints.");
-  wait_ms (400);
-  involve_wizard_set_step (fixture->wizard, involve_wizard_get_n_steps (fixture->wizard) - 1);
-  settle ();
-  click (_involve_wizard_get_submit_button (fixture->wizard));
-  settle ();
 
   /* Returning needs comments. */
   set_profile (fixture, "Sam Reviewer", "sam.reviewer@example.org");
@@ -944,6 +913,7 @@ test_returned_with_comments (Fixture       *fixture,
                                                            "return"));
   respond (fixture, "return", "Say how carers will be reached.");
 
+  g_clear_object (&record);
   record = reload (fixture);
   g_assert_cmpint (involve_record_get_status (record), ==, INVOLVE_STATUS_RETURNED);
   g_assert_cmpstr (label_text (_involve_wizard_get_banner_label (fixture->wizard)), ==,

@@ -117,10 +117,28 @@ involve_growing_text_view_init (InvolveGrowingTextView *self)
 {
 }
 
+/* A growing text view in a frame, as long-text fields and table cells show
+ * it: it wraps, and Tab moves on to the next control (Enter starts a new
+ * line).  Returns the frame; *view_out is the text view. */
 static GtkWidget *
-growing_text_view_new (void)
+framed_text_view_new (int         vertical_margin,
+                      int         min_height,
+                      GtkWidget **view_out)
 {
-  return g_object_new (INVOLVE_TYPE_GROWING_TEXT_VIEW, NULL);
+  GtkWidget *frame = gtk_frame_new (NULL);
+  GtkWidget *view = g_object_new (INVOLVE_TYPE_GROWING_TEXT_VIEW, NULL);
+
+  gtk_widget_add_css_class (frame, "long-text");
+  gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (view), GTK_WRAP_WORD_CHAR);
+  gtk_text_view_set_accepts_tab (GTK_TEXT_VIEW (view), FALSE);
+  gtk_text_view_set_top_margin (GTK_TEXT_VIEW (view), vertical_margin);
+  gtk_text_view_set_bottom_margin (GTK_TEXT_VIEW (view), vertical_margin);
+  gtk_text_view_set_left_margin (GTK_TEXT_VIEW (view), 8);
+  gtk_text_view_set_right_margin (GTK_TEXT_VIEW (view), 8);
+  gtk_widget_set_size_request (view, -1, min_height);
+  gtk_frame_set_child (GTK_FRAME (frame), view);
+  *view_out = view;
+  return frame;
 }
 
 static void rebuild_table (InvolveFieldEditor *self, GVariant *value);
@@ -569,21 +587,12 @@ table_cell_new (InvolveFieldEditor  *self,
                 const char          *text,
                 GtkWidget          **view_out)
 {
-  GtkWidget *frame = gtk_frame_new (NULL);
-  GtkWidget *view = growing_text_view_new ();
+  GtkWidget *view;
+  GtkWidget *frame = framed_text_view_new (6, 48, &view);
   g_autofree char *name = g_strdup_printf (_("%s, row %u"), column->label, row + 1);
 
-  gtk_widget_add_css_class (frame, "long-text");
   gtk_widget_set_hexpand (frame, TRUE);
   gtk_widget_set_valign (frame, GTK_ALIGN_START);
-  gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (view), GTK_WRAP_WORD_CHAR);
-  /* Tab moves on to the next cell; Enter starts a new line. */
-  gtk_text_view_set_accepts_tab (GTK_TEXT_VIEW (view), FALSE);
-  gtk_text_view_set_top_margin (GTK_TEXT_VIEW (view), 6);
-  gtk_text_view_set_bottom_margin (GTK_TEXT_VIEW (view), 6);
-  gtk_text_view_set_left_margin (GTK_TEXT_VIEW (view), 8);
-  gtk_text_view_set_right_margin (GTK_TEXT_VIEW (view), 8);
-  gtk_widget_set_size_request (view, -1, 48);
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)), text, -1);
   gtk_text_view_set_editable (GTK_TEXT_VIEW (view), self->editable);
   gtk_text_view_set_cursor_visible (GTK_TEXT_VIEW (view), self->editable);
@@ -593,7 +602,6 @@ table_cell_new (InvolveFieldEditor  *self,
                                   -1);
   g_signal_connect (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)), "changed",
                     G_CALLBACK (table_cell_changed_cb), self);
-  gtk_frame_set_child (GTK_FRAME (frame), view);
   *view_out = view;
   return frame;
 }
@@ -725,20 +733,10 @@ build_input (InvolveFieldEditor *self)
       }
 
     case INVOLVE_FIELD_LONG_TEXT:
-      self->input = gtk_frame_new (NULL);
-      gtk_widget_add_css_class (self->input, "long-text");
-      self->text_view = growing_text_view_new ();
-      gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (self->text_view), GTK_WRAP_WORD_CHAR);
-      gtk_text_view_set_accepts_tab (GTK_TEXT_VIEW (self->text_view), FALSE);
-      gtk_text_view_set_top_margin (GTK_TEXT_VIEW (self->text_view), 8);
-      gtk_text_view_set_bottom_margin (GTK_TEXT_VIEW (self->text_view), 8);
-      gtk_text_view_set_left_margin (GTK_TEXT_VIEW (self->text_view), 8);
-      gtk_text_view_set_right_margin (GTK_TEXT_VIEW (self->text_view), 8);
-      gtk_widget_set_size_request (self->text_view, -1, 72);
+      self->input = framed_text_view_new (8, 72, &self->text_view);
       g_signal_connect (gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->text_view)), "changed",
                         G_CALLBACK (buffer_changed_cb), self);
       label_input (self, self->text_view);
-      gtk_frame_set_child (GTK_FRAME (self->input), self->text_view);
       break;
 
     case INVOLVE_FIELD_YES_NO:
