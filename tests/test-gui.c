@@ -479,6 +479,20 @@ fill_appendix_c (Fixture *fixture)
     g_assert_cmpstr (text, ==, LONG_RISK);
   }
 
+  /* A row added by mistake goes again; the keyboard stays on the rows'
+   * remove buttons. */
+  gtk_widget_grab_focus (add);
+  click (add);
+  settle ();
+  g_assert_true (gtk_widget_has_focus (involve_field_editor_get_table_cell (risks, 2, 0)));
+  click (involve_field_editor_get_table_row_button (risks, 2, "remove"));
+  settle ();
+  g_assert_null (involve_field_editor_get_table_cell (risks, 2, 0));
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (fixture->window))
+                 == involve_field_editor_get_table_row_button (risks, 1, "remove"));
+  wait_ms (300);
+  assert_saved_risk (fixture, 2, 1, 0, LONG_RISK);
+
   /* Move the second row up, from the keyboard's point of view: the focus
    * stays on the moved row's buttons. */
   {

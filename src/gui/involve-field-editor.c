@@ -513,7 +513,8 @@ table_row_action_cb (GtkButton          *button,
 
   /* Keep the keyboard where it was: on the moved row's same button (the
    * other one once the row reaches an end), or after a removal on the
-   * next row's remove button, else on Add Row. */
+   * remove button of the next row (of the previous one when the last row
+   * went), and on Add Row when no row is left. */
   if (g_str_equal (action, "up") || g_str_equal (action, "down"))
     {
       gboolean up = g_str_equal (action, "up");
