@@ -7,7 +7,6 @@
 #include <adwaita.h>
 
 #include "involve-export-store.h"
-#include "involve-fingerprint.h"
 #include "involve-wizard-export.h"
 
 typedef struct
