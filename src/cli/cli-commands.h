@@ -3,12 +3,15 @@
 
 #include <glib.h>
 
+#include "involve-store.h"
+
 G_BEGIN_DECLS
 
 /*
  * One function a sub-command.  argv[0] is the sub-command's name; global
- * options (--database) have been taken out already.  Returns the process
- * exit status: 0 success, 1 failure, 2 bad usage or missing answers.
+ * options (--database, --portable) have been taken out already.  Returns
+ * the process exit status: 0 success, 1 failure, 2 bad usage or missing
+ * answers.
  */
 typedef int (*InvolveCliCommandFunc) (const char *database_path,
                                       int         argc,
@@ -20,6 +23,16 @@ typedef struct
   const char            *summary;
   InvolveCliCommandFunc  run;
 } InvolveCliCommand;
+
+/* cli-common.c: what the commands share. */
+
+/* Opens the register --database names (NULL: the default one, which
+ * --portable moves), printing any error; sets the acting profile from
+ * $INVOLVE_PROFILE. */
+InvolveStore *involve_cli_open_store      (const char      *database_path);
+/* Prints "WHAT: message" (or the message alone) on stderr; returns 1. */
+int           involve_cli_fail            (const char      *what,
+                                           const GError    *error);
 
 /* cli-export.c */
 int involve_cli_export          (const char  *database_path,
@@ -41,10 +54,28 @@ int involve_cli_signoff_apply   (const char  *database_path,
                                  int          argc,
                                  char       **argv);
 
+/* cli-store.c */
+int involve_cli_list    (const char  *database_path,
+                         int          argc,
+                         char       **argv);
+int involve_cli_show    (const char  *database_path,
+                         int          argc,
+                         char       **argv);
+int involve_cli_history (const char  *database_path,
+                         int          argc,
+                         char       **argv);
+int involve_cli_verify  (const char  *database_path,
+                         int          argc,
+                         char       **argv);
+int involve_cli_backup  (const char  *database_path,
+                         int          argc,
+                         char       **argv);
+
 /* cli-assess.c */
 int involve_cli_assess (const char  *database_path,
                         int          argc,
                         char       **argv);
+
 /* cli-paths.c */
 int involve_cli_paths (const char  *database_path,
                        int          argc,

@@ -367,20 +367,14 @@ involve_cli_demo (const char  *database_path,
       return 1;
     }
 
-  store = involve_store_open (database_path, &error);
+  store = involve_cli_open_store (database_path);
   if (store == NULL)
-    {
-      fprintf (stderr, "%s\n", error->message);
-      return 1;
-    }
+    return 1;
   demo.store = store;
 
   involve_store_query_init (&query);
   if (!involve_store_count (store, &query, &count, &error))
-    {
-      fprintf (stderr, "%s\n", error->message);
-      return 1;
-    }
+    return involve_cli_fail (NULL, error);
   if (count > 0 && !force)
     {
       fprintf (stderr,

@@ -22,17 +22,6 @@
  */
 
 static int
-fail (const char   *what,
-      const GError *error)
-{
-  if (what != NULL)
-    fprintf (stderr, "%s: %s\n", what, error->message);
-  else
-    fprintf (stderr, "%s\n", error->message);
-  return 1;
-}
-
-static int
 usage_error (GOptionContext *context,
              const char     *message)
 {
@@ -40,21 +29,6 @@ usage_error (GOptionContext *context,
 
   fprintf (stderr, "%s\n\n%s", message, help);
   return 2;
-}
-
-static InvolveStore *
-open_store (const char  *database_path,
-            GError     **error)
-{
-  return involve_store_open (database_path, error);
-}
-
-static char *
-resolve (InvolveStore  *store,
-         const char    *reference,
-         GError       **error)
-{
-  return involve_store_lookup_reference (store, reference, error);
 }
 
 static gboolean
@@ -111,9 +85,9 @@ involve_cli_export (const char  *database_path,
   if (version < 0)
     return usage_error (context, _("--version must be a positive number."));
 
-  store = open_store (database_path, &error);
+  store = involve_cli_open_store (database_path);
   if (store == NULL)
-    return fail (NULL, error);
+    return 1;
 
   if (pdf_path != NULL)
     {
@@ -121,14 +95,14 @@ involve_cli_export (const char  *database_path,
       g_autofree char *uuid = NULL;
 
       if (definitions == NULL)
-        return fail (NULL, error);
-      uuid = resolve (store, argv[1], &error);
+        return involve_cli_fail (NULL, error);
+      uuid = involve_store_lookup_reference (store, argv[1], &error);
       if (uuid == NULL)
-        return fail (argv[1], error);
+        return involve_cli_fail (argv[1], error);
       if (!involve_export_pdf (store, definitions, uuid, (guint) version,
                                public_version ? INVOLVE_EVIDENCE_PUBLIC : INVOLVE_EVIDENCE_FULL,
                                pdf_path, &error))
-        return fail (NULL, error);
+        return involve_cli_fail (NULL, error);
       printf (_("Wrote %s\n"), pdf_path);
       return 0;
     }
@@ -138,17 +112,17 @@ involve_cli_export (const char  *database_path,
 
       for (int i = 1; i < argc; i++)
         {
-          char *uuid = resolve (store, argv[i], &error);
+          char *uuid = involve_store_lookup_reference (store, argv[i], &error);
 
           if (uuid == NULL)
-            return fail (argv[i], error);
+            return involve_cli_fail (argv[i], error);
           g_ptr_array_add (uuids, uuid);
         }
       g_ptr_array_add (uuids, NULL);
 
       if (!involve_export_xml (store, all ? NULL : (const char * const *) uuids->pdata, xml_path,
                                &error))
-        return fail (NULL, error);
+        return involve_cli_fail (NULL, error);
       printf (_("Wrote %s\n"), xml_path);
       return 0;
     }
@@ -170,9 +144,9 @@ involve_cli_import (const char  *database_path,
   if (argc != 2)
     return usage_error (context, _("Give one file to import."));
 
-  store = open_store (database_path, &error);
+  store = involve_cli_open_store (database_path);
   if (store == NULL)
-    return fail (NULL, error);
+    return 1;
 
   if (!involve_import_xml (store, argv[1], &summary, &error))
     {
@@ -183,7 +157,7 @@ involve_cli_import (const char  *database_path,
           return 0;
         }
       fprintf (stderr, _("Nothing was imported.\n"));
-      return fail (NULL, error);
+      return involve_cli_fail (NULL, error);
     }
   printf ("%s\n", summary);
   return 0;
@@ -206,12 +180,12 @@ involve_cli_check_pdf (const char  *database_path,
   if (argc != 2)
     return usage_error (context, _("Give one PDF file."));
 
-  store = open_store (database_path, &error);
+  store = involve_cli_open_store (database_path);
   if (store == NULL)
-    return fail (NULL, error);
+    return 1;
 
   if (!involve_export_check_pdf (store, argv[1], &report, &error))
-    return fail (NULL, error);
+    return involve_cli_fail (NULL, error);
   printf ("%s\n", report);
   return 0;
 }
@@ -233,15 +207,15 @@ involve_cli_signoff_request (const char  *database_path,
   if (argc != 3)
     return usage_error (context, _("Give the record’s reference and the file to write."));
 
-  store = open_store (database_path, &error);
+  store = involve_cli_open_store (database_path);
   if (store == NULL)
-    return fail (NULL, error);
-  uuid = resolve (store, argv[1], &error);
+    return 1;
+  uuid = involve_store_lookup_reference (store, argv[1], &error);
   if (uuid == NULL)
-    return fail (argv[1], error);
+    return involve_cli_fail (argv[1], error);
 
   if (!involve_export_sign_off_request (store, uuid, argv[2], &error))
-    return fail (NULL, error);
+    return involve_cli_fail (NULL, error);
   printf (_("Wrote %s: send it to the reviewer.\n"), argv[2]);
   return 0;
 }
@@ -292,7 +266,7 @@ involve_cli_signoff_respond (const char  *database_path,
   /* The reviewer's side needs no register: the request holds the whole version. */
   request = involve_sign_off_request_read (argv[1], &error);
   if (request == NULL)
-    return fail (NULL, error);
+    return involve_cli_fail (NULL, error);
 
   sign_off->decision = g_steal_pointer (&decision);
   sign_off->reviewer_name = g_steal_pointer (&name);
@@ -303,7 +277,7 @@ involve_cli_signoff_respond (const char  *database_path,
   sign_off->date = g_steal_pointer (&date);
 
   if (!involve_sign_off_response_write (request, sign_off, out, &error))
-    return fail (NULL, error);
+    return involve_cli_fail (NULL, error);
 
   printf (_("Version %u of %s (fingerprint %s): %s. Wrote %s: send it back to the officer.\n"),
           involve_record_get_version (request->version),
@@ -329,12 +303,12 @@ involve_cli_signoff_apply (const char  *database_path,
   if (argc != 2)
     return usage_error (context, _("Give the response file."));
 
-  store = open_store (database_path, &error);
+  store = involve_cli_open_store (database_path);
   if (store == NULL)
-    return fail (NULL, error);
+    return 1;
 
   if (!involve_import_sign_off_response (store, argv[1], &summary, &error))
-    return fail (NULL, error);
+    return involve_cli_fail (NULL, error);
   printf ("%s\n", summary);
   return 0;
 }

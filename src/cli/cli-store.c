@@ -9,30 +9,12 @@
 #include <glib/gi18n.h>
 
 #include "cli-commands.h"
-#include "cli-store.h"
 #include "involve-assess.h"
 #include "involve-definitions.h"
 #include "involve-fingerprint.h"
 #include "involve-store.h"
 
 /* Register commands: list, show, verify, backup, history. */
-
-InvolveStore *
-involve_cli_open_store (const char *database_path)
-{
-  g_autoptr(GError) error = NULL;
-  InvolveStore *store;
-
-  store = involve_store_open (database_path, &error);
-  if (store == NULL)
-    {
-      fprintf (stderr, "%s\n", error->message);
-      return NULL;
-    }
-  if (g_getenv ("INVOLVE_PROFILE") != NULL)
-    involve_store_set_profile_name (store, g_getenv ("INVOLVE_PROFILE"));
-  return store;
-}
 
 static char *
 format_time (gint64 usec)
@@ -193,20 +175,14 @@ involve_cli_list (const char *database_path,
   if (count_only)
     {
       if (!involve_store_count (store, &query, &total, &error))
-        {
-          fprintf (stderr, "%s\n", error->message);
-          return 1;
-        }
+        return involve_cli_fail (NULL, error);
       printf ("%u\n", total);
       return 0;
     }
 
   records = involve_store_list (store, &query, NULL, &error);
   if (records == NULL)
-    {
-      fprintf (stderr, "%s\n", error->message);
-      return 1;
-    }
+    return involve_cli_fail (NULL, error);
   for (guint i = 0; i < records->len; i++)
     {
       InvolveRecordSummary *summary = records->pdata[i];
@@ -404,10 +380,7 @@ involve_cli_show (const char *database_path,
     return 1;
   record = involve_store_load_by_reference (store, argv[1], (guint) version, &error);
   if (record == NULL)
-    {
-      fprintf (stderr, "%s\n", error->message);
-      return 1;
-    }
+    return involve_cli_fail (NULL, error);
 
   fingerprint = involve_fingerprint_compute (record);
   created = format_time (involve_record_get_created_usec (record));
@@ -444,10 +417,7 @@ involve_cli_show (const char *database_path,
 
   versions = involve_store_list_versions (store, involve_record_get_uuid (record), &error);
   if (versions == NULL)
-    {
-      fprintf (stderr, "%s\n", error->message);
-      return 1;
-    }
+    return involve_cli_fail (NULL, error);
   printf ("\n%s\n", _("Versions:"));
   for (guint i = 0; i < versions->len; i++)
     {
@@ -533,16 +503,10 @@ involve_cli_backup (const char *database_path,
   if (store == NULL)
     return 1;
   if (!involve_store_backup (store, argv[1], &error))
-    {
-      fprintf (stderr, "%s\n", error->message);
-      return 1;
-    }
+    return involve_cli_fail (NULL, error);
   details = g_strdup_printf ("backup written to %s", argv[1]);
   if (!involve_store_log_event (store, INVOLVE_AUDIT_BACKUP, NULL, 0, details, &error))
-    {
-      fprintf (stderr, "%s\n", error->message);
-      return 1;
-    }
+    return involve_cli_fail (NULL, error);
   printf (_("Backup written to %s\n"), argv[1]);
   return 0;
 }
@@ -574,18 +538,12 @@ involve_cli_history (const char *database_path,
     {
       uuid = involve_store_lookup_reference (store, argv[1], &error);
       if (uuid == NULL)
-        {
-          fprintf (stderr, "%s\n", error->message);
-          return 1;
-        }
+        return involve_cli_fail (NULL, error);
     }
 
   entries = involve_store_list_audit (store, uuid, &error);
   if (entries == NULL)
-    {
-      fprintf (stderr, "%s\n", error->message);
-      return 1;
-    }
+    return involve_cli_fail (NULL, error);
   for (guint i = 0; i < entries->len; i++)
     {
       InvolveAuditEntry *entry = entries->pdata[i];
