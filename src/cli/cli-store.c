@@ -112,6 +112,7 @@ involve_cli_list (const char *database_path,
   gboolean count_only = FALSE;
   InvolveStoreQuery query;
   guint total = 0;
+  int exit_status;
   const GOptionEntry entries[] = {
     { "status", 0, 0, G_OPTION_ARG_STRING, &status, N_("Only these statuses (comma-separated: draft, awaiting-sign-off, returned, signed-off, superseded, withdrawn)"), N_("STATUS") },
     { "framework", 0, 0, G_OPTION_ARG_STRING, &framework, N_("Only this legal framework (icb-14z45, ccg-14z2, nhse-13q)"), N_("ID") },
@@ -128,18 +129,17 @@ involve_cli_list (const char *database_path,
   context = g_option_context_new (NULL);
   g_option_context_set_summary (context, _("Lists the register, one record a line: reference, status, outcome, title (tab-separated)."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!g_option_context_parse (context, &argc, &argv, &error) || argc > 1 || limit < 0 || offset < 0)
-    {
-      fprintf (stderr, "%s\n", error != NULL ? error->message : _("list takes no arguments besides its options."));
-      return 2;
-    }
+  exit_status = involve_cli_parse_options ("list", context, &argc, &argv);
+  if (exit_status != INVOLVE_CLI_CONTINUE)
+    return exit_status;
+  if (argc > 1)
+    return involve_cli_usage_error ("list", _("Unexpected argument “%s”."), argv[1]);
+  if (limit < 0 || offset < 0)
+    return involve_cli_usage_error ("list", _("--limit and --offset take a number of records, not less than zero."));
 
   involve_store_query_init (&query);
   if (status != NULL && !parse_status_list (status, &query.status_mask))
-    {
-      fprintf (stderr, _("Unknown status in “%s”.\n"), status);
-      return 2;
-    }
+    return involve_cli_usage_error ("list", _("Unknown status in “%s”."), status);
   query.framework_id = framework;
   query.organisation = organisation;
   query.outcome = outcome;
@@ -162,10 +162,7 @@ involve_cli_list (const char *database_path,
       else if (g_str_equal (key, "title"))
         query.sort = INVOLVE_STORE_SORT_TITLE;
       else
-        {
-          fprintf (stderr, _("Unknown sort key “%s”.\n"), sort);
-          return 2;
-        }
+        return involve_cli_usage_error ("list", _("Unknown sort key “%s”."), sort);
     }
 
   store = involve_cli_open_store (database_path);
@@ -323,33 +320,6 @@ print_fields (InvolveRecord *record)
     }
 }
 
-/*
- * The positional commands take no options: "--help" prints their usage
- * (exit 0) and any other option is a usage error, never a file name or a
- * reference.  Returns -1 when the command should go on.
- */
-static int
-check_positional_arguments (int          argc,
-                            char       **argv,
-                            const char  *usage)
-{
-  for (int i = 1; i < argc; i++)
-    {
-      if (g_str_equal (argv[i], "--help") || g_str_equal (argv[i], "-h"))
-        {
-          printf ("%s\n", usage);
-          return 0;
-        }
-      if (argv[i][0] == '-' && argv[i][1] != '\0')
-        {
-          fprintf (stderr, _("Unknown option “%s”.\n"), argv[i]);
-          fprintf (stderr, "%s\n", usage);
-          return 2;
-        }
-    }
-  return -1;
-}
-
 int
 involve_cli_show (const char *database_path,
                   int         argc,
@@ -365,15 +335,13 @@ involve_cli_show (const char *database_path,
   guint64 version = 0;
   int status;
 
-  if ((status = check_positional_arguments (argc, argv, _("Usage: involve-cli show REFERENCE [VERSION]"))) >= 0)
+  status = involve_cli_check_arguments ("show", _("Usage: involve-cli show REFERENCE [VERSION]"), argc, argv, 2);
+  if (status != INVOLVE_CLI_CONTINUE)
     return status;
-
-  if (argc < 2 || argc > 3 ||
-      (argc == 3 && !g_ascii_string_to_unsigned (argv[2], 10, 1, G_MAXUINT, &version, NULL)))
-    {
-      fprintf (stderr, "%s\n", _("Usage: involve-cli show REFERENCE [VERSION]"));
-      return 2;
-    }
+  if (argc < 2)
+    return involve_cli_usage_error ("show", _("Give the record’s reference."));
+  if (argc == 3 && !g_ascii_string_to_unsigned (argv[2], 10, 1, G_MAXUINT, &version, NULL))
+    return involve_cli_usage_error ("show", _("“%s” is not a version number."), argv[2]);
 
   store = involve_cli_open_store (database_path);
   if (store == NULL)
@@ -447,12 +415,11 @@ involve_cli_verify (const char *database_path,
   g_autofree char *head_hash = NULL;
   gint64 broken = 0;
   gint64 head = 0;
+  int status;
 
-  if (argc != 1)
-    {
-      fprintf (stderr, "%s\n", _("Usage: involve-cli verify"));
-      return 2;
-    }
+  status = involve_cli_check_arguments ("verify", _("Usage: involve-cli verify"), argc, argv, 0);
+  if (status != INVOLVE_CLI_CONTINUE)
+    return status;
 
   store = involve_cli_open_store (database_path);
   if (store == NULL)
@@ -485,14 +452,11 @@ involve_cli_backup (const char *database_path,
   g_autofree char *details = NULL;
   int status;
 
-  if ((status = check_positional_arguments (argc, argv, _("Usage: involve-cli backup DESTINATION"))) >= 0)
+  status = involve_cli_check_arguments ("backup", _("Usage: involve-cli backup DESTINATION"), argc, argv, 1);
+  if (status != INVOLVE_CLI_CONTINUE)
     return status;
-
-  if (argc != 2)
-    {
-      fprintf (stderr, "%s\n", _("Usage: involve-cli backup DESTINATION"));
-      return 2;
-    }
+  if (argc < 2)
+    return involve_cli_usage_error ("backup", _("Give the file to write the copy to."));
   if (g_file_test (argv[1], G_FILE_TEST_EXISTS))
     {
       fprintf (stderr, _("“%s” exists already; choose a new file name.\n"), argv[1]);
@@ -522,14 +486,9 @@ involve_cli_history (const char *database_path,
   g_autofree char *uuid = NULL;
   int status;
 
-  if ((status = check_positional_arguments (argc, argv, _("Usage: involve-cli history [REFERENCE]"))) >= 0)
+  status = involve_cli_check_arguments ("history", _("Usage: involve-cli history [REFERENCE]"), argc, argv, 1);
+  if (status != INVOLVE_CLI_CONTINUE)
     return status;
-
-  if (argc > 2)
-    {
-      fprintf (stderr, "%s\n", _("Usage: involve-cli history [REFERENCE]"));
-      return 2;
-    }
 
   store = involve_cli_open_store (database_path);
   if (store == NULL)
