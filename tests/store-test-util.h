@@ -4,6 +4,7 @@
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 
+#include "common-test-util.h"
 #include "involve-fingerprint.h"
 #include "involve-lifecycle.h"
 #include "involve-store.h"
@@ -15,24 +16,6 @@ typedef struct
   char *dir;
   char *path;
 } TestDir;
-
-static void
-rm_rf (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        rm_rf (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
 
 static inline TestDir *
 test_dir_new (void)
@@ -50,7 +33,7 @@ static inline void
 test_dir_free (TestDir *td)
 {
   g_chmod (td->dir, 0700);
-  rm_rf (td->dir);
+  test_util_remove_tree (td->dir);
   g_free (td->dir);
   g_free (td->path);
   g_free (td);

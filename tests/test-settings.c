@@ -4,6 +4,7 @@
 #include <string.h>
 #include <glib/gstdio.h>
 
+#include "common-test-util.h"
 #include "involve-paths.h"
 #include "involve-settings.h"
 
@@ -95,28 +96,11 @@ test_settings_uninstalled (void)
   g_test_trap_assert_passed ();
 }
 
-/* Private user folders for this test, set before GLib reads them.  (Not
- * G_TEST_OPTION_ISOLATE_DIRS: GLib 2.74 leaks the folders it replaces, and
- * LeakSanitizer cannot be told so cheaply.) */
-static char *
-isolate_user_dirs (void)
-{
-  g_autoptr(GError) error = NULL;
-  char *tmp = g_dir_make_tmp ("involve-test-home-XXXXXX", &error);
-
-  g_assert_no_error (error);
-  g_setenv ("HOME", tmp, TRUE);
-  g_setenv ("XDG_DATA_HOME", tmp, TRUE);
-  g_setenv ("XDG_CONFIG_HOME", tmp, TRUE);
-  g_setenv ("XDG_CACHE_HOME", tmp, TRUE);
-  return tmp;
-}
-
 int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *home = isolate_user_dirs ();
+  g_autofree char *home = test_util_isolate_user_dirs ();
   int status;
   g_unsetenv ("INVOLVE_PORTABLE_DIR");
   g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
