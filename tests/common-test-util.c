@@ -39,3 +39,39 @@ test_util_isolate_user_dirs (void)
   g_setenv ("XDG_CACHE_HOME", tmp, TRUE);
   return tmp;
 }
+
+void
+test_dir_init (TestDir *td)
+{
+  g_autoptr(GError) error = NULL;
+
+  td->dir = g_dir_make_tmp ("involve-test-XXXXXX", &error);
+  g_assert_no_error (error);
+  td->path = g_build_filename (td->dir, "register.sqlite", NULL);
+}
+
+void
+test_dir_clear (TestDir *td)
+{
+  /* Some tests take the write permission away. */
+  g_chmod (td->dir, 0700);
+  test_util_remove_tree (td->dir);
+  g_clear_pointer (&td->dir, g_free);
+  g_clear_pointer (&td->path, g_free);
+}
+
+TestDir *
+test_dir_new (void)
+{
+  TestDir *td = g_new0 (TestDir, 1);
+
+  test_dir_init (td);
+  return td;
+}
+
+void
+test_dir_free (TestDir *td)
+{
+  test_dir_clear (td);
+  g_free (td);
+}

@@ -10,36 +10,6 @@
 #include "involve-store.h"
 #include "involve-store-private.h"
 
-/* A fresh temporary folder, removed (with what is in it) at the end. */
-typedef struct
-{
-  char *dir;
-  char *path;
-} TestDir;
-
-static inline TestDir *
-test_dir_new (void)
-{
-  TestDir *td = g_new0 (TestDir, 1);
-  g_autoptr(GError) error = NULL;
-
-  td->dir = g_dir_make_tmp ("involve-store-XXXXXX", &error);
-  g_assert_no_error (error);
-  td->path = g_build_filename (td->dir, "register.sqlite", NULL);
-  return td;
-}
-
-static inline void
-test_dir_free (TestDir *td)
-{
-  g_chmod (td->dir, 0700);
-  test_util_remove_tree (td->dir);
-  g_free (td->dir);
-  g_free (td->path);
-  g_free (td);
-}
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (TestDir, test_dir_free)
-
 static inline InvolveStore *
 open_store (const char *path,
             GError    **error)

@@ -39,51 +39,39 @@ list_commands (void)
   return g_strv_builder_end (names);
 }
 
-typedef struct
-{
-  char *dir;
-  char *database;
-} Fixture;
-
 static void
-fixture_set_up (Fixture       *fixture,
+fixture_set_up (TestDir       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
-  fixture->dir = g_dir_make_tmp ("involve-cli-usage-XXXXXX", &error);
-  g_assert_no_error (error);
-  fixture->database = g_build_filename (fixture->dir, "register.sqlite", NULL);
+  test_dir_init (fixture);
 }
 
 static void
-fixture_tear_down (Fixture       *fixture,
+fixture_tear_down (TestDir       *fixture,
                    gconstpointer  data)
 {
-  test_util_remove_tree (fixture->dir);
-  g_free (fixture->database);
-  g_free (fixture->dir);
+  test_dir_clear (fixture);
 }
 
 static void
-test_cli_help (Fixture       *fixture,
+test_cli_help (TestDir       *fixture,
                gconstpointer  data)
 {
   const char *command = data;
   g_autofree char *named = g_strdup_printf ("involve-cli %s", command);
   g_auto(CliRun) run = { 0 };
 
-  cli_test_run (&run, "--database", fixture->database, command, "--help", NULL);
+  cli_test_run (&run, "--database", fixture->path, command, "--help", NULL);
   g_test_message ("%s", run.out);
   g_assert_cmpint (run.status, ==, 0);
   g_assert_cmpstr (run.err, ==, "");
   g_assert_true (g_str_has_prefix (run.out, "Usage:"));
   g_assert_nonnull (strstr (run.out, named));
-  g_assert_false (g_file_test (fixture->database, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (fixture->path, G_FILE_TEST_EXISTS));
 }
 
 static void
-test_cli_unknown_option (Fixture       *fixture,
+test_cli_unknown_option (TestDir       *fixture,
                          gconstpointer  data)
 {
   const char *command = data;
@@ -92,7 +80,7 @@ test_cli_unknown_option (Fixture       *fixture,
   g_auto(CliRun) run = { 0 };
   g_auto(GStrv) lines = NULL;
 
-  cli_test_run (&run, "--database", fixture->database, command, "--no-such-option", NULL);
+  cli_test_run (&run, "--database", fixture->path, command, "--no-such-option", NULL);
   g_test_message ("%s", run.err);
   g_assert_cmpint (run.status, ==, 2);
   g_assert_cmpstr (run.out, ==, "");
@@ -102,7 +90,7 @@ test_cli_unknown_option (Fixture       *fixture,
   g_assert_nonnull (strstr (lines[0], "--no-such-option"));
   g_assert_nonnull (strstr (lines[1], hint));
   g_assert_cmpstr (lines[2], ==, "");
-  g_assert_false (g_file_test (fixture->database, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (fixture->path, G_FILE_TEST_EXISTS));
 }
 
 int
@@ -121,8 +109,8 @@ main (int   argc,
       g_autofree char *help = g_strdup_printf ("/cli/usage/%s/help", commands[i]);
       g_autofree char *unknown = g_strdup_printf ("/cli/usage/%s/unknown-option", commands[i]);
 
-      g_test_add (help, Fixture, commands[i], fixture_set_up, test_cli_help, fixture_tear_down);
-      g_test_add (unknown, Fixture, commands[i], fixture_set_up, test_cli_unknown_option, fixture_tear_down);
+      g_test_add (help, TestDir, commands[i], fixture_set_up, test_cli_help, fixture_tear_down);
+      g_test_add (unknown, TestDir, commands[i], fixture_set_up, test_cli_unknown_option, fixture_tear_down);
     }
 
   return g_test_run ();

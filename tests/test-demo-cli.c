@@ -15,30 +15,21 @@
  * life cycle, and the audit chain verifies.
  */
 
-typedef struct
-{
-  char *dir;
-  char *path;
-} Fixture;
+/* The fixture: a temporary folder and a register path in it. */
+typedef TestDir Fixture;
 
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
-  fixture->dir = g_dir_make_tmp ("involve-demo-XXXXXX", &error);
-  g_assert_no_error (error);
-  fixture->path = g_build_filename (fixture->dir, "register.sqlite", NULL);
+  test_dir_init (fixture);
 }
 
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  test_util_remove_tree (fixture->dir);
-  g_free (fixture->path);
-  g_free (fixture->dir);
+  test_dir_clear (fixture);
 }
 
 /* Runs involve-cli --database PATH demo ARGS...; returns the exit status. */
