@@ -215,19 +215,6 @@ involve_sign_off_request_read (const char  *path,
 }
 
 static gboolean
-blank (const char *text)
-{
-  if (text == NULL)
-    return TRUE;
-  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
-    {
-      if (!g_unichar_isspace (g_utf8_get_char (p)))
-        return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
 same_text (const char *a,
            const char *b)
 {
@@ -236,7 +223,7 @@ same_text (const char *a,
   g_autofree char *folded_a = NULL;
   g_autofree char *folded_b = NULL;
 
-  if (blank (a) || blank (b))
+  if (involve_text_is_blank (a) || involve_text_is_blank (b))
     return FALSE;
   trimmed_a = g_strstrip (g_strdup (a));
   trimmed_b = g_strstrip (g_strdup (b));
@@ -270,13 +257,13 @@ involve_sign_off_response_write (const InvolveSignOffRequest *request,
                    decision->decision != NULL ? decision->decision : "");
       return FALSE;
     }
-  if (blank (decision->reviewer_name))
+  if (involve_text_is_blank (decision->reviewer_name))
     {
       g_set_error_literal (error, INVOLVE_EXPORT_ERROR, INVOLVE_EXPORT_ERROR_INVALID,
                            _("The reviewer’s name is required."));
       return FALSE;
     }
-  if (g_str_equal (decision->decision, "returned") && blank (decision->comments))
+  if (g_str_equal (decision->decision, "returned") && involve_text_is_blank (decision->comments))
     {
       g_set_error_literal (error, INVOLVE_EXPORT_ERROR, INVOLVE_EXPORT_ERROR_INVALID,
                            _("Say why the record is returned: comments are required."));
@@ -297,7 +284,7 @@ involve_sign_off_response_write (const InvolveSignOffRequest *request,
   g_free (sign_off->fingerprint);
   sign_off->fingerprint = g_strdup (request->fingerprint);
   sign_off->decided_at_usec = g_get_real_time ();
-  if (blank (sign_off->date))
+  if (involve_text_is_blank (sign_off->date))
     {
       g_autoptr(GDateTime) today = g_date_time_new_now_local ();
 
