@@ -128,15 +128,7 @@ test_paths_ensure_dir (void)
   g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_NOTDIR);
   g_assert_nonnull (strstr (error->message, file));
 
-  g_remove (file);
-  g_rmdir (nested);
-  g_clear_pointer (&nested, g_free);
-  nested = g_build_filename (tmp, "a", "b", NULL);
-  g_rmdir (nested);
-  g_clear_pointer (&nested, g_free);
-  nested = g_build_filename (tmp, "a", NULL);
-  g_rmdir (nested);
-  g_rmdir (tmp);
+  test_util_remove_tree (tmp);
 }
 
 int

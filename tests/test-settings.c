@@ -67,11 +67,7 @@ test_settings_portable (void)
   involve_paths_set_portable_dir (NULL);
   g_clear_object (&settings);
   g_clear_object (&again);
-  g_remove (ini);
-  g_clear_pointer (&ini, g_free);
-  ini = g_build_filename (tmp, "settings", NULL);
-  g_rmdir (ini);
-  g_rmdir (tmp);
+  test_util_remove_tree (tmp);
 }
 
 static void
