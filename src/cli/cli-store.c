@@ -540,10 +540,7 @@ involve_cli_history (const char *database_path,
    * from, numbered as their own register numbered them. */
   trails = involve_store_list_imported_trails (store, uuid, &error);
   if (trails == NULL)
-    {
-      fprintf (stderr, "%s\n", error->message);
-      return 1;
-    }
+    return involve_cli_fail (NULL, error);
   for (guint i = 0; i < trails->len; i++)
     {
       InvolveImportedTrail *trail = trails->pdata[i];
