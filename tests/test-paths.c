@@ -103,14 +103,12 @@ test_paths_portable_env_empty (void)
 static void
 test_paths_ensure_dir (void)
 {
+  g_autoptr(TestDir) td = test_dir_new ();
   g_autoptr(GError) error = NULL;
-  g_autofree char *tmp = g_dir_make_tmp ("involve-paths-XXXXXX", &error);
-  g_autofree char *nested = NULL;
-  g_autofree char *file = NULL;
+  g_autofree char *nested = g_build_filename (td->dir, "a", "b", "c", NULL);
+  g_autofree char *file = g_build_filename (td->dir, "file", NULL);
   GStatBuf st;
 
-  g_assert_no_error (error);
-  nested = g_build_filename (tmp, "a", "b", "c", NULL);
   g_assert_true (involve_paths_ensure_dir (nested, &error));
   g_assert_no_error (error);
   g_assert_cmpint (g_stat (nested, &st), ==, 0);
@@ -122,13 +120,10 @@ test_paths_ensure_dir (void)
   g_assert_no_error (error);
 
   /* A file in the way is an error that names the folder. */
-  file = g_build_filename (tmp, "file", NULL);
   g_assert_true (g_file_set_contents (file, "x", 1, NULL));
   g_assert_false (involve_paths_ensure_dir (file, &error));
   g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_NOTDIR);
   g_assert_nonnull (strstr (error->message, file));
-
-  test_util_remove_tree (tmp);
 }
 
 int

@@ -36,16 +36,15 @@ test_settings_default (void)
 static void
 test_settings_portable (void)
 {
+  g_autoptr(TestDir) td = test_dir_new ();
   g_autoptr(GError) error = NULL;
-  g_autofree char *tmp = g_dir_make_tmp ("involve-settings-XXXXXX", &error);
-  g_autofree char *ini = NULL;
+  g_autofree char *ini = g_build_filename (td->dir, "settings", "settings.ini", NULL);
   g_autofree char *contents = NULL;
   g_autofree char *name = NULL;
   g_autoptr(GSettings) settings = NULL;
   g_autoptr(GSettings) again = NULL;
 
-  g_assert_no_error (error);
-  involve_paths_set_portable_dir (tmp);
+  involve_paths_set_portable_dir (td->dir);
 
   settings = involve_settings_new (&error);
   g_assert_no_error (error);
@@ -53,7 +52,6 @@ test_settings_portable (void)
   g_settings_sync ();
 
   /* The value is in DIR/settings/settings.ini, nowhere else. */
-  ini = g_build_filename (tmp, "settings", "settings.ini", NULL);
   g_assert_true (g_file_get_contents (ini, &contents, NULL, &error));
   g_assert_no_error (error);
   g_assert_nonnull (strstr (contents, "profile-name='Ada Lovelace'"));
@@ -65,9 +63,6 @@ test_settings_portable (void)
   g_assert_cmpstr (name, ==, "Ada Lovelace");
 
   involve_paths_set_portable_dir (NULL);
-  g_clear_object (&settings);
-  g_clear_object (&again);
-  test_util_remove_tree (tmp);
 }
 
 static void
