@@ -83,13 +83,15 @@ involve_cli_definitions (const char  *database_path,
   GPtrArray *lists;
   int status;
 
-  status = involve_cli_check_arguments ("definitions", _("Usage: involve-cli definitions [check|fields [FORM]|frameworks|lists]"),
+  status = involve_cli_check_arguments ("definitions",
+                                        _("Usage: involve-cli definitions [check|fields [FORM]|frameworks|lists]"),
                                         argc, argv, 2);
   if (status != INVOLVE_CLI_CONTINUE)
     return status;
   if (!g_str_equal (what, "check") && !g_str_equal (what, "fields") &&
       !g_str_equal (what, "frameworks") && !g_str_equal (what, "lists"))
-    return involve_cli_usage_error ("definitions", _("Unknown “%s”: use check, fields, frameworks or lists."), what);
+    return involve_cli_usage_error ("definitions", _("Unknown action “%s”: use check, fields, frameworks or lists."),
+                                    what);
   if (argc == 3 && !g_str_equal (what, "fields"))
     return involve_cli_usage_error ("definitions", _("Unexpected argument “%s”."), argv[2]);
 
