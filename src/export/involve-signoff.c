@@ -156,13 +156,25 @@ parse_kind (GBytes      *data,
   return doc;
 }
 
+/* The attributes new_document () puts on the root of both kinds of file. */
+static void
+read_root_attributes (xmlNodePtr   root,
+                      char       **request_id,
+                      gint64      *created_usec)
+{
+  g_autofree char *created = _involve_exchange_prop (root, "created");
+
+  *request_id = _involve_exchange_prop (root, "request-id");
+  if (!involve_export_parse_usec (created, created_usec))
+    *created_usec = 0;
+}
+
 InvolveSignOffRequest *
 involve_sign_off_request_parse (GBytes      *data,
                                 const char  *name,
                                 GError     **error)
 {
   g_autoptr(InvolveSignOffRequest) request = g_new0 (InvolveSignOffRequest, 1);
-  g_autofree char *created = NULL;
   g_autofree char *uuid = NULL;
   g_autofree char *reference = NULL;
   g_autofree char *framework_id = NULL;
@@ -177,10 +189,7 @@ involve_sign_off_request_parse (GBytes      *data,
 
   root = xmlDocGetRootElement (doc);
   record = _involve_exchange_child (root, "record");
-  request->request_id = _involve_exchange_prop (root, "request-id");
-  created = _involve_exchange_prop (root, "created");
-  if (!involve_export_parse_usec (created, &request->created_usec))
-    request->created_usec = 0;
+  read_root_attributes (root, &request->request_id, &request->created_usec);
   if (_involve_exchange_child (root, "requested-by") != NULL)
     request->requested_by = _involve_exchange_text (_involve_exchange_child (root, "requested-by"));
 
@@ -311,7 +320,6 @@ involve_sign_off_response_parse (GBytes      *data,
                                  GError     **error)
 {
   g_autoptr(InvolveSignOffResponse) response = g_new0 (InvolveSignOffResponse, 1);
-  g_autofree char *created = NULL;
   g_autofree char *version = NULL;
   guint64 number = 0;
   xmlDocPtr doc;
@@ -325,10 +333,7 @@ involve_sign_off_response_parse (GBytes      *data,
 
   root = xmlDocGetRootElement (doc);
   subject = _involve_exchange_child (root, "subject");
-  response->request_id = _involve_exchange_prop (root, "request-id");
-  created = _involve_exchange_prop (root, "created");
-  if (!involve_export_parse_usec (created, &response->created_usec))
-    response->created_usec = 0;
+  read_root_attributes (root, &response->request_id, &response->created_usec);
   response->uuid = _involve_exchange_prop (subject, "uuid");
   response->reference = _involve_exchange_prop (subject, "reference");
   response->framework_id = _involve_exchange_prop (subject, "framework");
