@@ -79,7 +79,9 @@ click (GtkWidget *button)
  * 05-review-problems.png and 08-signed-off.png of a run on a 1366x768 screen:
  *   INVOLVE_SCREENSHOT_DIR=/tmp/shots dbus-run-session -- \
  *     xvfb-run -a -s '-screen 0 1366x768x24' meson test -C _build test-gui
- * (register.png is the demo register taken with tools/run-app.) */
+ * register.png is not from this test: it is the demo register (involve-cli
+ * demo) captured from a 1366x768 Xvfb screen with import -window root, as
+ * tools/run-app does. */
 static void
 save_screenshot (GtkWidget     *widget,
                  GskRenderNode *node,
