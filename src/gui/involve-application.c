@@ -47,6 +47,35 @@ fatal_error (InvolveApplication *self,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/*
+ * Milestones of a start, for bench/bench-gui-startup: it runs the app with
+ * G_MESSAGES_DEBUG=involve-application and reads these lines.  The
+ * monotonic clock is the whole system's, so it compares them with the time
+ * it started the process.
+ */
+static void
+startup_mark (const char *what)
+{
+  g_debug ("Startup: %s at %" G_GINT64_FORMAT " us (monotonic)", what, g_get_monotonic_time ());
+}
+
+static void
+first_frame_painted_cb (GdkFrameClock *clock,
+                        gpointer       data)
+{
+  g_signal_handlers_disconnect_by_func (clock, first_frame_painted_cb, data);
+  startup_mark ("first frame painted");
+}
+
+static void
+window_mapped_cb (GtkWidget *window,
+                  gpointer   data)
+{
+  g_signal_handlers_disconnect_by_func (window, window_mapped_cb, data);
+  g_signal_connect (gtk_widget_get_frame_clock (window), "after-paint",
+                    G_CALLBACK (first_frame_painted_cb), NULL);
+}
+
 static void
 involve_application_activate (GApplication *app)
 {
@@ -61,6 +90,7 @@ involve_application_activate (GApplication *app)
       return;
     }
 
+  startup_mark ("GTK ready");
   self->definitions = involve_definitions_get_default (&error);
   if (self->definitions == NULL)
     {
@@ -68,6 +98,7 @@ involve_application_activate (GApplication *app)
       return;
     }
   g_object_ref (self->definitions);
+  startup_mark ("definitions loaded");
 
   self->settings = involve_settings_new (&error);
   if (self->settings == NULL)
@@ -95,8 +126,13 @@ involve_application_activate (GApplication *app)
       fatal_error (self, _("The Register Could Not Be Opened"), message);
       return;
     }
+  startup_mark ("register open");
 
   window = involve_window_new (GTK_APPLICATION (self), self->store, self->definitions, self->settings);
+  startup_mark ("window built");
+  /* Only when someone reads the marks: the window maps inside present. */
+  if (!g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, G_LOG_DOMAIN))
+    g_signal_connect (window, "map", G_CALLBACK (window_mapped_cb), NULL);
   gtk_window_present (GTK_WINDOW (window));
 }
 
