@@ -1547,6 +1547,41 @@ test_rolling_backup (void)
   g_assert_cmpuint (n, ==, 5);
 }
 
+/* The app opens with "defer-backup" and starts the copy after its first frame. */
+static void
+test_rolling_backup_deferred (void)
+{
+  g_autoptr(TestDir) td = test_dir_new ();
+  g_autoptr(TestDir) td2 = test_dir_new ();
+  g_autoptr(InvolveStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *today = g_date_time_format (now, "register-%Y-%m-%d.sqlite");
+  g_autofree char *today_path = g_build_filename (td->dir, "backups", today, NULL);
+  g_autofree char *today_path2 = g_build_filename (td2->dir, "backups", today, NULL);
+
+  store = g_initable_new (INVOLVE_TYPE_STORE, NULL, &error, "path", td->path, "defer-backup", TRUE, NULL);
+  g_assert_no_error (error);
+  g_assert_cmpstr (involve_store_get_journal_mode (store), ==, "wal");
+  involve_store_wait_for_backup (store);
+  g_assert_false (g_file_test (today_path, G_FILE_TEST_EXISTS));
+
+  involve_store_start_deferred_backup (store);
+  involve_store_wait_for_backup (store);
+  g_assert_true (g_file_test (today_path, G_FILE_TEST_IS_REGULAR));
+  /* Once only. */
+  involve_store_start_deferred_backup (store);
+  involve_store_wait_for_backup (store);
+  g_clear_object (&store);
+
+  /* With a rollback journal the backup is still made on open, before any
+   * editing (a long reader would block every save). */
+  store = g_initable_new (INVOLVE_TYPE_STORE, NULL, &error, "path", td2->path, "defer-backup", TRUE,
+                          "journal-mode", "delete", NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (today_path2, G_FILE_TEST_IS_REGULAR));
+}
+
 static void
 test_rolling_backup_interrupted (void)
 {
@@ -1700,6 +1735,7 @@ main (int   argc,
   g_test_add_func ("/store/backup/online", test_backup);
   g_test_add_func ("/store/backup/rolling", test_rolling_backup);
   g_test_add_func ("/store/backup/rolling-interrupted", test_rolling_backup_interrupted);
+  g_test_add_func ("/store/backup/rolling-deferred", test_rolling_backup_deferred);
   g_test_add_func ("/store/import/round-trip", test_import_round_trip);
 
   return g_test_run ();
