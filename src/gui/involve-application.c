@@ -65,21 +65,34 @@ startup_mark (const char *what)
            what, g_get_monotonic_time (), (gint64) cpu.tv_sec * G_USEC_PER_SEC + cpu.tv_nsec / 1000);
 }
 
-static void
-first_frame_painted_cb (GdkFrameClock *clock,
-                        gpointer       data)
+static gboolean
+start_backup_cb (gpointer data)
 {
-  g_signal_handlers_disconnect_by_func (clock, first_frame_painted_cb, data);
-  startup_mark ("first frame painted");
+  InvolveApplication *self = data;
+
+  if (self->store != NULL)
+    involve_store_start_deferred_backup (self->store);
+  return G_SOURCE_REMOVE;
 }
 
 static void
-window_mapped_cb (GtkWidget *window,
-                  gpointer   data)
+first_frame_painted_cb (GdkFrameClock      *clock,
+                        InvolveApplication *self)
 {
-  g_signal_handlers_disconnect_by_func (window, window_mapped_cb, data);
-  g_signal_connect (gtk_widget_get_frame_clock (window), "after-paint",
-                    G_CALLBACK (first_frame_painted_cb), NULL);
+  g_signal_handlers_disconnect_by_func (clock, first_frame_painted_cb, self);
+  startup_mark ("first frame painted");
+  /* The first start of a day copies the whole register: on a large one
+   * that competed with the first frame for the processor and the disk. */
+  g_idle_add_full (G_PRIORITY_LOW, start_backup_cb, g_object_ref (self), g_object_unref);
+}
+
+static void
+window_mapped_cb (GtkWidget          *window,
+                  InvolveApplication *self)
+{
+  g_signal_handlers_disconnect_by_func (window, window_mapped_cb, self);
+  g_signal_connect_object (gtk_widget_get_frame_clock (window), "after-paint",
+                           G_CALLBACK (first_frame_painted_cb), self, 0);
 }
 
 static void
@@ -124,7 +137,8 @@ involve_application_activate (GApplication *app)
   if (path == NULL)
     path = involve_paths_get_default_register ();
 
-  self->store = involve_store_open (path, &error);
+  /* Today's backup waits for the first frame (see first_frame_painted_cb). */
+  self->store = g_initable_new (INVOLVE_TYPE_STORE, NULL, &error, "path", path, "defer-backup", TRUE, NULL);
   if (self->store == NULL)
     {
       g_autofree char *message = g_strdup_printf (_("%s\n\nThe file was left as it was. Choose another register with --database PATH."),
@@ -136,9 +150,8 @@ involve_application_activate (GApplication *app)
 
   window = involve_window_new (GTK_APPLICATION (self), self->store, self->definitions, self->settings);
   startup_mark ("window built");
-  /* Only when someone reads the marks: the window maps inside present. */
-  if (!g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, G_LOG_DOMAIN))
-    g_signal_connect (window, "map", G_CALLBACK (window_mapped_cb), NULL);
+  /* Before present, which maps the window. */
+  g_signal_connect (window, "map", G_CALLBACK (window_mapped_cb), self);
   gtk_window_present (GTK_WINDOW (window));
 }
 
