@@ -9,7 +9,7 @@
  * first frame under 500 ms on 100,000 records.
  *
  *   ninja -C _build
- *   _build/bench/bench-store --path /tmp/bench/big.sqlite --keep   # once, builds 100,000 records
+ *   _build/bench/bench-store --path /tmp/bench/big.sqlite --keep   # once: 100,000 records, minutes
  *   dbus-run-session -- xvfb-run -a -s '-screen 0 1366x768x24' \
  *     _build/bench/bench-gui-startup --path /tmp/bench/big.sqlite --runs 10
  *
@@ -18,20 +18,23 @@
  * backend (the default window size) and reports its milestones with
  * G_MESSAGES_DEBUG=involve-application; each run is stopped after its first
  * frame.  Before the runs, today's backup of the register is made if it is
- * missing, so the runs time an ordinary start rather than the first of the
- * day (which also copies the register in a thread).  --drop-caches empties
- * the page cache before each run (root only) for a start from disk.  Set
- * GSK_RENDERER as you like: under Xvfb the default GL renderer is Mesa's
- * software one.  Prints figures; it is not a timed test.
+ * missing, so the runs time an ordinary start; --first-of-day puts it aside
+ * during each run to time the first start of a day (which also copies the
+ * register, in a thread started after the first frame).  --drop-caches
+ * empties the page cache before each run (root only) for a start from
+ * disk.  Set GSK_RENDERER as you like: under Xvfb the default GL renderer
+ * is Mesa's software one.  Prints figures; it is not a timed test.
  */
 #include "config.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <string.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 #include <gio/gio.h>
+#include <glib/gstdio.h>
 
 #include "involve-store.h"
 
@@ -77,22 +80,62 @@ drop_caches (GError **error)
                                    G_FILE_SET_CONTENTS_NONE, 0644, error);
 }
 
-/* Today's backup, so that no run starts the daily copy of the register. */
-static gboolean
+/* Makes today's backup, so that no run starts the daily copy of the
+ * register unless asked to, and returns its path. */
+static char *
 prepare_register (const char  *path,
                   guint       *count,
                   GError     **error)
 {
   g_autoptr(InvolveStore) store = involve_store_open (path, error);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *dir = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *today = g_date_time_format (now, "%Y-%m-%d");
   gint64 start = g_get_monotonic_time ();
+  char *dot = strrchr (base, '.');
 
   if (store == NULL)
-    return FALSE;
+    return NULL;
   involve_store_wait_for_backup (store);
   if (g_get_monotonic_time () - start > 500000)
     printf ("made today's backup of the register in %.1f s\n",
             (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC);
-  return involve_store_count (store, NULL, count, error);
+  if (!involve_store_count (store, NULL, count, error))
+    return NULL;
+
+  /* backups/STEM-YYYY-MM-DD.sqlite, as the store names it. */
+  if (dot != NULL && dot != base)
+    *dot = '\0';
+  dir = involve_store_dup_backup_dir (store);
+  name = g_strdup_printf ("%s-%s.sqlite", base, today);
+  return g_build_filename (dir, name, NULL);
+}
+
+/* --first-of-day: today's backup is put aside for one run, and back after
+ * it, with what the stopped run left of its own copy removed. */
+static void
+put_backup_aside (const char *backup,
+                  gboolean    aside)
+{
+  g_autofree char *kept = g_strconcat (backup, ".bench-aside", NULL);
+
+  if (aside)
+    {
+      if (g_rename (backup, kept) != 0)
+        g_error ("Cannot move %s aside: %s", backup, g_strerror (errno));
+    }
+  else
+    {
+      g_autofree char *partial = g_strconcat (backup, ".partial", NULL);
+      g_autofree char *journal = g_strconcat (backup, ".partial-journal", NULL);
+
+      g_unlink (partial);
+      g_unlink (journal);
+      if (g_rename (kept, backup) != 0)
+        g_error ("Cannot put %s back: %s", backup, g_strerror (errno));
+    }
 }
 
 /* One start: fills times[] with ms since the process was started, and
@@ -180,6 +223,8 @@ main (int   argc,
   g_autoptr(GArray) runs_cpu = NULL;   /* double[N_MARKS] a run */
   const char *renderer = g_getenv ("GSK_RENDERER");
   gboolean cold = FALSE;
+  gboolean first_of_day = FALSE;
+  g_autofree char *backup = NULL;
   int runs = 10;
   guint count = 0;
   const GOptionEntry entries[] = {
@@ -187,6 +232,8 @@ main (int   argc,
     { "runs", 'n', 0, G_OPTION_ARG_INT, &runs, "Starts to time (default 10)", "N" },
     { "app", 0, 0, G_OPTION_ARG_FILENAME, &app, "The involve program (default: the build's)", "PROGRAM" },
     { "drop-caches", 0, 0, G_OPTION_ARG_NONE, &cold, "Empty the page cache before each start (root)", NULL },
+    { "first-of-day", 0, 0, G_OPTION_ARG_NONE, &first_of_day,
+      "Time the first start of a day (today's backup put aside during each run)", NULL },
     { NULL }
   };
 
@@ -208,7 +255,8 @@ main (int   argc,
   if (g_getenv ("DBUS_SESSION_BUS_ADDRESS") == NULL)
     fprintf (stderr, "note: no session bus; the app starts without one (use dbus-run-session)\n");
 
-  if (!prepare_register (path, &count, &error))
+  backup = prepare_register (path, &count, &error);
+  if (backup == NULL)
     {
       fprintf (stderr, "%s\n", error->message);
       return 1;
@@ -220,13 +268,19 @@ main (int   argc,
     {
       double t[N_MARKS] = { 0 };
       double c[N_MARKS] = { 0 };
+      gboolean ok;
 
       if (cold && !drop_caches (&error))
         {
           fprintf (stderr, "--drop-caches: %s\n", error->message);
           return 1;
         }
-      if (!run_once (app, path, INVOLVE_SETTINGS_SCHEMA_DIR, t, c, &error))
+      if (first_of_day)
+        put_backup_aside (backup, TRUE);
+      ok = run_once (app, path, INVOLVE_SETTINGS_SCHEMA_DIR, t, c, &error);
+      if (first_of_day)
+        put_backup_aside (backup, FALSE);
+      if (!ok)
         {
           fprintf (stderr, "run %d: %s\n", r + 1, error->message);
           return 1;
@@ -237,7 +291,8 @@ main (int   argc,
     }
 
   printf ("\n%s on %s (%u records)\n", app, path, count);
-  printf ("%d runs, %s page cache, GSK_RENDERER=%s\n\n", runs, cold ? "emptied" : "warm",
+  printf ("%d runs, %s page cache, %s, GSK_RENDERER=%s\n\n", runs, cold ? "emptied" : "warm",
+          first_of_day ? "first start of the day" : "today's backup made",
           renderer != NULL ? renderer : "(default)");
   printf ("ms since the process started   median      min      max   step median  step max  CPU median\n");
   for (guint m = 0; m < N_MARKS; m++)
