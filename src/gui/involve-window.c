@@ -844,13 +844,24 @@ rows_to_fill (InvolveWindow *self)
   return height / MIN_ROW_HEIGHT + 1;
 }
 
+/* A few dozen rows at a time, so that no frame waits long for them; past
+ * the 200 rows a list view makes, the rest come at no cost. */
 static gboolean
-show_all_rows_cb (gpointer data)
+show_more_rows_cb (gpointer data)
 {
   InvolveWindow *self = data;
+  guint size;
 
-  gtk_slice_list_model_set_size (self->first_rows, G_MAXUINT);
-  return G_SOURCE_REMOVE;
+  if (self->first_rows == NULL) /* disposed */
+    return G_SOURCE_REMOVE;
+  size = gtk_slice_list_model_get_size (self->first_rows);
+  if (size >= 200)
+    {
+      gtk_slice_list_model_set_size (self->first_rows, G_MAXUINT);
+      return G_SOURCE_REMOVE;
+    }
+  gtk_slice_list_model_set_size (self->first_rows, size + 50);
+  return G_SOURCE_CONTINUE;
 }
 
 static void
@@ -858,7 +869,7 @@ first_frame_painted_cb (GdkFrameClock *clock,
                         InvolveWindow *self)
 {
   g_signal_handlers_disconnect_by_func (clock, first_frame_painted_cb, self);
-  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, show_all_rows_cb, g_object_ref (self), g_object_unref);
+  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, show_more_rows_cb, g_object_ref (self), g_object_unref);
 }
 
 static void
