@@ -15,6 +15,7 @@ GtkWidget            *_involve_window_get_search_entry (InvolveWindow *self);
 GtkWidget            *_involve_window_get_list_stack   (InvolveWindow *self);
 GtkWidget            *_involve_window_get_main_stack   (InvolveWindow *self);
 GtkWidget            *_involve_window_get_status_filter (InvolveWindow *self);
+GtkWidget            *_involve_window_get_column_view  (InvolveWindow *self);
 /* Applies the search entry now instead of after its delay. */
 void                  _involve_window_apply_filters    (InvolveWindow *self);
 /* Sign-off by file, without the file choosers: a reviewer opens a request

@@ -960,3 +960,4 @@ GtkWidget *_involve_window_get_search_entry (InvolveWindow *self) { return self-
 GtkWidget *_involve_window_get_list_stack (InvolveWindow *self) { return self->list_stack; }
 GtkWidget *_involve_window_get_main_stack (InvolveWindow *self) { return self->main_stack; }
 GtkWidget *_involve_window_get_status_filter (InvolveWindow *self) { return self->status_filter; }
+GtkWidget *_involve_window_get_column_view (InvolveWindow *self) { return self->column_view; }
