@@ -52,8 +52,20 @@ check_round_trip (GPtrArray *records)
       InvolveExchangeRecord *a = g_ptr_array_index (records, i);
       InvolveExchangeRecord *b = g_ptr_array_index (again, i);
 
-      if (a->fingerprints->len != b->fingerprints->len || a->audit->len != b->audit->len)
+      if (a->fingerprints->len != b->fingerprints->len || a->audit->len != b->audit->len ||
+          a->imported_trails->len != b->imported_trails->len)
         abort ();
+      for (guint j = 0; j < a->imported_trails->len; j++)
+        {
+          InvolveImportedTrail *ta = g_ptr_array_index (a->imported_trails, j);
+          InvolveImportedTrail *tb = g_ptr_array_index (b->imported_trails, j);
+          g_autofree char *da = involve_imported_trail_compute_digest (ta);
+          g_autofree char *db = involve_imported_trail_compute_digest (tb);
+
+          /* Written out and read back, a kept trail must be the same trail. */
+          if (ta->import_id != tb->import_id || g_strcmp0 (da, db) != 0)
+            abort ();
+        }
       for (guint j = 0; j < a->fingerprints->len; j++)
         if (g_strcmp0 (g_ptr_array_index (a->fingerprints, j), g_ptr_array_index (b->fingerprints, j)) != 0)
           abort ();

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <glib.h>
 #include <glib/gstdio.h>
+#include <sqlite3.h>
 
 typedef struct
 {
@@ -186,6 +187,58 @@ test_cli_journey (void)
   remove_tree (dir);
 }
 
+/* A record moved A -> B -> C: C's history shows A's entries, and verify
+ * names an imported entry somebody edited behind Involve's back. */
+static void
+test_cli_imported_history (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("involve-cli-export-XXXXXX", NULL);
+  g_autofree char *a = g_build_filename (dir, "a.sqlite", NULL);
+  g_autofree char *b = g_build_filename (dir, "b.sqlite", NULL);
+  g_autofree char *c = g_build_filename (dir, "c.sqlite", NULL);
+  g_autofree char *a_xml = g_build_filename (dir, "a.xml", NULL);
+  g_autofree char *b_xml = g_build_filename (dir, "b.xml", NULL);
+  g_autofree char *reference = NULL;
+  g_autofree char *expected = NULL;
+  sqlite3 *db = NULL;
+  Run run = { 0 };
+
+  run_cli (&run, "--database", a, "demo", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  reference = find_reference (a, "signed-off");
+  run_cli (&run, "--database", a, "export", reference, "--xml", a_xml, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  run_cli (&run, "--database", b, "import", a_xml, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  run_cli (&run, "--database", b, "export", reference, "--xml", b_xml, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  run_cli (&run, "--database", c, "import", b_xml, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+
+  run_cli (&run, "--database", c, "history", reference, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "Entries from the source register, imported from XML exchange file “a.xml”"));
+  g_assert_nonnull (strstr (run.out, "Entries from the source register, imported from XML exchange file “b.xml”"));
+  g_assert_nonnull (strstr (run.out, "\nimported-1\t"));
+  run_cli (&run, "--database", c, "verify", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+
+  /* The triggers dropped and an entry of A's trail edited. */
+  g_assert_cmpint (sqlite3_open (c, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "DROP TRIGGER imported_audit_no_update;"
+                                     "UPDATE imported_audit SET details = 'edited' WHERE position = 2"
+                                     " AND trail_id = (SELECT id FROM imported_trails WHERE source LIKE '%a.xml%');",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  run_cli (&run, "--database", c, "verify", NULL);
+  g_assert_cmpint (run.status, ==, 1);
+  expected = g_strdup_printf ("first broken imported entry: %s imported-2\n", reference);
+  g_assert_nonnull (strstr (run.out, expected));
+
+  run_clear (&run);
+  remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -193,6 +246,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/cli/export/journey", test_cli_journey);
+  g_test_add_func ("/cli/export/imported-history", test_cli_imported_history);
 
   return g_test_run ();
 }

@@ -263,6 +263,221 @@ test_xml_round_trip (Fixture       *fixture,
   g_assert_cmpuint (audit_length (other), ==, audit_before);
 }
 
+static InvolveExchangeRecord *
+read_single (const char *path)
+{
+  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(GError) error = NULL;
+
+  records = involve_xml_read_file (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (records->len, ==, 1);
+  return g_ptr_array_steal_index (records, 0);
+}
+
+static void
+assert_same_entries (GPtrArray *expected,
+                     GPtrArray *actual)
+{
+  g_assert_cmpuint (actual->len, ==, expected->len);
+  for (guint i = 0; i < expected->len; i++)
+    {
+      const InvolveAuditEntry *a = g_ptr_array_index (expected, i);
+      const InvolveAuditEntry *b = g_ptr_array_index (actual, i);
+
+      g_assert_cmpint (a->id, ==, b->id);
+      g_assert_cmpint (a->time_usec, ==, b->time_usec);
+      g_assert_cmpstr (a->account, ==, b->account);
+      g_assert_cmpstr (a->kind, ==, b->kind);
+      g_assert_cmpstr (a->new_value, ==, b->new_value);
+      g_assert_cmpstr (a->prev_hash, ==, b->prev_hash);
+      g_assert_cmpstr (a->hash, ==, b->hash);
+    }
+}
+
+/* The kept trail that came from @source_name. */
+static const InvolveImportedTrail *
+trail_from (GPtrArray  *trails,
+            const char *source_name)
+{
+  for (guint i = 0; i < trails->len; i++)
+    {
+      const InvolveImportedTrail *trail = g_ptr_array_index (trails, i);
+
+      if (strstr (trail->source, source_name) != NULL)
+        return trail;
+    }
+  g_error ("no trail from %s", source_name);
+  return NULL;
+}
+
+/* The fixture's record exported to a.xml, imported into register B and
+ * exported from there to b.xml.  Returns B. */
+static InvolveStore *
+export_through_b (Fixture    *fixture,
+                  const char *a_path,
+                  const char *b_path)
+{
+  g_autoptr(GError) error = NULL;
+  const char *uuids[] = { fixture->uuid, NULL };
+  InvolveStore *b;
+
+  g_assert_true (involve_export_xml (fixture->store, uuids, a_path, &error));
+  g_assert_no_error (error);
+  b = open_register (fixture, "b.sqlite");
+  g_assert_true (involve_import_xml (b, a_path, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (involve_export_xml (b, uuids, b_path, &error));
+  g_assert_no_error (error);
+  return b;
+}
+
+/* A -> B -> C: C still holds A's entries, hashes and all, and can prove it. */
+static void
+test_xml_trail_travels (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autofree char *a_path = path_in (fixture, "a.xml");
+  g_autofree char *b_path = path_in (fixture, "b.xml");
+  g_autofree char *c_path = path_in (fixture, "c.xml");
+  g_autoptr(InvolveStore) b = NULL;
+  g_autoptr(InvolveStore) c = NULL;
+  g_autoptr(InvolveExchangeRecord) from_a = NULL;
+  g_autoptr(InvolveExchangeRecord) from_b = NULL;
+  g_autoptr(InvolveExchangeRecord) from_c = NULL;
+  g_autoptr(GPtrArray) kept = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *uuids[] = { fixture->uuid, NULL };
+  gint64 broken = -1;
+
+  sign_off (fixture);
+  b = export_through_b (fixture, a_path, b_path);
+  from_a = read_single (a_path);
+  g_assert_cmpuint (from_a->audit->len, >, 0);
+  g_assert_cmpuint (from_a->imported_trails->len, ==, 0);
+  from_b = read_single (b_path);
+  g_assert_cmpuint (from_b->imported_trails->len, ==, 1);
+  assert_same_entries (from_a->audit,
+                       ((InvolveImportedTrail *) g_ptr_array_index (from_b->imported_trails, 0))->entries);
+
+  c = open_register (fixture, "c.sqlite");
+  g_assert_true (involve_import_xml (c, b_path, NULL, &error));
+  g_assert_no_error (error);
+  kept = involve_store_list_imported_trails (c, fixture->uuid, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (kept->len, ==, 2);
+  assert_same_entries (from_a->audit, trail_from (kept, "a.xml")->entries);
+  assert_same_entries (from_b->audit, trail_from (kept, "b.xml")->entries);
+  g_assert_true (involve_store_verify (c, &broken, &error));
+  g_assert_no_error (error);
+
+  /* And on again from C: A's and B's trails both go with it, and the
+   * versions keep their fingerprints all the way. */
+  g_assert_true (involve_export_xml (c, uuids, c_path, &error));
+  g_assert_no_error (error);
+  from_c = read_single (c_path);
+  g_assert_cmpuint (from_c->imported_trails->len, ==, 2);
+  assert_same_entries (from_a->audit, trail_from (from_c->imported_trails, "a.xml")->entries);
+  g_assert_cmpuint (from_c->fingerprints->len, ==, from_a->fingerprints->len);
+  for (guint i = 0; i < from_a->fingerprints->len; i++)
+    g_assert_cmpstr (g_ptr_array_index (from_c->fingerprints, i), ==,
+                     g_ptr_array_index (from_a->fingerprints, i));
+
+  /* C's evidence PDF prints A's entries under their own heading. */
+  if (export_test_have_program ("pdftotext"))
+    {
+      g_autofree char *pdf = path_in (fixture, "c.pdf");
+      g_autofree char *text = NULL;
+      g_autofree char *squashed = NULL;
+
+      g_assert_true (involve_export_pdf (c, export_test_definitions (), fixture->uuid, 0,
+                                         INVOLVE_EVIDENCE_FULL, pdf, &error));
+      g_assert_no_error (error);
+      text = export_test_pdftotext (pdf, 0, 0);
+      squashed = export_test_squash (text);
+      g_assert_nonnull (strstr (squashed, "Entries from the source register"));
+      g_assert_nonnull (strstr (squashed, "Imported from XML exchange file “a.xml”"));
+      g_assert_nonnull (strstr (squashed, "imported-1 "));
+    }
+}
+
+/* A kept trail altered in the file, even re-hashed, is refused whole. */
+static void
+test_xml_altered_kept_trail_refused (Fixture       *fixture,
+                                     gconstpointer  data)
+{
+  g_autofree char *a_path = path_in (fixture, "a.xml");
+  g_autofree char *b_path = path_in (fixture, "b.xml");
+  g_autofree char *forged_path = path_in (fixture, "forged.xml");
+  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify) involve_exchange_record_free);
+  g_autoptr(InvolveStore) b = NULL;
+  g_autoptr(InvolveStore) c = NULL;
+  g_autoptr(GError) error = NULL;
+  InvolveExchangeRecord *record;
+  InvolveImportedTrail *trail;
+  InvolveAuditEntry *entry;
+
+  b = export_through_b (fixture, a_path, b_path);
+
+  /* The newest entry of A's trail rewritten, with a hash to match it. */
+  record = read_single (b_path);
+  g_ptr_array_add (records, record);
+  trail = g_ptr_array_index (record->imported_trails, 0);
+  entry = g_ptr_array_index (trail->entries, trail->entries->len - 1);
+  g_free (entry->details);
+  entry->details = g_strdup ("Nothing happened here");
+  g_free (entry->hash);
+  entry->hash = involve_audit_entry_compute_hash (entry);
+  g_assert_true (involve_xml_write_file (records, forged_path, &error));
+  g_assert_no_error (error);
+
+  c = open_register (fixture, "c.sqlite");
+  g_assert_false (involve_import_xml (c, forged_path, NULL, &error));
+  g_assert_error (error, INVOLVE_EXPORT_ERROR, INVOLVE_EXPORT_ERROR_FINGERPRINT);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "nothing was imported"));
+  g_assert_cmpuint (audit_length (c), ==, 0);
+  g_assert_cmpuint (record_count (c), ==, 0);
+  g_clear_error (&error);
+
+  /* An entry in the middle altered without a new hash: its own hash fails. */
+  entry = g_ptr_array_index (trail->entries, 2);
+  g_free (entry->account);
+  entry->account = g_strdup ("somebody-else");
+  g_assert_true (involve_xml_write_file (records, forged_path, &error));
+  g_assert_false (involve_import_xml (c, forged_path, NULL, &error));
+  g_assert_error (error, INVOLVE_EXPORT_ERROR, INVOLVE_EXPORT_ERROR_FINGERPRINT);
+  g_test_message ("%s", error->message);
+  g_assert_cmpuint (audit_length (c), ==, 0);
+}
+
+/* The fuzz seed with a kept trail is a real file: every hash and the
+ * digest, computed outside Involve from docs/fingerprint.md, hold. */
+static void
+test_xml_seed_with_kept_trail (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "..", "fuzz", "corpus", "xml-import",
+                                                 "exchange-imported-trail.xml", NULL);
+  g_autoptr(InvolveStore) other = NULL;
+  g_autoptr(GPtrArray) kept = NULL;
+  g_autoptr(GError) error = NULL;
+  const InvolveImportedTrail *from_a;
+  gint64 broken = -1;
+
+  other = open_register (fixture, "other.sqlite");
+  g_assert_true (involve_import_xml (other, path, NULL, &error));
+  g_assert_no_error (error);
+  kept = involve_store_list_imported_trails (other, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (kept->len, ==, 2);
+  from_a = trail_from (kept, "“a.xml”");
+  g_assert_cmpuint (from_a->entries->len, ==, 3);
+  g_assert_cmpint (((InvolveAuditEntry *) g_ptr_array_index (from_a->entries, 2))->id, ==, 5);
+  g_assert_true (involve_store_verify (other, &broken, &error));
+  g_assert_no_error (error);
+}
+
 /* A record whose latest version is signed off: the commonest thing to move. */
 static void
 test_xml_signed_off_round_trip (Fixture       *fixture,
@@ -487,6 +702,9 @@ main (int   argc,
   ADD ("/export/store/pdf-and-check-pdf", test_pdf_and_check);
   ADD ("/export/store/xml-round-trip-into-empty-register", test_xml_round_trip);
   ADD ("/export/store/xml-round-trip-signed-off", test_xml_signed_off_round_trip);
+  ADD ("/export/store/xml-imported-trail-travels-a-b-c", test_xml_trail_travels);
+  ADD ("/export/store/xml-altered-imported-trail-refused", test_xml_altered_kept_trail_refused);
+  ADD ("/export/store/xml-seed-with-imported-trail", test_xml_seed_with_kept_trail);
   ADD ("/export/store/hostile-import-changes-nothing", test_hostile_import_changes_nothing);
   ADD ("/export/store/import-never-overwrites", test_conflict_never_overwrites);
   ADD ("/export/store/sign-off-by-file", test_sign_off_by_file);

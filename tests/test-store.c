@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
+#include <utime.h>
 
 #include "store-test-util.h"
 #include "involve-validate.h"
@@ -1582,6 +1585,27 @@ test_rolling_backup_deferred (void)
   g_assert_true (g_file_test (today_path2, G_FILE_TEST_IS_REGULAR));
 }
 
+/* A register big enough that copying it takes a while. */
+static void
+fill_many_records (const char *path,
+                   guint       n_records)
+{
+  g_autoptr(InvolveStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+
+  store = open_store (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (involve_store_begin_batch (store, &error));
+  for (guint i = 0; i < n_records; i++)
+    {
+      g_autoptr(InvolveRecord) record = involve_store_create_record (store, "icb-14z45", &error);
+      g_autofree char *text = g_strnfill (4000, 'a' + i % 26);
+      g_assert_true (involve_store_set_value (store, record, "b1-objectives", g_variant_new_string (text), &error));
+    }
+  g_assert_true (involve_store_commit_batch (store, &error));
+  g_assert_no_error (error);
+}
+
 static void
 test_rolling_backup_interrupted (void)
 {
@@ -1592,17 +1616,7 @@ test_rolling_backup_interrupted (void)
   g_autoptr(GDir) dir = NULL;
   const char *name;
 
-  store = open_store (td->path, &error);
-  g_assert_no_error (error);
-  g_assert_true (involve_store_begin_batch (store, &error));
-  for (guint i = 0; i < 300; i++)
-    {
-      g_autoptr(InvolveRecord) record = involve_store_create_record (store, "icb-14z45", &error);
-      g_autofree char *text = g_strnfill (4000, 'a' + i % 26);
-      g_assert_true (involve_store_set_value (store, record, "b1-objectives", g_variant_new_string (text), &error));
-    }
-  g_assert_true (involve_store_commit_batch (store, &error));
-  g_clear_object (&store);
+  fill_many_records (td->path, 300);
 
   /* Closing at once: the backup may be cut short, but never left half-written. */
   store = g_initable_new (INVOLVE_TYPE_STORE, NULL, &error, "path", td->path, NULL);
@@ -1621,6 +1635,106 @@ test_rolling_backup_interrupted (void)
       g_assert_no_error (error);
       g_assert_true (involve_store_verify (copy, &broken, &error));
     }
+}
+
+/* Another program holding today's lock: this one skips quietly and
+ * leaves its lock alone; a lock left by a crash long ago is taken over. */
+static void
+test_rolling_backup_locked (void)
+{
+  g_autoptr(TestDir) td = test_dir_new ();
+  g_autoptr(InvolveStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *today = g_date_time_format (now, "register-%Y-%m-%d.sqlite");
+  g_autofree char *backups = g_build_filename (td->dir, "backups", NULL);
+  g_autofree char *dest = g_build_filename (backups, today, NULL);
+  g_autofree char *lock = g_strconcat (dest, ".lock", NULL);
+  struct utimbuf old_times;
+
+  store = open_store (td->path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_mkdir_with_parents (backups, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (lock, "elsewhere 1\n", -1, NULL));
+
+  g_assert_true (involve_store_rolling_backup (store, &error));
+  g_assert_no_error (error);
+  g_assert_false (g_file_test (dest, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (lock, G_FILE_TEST_EXISTS));
+
+  old_times.actime = old_times.modtime = time (NULL) - 2 * 60 * 60;
+  g_assert_cmpint (g_utime (lock, &old_times), ==, 0);
+  g_assert_true (involve_store_rolling_backup (store, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (dest, G_FILE_TEST_IS_REGULAR));
+  g_assert_false (g_file_test (lock, G_FILE_TEST_EXISTS));
+}
+
+/* Several programs open the same register at once and all start the
+ * daily backup: one makes it, the others skip, and nothing is left over. */
+static void
+test_rolling_backup_concurrent (void)
+{
+  g_autoptr(TestDir) td = test_dir_new ();
+  g_autoptr(InvolveStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *backups = g_build_filename (td->dir, "backups", NULL);
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+  GPid children[6];
+  int start[2];
+  guint n_files = 0;
+
+  fill_many_records (td->path, 200);
+
+  /* Each child waits until the parent closes the pipe, so they start together. */
+  g_assert_cmpint (pipe (start), ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (children); i++)
+    {
+      children[i] = fork ();
+      g_assert_cmpint (children[i], >=, 0);
+      if (children[i] == 0)
+        {
+          InvolveStore *mine;
+          char byte;
+          gboolean ok;
+
+          close (start[1]);
+          mine = open_store (td->path, NULL);
+          if (read (start[0], &byte, 1) != 0 || mine == NULL)
+            _exit (2);
+          ok = involve_store_rolling_backup (mine, NULL);
+          _exit (ok ? 0 : 1);
+        }
+    }
+  close (start[0]);
+  close (start[1]);
+  for (guint i = 0; i < G_N_ELEMENTS (children); i++)
+    {
+      int status = 0;
+
+      g_assert_cmpint (waitpid (children[i], &status, 0), ==, children[i]);
+      g_assert_true (WIFEXITED (status));
+      g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+    }
+
+  dir = g_dir_open (backups, 0, NULL);
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (backups, name, NULL);
+      g_autoptr(InvolveStore) copy = NULL;
+      gint64 broken = 0;
+
+      g_test_message ("backups/%s", name);
+      g_assert_true (g_str_has_suffix (name, ".sqlite"));
+      copy = open_store (path, &error);
+      g_assert_no_error (error);
+      g_assert_true (involve_store_verify (copy, &broken, &error));
+      g_assert_no_error (error);
+      n_files++;
+    }
+  g_assert_cmpuint (n_files, ==, 1);
 }
 
 /* Import */
@@ -1684,6 +1798,367 @@ test_import_round_trip (void)
   g_assert_cmpstr (involve_record_get_reference (created), !=, involve_record_get_reference (imported));
 }
 
+/* Audit trails kept from other registers */
+
+#define DROP_IMPORTED_TRIGGERS \
+  "DROP TRIGGER imported_trails_no_update; DROP TRIGGER imported_trails_no_delete;" \
+  "DROP TRIGGER imported_audit_no_update; DROP TRIGGER imported_audit_no_delete;"
+
+/* @uuid's audit trail in @source, as an exchange file would carry it. */
+static InvolveImportedTrail *
+trail_of (InvolveStore *source,
+          const char   *uuid)
+{
+  InvolveImportedTrail *trail = involve_imported_trail_new (uuid, "exchange file “a.xml”", 0);
+  g_autoptr(GError) error = NULL;
+
+  g_ptr_array_unref (trail->entries);
+  trail->entries = involve_store_list_audit (source, uuid, &error);
+  g_assert_no_error (error);
+  return trail;
+}
+
+/* A signed-off record in @source_path whose trail has a gap (another
+ * record's entries) and goes on after it, imported with that trail into
+ * @target_path.  Returns the record's uuid. */
+static char *
+import_with_trail (const char *source_path,
+                   const char *target_path)
+{
+  g_autofree char *uuid = signed_record (source_path);
+  g_autoptr(InvolveStore) source = NULL;
+  g_autoptr(InvolveStore) target = NULL;
+  g_autoptr(InvolveRecord) other = NULL;
+  g_autoptr(GPtrArray) versions = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) trails = g_ptr_array_new_with_free_func ((GDestroyNotify) involve_imported_trail_free);
+  g_autoptr(GError) error = NULL;
+
+  source = open_store (source_path, &error);
+  g_assert_no_error (error);
+  other = involve_store_create_record (source, "icb-14z45", &error);
+  set_string (source, other, "title", "Another record in between");
+  g_assert_cmpuint (involve_store_amend (source, uuid, "Dates moved", &error), ==, 2);
+  g_assert_no_error (error);
+  for (guint i = 1; i <= 2; i++)
+    g_ptr_array_add (versions, involve_store_load_record (source, uuid, i, &error));
+  g_assert_no_error (error);
+
+  g_ptr_array_add (trails, trail_of (source, uuid));
+
+  target = open_store (target_path, &error);
+  g_assert_no_error (error);
+  g_assert_true (involve_store_import_record_full (target, versions, trails, "a.xml", &error));
+  g_assert_no_error (error);
+  return g_steal_pointer (&uuid);
+}
+
+static void
+test_import_keeps_trail (void)
+{
+  g_autoptr(TestDir) td = test_dir_new ();
+  g_autoptr(TestDir) td2 = test_dir_new ();
+  g_autofree char *uuid = import_with_trail (td->path, td2->path);
+  g_autoptr(InvolveStore) source = NULL;
+  g_autoptr(InvolveStore) target = NULL;
+  g_autoptr(GPtrArray) original = NULL;
+  g_autoptr(GPtrArray) trails = NULL;
+  g_autoptr(GPtrArray) local = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *digest = NULL;
+  InvolveImportedTrail *trail;
+  InvolveAuditEntry *binding;
+  gint64 broken = -1;
+
+  source = open_store (td->path, &error);
+  original = involve_store_list_audit (source, uuid, &error);
+  target = open_store (td2->path, &error);
+  g_assert_no_error (error);
+  trails = involve_store_list_imported_trails (target, uuid, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (trails->len, ==, 1);
+  trail = trails->pdata[0];
+  g_assert_cmpstr (trail->source, ==, "exchange file “a.xml”");
+  g_assert_cmpint (trail->imported_usec, >, 0);
+
+  /* Exactly as the source wrote them: numbers, hashes, gaps and all. */
+  g_assert_cmpuint (trail->entries->len, ==, original->len);
+  for (guint i = 0; i < original->len; i++)
+    {
+      InvolveAuditEntry *a = original->pdata[i];
+      InvolveAuditEntry *b = trail->entries->pdata[i];
+
+      g_assert_cmpint (a->id, ==, b->id);
+      g_assert_cmpint (a->time_usec, ==, b->time_usec);
+      g_assert_cmpstr (a->account, ==, b->account);
+      g_assert_cmpstr (a->new_value, ==, b->new_value);
+      g_assert_cmpstr (a->prev_hash, ==, b->prev_hash);
+      g_assert_cmpstr (a->hash, ==, b->hash);
+    }
+
+  /* A local import entry binds it: its new value is the trail's digest. */
+  local = involve_store_list_audit (target, uuid, &error);
+  binding = local->pdata[local->len - 1];
+  digest = involve_imported_trail_compute_digest (trail);
+  g_assert_cmpint (binding->id, ==, trail->import_id);
+  g_assert_cmpstr (binding->kind, ==, INVOLVE_AUDIT_IMPORT);
+  g_assert_cmpstr (binding->new_value, ==, digest);
+  g_assert_nonnull (strstr (binding->details, ((InvolveAuditEntry *) original->pdata[original->len - 1])->hash));
+
+  g_assert_true (involve_store_verify (target, &broken, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_import_broken_trail_refused (void)
+{
+  g_autoptr(TestDir) td = test_dir_new ();
+  g_autoptr(TestDir) td2 = test_dir_new ();
+  g_autofree char *uuid = signed_record (td->path);
+  g_assert_nonnull (uuid);
+  g_autoptr(InvolveStore) source = NULL;
+  g_autoptr(InvolveStore) target = NULL;
+  g_autoptr(GPtrArray) versions = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) trails = g_ptr_array_new_with_free_func ((GDestroyNotify) involve_imported_trail_free);
+  g_autoptr(GPtrArray) audit = NULL;
+  g_autoptr(GError) error = NULL;
+  InvolveImportedTrail *trail;
+  InvolveAuditEntry *entry;
+  gint64 broken = 0;
+
+  source = open_store (td->path, &error);
+  g_ptr_array_add (versions, involve_store_load_record (source, uuid, 1, &error));
+  trail = trail_of (source, uuid);
+  g_ptr_array_add (trails, trail);
+
+  /* Entry 3 rewritten and re-hashed: its own hash holds, entry 4's link does not. */
+  entry = trail->entries->pdata[2];
+  g_free (entry->new_value);
+  entry->new_value = g_strdup ("'Forged'");
+  g_free (entry->hash);
+  entry->hash = involve_audit_entry_compute_hash (entry);
+  g_assert_false (involve_audit_entries_check_chain (trail->entries, uuid, &broken, &error));
+  g_assert_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_TAMPERED);
+  g_assert_cmpint (broken, ==, 4);
+  g_clear_error (&error);
+
+  target = open_store (td2->path, &error);
+  g_assert_false (involve_store_import_record_full (target, versions, trails, "a.xml", &error));
+  g_assert_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_TAMPERED);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "nothing was imported"));
+  g_clear_error (&error);
+
+  /* Nothing written: no record, no audit entry. */
+  audit = involve_store_list_audit (target, NULL, &error);
+  g_assert_cmpuint (audit->len, ==, 0);
+  g_assert_null (involve_store_load_record (target, uuid, 0, &error));
+  g_assert_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_NOT_FOUND);
+}
+
+static gint64
+imported_source_id (const char *path,
+                    int         position)
+{
+  g_autoptr(InvolveStore) store = NULL;
+  g_autoptr(GPtrArray) trails = NULL;
+  InvolveImportedTrail *trail;
+
+  store = open_store (path, NULL);
+  trails = involve_store_list_imported_trails (store, NULL, NULL);
+  g_assert_nonnull (trails);
+  trail = trails->pdata[0];
+  return ((InvolveAuditEntry *) trail->entries->pdata[position - 1])->id;
+}
+
+/* Verify fails, names the record and returns the imported entry it names. */
+static gint64
+verify_imported_broken (const char *path,
+                        const char *uuid)
+{
+  g_autoptr(InvolveStore) store = NULL;
+  g_autoptr(InvolveRecord) record = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *reference = NULL;
+  const char *expected;
+  gint64 broken = -1;
+  gint64 entry = -1;
+
+  store = open_store (path, &error);
+  g_assert_no_error (error);
+  record = involve_store_load_record (store, uuid, 0, &error);
+  g_assert_no_error (error);
+  expected = involve_record_get_reference (record);
+  g_assert_false (involve_store_verify_full (store, &broken, &reference, &entry, &error));
+  g_assert_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_TAMPERED);
+  g_test_message ("verify: %s", error->message);
+  g_assert_cmpstr (reference, ==, expected);
+  g_assert_nonnull (strstr (error->message, expected));
+  return entry;
+}
+
+static void
+test_tamper_imported_entry (void)
+{
+  g_autoptr(TestDir) td = test_dir_new ();
+  g_autoptr(TestDir) td2 = test_dir_new ();
+  g_autofree char *uuid = import_with_trail (td->path, td2->path);
+  gint64 third = imported_source_id (td2->path, 3);
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db = NULL;
+
+  verify_path (td2->path, TRUE);
+
+  /* The triggers refuse it ... */
+  g_assert_cmpint (sqlite3_open (td2->path, &db), ==, SQLITE_OK);
+  sqlite3_extended_result_codes (db, 1);
+  g_assert_cmpint (raw_try (db, "UPDATE imported_audit SET details = 'x' WHERE position = 3"), ==,
+                   SQLITE_CONSTRAINT_TRIGGER);
+  g_assert_cmpint (raw_try (db, "DELETE FROM imported_audit WHERE position = 3"), ==, SQLITE_CONSTRAINT_TRIGGER);
+  g_assert_cmpint (raw_try (db, "UPDATE imported_trails SET source = 'x'"), ==, SQLITE_CONSTRAINT_TRIGGER);
+  g_assert_cmpint (raw_try (db, "DELETE FROM imported_trails"), ==, SQLITE_CONSTRAINT_TRIGGER);
+  sqlite3_close (db);
+
+  /* ... so somebody drops them first: verify names the entry. */
+  raw_exec (td2->path, DROP_IMPORTED_TRIGGERS
+            "UPDATE imported_audit SET account = 'somebody-else' WHERE position = 3;");
+  g_assert_cmpint (verify_imported_broken (td2->path, uuid), ==, third);
+}
+
+static void
+test_tamper_imported_entry_rehashed (void)
+{
+  g_autoptr(TestDir) td = test_dir_new ();
+  g_autoptr(TestDir) td2 = test_dir_new ();
+  g_autofree char *uuid = import_with_trail (td->path, td2->path);
+  g_autoptr(InvolveStore) store = NULL;
+  g_autoptr(GPtrArray) trails = NULL;
+  g_autofree char *sql = NULL;
+  g_autofree char *hash = NULL;
+  InvolveImportedTrail *trail;
+  InvolveAuditEntry *last;
+
+  /* The last entry rewritten with a hash to match: no link follows it,
+   * but the local import entry's digest no longer matches. */
+  store = open_store (td2->path, NULL);
+  trails = involve_store_list_imported_trails (store, uuid, NULL);
+  g_clear_object (&store);
+  trail = trails->pdata[0];
+  last = trail->entries->pdata[trail->entries->len - 1];
+  g_free (last->details);
+  last->details = g_strdup ("rewritten");
+  hash = involve_audit_entry_compute_hash (last);
+  sql = g_strdup_printf (DROP_IMPORTED_TRIGGERS
+                         "UPDATE imported_audit SET details = 'rewritten', hash = '%s' WHERE position = %u;",
+                         hash, trail->entries->len);
+  raw_exec (td2->path, sql);
+  verify_imported_broken (td2->path, uuid);
+}
+
+static void
+test_tamper_imported_entry_deleted (void)
+{
+  g_autoptr(TestDir) td = test_dir_new ();
+  g_autoptr(TestDir) td2 = test_dir_new ();
+  g_autofree char *uuid = import_with_trail (td->path, td2->path);
+  gint64 sixth = imported_source_id (td2->path, 6);
+
+  raw_exec (td2->path, DROP_IMPORTED_TRIGGERS "DELETE FROM imported_audit WHERE position = 5;");
+  g_assert_cmpint (verify_imported_broken (td2->path, uuid), ==, sixth);
+}
+
+static void
+test_tamper_imported_last_entry_deleted (void)
+{
+  g_autoptr(TestDir) td = test_dir_new ();
+  g_autoptr(TestDir) td2 = test_dir_new ();
+  g_autofree char *uuid = import_with_trail (td->path, td2->path);
+
+  /* The newest entry removed and the count fixed: the digest catches it. */
+  raw_exec (td2->path, DROP_IMPORTED_TRIGGERS
+            "DELETE FROM imported_audit WHERE position = (SELECT max (position) FROM imported_audit);"
+            "UPDATE imported_trails SET n_entries = n_entries - 1;");
+  verify_imported_broken (td2->path, uuid);
+}
+
+static void
+test_tamper_imported_trail_deleted (void)
+{
+  g_autoptr(TestDir) td = test_dir_new ();
+  g_autoptr(TestDir) td2 = test_dir_new ();
+  g_autofree char *uuid = import_with_trail (td->path, td2->path);
+  gint64 binding = audit_id_of (td2->path, "kind = 'import' AND new_value IS NOT NULL");
+
+  raw_exec (td2->path, DROP_IMPORTED_TRIGGERS "DELETE FROM imported_audit; DELETE FROM imported_trails;");
+  verify_imported_broken (td2->path, uuid);
+  g_assert_cmpint (verify_path (td2->path, FALSE), ==, binding);
+}
+
+/* A register of the previous format: migrated in place, nothing lost,
+ * and then it keeps imported trails. */
+static void
+test_migrate_previous_keeps_data (void)
+{
+  g_autoptr(TestDir) td = test_dir_new ();
+  g_autoptr(TestDir) td2 = test_dir_new ();
+  int previous = involve_store_get_latest_schema_version () - 1;
+  g_autoptr(InvolveStore) store = NULL;
+  g_autoptr(InvolveRecord) record = NULL;
+  g_autoptr(GPtrArray) before = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+  g_autoptr(GPtrArray) trails = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uuid = NULL;
+  g_autofree char *imported = NULL;
+  g_autofree char *backup = NULL;
+  gint64 broken = -1;
+
+  store = involve_store_open_at_schema (td->path, previous, &error);
+  g_assert_no_error (error);
+  record = involve_store_create_record (store, "icb-14z45", &error);
+  uuid = g_strdup (involve_record_get_uuid (record));
+  fill_record (store, record, "Kept across the upgrade");
+  g_assert_true (involve_store_submit (store, uuid, NULL, &error));
+  sign_off_as_reviewer (store, uuid);
+  before = involve_store_list_audit (store, NULL, &error);
+  g_assert_no_error (error);
+  g_clear_object (&store);
+
+  store = open_store (td->path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (involve_store_get_schema_version (store), ==, previous + 1);
+  g_clear_object (&record);
+  record = involve_store_load_record (store, uuid, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (involve_record_get_string (record, "title"), ==, "Kept across the upgrade");
+  g_assert_cmpint (involve_record_get_status (record), ==, INVOLVE_STATUS_SIGNED_OFF);
+  after = involve_store_list_audit (store, NULL, &error);
+  g_assert_cmpuint (after->len, ==, before->len);
+  g_assert_cmpstr (((InvolveAuditEntry *) after->pdata[after->len - 1])->hash, ==,
+                   ((InvolveAuditEntry *) before->pdata[before->len - 1])->hash);
+  trails = involve_store_list_imported_trails (store, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (trails->len, ==, 0);
+  g_assert_true (involve_store_verify (store, &broken, &error));
+  g_assert_no_error (error);
+  g_clear_object (&store);
+
+  {
+    g_autofree char *name = g_strdup_printf ("register.sqlite.before-format-%d", previous + 1);
+    backup = g_build_filename (td->dir, "backups", name, NULL);
+  }
+  g_assert_true (g_file_test (backup, G_FILE_TEST_IS_REGULAR));
+
+  /* The migrated register takes an import with its trail (of a record
+   * numbered after the one it holds). */
+  store = open_store (td2->path, &error);
+  g_clear_object (&record);
+  record = involve_store_create_record (store, "icb-14z45", &error);
+  g_assert_no_error (error);
+  g_clear_object (&store);
+  imported = import_with_trail (td2->path, td->path);
+  verify_path (td->path, TRUE);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1736,7 +2211,17 @@ main (int   argc,
   g_test_add_func ("/store/backup/rolling", test_rolling_backup);
   g_test_add_func ("/store/backup/rolling-interrupted", test_rolling_backup_interrupted);
   g_test_add_func ("/store/backup/rolling-deferred", test_rolling_backup_deferred);
+  g_test_add_func ("/store/backup/rolling-skips-while-another-program-backs-up", test_rolling_backup_locked);
+  g_test_add_func ("/store/backup/rolling-from-several-programs-at-once", test_rolling_backup_concurrent);
   g_test_add_func ("/store/import/round-trip", test_import_round_trip);
+  g_test_add_func ("/store/import/keeps-imported-trail", test_import_keeps_trail);
+  g_test_add_func ("/store/import/broken-trail-refused", test_import_broken_trail_refused);
+  g_test_add_func ("/store/audit/verify-detects-altered-imported-entry", test_tamper_imported_entry);
+  g_test_add_func ("/store/audit/verify-detects-rehashed-imported-entry", test_tamper_imported_entry_rehashed);
+  g_test_add_func ("/store/audit/verify-detects-deleted-imported-entry", test_tamper_imported_entry_deleted);
+  g_test_add_func ("/store/audit/verify-detects-deleted-last-imported-entry", test_tamper_imported_last_entry_deleted);
+  g_test_add_func ("/store/audit/verify-detects-deleted-imported-trail", test_tamper_imported_trail_deleted);
+  g_test_add_func ("/store/migrate/previous-format-keeps-data", test_migrate_previous_keeps_data);
 
   return g_test_run ();
 }

@@ -475,6 +475,8 @@ involve_cli_verify (const char *database_path,
   g_autoptr(InvolveStore) store = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *head_hash = NULL;
+  g_autofree char *broken_reference = NULL;
+  gint64 broken_imported = 0;
   gint64 broken = 0;
   gint64 head = 0;
 
@@ -488,12 +490,17 @@ involve_cli_verify (const char *database_path,
   if (store == NULL)
     return 1;
 
-  if (!involve_store_verify (store, &broken, &error))
+  if (!involve_store_verify_full (store, &broken, &broken_reference, &broken_imported, &error))
     {
       printf ("%s\n", _("FAILED: the register has been tampered with or damaged."));
       printf ("%s\n", error->message);
       if (broken > 0)
         printf (_("first broken entry: %" PRId64 "\n"), broken);
+      /* Entries kept from another register, by that register's numbers. */
+      if (broken_reference != NULL && broken_imported > 0)
+        printf (_("first broken imported entry: %s imported-%" PRId64 "\n"), broken_reference, broken_imported);
+      else if (broken_reference != NULL)
+        printf (_("broken imported trail: %s\n"), broken_reference);
       return 1;
     }
 
@@ -547,6 +554,28 @@ involve_cli_backup (const char *database_path,
   return 0;
 }
 
+/* One tab-separated line; @prefix goes before the entry's number. */
+static void
+print_audit_entry (const InvolveAuditEntry *entry,
+                   const char              *prefix)
+{
+  g_autofree char *when = format_time (entry->time_usec);
+  g_autofree char *details = one_line (entry->details);
+  g_autofree char *old_value = one_line (entry->old_value);
+  g_autofree char *new_value = one_line (entry->new_value);
+
+  printf ("%s%" G_GINT64_FORMAT "\t%s\t%s%s%s\t%s\tv%u",
+          prefix, entry->id, when, entry->account ? entry->account : "",
+          entry->profile ? "/" : "", entry->profile ? entry->profile : "",
+          entry->kind ? entry->kind : "", entry->version);
+  if (entry->field_id != NULL)
+    printf ("\t%s: %s -> %s", entry->field_id,
+            entry->old_value ? old_value : "(empty)", entry->new_value ? new_value : "(empty)");
+  if (entry->details != NULL)
+    printf ("\t%s", details);
+  printf ("\n");
+}
+
 int
 involve_cli_history (const char *database_path,
                      int         argc,
@@ -554,6 +583,7 @@ involve_cli_history (const char *database_path,
 {
   g_autoptr(InvolveStore) store = NULL;
   g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GPtrArray) trails = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *uuid = NULL;
   int status;
@@ -587,23 +617,25 @@ involve_cli_history (const char *database_path,
       return 1;
     }
   for (guint i = 0; i < entries->len; i++)
-    {
-      InvolveAuditEntry *entry = entries->pdata[i];
-      g_autofree char *when = format_time (entry->time_usec);
-      g_autofree char *details = one_line (entry->details);
-      g_autofree char *old_value = one_line (entry->old_value);
-      g_autofree char *new_value = one_line (entry->new_value);
+    print_audit_entry (entries->pdata[i], "");
 
-      printf ("%" G_GINT64_FORMAT "\t%s\t%s%s%s\t%s\tv%u",
-              entry->id, when, entry->account,
-              entry->profile ? "/" : "", entry->profile ? entry->profile : "",
-              entry->kind, entry->version);
-      if (entry->field_id != NULL)
-        printf ("\t%s: %s -> %s", entry->field_id,
-                entry->old_value ? old_value : "(empty)", entry->new_value ? new_value : "(empty)");
-      if (entry->details != NULL)
-        printf ("\t%s", details);
-      printf ("\n");
+  /* Then the trails kept from other registers, each under where it came
+   * from, numbered as their own register numbered them. */
+  trails = involve_store_list_imported_trails (store, uuid, &error);
+  if (trails == NULL)
+    {
+      fprintf (stderr, "%s\n", error->message);
+      return 1;
+    }
+  for (guint i = 0; i < trails->len; i++)
+    {
+      InvolveImportedTrail *trail = trails->pdata[i];
+      g_autofree char *when = format_time (trail->imported_usec);
+
+      printf (_("# Entries from the source register, imported from %s on %s (kept by entry %" PRId64 "):\n"),
+              trail->source, when, trail->import_id);
+      for (guint j = 0; j < trail->entries->len; j++)
+        print_audit_entry (trail->entries->pdata[j], "imported-");
     }
   return 0;
 }

@@ -39,6 +39,11 @@ involve_export_collect_record (InvolveStore  *store,
   if (record->audit == NULL)
     return NULL;
 
+  g_clear_pointer (&record->imported_trails, g_ptr_array_unref);
+  record->imported_trails = involve_store_list_imported_trails (store, uuid, error);
+  if (record->imported_trails == NULL)
+    return NULL;
+
   return g_steal_pointer (&record);
 }
 
@@ -93,6 +98,7 @@ involve_export_evidence_document (InvolveStore        *store,
   involve_evidence_document_set_history (document, history->versions,
                                          (const char * const *) fingerprints->pdata);
   involve_evidence_document_set_audit (document, history->audit);
+  involve_evidence_document_set_imported_trails (document, history->imported_trails);
   return g_steal_pointer (&document);
 }
 
@@ -281,26 +287,83 @@ involve_export_xml (InvolveStore        *store,
   return TRUE;
 }
 
+/*
+ * The trails a record brings: the exporting register's own (kept here
+ * from @source, now) and those it kept from elsewhere, as they came.
+ */
+static GPtrArray *
+trails_to_keep (InvolveExchangeRecord *record,
+                const char            *source)
+{
+  InvolveRecord *first = g_ptr_array_index (record->versions, 0);
+  GPtrArray *trails = g_ptr_array_new_with_free_func ((GDestroyNotify) involve_imported_trail_free);
+  InvolveImportedTrail *own = involve_imported_trail_new (involve_record_get_uuid (first), source, 0);
+
+  for (guint i = 0; i < record->audit->len; i++)
+    g_ptr_array_add (own->entries, involve_audit_entry_copy (g_ptr_array_index (record->audit, i)));
+  g_ptr_array_add (trails, own);
+  for (guint i = 0; i < record->imported_trails->len; i++)
+    g_ptr_array_add (trails, involve_imported_trail_copy (g_ptr_array_index (record->imported_trails, i)));
+  return trails;
+}
+
+/*
+ * Every trail in the file must hold together as its register wrote it
+ * (hashes, links between neighbours), and a kept trail must still give the
+ * digest that the exporting register's entry (kept-by) binds it with.
+ */
 static gboolean
-check_audit_hashes (InvolveExchangeRecord  *record,
+check_audit_trails (InvolveExchangeRecord  *record,
                     const char             *path,
                     GError                **error)
 {
-  for (guint i = 0; i < record->audit->len; i++)
-    {
-      const InvolveAuditEntry *entry = g_ptr_array_index (record->audit, i);
-      g_autofree char *computed = NULL;
+  InvolveRecord *first = g_ptr_array_index (record->versions, 0);
+  const char *uuid = involve_record_get_uuid (first);
+  const char *reference = involve_record_get_reference (first);
+  g_autoptr(GError) local_error = NULL;
+  gint64 broken = 0;
 
-      if (entry->hash == NULL)
-        continue;
-      computed = involve_audit_entry_compute_hash (entry);
-      if (g_ascii_strcasecmp (computed, entry->hash) != 0)
+  if (!involve_audit_entries_check_chain (record->audit, uuid, &broken, &local_error))
+    {
+      g_set_error (error, INVOLVE_EXPORT_ERROR, INVOLVE_EXPORT_ERROR_FINGERPRINT,
+                   _("“%s”: the audit trail of %s is broken at entry %" PRId64 ", so nothing "
+                     "was imported. %s"),
+                   path, reference, broken, local_error->message);
+      return FALSE;
+    }
+
+  for (guint i = 0; i < record->imported_trails->len; i++)
+    {
+      const InvolveImportedTrail *trail = g_ptr_array_index (record->imported_trails, i);
+      const InvolveAuditEntry *binding = NULL;
+      g_autofree char *digest = NULL;
+
+      if (!involve_audit_entries_check_chain (trail->entries, uuid, &broken, &local_error))
         {
           g_set_error (error, INVOLVE_EXPORT_ERROR, INVOLVE_EXPORT_ERROR_FINGERPRINT,
-                       _("“%s”: audit entry %" PRId64 " of %s was altered after it "
-                         "was exported (its hash does not match)."),
-                       path, entry->id,
-                       involve_record_get_reference (g_ptr_array_index (record->versions, 0)));
+                       _("“%s”: the audit trail of %s from %s is broken at entry %" PRId64 ", so "
+                         "nothing was imported. %s"),
+                       path, reference, trail->source, broken, local_error->message);
+          return FALSE;
+        }
+      if (trail->import_id == 0)
+        continue;
+
+      for (guint j = 0; j < record->audit->len && binding == NULL; j++)
+        {
+          const InvolveAuditEntry *entry = g_ptr_array_index (record->audit, j);
+
+          if (entry->id == trail->import_id)
+            binding = entry;
+        }
+      digest = involve_imported_trail_compute_digest (trail);
+      if (binding == NULL || g_strcmp0 (binding->kind, INVOLVE_AUDIT_IMPORT) != 0 ||
+          g_strcmp0 (binding->new_value, digest) != 0)
+        {
+          g_set_error (error, INVOLVE_EXPORT_ERROR, INVOLVE_EXPORT_ERROR_FINGERPRINT,
+                       _("“%s”: the audit trail of %s from %s does not match audit entry %" PRId64
+                         " that kept it, so nothing was imported."),
+                       path, reference, trail->source, trail->import_id);
           return FALSE;
         }
     }
@@ -371,7 +434,7 @@ involve_import_xml (InvolveStore  *store,
 
   for (guint i = 0; i < records->len; i++)
     {
-      if (!check_audit_hashes (g_ptr_array_index (records, i), path, error))
+      if (!check_audit_trails (g_ptr_array_index (records, i), path, error))
         return FALSE;
     }
 
@@ -383,6 +446,7 @@ involve_import_xml (InvolveStore  *store,
     {
       InvolveExchangeRecord *record = g_ptr_array_index (records, i);
       InvolveRecord *first = g_ptr_array_index (record->versions, 0);
+      g_autoptr(GPtrArray) trails = NULL;
       g_autofree char *source = NULL;
       guint present = 0;
 
@@ -398,7 +462,8 @@ involve_import_xml (InvolveStore  *store,
         }
 
       source = g_strdup_printf (_("XML exchange file “%s”"), basename);
-      if (!involve_store_import_record (store, record->versions, source, error))
+      trails = trails_to_keep (record, source);
+      if (!involve_store_import_record_full (store, record->versions, trails, source, error))
         goto fail;
       if (present + 1 == record->versions->len)
         g_string_append_printf (report, _("%s: imported version %u.\n"),

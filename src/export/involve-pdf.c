@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -103,6 +104,7 @@ struct _InvolveEvidenceDocument
   GPtrArray           *versions;       /* InvolveRecord* */
   GStrv                version_fingerprints;
   GPtrArray           *audit;          /* InvolveAuditEntry* */
+  GPtrArray           *imported_trails; /* InvolveImportedTrail* */
   gint64               generated_usec;
 
   PangoContext        *context;
@@ -259,6 +261,18 @@ build_redactions (InvolveEvidenceDocument *self)
 
       add_sensitive (words, entry->account);
       add_sensitive (words, entry->profile);
+    }
+  for (guint i = 0; self->imported_trails != NULL && i < self->imported_trails->len; i++)
+    {
+      const InvolveImportedTrail *trail = g_ptr_array_index (self->imported_trails, i);
+
+      for (guint j = 0; j < trail->entries->len; j++)
+        {
+          const InvolveAuditEntry *entry = g_ptr_array_index (trail->entries, j);
+
+          add_sensitive (words, entry->account);
+          add_sensitive (words, entry->profile);
+        }
     }
 
   g_ptr_array_sort (words, compare_longest_first);
@@ -1127,33 +1141,27 @@ dup_audit_detail (const InvolveAuditEntry *entry)
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
+/* One table of audit entries; @prefix goes before each entry's number. */
 static void
-add_audit (InvolveEvidenceDocument *self)
+add_audit_table (InvolveEvidenceDocument *self,
+                 GPtrArray               *entries,
+                 const char              *prefix)
 {
-  static const double widths[] = { 0.06, 0.17, 0.22, 0.15, 0.40 };
+  static const double own_widths[] = { 0.06, 0.17, 0.22, 0.15, 0.40 };
+  /* Room for "imported-NNN" in the first column. */
+  static const double prefixed_widths[] = { 0.13, 0.16, 0.19, 0.14, 0.38 };
+  const double *widths = *prefix != '\0' ? prefixed_widths : own_widths;
   const char *header_texts[] = { "#", _("Time (UTC)"), _("Who"), _("What"), _("Detail") };
   guint table_id;
   Block *header;
 
-  add_heading (self, 1, _("Audit trail"));
-
-  if (self->audit == NULL || self->audit->len == 0)
-    {
-      add_paragraph (self, _("No audit trail was given for this document."));
-      return;
-    }
-
-  add_paragraph (self,
-                 _("Every change, state change, sign-off, export and import of the record, "
-                   "as the register logged it. Each entry holds the hash of the one before "
-                   "it, so a removed or altered entry breaks the chain."));
-
+  G_STATIC_ASSERT (G_N_ELEMENTS (own_widths) == G_N_ELEMENTS (prefixed_widths));
   table_id = ++self->next_table_id;
-  header = add_table_header (self, table_id, widths, G_N_ELEMENTS (widths), header_texts);
-  for (guint i = 0; i < self->audit->len; i++)
+  header = add_table_header (self, table_id, widths, G_N_ELEMENTS (own_widths), header_texts);
+  for (guint i = 0; i < entries->len; i++)
     {
-      const InvolveAuditEntry *entry = g_ptr_array_index (self->audit, i);
-      g_autofree char *number = g_strdup_printf ("%" G_GINT64_FORMAT, entry->id);
+      const InvolveAuditEntry *entry = g_ptr_array_index (entries, i);
+      g_autofree char *number = g_strdup_printf ("%s%" G_GINT64_FORMAT, prefix, entry->id);
       g_autofree char *when = format_usec_short (entry->time_usec);
       g_autofree char *what = NULL;
       g_autofree char *actor_text = NULL;
@@ -1182,10 +1190,48 @@ add_audit (InvolveEvidenceDocument *self)
             detail = removed_text ();
         }
 
-      add_row (self, table_id, header, widths, G_N_ELEMENTS (widths),
+      add_row (self, table_id, header, widths, G_N_ELEMENTS (own_widths),
                (const char *[]) { number, when, actor != NULL ? actor : "",
                                   what != NULL ? what : "", detail != NULL ? detail : "" },
                FALSE, TRUE, FONT_SANS " 8");
+    }
+}
+
+static void
+add_audit (InvolveEvidenceDocument *self)
+{
+  add_heading (self, 1, _("Audit trail"));
+
+  if (self->audit == NULL || self->audit->len == 0)
+    add_paragraph (self, _("No audit trail was given for this document."));
+  else
+    {
+      add_paragraph (self,
+                     _("Every change, state change, sign-off, export and import of the record, "
+                       "as the register logged it. Each entry holds the hash of the one before "
+                       "it, so a removed or altered entry breaks the chain."));
+      add_audit_table (self, self->audit, "");
+    }
+
+  /* History the record brought from registers it was imported from. */
+  for (guint i = 0; self->imported_trails != NULL && i < self->imported_trails->len; i++)
+    {
+      const InvolveImportedTrail *trail = g_ptr_array_index (self->imported_trails, i);
+      g_autofree char *when = format_usec_short (trail->imported_usec);
+      g_autofree char *provenance = NULL;
+
+      if (trail->entries->len == 0)
+        continue;
+      add_heading (self, 2, _("Entries from the source register"));
+      provenance = g_strdup_printf (_("Imported from %s on %s (UTC); kept by this register’s audit "
+                                      "entry %" PRId64 ". These entries were written by the register "
+                                      "the record came from, with its own numbers (shown as "
+                                      "imported-N) and hashes; they were checked when imported, "
+                                      "cannot be changed here, and “involve-cli verify” checks "
+                                      "them again."),
+                                    trail->source, when, trail->import_id);
+      add_paragraph (self, provenance);
+      add_audit_table (self, trail->entries, "imported-");
     }
 }
 
@@ -1671,6 +1717,7 @@ involve_evidence_document_finalize (GObject *object)
   g_clear_pointer (&self->versions, g_ptr_array_unref);
   g_clear_pointer (&self->version_fingerprints, g_strfreev);
   g_clear_pointer (&self->audit, g_ptr_array_unref);
+  g_clear_pointer (&self->imported_trails, g_ptr_array_unref);
   g_clear_pointer (&self->pages, g_ptr_array_unref);
   g_clear_pointer (&self->blocks, g_ptr_array_unref);
   g_clear_object (&self->context);
@@ -1804,6 +1851,18 @@ involve_evidence_document_set_audit (InvolveEvidenceDocument *self,
   g_clear_pointer (&self->audit, g_ptr_array_unref);
   if (entries != NULL)
     self->audit = g_ptr_array_ref (entries);
+  invalidate (self);
+}
+
+void
+involve_evidence_document_set_imported_trails (InvolveEvidenceDocument *self,
+                                               GPtrArray               *trails)
+{
+  g_return_if_fail (INVOLVE_IS_EVIDENCE_DOCUMENT (self));
+
+  g_clear_pointer (&self->imported_trails, g_ptr_array_unref);
+  if (trails != NULL)
+    self->imported_trails = g_ptr_array_ref (trails);
   invalidate (self);
 }
 

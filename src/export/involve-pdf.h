@@ -72,6 +72,10 @@ void     involve_evidence_document_set_history         (InvolveEvidenceDocument 
 /* The record's audit trail (InvolveAuditEntry*), oldest first. */
 void     involve_evidence_document_set_audit           (InvolveEvidenceDocument *self,
                                                         GPtrArray               *entries);
+/* The audit trails the register kept from the registers the record was
+ * imported from (InvolveImportedTrail*), printed after its own. */
+void     involve_evidence_document_set_imported_trails (InvolveEvidenceDocument *self,
+                                                        GPtrArray               *trails);
 /* When the document was made (system UTC usec); defaults to now. */
 void     involve_evidence_document_set_generated_usec  (InvolveEvidenceDocument *self,
                                                         gint64                   usec);

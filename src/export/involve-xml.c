@@ -31,6 +31,7 @@ involve_exchange_record_new (void)
   record->versions = g_ptr_array_new_with_free_func (g_object_unref);
   record->fingerprints = g_ptr_array_new_with_free_func (g_free);
   record->audit = g_ptr_array_new_with_free_func ((GDestroyNotify) involve_audit_entry_free);
+  record->imported_trails = g_ptr_array_new_with_free_func ((GDestroyNotify) involve_imported_trail_free);
   return record;
 }
 
@@ -43,6 +44,7 @@ involve_exchange_record_free (InvolveExchangeRecord *record)
   g_clear_pointer (&record->versions, g_ptr_array_unref);
   g_clear_pointer (&record->fingerprints, g_ptr_array_unref);
   g_clear_pointer (&record->audit, g_ptr_array_unref);
+  g_clear_pointer (&record->imported_trails, g_ptr_array_unref);
   g_free (record);
 }
 
@@ -389,6 +391,23 @@ check_audit_entry (const InvolveAuditEntry  *entry,
 }
 
 static gboolean
+add_audit_entries (xmlNodePtr   parent,
+                   xmlNsPtr     ns,
+                   GPtrArray   *entries,
+                   GError     **error)
+{
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const InvolveAuditEntry *entry = g_ptr_array_index (entries, i);
+
+      if (!check_audit_entry (entry, error))
+        return FALSE;
+      add_audit_entry (parent, ns, entry);
+    }
+  return TRUE;
+}
+
+static gboolean
 add_record (xmlNodePtr              parent,
             xmlNsPtr                ns,
             InvolveExchangeRecord  *record,
@@ -427,13 +446,28 @@ add_record (xmlNodePtr              parent,
     }
 
   trail = xmlNewChild (node, ns, (const xmlChar *) "audit-trail", NULL);
-  for (guint i = 0; i < record->audit->len; i++)
-    {
-      const InvolveAuditEntry *entry = g_ptr_array_index (record->audit, i);
+  if (!add_audit_entries (trail, ns, record->audit, error))
+    return FALSE;
 
-      if (!check_audit_entry (entry, error))
+  /* Trails from other registers travel on, so A -> B -> C keeps A's. */
+  for (guint i = 0; i < record->imported_trails->len; i++)
+    {
+      const InvolveImportedTrail *kept = g_ptr_array_index (record->imported_trails, i);
+
+      if (kept->entries->len == 0)
+        continue;
+      if (!check_text (kept->source, _("Where an audit trail came from"), error))
         return FALSE;
-      add_audit_entry (trail, ns, entry);
+      trail = xmlNewChild (node, ns, (const xmlChar *) "imported-trail", NULL);
+      set_time_prop (trail, "imported-at", kept->imported_usec);
+      if (kept->import_id > 0)
+        {
+          g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, kept->import_id);
+          set_prop (trail, "kept-by", id);
+        }
+      add_text_child (trail, ns, "source", kept->source != NULL ? kept->source : "");
+      if (!add_audit_entries (trail, ns, kept->entries, error))
+        return FALSE;
     }
 
   return TRUE;
@@ -1115,6 +1149,24 @@ read_audit_entry (xmlNodePtr   node,
   return g_steal_pointer (&entry);
 }
 
+/* The <entry> children of @node, appended to @entries. */
+static gboolean
+read_audit_entries (xmlNodePtr   node,
+                    GPtrArray   *entries,
+                    GError     **error)
+{
+  for (xmlNodePtr entry = _involve_exchange_child (node, "entry"); entry != NULL;
+       entry = _involve_exchange_next (entry->next, "entry"))
+    {
+      InvolveAuditEntry *view = read_audit_entry (entry, error);
+
+      if (view == NULL)
+        return FALSE;
+      g_ptr_array_add (entries, view);
+    }
+  return TRUE;
+}
+
 static InvolveExchangeRecord *
 read_record (xmlNodePtr   node,
              GError     **error)
@@ -1148,14 +1200,35 @@ read_record (xmlNodePtr   node,
       expected++;
     }
 
-  for (xmlNodePtr entry = _involve_exchange_child (_involve_exchange_child (node, "audit-trail"), "entry");
-       entry != NULL; entry = _involve_exchange_next (entry->next, "entry"))
-    {
-      InvolveAuditEntry *view = read_audit_entry (entry, error);
+  if (!read_audit_entries (_involve_exchange_child (node, "audit-trail"), record->audit, error))
+    return NULL;
 
-      if (view == NULL)
+  for (xmlNodePtr child = _involve_exchange_child (node, "imported-trail"); child != NULL;
+       child = _involve_exchange_next (child->next, "imported-trail"))
+    {
+      g_autofree char *source = optional_text (child, "source");
+      g_autofree char *kept_by = _involve_exchange_prop (child, "kept-by");
+      g_autoptr(InvolveImportedTrail) trail = NULL;
+      gint64 imported_at = 0;
+      guint64 number = 0;
+
+      if (!get_time_prop (child, "imported-at", &imported_at, error))
         return NULL;
-      g_ptr_array_add (record->audit, view);
+      trail = involve_imported_trail_new (uuid, source, imported_at);
+      if (kept_by != NULL)
+        {
+          if (!g_ascii_string_to_unsigned (kept_by, 10, 1, G_MAXINT64, &number, NULL))
+            {
+              g_set_error (error, INVOLVE_EXPORT_ERROR, INVOLVE_EXPORT_ERROR_INVALID,
+                           _("Line %ld: “%s” is not an audit entry number."), xmlGetLineNo (child),
+                           kept_by);
+              return NULL;
+            }
+          trail->import_id = (gint64) number;
+        }
+      if (!read_audit_entries (child, trail->entries, error))
+        return NULL;
+      g_ptr_array_add (record->imported_trails, g_steal_pointer (&trail));
     }
 
   return g_steal_pointer (&record);

@@ -30,6 +30,9 @@ typedef struct
   GPtrArray *versions;      /* InvolveRecord*, by version number, from 1 */
   GPtrArray *fingerprints;  /* char*, the fingerprint of each version */
   GPtrArray *audit;         /* InvolveAuditEntry* (involve-store.h), oldest first */
+  /* InvolveImportedTrail*: trails the exporting register kept from
+   * elsewhere (import_id: its entry in @audit that binds each, or 0) */
+  GPtrArray *imported_trails;
 } InvolveExchangeRecord;
 
 InvolveExchangeRecord *involve_exchange_record_new   (void);

@@ -5,7 +5,9 @@
 
 #include <inttypes.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <sqlite3.h>
@@ -23,6 +25,8 @@
 #define INVOLVE_APPLICATION_ID 0x496E766C
 #define ZERO_HASH "0000000000000000000000000000000000000000000000000000000000000000"
 #define BACKUPS_KEPT 5
+/* A rolling backup's lock file older than this was left by a process that died. */
+#define BACKUP_LOCK_STALE_SEC (60 * 60)
 #define DEFAULT_BUSY_TIMEOUT_MS 5000
 
 /* Errors that keep SQLite's result code */
@@ -266,6 +270,151 @@ involve_audit_entry_compute_hash (const InvolveAuditEntry *entry)
   fields.prev_hash = entry->prev_hash;
   audit_fields_hash (&fields, scratch, checksum, hash);
   return g_strdup (hash);
+}
+
+/* Audit trails kept from other registers */
+
+static void set_error_code (GError    **error,
+                            int         code,
+                            int         sqlite_code,
+                            const char *message);
+
+G_DEFINE_BOXED_TYPE (InvolveImportedTrail, involve_imported_trail,
+                     involve_imported_trail_copy, involve_imported_trail_free)
+
+InvolveImportedTrail *
+involve_imported_trail_new (const char *record_uuid,
+                            const char *source,
+                            gint64      imported_usec)
+{
+  InvolveImportedTrail *trail = g_new0 (InvolveImportedTrail, 1);
+
+  trail->record_uuid = g_strdup (record_uuid);
+  trail->source = g_strdup (source);
+  trail->imported_usec = imported_usec;
+  trail->entries = g_ptr_array_new_with_free_func ((GDestroyNotify) involve_audit_entry_free);
+  return trail;
+}
+
+InvolveImportedTrail *
+involve_imported_trail_copy (const InvolveImportedTrail *trail)
+{
+  InvolveImportedTrail *copy;
+
+  g_return_val_if_fail (trail != NULL, NULL);
+
+  copy = involve_imported_trail_new (trail->record_uuid, trail->source, trail->imported_usec);
+  copy->import_id = trail->import_id;
+  for (guint i = 0; i < trail->entries->len; i++)
+    g_ptr_array_add (copy->entries, involve_audit_entry_copy (g_ptr_array_index (trail->entries, i)));
+  return copy;
+}
+
+void
+involve_imported_trail_free (InvolveImportedTrail *trail)
+{
+  if (trail == NULL)
+    return;
+  g_free (trail->record_uuid);
+  g_free (trail->source);
+  g_clear_pointer (&trail->entries, g_ptr_array_unref);
+  g_free (trail);
+}
+
+/*
+ * Format "involve-imported-trail-1": the items format, record, source,
+ * imported (usec), count, then id and hash of every entry in order, in the
+ * audit entries' item syntax.  Each entry's hash covers its content, so
+ * this covers the whole trail: an entry altered, added, removed or moved
+ * changes it.
+ */
+char *
+involve_imported_trail_compute_digest (const InvolveImportedTrail *trail)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+  char number[32];
+
+  g_return_val_if_fail (trail != NULL, NULL);
+
+  audit_item (out, "format", "involve-imported-trail-1");
+  audit_item (out, "record", trail->record_uuid);
+  audit_item (out, "source", trail->source);
+  g_snprintf (number, sizeof number, "%" G_GINT64_FORMAT, trail->imported_usec);
+  audit_item (out, "imported", number);
+  g_snprintf (number, sizeof number, "%u", trail->entries->len);
+  audit_item (out, "count", number);
+  for (guint i = 0; i < trail->entries->len; i++)
+    {
+      const InvolveAuditEntry *entry = g_ptr_array_index (trail->entries, i);
+
+      g_snprintf (number, sizeof number, "%" G_GINT64_FORMAT, entry->id);
+      audit_item (out, "id", number);
+      audit_item (out, "hash", entry->hash);
+    }
+  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) out->str, out->len);
+}
+
+static gboolean
+chain_broken (GError    **error,
+              gint64     *first_broken,
+              gint64      id,
+              char       *message)
+{
+  g_autofree char *owned = message;
+
+  if (first_broken != NULL)
+    *first_broken = id;
+  set_error_code (error, INVOLVE_STORE_ERROR_TAMPERED, 0, owned);
+  return FALSE;
+}
+
+gboolean
+involve_audit_entries_check_chain (GPtrArray   *entries,
+                                   const char  *record_uuid,
+                                   gint64      *first_broken,
+                                   GError     **error)
+{
+  const InvolveAuditEntry *previous = NULL;
+
+  g_return_val_if_fail (entries != NULL, FALSE);
+
+  if (first_broken != NULL)
+    *first_broken = 0;
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const InvolveAuditEntry *entry = g_ptr_array_index (entries, i);
+      g_autofree char *computed = NULL;
+
+      if (entry->hash == NULL || entry->prev_hash == NULL)
+        return chain_broken (error, first_broken, entry->id,
+                             g_strdup_printf (_("Audit entry %" PRId64 " carries no hash, so it cannot be checked."),
+                                              entry->id));
+      if (previous != NULL && entry->id <= previous->id)
+        return chain_broken (error, first_broken, entry->id,
+                             g_strdup_printf (_("Audit entry %" PRId64 " comes after entry %" PRId64 ": the entries are out of order."),
+                                              entry->id, previous->id));
+      if (record_uuid != NULL && entry->record_uuid != NULL &&
+          g_ascii_strcasecmp (entry->record_uuid, record_uuid) != 0)
+        return chain_broken (error, first_broken, entry->id,
+                             g_strdup_printf (_("Audit entry %" PRId64 " is about another record (%s)."),
+                                              entry->id, entry->record_uuid));
+      computed = involve_audit_entry_compute_hash (entry);
+      if (g_ascii_strcasecmp (computed, entry->hash) != 0)
+        return chain_broken (error, first_broken, entry->id,
+                             g_strdup_printf (_("Audit entry %" PRId64 " (%s, %s) was altered: its content no longer matches its hash."),
+                                              entry->id, entry->kind ? entry->kind : "",
+                                              entry->field_id ? entry->field_id : ""));
+      /* Only neighbours in the source's chain can be linked here. */
+      if ((entry->id == 1 && g_ascii_strcasecmp (entry->prev_hash, ZERO_HASH) != 0) ||
+          (previous != NULL && entry->id == previous->id + 1 &&
+           g_ascii_strcasecmp (entry->prev_hash, previous->hash) != 0))
+        return chain_broken (error, first_broken, entry->id,
+                             g_strdup_printf (_("Audit entry %" PRId64 " does not follow the entry before it: entries were altered, reordered or removed."),
+                                              entry->id));
+      previous = entry;
+    }
+  return TRUE;
 }
 
 void
@@ -812,6 +961,51 @@ static const char schema_v4[] =
   "ALTER TABLE records ADD COLUMN search_stale INTEGER NOT NULL DEFAULT 0;"
   "CREATE INDEX records_search_stale ON records (id) WHERE search_stale;";
 
+/*
+ * Audit trails kept from other registers by imports: one imported_trails
+ * row a trail (its record, where and when it was imported, and the local
+ * audit entry that binds it), one imported_audit row an entry exactly as
+ * the source register wrote it, hashes included.  Append-only, like audit.
+ */
+static const char schema_v5[] =
+  "CREATE TABLE imported_trails ("
+  "  id INTEGER PRIMARY KEY,"
+  "  record_uuid TEXT NOT NULL,"
+  "  import_audit_id INTEGER NOT NULL UNIQUE REFERENCES audit (id),"
+  "  source TEXT NOT NULL,"
+  "  imported_usec INTEGER NOT NULL,"
+  "  n_entries INTEGER NOT NULL,"
+  "  digest TEXT NOT NULL"
+  ");"
+  "CREATE INDEX imported_trails_by_record ON imported_trails (record_uuid, id);"
+  "CREATE TABLE imported_audit ("
+  "  trail_id INTEGER NOT NULL REFERENCES imported_trails (id),"
+  "  position INTEGER NOT NULL CHECK (position >= 1),"
+  "  source_id INTEGER NOT NULL,"
+  "  time_usec INTEGER NOT NULL,"
+  /* Nullable where the source's were: kept as they were hashed. */
+  "  account TEXT,"
+  "  profile TEXT,"
+  "  kind TEXT,"
+  "  record_uuid TEXT,"
+  "  version INTEGER NOT NULL DEFAULT 0,"
+  "  field_id TEXT,"
+  "  old_value TEXT,"
+  "  new_value TEXT,"
+  "  details TEXT,"
+  "  prev_hash TEXT NOT NULL,"
+  "  hash TEXT NOT NULL,"
+  "  PRIMARY KEY (trail_id, position)"
+  ") WITHOUT ROWID;"
+  "CREATE TRIGGER imported_trails_no_update BEFORE UPDATE ON imported_trails "
+  "BEGIN SELECT RAISE (ABORT, 'imported audit trails are append-only and cannot be changed'); END;"
+  "CREATE TRIGGER imported_trails_no_delete BEFORE DELETE ON imported_trails "
+  "BEGIN SELECT RAISE (ABORT, 'imported audit trails are append-only and cannot be deleted'); END;"
+  "CREATE TRIGGER imported_audit_no_update BEFORE UPDATE ON imported_audit "
+  "BEGIN SELECT RAISE (ABORT, 'imported audit entries are append-only and cannot be changed'); END;"
+  "CREATE TRIGGER imported_audit_no_delete BEFORE DELETE ON imported_audit "
+  "BEGIN SELECT RAISE (ABORT, 'imported audit entries are append-only and cannot be deleted'); END;";
+
 typedef struct
 {
   const char *sql;
@@ -823,6 +1017,7 @@ static const Migration migrations[] = {
   { schema_v2, NULL },
   { schema_v3, populate_search_index },
   { schema_v4, NULL },
+  { schema_v5, NULL },
 };
 
 #define LATEST_SCHEMA ((int) G_N_ELEMENTS (migrations))
@@ -1465,6 +1660,28 @@ typedef struct
   const char *details;
 } AuditEvent;
 
+/* Binds an entry's thirteen columns, in the order of AUDIT_COLUMNS, from
+ * parameter @first on. */
+static void
+bind_audit_entry (sqlite3_stmt            *stmt,
+                  int                      first,
+                  const InvolveAuditEntry *entry)
+{
+  sqlite3_bind_int64 (stmt, first, entry->id);
+  sqlite3_bind_int64 (stmt, first + 1, entry->time_usec);
+  bind_text (stmt, first + 2, entry->account);
+  bind_text (stmt, first + 3, entry->profile);
+  bind_text (stmt, first + 4, entry->kind);
+  bind_text (stmt, first + 5, entry->record_uuid);
+  sqlite3_bind_int64 (stmt, first + 6, entry->version);
+  bind_text (stmt, first + 7, entry->field_id);
+  bind_text (stmt, first + 8, entry->old_value);
+  bind_text (stmt, first + 9, entry->new_value);
+  bind_text (stmt, first + 10, entry->details);
+  bind_text (stmt, first + 11, entry->prev_hash);
+  bind_text (stmt, first + 12, entry->hash);
+}
+
 /* Appends one entry inside the caller's transaction. */
 static gboolean
 audit_append (InvolveStore     *self,
@@ -1518,19 +1735,8 @@ audit_append (InvolveStore     *self,
                     error);
   if (insert == NULL)
     return FALSE;
-  sqlite3_bind_int64 (insert, 1, entry.id);
-  sqlite3_bind_int64 (insert, 2, entry.time_usec);
-  bind_text (insert, 3, entry.account);
-  bind_text (insert, 4, entry.profile);
-  bind_text (insert, 5, entry.kind);
-  bind_text (insert, 6, entry.record_uuid);
-  sqlite3_bind_int64 (insert, 7, entry.version);
-  bind_text (insert, 8, entry.field_id);
-  bind_text (insert, 9, entry.old_value);
-  bind_text (insert, 10, entry.new_value);
-  bind_text (insert, 11, entry.details);
-  bind_text (insert, 12, entry.prev_hash);
-  bind_text (insert, 13, hash);
+  entry.hash = hash;
+  bind_audit_entry (insert, 1, &entry);
   if (!step_done (self, insert, doing, error))
     return FALSE;
 
@@ -1651,6 +1857,91 @@ involve_store_get_audit_head (InvolveStore *self,
   else
     set_error_code (error, INVOLVE_STORE_ERROR_NOT_FOUND, 0, _("The audit log is empty."));
   return FALSE;
+}
+
+/* Kept trails, oldest first.  When @counts is not NULL, it receives each
+ * trail's stored entry count and @gaps the index of its first entry out of
+ * place (a position skipped), or -1: both for verify. */
+static GPtrArray *
+read_imported_trails (InvolveStore *self,
+                      const char   *uuid,
+                      GArray       *counts,
+                      GArray       *gaps,
+                      GError      **error)
+{
+  const char *doing = _("Could not read the audit log");
+  g_autoptr(GPtrArray) trails = NULL;
+  AUTO_STMT list = NULL;
+  AUTO_STMT entries = NULL;
+  int rc;
+
+  trails = g_ptr_array_new_with_free_func ((GDestroyNotify) involve_imported_trail_free);
+  /* A register not yet migrated (tests open old formats) keeps none. */
+  if (self->schema_version < 5)
+    return g_steal_pointer (&trails);
+
+  list = prepare (self,
+                  "SELECT id, record_uuid, import_audit_id, source, imported_usec, n_entries"
+                  " FROM imported_trails WHERE ?1 IS NULL OR record_uuid = ?1 ORDER BY id",
+                  error);
+  entries = prepare (self,
+                     "SELECT source_id, time_usec, account, profile, kind, record_uuid, version,"
+                     " field_id, old_value, new_value, details, prev_hash, hash, position"
+                     " FROM imported_audit WHERE trail_id = ?1 ORDER BY position",
+                     error);
+  if (list == NULL || entries == NULL)
+    return NULL;
+  bind_text (list, 1, uuid);
+
+  while ((rc = sqlite3_step (list)) == SQLITE_ROW)
+    {
+      InvolveImportedTrail *trail =
+        involve_imported_trail_new ((const char *) sqlite3_column_text (list, 1),
+                                    (const char *) sqlite3_column_text (list, 3),
+                                    sqlite3_column_int64 (list, 4));
+      gint64 count = sqlite3_column_int64 (list, 5);
+      gint64 gap = -1;
+
+      trail->import_id = sqlite3_column_int64 (list, 2);
+      g_ptr_array_add (trails, trail);
+
+      sqlite3_reset (entries);
+      sqlite3_bind_int64 (entries, 1, sqlite3_column_int64 (list, 0));
+      while ((rc = sqlite3_step (entries)) == SQLITE_ROW)
+        {
+          if (gap < 0 && sqlite3_column_int64 (entries, 13) != (gint64) trail->entries->len + 1)
+            gap = trail->entries->len;
+          /* Same columns as the audit table, so the same reader. */
+          g_ptr_array_add (trail->entries, audit_entry_from_row (entries));
+        }
+      if (rc != SQLITE_DONE)
+        {
+          set_sqlite_error (self, error, rc, doing);
+          return NULL;
+        }
+      if (counts != NULL)
+        g_array_append_val (counts, count);
+      if (gaps != NULL)
+        g_array_append_val (gaps, gap);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, error, rc, doing);
+      return NULL;
+    }
+  return g_steal_pointer (&trails);
+}
+
+GPtrArray *
+involve_store_list_imported_trails (InvolveStore *self,
+                                    const char   *uuid,
+                                    GError      **error)
+{
+  STORE_LOCK (self);
+  g_return_val_if_fail (INVOLVE_IS_STORE (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return read_imported_trails (self, uuid, NULL, NULL, error);
 }
 
 /* Versions */
@@ -3695,6 +3986,157 @@ verify_fingerprints (InvolveStore *self,
   return TRUE;
 }
 
+static gboolean
+imported_broken (GError    **error,
+                 char      **broken_reference,
+                 gint64     *broken_entry,
+                 const char *reference,
+                 gint64      entry,
+                 char       *message)
+{
+  g_autofree char *owned = message;
+
+  if (broken_reference != NULL)
+    {
+      g_free (*broken_reference);
+      *broken_reference = g_strdup (reference);
+    }
+  if (broken_entry != NULL)
+    *broken_entry = entry;
+  set_error_code (error, INVOLVE_STORE_ERROR_TAMPERED, 0, owned);
+  return FALSE;
+}
+
+static char *
+reference_or_uuid (InvolveStore *self,
+                   const char   *uuid)
+{
+  AUTO_STMT stmt = prepare (self, "SELECT reference FROM records WHERE uuid = ?1", NULL);
+
+  if (stmt != NULL)
+    {
+      bind_text (stmt, 1, uuid);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        return column_dup (stmt, 0);
+    }
+  return g_strdup (uuid);
+}
+
+/*
+ * Each kept trail: its entries in place and chained as they came, as many
+ * as were kept, and still giving the digest its local import entry holds.
+ * Then no import entry that bound a trail may have lost it.
+ */
+static gboolean
+verify_imported (InvolveStore *self,
+                 gint64       *first_broken_id,
+                 char        **broken_reference,
+                 gint64       *broken_entry,
+                 GError      **error)
+{
+  g_autoptr(GArray) counts = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) gaps = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GPtrArray) trails = NULL;
+  sqlite3_stmt *orphans = NULL;
+  int rc;
+
+  if (self->schema_version < 5)
+    return TRUE;
+
+  trails = read_imported_trails (self, NULL, counts, gaps, error);
+  if (trails == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < trails->len; i++)
+    {
+      const InvolveImportedTrail *trail = g_ptr_array_index (trails, i);
+      g_autofree char *reference = reference_or_uuid (self, trail->record_uuid);
+      g_autofree char *digest = NULL;
+      g_autoptr(GError) chain_error = NULL;
+      gint64 gap = g_array_index (gaps, gint64, i);
+      gint64 count = g_array_index (counts, gint64, i);
+      gint64 chain_id = 0;
+      AUTO_STMT binding = NULL;
+      gboolean bound = FALSE;
+
+      if (!involve_audit_entries_check_chain (trail->entries, trail->record_uuid, &chain_id, &chain_error))
+        {
+          gboolean before_gap = gap < 0;
+
+          for (gint64 j = 0; !before_gap && j < gap; j++)
+            before_gap = ((InvolveAuditEntry *) g_ptr_array_index (trail->entries, j))->id == chain_id;
+          if (before_gap)
+            return imported_broken (error, broken_reference, broken_entry, reference, chain_id,
+                                    g_strdup_printf (_("The audit trail of %s kept from %s (audit entry %" PRId64 "): imported entry %" PRId64 " is broken: %s"),
+                                                     reference, trail->source, trail->import_id, chain_id,
+                                                     chain_error->message));
+        }
+      if (gap >= 0)
+        {
+          const InvolveAuditEntry *after = g_ptr_array_index (trail->entries, gap);
+
+          return imported_broken (error, broken_reference, broken_entry, reference, after->id,
+                                  g_strdup_printf (_("The audit trail of %s kept from %s (audit entry %" PRId64 "): an imported entry before entry %" PRId64 " was removed."),
+                                                   reference, trail->source, trail->import_id, after->id));
+        }
+      if ((gint64) trail->entries->len != count)
+        {
+          const InvolveAuditEntry *last = trail->entries->len > 0 ?
+                                          g_ptr_array_index (trail->entries, trail->entries->len - 1) : NULL;
+
+          return imported_broken (error, broken_reference, broken_entry, reference,
+                                  last != NULL ? last->id : 0,
+                                  g_strdup_printf (_("The audit trail of %s kept from %s (audit entry %" PRId64 ") holds %u entries, not the %" PRId64 " that were imported: entries after entry %" PRId64 " were removed or added."),
+                                                   reference, trail->source, trail->import_id,
+                                                   trail->entries->len, count,
+                                                   last != NULL ? last->id : (gint64) 0));
+        }
+
+      digest = involve_imported_trail_compute_digest (trail);
+      binding = prepare (self, "SELECT kind, record_uuid, new_value FROM audit WHERE id = ?1", error);
+      if (binding == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (binding, 1, trail->import_id);
+      if (sqlite3_step (binding) == SQLITE_ROW)
+        bound = g_strcmp0 ((const char *) sqlite3_column_text (binding, 0), INVOLVE_AUDIT_IMPORT) == 0 &&
+                g_strcmp0 ((const char *) sqlite3_column_text (binding, 1), trail->record_uuid) == 0 &&
+                g_strcmp0 ((const char *) sqlite3_column_text (binding, 2), digest) == 0;
+      if (!bound)
+        return imported_broken (error, broken_reference, broken_entry, reference, 0,
+                                g_strdup_printf (_("The audit trail of %s kept from %s no longer matches audit entry %" PRId64 " that kept it: its entries or where it came from were changed."),
+                                                 reference, trail->source, trail->import_id));
+    }
+
+  /* An import entry holding a digest kept a trail: it must still be there. */
+  rc = sqlite3_prepare_v2 (self->db,
+                           "SELECT a.id, a.record_uuid FROM audit a"
+                           " LEFT JOIN imported_trails t ON t.import_audit_id = a.id"
+                           " WHERE a.kind = 'import' AND a.new_value IS NOT NULL AND t.id IS NULL"
+                           " ORDER BY a.id LIMIT 1",
+                           -1, &orphans, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_step (orphans);
+  if (rc == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (orphans, 0);
+      g_autofree char *reference = reference_or_uuid (self, (const char *) sqlite3_column_text (orphans, 1));
+
+      sqlite3_finalize (orphans);
+      if (first_broken_id != NULL)
+        *first_broken_id = id;
+      return imported_broken (error, broken_reference, broken_entry, reference, 0,
+                              g_strdup_printf (_("The audit trail of %s that audit entry %" PRId64 " kept was removed."),
+                                               reference, id));
+    }
+  sqlite3_finalize (orphans);
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, error, rc, _("Could not read the audit log"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* SQLite's own check of the file's structure (pages, indexes). */
 static gboolean
 verify_file (InvolveStore *self,
@@ -3740,6 +4182,16 @@ involve_store_verify (InvolveStore *self,
                       gint64       *first_broken_id,
                       GError      **error)
 {
+  return involve_store_verify_full (self, first_broken_id, NULL, NULL, error);
+}
+
+gboolean
+involve_store_verify_full (InvolveStore *self,
+                           gint64       *first_broken_id,
+                           char        **broken_reference,
+                           gint64       *broken_imported_entry,
+                           GError      **error)
+{
   STORE_LOCK (self);
   gboolean ok;
 
@@ -3748,6 +4200,10 @@ involve_store_verify (InvolveStore *self,
 
   if (first_broken_id != NULL)
     *first_broken_id = 0;
+  if (broken_reference != NULL)
+    *broken_reference = NULL;
+  if (broken_imported_entry != NULL)
+    *broken_imported_entry = 0;
 
   /* One read transaction: a consistent snapshot while others write. */
   if (!exec_sql (self, self->batch_depth > 0 ? "SAVEPOINT involve_verify" : "BEGIN",
@@ -3755,6 +4211,7 @@ involve_store_verify (InvolveStore *self,
     return FALSE;
   ok = verify_file (self, error) &&
        verify_chain (self, first_broken_id, error) &&
+       verify_imported (self, first_broken_id, broken_reference, broken_imported_entry, error) &&
        verify_values (self, first_broken_id, error) &&
        verify_fingerprints (self, first_broken_id, error);
   sqlite3_exec (self->db, self->batch_depth > 0 ? "RELEASE involve_verify" : "COMMIT", NULL, NULL, NULL);
@@ -3913,30 +4370,74 @@ rolling_backup_dest (RollingBackup *job)
   return g_build_filename (job->dir, name, NULL);
 }
 
+static gboolean
+backup_lock_is_stale (const char *lock)
+{
+  GStatBuf st;
+
+  return g_stat (lock, &st) == 0 &&
+         g_get_real_time () / G_USEC_PER_SEC - (gint64) st.st_mtime > BACKUP_LOCK_STALE_SEC;
+}
+
+/*
+ * Only one process backs a register up at a time: whoever creates
+ * "<dest>.lock" (O_EXCL, so exactly one) does it, the others skip quietly.
+ * Returns TRUE holding the lock, or FALSE with @held set when somebody else
+ * holds it, or with @error.  A lock older than BACKUP_LOCK_STALE_SEC was
+ * left by a process that died mid-backup and is taken over.
+ */
+static gboolean
+take_backup_lock (const char  *lock,
+                  gboolean    *held,
+                  GError     **error)
+{
+  *held = FALSE;
+  for (guint attempt = 0; attempt < 2; attempt++)
+    {
+      int fd = g_open (lock, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+
+      if (fd >= 0)
+        {
+          g_autofree char *owner = g_strdup_printf ("%s %d\n", g_get_host_name (), (int) getpid ());
+
+          /* Who holds it, for a person looking; nothing reads it. */
+          if (write (fd, owner, strlen (owner)) < 0)
+            g_debug ("Could not write %s: %s", lock, g_strerror (errno));
+          close (fd);
+          return TRUE;
+        }
+      if (errno != EEXIST)
+        {
+          int saved = errno;
+          g_autofree char *message =
+            g_strdup_printf (_("Could not start the backup of the register: “%s”: %s."), lock, g_strerror (saved));
+          set_error_code (error, INVOLVE_STORE_ERROR_IO, 0, message);
+          return FALSE;
+        }
+      if (attempt == 0 && backup_lock_is_stale (lock))
+        {
+          g_unlink (lock);
+          continue;
+        }
+      break;
+    }
+  *held = TRUE;
+  return FALSE;
+}
+
 /* Copies the register with its own read-only connection (so it can run in
  * a thread while the register is in use), then keeps the newest few. */
 static gboolean
-rolling_backup_run (RollingBackup *job,
-                    GError       **error)
+rolling_backup_copy (RollingBackup *job,
+                     const char    *dest,
+                     GError       **error)
 {
-  g_autofree char *dest = rolling_backup_dest (job);
   g_autoptr(GPtrArray) existing = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GDir) listing = NULL;
   sqlite3 *source = NULL;
   const char *entry;
   gboolean ok;
   int rc;
-
-  if (g_file_test (dest, G_FILE_TEST_EXISTS))
-    return TRUE;
-
-  if (g_mkdir_with_parents (job->dir, 0700) != 0)
-    {
-      g_autofree char *message =
-        g_strdup_printf (_("Could not create the backup folder “%s”: %s."), job->dir, g_strerror (errno));
-      set_error_code (error, INVOLVE_STORE_ERROR_IO, 0, message);
-      return FALSE;
-    }
 
   rc = sqlite3_open_v2 (job->path, &source, SQLITE_OPEN_READONLY, NULL);
   if (rc == SQLITE_OK)
@@ -3966,7 +4467,18 @@ rolling_backup_run (RollingBackup *job,
     {
       const char *rest;
 
-      if (!g_str_has_prefix (entry, job->stem) || !g_str_has_suffix (entry, ".sqlite"))
+      if (!g_str_has_prefix (entry, job->stem))
+        continue;
+      if (g_str_has_suffix (entry, ".sqlite.lock"))
+        {
+          g_autofree char *lock = g_build_filename (job->dir, entry, NULL);
+
+          /* A lock a crashed process left on another day. */
+          if (backup_lock_is_stale (lock))
+            g_unlink (lock);
+          continue;
+        }
+      if (!g_str_has_suffix (entry, ".sqlite"))
         continue;
       rest = entry + strlen (job->stem);
       /* "-YYYY-MM-DD.sqlite" */
@@ -3983,6 +4495,39 @@ rolling_backup_run (RollingBackup *job,
       g_unlink (old);
     }
   return TRUE;
+}
+
+static gboolean
+rolling_backup_run (RollingBackup *job,
+                    GError       **error)
+{
+  g_autofree char *dest = rolling_backup_dest (job);
+  g_autofree char *lock = g_strconcat (dest, ".lock", NULL);
+  gboolean held = FALSE;
+  gboolean ok;
+
+  if (g_file_test (dest, G_FILE_TEST_EXISTS))
+    return TRUE;
+
+  if (g_mkdir_with_parents (job->dir, 0700) != 0)
+    {
+      g_autofree char *message =
+        g_strdup_printf (_("Could not create the backup folder “%s”: %s."), job->dir, g_strerror (errno));
+      set_error_code (error, INVOLVE_STORE_ERROR_IO, 0, message);
+      return FALSE;
+    }
+
+  if (!take_backup_lock (lock, &held, error))
+    {
+      if (!held)
+        return FALSE;
+      g_debug ("Another program is backing up %s; not backing it up too", job->path);
+      return TRUE;
+    }
+  /* It may have finished between the first look and taking the lock. */
+  ok = g_file_test (dest, G_FILE_TEST_EXISTS) || rolling_backup_copy (job, dest, error);
+  g_unlink (lock);
+  return ok;
 }
 
 gboolean
@@ -4173,11 +4718,118 @@ import_version (InvolveStore  *self,
   return step_done (self, latest, doing, error);
 }
 
+/*
+ * Keeps one trail from elsewhere inside the import's transaction: a local
+ * import entry whose new value is the trail's digest binds it into the
+ * local chain, then the trail and its entries are stored as they came.
+ */
+static gboolean
+keep_imported_trail (InvolveStore               *self,
+                     const InvolveImportedTrail *trail,
+                     const char                 *uuid,
+                     guint                       version,
+                     gint64                      now,
+                     GError                    **error)
+{
+  const char *doing = _("Could not import the record");
+  InvolveImportedTrail view = *trail;
+  const InvolveAuditEntry *first, *last;
+  g_autofree char *digest = NULL;
+  g_autofree char *details = NULL;
+  AUTO_STMT known = NULL;
+  AUTO_STMT insert_trail = NULL;
+  AUTO_STMT insert_entry = NULL;
+  AuditEvent event = { INVOLVE_AUDIT_IMPORT, uuid, version };
+  gint64 audit_id = 0;
+  gint64 trail_id;
+  int rc;
+
+  if (trail->entries->len == 0)
+    return TRUE;
+  if (trail->imported_usec <= 0)
+    view.imported_usec = now;
+  view.record_uuid = (char *) uuid;
+  digest = involve_imported_trail_compute_digest (&view);
+
+  /* The same trail from the same place, imported again: kept once. */
+  known = prepare (self, "SELECT 1 FROM imported_trails WHERE record_uuid = ?1 AND digest = ?2", error);
+  if (known == NULL)
+    return FALSE;
+  bind_text (known, 1, uuid);
+  bind_text (known, 2, digest);
+  rc = sqlite3_step (known);
+  if (rc == SQLITE_ROW)
+    return TRUE;
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, error, rc, doing);
+      return FALSE;
+    }
+
+  first = g_ptr_array_index (trail->entries, 0);
+  last = g_ptr_array_index (trail->entries, trail->entries->len - 1);
+  details = g_strdup_printf ("audit trail from %s kept: %u entries, source entries %" PRId64 " to %" PRId64
+                             ", last hash %s",
+                             view.source != NULL ? view.source : "a file", trail->entries->len,
+                             first->id, last->id, last->hash);
+  event.new_value = digest;
+  event.details = details;
+  if (!audit_append (self, &event, now, &audit_id, error))
+    return FALSE;
+
+  insert_trail = prepare (self,
+                          "INSERT INTO imported_trails (record_uuid, import_audit_id, source, imported_usec,"
+                          " n_entries, digest) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                          error);
+  if (insert_trail == NULL)
+    return FALSE;
+  bind_text (insert_trail, 1, uuid);
+  sqlite3_bind_int64 (insert_trail, 2, audit_id);
+  bind_text (insert_trail, 3, view.source != NULL ? view.source : "");
+  sqlite3_bind_int64 (insert_trail, 4, view.imported_usec);
+  sqlite3_bind_int64 (insert_trail, 5, trail->entries->len);
+  bind_text (insert_trail, 6, digest);
+  if (!step_done (self, insert_trail, doing, error))
+    return FALSE;
+  trail_id = sqlite3_last_insert_rowid (self->db);
+
+  insert_entry = prepare (self,
+                          "INSERT INTO imported_audit (trail_id, position, source_id, time_usec, account,"
+                          " profile, kind, record_uuid, version, field_id, old_value, new_value, details,"
+                          " prev_hash, hash)"
+                          " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                          error);
+  if (insert_entry == NULL)
+    return FALSE;
+  for (guint i = 0; i < trail->entries->len; i++)
+    {
+      const InvolveAuditEntry *entry = g_ptr_array_index (trail->entries, i);
+
+      sqlite3_reset (insert_entry);
+      sqlite3_bind_int64 (insert_entry, 1, trail_id);
+      sqlite3_bind_int64 (insert_entry, 2, i + 1);
+      bind_audit_entry (insert_entry, 3, entry);
+      if (!step_done (self, insert_entry, doing, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 involve_store_import_record (InvolveStore *self,
                              GPtrArray    *versions,
                              const char   *source,
                              GError      **error)
+{
+  return involve_store_import_record_full (self, versions, NULL, source, error);
+}
+
+gboolean
+involve_store_import_record_full (InvolveStore *self,
+                                  GPtrArray    *versions,
+                                  GPtrArray    *trails,
+                                  const char   *source,
+                                  GError      **error)
 {
   STORE_LOCK (self);
   const char *doing = _("Could not import the record");
@@ -4211,6 +4863,36 @@ involve_store_import_record (InvolveStore *self,
                           _("The versions to import do not belong to one record, or are not numbered 1, 2, 3, … in order."));
           return FALSE;
         }
+    }
+
+  /* A broken trail is refused before anything is written. */
+  for (guint i = 0; trails != NULL && i < trails->len; i++)
+    {
+      const InvolveImportedTrail *trail = g_ptr_array_index (trails, i);
+      g_autoptr(GError) chain_error = NULL;
+
+      if (trail->record_uuid != NULL && g_ascii_strcasecmp (trail->record_uuid, uuid) != 0)
+        {
+          set_error_code (error, INVOLVE_STORE_ERROR_INVALID, 0,
+                          _("An audit trail to import belongs to another record."));
+          return FALSE;
+        }
+      if (!involve_audit_entries_check_chain (trail->entries, uuid, NULL, &chain_error))
+        {
+          g_autofree char *message =
+            g_strdup_printf (_("The audit trail of %s from %s is broken, so nothing was imported: %s"),
+                             involve_record_get_reference (first),
+                             trail->source != NULL ? trail->source : source != NULL ? source : "-",
+                             chain_error->message);
+          set_error_code (error, INVOLVE_STORE_ERROR_TAMPERED, 0, message);
+          return FALSE;
+        }
+    }
+  if (trails != NULL && trails->len > 0 && self->schema_version < 5)
+    {
+      set_error_code (error, INVOLVE_STORE_ERROR_INVALID, 0,
+                      _("This register’s format is too old to keep imported audit trails."));
+      return FALSE;
     }
 
   if (!txn_begin (self, error))
@@ -4365,6 +5047,12 @@ involve_store_import_record (InvolveStore *self,
     event.details = details;
     if (!audit_append (self, &event, now, NULL, error))
       goto fail;
+
+    for (guint i = 0; trails != NULL && i < trails->len; i++)
+      {
+        if (!keep_imported_trail (self, g_ptr_array_index (trails, i), uuid, row.version, now, error))
+          goto fail;
+      }
   }
 
   if (!txn_commit (self, error))

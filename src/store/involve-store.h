@@ -124,6 +124,48 @@ void               involve_audit_entry_free     (InvolveAuditEntry       *entry)
 char              *involve_audit_entry_compute_hash (const InvolveAuditEntry *entry);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (InvolveAuditEntry, involve_audit_entry_free)
 
+/*
+ * Checks audit entries as another register wrote them (an exchange file's
+ * trail of one record, or a trail kept from one): each has a hash that is
+ * right for its content, the numbers rise, an entry whose number follows
+ * the one before names that one's hash as its prev_hash (entry 1 names 64
+ * zeros), and each is about @record_uuid (when not NULL).  The entries are
+ * a record's share of the source's chain, so gaps in the numbers are
+ * expected.  FALSE with INVOLVE_STORE_ERROR_TAMPERED and @first_broken (may
+ * be NULL) set to the number of the first entry that fails.
+ */
+gboolean           involve_audit_entries_check_chain (GPtrArray   *entries,
+                                                      const char  *record_uuid,
+                                                      gint64      *first_broken,
+                                                      GError     **error);
+
+/*
+ * The audit trail of one record as another register kept it, carried in
+ * by an import and kept beside the local log, never changed.  A local
+ * "import" entry binds each kept trail: its new value is the trail's
+ * digest (docs/fingerprint.md), so the local chain covers the trail too.
+ */
+typedef struct
+{
+  gint64     import_id;      /* the local audit entry that binds it; 0 until kept */
+  char      *record_uuid;
+  char      *source;         /* where it came from, e.g. XML exchange file “a.xml” */
+  gint64     imported_usec;  /* when it was imported there; 0 = now, on import */
+  GPtrArray *entries;        /* InvolveAuditEntry*, oldest first, ids the source's numbers */
+} InvolveImportedTrail;
+
+#define INVOLVE_TYPE_IMPORTED_TRAIL (involve_imported_trail_get_type ())
+GType                 involve_imported_trail_get_type       (void) G_GNUC_CONST;
+InvolveImportedTrail *involve_imported_trail_new            (const char                 *record_uuid,
+                                                             const char                 *source,
+                                                             gint64                      imported_usec);
+InvolveImportedTrail *involve_imported_trail_copy           (const InvolveImportedTrail *trail);
+void                  involve_imported_trail_free           (InvolveImportedTrail       *trail);
+/* hex SHA-256 over the trail's identity, provenance and entry hashes
+ * (format "involve-imported-trail-1", docs/fingerprint.md). */
+char                 *involve_imported_trail_compute_digest (const InvolveImportedTrail *trail);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (InvolveImportedTrail, involve_imported_trail_free)
+
 /* Lists and search.  Initialise with involve_store_query_init (). */
 typedef enum
 {
@@ -329,6 +371,23 @@ gboolean       involve_store_import_record       (InvolveStore  *self,
                                                   GPtrArray     *versions,
                                                   const char    *source,
                                                   GError       **error);
+/*
+ * Like involve_store_import_record (), and keeps @trails
+ * (InvolveImportedTrail*, may be NULL) of the same record in the same
+ * transaction: each is checked with involve_audit_entries_check_chain ()
+ * first (TAMPERED, nothing written, when broken), empty ones and ones kept
+ * already (same digest) are skipped, and each kept one gets a local import
+ * entry that binds it.
+ */
+gboolean       involve_store_import_record_full  (InvolveStore  *self,
+                                                  GPtrArray     *versions,
+                                                  GPtrArray     *trails,
+                                                  const char    *source,
+                                                  GError       **error);
+/* InvolveImportedTrail* kept for @uuid (NULL = every record), oldest first. */
+GPtrArray     *involve_store_list_imported_trails (InvolveStore *self,
+                                                  const char    *uuid,
+                                                  GError       **error);
 
 /* Search and lists */
 
@@ -370,13 +429,30 @@ gboolean       involve_store_get_audit_head      (InvolveStore  *self,
  * then walks the whole chain: ids without gaps, each entry's prev_hash equal to
  * the previous hash and its hash recomputed; every stored value matches the
  * audit entry that wrote it; every signed-off or superseded version's
- * stored fingerprint matches its values.  TRUE when all holds.  Otherwise
+ * stored fingerprint matches its values; every audit trail kept from
+ * another register still holds (see involve_store_verify_full ()).
+ * TRUE when all holds.  Otherwise
  * FALSE with INVOLVE_STORE_ERROR_TAMPERED naming what broke and
  * @first_broken_id (may be NULL) set to the first broken entry's id (for a
  * deleted entry, the missing id).  Other errors: first_broken_id is 0.
  */
 gboolean       involve_store_verify              (InvolveStore  *self,
                                                   gint64        *first_broken_id,
+                                                  GError       **error);
+/*
+ * involve_store_verify () that also says which kept (imported) trail broke:
+ * every trail is re-walked as involve_audit_entries_check_chain () does,
+ * none may lose or gain an entry, and each must still give the digest its
+ * local import entry holds.  When a kept trail is broken, @broken_reference
+ * (may be NULL) receives the record's reference and @broken_imported_entry
+ * (may be NULL) the source's number of its first broken entry (or 0 when
+ * the whole trail went), and @first_broken_id is 0 unless the local entry
+ * binding it is the one missing its trail.
+ */
+gboolean       involve_store_verify_full         (InvolveStore  *self,
+                                                  gint64        *first_broken_id,
+                                                  char         **broken_reference,
+                                                  gint64        *broken_imported_entry,
                                                   GError       **error);
 
 /* Backups */
@@ -388,7 +464,8 @@ gboolean       involve_store_backup              (InvolveStore  *self,
                                                   GError       **error);
 /* The rolling backup: backups/register-YYYY-MM-DD.sqlite beside the
  * register, at most one a day, the newest five kept.  Returns TRUE (and
- * does nothing) if today's exists.  With "auto-backup" (the default),
+ * does nothing) if today's exists, or if another program (or store) is
+ * making it: "<backup>.lock", created exclusively, says who does.  With "auto-backup" (the default),
  * opening the register starts it in a background thread (with its own
  * connection), so opening stays fast; disposing the store interrupts an
  * unfinished one (nothing half-written is left). */
