@@ -130,9 +130,12 @@ put_backup_aside (const char *backup,
     {
       g_autofree char *partial = g_strconcat (backup, ".partial", NULL);
       g_autofree char *journal = g_strconcat (backup, ".partial-journal", NULL);
+      g_autofree char *lock = g_strconcat (backup, ".lock", NULL);
 
       g_unlink (partial);
       g_unlink (journal);
+      /* Else the next run would find the copy "in progress" and skip it. */
+      g_unlink (lock);
       if (g_rename (kept, backup) != 0)
         g_error ("Cannot put %s back: %s", backup, g_strerror (errno));
     }
