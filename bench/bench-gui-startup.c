@@ -28,6 +28,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <string.h>
 #include <stdio.h>
@@ -75,9 +76,23 @@ summarise (GArray *ms,
 static gboolean
 drop_caches (GError **error)
 {
+  /* Written in place: /proc refuses what g_file_set_contents() does. */
+  int fd;
+
   sync ();
-  return g_file_set_contents_full ("/proc/sys/vm/drop_caches", "3\n", -1,
-                                   G_FILE_SET_CONTENTS_NONE, 0644, error);
+  fd = g_open ("/proc/sys/vm/drop_caches", O_WRONLY, 0);
+  if (fd < 0 || write (fd, "3\n", 2) != 2)
+    {
+      int saved = errno;
+
+      if (fd >= 0)
+        close (fd);
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   "/proc/sys/vm/drop_caches: %s", g_strerror (saved));
+      return FALSE;
+    }
+  close (fd);
+  return TRUE;
 }
 
 /* Makes today's backup, so that no run starts the daily copy of the
