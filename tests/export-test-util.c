@@ -3,18 +3,14 @@
 
 #include <glib/gstdio.h>
 
+#include "core-test-util.h"
 #include "involve-fingerprint.h"
 #include "export-test-util.h"
 
 InvolveDefinitions *
 export_test_definitions (void)
 {
-  g_autoptr(GError) error = NULL;
-  InvolveDefinitions *definitions = involve_definitions_get_default (&error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (definitions);
-  return definitions;
+  return core_test_default_definitions ();
 }
 
 char *

@@ -4,58 +4,11 @@
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 
+#include "common-test-util.h"
 #include "involve-fingerprint.h"
 #include "involve-lifecycle.h"
 #include "involve-store.h"
 #include "involve-store-private.h"
-
-/* A fresh temporary folder, removed (with what is in it) at the end. */
-typedef struct
-{
-  char *dir;
-  char *path;
-} TestDir;
-
-static void
-rm_rf (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        rm_rf (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static inline TestDir *
-test_dir_new (void)
-{
-  TestDir *td = g_new0 (TestDir, 1);
-  g_autoptr(GError) error = NULL;
-
-  td->dir = g_dir_make_tmp ("involve-store-XXXXXX", &error);
-  g_assert_no_error (error);
-  td->path = g_build_filename (td->dir, "register.sqlite", NULL);
-  return td;
-}
-
-static inline void
-test_dir_free (TestDir *td)
-{
-  g_chmod (td->dir, 0700);
-  rm_rf (td->dir);
-  g_free (td->dir);
-  g_free (td->path);
-  g_free (td);
-}
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (TestDir, test_dir_free)
 
 static inline InvolveStore *
 open_store (const char *path,

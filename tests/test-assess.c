@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "involve-assess.h"
+#include "core-test-util.h"
 #include "framework-fixtures.h"
 
 /*
@@ -631,8 +632,6 @@ main (int   argc,
       char *argv[])
 {
   g_autoptr(GPtrArray) cases = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GFile) directory = NULL;
-  g_autoptr(GError) error = NULL;
   int status;
 
   g_test_init (&argc, &argv, NULL);
@@ -641,9 +640,7 @@ main (int   argc,
     frameworks[f] = fixture_framework_new (framework_ids[f]);
 
   /* Hand-built frameworks, and the real ones from data/frameworks.xml. */
-  directory = g_file_new_for_path (g_getenv ("INVOLVE_SOURCE_DATADIR"));
-  defs = involve_definitions_new_from_directory (directory, &error);
-  g_assert_no_error (error);
+  defs = core_test_load_source_definitions ();
 
   for (guint source = 0; source < 2; source++)
     {

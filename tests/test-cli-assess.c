@@ -2,8 +2,9 @@
 #include "config.h"
 
 #include <string.h>
-#include <sys/wait.h>
 #include <glib.h>
+
+#include "cli-test-util.h"
 
 /*
  * Runs the built involve-cli (path in $INVOLVE_CLI) the way a script would
@@ -48,29 +49,13 @@ run_cli (const char  *args,
          char       **out,
          char       **err)
 {
-  g_autofree char *command = g_strdup_printf ("assess %s", args);
-  g_auto(GStrv) argv = NULL;
-  g_autoptr(GError) error = NULL;
-  GPtrArray *full = g_ptr_array_new ();
-  int wait_status = 0;
-  const char *cli = g_getenv ("INVOLVE_CLI");
+  g_autofree char *line = g_strdup_printf ("assess %s", args);
+  g_auto(CliRun) run = { 0 };
 
-  g_assert_nonnull (cli);
-  g_assert_true (g_shell_parse_argv (command, NULL, &argv, &error));
-  g_assert_no_error (error);
-
-  g_ptr_array_add (full, (gpointer) cli);
-  for (guint i = 0; argv[i] != NULL; i++)
-    g_ptr_array_add (full, argv[i]);
-  g_ptr_array_add (full, NULL);
-
-  g_spawn_sync (NULL, (char **) full->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                out, err, &wait_status, &error);
-  g_ptr_array_unref (full);
-  g_assert_no_error (error);
-
-  g_assert_true (WIFEXITED (wait_status));
-  return WEXITSTATUS (wait_status);
+  cli_test_run_line (&run, line);
+  *out = g_steal_pointer (&run.out);
+  *err = g_steal_pointer (&run.err);
+  return run.status;
 }
 
 typedef struct

@@ -8,59 +8,21 @@
 
 #include <string.h>
 #include <glib.h>
-#include <glib/gstdio.h>
 #include <sqlite3.h>
 
-typedef struct
-{
-  int   status;
-  char *out;
-  char *err;
-} Run;
-
-static void
-run_clear (Run *run)
-{
-  g_clear_pointer (&run->out, g_free);
-  g_clear_pointer (&run->err, g_free);
-}
-
-static void
-run_cli (Run        *run,
-         const char *first,
-         ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  const char *cli = g_getenv ("INVOLVE_CLI");
-  int wait_status = 0;
-  va_list args;
-
-  g_assert_nonnull (cli);
-  run_clear (run);
-  g_ptr_array_add (argv, (char *) cli);
-  va_start (args, first);
-  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, (char *) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-
-  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                               &run->out, &run->err, &wait_status, &error));
-  g_assert_no_error (error);
-  run->status = WIFEXITED (wait_status) ? WEXITSTATUS (wait_status) : 128;
-}
+#include "cli-test-util.h"
+#include "common-test-util.h"
 
 /* The reference of the first record in the list with this status. */
 static char *
 find_reference (const char *database,
                 const char *status)
 {
-  Run run = { 0 };
+  g_auto(CliRun) run = { 0 };
   g_auto(GStrv) lines = NULL;
   char *found = NULL;
 
-  run_cli (&run, "--database", database, "list", NULL);
+  cli_test_run (&run, "--database", database, "list", NULL);
   g_assert_cmpint (run.status, ==, 0);
   lines = g_strsplit (run.out, "\n", -1);
   for (guint i = 0; lines[i] != NULL && found == NULL; i++)
@@ -70,28 +32,8 @@ find_reference (const char *database,
       if (g_strv_length (cells) >= 2 && g_str_equal (cells[1], status))
         found = g_strdup (cells[0]);
     }
-  run_clear (&run);
   g_assert_nonnull (found);
   return found;
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir == NULL)
-    {
-      g_unlink (path);
-      return;
-    }
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      remove_tree (child);
-    }
-  g_rmdir (path);
 }
 
 static void
@@ -109,82 +51,81 @@ test_cli_journey (void)
   g_autofree char *signed_ref = NULL;
   g_autofree char *awaiting_ref = NULL;
   g_autofree char *draft_ref = NULL;
-  Run run = { 0 };
+  g_auto(CliRun) run = { 0 };
 
-  run_cli (&run, "--database", database, "demo", NULL);
+  cli_test_run (&run, "--database", database, "demo", NULL);
   g_assert_cmpint (run.status, ==, 0);
   signed_ref = find_reference (database, "signed-off");
   awaiting_ref = find_reference (database, "awaiting-sign-off");
   draft_ref = find_reference (database, "draft");
 
   /* Evidence PDFs, full and public, both checked against the register. */
-  run_cli (&run, "--database", database, "export", signed_ref, "--pdf", pdf, NULL);
+  cli_test_run (&run, "--database", database, "export", signed_ref, "--pdf", pdf, NULL);
   g_assert_cmpint (run.status, ==, 0);
   g_assert_true (g_file_test (pdf, G_FILE_TEST_IS_REGULAR));
-  run_cli (&run, "--database", database, "check-pdf", pdf, NULL);
+  cli_test_run (&run, "--database", database, "check-pdf", pdf, NULL);
   g_assert_cmpint (run.status, ==, 0);
   g_assert_nonnull (strstr (run.out, "matches the register"));
 
-  run_cli (&run, "--database", database, "export", signed_ref, "--pdf", public_pdf, "--public", NULL);
+  cli_test_run (&run, "--database", database, "export", signed_ref, "--pdf", public_pdf, "--public", NULL);
   g_assert_cmpint (run.status, ==, 0);
-  run_cli (&run, "--database", database, "check-pdf", public_pdf, NULL);
+  cli_test_run (&run, "--database", database, "check-pdf", public_pdf, NULL);
   g_assert_cmpint (run.status, ==, 0);
   g_assert_nonnull (strstr (run.out, "(public version)"));
 
   /* Not a PDF: a clear message, exit 1. */
-  run_cli (&run, "--database", database, "check-pdf", database, NULL);
+  cli_test_run (&run, "--database", database, "check-pdf", database, NULL);
   g_assert_cmpint (run.status, ==, 1);
   g_assert_nonnull (strstr (run.err, "not a PDF"));
 
   /* Usage errors: exit 2. */
-  run_cli (&run, "--database", database, "export", signed_ref, NULL);
+  cli_test_run (&run, "--database", database, "export", signed_ref, NULL);
   g_assert_cmpint (run.status, ==, 2);
-  run_cli (&run, "--database", database, "export", signed_ref, "--pdf", pdf, "--xml", xml, NULL);
+  cli_test_run (&run, "--database", database, "export", signed_ref, "--pdf", pdf, "--xml", xml, NULL);
   g_assert_cmpint (run.status, ==, 2);
 
   /* The whole register to XML, into an empty register, twice. */
-  run_cli (&run, "--database", database, "export", "--all", "--xml", xml, NULL);
+  cli_test_run (&run, "--database", database, "export", "--all", "--xml", xml, NULL);
   g_assert_cmpint (run.status, ==, 0);
-  run_cli (&run, "--database", other, "import", xml, NULL);
+  cli_test_run (&run, "--database", other, "import", xml, NULL);
   g_assert_cmpint (run.status, ==, 0);
   g_assert_nonnull (strstr (run.out, "imported, 0 already there"));
-  run_cli (&run, "--database", other, "import", xml, NULL);
+  cli_test_run (&run, "--database", other, "import", xml, NULL);
   g_assert_cmpint (run.status, ==, 0);
   g_assert_nonnull (strstr (run.out, "already in the register"));
 
   /* The PDF made from the first register checks out against the copy. */
-  run_cli (&run, "--database", other, "check-pdf", pdf, NULL);
+  cli_test_run (&run, "--database", other, "check-pdf", pdf, NULL);
   g_assert_cmpint (run.status, ==, 0);
 
   /* Hostile input: refused, nothing imported. */
-  run_cli (&run, "--database", other, "import", xxe, NULL);
+  cli_test_run (&run, "--database", other, "import", xxe, NULL);
   g_assert_cmpint (run.status, ==, 1);
   g_assert_nonnull (strstr (run.err, "document type declaration"));
   g_assert_nonnull (strstr (run.err, "Nothing was imported"));
 
   /* Sign-off by file. */
-  run_cli (&run, "--database", database, "signoff-request", draft_ref, request, NULL);
+  cli_test_run (&run, "--database", database, "signoff-request", draft_ref, request, NULL);
   g_assert_cmpint (run.status, ==, 1);
   g_assert_nonnull (strstr (run.err, "Submit it for sign-off first"));
 
-  run_cli (&run, "--database", database, "signoff-request", awaiting_ref, request, NULL);
+  cli_test_run (&run, "--database", database, "signoff-request", awaiting_ref, request, NULL);
   g_assert_cmpint (run.status, ==, 0);
-  run_cli (&run, "signoff-respond", request, "--decision", "signed-off", "--name", "Dr Kim Reviewer",
+  cli_test_run (&run, "signoff-respond", request, "--decision", "signed-off", "--name", "Dr Kim Reviewer",
            "--job-title", "Director of Strategy", "--email", "kim.reviewer@example.org",
            "--team", "Strategy", "--comments", "Agreed.", "--out", response, NULL);
   g_assert_cmpint (run.status, ==, 0);
-  run_cli (&run, "--database", database, "signoff-apply", response, NULL);
+  cli_test_run (&run, "--database", database, "signoff-apply", response, NULL);
   g_assert_cmpint (run.status, ==, 0);
   g_assert_nonnull (strstr (run.out, "signed off by Dr Kim Reviewer"));
-  run_cli (&run, "--database", database, "signoff-apply", response, NULL);
+  cli_test_run (&run, "--database", database, "signoff-apply", response, NULL);
   g_assert_cmpint (run.status, ==, 1);
 
   /* The audit chain still verifies after all of it. */
-  run_cli (&run, "--database", database, "verify", NULL);
+  cli_test_run (&run, "--database", database, "verify", NULL);
   g_assert_cmpint (run.status, ==, 0);
 
-  run_clear (&run);
-  remove_tree (dir);
+  test_util_remove_tree (dir);
 }
 
 /* A record moved A -> B -> C: C's history shows A's entries, and verify
@@ -201,26 +142,26 @@ test_cli_imported_history (void)
   g_autofree char *reference = NULL;
   g_autofree char *expected = NULL;
   sqlite3 *db = NULL;
-  Run run = { 0 };
+  g_auto(CliRun) run = { 0 };
 
-  run_cli (&run, "--database", a, "demo", NULL);
+  cli_test_run (&run, "--database", a, "demo", NULL);
   g_assert_cmpint (run.status, ==, 0);
   reference = find_reference (a, "signed-off");
-  run_cli (&run, "--database", a, "export", reference, "--xml", a_xml, NULL);
+  cli_test_run (&run, "--database", a, "export", reference, "--xml", a_xml, NULL);
   g_assert_cmpint (run.status, ==, 0);
-  run_cli (&run, "--database", b, "import", a_xml, NULL);
+  cli_test_run (&run, "--database", b, "import", a_xml, NULL);
   g_assert_cmpint (run.status, ==, 0);
-  run_cli (&run, "--database", b, "export", reference, "--xml", b_xml, NULL);
+  cli_test_run (&run, "--database", b, "export", reference, "--xml", b_xml, NULL);
   g_assert_cmpint (run.status, ==, 0);
-  run_cli (&run, "--database", c, "import", b_xml, NULL);
+  cli_test_run (&run, "--database", c, "import", b_xml, NULL);
   g_assert_cmpint (run.status, ==, 0);
 
-  run_cli (&run, "--database", c, "history", reference, NULL);
+  cli_test_run (&run, "--database", c, "history", reference, NULL);
   g_assert_cmpint (run.status, ==, 0);
   g_assert_nonnull (strstr (run.out, "Entries from the source register, imported from XML exchange file “a.xml”"));
   g_assert_nonnull (strstr (run.out, "Entries from the source register, imported from XML exchange file “b.xml”"));
   g_assert_nonnull (strstr (run.out, "\nimported-1\t"));
-  run_cli (&run, "--database", c, "verify", NULL);
+  cli_test_run (&run, "--database", c, "verify", NULL);
   g_assert_cmpint (run.status, ==, 0);
 
   /* The triggers dropped and an entry of A's trail edited. */
@@ -230,13 +171,12 @@ test_cli_imported_history (void)
                                      " AND trail_id = (SELECT id FROM imported_trails WHERE source LIKE '%a.xml%');",
                                  NULL, NULL, NULL), ==, SQLITE_OK);
   sqlite3_close (db);
-  run_cli (&run, "--database", c, "verify", NULL);
+  cli_test_run (&run, "--database", c, "verify", NULL);
   g_assert_cmpint (run.status, ==, 1);
   expected = g_strdup_printf ("first broken imported entry: %s imported-2\n", reference);
   g_assert_nonnull (strstr (run.out, expected));
 
-  run_clear (&run);
-  remove_tree (dir);
+  test_util_remove_tree (dir);
 }
 
 int

@@ -2,8 +2,8 @@
 #include "config.h"
 
 #include <string.h>
-#include <sys/wait.h>
 
+#include "cli-test-util.h"
 #include "store-test-util.h"
 
 /*
@@ -18,18 +18,14 @@ run_cli (const char  *database,
          char       **out,
          char       **err)
 {
-  g_autofree char *command = g_strdup_printf ("'%s' --database '%s' %s", g_getenv ("INVOLVE_CLI"), database, args);
-  g_auto(GStrv) argv = NULL;
-  g_autoptr(GError) error = NULL;
-  int wait_status = 0;
+  g_autofree char *line = g_strdup_printf ("--database '%s' %s", database, args);
+  g_auto(CliRun) run = { 0 };
 
-  g_assert_nonnull (g_getenv ("INVOLVE_CLI"));
-  g_assert_true (g_shell_parse_argv (command, NULL, &argv, &error));
-  g_assert_true (g_spawn_sync (NULL, argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, out, err, &wait_status, &error));
-  g_assert_no_error (error);
-  g_test_message ("%s -> %d\n%s%s", args, WEXITSTATUS (wait_status), *out, *err);
-  g_assert_true (WIFEXITED (wait_status));
-  return WEXITSTATUS (wait_status);
+  cli_test_run_line (&run, line);
+  g_test_message ("%s -> %d\n%s%s", args, run.status, run.out, run.err);
+  *out = g_steal_pointer (&run.out);
+  *err = g_steal_pointer (&run.err);
+  return run.status;
 }
 
 static char *

@@ -4,21 +4,8 @@
 #include <string.h>
 #include <glib/gstdio.h>
 
+#include "core-test-util.h"
 #include "involve-definitions.h"
-
-static InvolveDefinitions *
-load_source_definitions (void)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GFile) directory = g_file_new_for_path (g_getenv ("INVOLVE_SOURCE_DATADIR"));
-  InvolveDefinitions *definitions;
-
-  definitions = involve_definitions_new_from_directory (directory, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (definitions);
-
-  return definitions;
-}
 
 static void
 test_default_from_resources (void)
@@ -67,7 +54,7 @@ static const FrameworkExpectation expected_frameworks[] = {
 static void
 test_frameworks (void)
 {
-  g_autoptr(InvolveDefinitions) definitions = load_source_definitions ();
+  g_autoptr(InvolveDefinitions) definitions = core_test_load_source_definitions ();
 
   for (guint i = 0; i < G_N_ELEMENTS (expected_frameworks); i++)
     {
@@ -109,7 +96,7 @@ test_frameworks (void)
 static void
 test_quotations (void)
 {
-  g_autoptr(InvolveDefinitions) definitions = load_source_definitions ();
+  g_autoptr(InvolveDefinitions) definitions = core_test_load_source_definitions ();
   const InvolveFramework *ccg = involve_definitions_lookup_framework (definitions, "ccg-14z2");
   const InvolveFramework *nhse = involve_definitions_lookup_framework (definitions, "nhse-13q");
   const InvolveQuotation *quotation;
@@ -139,7 +126,7 @@ typedef struct
 static void
 test_reference_lists (void)
 {
-  g_autoptr(InvolveDefinitions) definitions = load_source_definitions ();
+  g_autoptr(InvolveDefinitions) definitions = core_test_load_source_definitions ();
   const ListExpectation expected[] = {
     { "protected-characteristics", 9, "age" },
     { "gunning-principles", 4, "formative-stage" },
@@ -186,7 +173,7 @@ test_resources_match_source (void)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(InvolveDefinitions) from_resources = involve_definitions_new_from_resources (&error);
-  g_autoptr(InvolveDefinitions) from_source = load_source_definitions ();
+  g_autoptr(InvolveDefinitions) from_source = core_test_load_source_definitions ();
   GPtrArray *a, *b;
 
   g_assert_no_error (error);

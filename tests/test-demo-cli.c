@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
-#include <glib/gstdio.h>
 #include <string.h>
+
+#include "cli-test-util.h"
+#include "common-test-util.h"
 
 #include "involve-demo.h"
 #include "involve-store.h"
@@ -13,51 +15,21 @@
  * life cycle, and the audit chain verifies.
  */
 
-typedef struct
-{
-  char *dir;
-  char *path;
-} Fixture;
+/* The fixture: a temporary folder and a register path in it. */
+typedef TestDir Fixture;
 
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
-  fixture->dir = g_dir_make_tmp ("involve-demo-XXXXXX", &error);
-  g_assert_no_error (error);
-  fixture->path = g_build_filename (fixture->dir, "register.sqlite", NULL);
-}
-
-static void
-remove_tree (const char *path)
-{
-  GDir *dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir == NULL)
-    {
-      g_remove (path);
-      return;
-    }
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      remove_tree (child);
-    }
-  g_dir_close (dir);
-  g_rmdir (path);
+  test_dir_init (fixture);
 }
 
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  remove_tree (fixture->dir);
-  g_free (fixture->path);
-  g_free (fixture->dir);
+  test_dir_clear (fixture);
 }
 
 /* Runs involve-cli --database PATH demo ARGS...; returns the exit status. */
@@ -67,37 +39,25 @@ run_demo (const char  *path,
           char       **err,
           ...)
 {
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  g_autofree char *child_out = NULL;
-  g_autofree char *child_err = NULL;
-  const char *cli = g_getenv ("INVOLVE_CLI");
-  int status = -1;
-  va_list args;
-  const char *arg;
+  g_auto(CliRun) run = { 0 };
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  va_list ap;
 
-  g_assert_nonnull (cli);
-  g_ptr_array_add (argv, (char *) cli);
-  g_ptr_array_add (argv, (char *) "--database");
-  g_ptr_array_add (argv, (char *) path);
-  g_ptr_array_add (argv, (char *) "demo");
-  va_start (args, err);
-  while ((arg = va_arg (args, const char *)) != NULL)
-    g_ptr_array_add (argv, (char *) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
+  g_ptr_array_add (args, (char *) "--database");
+  g_ptr_array_add (args, (char *) path);
+  g_ptr_array_add (args, (char *) "demo");
+  va_start (ap, err);
+  for (const char *arg = va_arg (ap, const char *); arg != NULL; arg = va_arg (ap, const char *))
+    g_ptr_array_add (args, (char *) arg);
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
 
-  /* Always capture: the child must not write into the TAP stream. */
-  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                &child_out, &child_err, &status, &error);
-  g_assert_no_error (error);
+  cli_test_run_argv (&run, (const char * const *) args->pdata);
   if (out != NULL)
-    *out = g_steal_pointer (&child_out);
+    *out = g_steal_pointer (&run.out);
   if (err != NULL)
-    *err = g_steal_pointer (&child_err);
-  if (WIFEXITED (status))
-    return WEXITSTATUS (status);
-  return -1;
+    *err = g_steal_pointer (&run.err);
+  return run.status;
 }
 
 /* The register verifies: the chain holds and signed versions match. */

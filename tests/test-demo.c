@@ -3,21 +3,11 @@
 
 #include <string.h>
 
+#include "core-test-util.h"
 #include "involve-assess.h"
 #include "involve-definitions.h"
 #include "involve-demo.h"
 #include "involve-validate.h"
-
-static InvolveDefinitions *
-get_definitions (void)
-{
-  g_autoptr(GError) error = NULL;
-  InvolveDefinitions *defs = involve_definitions_get_default (&error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (defs);
-  return defs;
-}
 
 static gboolean
 option_is_known (InvolveDefinitions *defs,
@@ -54,7 +44,7 @@ option_is_known (InvolveDefinitions *defs,
 static void
 test_demo_values_match_definitions (void)
 {
-  InvolveDefinitions *defs = get_definitions ();
+  InvolveDefinitions *defs = core_test_default_definitions ();
   g_autoptr(GPtrArray) records = involve_demo_build_records (defs);
 
   g_assert_cmpuint (records->len, ==, involve_demo_get_n_records ());
@@ -105,7 +95,7 @@ test_demo_values_match_definitions (void)
 static void
 test_demo_without_definitions (void)
 {
-  InvolveDefinitions *defs = get_definitions ();
+  InvolveDefinitions *defs = core_test_default_definitions ();
   g_autoptr(GPtrArray) with = involve_demo_build_records (defs);
   g_autoptr(GPtrArray) without = involve_demo_build_records (NULL);
 
@@ -135,7 +125,7 @@ date_in_range (const char *date,
 static void
 test_demo_plans_cover_life_cycle (void)
 {
-  InvolveDefinitions *defs = get_definitions ();
+  InvolveDefinitions *defs = core_test_default_definitions ();
   g_autoptr(GPtrArray) records = involve_demo_build_records (defs);
   g_autoptr(GPtrArray) plans = involve_demo_build_plans ();
   const char *framework_ids[] = { "icb-14z45", "ccg-14z2", "nhse-13q" };
@@ -255,7 +245,7 @@ test_demo_plans_cover_life_cycle (void)
 static void
 test_demo_text_is_clean (void)
 {
-  g_autoptr(GPtrArray) records = involve_demo_build_records (get_definitions ());
+  g_autoptr(GPtrArray) records = involve_demo_build_records (core_test_default_definitions ());
 
   for (guint i = 0; i < records->len; i++)
     {
@@ -276,7 +266,7 @@ test_demo_text_is_clean (void)
 static void
 test_demo_large_is_deterministic (void)
 {
-  InvolveDefinitions *defs = get_definitions ();
+  InvolveDefinitions *defs = core_test_default_definitions ();
   g_autoptr(GPtrArray) a = involve_demo_build_large (defs, 200, 42);
   g_autoptr(GPtrArray) b = involve_demo_build_large (defs, 200, 42);
   g_autoptr(GPtrArray) c = involve_demo_build_large (defs, 200, 43);
@@ -320,7 +310,7 @@ test_demo_large_is_deterministic (void)
 static void
 test_demo_large_is_fast (void)
 {
-  InvolveDefinitions *defs = get_definitions ();
+  InvolveDefinitions *defs = core_test_default_definitions ();
   gint64 start = g_get_monotonic_time ();
   guint n = g_test_slow () ? 100000 : 10000;
 
@@ -351,7 +341,7 @@ describe_problems (GPtrArray *problems)
 static void
 test_demo_engine_outcomes (void)
 {
-  InvolveDefinitions *defs = get_definitions ();
+  InvolveDefinitions *defs = core_test_default_definitions ();
   g_autoptr(GPtrArray) records = involve_demo_build_records (defs);
   g_autoptr(GPtrArray) plans = involve_demo_build_plans ();
 
@@ -391,7 +381,7 @@ test_demo_engine_outcomes (void)
 static void
 test_demo_validation (void)
 {
-  InvolveDefinitions *defs = get_definitions ();
+  InvolveDefinitions *defs = core_test_default_definitions ();
   g_autoptr(GPtrArray) records = involve_demo_build_records (defs);
   g_autoptr(GPtrArray) plans = involve_demo_build_plans ();
 
@@ -429,7 +419,7 @@ test_demo_validation (void)
 static void
 test_demo_large_validates (void)
 {
-  InvolveDefinitions *defs = get_definitions ();
+  InvolveDefinitions *defs = core_test_default_definitions ();
 
   for (guint i = 0; i < 500; i++)
     {

@@ -6,6 +6,7 @@
 
 #include "involve-fingerprint.h"
 #include "involve-signoff.h"
+#include "common-test-util.h"
 #include "export-test-util.h"
 
 typedef struct
@@ -30,9 +31,7 @@ static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  g_unlink (fixture->request_path);
-  g_unlink (fixture->response_path);
-  g_rmdir (fixture->dir);
+  test_util_remove_tree (fixture->dir);
   g_free (fixture->dir);
   g_free (fixture->request_path);
   g_free (fixture->response_path);

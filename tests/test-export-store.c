@@ -6,6 +6,7 @@
 
 #include "involve-export-store.h"
 #include "involve-fingerprint.h"
+#include "common-test-util.h"
 #include "export-test-util.h"
 
 typedef struct
@@ -85,30 +86,11 @@ fixture_set_up (Fixture       *fixture,
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir == NULL)
-    {
-      g_unlink (path);
-      return;
-    }
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      remove_tree (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
   g_clear_object (&fixture->store);
-  remove_tree (fixture->dir);
+  test_util_remove_tree (fixture->dir);
   g_free (fixture->dir);
   g_free (fixture->uuid);
 }

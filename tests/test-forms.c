@@ -5,6 +5,7 @@
 #include <libxml/xmlerror.h>
 #include <libxml/globals.h>
 
+#include "core-test-util.h"
 #include "involve-definitions.h"
 
 /*
@@ -122,26 +123,12 @@ static const Expected appendix_c[] = {
   { "c-evaluation-feedback", "c-feedback", L },
 };
 
-static InvolveDefinitions *
-load_source_definitions (void)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GFile) directory = g_file_new_for_path (g_getenv ("INVOLVE_SOURCE_DATADIR"));
-  InvolveDefinitions *definitions;
-
-  definitions = involve_definitions_new_from_directory (directory, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (definitions);
-
-  return definitions;
-}
-
 static void
 check_inventory (const char     *form_id,
                  const Expected *expected,
                  gsize           n_expected)
 {
-  g_autoptr(InvolveDefinitions) definitions = load_source_definitions ();
+  g_autoptr(InvolveDefinitions) definitions = core_test_load_source_definitions ();
   g_autoptr(GHashTable) listed = g_hash_table_new (g_str_hash, g_str_equal);
   InvolveForm *form = involve_definitions_get_form (definitions, form_id);
   GPtrArray *sections;
@@ -206,7 +193,7 @@ test_inventory_appendix_c (void)
 static void
 test_field_refs_shared (void)
 {
-  g_autoptr(InvolveDefinitions) definitions = load_source_definitions ();
+  g_autoptr(InvolveDefinitions) definitions = core_test_load_source_definitions ();
   InvolveForm *test = involve_definitions_get_form (definitions, INVOLVE_FORM_THREE_STEP_TEST);
   InvolveForm *b = involve_definitions_get_form (definitions, INVOLVE_FORM_APPENDIX_B);
   InvolveForm *owner = NULL;
@@ -235,7 +222,7 @@ test_field_refs_shared (void)
 static void
 test_conditions (void)
 {
-  g_autoptr(InvolveDefinitions) definitions = load_source_definitions ();
+  g_autoptr(InvolveDefinitions) definitions = core_test_load_source_definitions ();
   InvolveForm *test = involve_definitions_get_form (definitions, INVOLVE_FORM_THREE_STEP_TEST);
   InvolveForm *b = involve_definitions_get_form (definitions, INVOLVE_FORM_APPENDIX_B);
   const InvolveField *field;
@@ -303,7 +290,7 @@ test_conditions (void)
 static void
 test_options_and_columns (void)
 {
-  g_autoptr(InvolveDefinitions) definitions = load_source_definitions ();
+  g_autoptr(InvolveDefinitions) definitions = core_test_load_source_definitions ();
   const InvolveField *field;
 
   field = involve_definitions_lookup_field (definitions, "organisation-type", NULL);
@@ -336,7 +323,7 @@ test_options_and_columns (void)
 static void
 test_personal_fields (void)
 {
-  g_autoptr(InvolveDefinitions) definitions = load_source_definitions ();
+  g_autoptr(InvolveDefinitions) definitions = core_test_load_source_definitions ();
   const char * const personal[] = { "completer-name", "completer-email", "c-project-lead", "c-key-contacts" };
   GPtrArray *forms = involve_definitions_get_forms (definitions);
   guint n_personal = 0;
@@ -368,7 +355,7 @@ test_personal_fields (void)
 static void
 test_worked_examples (void)
 {
-  g_autoptr(InvolveDefinitions) definitions = load_source_definitions ();
+  g_autoptr(InvolveDefinitions) definitions = core_test_load_source_definitions ();
   /* Each worked example of seed 004, by a word of its title and the section showing it. */
   const struct { const char *form; const char *section; const char *needle; } examples[] = {
     { INVOLVE_FORM_THREE_STEP_TEST, "test-step1", "podiatry" },

@@ -14,8 +14,10 @@
 #include <glib/gstdio.h>
 
 #include "a11y-check.h"
+#include "export-test-util.h"
 #include "involve-application.h"
 #include "involve-field-editor.h"
+#include "involve-fingerprint.h"
 #include "involve-export-store.h"
 #include "involve-lifecycle.h"
 #include "involve-preferences-window.h"
@@ -101,6 +103,28 @@ screenshot (Fixture    *fixture,
             const char *name)
 {
   screenshot_widget (GTK_WIDGET (fixture->window), name);
+}
+
+/* Fails on an input without an accessible name or out of the keyboard's reach. */
+static void
+check_a11y_of (GtkWidget  *root,
+               const char *where)
+{
+  g_autoptr(GString) problems = g_string_new (NULL);
+  guint n;
+
+  settle ();
+  n = involve_test_check_accessibility (root, problems);
+  if (n > 0)
+    g_test_message ("%s:\n%s", where, problems->str);
+  g_assert_cmpuint (n, ==, 0);
+}
+
+static void
+check_a11y (Fixture    *fixture,
+            const char *where)
+{
+  check_a11y_of (GTK_WIDGET (fixture->window), where);
 }
 
 static InvolveFieldEditor *
@@ -334,15 +358,95 @@ fill_appendix_b (Fixture *fixture)
                    ==, "Alex Officer");
 }
 
+/* Types into a text view as the keyboard would: at the cursor, a few
+ * characters at a time. */
+static void
+type_into (GtkWidget  *view,
+           const char *text)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (view));
+
+  gtk_widget_grab_focus (view);
+  for (const char *p = text; *p != '\0';)
+    {
+      const char *next = g_utf8_offset_to_pointer (p, MIN (4, g_utf8_strlen (p, -1)));
+
+      gtk_text_buffer_insert_at_cursor (buffer, p, next - p);
+      p = next;
+      wait_ms (5);
+    }
+}
+
+static char *
+dup_buffer_text (GtkWidget *view)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (view));
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+/* A text view outside a scrolled window is tall enough for all its lines. */
+static void
+assert_whole_text_shown (GtkWidget *view)
+{
+  GtkTextIter end;
+  int y, height, needed;
+
+  wait_ms (300);
+  gtk_text_buffer_get_end_iter (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)), &end);
+  gtk_text_view_get_line_yrange (GTK_TEXT_VIEW (view), &end, &y, &height);
+  needed = gtk_text_view_get_top_margin (GTK_TEXT_VIEW (view)) + y + height
+           + gtk_text_view_get_bottom_margin (GTK_TEXT_VIEW (view));
+  g_test_message ("text view: %d pixels of text, %d high", needed, gtk_widget_get_height (view));
+  g_assert_cmpint (y + height, >, 0);
+  g_assert_cmpint (gtk_widget_get_height (view), >=, needed);
+}
+
+static void
+assert_accessible_label (GtkWidget  *widget,
+                         const char *label)
+{
+  g_autofree char *problem = gtk_test_accessible_check_property (GTK_ACCESSIBLE (widget),
+                                                                  GTK_ACCESSIBLE_PROPERTY_LABEL, label);
+
+  if (problem != NULL)
+    g_error ("accessible label: %s", problem);
+}
+
+/* The register holds @expected in a cell of the risk table of @n_rows rows. */
+static void
+assert_saved_risk (Fixture    *fixture,
+                   guint       n_rows,
+                   guint       row,
+                   guint       column,
+                   const char *expected)
+{
+  g_autoptr(InvolveRecord) record = reload (fixture);
+  GVariant *value = involve_record_get_value (record, "c-risks");
+  g_autoptr(GVariant) cells = NULL;
+  const char *cell = NULL;
+
+  g_assert_nonnull (value);
+  g_assert_cmpuint (g_variant_n_children (value), ==, n_rows);
+  cells = g_variant_get_child_value (value, row);
+  g_variant_get_child (cells, column, "&s", &cell);
+  g_assert_cmpstr (cell, ==, expected);
+}
+
+#define LONG_RISK "Older patients and carers who do not use the internet may not hear about the drop-in " \
+                  "sessions in time, so their views on travelling to the new site are missed. Those who " \
+                  "rely on community transport, or who care for someone at home, are the least likely " \
+                  "to come to a daytime session, and the practice lists do not say who they are."
+
 static void
 fill_appendix_c (Fixture *fixture)
 {
   InvolveFieldEditor *risks = editor (fixture, "c-risks");
   GtkWidget *add = involve_field_editor_get_add_row_button (risks);
-  GtkWidget *list = involve_field_editor_get_input (risks);
-  g_autoptr(InvolveRecord) record = NULL;
-  GVariant *value;
-  const char *cell = NULL;
+  GtkWidget *risk2, *action2;
+  int one_line;
 
   type_text (fixture, "c-background", "The lease on the current clinic ends next year.");
   type_text (fixture, "c-key-messages", "The service stays local; the building changes.");
@@ -350,47 +454,91 @@ fill_appendix_c (Fixture *fixture)
   g_assert_true (gtk_widget_get_visible (add));
   click (add);
   settle ();
+  /* Adding a row puts the keyboard in its first cell. */
+  g_assert_true (gtk_widget_has_focus (involve_field_editor_get_table_cell (risks, 0, 0)));
   click (add);
   settle ();
-  g_assert_cmpuint (count_children (list), ==, 2);
+  g_assert_null (involve_field_editor_get_table_cell (risks, 2, 0));
+
+  /* The cells are multi-line text views, each named for screen readers. */
+  risk2 = involve_field_editor_get_table_cell (risks, 1, 0);
+  action2 = involve_field_editor_get_table_cell (risks, 1, 1);
+  g_assert_true (GTK_IS_TEXT_VIEW (risk2));
+  g_assert_true (GTK_IS_TEXT_VIEW (action2));
+  g_assert_cmpint (gtk_text_view_get_wrap_mode (GTK_TEXT_VIEW (risk2)), !=, GTK_WRAP_NONE);
+  g_assert_false (gtk_text_view_get_accepts_tab (GTK_TEXT_VIEW (risk2)));
+  assert_accessible_label (risk2, "Risk, row 2");
+  assert_accessible_label (action2, "Mitigating action, row 2");
+  g_assert_true (gtk_widget_has_focus (involve_field_editor_get_table_cell (risks, 1, 0)));
 
   /* Type into the cells of both rows: row 1 and row 2, risk and action. */
-  {
-    GtkWidget *row1 = gtk_list_box_row_get_child (gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 0));
-    GtkWidget *row2 = gtk_list_box_row_get_child (gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 1));
-    GtkWidget *r1 = gtk_widget_get_next_sibling (gtk_widget_get_first_child (row1));
-    GtkWidget *r2 = gtk_widget_get_next_sibling (gtk_widget_get_first_child (row2));
-
-    gtk_editable_set_text (GTK_EDITABLE (r1), "Low turnout from older patients");
-    gtk_editable_set_text (GTK_EDITABLE (gtk_widget_get_next_sibling (r1)), "Sessions at the day centre");
-    gtk_editable_set_text (GTK_EDITABLE (r2), "Misinformation on social media");
-    gtk_editable_set_text (GTK_EDITABLE (gtk_widget_get_next_sibling (r2)), "Publish a question-and-answer page");
-  }
+  type_into (involve_field_editor_get_table_cell (risks, 0, 0), "Low turnout from older patients");
+  type_into (involve_field_editor_get_table_cell (risks, 0, 1), "Sessions at the day centre");
+  settle ();
+  one_line = gtk_widget_get_height (risk2);
+  type_into (risk2, "Misinformation on social media");
+  type_into (action2, "Publish a question-and-answer page");
   wait_ms (400);
 
-  /* Move the second row up. */
-  {
-    GtkWidget *row2 = gtk_list_box_row_get_child (gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 1));
-    GtkWidget *child = gtk_widget_get_first_child (row2);
-    GtkWidget *up = NULL;
+  /* Saved as typed, without leaving the cell. */
+  assert_saved_risk (fixture, 2, 0, 0, "Low turnout from older patients");
+  assert_saved_risk (fixture, 2, 1, 0, "Misinformation on social media");
+  assert_saved_risk (fixture, 2, 1, 1, "Publish a question-and-answer page");
 
-    for (; child != NULL; child = gtk_widget_get_next_sibling (child))
-      if (GTK_IS_BUTTON (child) && g_strcmp0 (gtk_widget_get_tooltip_text (child), "Move row up") == 0)
-        up = child;
-    g_assert_nonnull (up);
-    click (up);
-    settle ();
+  /* A sentence wraps and the cell grows to show it whole. */
+  {
+    g_autofree char *text = NULL;
+
+    gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (risk2)), "", -1);
+    type_into (risk2, LONG_RISK);
+    wait_ms (400);
+    g_test_message ("risk cell: %d pixels high with one line, %d with a sentence",
+                    one_line, gtk_widget_get_height (risk2));
+    g_assert_cmpint (gtk_widget_get_height (risk2), >, one_line);
+    assert_whole_text_shown (risk2);
+    assert_saved_risk (fixture, 2, 1, 0, LONG_RISK);
+    text = dup_buffer_text (risk2);
+    g_assert_cmpstr (text, ==, LONG_RISK);
   }
 
-  record = reload (fixture);
-  value = involve_record_get_value (record, "c-risks");
-  g_assert_nonnull (value);
-  g_assert_cmpuint (g_variant_n_children (value), ==, 2);
-  g_variant_get_child (value, 0, "^a&s", NULL);
+  /* A row added by mistake goes again; the keyboard stays on the rows'
+   * remove buttons. */
+  gtk_widget_grab_focus (add);
+  click (add);
+  settle ();
+  g_assert_true (gtk_widget_has_focus (involve_field_editor_get_table_cell (risks, 2, 0)));
+  click (involve_field_editor_get_table_row_button (risks, 2, "remove"));
+  settle ();
+  g_assert_null (involve_field_editor_get_table_cell (risks, 2, 0));
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (fixture->window))
+                 == involve_field_editor_get_table_row_button (risks, 1, "remove"));
+  wait_ms (300);
+  assert_saved_risk (fixture, 2, 1, 0, LONG_RISK);
+
+  /* Move the second row up, from the keyboard's point of view: the focus
+   * stays on the moved row's buttons. */
   {
-    g_autoptr(GVariant) first = g_variant_get_child_value (value, 0);
-    g_variant_get_child (first, 0, "&s", &cell);
-    g_assert_cmpstr (cell, ==, "Misinformation on social media");
+    GtkWidget *up = involve_field_editor_get_table_row_button (risks, 1, "up");
+    GtkWidget *focus;
+
+    g_assert_nonnull (up);
+    g_assert_cmpstr (gtk_widget_get_tooltip_text (up), ==, "Move row up");
+    gtk_widget_grab_focus (up);
+    click (up);
+    settle ();
+    focus = gtk_root_get_focus (GTK_ROOT (fixture->window));
+    g_assert_true (focus == involve_field_editor_get_table_row_button (risks, 0, "down"));
+  }
+
+  assert_saved_risk (fixture, 2, 0, 0, LONG_RISK);
+  /* ...and the rebuilt rows show it, with names that follow the rows. */
+  {
+    g_autofree char *text = dup_buffer_text (involve_field_editor_get_table_cell (risks, 0, 0));
+
+    g_assert_cmpstr (text, ==, LONG_RISK);
+    /* A new cell with its text set at once grows too. */
+    assert_whole_text_shown (involve_field_editor_get_table_cell (risks, 0, 0));
+    assert_accessible_label (involve_field_editor_get_table_cell (risks, 0, 0), "Risk, row 1");
   }
 }
 
@@ -501,6 +649,12 @@ test_journey (Fixture       *fixture,
   g_assert_false (gtk_widget_get_visible (submit));
   g_assert_false (gtk_editable_get_editable (GTK_EDITABLE (involve_field_editor_get_input (editor (fixture, "title")))));
   g_assert_false (gtk_widget_get_sensitive (involve_field_editor_get_option_button (editor (fixture, "step1-commissioning"), "yes")));
+  /* Read-only answers are marked for style.css, which keeps the chosen ones readable. */
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (editor (fixture, "step1-commissioning")), "read-only"));
+  /* Rebuilt with their text already in them, the risk cells still show it whole. */
+  involve_wizard_set_step (fixture->wizard, 6);
+  assert_whole_text_shown (involve_field_editor_get_table_cell (editor (fixture, "c-risks"), 0, 0));
+  involve_wizard_set_step (fixture->wizard, review);
 
   /* The person who completed it cannot sign it off. */
   click (_involve_wizard_get_sign_off_button (fixture->wizard));
@@ -573,6 +727,7 @@ test_journey (Fixture       *fixture,
   g_assert_cmpint (involve_record_get_status (record), ==, INVOLVE_STATUS_DRAFT);
   g_assert_true (gtk_editable_get_editable (GTK_EDITABLE (involve_field_editor_get_input (editor (fixture, "title")))));
   g_assert_true (strstr (label_text (_involve_wizard_get_banner_label (fixture->wizard)), "opening hours") != NULL);
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (editor (fixture, "step1-commissioning")), "read-only"));
 }
 
 static void
@@ -611,14 +766,12 @@ test_return_with_comments (Fixture       *fixture,
   g_assert_true (g_str_has_prefix (label_text (_involve_wizard_get_banner_label (fixture->wizard)), "Withdrawn: "));
 }
 
-static void
-test_sign_off_by_file (Fixture       *fixture,
-                       gconstpointer  data)
+/* A new record filled in and submitted through the window; returns it as
+ * the register holds it, awaiting sign-off. */
+static InvolveRecord *
+submit_filled_record (Fixture *fixture)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(InvolveRecord) record = NULL;
-  g_autofree char *request_path = g_build_filename (fixture->dir, "request.xml", NULL);
-  g_autofree char *response_path = g_build_filename (fixture->dir, "response.xml", NULL);
+  InvolveRecord *record;
 
   g_assert_true (involve_window_new_record (fixture->window));
   settle ();
@@ -630,10 +783,21 @@ test_sign_off_by_file (Fixture       *fixture,
   settle ();
   click (_involve_wizard_get_submit_button (fixture->wizard));
   settle ();
-
-  /* The officer sends a request; the reviewer's Involve answers it. */
   record = reload (fixture);
   g_assert_cmpint (involve_record_get_status (record), ==, INVOLVE_STATUS_AWAITING_SIGN_OFF);
+  return record;
+}
+
+static void
+test_sign_off_by_file (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InvolveRecord) record = submit_filled_record (fixture);
+  g_autofree char *request_path = g_build_filename (fixture->dir, "request.xml", NULL);
+  g_autofree char *response_path = g_build_filename (fixture->dir, "response.xml", NULL);
+
+  /* The officer sends a request; the reviewer's Involve answers it. */
   g_assert_true (involve_sign_off_request_write (record, "Alex Officer", request_path, NULL, &error));
   g_assert_no_error (error);
   /* The reviewer opens the request: the record, read-only, with the
@@ -674,22 +838,109 @@ test_sign_off_by_file (Fixture       *fixture,
 }
 
 static void
+test_request_evidence (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autofree char *request_path = g_build_filename (fixture->dir, "request.xml", NULL);
+  g_autofree char *pdf_path = g_build_filename (fixture->dir, "evidence.pdf", NULL);
+  g_autofree char *public_path = g_build_filename (fixture->dir, "evidence-public.pdf", NULL);
+  g_autofree char *print_path = g_build_filename (fixture->dir, "printed.pdf", NULL);
+  g_autofree char *other_path = g_build_filename (fixture->dir, "reviewer.sqlite", NULL);
+  g_autoptr(InvolveRecord) record = submit_filled_record (fixture);
+  g_autoptr(InvolveStore) other = NULL;
+  g_autoptr(GPtrArray) audit = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *fingerprint = involve_fingerprint_compute (record);
+  g_autofree char *pdf_reference = NULL;
+  g_autofree char *pdf_fingerprint = NULL;
+  const char *reference = involve_record_get_reference (record);
+  InvolveWindow *window;
+  InvolveWizard *wizard;
+  guint n_exports = 0;
+
+  g_assert_true (involve_sign_off_request_write (record, "Alex Officer", request_path, NULL, &error));
+  g_assert_no_error (error);
+
+  /* The reviewer sits on another desktop: their register is empty. */
+  other = involve_store_open (other_path, &error);
+  g_assert_no_error (error);
+  set_profile (fixture, "Sam Reviewer", "sam.reviewer@example.org");
+  window = involve_window_new (NULL, other, fixture->definitions, fixture->settings);
+  g_object_ref_sink (window);
+  gtk_window_present (GTK_WINDOW (window));
+  settle ();
+  g_assert_true (_involve_window_open_request_file (window, request_path));
+  settle ();
+  wizard = _involve_window_get_wizard (window);
+  g_assert_true (g_str_has_prefix (label_text (_involve_wizard_get_banner_label (wizard)),
+                                   "Sign-off request from Alex Officer"));
+  check_a11y_of (GTK_WIDGET (window), "a request in the reviewer's window");
+
+  /* The evidence PDF of the request's version, from the record menu's action. */
+  g_assert_true (_involve_wizard_export_file (wizard, "wizard.export-pdf", pdf_path, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (pdf_path, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (involve_evidence_pdf_read_identity (pdf_path, &pdf_reference, NULL, &pdf_fingerprint, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (pdf_reference, ==, reference);
+  g_assert_cmpstr (pdf_fingerprint, ==, fingerprint);
+  g_assert_true (_involve_wizard_export_file (wizard, "wizard.export-public-pdf", public_path, &error));
+  g_assert_no_error (error);
+  /* Printing draws the same pages; here into a PDF file instead of a printer. */
+  g_assert_true (_involve_wizard_export_file (wizard, "wizard.print", print_path, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (print_path, G_FILE_TEST_IS_REGULAR));
+
+  /* The reviewer's register notes the exports, and still holds no record. */
+  audit = involve_store_list_audit (other, NULL, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < audit->len; i++)
+    {
+      const InvolveAuditEntry *entry = g_ptr_array_index (audit, i);
+
+      if (g_str_equal (entry->kind, INVOLVE_AUDIT_EXPORT))
+        {
+          g_assert_null (entry->record_uuid);
+          g_assert_nonnull (strstr (entry->details, reference));
+          n_exports++;
+        }
+    }
+  g_assert_cmpuint (n_exports, ==, 2);
+  g_assert_true (involve_store_verify (other, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (involve_register_model_count_all (_involve_window_get_model (window)), ==, 0);
+
+  if (export_test_have_program ("pdftotext"))
+    {
+      g_autofree char *text = export_test_pdftotext (pdf_path, 0, 0);
+      g_autofree char *public_text = export_test_pdftotext (public_path, 0, 0);
+      g_autofree char *printed = export_test_pdftotext (print_path, 0, 0);
+
+      g_assert_nonnull (text);
+      g_assert_nonnull (strstr (text, reference));
+      g_assert_nonnull (strstr (text, "Relocating the community podiatry service"));
+      g_assert_nonnull (strstr (text, "Alex Officer"));
+      g_assert_nonnull (public_text);
+      g_assert_nonnull (strstr (public_text, reference));
+      g_assert_null (strstr (public_text, "Alex Officer"));
+      g_assert_nonnull (printed);
+      g_assert_nonnull (strstr (printed, reference));
+      g_assert_nonnull (strstr (printed, "Relocating the community podiatry service"));
+    }
+  else
+    g_test_message ("pdftotext is not installed: the PDFs' text was not checked");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_object_unref (window);
+  settle ();
+}
+
+static void
 test_returned_with_comments (Fixture       *fixture,
                              gconstpointer  data)
 {
-  g_autoptr(InvolveRecord) record = NULL;
+  g_autoptr(InvolveRecord) record = submit_filled_record (fixture);
   GtkWidget *title_input;
-
-  g_assert_true (involve_window_new_record (fixture->window));
-  settle ();
-  fill_three_step_test (fixture);
-  fill_appendix_b (fixture);
-  type_text (fixture, "b5-ongoing-impact", "Quarterly review of attendance and complaints.");
-  wait_ms (400);
-  involve_wizard_set_step (fixture->wizard, involve_wizard_get_n_steps (fixture->wizard) - 1);
-  settle ();
-  click (_involve_wizard_get_submit_button (fixture->wizard));
-  settle ();
 
   /* Returning needs comments. */
   set_profile (fixture, "Sam Reviewer", "sam.reviewer@example.org");
@@ -699,6 +950,7 @@ test_returned_with_comments (Fixture       *fixture,
                                                            "return"));
   respond (fixture, "return", "Say how carers will be reached.");
 
+  g_clear_object (&record);
   record = reload (fixture);
   g_assert_cmpint (involve_record_get_status (record), ==, INVOLVE_STATUS_RETURNED);
   g_assert_cmpstr (label_text (_involve_wizard_get_banner_label (fixture->wizard)), ==,
@@ -751,6 +1003,138 @@ test_export_listed (Fixture       *fixture,
     }
   g_assert_cmpuint (found, ==, 2);
   wait_ms (300);
+}
+
+static InvolveRecord *
+add_record (Fixture    *fixture,
+            const char *title,
+            const char *organisation)
+{
+  g_autoptr(GError) error = NULL;
+  InvolveRecord *record = involve_store_create_record (fixture->store, "icb-14z45", &error);
+
+  g_assert_no_error (error);
+  g_assert_true (involve_store_set_value (fixture->store, record, "title", g_variant_new_string (title), &error));
+  g_assert_no_error (error);
+  if (organisation != NULL)
+    g_assert_true (involve_store_set_value (fixture->store, record, "organisation-name",
+                                            g_variant_new_string (organisation), &error));
+  g_assert_no_error (error);
+  return record;
+}
+
+/* The texts of the labels a widget shows, one a line. */
+static void
+collect_labels (GtkWidget *widget,
+                GString   *out)
+{
+  if (!gtk_widget_get_mapped (widget))
+    return;
+  if (GTK_IS_LABEL (widget))
+    g_string_append_printf (out, "%s\n", gtk_label_get_text (GTK_LABEL (widget)));
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_labels (child, out);
+}
+
+static guint
+find_string (GListModel *model,
+             const char *text)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(GtkStringObject) item = g_list_model_get_item (model, i);
+
+      if (g_strcmp0 (gtk_string_object_get_string (item), text) == 0)
+        return i;
+    }
+  return GTK_INVALID_LIST_POSITION;
+}
+
+static void
+test_filter_by_organisation (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  GtkWidget *filter = _involve_window_get_organisation_filter (fixture->window);
+  GListModel *model = G_LIST_MODEL (_involve_window_get_model (fixture->window));
+  GtkWidget *column_view = NULL;
+  GListModel *names;
+  g_autoptr(GString) shown = g_string_new (NULL);
+  g_autoptr(InvolveRecord) a = add_record (fixture, "Closing the fracture clinic", "Westshire CCG");
+  g_autoptr(InvolveRecord) b = add_record (fixture, "Relocating the podiatry clinic", "Northshire ICB");
+  g_autoptr(InvolveRecord) c = add_record (fixture, "Moving the diabetes service", "Northshire ICB");
+  g_autoptr(InvolveRecord) d = add_record (fixture, "A record without an organisation", NULL);
+  guint northshire;
+
+  /* Going back to the list brings the register's organisations into the filter. */
+  involve_window_show_register (fixture->window);
+  settle ();
+  names = gtk_drop_down_get_model (GTK_DROP_DOWN (filter));
+  g_assert_cmpuint (g_list_model_get_n_items (names), ==, 3);
+  g_assert_cmpuint (find_string (names, "All organisations"), ==, 0);
+  g_assert_cmpuint (find_string (names, "Northshire ICB"), ==, 1);
+  g_assert_cmpuint (find_string (names, "Westshire CCG"), ==, 2);
+  g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (filter)), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 4);
+
+  /* Choosing one lists its records only, and the rows show them. */
+  northshire = find_string (names, "Northshire ICB");
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (filter), northshire);
+  settle ();
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 2);
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(InvolveRegisterItem) item = g_list_model_get_item (model, i);
+
+      g_assert_cmpstr (involve_register_item_get_summary (item)->organisation, ==, "Northshire ICB");
+    }
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (_involve_window_get_list_stack (fixture->window))),
+                   ==, "list");
+  column_view = gtk_stack_get_visible_child (GTK_STACK (_involve_window_get_list_stack (fixture->window)));
+  wait_ms (200);
+  collect_labels (column_view, shown);
+  g_test_message ("rows shown:\n%s", shown->str);
+  g_assert_nonnull (strstr (shown->str, involve_record_get_reference (b)));
+  g_assert_nonnull (strstr (shown->str, involve_record_get_reference (c)));
+  g_assert_nonnull (strstr (shown->str, "Relocating the podiatry clinic"));
+  g_assert_nonnull (strstr (shown->str, "Moving the diabetes service"));
+  g_assert_null (strstr (shown->str, involve_record_get_reference (a)));
+  g_assert_null (strstr (shown->str, "Closing the fracture clinic"));
+  g_assert_null (strstr (shown->str, "Westshire CCG"));
+  g_assert_null (strstr (shown->str, involve_record_get_reference (d)));
+  screenshot (fixture, "12-filter-by-organisation.png");
+  check_a11y (fixture, "register filtered by organisation");
+
+  /* Combined with the search text. */
+  gtk_editable_set_text (GTK_EDITABLE (_involve_window_get_search_entry (fixture->window)), "diabetes");
+  _involve_window_apply_filters (fixture->window);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1);
+  gtk_editable_set_text (GTK_EDITABLE (_involve_window_get_search_entry (fixture->window)), "");
+  _involve_window_apply_filters (fixture->window);
+
+  /* A new organisation joins the filter; the chosen one stays chosen. */
+  {
+    g_autoptr(InvolveRecord) e = add_record (fixture, "Community dental services", "Eastshire ICB");
+
+    involve_window_show_register (fixture->window);
+    settle ();
+    names = gtk_drop_down_get_model (GTK_DROP_DOWN (filter));
+    g_assert_cmpuint (g_list_model_get_n_items (names), ==, 4);
+    g_assert_cmpuint (find_string (names, "Eastshire ICB"), ==, 1);
+    g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (filter)), ==, find_string (names, "Northshire ICB"));
+    g_assert_cmpuint (g_list_model_get_n_items (model), ==, 2);
+  }
+
+  /* When no record is of the chosen organisation any more, the filter
+   * goes back to all of them. */
+  g_assert_true (involve_store_set_value (fixture->store, b, "organisation-name", g_variant_new_string ("Westshire CCG"), NULL));
+  g_assert_true (involve_store_set_value (fixture->store, c, "organisation-name", g_variant_new_string ("Westshire CCG"), NULL));
+  involve_window_show_register (fixture->window);
+  settle ();
+  names = gtk_drop_down_get_model (GTK_DROP_DOWN (filter));
+  g_assert_cmpuint (find_string (names, "Northshire ICB"), ==, GTK_INVALID_LIST_POSITION);
+  g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (filter)), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 5);
 }
 
 static void
@@ -840,20 +1224,6 @@ test_large_register_rows (Fixture       *fixture,
   gtk_window_destroy (GTK_WINDOW (window));
   g_object_unref (window);
   settle ();
-}
-
-static void
-check_a11y (Fixture    *fixture,
-            const char *where)
-{
-  g_autoptr(GString) problems = g_string_new (NULL);
-  guint n;
-
-  settle ();
-  n = involve_test_check_accessibility (GTK_WIDGET (fixture->window), problems);
-  if (n > 0)
-    g_test_message ("%s:\n%s", where, problems->str);
-  g_assert_cmpuint (n, ==, 0);
 }
 
 static void
@@ -968,9 +1338,11 @@ main (int   argc,
   g_test_add ("/gui/journey/withdraw-needs-reason", Fixture, NULL, fixture_set_up, test_return_with_comments, fixture_tear_down);
   g_test_add ("/gui/journey/returned-with-comments", Fixture, NULL, fixture_set_up, test_returned_with_comments, fixture_tear_down);
   g_test_add ("/gui/register/export-listed", Fixture, NULL, fixture_set_up, test_export_listed, fixture_tear_down);
+  g_test_add ("/gui/register/filter-by-organisation", Fixture, NULL, fixture_set_up, test_filter_by_organisation, fixture_tear_down);
   g_test_add ("/gui/register/import-xml", Fixture, NULL, fixture_set_up, test_import_xml, fixture_tear_down);
   g_test_add ("/gui/register/large-first-rows", Fixture, NULL, fixture_set_up, test_large_register_rows, fixture_tear_down);
   g_test_add ("/gui/sign-off/by-file", Fixture, NULL, fixture_set_up, test_sign_off_by_file, fixture_tear_down);
+  g_test_add ("/gui/sign-off/request-evidence-pdf", Fixture, NULL, fixture_set_up, test_request_evidence, fixture_tear_down);
   g_test_add ("/gui/about-and-shortcuts", Fixture, NULL, fixture_set_up, test_about_and_shortcuts, fixture_tear_down);
   g_test_add ("/gui/a11y/every-step", Fixture, NULL, fixture_set_up, test_accessibility, fixture_tear_down);
   return g_test_run ();

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <glib/gstdio.h>
 
+#include "common-test-util.h"
 #include "involve-paths.h"
 
 static void
@@ -102,14 +103,12 @@ test_paths_portable_env_empty (void)
 static void
 test_paths_ensure_dir (void)
 {
+  g_autoptr(TestDir) td = test_dir_new ();
   g_autoptr(GError) error = NULL;
-  g_autofree char *tmp = g_dir_make_tmp ("involve-paths-XXXXXX", &error);
-  g_autofree char *nested = NULL;
-  g_autofree char *file = NULL;
+  g_autofree char *nested = g_build_filename (td->dir, "a", "b", "c", NULL);
+  g_autofree char *file = g_build_filename (td->dir, "file", NULL);
   GStatBuf st;
 
-  g_assert_no_error (error);
-  nested = g_build_filename (tmp, "a", "b", "c", NULL);
   g_assert_true (involve_paths_ensure_dir (nested, &error));
   g_assert_no_error (error);
   g_assert_cmpint (g_stat (nested, &st), ==, 0);
@@ -121,45 +120,17 @@ test_paths_ensure_dir (void)
   g_assert_no_error (error);
 
   /* A file in the way is an error that names the folder. */
-  file = g_build_filename (tmp, "file", NULL);
   g_assert_true (g_file_set_contents (file, "x", 1, NULL));
   g_assert_false (involve_paths_ensure_dir (file, &error));
   g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_NOTDIR);
   g_assert_nonnull (strstr (error->message, file));
-
-  g_remove (file);
-  g_rmdir (nested);
-  g_clear_pointer (&nested, g_free);
-  nested = g_build_filename (tmp, "a", "b", NULL);
-  g_rmdir (nested);
-  g_clear_pointer (&nested, g_free);
-  nested = g_build_filename (tmp, "a", NULL);
-  g_rmdir (nested);
-  g_rmdir (tmp);
-}
-
-/* Private user folders for this test, set before GLib reads them.  (Not
- * G_TEST_OPTION_ISOLATE_DIRS: GLib 2.74 leaks the folders it replaces, and
- * LeakSanitizer cannot be told so cheaply.) */
-static char *
-isolate_user_dirs (void)
-{
-  g_autoptr(GError) error = NULL;
-  char *tmp = g_dir_make_tmp ("involve-test-home-XXXXXX", &error);
-
-  g_assert_no_error (error);
-  g_setenv ("HOME", tmp, TRUE);
-  g_setenv ("XDG_DATA_HOME", tmp, TRUE);
-  g_setenv ("XDG_CONFIG_HOME", tmp, TRUE);
-  g_setenv ("XDG_CACHE_HOME", tmp, TRUE);
-  return tmp;
 }
 
 int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *home = isolate_user_dirs ();
+  g_autofree char *home = test_util_isolate_user_dirs ();
   int status;
   g_unsetenv ("INVOLVE_PORTABLE_DIR");
   g_test_init (&argc, &argv, NULL);

@@ -84,6 +84,15 @@ test_value_empty (void)
 }
 
 static void
+test_text_blank (void)
+{
+  g_assert_true (involve_text_is_blank (NULL));
+  g_assert_true (involve_text_is_blank (""));
+  g_assert_true (involve_text_is_blank (" \t\n\u00a0\u3000"));
+  g_assert_false (involve_text_is_blank ("  x "));
+}
+
+static void
 test_status_strings (void)
 {
   for (guint i = 0; i < INVOLVE_N_STATUSES; i++)
@@ -109,6 +118,7 @@ main (int   argc,
   g_test_add_func ("/record/values", test_record_values);
   g_test_add_func ("/record/choices-and-copy", test_record_choices_and_copy);
   g_test_add_func ("/record/value-empty", test_value_empty);
+  g_test_add_func ("/record/text-blank", test_text_blank);
   g_test_add_func ("/record/status-strings", test_status_strings);
 
   return g_test_run ();

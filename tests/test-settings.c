@@ -4,6 +4,7 @@
 #include <string.h>
 #include <glib/gstdio.h>
 
+#include "common-test-util.h"
 #include "involve-paths.h"
 #include "involve-settings.h"
 
@@ -35,16 +36,15 @@ test_settings_default (void)
 static void
 test_settings_portable (void)
 {
+  g_autoptr(TestDir) td = test_dir_new ();
   g_autoptr(GError) error = NULL;
-  g_autofree char *tmp = g_dir_make_tmp ("involve-settings-XXXXXX", &error);
-  g_autofree char *ini = NULL;
+  g_autofree char *ini = g_build_filename (td->dir, "settings", "settings.ini", NULL);
   g_autofree char *contents = NULL;
   g_autofree char *name = NULL;
   g_autoptr(GSettings) settings = NULL;
   g_autoptr(GSettings) again = NULL;
 
-  g_assert_no_error (error);
-  involve_paths_set_portable_dir (tmp);
+  involve_paths_set_portable_dir (td->dir);
 
   settings = involve_settings_new (&error);
   g_assert_no_error (error);
@@ -52,7 +52,6 @@ test_settings_portable (void)
   g_settings_sync ();
 
   /* The value is in DIR/settings/settings.ini, nowhere else. */
-  ini = g_build_filename (tmp, "settings", "settings.ini", NULL);
   g_assert_true (g_file_get_contents (ini, &contents, NULL, &error));
   g_assert_no_error (error);
   g_assert_nonnull (strstr (contents, "profile-name='Ada Lovelace'"));
@@ -64,13 +63,6 @@ test_settings_portable (void)
   g_assert_cmpstr (name, ==, "Ada Lovelace");
 
   involve_paths_set_portable_dir (NULL);
-  g_clear_object (&settings);
-  g_clear_object (&again);
-  g_remove (ini);
-  g_clear_pointer (&ini, g_free);
-  ini = g_build_filename (tmp, "settings", NULL);
-  g_rmdir (ini);
-  g_rmdir (tmp);
 }
 
 static void
@@ -95,28 +87,11 @@ test_settings_uninstalled (void)
   g_test_trap_assert_passed ();
 }
 
-/* Private user folders for this test, set before GLib reads them.  (Not
- * G_TEST_OPTION_ISOLATE_DIRS: GLib 2.74 leaks the folders it replaces, and
- * LeakSanitizer cannot be told so cheaply.) */
-static char *
-isolate_user_dirs (void)
-{
-  g_autoptr(GError) error = NULL;
-  char *tmp = g_dir_make_tmp ("involve-test-home-XXXXXX", &error);
-
-  g_assert_no_error (error);
-  g_setenv ("HOME", tmp, TRUE);
-  g_setenv ("XDG_DATA_HOME", tmp, TRUE);
-  g_setenv ("XDG_CONFIG_HOME", tmp, TRUE);
-  g_setenv ("XDG_CACHE_HOME", tmp, TRUE);
-  return tmp;
-}
-
 int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *home = isolate_user_dirs ();
+  g_autofree char *home = test_util_isolate_user_dirs ();
   int status;
   g_unsetenv ("INVOLVE_PORTABLE_DIR");
   g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);

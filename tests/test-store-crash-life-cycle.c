@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 
+#include "common-test-util.h"
 #include "involve-demo.h"
 #include "involve-store.h"
 
@@ -274,27 +275,6 @@ check_acks (InvolveStore *store,
     }
 }
 
-static void
-remove_tree (const char *path)
-{
-  GDir *dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir == NULL)
-    {
-      g_remove (path);
-      return;
-    }
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      remove_tree (child);
-    }
-  g_dir_close (dir);
-  g_rmdir (path);
-}
-
 static const char *self_path;
 
 static void
@@ -402,7 +382,7 @@ test_store_crash_sigkill (void)
   g_hash_table_unref (acks.latest);
   g_hash_table_unref (acks.signed_off);
   g_hash_table_unref (acks.sample_fields);
-  remove_tree (dir);
+  test_util_remove_tree (dir);
 }
 
 int

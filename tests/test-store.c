@@ -1050,52 +1050,34 @@ test_tamper_deleted_value (void)
   g_assert_cmpint (verify_path (td->path, FALSE), ==, sign_off_entry);
 }
 
-static void
-test_tamper_deleted_entry (void)
+/* Edits of the audit log itself, and the first entry verify names. */
+typedef struct
 {
-  g_autoptr(TestDir) td = test_dir_new ();
-  g_autofree char *uuid = signed_record (td->path);
-  g_assert_nonnull (uuid);
+  const char *sql;
+  gint64      first_broken;
+} AuditTamper;
 
-  raw_exec (td->path, DROP_TRIGGERS "DELETE FROM audit WHERE id = 4;");
-  g_assert_cmpint (verify_path (td->path, FALSE), ==, 4);
-}
-
-static void
-test_tamper_deleted_first_entry (void)
-{
-  g_autoptr(TestDir) td = test_dir_new ();
-  g_autofree char *uuid = signed_record (td->path);
-  g_assert_nonnull (uuid);
-
-  raw_exec (td->path, DROP_TRIGGERS "DELETE FROM audit WHERE id = 1;");
-  g_assert_cmpint (verify_path (td->path, FALSE), ==, 1);
-}
+static const AuditTamper deleted_entry = { "DELETE FROM audit WHERE id = 4;", 4 };
+static const AuditTamper deleted_first_entry = { "DELETE FROM audit WHERE id = 1;", 1 };
+/* Entries 5 and 6 swapped (ids kept, contents exchanged). */
+static const AuditTamper reordered_entries = {
+  "UPDATE audit SET id = -5 WHERE id = 5;"
+  "UPDATE audit SET id = 5 WHERE id = 6;"
+  "UPDATE audit SET id = 6 WHERE id = -5;", 5
+};
+static const AuditTamper altered_entry = { "UPDATE audit SET account = 'somebody-else' WHERE id = 7;", 7 };
 
 static void
-test_tamper_reordered_entries (void)
+test_tamper_audit (gconstpointer data)
 {
+  const AuditTamper *tamper = data;
   g_autoptr(TestDir) td = test_dir_new ();
   g_autofree char *uuid = signed_record (td->path);
+  g_autofree char *sql = g_strconcat (DROP_TRIGGERS, tamper->sql, NULL);
+
   g_assert_nonnull (uuid);
-
-  /* Swap entries 5 and 6 (ids kept, contents exchanged). */
-  raw_exec (td->path, DROP_TRIGGERS
-            "UPDATE audit SET id = -5 WHERE id = 5;"
-            "UPDATE audit SET id = 5 WHERE id = 6;"
-            "UPDATE audit SET id = 6 WHERE id = -5;");
-  g_assert_cmpint (verify_path (td->path, FALSE), ==, 5);
-}
-
-static void
-test_tamper_altered_entry (void)
-{
-  g_autoptr(TestDir) td = test_dir_new ();
-  g_autofree char *uuid = signed_record (td->path);
-  g_assert_nonnull (uuid);
-
-  raw_exec (td->path, DROP_TRIGGERS "UPDATE audit SET account = 'somebody-else' WHERE id = 7;");
-  g_assert_cmpint (verify_path (td->path, FALSE), ==, 7);
+  raw_exec (td->path, sql);
+  g_assert_cmpint (verify_path (td->path, FALSE), ==, tamper->first_broken);
 }
 
 static void
@@ -2196,10 +2178,10 @@ main (int   argc,
   g_test_add_func ("/store/audit/verify-detects-edited-signed-value", test_tamper_signed_value);
   g_test_add_func ("/store/audit/verify-detects-edited-value-and-entry", test_tamper_signed_value_and_audit);
   g_test_add_func ("/store/audit/verify-detects-deleted-signed-value", test_tamper_deleted_value);
-  g_test_add_func ("/store/audit/verify-detects-deleted-entry", test_tamper_deleted_entry);
-  g_test_add_func ("/store/audit/verify-detects-deleted-first-entry", test_tamper_deleted_first_entry);
-  g_test_add_func ("/store/audit/verify-detects-reordered-entries", test_tamper_reordered_entries);
-  g_test_add_func ("/store/audit/verify-detects-altered-entry", test_tamper_altered_entry);
+  g_test_add_data_func ("/store/audit/verify-detects-deleted-entry", &deleted_entry, test_tamper_audit);
+  g_test_add_data_func ("/store/audit/verify-detects-deleted-first-entry", &deleted_first_entry, test_tamper_audit);
+  g_test_add_data_func ("/store/audit/verify-detects-reordered-entries", &reordered_entries, test_tamper_audit);
+  g_test_add_data_func ("/store/audit/verify-detects-altered-entry", &altered_entry, test_tamper_audit);
   g_test_add_func ("/store/audit/verify-detects-rehashed-entry", test_tamper_rehashed_entry);
   g_test_add_func ("/store/audit/log-event-and-batch", test_log_event_and_batch);
   g_test_add_func ("/store/audit/verify-detects-damaged-file", test_verify_damaged_file);

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "core-test-util.h"
 #include "involve-assess.h"
 #include "involve-validate.h"
 
@@ -417,15 +418,11 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GFile) directory = NULL;
-  g_autoptr(GError) error = NULL;
   int status;
 
   g_test_init (&argc, &argv, NULL);
 
-  directory = g_file_new_for_path (g_getenv ("INVOLVE_SOURCE_DATADIR"));
-  defs = involve_definitions_new_from_directory (directory, &error);
-  g_assert_no_error (error);
+  defs = core_test_load_source_definitions ();
 
   g_test_add_func ("/validate/complete-record", test_complete_record);
   g_test_add_func ("/validate/empty-record", test_empty_record);

@@ -81,14 +81,6 @@ framework_ids (InvolveDefinitions *defs)
   return g_string_free (ids, FALSE);
 }
 
-static int
-usage_error (const char *message)
-{
-  fprintf (stderr, "involve-cli assess: %s\n", message);
-  fprintf (stderr, "%s\n", _("Run “involve-cli assess --help” for the options."));
-  return 2;
-}
-
 int
 involve_cli_assess (const char  *database_path,
                     int          argc,
@@ -146,6 +138,7 @@ involve_cli_assess (const char  *database_path,
   InvolveDefinitions *defs;
   InvolveAssessInput input = { 0 };
   const char *field_id = NULL;
+  int status;
 
   (void) database_path;
 
@@ -154,14 +147,11 @@ involve_cli_assess (const char  *database_path,
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
 
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    return usage_error (error->message);
+  status = involve_cli_parse_options ("assess", context, &argc, &argv);
+  if (status != INVOLVE_CLI_CONTINUE)
+    return status;
   if (argc > 1)
-    {
-      g_autofree char *message = g_strdup_printf (_("Unexpected argument “%s”."), argv[1]);
-
-      return usage_error (message);
-    }
+    return involve_cli_usage_error ("assess", _("Unexpected argument “%s”."), argv[1]);
 
   defs = involve_definitions_get_default (&error);
   if (defs == NULL)
@@ -173,17 +163,15 @@ involve_cli_assess (const char  *database_path,
   if (framework_id == NULL)
     {
       g_autofree char *ids = framework_ids (defs);
-      g_autofree char *message = g_strdup_printf (_("--framework is missing: say which duty the activity is assessed under (%s)."), ids);
 
-      return usage_error (message);
+      return involve_cli_usage_error ("assess", _("--framework is missing: say which duty the activity is assessed under (%s)."), ids);
     }
   input.framework = involve_definitions_lookup_framework (defs, framework_id);
   if (input.framework == NULL)
     {
       g_autofree char *ids = framework_ids (defs);
-      g_autofree char *message = g_strdup_printf (_("Unknown framework “%s”: use one of %s."), framework_id, ids);
 
-      return usage_error (message);
+      return involve_cli_usage_error ("assess", _("Unknown framework “%s”: use one of %s."), framework_id, ids);
     }
   input.nhs_england_framework = involve_definitions_lookup_framework (defs, "nhse-13q");
 
@@ -191,16 +179,12 @@ involve_cli_assess (const char  *database_path,
       !parse_answer ("--impact-delivery", impact_delivery, &input.impact_delivery, &error) ||
       !parse_answer ("--impact-range", impact_range, &input.impact_range, &error) ||
       (activity != NULL && !involve_activity_parse (activity, &input.activities, &error)))
-    return usage_error (error->message);
+    return involve_cli_usage_error ("assess", "%s", error->message);
 
   if (co_commissioning != NULL &&
       !involve_co_commissioning_from_string (co_commissioning, &input.co_commissioning))
-    {
-      g_autofree char *message = g_strdup_printf (_("Unknown co-commissioning model “%s”: use none, seat-at-table, joint-committee, delegated or devolved."),
-                                                  co_commissioning);
-
-      return usage_error (message);
-    }
+    return involve_cli_usage_error ("assess", _("Unknown co-commissioning model “%s”: use none, seat-at-table, joint-committee, delegated or devolved."),
+                                    co_commissioning);
 
   input.urgent = urgent;
   input.special_administrator = special_administrator;
@@ -212,29 +196,22 @@ involve_cli_assess (const char  *database_path,
   if (date != NULL)
     {
       if (strlen (date) >= sizeof input.assessed_on)
-        {
-          g_autofree char *message = g_strdup_printf (_("--date takes a date written YYYY-MM-DD, not “%s”."), date);
-
-          return usage_error (message);
-        }
+        return involve_cli_usage_error ("assess", _("--date takes a date written YYYY-MM-DD, not “%s”."), date);
       g_strlcpy (input.assessed_on, date, sizeof input.assessed_on);
     }
 
   if (!involve_assess_input_check (&input, &field_id, &error))
     {
       const char *option = option_for_field (field_id);
-      g_autofree char *message = NULL;
 
       if (option != NULL)
-        message = g_strdup_printf (_("%s (%s)"), error->message, option);
-      else
-        message = g_strdup (error->message);
-      return usage_error (message);
+        return involve_cli_usage_error ("assess", _("%s (%s)"), error->message, option);
+      return involve_cli_usage_error ("assess", "%s", error->message);
     }
 
   assessment = involve_assess (&input, &error);
   if (assessment == NULL)
-    return usage_error (error->message);
+    return involve_cli_usage_error ("assess", "%s", error->message);
 
   citations = involve_assessment_dup_citations_string (assessment);
   printf ("outcome: %s\n", involve_assessment_get_outcome_string (assessment));

@@ -3,12 +3,15 @@
 
 #include <glib.h>
 
+#include "involve-store.h"
+
 G_BEGIN_DECLS
 
 /*
  * One function a sub-command.  argv[0] is the sub-command's name; global
- * options (--database) have been taken out already.  Returns the process
- * exit status: 0 success, 1 failure, 2 bad usage or missing answers.
+ * options (--database, --portable) have been taken out already.  Returns
+ * the process exit status: 0 success, 1 failure, 2 bad usage or missing
+ * answers.
  */
 typedef int (*InvolveCliCommandFunc) (const char *database_path,
                                       int         argc,
@@ -20,6 +23,39 @@ typedef struct
   const char            *summary;
   InvolveCliCommandFunc  run;
 } InvolveCliCommand;
+
+/* cli-common.c: what the commands share. */
+
+/* Returned by the checks below when the command should go on. */
+#define INVOLVE_CLI_CONTINUE (-1)
+
+/* Opens the register --database names (NULL: the default one, which
+ * --portable moves), printing any error; sets the acting profile from
+ * $INVOLVE_PROFILE. */
+InvolveStore *involve_cli_open_store      (const char      *database_path);
+/* Prints "WHAT: message" (or the message alone) on stderr; returns 1. */
+int           involve_cli_fail            (const char      *what,
+                                           const GError    *error);
+/* Prints "involve-cli COMMAND: message" and a pointer to --help on
+ * stderr; returns 2. */
+int           involve_cli_usage_error     (const char      *command,
+                                           const char      *format,
+                                           ...) G_GNUC_PRINTF (2, 3);
+/* For a command with options: parses them with @context.  --help prints
+ * the usage on stdout (returns 0); a bad option is a usage error
+ * (returns 2); otherwise returns INVOLVE_CLI_CONTINUE. */
+int           involve_cli_parse_options   (const char      *command,
+                                           GOptionContext  *context,
+                                           int             *argc,
+                                           char          ***argv);
+/* For a command that takes only arguments: --help prints @usage on stdout
+ * (returns 0); an option or more than @max_arguments arguments is a usage
+ * error (returns 2); otherwise returns INVOLVE_CLI_CONTINUE. */
+int           involve_cli_check_arguments (const char      *command,
+                                           const char      *usage,
+                                           int              argc,
+                                           char           **argv,
+                                           int              max_arguments);
 
 /* cli-export.c */
 int involve_cli_export          (const char  *database_path,
@@ -41,10 +77,28 @@ int involve_cli_signoff_apply   (const char  *database_path,
                                  int          argc,
                                  char       **argv);
 
+/* cli-store.c */
+int involve_cli_list    (const char  *database_path,
+                         int          argc,
+                         char       **argv);
+int involve_cli_show    (const char  *database_path,
+                         int          argc,
+                         char       **argv);
+int involve_cli_history (const char  *database_path,
+                         int          argc,
+                         char       **argv);
+int involve_cli_verify  (const char  *database_path,
+                         int          argc,
+                         char       **argv);
+int involve_cli_backup  (const char  *database_path,
+                         int          argc,
+                         char       **argv);
+
 /* cli-assess.c */
 int involve_cli_assess (const char  *database_path,
                         int          argc,
                         char       **argv);
+
 /* cli-paths.c */
 int involve_cli_paths (const char  *database_path,
                        int          argc,

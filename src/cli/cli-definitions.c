@@ -80,12 +80,20 @@ involve_cli_definitions (const char  *database_path,
   const char *what = argc > 1 ? argv[1] : "check";
   InvolveDefinitions *definitions;
   GPtrArray *forms;
+  GPtrArray *lists;
+  int status;
 
-  if (argc > 3 || (argc == 3 && !g_str_equal (what, "fields")))
-    {
-      fprintf (stderr, "%s\n", _("Usage: involve-cli definitions [check|fields [FORM]|frameworks|lists]"));
-      return 2;
-    }
+  status = involve_cli_check_arguments ("definitions",
+                                        _("Usage: involve-cli definitions [check|fields [FORM]|frameworks|lists]"),
+                                        argc, argv, 2);
+  if (status != INVOLVE_CLI_CONTINUE)
+    return status;
+  if (!g_str_equal (what, "check") && !g_str_equal (what, "fields") &&
+      !g_str_equal (what, "frameworks") && !g_str_equal (what, "lists"))
+    return involve_cli_usage_error ("definitions", _("Unknown action “%s”: use check, fields, frameworks or lists."),
+                                    what);
+  if (argc == 3 && !g_str_equal (what, "fields"))
+    return involve_cli_usage_error ("definitions", _("Unexpected argument “%s”."), argv[2]);
 
   definitions = involve_definitions_get_default (&error);
   if (definitions == NULL)
@@ -145,10 +153,7 @@ involve_cli_definitions (const char  *database_path,
           InvolveForm *form = involve_definitions_get_form (definitions, argv[2]);
 
           if (form == NULL)
-            {
-              fprintf (stderr, _("There is no form “%s” (try three-step-test, appendix-b or appendix-c).\n"), argv[2]);
-              return 2;
-            }
+            return involve_cli_usage_error ("definitions", _("There is no form “%s” (try three-step-test, appendix-b or appendix-c)."), argv[2]);
           print_fields (form);
           return 0;
         }
@@ -178,19 +183,13 @@ involve_cli_definitions (const char  *database_path,
       return 0;
     }
 
-  if (g_str_equal (what, "lists"))
+  /* "lists", the one word left. */
+  lists = involve_definitions_get_reference_lists (definitions);
+  for (guint i = 0; i < lists->len; i++)
     {
-      GPtrArray *lists = involve_definitions_get_reference_lists (definitions);
+      const InvolveReferenceList *list = g_ptr_array_index (lists, i);
 
-      for (guint i = 0; i < lists->len; i++)
-        {
-          const InvolveReferenceList *list = g_ptr_array_index (lists, i);
-
-          printf ("%s\t%u\t%s\n", list->id, list->items->len, list->title);
-        }
-      return 0;
+      printf ("%s\t%u\t%s\n", list->id, list->items->len, list->title);
     }
-
-  fprintf (stderr, "%s\n", _("Usage: involve-cli definitions [check|fields [FORM]|frameworks|lists]"));
-  return 2;
+  return 0;
 }

@@ -340,25 +340,18 @@ involve_cli_demo (const char  *database_path,
   InvolveStoreQuery query;
   guint count = 0;
   Demo demo = { 0 };
+  int status;
 
   g_option_context_set_summary (context, _("Fill the register with realistic sample records in every state."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    {
-      fprintf (stderr, "%s\n", error->message);
-      return 2;
-    }
+  status = involve_cli_parse_options ("demo", context, &argc, &argv);
+  if (status != INVOLVE_CLI_CONTINUE)
+    return status;
   if (argc > 1)
-    {
-      fprintf (stderr, _("Unexpected argument “%s”.\n"), argv[1]);
-      return 2;
-    }
+    return involve_cli_usage_error ("demo", _("Unexpected argument “%s”."), argv[1]);
   if (large == 0 || large < -1)
-    {
-      fprintf (stderr, _("--large needs a number of records greater than zero.\n"));
-      return 2;
-    }
+    return involve_cli_usage_error ("demo", _("--large needs a number of records greater than zero."));
 
   demo.defs = involve_definitions_get_default (&error);
   if (demo.defs == NULL)
@@ -367,20 +360,14 @@ involve_cli_demo (const char  *database_path,
       return 1;
     }
 
-  store = involve_store_open (database_path, &error);
+  store = involve_cli_open_store (database_path);
   if (store == NULL)
-    {
-      fprintf (stderr, "%s\n", error->message);
-      return 1;
-    }
+    return 1;
   demo.store = store;
 
   involve_store_query_init (&query);
   if (!involve_store_count (store, &query, &count, &error))
-    {
-      fprintf (stderr, "%s\n", error->message);
-      return 1;
-    }
+    return involve_cli_fail (NULL, error);
   if (count > 0 && !force)
     {
       fprintf (stderr,

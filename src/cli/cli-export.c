@@ -21,58 +21,6 @@
  *   signoff-apply RESPONSE
  */
 
-static int
-fail (const char   *what,
-      const GError *error)
-{
-  if (what != NULL)
-    fprintf (stderr, "%s: %s\n", what, error->message);
-  else
-    fprintf (stderr, "%s\n", error->message);
-  return 1;
-}
-
-static int
-usage_error (GOptionContext *context,
-             const char     *message)
-{
-  g_autofree char *help = g_option_context_get_help (context, TRUE, NULL);
-
-  fprintf (stderr, "%s\n\n%s", message, help);
-  return 2;
-}
-
-static InvolveStore *
-open_store (const char  *database_path,
-            GError     **error)
-{
-  return involve_store_open (database_path, error);
-}
-
-static char *
-resolve (InvolveStore  *store,
-         const char    *reference,
-         GError       **error)
-{
-  return involve_store_lookup_reference (store, reference, error);
-}
-
-static gboolean
-parse (GOptionContext  *context,
-       int             *argc,
-       char          ***argv,
-       int             *status)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (!g_option_context_parse (context, argc, argv, &error))
-    {
-      *status = usage_error (context, error->message);
-      return FALSE;
-    }
-  return TRUE;
-}
-
 int
 involve_cli_export (const char  *database_path,
                     int          argc,
@@ -96,24 +44,25 @@ involve_cli_export (const char  *database_path,
   g_autoptr(GOptionContext) context = g_option_context_new (_("REF… — export records"));
   g_autoptr(InvolveStore) store = NULL;
   g_autoptr(GError) error = NULL;
-  int status = 0;
+  int status;
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!parse (context, &argc, &argv, &status))
+  status = involve_cli_parse_options ("export", context, &argc, &argv);
+  if (status != INVOLVE_CLI_CONTINUE)
     return status;
 
   if ((pdf_path == NULL) == (xml_path == NULL))
-    return usage_error (context, _("Give either --pdf FILE or --xml FILE."));
+    return involve_cli_usage_error ("export", _("Give either --pdf FILE or --xml FILE."));
   if (pdf_path != NULL && (argc != 2 || all))
-    return usage_error (context, _("--pdf exports one record: give its reference."));
+    return involve_cli_usage_error ("export", _("--pdf exports one record: give its reference."));
   if (xml_path != NULL && argc < 2 && !all)
-    return usage_error (context, _("Give the references to export, or --all."));
+    return involve_cli_usage_error ("export", _("Give the references to export, or --all."));
   if (version < 0)
-    return usage_error (context, _("--version must be a positive number."));
+    return involve_cli_usage_error ("export", _("--version must be a positive number."));
 
-  store = open_store (database_path, &error);
+  store = involve_cli_open_store (database_path);
   if (store == NULL)
-    return fail (NULL, error);
+    return 1;
 
   if (pdf_path != NULL)
     {
@@ -121,14 +70,14 @@ involve_cli_export (const char  *database_path,
       g_autofree char *uuid = NULL;
 
       if (definitions == NULL)
-        return fail (NULL, error);
-      uuid = resolve (store, argv[1], &error);
+        return involve_cli_fail (NULL, error);
+      uuid = involve_store_lookup_reference (store, argv[1], &error);
       if (uuid == NULL)
-        return fail (argv[1], error);
+        return involve_cli_fail (argv[1], error);
       if (!involve_export_pdf (store, definitions, uuid, (guint) version,
                                public_version ? INVOLVE_EVIDENCE_PUBLIC : INVOLVE_EVIDENCE_FULL,
                                pdf_path, &error))
-        return fail (NULL, error);
+        return involve_cli_fail (NULL, error);
       printf (_("Wrote %s\n"), pdf_path);
       return 0;
     }
@@ -138,20 +87,79 @@ involve_cli_export (const char  *database_path,
 
       for (int i = 1; i < argc; i++)
         {
-          char *uuid = resolve (store, argv[i], &error);
+          char *uuid = involve_store_lookup_reference (store, argv[i], &error);
 
           if (uuid == NULL)
-            return fail (argv[i], error);
+            return involve_cli_fail (argv[i], error);
           g_ptr_array_add (uuids, uuid);
         }
       g_ptr_array_add (uuids, NULL);
 
       if (!involve_export_xml (store, all ? NULL : (const char * const *) uuids->pdata, xml_path,
                                &error))
-        return fail (NULL, error);
+        return involve_cli_fail (NULL, error);
       printf (_("Wrote %s\n"), xml_path);
       return 0;
     }
+}
+
+/* What import, check-pdf and signoff-apply do with their one file. */
+typedef gboolean (*FileAction) (InvolveStore  *store,
+                                const char    *path,
+                                char         **summary,
+                                GError       **error);
+
+/* Parses a command that takes one file, opens the register, runs @action
+ * on the file and prints its summary. */
+static int
+run_on_file (const char  *command,
+             const char  *parameters,
+             const char  *missing,
+             FileAction   action,
+             const char  *database_path,
+             int          argc,
+             char       **argv)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (parameters);
+  g_autoptr(InvolveStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *summary = NULL;
+  int status;
+
+  status = involve_cli_parse_options (command, context, &argc, &argv);
+  if (status != INVOLVE_CLI_CONTINUE)
+    return status;
+  if (argc != 2)
+    return involve_cli_usage_error (command, "%s", missing);
+
+  store = involve_cli_open_store (database_path);
+  if (store == NULL)
+    return 1;
+
+  if (!action (store, argv[1], &summary, &error))
+    return involve_cli_fail (NULL, error);
+  printf ("%s\n", summary);
+  return 0;
+}
+
+static gboolean
+import_xml (InvolveStore  *store,
+            const char    *path,
+            char         **summary,
+            GError       **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  if (involve_import_xml (store, path, summary, &local_error))
+    return TRUE;
+  /* Not a failure: what the file holds is there. */
+  if (g_error_matches (local_error, INVOLVE_EXPORT_ERROR, INVOLVE_EXPORT_ERROR_DUPLICATE))
+    {
+      *summary = g_strdup (local_error->message);
+      return TRUE;
+    }
+  g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "%s\n", _("Nothing was imported."));
+  return FALSE;
 }
 
 int
@@ -159,34 +167,8 @@ involve_cli_import (const char  *database_path,
                     int          argc,
                     char       **argv)
 {
-  g_autoptr(GOptionContext) context = g_option_context_new (_("FILE — import an XML exchange file"));
-  g_autoptr(InvolveStore) store = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *summary = NULL;
-  int status = 0;
-
-  if (!parse (context, &argc, &argv, &status))
-    return status;
-  if (argc != 2)
-    return usage_error (context, _("Give one file to import."));
-
-  store = open_store (database_path, &error);
-  if (store == NULL)
-    return fail (NULL, error);
-
-  if (!involve_import_xml (store, argv[1], &summary, &error))
-    {
-      if (g_error_matches (error, INVOLVE_EXPORT_ERROR, INVOLVE_EXPORT_ERROR_DUPLICATE))
-        {
-          /* Not a failure: what the file holds is there. */
-          printf ("%s\n", error->message);
-          return 0;
-        }
-      fprintf (stderr, _("Nothing was imported.\n"));
-      return fail (NULL, error);
-    }
-  printf ("%s\n", summary);
-  return 0;
+  return run_on_file ("import", _("FILE — import an XML exchange file"), _("Give one file to import."),
+                      import_xml, database_path, argc, argv);
 }
 
 int
@@ -194,26 +176,8 @@ involve_cli_check_pdf (const char  *database_path,
                        int          argc,
                        char       **argv)
 {
-  g_autoptr(GOptionContext) context =
-    g_option_context_new (_("FILE — check an evidence PDF against the register"));
-  g_autoptr(InvolveStore) store = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *report = NULL;
-  int status = 0;
-
-  if (!parse (context, &argc, &argv, &status))
-    return status;
-  if (argc != 2)
-    return usage_error (context, _("Give one PDF file."));
-
-  store = open_store (database_path, &error);
-  if (store == NULL)
-    return fail (NULL, error);
-
-  if (!involve_export_check_pdf (store, argv[1], &report, &error))
-    return fail (NULL, error);
-  printf ("%s\n", report);
-  return 0;
+  return run_on_file ("check-pdf", _("FILE — check an evidence PDF against the register"),
+                      _("Give one PDF file."), involve_export_check_pdf, database_path, argc, argv);
 }
 
 int
@@ -226,22 +190,23 @@ involve_cli_signoff_request (const char  *database_path,
   g_autoptr(InvolveStore) store = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *uuid = NULL;
-  int status = 0;
+  int status;
 
-  if (!parse (context, &argc, &argv, &status))
+  status = involve_cli_parse_options ("signoff-request", context, &argc, &argv);
+  if (status != INVOLVE_CLI_CONTINUE)
     return status;
   if (argc != 3)
-    return usage_error (context, _("Give the record’s reference and the file to write."));
+    return involve_cli_usage_error ("signoff-request", _("Give the record’s reference and the file to write."));
 
-  store = open_store (database_path, &error);
+  store = involve_cli_open_store (database_path);
   if (store == NULL)
-    return fail (NULL, error);
-  uuid = resolve (store, argv[1], &error);
+    return 1;
+  uuid = involve_store_lookup_reference (store, argv[1], &error);
   if (uuid == NULL)
-    return fail (argv[1], error);
+    return involve_cli_fail (argv[1], error);
 
   if (!involve_export_sign_off_request (store, uuid, argv[2], &error))
-    return fail (NULL, error);
+    return involve_cli_fail (NULL, error);
   printf (_("Wrote %s: send it to the reviewer.\n"), argv[2]);
   return 0;
 }
@@ -277,22 +242,23 @@ involve_cli_signoff_respond (const char  *database_path,
   g_autoptr(InvolveSignOffRequest) request = NULL;
   g_autoptr(InvolveSignOff) sign_off = involve_sign_off_new ();
   g_autoptr(GError) error = NULL;
-  int status = 0;
+  int status;
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!parse (context, &argc, &argv, &status))
+  status = involve_cli_parse_options ("signoff-respond", context, &argc, &argv);
+  if (status != INVOLVE_CLI_CONTINUE)
     return status;
   if (argc != 2)
-    return usage_error (context, _("Give the sign-off request file."));
+    return involve_cli_usage_error ("signoff-respond", _("Give the sign-off request file."));
   if (decision == NULL || name == NULL || out == NULL)
-    return usage_error (context, _("--decision, --name and --out are required."));
+    return involve_cli_usage_error ("signoff-respond", _("--decision, --name and --out are required."));
   if (date != NULL && !g_regex_match_simple ("^[0-9]{4}-[0-9]{2}-[0-9]{2}$", date, 0, 0))
-    return usage_error (context, _("--date must be YYYY-MM-DD."));
+    return involve_cli_usage_error ("signoff-respond", _("--date must be YYYY-MM-DD."));
 
   /* The reviewer's side needs no register: the request holds the whole version. */
   request = involve_sign_off_request_read (argv[1], &error);
   if (request == NULL)
-    return fail (NULL, error);
+    return involve_cli_fail (NULL, error);
 
   sign_off->decision = g_steal_pointer (&decision);
   sign_off->reviewer_name = g_steal_pointer (&name);
@@ -303,7 +269,7 @@ involve_cli_signoff_respond (const char  *database_path,
   sign_off->date = g_steal_pointer (&date);
 
   if (!involve_sign_off_response_write (request, sign_off, out, &error))
-    return fail (NULL, error);
+    return involve_cli_fail (NULL, error);
 
   printf (_("Version %u of %s (fingerprint %s): %s. Wrote %s: send it back to the officer.\n"),
           involve_record_get_version (request->version),
@@ -317,24 +283,7 @@ involve_cli_signoff_apply (const char  *database_path,
                            int          argc,
                            char       **argv)
 {
-  g_autoptr(GOptionContext) context =
-    g_option_context_new (_("RESPONSE — apply a reviewer’s sign-off response"));
-  g_autoptr(InvolveStore) store = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *summary = NULL;
-  int status = 0;
-
-  if (!parse (context, &argc, &argv, &status))
-    return status;
-  if (argc != 2)
-    return usage_error (context, _("Give the response file."));
-
-  store = open_store (database_path, &error);
-  if (store == NULL)
-    return fail (NULL, error);
-
-  if (!involve_import_sign_off_response (store, argv[1], &summary, &error))
-    return fail (NULL, error);
-  printf ("%s\n", summary);
-  return 0;
+  return run_on_file ("signoff-apply", _("RESPONSE — apply a reviewer’s sign-off response"),
+                      _("Give the response file."), involve_import_sign_off_response,
+                      database_path, argc, argv);
 }

@@ -26,12 +26,11 @@ involve_cli_paths (const char  *database_path,
   g_autofree char *backup_dir = involve_paths_get_backup_dir ();
   g_autofree char *default_register = involve_paths_get_default_register ();
   const char *portable = involve_paths_get_portable_dir ();
+  int status;
 
-  if (argc > 1)
-    {
-      fprintf (stderr, "%s\n", _("Usage: involve-cli [--portable DIR] [--database PATH] paths"));
-      return 2;
-    }
+  status = involve_cli_check_arguments ("paths", _("Usage: involve-cli paths"), argc, argv, 0);
+  if (status != INVOLVE_CLI_CONTINUE)
+    return status;
 
   printf ("register: %s\n", database_path != NULL ? database_path : default_register);
   printf ("data: %s\n", data_dir);

@@ -9,30 +9,12 @@
 #include <glib/gi18n.h>
 
 #include "cli-commands.h"
-#include "cli-store.h"
 #include "involve-assess.h"
 #include "involve-definitions.h"
 #include "involve-fingerprint.h"
 #include "involve-store.h"
 
 /* Register commands: list, show, verify, backup, history. */
-
-InvolveStore *
-involve_cli_open_store (const char *database_path)
-{
-  g_autoptr(GError) error = NULL;
-  InvolveStore *store;
-
-  store = involve_store_open (database_path, &error);
-  if (store == NULL)
-    {
-      fprintf (stderr, "%s\n", error->message);
-      return NULL;
-    }
-  if (g_getenv ("INVOLVE_PROFILE") != NULL)
-    involve_store_set_profile_name (store, g_getenv ("INVOLVE_PROFILE"));
-  return store;
-}
 
 static char *
 format_time (gint64 usec)
@@ -130,6 +112,7 @@ involve_cli_list (const char *database_path,
   gboolean count_only = FALSE;
   InvolveStoreQuery query;
   guint total = 0;
+  int exit_status;
   const GOptionEntry entries[] = {
     { "status", 0, 0, G_OPTION_ARG_STRING, &status, N_("Only these statuses (comma-separated: draft, awaiting-sign-off, returned, signed-off, superseded, withdrawn)"), N_("STATUS") },
     { "framework", 0, 0, G_OPTION_ARG_STRING, &framework, N_("Only this legal framework (icb-14z45, ccg-14z2, nhse-13q)"), N_("ID") },
@@ -146,18 +129,17 @@ involve_cli_list (const char *database_path,
   context = g_option_context_new (NULL);
   g_option_context_set_summary (context, _("Lists the register, one record a line: reference, status, outcome, title (tab-separated)."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!g_option_context_parse (context, &argc, &argv, &error) || argc > 1 || limit < 0 || offset < 0)
-    {
-      fprintf (stderr, "%s\n", error != NULL ? error->message : _("list takes no arguments besides its options."));
-      return 2;
-    }
+  exit_status = involve_cli_parse_options ("list", context, &argc, &argv);
+  if (exit_status != INVOLVE_CLI_CONTINUE)
+    return exit_status;
+  if (argc > 1)
+    return involve_cli_usage_error ("list", _("Unexpected argument “%s”."), argv[1]);
+  if (limit < 0 || offset < 0)
+    return involve_cli_usage_error ("list", _("--limit and --offset take a number of records, not less than zero."));
 
   involve_store_query_init (&query);
   if (status != NULL && !parse_status_list (status, &query.status_mask))
-    {
-      fprintf (stderr, _("Unknown status in “%s”.\n"), status);
-      return 2;
-    }
+    return involve_cli_usage_error ("list", _("Unknown status in “%s”."), status);
   query.framework_id = framework;
   query.organisation = organisation;
   query.outcome = outcome;
@@ -180,10 +162,7 @@ involve_cli_list (const char *database_path,
       else if (g_str_equal (key, "title"))
         query.sort = INVOLVE_STORE_SORT_TITLE;
       else
-        {
-          fprintf (stderr, _("Unknown sort key “%s”.\n"), sort);
-          return 2;
-        }
+        return involve_cli_usage_error ("list", _("Unknown sort key “%s”."), sort);
     }
 
   store = involve_cli_open_store (database_path);
@@ -193,20 +172,14 @@ involve_cli_list (const char *database_path,
   if (count_only)
     {
       if (!involve_store_count (store, &query, &total, &error))
-        {
-          fprintf (stderr, "%s\n", error->message);
-          return 1;
-        }
+        return involve_cli_fail (NULL, error);
       printf ("%u\n", total);
       return 0;
     }
 
   records = involve_store_list (store, &query, NULL, &error);
   if (records == NULL)
-    {
-      fprintf (stderr, "%s\n", error->message);
-      return 1;
-    }
+    return involve_cli_fail (NULL, error);
   for (guint i = 0; i < records->len; i++)
     {
       InvolveRecordSummary *summary = records->pdata[i];
@@ -347,33 +320,6 @@ print_fields (InvolveRecord *record)
     }
 }
 
-/*
- * The positional commands take no options: "--help" prints their usage
- * (exit 0) and any other option is a usage error, never a file name or a
- * reference.  Returns -1 when the command should go on.
- */
-static int
-check_positional_arguments (int          argc,
-                            char       **argv,
-                            const char  *usage)
-{
-  for (int i = 1; i < argc; i++)
-    {
-      if (g_str_equal (argv[i], "--help") || g_str_equal (argv[i], "-h"))
-        {
-          printf ("%s\n", usage);
-          return 0;
-        }
-      if (argv[i][0] == '-' && argv[i][1] != '\0')
-        {
-          fprintf (stderr, _("Unknown option “%s”.\n"), argv[i]);
-          fprintf (stderr, "%s\n", usage);
-          return 2;
-        }
-    }
-  return -1;
-}
-
 int
 involve_cli_show (const char *database_path,
                   int         argc,
@@ -389,25 +335,20 @@ involve_cli_show (const char *database_path,
   guint64 version = 0;
   int status;
 
-  if ((status = check_positional_arguments (argc, argv, _("Usage: involve-cli show REFERENCE [VERSION]"))) >= 0)
+  status = involve_cli_check_arguments ("show", _("Usage: involve-cli show REFERENCE [VERSION]"), argc, argv, 2);
+  if (status != INVOLVE_CLI_CONTINUE)
     return status;
-
-  if (argc < 2 || argc > 3 ||
-      (argc == 3 && !g_ascii_string_to_unsigned (argv[2], 10, 1, G_MAXUINT, &version, NULL)))
-    {
-      fprintf (stderr, "%s\n", _("Usage: involve-cli show REFERENCE [VERSION]"));
-      return 2;
-    }
+  if (argc < 2)
+    return involve_cli_usage_error ("show", _("Give the record’s reference."));
+  if (argc == 3 && !g_ascii_string_to_unsigned (argv[2], 10, 1, G_MAXUINT, &version, NULL))
+    return involve_cli_usage_error ("show", _("“%s” is not a version number."), argv[2]);
 
   store = involve_cli_open_store (database_path);
   if (store == NULL)
     return 1;
   record = involve_store_load_by_reference (store, argv[1], (guint) version, &error);
   if (record == NULL)
-    {
-      fprintf (stderr, "%s\n", error->message);
-      return 1;
-    }
+    return involve_cli_fail (NULL, error);
 
   fingerprint = involve_fingerprint_compute (record);
   created = format_time (involve_record_get_created_usec (record));
@@ -444,10 +385,7 @@ involve_cli_show (const char *database_path,
 
   versions = involve_store_list_versions (store, involve_record_get_uuid (record), &error);
   if (versions == NULL)
-    {
-      fprintf (stderr, "%s\n", error->message);
-      return 1;
-    }
+    return involve_cli_fail (NULL, error);
   printf ("\n%s\n", _("Versions:"));
   for (guint i = 0; i < versions->len; i++)
     {
@@ -479,12 +417,11 @@ involve_cli_verify (const char *database_path,
   gint64 broken_imported = 0;
   gint64 broken = 0;
   gint64 head = 0;
+  int status;
 
-  if (argc != 1)
-    {
-      fprintf (stderr, "%s\n", _("Usage: involve-cli verify"));
-      return 2;
-    }
+  status = involve_cli_check_arguments ("verify", _("Usage: involve-cli verify"), argc, argv, 0);
+  if (status != INVOLVE_CLI_CONTINUE)
+    return status;
 
   store = involve_cli_open_store (database_path);
   if (store == NULL)
@@ -522,14 +459,11 @@ involve_cli_backup (const char *database_path,
   g_autofree char *details = NULL;
   int status;
 
-  if ((status = check_positional_arguments (argc, argv, _("Usage: involve-cli backup DESTINATION"))) >= 0)
+  status = involve_cli_check_arguments ("backup", _("Usage: involve-cli backup DESTINATION"), argc, argv, 1);
+  if (status != INVOLVE_CLI_CONTINUE)
     return status;
-
-  if (argc != 2)
-    {
-      fprintf (stderr, "%s\n", _("Usage: involve-cli backup DESTINATION"));
-      return 2;
-    }
+  if (argc < 2)
+    return involve_cli_usage_error ("backup", _("Give the file to write the copy to."));
   if (g_file_test (argv[1], G_FILE_TEST_EXISTS))
     {
       fprintf (stderr, _("“%s” exists already; choose a new file name.\n"), argv[1]);
@@ -540,16 +474,10 @@ involve_cli_backup (const char *database_path,
   if (store == NULL)
     return 1;
   if (!involve_store_backup (store, argv[1], &error))
-    {
-      fprintf (stderr, "%s\n", error->message);
-      return 1;
-    }
+    return involve_cli_fail (NULL, error);
   details = g_strdup_printf ("backup written to %s", argv[1]);
   if (!involve_store_log_event (store, INVOLVE_AUDIT_BACKUP, NULL, 0, details, &error))
-    {
-      fprintf (stderr, "%s\n", error->message);
-      return 1;
-    }
+    return involve_cli_fail (NULL, error);
   printf (_("Backup written to %s\n"), argv[1]);
   return 0;
 }
@@ -588,14 +516,9 @@ involve_cli_history (const char *database_path,
   g_autofree char *uuid = NULL;
   int status;
 
-  if ((status = check_positional_arguments (argc, argv, _("Usage: involve-cli history [REFERENCE]"))) >= 0)
+  status = involve_cli_check_arguments ("history", _("Usage: involve-cli history [REFERENCE]"), argc, argv, 1);
+  if (status != INVOLVE_CLI_CONTINUE)
     return status;
-
-  if (argc > 2)
-    {
-      fprintf (stderr, "%s\n", _("Usage: involve-cli history [REFERENCE]"));
-      return 2;
-    }
 
   store = involve_cli_open_store (database_path);
   if (store == NULL)
@@ -604,18 +527,12 @@ involve_cli_history (const char *database_path,
     {
       uuid = involve_store_lookup_reference (store, argv[1], &error);
       if (uuid == NULL)
-        {
-          fprintf (stderr, "%s\n", error->message);
-          return 1;
-        }
+        return involve_cli_fail (NULL, error);
     }
 
   entries = involve_store_list_audit (store, uuid, &error);
   if (entries == NULL)
-    {
-      fprintf (stderr, "%s\n", error->message);
-      return 1;
-    }
+    return involve_cli_fail (NULL, error);
   for (guint i = 0; i < entries->len; i++)
     print_audit_entry (entries->pdata[i], "");
 
@@ -623,10 +540,7 @@ involve_cli_history (const char *database_path,
    * from, numbered as their own register numbered them. */
   trails = involve_store_list_imported_trails (store, uuid, &error);
   if (trails == NULL)
-    {
-      fprintf (stderr, "%s\n", error->message);
-      return 1;
-    }
+    return involve_cli_fail (NULL, error);
   for (guint i = 0; i < trails->len; i++)
     {
       InvolveImportedTrail *trail = trails->pdata[i];

@@ -10,7 +10,6 @@
 
 #include "cli-commands.h"
 #include "involve-paths.h"
-#include "cli-store.h"
 
 /* Add a command: declare its function here and list it in commands[]. */
 

@@ -47,11 +47,11 @@
  * The fingerprint is the SHA-256 of these bytes in lower-case hex.
  */
 
-static void
-append_text (GString    *out,
-             const char *text)
+/* @text in NFC; "" for NULL, and invalid UTF-8 made valid first. */
+static char *
+dup_normalised (const char *text)
 {
-  g_autofree char *normal = NULL;
+  char *normal = NULL;
 
   if (text == NULL)
     text = "";
@@ -59,6 +59,14 @@ append_text (GString    *out,
     normal = g_utf8_normalize (text, -1, G_NORMALIZE_NFC);
   if (normal == NULL)
     normal = g_utf8_make_valid (text, -1);
+  return normal;
+}
+
+static void
+append_text (GString    *out,
+             const char *text)
+{
+  g_autofree char *normal = dup_normalised (text);
 
   g_string_append_printf (out, "%" G_GSIZE_FORMAT ":", strlen (normal));
   g_string_append (out, normal);
@@ -133,14 +141,8 @@ append_text_item (GString    *out,
                   const char *name,
                   const char *text)
 {
-  g_autofree char *normal = NULL;
+  g_autofree char *normal = dup_normalised (text);
 
-  if (text == NULL)
-    text = "";
-  if (g_utf8_validate (text, -1, NULL))
-    normal = g_utf8_normalize (text, -1, G_NORMALIZE_NFC);
-  if (normal == NULL)
-    normal = g_utf8_make_valid (text, -1);
   append_item (out, name, normal, -1);
 }
 

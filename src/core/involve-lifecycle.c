@@ -133,19 +133,6 @@ involve_lifecycle_can_apply (InvolveStatus     from,
   return next_status (from, transition) >= 0;
 }
 
-static gboolean
-is_blank (const char *text)
-{
-  if (text == NULL)
-    return TRUE;
-  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
-    {
-      if (!g_unichar_isspace (g_utf8_get_char (p)))
-        return FALSE;
-    }
-  return TRUE;
-}
-
 /* Why a transition is not allowed, in words a person can act on. */
 static char *
 explain_refusal (InvolveStatus     from,
@@ -206,21 +193,21 @@ involve_lifecycle_apply (InvolveStatus      from,
       return FALSE;
     }
 
-  if (transition == INVOLVE_TRANSITION_AMEND && is_blank (reason))
+  if (transition == INVOLVE_TRANSITION_AMEND && involve_text_is_blank (reason))
     {
       g_set_error_literal (error, INVOLVE_LIFECYCLE_ERROR,
                            INVOLVE_LIFECYCLE_ERROR_REASON_REQUIRED,
                            _("Say why the signed-off version is being amended."));
       return FALSE;
     }
-  if (transition == INVOLVE_TRANSITION_WITHDRAW && is_blank (reason))
+  if (transition == INVOLVE_TRANSITION_WITHDRAW && involve_text_is_blank (reason))
     {
       g_set_error_literal (error, INVOLVE_LIFECYCLE_ERROR,
                            INVOLVE_LIFECYCLE_ERROR_REASON_REQUIRED,
                            _("Say why the record is being withdrawn."));
       return FALSE;
     }
-  if (transition == INVOLVE_TRANSITION_RETURN && is_blank (reason))
+  if (transition == INVOLVE_TRANSITION_RETURN && involve_text_is_blank (reason))
     {
       g_set_error_literal (error, INVOLVE_LIFECYCLE_ERROR,
                            INVOLVE_LIFECYCLE_ERROR_REASON_REQUIRED,
@@ -288,7 +275,7 @@ involve_lifecycle_check_reviewer (InvolveRecord        *record,
   g_return_val_if_fail (sign_off != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (is_blank (sign_off->reviewer_name))
+  if (involve_text_is_blank (sign_off->reviewer_name))
     {
       g_set_error_literal (error, INVOLVE_LIFECYCLE_ERROR,
                            INVOLVE_LIFECYCLE_ERROR_REVIEWER_REQUIRED,

@@ -625,10 +625,12 @@ involve_record_has_choice (InvolveRecord *self,
   return FALSE;
 }
 
-static gboolean
-string_is_blank (const char *string)
+gboolean
+involve_text_is_blank (const char *text)
 {
-  for (const char *p = string; *p != '\0'; p = g_utf8_next_char (p))
+  if (text == NULL)
+    return TRUE;
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
     {
       if (!g_unichar_isspace (g_utf8_get_char (p)))
         return FALSE;
@@ -643,7 +645,7 @@ involve_value_is_empty (GVariant *value)
     return TRUE;
 
   if (g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
-    return string_is_blank (g_variant_get_string (value, NULL));
+    return involve_text_is_blank (g_variant_get_string (value, NULL));
 
   if (g_variant_is_of_type (value, G_VARIANT_TYPE_BOOLEAN))
     return FALSE;
@@ -662,7 +664,7 @@ involve_value_is_empty (GVariant *value)
             {
               g_autoptr(GVariant) cell = g_variant_get_child_value (row, j);
 
-              if (!string_is_blank (g_variant_get_string (cell, NULL)))
+              if (!involve_text_is_blank (g_variant_get_string (cell, NULL)))
                 return FALSE;
             }
         }

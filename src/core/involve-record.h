@@ -129,5 +129,7 @@ gboolean              involve_record_has_choice           (InvolveRecord *self,
 
 /* Whether a value holds anything a person typed or chose. */
 gboolean              involve_value_is_empty              (GVariant      *value);
+/* Whether @text is NULL, empty or white space only. */
+gboolean              involve_text_is_blank               (const char    *text);
 
 G_END_DECLS

@@ -87,6 +87,7 @@ typedef struct
   InvolveDefinitions *defs;
   InvolveRecord      *record;
   GHashTable         *places;        /* field id -> FieldPlace*, where it is defined */
+  GPtrArray          *ordered;       /* the same places, in the order of the forms */
 
   InvolveAssessment  *assessment;    /* NULL when the test cannot be run yet */
   char               *engine_field;  /* the field the engine's complaint is about */
@@ -110,6 +111,7 @@ context_init (Context            *ctx,
   ctx->defs = defs;
   ctx->record = record;
   ctx->places = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+  ctx->ordered = g_ptr_array_new ();
 
   for (guint i = 0; i < forms->len; i++)
     {
@@ -134,6 +136,7 @@ context_init (Context            *ctx,
               place->section = section;
               place->field = field;
               g_hash_table_insert (ctx->places, field->id, place);
+              g_ptr_array_add (ctx->ordered, place);
             }
         }
     }
@@ -171,6 +174,7 @@ context_run_engine (Context *ctx)
 static void
 context_clear (Context *ctx)
 {
+  g_clear_pointer (&ctx->ordered, g_ptr_array_unref);
   g_clear_pointer (&ctx->places, g_hash_table_unref);
   g_clear_pointer (&ctx->assessment, involve_assessment_unref);
   g_clear_pointer (&ctx->engine_field, g_free);
@@ -529,7 +533,6 @@ involve_validate_record (InvolveDefinitions *defs,
 {
   g_autoptr(GPtrArray) problems = NULL;
   Context ctx = { 0 };
-  GPtrArray *forms;
 
   g_return_val_if_fail (INVOLVE_IS_DEFINITIONS (defs), NULL);
   g_return_val_if_fail (INVOLVE_IS_RECORD (record), NULL);
@@ -539,28 +542,9 @@ involve_validate_record (InvolveDefinitions *defs,
   context_init (&ctx, defs, record);
   context_run_engine (&ctx);
 
-  forms = involve_definitions_get_forms (defs);
-  for (guint i = 0; i < forms->len; i++)
-    {
-      InvolveForm *form = g_ptr_array_index (forms, i);
-      GPtrArray *sections = involve_form_get_sections (form);
-
-      for (guint j = 0; j < sections->len; j++)
-        {
-          const InvolveSection *section = g_ptr_array_index (sections, j);
-
-          for (guint k = 0; k < section->fields->len; k++)
-            {
-              const InvolveField *field = g_ptr_array_index (section->fields, k);
-              const FieldPlace *place = g_hash_table_lookup (ctx.places, field->id);
-
-              /* Once, where the field is defined. */
-              if (place == NULL || place->field != field || place->section != section)
-                continue;
-              check_place (&ctx, place, problems);
-            }
-        }
-    }
+  /* Each field once, where it is defined. */
+  for (guint i = 0; i < ctx.ordered->len; i++)
+    check_place (&ctx, g_ptr_array_index (ctx.ordered, i), problems);
 
   /* The engine complained about something no field check placed. */
   if (ctx.engine_message != NULL &&

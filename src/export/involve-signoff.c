@@ -156,13 +156,25 @@ parse_kind (GBytes      *data,
   return doc;
 }
 
+/* The attributes new_document () puts on the root of both kinds of file. */
+static void
+read_root_attributes (xmlNodePtr   root,
+                      char       **request_id,
+                      gint64      *created_usec)
+{
+  g_autofree char *created = _involve_exchange_prop (root, "created");
+
+  *request_id = _involve_exchange_prop (root, "request-id");
+  if (!involve_export_parse_usec (created, created_usec))
+    *created_usec = 0;
+}
+
 InvolveSignOffRequest *
 involve_sign_off_request_parse (GBytes      *data,
                                 const char  *name,
                                 GError     **error)
 {
   g_autoptr(InvolveSignOffRequest) request = g_new0 (InvolveSignOffRequest, 1);
-  g_autofree char *created = NULL;
   g_autofree char *uuid = NULL;
   g_autofree char *reference = NULL;
   g_autofree char *framework_id = NULL;
@@ -177,10 +189,7 @@ involve_sign_off_request_parse (GBytes      *data,
 
   root = xmlDocGetRootElement (doc);
   record = _involve_exchange_child (root, "record");
-  request->request_id = _involve_exchange_prop (root, "request-id");
-  created = _involve_exchange_prop (root, "created");
-  if (!involve_export_parse_usec (created, &request->created_usec))
-    request->created_usec = 0;
+  read_root_attributes (root, &request->request_id, &request->created_usec);
   if (_involve_exchange_child (root, "requested-by") != NULL)
     request->requested_by = _involve_exchange_text (_involve_exchange_child (root, "requested-by"));
 
@@ -215,19 +224,6 @@ involve_sign_off_request_read (const char  *path,
 }
 
 static gboolean
-blank (const char *text)
-{
-  if (text == NULL)
-    return TRUE;
-  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
-    {
-      if (!g_unichar_isspace (g_utf8_get_char (p)))
-        return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
 same_text (const char *a,
            const char *b)
 {
@@ -236,7 +232,7 @@ same_text (const char *a,
   g_autofree char *folded_a = NULL;
   g_autofree char *folded_b = NULL;
 
-  if (blank (a) || blank (b))
+  if (involve_text_is_blank (a) || involve_text_is_blank (b))
     return FALSE;
   trimmed_a = g_strstrip (g_strdup (a));
   trimmed_b = g_strstrip (g_strdup (b));
@@ -270,13 +266,13 @@ involve_sign_off_response_write (const InvolveSignOffRequest *request,
                    decision->decision != NULL ? decision->decision : "");
       return FALSE;
     }
-  if (blank (decision->reviewer_name))
+  if (involve_text_is_blank (decision->reviewer_name))
     {
       g_set_error_literal (error, INVOLVE_EXPORT_ERROR, INVOLVE_EXPORT_ERROR_INVALID,
                            _("The reviewer’s name is required."));
       return FALSE;
     }
-  if (g_str_equal (decision->decision, "returned") && blank (decision->comments))
+  if (g_str_equal (decision->decision, "returned") && involve_text_is_blank (decision->comments))
     {
       g_set_error_literal (error, INVOLVE_EXPORT_ERROR, INVOLVE_EXPORT_ERROR_INVALID,
                            _("Say why the record is returned: comments are required."));
@@ -297,7 +293,7 @@ involve_sign_off_response_write (const InvolveSignOffRequest *request,
   g_free (sign_off->fingerprint);
   sign_off->fingerprint = g_strdup (request->fingerprint);
   sign_off->decided_at_usec = g_get_real_time ();
-  if (blank (sign_off->date))
+  if (involve_text_is_blank (sign_off->date))
     {
       g_autoptr(GDateTime) today = g_date_time_new_now_local ();
 
@@ -324,7 +320,6 @@ involve_sign_off_response_parse (GBytes      *data,
                                  GError     **error)
 {
   g_autoptr(InvolveSignOffResponse) response = g_new0 (InvolveSignOffResponse, 1);
-  g_autofree char *created = NULL;
   g_autofree char *version = NULL;
   guint64 number = 0;
   xmlDocPtr doc;
@@ -338,10 +333,7 @@ involve_sign_off_response_parse (GBytes      *data,
 
   root = xmlDocGetRootElement (doc);
   subject = _involve_exchange_child (root, "subject");
-  response->request_id = _involve_exchange_prop (root, "request-id");
-  created = _involve_exchange_prop (root, "created");
-  if (!involve_export_parse_usec (created, &response->created_usec))
-    response->created_usec = 0;
+  read_root_attributes (root, &response->request_id, &response->created_usec);
   response->uuid = _involve_exchange_prop (subject, "uuid");
   response->reference = _involve_exchange_prop (subject, "reference");
   response->framework_id = _involve_exchange_prop (subject, "framework");

@@ -27,7 +27,8 @@ struct _InvolveFieldEditor
   GHashTable         *option_buttons; /* option id -> GtkToggleButton/GtkCheckButton */
   GtkWidget          *table_list;     /* table: a GtkListBox of rows */
   GtkWidget          *add_row_button;
-  GPtrArray          *table_rows;     /* GPtrArray of GtkEntry* per row */
+  GPtrArray          *table_rows;     /* GPtrArray of GtkTextView* per row */
+  GtkSizeGroup       *row_buttons;    /* each row's buttons and the header's gap above them */
 
   gboolean            updating;
   gboolean            editable;
@@ -42,6 +43,103 @@ enum {
 static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (InvolveFieldEditor, involve_field_editor, GTK_TYPE_WIDGET)
+
+/*
+ * A text view that grows with its text outside a scrolled window.  GTK 4.8's
+ * GtkTextView measures its text at the width it last had, with estimated
+ * heights for lines it has not laid out yet, and lays out the lines in sight
+ * while being allocated, when the resize that this asks for is lost: text
+ * set before the view is shown, or rewrapped when the window gets narrower,
+ * was cut off until the next keystroke.  Asking again after an allocation
+ * that changed the width or the text's height fixes it; it settles once
+ * every line is laid out.
+ */
+#define INVOLVE_TYPE_GROWING_TEXT_VIEW (involve_growing_text_view_get_type ())
+G_DECLARE_FINAL_TYPE (InvolveGrowingTextView, involve_growing_text_view, INVOLVE, GROWING_TEXT_VIEW, GtkTextView)
+
+struct _InvolveGrowingTextView
+{
+  GtkTextView parent_instance;
+  int         width;
+  int         text_height;
+  guint       resize_id;
+};
+
+G_DEFINE_FINAL_TYPE (InvolveGrowingTextView, involve_growing_text_view, GTK_TYPE_TEXT_VIEW)
+
+static gboolean
+growing_text_view_resize_cb (gpointer data)
+{
+  InvolveGrowingTextView *self = data;
+
+  self->resize_id = 0;
+  gtk_widget_queue_resize (GTK_WIDGET (self));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+involve_growing_text_view_size_allocate (GtkWidget *widget,
+                                         int        width,
+                                         int        height,
+                                         int        baseline)
+{
+  InvolveGrowingTextView *self = INVOLVE_GROWING_TEXT_VIEW (widget);
+  GtkTextIter end;
+  int y, line_height;
+
+  GTK_WIDGET_CLASS (involve_growing_text_view_parent_class)->size_allocate (widget, width, height, baseline);
+  gtk_text_buffer_get_end_iter (gtk_text_view_get_buffer (GTK_TEXT_VIEW (widget)), &end);
+  gtk_text_view_get_line_yrange (GTK_TEXT_VIEW (widget), &end, &y, &line_height);
+  if ((width != self->width || y + line_height != self->text_height) && self->resize_id == 0)
+    self->resize_id = g_idle_add (growing_text_view_resize_cb, self);
+  self->width = width;
+  self->text_height = y + line_height;
+}
+
+static void
+involve_growing_text_view_dispose (GObject *object)
+{
+  InvolveGrowingTextView *self = INVOLVE_GROWING_TEXT_VIEW (object);
+
+  g_clear_handle_id (&self->resize_id, g_source_remove);
+  G_OBJECT_CLASS (involve_growing_text_view_parent_class)->dispose (object);
+}
+
+static void
+involve_growing_text_view_class_init (InvolveGrowingTextViewClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = involve_growing_text_view_dispose;
+  GTK_WIDGET_CLASS (klass)->size_allocate = involve_growing_text_view_size_allocate;
+}
+
+static void
+involve_growing_text_view_init (InvolveGrowingTextView *self)
+{
+}
+
+/* A growing text view in a frame, as long-text fields and table cells show
+ * it: it wraps, and Tab moves on to the next control (Enter starts a new
+ * line).  Returns the frame; *view_out is the text view. */
+static GtkWidget *
+framed_text_view_new (int         vertical_margin,
+                      int         min_height,
+                      GtkWidget **view_out)
+{
+  GtkWidget *frame = gtk_frame_new (NULL);
+  GtkWidget *view = g_object_new (INVOLVE_TYPE_GROWING_TEXT_VIEW, NULL);
+
+  gtk_widget_add_css_class (frame, "long-text");
+  gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (view), GTK_WRAP_WORD_CHAR);
+  gtk_text_view_set_accepts_tab (GTK_TEXT_VIEW (view), FALSE);
+  gtk_text_view_set_top_margin (GTK_TEXT_VIEW (view), vertical_margin);
+  gtk_text_view_set_bottom_margin (GTK_TEXT_VIEW (view), vertical_margin);
+  gtk_text_view_set_left_margin (GTK_TEXT_VIEW (view), 8);
+  gtk_text_view_set_right_margin (GTK_TEXT_VIEW (view), 8);
+  gtk_widget_set_size_request (view, -1, min_height);
+  gtk_frame_set_child (GTK_FRAME (frame), view);
+  *view_out = view;
+  return frame;
+}
 
 static void rebuild_table (InvolveFieldEditor *self, GVariant *value);
 
@@ -152,8 +250,11 @@ involve_field_editor_dup_value (InvolveFieldEditor *self)
 
             g_variant_builder_open (&builder, G_VARIANT_TYPE ("as"));
             for (guint c = 0; c < cells->len; c++)
-              g_variant_builder_add (&builder, "s",
-                                     gtk_editable_get_text (GTK_EDITABLE (g_ptr_array_index (cells, c))));
+              {
+                g_autofree char *text = dup_text_view_text (g_ptr_array_index (cells, c));
+
+                g_variant_builder_add (&builder, "s", text);
+              }
             g_variant_builder_close (&builder);
           }
         return g_variant_ref_sink (g_variant_builder_end (&builder));
@@ -344,10 +445,29 @@ label_input (InvolveFieldEditor *self,
 static void table_changed (InvolveFieldEditor *self, GVariant *value);
 
 static void
-table_entry_changed_cb (GtkEditable        *editable,
-                        InvolveFieldEditor *self)
+table_cell_changed_cb (GtkTextBuffer      *buffer,
+                       InvolveFieldEditor *self)
 {
   emit_changed (self, TRUE);
+}
+
+/* The button of @action on @row, or NULL. */
+static GtkWidget *
+find_row_button (InvolveFieldEditor *self,
+                 guint               row,
+                 const char         *action)
+{
+  GtkListBoxRow *list_row = gtk_list_box_get_row_at_index (GTK_LIST_BOX (self->table_list), row);
+  GtkWidget *buttons;
+
+  if (list_row == NULL)
+    return NULL;
+  buttons = gtk_widget_get_last_child (gtk_list_box_row_get_child (list_row));
+  for (GtkWidget *child = gtk_widget_get_first_child (buttons); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (g_strcmp0 (g_object_get_data (G_OBJECT (child), "action"), action) == 0)
+      return child;
+  return NULL;
 }
 
 static void
@@ -382,6 +502,7 @@ table_row_action_cb (GtkButton          *button,
   if (rows->len == 0)
     {
       table_changed (self, NULL);
+      gtk_widget_grab_focus (self->add_row_button);
       return;
     }
   for (guint i = 0; i < rows->len; i++)
@@ -390,14 +511,27 @@ table_row_action_cb (GtkButton          *button,
   table_changed (self, new_value);
   g_variant_unref (new_value);
 
-  /* Keep the keyboard where it was: on the moved row's same button. */
+  /* Keep the keyboard where it was: on the moved row's same button (the
+   * other one once the row reaches an end), or after a removal on the
+   * remove button of the next row (of the previous one when the last row
+   * went), and on Add Row when no row is left. */
   if (g_str_equal (action, "up") || g_str_equal (action, "down"))
     {
-      guint target = g_str_equal (action, "up") ? row - 1 : row + 1;
-      GtkListBoxRow *lrow = gtk_list_box_get_row_at_index (GTK_LIST_BOX (self->table_list), target);
+      gboolean up = g_str_equal (action, "up");
+      guint target = up ? row - 1 : row + 1;
+      GtkWidget *same = find_row_button (self, target, action);
+      GtkWidget *other = find_row_button (self, target, up ? "down" : "up");
 
-      if (lrow != NULL)
-        gtk_widget_grab_focus (GTK_WIDGET (lrow));
+      if (same != NULL && gtk_widget_get_sensitive (same))
+        gtk_widget_grab_focus (same);
+      else if (other != NULL)
+        gtk_widget_grab_focus (other);
+    }
+  else
+    {
+      GtkWidget *next = find_row_button (self, MIN (row, rows->len - 1), "remove");
+
+      gtk_widget_grab_focus (next != NULL ? next : self->add_row_button);
     }
 }
 
@@ -445,6 +579,34 @@ icon_button (const char *icon,
   return button;
 }
 
+/* A table cell: a text view in a frame, like a long-text field's, that
+ * wraps and grows with what is typed (risks and actions are sentences). */
+static GtkWidget *
+table_cell_new (InvolveFieldEditor  *self,
+                const InvolveColumn *column,
+                guint                row,
+                const char          *text,
+                GtkWidget          **view_out)
+{
+  GtkWidget *view;
+  GtkWidget *frame = framed_text_view_new (6, 48, &view);
+  g_autofree char *name = g_strdup_printf (_("%s, row %u"), column->label, row + 1);
+
+  gtk_widget_set_hexpand (frame, TRUE);
+  gtk_widget_set_valign (frame, GTK_ALIGN_START);
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)), text, -1);
+  gtk_text_view_set_editable (GTK_TEXT_VIEW (view), self->editable);
+  gtk_text_view_set_cursor_visible (GTK_TEXT_VIEW (view), self->editable);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (view),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, name,
+                                  GTK_ACCESSIBLE_PROPERTY_MULTI_LINE, TRUE,
+                                  -1);
+  g_signal_connect (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)), "changed",
+                    G_CALLBACK (table_cell_changed_cb), self);
+  *view_out = view;
+  return frame;
+}
+
 static void
 rebuild_table (InvolveFieldEditor *self,
                GVariant           *value)
@@ -460,6 +622,8 @@ rebuild_table (InvolveFieldEditor *self,
     {
       g_autoptr(GVariant) row_value = g_variant_get_child_value (value, r);
       GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+      GtkWidget *cells_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+      GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
       GPtrArray *cells = g_ptr_array_new ();
       GtkWidget *row_label;
       g_autofree char *number = g_strdup_printf ("%u", r + 1);
@@ -471,27 +635,27 @@ rebuild_table (InvolveFieldEditor *self,
       row_label = gtk_label_new (number);
       gtk_widget_add_css_class (row_label, "dim-label");
       gtk_widget_set_size_request (row_label, 24, -1);
+      gtk_widget_set_valign (row_label, GTK_ALIGN_START);
+      gtk_widget_set_margin_top (row_label, 8);
       gtk_box_append (GTK_BOX (box), row_label);
 
+      /* Columns of equal width, whatever their text. */
+      gtk_box_set_homogeneous (GTK_BOX (cells_box), TRUE);
+      gtk_widget_set_hexpand (cells_box, TRUE);
       for (guint c = 0; c < self->field->columns->len; c++)
         {
           const InvolveColumn *column = g_ptr_array_index (self->field->columns, c);
-          GtkWidget *entry = gtk_entry_new ();
           const char *text = "";
-          g_autofree char *name = g_strdup_printf (_("%s, row %u"), column->label, r + 1);
+          GtkWidget *view;
 
           if (c < g_variant_n_children (row_value))
             g_variant_get_child (row_value, c, "&s", &text);
-          gtk_editable_set_text (GTK_EDITABLE (entry), text);
-          gtk_entry_set_placeholder_text (GTK_ENTRY (entry), column->label);
-          gtk_widget_set_hexpand (entry, TRUE);
-          gtk_editable_set_editable (GTK_EDITABLE (entry), self->editable);
-          gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
-          g_signal_connect (entry, "changed", G_CALLBACK (table_entry_changed_cb), self);
-          gtk_box_append (GTK_BOX (box), entry);
-          g_ptr_array_add (cells, entry);
+          gtk_box_append (GTK_BOX (cells_box), table_cell_new (self, column, r, text, &view));
+          g_ptr_array_add (cells, view);
         }
+      gtk_box_append (GTK_BOX (box), cells_box);
 
+      gtk_widget_set_valign (buttons, GTK_ALIGN_START);
       if (self->editable)
         {
           GtkWidget *up = icon_button ("go-up-symbolic", _("Move row up"), "up", r, self);
@@ -499,12 +663,17 @@ rebuild_table (InvolveFieldEditor *self,
 
           gtk_widget_set_sensitive (up, r > 0);
           gtk_widget_set_sensitive (down, r + 1 < n_rows);
-          gtk_box_append (GTK_BOX (box), up);
-          gtk_box_append (GTK_BOX (box), down);
-          gtk_box_append (GTK_BOX (box), icon_button ("user-trash-symbolic", _("Remove row"), "remove", r, self));
+          gtk_box_append (GTK_BOX (buttons), up);
+          gtk_box_append (GTK_BOX (buttons), down);
+          gtk_box_append (GTK_BOX (buttons), icon_button ("user-trash-symbolic", _("Remove row"), "remove", r, self));
         }
+      gtk_size_group_add_widget (self->row_buttons, buttons);
+      gtk_box_append (GTK_BOX (box), buttons);
 
       gtk_list_box_append (GTK_LIST_BOX (self->table_list), box);
+      /* The row itself does nothing: Tab goes straight to its cells. */
+      gtk_widget_set_focusable (gtk_widget_get_parent (box), FALSE);
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (gtk_widget_get_parent (box)), FALSE);
       g_ptr_array_add (self->table_rows, cells);
     }
 
@@ -565,20 +734,10 @@ build_input (InvolveFieldEditor *self)
       }
 
     case INVOLVE_FIELD_LONG_TEXT:
-      self->input = gtk_frame_new (NULL);
-      gtk_widget_add_css_class (self->input, "long-text");
-      self->text_view = gtk_text_view_new ();
-      gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (self->text_view), GTK_WRAP_WORD_CHAR);
-      gtk_text_view_set_accepts_tab (GTK_TEXT_VIEW (self->text_view), FALSE);
-      gtk_text_view_set_top_margin (GTK_TEXT_VIEW (self->text_view), 8);
-      gtk_text_view_set_bottom_margin (GTK_TEXT_VIEW (self->text_view), 8);
-      gtk_text_view_set_left_margin (GTK_TEXT_VIEW (self->text_view), 8);
-      gtk_text_view_set_right_margin (GTK_TEXT_VIEW (self->text_view), 8);
-      gtk_widget_set_size_request (self->text_view, -1, 72);
+      self->input = framed_text_view_new (8, 72, &self->text_view);
       g_signal_connect (gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->text_view)), "changed",
                         G_CALLBACK (buffer_changed_cb), self);
       label_input (self, self->text_view);
-      gtk_frame_set_child (GTK_FRAME (self->input), self->text_view);
       break;
 
     case INVOLVE_FIELD_YES_NO:
@@ -663,19 +822,30 @@ build_input (InvolveFieldEditor *self)
     case INVOLVE_FIELD_TABLE:
       {
         GtkWidget *header = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+        GtkWidget *headings = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+        GtkWidget *gap = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
 
         self->input = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+        /* Laid out like a row, so that each heading sits over its column:
+         * the row number's width, the cells, the buttons' width. */
         gtk_widget_set_margin_start (header, 36);
+        gtk_widget_set_margin_end (header, 6);
+        gtk_box_set_homogeneous (GTK_BOX (headings), TRUE);
+        gtk_widget_set_hexpand (headings, TRUE);
         for (guint c = 0; c < field->columns->len; c++)
           {
             const InvolveColumn *column = g_ptr_array_index (field->columns, c);
             GtkWidget *label = gtk_label_new (column->label);
 
             gtk_label_set_xalign (GTK_LABEL (label), 0);
-            gtk_widget_set_hexpand (label, TRUE);
+            gtk_label_set_wrap (GTK_LABEL (label), TRUE);
             gtk_widget_add_css_class (label, "heading");
-            gtk_box_append (GTK_BOX (header), label);
+            gtk_box_append (GTK_BOX (headings), label);
           }
+        gtk_box_append (GTK_BOX (header), headings);
+        self->row_buttons = gtk_size_group_new (GTK_SIZE_GROUP_HORIZONTAL);
+        gtk_size_group_add_widget (self->row_buttons, gap);
+        gtk_box_append (GTK_BOX (header), gap);
         gtk_box_append (GTK_BOX (self->input), header);
         self->table_list = gtk_list_box_new ();
         gtk_list_box_set_selection_mode (GTK_LIST_BOX (self->table_list), GTK_SELECTION_NONE);
@@ -773,6 +943,11 @@ involve_field_editor_set_editable (InvolveFieldEditor *self,
   if (self->editable == editable)
     return;
   self->editable = editable;
+  /* style.css keeps a read-only record's chosen answers at full strength. */
+  if (editable)
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "read-only");
+  else
+    gtk_widget_add_css_class (GTK_WIDGET (self), "read-only");
 
   if (self->entry != NULL)
     gtk_editable_set_editable (GTK_EDITABLE (self->entry), editable);
@@ -852,6 +1027,32 @@ involve_field_editor_get_option_button (InvolveFieldEditor *self,
 }
 
 GtkWidget *
+involve_field_editor_get_table_cell (InvolveFieldEditor *self,
+                                     guint               row,
+                                     guint               column)
+{
+  GPtrArray *cells;
+
+  g_return_val_if_fail (INVOLVE_IS_FIELD_EDITOR (self), NULL);
+
+  if (row >= self->table_rows->len)
+    return NULL;
+  cells = g_ptr_array_index (self->table_rows, row);
+  return column < cells->len ? g_ptr_array_index (cells, column) : NULL;
+}
+
+GtkWidget *
+involve_field_editor_get_table_row_button (InvolveFieldEditor *self,
+                                           guint               row,
+                                           const char         *action)
+{
+  g_return_val_if_fail (INVOLVE_IS_FIELD_EDITOR (self), NULL);
+  g_return_val_if_fail (self->table_list != NULL, NULL);
+
+  return find_row_button (self, row, action);
+}
+
+GtkWidget *
 involve_field_editor_get_add_row_button (InvolveFieldEditor *self)
 {
   g_return_val_if_fail (INVOLVE_IS_FIELD_EDITOR (self), NULL);
@@ -870,6 +1071,7 @@ involve_field_editor_dispose (GObject *object)
     gtk_widget_unparent (child);
   g_clear_pointer (&self->option_buttons, g_hash_table_unref);
   g_clear_pointer (&self->table_rows, g_ptr_array_unref);
+  g_clear_object (&self->row_buttons);
 
   G_OBJECT_CLASS (involve_field_editor_parent_class)->dispose (object);
 }

@@ -39,7 +39,14 @@ GtkWidget          *involve_field_editor_get_input    (InvolveFieldEditor *self)
 /* Tests: toggle/check buttons by option id ("yes", "no" for yes/no). */
 GtkWidget          *involve_field_editor_get_option_button (InvolveFieldEditor *self,
                                                             const char         *option_id);
-/* Tests: the table's row list, and its "Add row" button. */
+/* Tests: the table's "Add row" button; a cell's GtkTextView (rows and
+ * columns from 0), and a row's button ("up", "down", "remove"), or NULL. */
 GtkWidget          *involve_field_editor_get_add_row_button (InvolveFieldEditor *self);
+GtkWidget          *involve_field_editor_get_table_cell     (InvolveFieldEditor *self,
+                                                             guint               row,
+                                                             guint               column);
+GtkWidget          *involve_field_editor_get_table_row_button (InvolveFieldEditor *self,
+                                                               guint               row,
+                                                               const char         *action);
 
 G_END_DECLS

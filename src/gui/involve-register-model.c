@@ -49,6 +49,7 @@ struct _InvolveRegisterModel
   InvolveStore *store;
   char         *text;
   guint         status_mask;
+  char         *organisation;
   char         *framework_id;
   char         *outcome;
   guint         n_items;
@@ -75,6 +76,7 @@ fill_query (InvolveRegisterModel *self,
   involve_store_query_init (query);
   query->text = self->text;
   query->status_mask = self->status_mask;
+  query->organisation = self->organisation;
   query->framework_id = self->framework_id;
   query->outcome = self->outcome;
   query->sort = INVOLVE_STORE_SORT_MODIFIED;
@@ -164,6 +166,7 @@ void
 involve_register_model_set_query (InvolveRegisterModel *self,
                                   const char           *text,
                                   guint                 status_mask,
+                                  const char           *organisation,
                                   const char           *framework_id,
                                   const char           *outcome)
 {
@@ -172,6 +175,8 @@ involve_register_model_set_query (InvolveRegisterModel *self,
   g_free (self->text);
   self->text = g_strdup (text);
   self->status_mask = status_mask;
+  g_free (self->organisation);
+  self->organisation = g_strdup (organisation);
   g_free (self->framework_id);
   self->framework_id = g_strdup (framework_id);
   g_free (self->outcome);
@@ -218,7 +223,16 @@ involve_register_model_is_filtered (InvolveRegisterModel *self)
   g_return_val_if_fail (INVOLVE_IS_REGISTER_MODEL (self), FALSE);
 
   return (self->text != NULL && self->text[0] != '\0') || self->status_mask != 0
-         || self->framework_id != NULL || self->outcome != NULL;
+         || self->organisation != NULL || self->framework_id != NULL || self->outcome != NULL;
+}
+
+GStrv
+involve_register_model_dup_organisations (InvolveRegisterModel  *self,
+                                          GError               **error)
+{
+  g_return_val_if_fail (INVOLVE_IS_REGISTER_MODEL (self), NULL);
+
+  return involve_store_dup_organisations (self->store, error);
 }
 
 const GError *
@@ -235,6 +249,7 @@ involve_register_model_finalize (GObject *object)
 
   g_clear_object (&self->store);
   g_clear_pointer (&self->text, g_free);
+  g_clear_pointer (&self->organisation, g_free);
   g_clear_pointer (&self->framework_id, g_free);
   g_clear_pointer (&self->outcome, g_free);
   g_clear_pointer (&self->pages, g_hash_table_unref);

@@ -22,11 +22,13 @@ const InvolveRecordSummary *involve_register_item_get_summary (InvolveRegisterIt
 G_DECLARE_FINAL_TYPE (InvolveRegisterModel, involve_register_model, INVOLVE, REGISTER_MODEL, GObject)
 
 InvolveRegisterModel *involve_register_model_new          (InvolveStore          *store);
-/* Search text ("" for all) and filters (NULL for any; status_mask 0 for any).
+/* Search text ("" for all) and filters (NULL for any; status_mask 0 for any;
+ * @organisation is an exact name, as involve_store_dup_organisations () gives).
  * Reloads. */
 void                  involve_register_model_set_query    (InvolveRegisterModel  *self,
                                                            const char            *text,
                                                            guint                  status_mask,
+                                                           const char            *organisation,
                                                            const char            *framework_id,
                                                            const char            *outcome);
 /* Counts again and drops cached rows (after a change). */
@@ -38,6 +40,10 @@ GStrv                 involve_register_model_dup_uuids    (InvolveRegisterModel 
                                                            GError               **error);
 /* Whether a search text or a filter is set. */
 gboolean              involve_register_model_is_filtered  (InvolveRegisterModel  *self);
+/* The organisations of the records in the register, sorted, ignoring the
+ * query (for the filter); NULL with @error when the register can't be read. */
+GStrv                 involve_register_model_dup_organisations (InvolveRegisterModel  *self,
+                                                                GError               **error);
 /* The last error, or NULL. */
 const GError         *involve_register_model_get_error    (InvolveRegisterModel  *self);
 

@@ -24,6 +24,8 @@ struct _InvolveWindow
   GtkSliceListModel    *first_rows;      /* the model as the column view sees it */
   GtkWidget            *wizard;
   GPtrArray            *framework_ids;   /* filter index -> id (NULL = any) */
+  GStrv                 organisations;   /* filter index - 1 -> name */
+  gboolean              filling_filters; /* a filter's list is being replaced */
 
   /* template */
   GtkWidget            *main_stack;
@@ -33,6 +35,7 @@ struct _InvolveWindow
   GtkWidget            *filter_bar;
   GtkWidget            *search_entry;
   GtkWidget            *status_filter;
+  GtkWidget            *organisation_filter;
   GtkWidget            *framework_filter;
   GtkWidget            *outcome_filter;
   GtkWidget            *list_stack;
@@ -102,6 +105,7 @@ void
 _involve_window_apply_filters (InvolveWindow *self)
 {
   guint status = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->status_filter));
+  guint organisation = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->organisation_filter));
   guint framework = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->framework_filter));
   guint outcome = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->outcome_filter));
   guint mask = 0;
@@ -113,6 +117,9 @@ _involve_window_apply_filters (InvolveWindow *self)
   involve_register_model_set_query (self->model,
                                     gtk_editable_get_text (GTK_EDITABLE (self->search_entry)),
                                     mask,
+                                    organisation != GTK_INVALID_LIST_POSITION && organisation > 0
+                                      && organisation <= g_strv_length (self->organisations)
+                                      ? self->organisations[organisation - 1] : NULL,
                                     framework < self->framework_ids->len
                                       ? g_ptr_array_index (self->framework_ids, framework) : NULL,
                                     outcome < G_N_ELEMENTS (outcome_filter_values)
@@ -123,6 +130,62 @@ _involve_window_apply_filters (InvolveWindow *self)
 static void
 filters_changed_cb (InvolveWindow *self)
 {
+  if (!self->filling_filters)
+    _involve_window_apply_filters (self);
+}
+
+/*
+ * The organisation filter lists the organisations the register holds now:
+ * refreshed whenever the list is shown again, since records are created,
+ * renamed and imported in between.  The chosen organisation stays chosen
+ * while it is there; otherwise the filter goes back to all of them.
+ */
+static void
+refresh_organisation_filter (InvolveWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) names = involve_register_model_dup_organisations (self->model, &error);
+  g_autoptr(GtkStringList) list = NULL;
+  guint selected = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->organisation_filter));
+  const char *chosen = NULL;
+  guint position = 0;
+
+  if (names == NULL)
+    {
+      /* The list shows the register's error; keep the filter as it is. */
+      g_debug ("Could not list the organisations: %s", error->message);
+      return;
+    }
+  if (self->organisations != NULL && g_strv_equal ((const char * const *) names,
+                                                   (const char * const *) self->organisations))
+    return;
+
+  if (selected != GTK_INVALID_LIST_POSITION && selected > 0 && self->organisations != NULL
+      && selected <= g_strv_length (self->organisations))
+    chosen = self->organisations[selected - 1];
+
+  list = gtk_string_list_new (NULL);
+  gtk_string_list_append (list, _("All organisations"));
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      gtk_string_list_append (list, names[i]);
+      if (g_strcmp0 (names[i], chosen) == 0)
+        position = i + 1;
+    }
+
+  self->filling_filters = TRUE;
+  gtk_drop_down_set_model (GTK_DROP_DOWN (self->organisation_filter), G_LIST_MODEL (list));
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (self->organisation_filter), position);
+  self->filling_filters = FALSE;
+  g_strfreev (self->organisations);
+  self->organisations = g_steal_pointer (&names);
+}
+
+/* Refreshes the filters' lists, then the list itself. */
+static void
+reload_register (InvolveWindow *self)
+{
+  refresh_organisation_filter (self);
   _involve_window_apply_filters (self);
 }
 
@@ -147,15 +210,37 @@ typedef enum
   COLUMN_MODIFIED,
 } Column;
 
+/* Titles and organisation names are often longer than their column: the
+ * whole text shows in a tooltip where it is cut short. */
+static gboolean
+cell_query_tooltip_cb (GtkLabel   *label,
+                       int         x,
+                       int         y,
+                       gboolean    keyboard,
+                       GtkTooltip *tooltip,
+                       gpointer    data)
+{
+  if (!pango_layout_is_ellipsized (gtk_label_get_layout (label)))
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, gtk_label_get_text (label));
+  return TRUE;
+}
+
 static void
 setup_cell_cb (GtkSignalListItemFactory *factory,
                GtkListItem              *list_item,
                gpointer                  data)
 {
+  Column column = GPOINTER_TO_UINT (data);
   GtkWidget *label = gtk_label_new (NULL);
 
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  if (column == COLUMN_TITLE || column == COLUMN_ORGANISATION)
+    {
+      gtk_widget_set_has_tooltip (label, TRUE);
+      g_signal_connect (label, "query-tooltip", G_CALLBACK (cell_query_tooltip_cb), NULL);
+    }
   gtk_list_item_set_child (list_item, label);
 }
 
@@ -235,12 +320,111 @@ add_column (InvolveWindow *self,
   g_object_unref (view_column);
 }
 
+/* Organisation and framework names are long: a filter's button ellipsizes
+ * the chosen one, so that choosing one does not squeeze the search field
+ * or widen the window, and its list shows them whole. */
+static void
+setup_ellipsized_cb (GtkSignalListItemFactory *factory,
+                     GtkListItem              *list_item,
+                     gpointer                  data)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 20);
+  gtk_label_set_width_chars (GTK_LABEL (label), 8);
+  gtk_list_item_set_child (list_item, label);
+}
+
+/* The list shows names whole, with a check mark by the chosen one, as
+ * GtkDropDown's own list does. */
+static void
+setup_whole_cb (GtkSignalListItemFactory *factory,
+                GtkListItem              *list_item,
+                gpointer                  data)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *label = gtk_label_new (NULL);
+  GtkWidget *check = gtk_image_new_from_icon_name ("object-select-symbolic");
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_box_append (GTK_BOX (box), check);
+  gtk_list_item_set_child (list_item, box);
+}
+
+static void
+update_check_mark (GtkListItem *list_item,
+                   GtkDropDown *drop_down)
+{
+  GtkWidget *check = gtk_widget_get_last_child (gtk_list_item_get_child (list_item));
+  gpointer item = gtk_list_item_get_item (list_item);
+
+  gtk_widget_set_opacity (check, item != NULL && item == gtk_drop_down_get_selected_item (drop_down) ? 1.0 : 0.0);
+}
+
+static void
+selected_item_changed_cb (GtkDropDown *drop_down,
+                          GParamSpec  *pspec,
+                          GtkListItem *list_item)
+{
+  update_check_mark (list_item, drop_down);
+}
+
+static void
+bind_whole_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *list_item,
+               GtkDropDown              *drop_down)
+{
+  GtkStringObject *item = gtk_list_item_get_item (list_item);
+  GtkWidget *label = gtk_widget_get_first_child (gtk_list_item_get_child (list_item));
+
+  gtk_label_set_text (GTK_LABEL (label), gtk_string_object_get_string (item));
+  g_signal_connect (drop_down, "notify::selected-item", G_CALLBACK (selected_item_changed_cb), list_item);
+  update_check_mark (list_item, drop_down);
+}
+
+static void
+unbind_whole_cb (GtkSignalListItemFactory *factory,
+                 GtkListItem              *list_item,
+                 GtkDropDown              *drop_down)
+{
+  g_signal_handlers_disconnect_by_func (drop_down, selected_item_changed_cb, list_item);
+}
+
+static void
+bind_string_cb (GtkSignalListItemFactory *factory,
+                GtkListItem              *list_item,
+                gpointer                  data)
+{
+  GtkStringObject *item = gtk_list_item_get_item (list_item);
+
+  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (list_item)), gtk_string_object_get_string (item));
+}
+
+static void
+setup_filter_factories (GtkDropDown *drop_down)
+{
+  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+  g_autoptr(GtkListItemFactory) list_factory = gtk_signal_list_item_factory_new ();
+
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_ellipsized_cb), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_string_cb), NULL);
+  g_signal_connect (list_factory, "setup", G_CALLBACK (setup_whole_cb), NULL);
+  g_signal_connect (list_factory, "bind", G_CALLBACK (bind_whole_cb), drop_down);
+  g_signal_connect (list_factory, "unbind", G_CALLBACK (unbind_whole_cb), drop_down);
+  gtk_drop_down_set_factory (drop_down, factory);
+  gtk_drop_down_set_list_factory (drop_down, list_factory);
+}
+
 static void
 setup_filters (InvolveWindow *self)
 {
   g_autoptr(GtkStringList) statuses = gtk_string_list_new (NULL);
   g_autoptr(GtkStringList) frameworks = gtk_string_list_new (NULL);
   g_autoptr(GtkStringList) outcomes = gtk_string_list_new (NULL);
+  g_autoptr(GtkExpression) expression = gtk_property_expression_new (GTK_TYPE_STRING_OBJECT, NULL, "string");
   GPtrArray *list = involve_definitions_get_frameworks (self->definitions);
 
   gtk_string_list_append (statuses, _("Any status"));
@@ -262,6 +446,14 @@ setup_filters (InvolveWindow *self)
   gtk_string_list_append (outcomes, _("Duty applies"));
   gtk_string_list_append (outcomes, _("Does not apply"));
   gtk_string_list_append (outcomes, _("Not known yet"));
+
+  setup_filter_factories (GTK_DROP_DOWN (self->status_filter));
+  setup_filter_factories (GTK_DROP_DOWN (self->organisation_filter));
+  setup_filter_factories (GTK_DROP_DOWN (self->framework_filter));
+  setup_filter_factories (GTK_DROP_DOWN (self->outcome_filter));
+  /* A register may hold many organisations: typing finds one. */
+  gtk_drop_down_set_expression (GTK_DROP_DOWN (self->organisation_filter), expression);
+  gtk_drop_down_set_enable_search (GTK_DROP_DOWN (self->organisation_filter), TRUE);
 
   gtk_drop_down_set_model (GTK_DROP_DOWN (self->status_filter), G_LIST_MODEL (statuses));
   gtk_drop_down_set_model (GTK_DROP_DOWN (self->framework_filter), G_LIST_MODEL (frameworks));
@@ -291,7 +483,7 @@ involve_window_show_register (InvolveWindow *self)
 
   if (self->wizard != NULL)
     involve_wizard_flush (INVOLVE_WIZARD (self->wizard));
-  _involve_window_apply_filters (self);
+  reload_register (self);
   gtk_stack_set_visible_child_name (GTK_STACK (self->main_stack), "register");
   gtk_widget_grab_focus (self->column_view);
 }
@@ -403,7 +595,7 @@ _involve_window_apply_response_file (InvolveWindow *self,
       return FALSE;
     }
   show_message (self, _("Response Applied"), summary);
-  _involve_window_apply_filters (self);
+  reload_register (self);
   return TRUE;
 }
 
@@ -420,7 +612,7 @@ _involve_window_import_xml_file (InvolveWindow *self,
       return FALSE;
     }
   show_message (self, _("Imported"), summary);
-  _involve_window_apply_filters (self);
+  reload_register (self);
   return TRUE;
 }
 
@@ -771,6 +963,7 @@ involve_window_dispose (GObject *object)
   g_clear_object (&self->definitions);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->framework_ids, g_ptr_array_unref);
+  g_clear_pointer (&self->organisations, g_strfreev);
 
   G_OBJECT_CLASS (involve_window_parent_class)->dispose (object);
 }
@@ -793,6 +986,7 @@ involve_window_class_init (InvolveWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, InvolveWindow, filter_bar);
   gtk_widget_class_bind_template_child (widget_class, InvolveWindow, search_entry);
   gtk_widget_class_bind_template_child (widget_class, InvolveWindow, status_filter);
+  gtk_widget_class_bind_template_child (widget_class, InvolveWindow, organisation_filter);
   gtk_widget_class_bind_template_child (widget_class, InvolveWindow, framework_filter);
   gtk_widget_class_bind_template_child (widget_class, InvolveWindow, outcome_filter);
   gtk_widget_class_bind_template_child (widget_class, InvolveWindow, list_stack);
@@ -938,6 +1132,7 @@ involve_window_new (GtkApplication     *application,
   /* Filters first: setting their models must not reload the list. */
   setup_filters (self);
   self->model = involve_register_model_new (store);
+  refresh_organisation_filter (self);
   /* A list view makes rows for up to 200 items, whatever its height, and
    * each costs a bound, measured row of six cells.  The first frame shows
    * the rows the window can hold, and the list takes the rest after it. */
@@ -961,3 +1156,4 @@ GtkWidget *_involve_window_get_list_stack (InvolveWindow *self) { return self->l
 GtkWidget *_involve_window_get_main_stack (InvolveWindow *self) { return self->main_stack; }
 GtkWidget *_involve_window_get_status_filter (InvolveWindow *self) { return self->status_filter; }
 GtkWidget *_involve_window_get_column_view (InvolveWindow *self) { return self->column_view; }
+GtkWidget *_involve_window_get_organisation_filter (InvolveWindow *self) { return self->organisation_filter; }

@@ -15,6 +15,7 @@ typedef struct
   InvolveStore       *store;
   InvolveDefinitions *definitions;
   InvolveRecord      *record;
+  char               *request_fingerprint; /* the record came in a sign-off request */
   char               *action;
 } ExportJob;
 
@@ -25,8 +26,80 @@ export_job_free (ExportJob *job)
   g_object_unref (job->store);
   g_object_unref (job->definitions);
   g_object_unref (job->record);
+  g_free (job->request_fingerprint);
   g_free (job->action);
   g_free (job);
+}
+
+static ExportJob *
+export_job_new (GtkWidget                   *wizard,
+                InvolveStore                *store,
+                InvolveDefinitions          *definitions,
+                InvolveRecord               *record,
+                const InvolveSignOffRequest *request,
+                const char                  *action_name)
+{
+  ExportJob *job = g_new0 (ExportJob, 1);
+
+  job->wizard = g_object_ref (wizard);
+  job->store = g_object_ref (store);
+  job->definitions = g_object_ref (definitions);
+  /* A copy of what the request holds: the wizard may let go of it while a
+   * file chooser is open. */
+  job->record = g_object_ref (request != NULL ? request->version : record);
+  job->request_fingerprint = request != NULL ? g_strdup (request->fingerprint) : NULL;
+  job->action = g_strdup (action_name);
+  return job;
+}
+
+/*
+ * The evidence document of the record shown.  A reviewer's register does
+ * not hold a record that came in a sign-off request, so its document is
+ * made from the request alone: the one version, with the fingerprint the
+ * request carries (checked against the content when the file was read)
+ * and its outcome, but no history or audit trail, which the request does
+ * not carry; the document says so.
+ */
+static InvolveEvidenceDocument *
+dup_document (ExportJob            *job,
+              InvolveEvidenceKind   kind,
+              GError              **error)
+{
+  InvolveEvidenceDocument *document;
+
+  if (job->request_fingerprint == NULL)
+    return involve_export_evidence_document (job->store, job->definitions,
+                                             involve_record_get_uuid (job->record),
+                                             involve_record_get_version (job->record),
+                                             kind, error);
+
+  document = involve_evidence_document_new (job->definitions, job->record, kind);
+  involve_evidence_document_set_fingerprint (document, job->request_fingerprint);
+  involve_evidence_document_derive_assessment (document);
+  return document;
+}
+
+/* The request's PDF, logged in the reviewer's register as a register-wide
+ * event, since the record is not in it. */
+static gboolean
+write_request_pdf (ExportJob            *job,
+                   InvolveEvidenceKind   kind,
+                   const char           *path,
+                   GError              **error)
+{
+  g_autoptr(InvolveEvidenceDocument) document = dup_document (job, kind, error);
+  g_autofree char *basename = NULL;
+  g_autofree char *details = NULL;
+
+  if (document == NULL || !involve_evidence_document_write_pdf (document, path, error))
+    return FALSE;
+  basename = g_path_get_basename (path);
+  details = g_strdup_printf (kind == INVOLVE_EVIDENCE_PUBLIC
+                             ? _("Evidence PDF, public version, of the sign-off request for %s version %u written to “%s” (%u pages, fingerprint %s)")
+                             : _("Evidence PDF of the sign-off request for %s version %u written to “%s” (%u pages, fingerprint %s)"),
+                             involve_record_get_reference (job->record), involve_record_get_version (job->record),
+                             basename, involve_evidence_document_get_n_pages (document), job->request_fingerprint);
+  return involve_store_log_event (job->store, INVOLVE_AUDIT_EXPORT, NULL, 0, details, error);
 }
 
 static void
@@ -48,6 +121,18 @@ write_file (ExportJob   *job,
 {
   const char *uuid = involve_record_get_uuid (job->record);
   guint version = involve_record_get_version (job->record);
+
+  if (job->request_fingerprint != NULL)
+    {
+      if (g_str_equal (job->action, "wizard.export-pdf"))
+        return write_request_pdf (job, INVOLVE_EVIDENCE_FULL, path, error);
+      if (g_str_equal (job->action, "wizard.export-public-pdf"))
+        return write_request_pdf (job, INVOLVE_EVIDENCE_PUBLIC, path, error);
+      /* The wizard disables the others for a request. */
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   _("A sign-off request can only be exported as PDF or printed."));
+      return FALSE;
+    }
 
   if (g_str_equal (job->action, "wizard.export-pdf"))
     return involve_export_pdf (job->store, job->definitions, uuid, version, INVOLVE_EVIDENCE_FULL, path, error);
@@ -119,59 +204,78 @@ draw_page_cb (GtkPrintOperation       *operation,
   involve_evidence_document_draw_page (document, gtk_print_context_get_cairo_context (context), page_nr);
 }
 
-static void
-print_record (ExportJob *job)
+/* With @export_path, prints to that PDF file without the print dialog
+ * (tests); otherwise through the dialog. */
+static gboolean
+print_record (ExportJob   *job,
+              const char  *export_path,
+              GError     **error)
 {
-  g_autoptr(GError) error = NULL;
   g_autoptr(InvolveEvidenceDocument) document = NULL;
   g_autoptr(GtkPrintOperation) operation = NULL;
   GtkRoot *root = gtk_widget_get_root (job->wizard);
 
-  document = involve_export_evidence_document (job->store, job->definitions,
-                                              involve_record_get_uuid (job->record),
-                                              involve_record_get_version (job->record),
-                                              INVOLVE_EVIDENCE_FULL, &error);
+  document = dup_document (job, INVOLVE_EVIDENCE_FULL, error);
   if (document == NULL)
-    {
-      show_result (job->wizard, _("Printing Failed"), error->message);
-      return;
-    }
+    return FALSE;
   operation = gtk_print_operation_new ();
   gtk_print_operation_set_unit (operation, GTK_UNIT_POINTS);
   gtk_print_operation_set_use_full_page (operation, TRUE);
   gtk_print_operation_set_job_name (operation, involve_record_get_reference (job->record));
+  if (export_path != NULL)
+    gtk_print_operation_set_export_filename (operation, export_path);
   g_signal_connect (operation, "begin-print", G_CALLBACK (begin_print_cb), document);
   g_signal_connect (operation, "draw-page", G_CALLBACK (draw_page_cb), document);
-  if (gtk_print_operation_run (operation, GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG,
-                               GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, &error)
-      == GTK_PRINT_OPERATION_RESULT_ERROR)
-    show_result (job->wizard, _("Printing Failed"), error->message);
+  return gtk_print_operation_run (operation,
+                                  export_path != NULL ? GTK_PRINT_OPERATION_ACTION_EXPORT
+                                                      : GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG,
+                                  GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, error)
+         != GTK_PRINT_OPERATION_RESULT_ERROR;
+}
+
+gboolean
+_involve_wizard_export_to_file (GtkWidget                   *wizard,
+                                InvolveStore                *store,
+                                InvolveDefinitions          *definitions,
+                                InvolveRecord               *record,
+                                const InvolveSignOffRequest *request,
+                                const char                  *action_name,
+                                const char                  *path,
+                                GError                     **error)
+{
+  ExportJob *job = export_job_new (wizard, store, definitions, record, request, action_name);
+  gboolean ok;
+
+  if (g_str_equal (action_name, "wizard.print"))
+    ok = print_record (job, path, error);
+  else
+    ok = write_file (job, path, error);
+  export_job_free (job);
+  return ok;
 }
 
 void
-_involve_wizard_export (GtkWidget          *wizard,
-                        InvolveStore       *store,
-                        InvolveDefinitions *definitions,
-                        GSettings          *settings,
-                        InvolveRecord      *record,
-                        const char         *action_name)
+_involve_wizard_export (GtkWidget                   *wizard,
+                        InvolveStore                *store,
+                        InvolveDefinitions          *definitions,
+                        GSettings                   *settings,
+                        InvolveRecord               *record,
+                        const InvolveSignOffRequest *request,
+                        const char                  *action_name)
 {
-  ExportJob *job = g_new0 (ExportJob, 1);
+  ExportJob *job = export_job_new (wizard, store, definitions, record, request, action_name);
   GtkFileChooserNative *chooser;
   GtkRoot *root = gtk_widget_get_root (wizard);
   g_autofree char *name = NULL;
   const char *title;
-  const char *reference = involve_record_get_reference (record);
-
-  job->wizard = g_object_ref (wizard);
-  job->store = g_object_ref (store);
-  job->definitions = g_object_ref (definitions);
-  job->record = g_object_ref (record);
-  job->action = g_strdup (action_name);
+  const char *reference = involve_record_get_reference (job->record);
 
   if (g_str_equal (action_name, "wizard.print"))
     {
-      print_record (job);
+      g_autoptr(GError) error = NULL;
+
+      if (!print_record (job, NULL, &error))
+        show_result (job->wizard, _("Printing Failed"), error->message);
       export_job_free (job);
       return;
     }
@@ -179,12 +283,12 @@ _involve_wizard_export (GtkWidget          *wizard,
   if (g_str_equal (action_name, "wizard.export-pdf"))
     {
       title = _("Export Evidence PDF");
-      name = g_strdup_printf ("%s-v%u.pdf", reference, involve_record_get_version (record));
+      name = g_strdup_printf ("%s-v%u.pdf", reference, involve_record_get_version (job->record));
     }
   else if (g_str_equal (action_name, "wizard.export-public-pdf"))
     {
       title = _("Export Public PDF");
-      name = g_strdup_printf ("%s-v%u-public.pdf", reference, involve_record_get_version (record));
+      name = g_strdup_printf ("%s-v%u-public.pdf", reference, involve_record_get_version (job->record));
     }
   else if (g_str_equal (action_name, "wizard.export-xml"))
     {
@@ -194,7 +298,7 @@ _involve_wizard_export (GtkWidget          *wizard,
   else
     {
       title = _("Save Sign-off Request");
-      name = g_strdup_printf ("%s-v%u-sign-off-request.xml", reference, involve_record_get_version (record));
+      name = g_strdup_printf ("%s-v%u-sign-off-request.xml", reference, involve_record_get_version (job->record));
     }
 
   chooser = gtk_file_chooser_native_new (title, GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,

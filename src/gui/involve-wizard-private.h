@@ -34,4 +34,12 @@ gboolean   _involve_wizard_write_response      (InvolveWizard *self,
                                                 const char    *path,
                                                 GError       **error);
 
+/* What the record menu's export actions ("wizard.export-pdf",
+ * "wizard.export-public-pdf", "wizard.print", ...) do, to @path without
+ * the file chooser; printing writes a PDF through the print operation. */
+gboolean   _involve_wizard_export_file         (InvolveWizard *self,
+                                                const char    *action_name,
+                                                const char    *path,
+                                                GError       **error);
+
 G_END_DECLS

@@ -778,6 +778,10 @@ update_review (InvolveWizard *self)
     gtk_label_set_text (GTK_LABEL (self->ready_label),
                         n > 0 ? _("Submit becomes available once every problem above is fixed.")
                               : _("The record is complete. Submit it, and a senior reviewer can sign it off."));
+  else if (self->request != NULL)
+    /* The reviewer's register does not keep the record: say how to keep a copy. */
+    gtk_label_set_text (GTK_LABEL (self->ready_label),
+                        _("This version can no longer be edited. To keep a copy, export its evidence PDF or print it from the record menu."));
   else
     gtk_label_set_text (GTK_LABEL (self->ready_label),
                         _("This version can no longer be edited."));
@@ -951,16 +955,21 @@ update_actions (InvolveWizard *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "wizard.previous-step", step > 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "wizard.next-step", step + 1 < self->pages->len);
 
-  /* A request file's record is not in this register: only a decision. */
+  /* A request file's record is not in this register: a decision, and its
+   * evidence PDF or a printout made from the request. */
   if (self->request != NULL)
     {
       const char *store_actions[] = {
-        "wizard.export-request", "wizard.recall", "wizard.withdraw", "wizard.export-pdf",
-        "wizard.export-public-pdf", "wizard.export-xml", "wizard.print",
+        "wizard.export-request", "wizard.recall", "wizard.withdraw", "wizard.export-xml",
+      };
+      const char *request_actions[] = {
+        "wizard.export-pdf", "wizard.export-public-pdf", "wizard.print",
       };
 
       for (guint i = 0; i < G_N_ELEMENTS (store_actions); i++)
         gtk_widget_action_set_enabled (GTK_WIDGET (self), store_actions[i], FALSE);
+      for (guint i = 0; i < G_N_ELEMENTS (request_actions); i++)
+        gtk_widget_action_set_enabled (GTK_WIDGET (self), request_actions[i], TRUE);
     }
   else
     {
@@ -1573,7 +1582,21 @@ export_action (GtkWidget  *widget,
   InvolveWizard *self = INVOLVE_WIZARD (widget);
 
   involve_wizard_flush (self);
-  _involve_wizard_export (widget, self->store, self->definitions, self->settings, self->record, action_name);
+  _involve_wizard_export (widget, self->store, self->definitions, self->settings, self->record, self->request,
+                          action_name);
+}
+
+gboolean
+_involve_wizard_export_file (InvolveWizard  *self,
+                             const char     *action_name,
+                             const char     *path,
+                             GError        **error)
+{
+  g_return_val_if_fail (INVOLVE_IS_WIZARD (self), FALSE);
+
+  involve_wizard_flush (self);
+  return _involve_wizard_export_to_file (GTK_WIDGET (self), self->store, self->definitions, self->record,
+                                         self->request, action_name, path, error);
 }
 
 /* The record */

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <stdarg.h>
+#include <sys/wait.h>
+
+#include "cli-test-util.h"
+
+void
+cli_run_clear (CliRun *run)
+{
+  g_clear_pointer (&run->out, g_free);
+  g_clear_pointer (&run->err, g_free);
+  run->status = 0;
+}
+
+void
+cli_test_run_argv (CliRun             *run,
+                   const char * const *args)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  const char *cli = g_getenv ("INVOLVE_CLI");
+  int wait_status = 0;
+
+  g_assert_nonnull (cli);
+  cli_run_clear (run);
+  g_ptr_array_add (argv, (char *) cli);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  /* Always capture: the child must not write into the TAP stream. */
+  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                               &run->out, &run->err, &wait_status, &error));
+  g_assert_no_error (error);
+  /* A crash is never an answer. */
+  g_assert_true (WIFEXITED (wait_status));
+  run->status = WEXITSTATUS (wait_status);
+}
+
+void
+cli_test_run (CliRun     *run,
+              const char *first,
+              ...)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  va_list ap;
+
+  va_start (ap, first);
+  for (const char *arg = first; arg != NULL; arg = va_arg (ap, const char *))
+    g_ptr_array_add (args, (char *) arg);
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+  cli_test_run_argv (run, (const char * const *) args->pdata);
+}
+
+void
+cli_test_run_line (CliRun     *run,
+                   const char *line)
+{
+  g_auto(GStrv) args = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_shell_parse_argv (line, NULL, &args, &error));
+  g_assert_no_error (error);
+  cli_test_run_argv (run, (const char * const *) args);
+}
