@@ -406,6 +406,73 @@ test_default_from_data_dir (void)
   g_test_trap_assert_passed ();
 }
 
+/* A data folder is checked against the schemas, not only the rules. */
+static void
+test_default_data_dir_checked_against_schemas (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_autofree char *tmp = g_dir_make_tmp ("involve-definitions-XXXXXX", NULL);
+      g_autoptr(GFile) directory = g_file_new_for_path (tmp);
+      g_autoptr(GFile) source = g_file_new_for_path (g_getenv ("INVOLVE_SOURCE_DATADIR"));
+      g_autofree char *sample_path = g_test_build_filename (G_TEST_DIST, "data", "bad-boolean.xml", NULL);
+      g_autoptr(GFile) sample = g_file_new_for_path (sample_path);
+      g_autoptr(GFile) target = NULL;
+      g_autoptr(GError) error = NULL;
+
+      copy_tree (source, directory);
+      target = g_file_resolve_relative_path (directory, "forms/appendix-b.xml");
+      g_file_copy (sample, target, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, &error);
+      g_assert_no_error (error);
+
+      g_setenv ("INVOLVE_DATA_DIR", tmp, TRUE);
+      g_assert_null (involve_definitions_get_default (&error));
+      remove_tree (directory);
+      g_assert_error (error, INVOLVE_FORM_ERROR, INVOLVE_FORM_ERROR_INVALID);
+      g_assert_nonnull (strstr (error->message, "does not match the schema form.rng"));
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+}
+
+/* The app loads the built-in definitions without the schemas (to start
+ * faster); this is what makes sure they pass them. */
+static void
+test_resources_pass_schemas (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InvolveDefinitions) checked = involve_definitions_new_from_resources (&error);
+  InvolveDefinitions *trusted;
+  GPtrArray *a, *b;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (checked);
+
+  /* And without them the same definitions come out. */
+  g_unsetenv ("INVOLVE_DATA_DIR");
+  trusted = involve_definitions_get_default (&error);
+  g_assert_no_error (error);
+  a = involve_definitions_get_forms (checked);
+  b = involve_definitions_get_forms (trusted);
+  g_assert_cmpuint (a->len, ==, b->len);
+  for (guint i = 0; i < a->len; i++)
+    {
+      GPtrArray *sa = involve_form_get_sections (g_ptr_array_index (a, i));
+      GPtrArray *sb = involve_form_get_sections (g_ptr_array_index (b, i));
+
+      g_assert_cmpuint (sa->len, ==, sb->len);
+      for (guint j = 0; j < sa->len; j++)
+        g_assert_cmpuint (((InvolveSection *) g_ptr_array_index (sa, j))->fields->len, ==,
+                          ((InvolveSection *) g_ptr_array_index (sb, j))->fields->len);
+    }
+  g_assert_cmpuint (involve_definitions_get_frameworks (checked)->len, ==,
+                    involve_definitions_get_frameworks (trusted)->len);
+  g_assert_cmpuint (involve_definitions_get_reference_lists (checked)->len, ==,
+                    involve_definitions_get_reference_lists (trusted)->len);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -415,7 +482,9 @@ main (int   argc,
   g_test_add_func ("/definitions/default/from-resources", test_default_from_resources);
   g_test_add_func ("/definitions/default/from-data-dir", test_default_from_data_dir);
   g_test_add_func ("/definitions/default/broken-data-dir", test_default_from_broken_directory);
+  g_test_add_func ("/definitions/default/data-dir-checked-against-schemas", test_default_data_dir_checked_against_schemas);
   g_test_add_func ("/definitions/resources-match-source", test_resources_match_source);
+  g_test_add_func ("/definitions/resources-pass-schemas", test_resources_pass_schemas);
   g_test_add_func ("/definitions/frameworks/citations", test_frameworks);
   g_test_add_func ("/definitions/frameworks/quotations", test_quotations);
   g_test_add_func ("/definitions/frameworks/missing-limb", test_framework_missing_limb);

@@ -1212,6 +1212,57 @@ test_import_xml (Fixture       *fixture,
   settle ();
 }
 
+/* The first frame of a large register has only the rows the window shows;
+ * the column view reaches every record after it. */
+static void
+test_large_register_rows (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, "large.sqlite", NULL);
+  g_autoptr(InvolveStore) large = NULL;
+  g_autoptr(GError) error = NULL;
+  GListModel *rows;
+  InvolveWindow *window;
+
+  large = involve_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (involve_store_begin_batch (large, &error));
+  for (guint i = 0; i < 300; i++)
+    {
+      g_autoptr(InvolveRecord) record = involve_store_create_record (large, "icb-14z45", &error);
+
+      g_assert_no_error (error);
+    }
+  g_assert_true (involve_store_commit_batch (large, &error));
+
+  window = involve_window_new (NULL, large, fixture->definitions, fixture->settings);
+  g_object_ref_sink (window);
+  rows = G_LIST_MODEL (gtk_column_view_get_model (GTK_COLUMN_VIEW (_involve_window_get_column_view (window))));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (_involve_window_get_model (window))), ==, 300);
+  g_assert_cmpuint (g_list_model_get_n_items (rows), <, 300);
+  g_assert_cmpuint (g_list_model_get_n_items (rows), >=, 768 / 40);
+
+  gtk_window_present (GTK_WINDOW (window));
+  for (guint i = 0; i < 100 && g_list_model_get_n_items (rows) < 300; i++)
+    wait_ms (20);
+  g_assert_cmpuint (g_list_model_get_n_items (rows), ==, 300);
+
+  /* Positions in the view are positions in the register. */
+  {
+    g_autoptr(InvolveRegisterItem) first = g_list_model_get_item (rows, 0);
+    g_autoptr(InvolveRegisterItem) last = g_list_model_get_item (rows, 299);
+    g_autoptr(InvolveRegisterItem) model_last = g_list_model_get_item (G_LIST_MODEL (_involve_window_get_model (window)), 299);
+
+    g_assert_nonnull (involve_register_item_get_summary (first)->uuid);
+    g_assert_cmpstr (involve_register_item_get_summary (last)->uuid, ==,
+                     involve_register_item_get_summary (model_last)->uuid);
+  }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_object_unref (window);
+  settle ();
+}
+
 static void
 test_accessibility (Fixture       *fixture,
                     gconstpointer  data)
@@ -1326,6 +1377,7 @@ main (int   argc,
   g_test_add ("/gui/register/export-listed", Fixture, NULL, fixture_set_up, test_export_listed, fixture_tear_down);
   g_test_add ("/gui/register/filter-by-organisation", Fixture, NULL, fixture_set_up, test_filter_by_organisation, fixture_tear_down);
   g_test_add ("/gui/register/import-xml", Fixture, NULL, fixture_set_up, test_import_xml, fixture_tear_down);
+  g_test_add ("/gui/register/large-first-rows", Fixture, NULL, fixture_set_up, test_large_register_rows, fixture_tear_down);
   g_test_add ("/gui/sign-off/by-file", Fixture, NULL, fixture_set_up, test_sign_off_by_file, fixture_tear_down);
   g_test_add ("/gui/sign-off/request-evidence-pdf", Fixture, NULL, fixture_set_up, test_request_evidence, fixture_tear_down);
   g_test_add ("/gui/about-and-shortcuts", Fixture, NULL, fixture_set_up, test_about_and_shortcuts, fixture_tear_down);

@@ -1532,6 +1532,76 @@ test_rolling_backup (void)
   g_assert_cmpuint (n, ==, 5);
 }
 
+/* Each name once, none for records without one, in alphabetical order
+ * whatever the case. */
+static void
+test_organisations (void)
+{
+  g_autoptr(TestDir) td = test_dir_new ();
+  g_autoptr(InvolveStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) organisations = NULL;
+  const char *names[] = { "Westshire ICB", "eastbridge CCG", NULL, "Westshire ICB", "Northshire ICB", "" };
+
+  store = open_store (td->path, &error);
+  g_assert_no_error (error);
+  organisations = involve_store_dup_organisations (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length (organisations), ==, 0);
+  g_clear_pointer (&organisations, g_strfreev);
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autoptr(InvolveRecord) record = involve_store_create_record (store, "icb-14z45", &error);
+
+      g_assert_no_error (error);
+      if (names[i] != NULL)
+        g_assert_true (involve_store_set_value (store, record, "organisation-name", g_variant_new_string (names[i]), &error));
+    }
+
+  organisations = involve_store_dup_organisations (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length (organisations), ==, 3);
+  g_assert_cmpstr (organisations[0], ==, "eastbridge CCG");
+  g_assert_cmpstr (organisations[1], ==, "Northshire ICB");
+  g_assert_cmpstr (organisations[2], ==, "Westshire ICB");
+}
+
+/* The app opens with "defer-backup" and starts the copy after its first frame. */
+static void
+test_rolling_backup_deferred (void)
+{
+  g_autoptr(TestDir) td = test_dir_new ();
+  g_autoptr(TestDir) td2 = test_dir_new ();
+  g_autoptr(InvolveStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *today = g_date_time_format (now, "register-%Y-%m-%d.sqlite");
+  g_autofree char *today_path = g_build_filename (td->dir, "backups", today, NULL);
+  g_autofree char *today_path2 = g_build_filename (td2->dir, "backups", today, NULL);
+
+  store = g_initable_new (INVOLVE_TYPE_STORE, NULL, &error, "path", td->path, "defer-backup", TRUE, NULL);
+  g_assert_no_error (error);
+  g_assert_cmpstr (involve_store_get_journal_mode (store), ==, "wal");
+  involve_store_wait_for_backup (store);
+  g_assert_false (g_file_test (today_path, G_FILE_TEST_EXISTS));
+
+  involve_store_start_deferred_backup (store);
+  involve_store_wait_for_backup (store);
+  g_assert_true (g_file_test (today_path, G_FILE_TEST_IS_REGULAR));
+  /* Once only. */
+  involve_store_start_deferred_backup (store);
+  involve_store_wait_for_backup (store);
+  g_clear_object (&store);
+
+  /* With a rollback journal the backup is still made on open, before any
+   * editing (a long reader would block every save). */
+  store = g_initable_new (INVOLVE_TYPE_STORE, NULL, &error, "path", td2->path, "defer-backup", TRUE,
+                          "journal-mode", "delete", NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (today_path2, G_FILE_TEST_IS_REGULAR));
+}
+
 /* A register big enough that copying it takes a while. */
 static void
 fill_many_records (const char *path,
@@ -2152,11 +2222,13 @@ main (int   argc,
   g_test_add_func ("/store/audit/verify-detects-damaged-file", test_verify_damaged_file);
   g_test_add_func ("/store/threads/share-a-store", test_threads_share_a_store);
   g_test_add_func ("/store/search/full-text-and-filters", test_search_and_filters);
+  g_test_add_func ("/store/list/organisations", test_organisations);
   g_test_add_func ("/store/search/outcome", test_outcome_kept_in_summary);
   g_test_add_func ("/store/search/index-catches-up", test_search_index_catches_up);
   g_test_add_func ("/store/backup/online", test_backup);
   g_test_add_func ("/store/backup/rolling", test_rolling_backup);
   g_test_add_func ("/store/backup/rolling-interrupted", test_rolling_backup_interrupted);
+  g_test_add_func ("/store/backup/rolling-deferred", test_rolling_backup_deferred);
   g_test_add_func ("/store/backup/rolling-skips-while-another-program-backs-up", test_rolling_backup_locked);
   g_test_add_func ("/store/backup/rolling-from-several-programs-at-once", test_rolling_backup_concurrent);
   g_test_add_func ("/store/import/round-trip", test_import_round_trip);

@@ -106,7 +106,21 @@ involve_cli_definitions (const char  *database_path,
 
   if (g_str_equal (what, "check"))
     {
+      const char *data_dir = g_getenv ("INVOLVE_DATA_DIR");
       guint n_fields = 0;
+
+      /* The app takes the built-in definitions without the schemas; a
+       * check checks those too. */
+      if (data_dir == NULL || *data_dir == '\0')
+        {
+          g_autoptr(InvolveDefinitions) checked = involve_definitions_new_from_resources (&error);
+
+          if (checked == NULL)
+            {
+              fprintf (stderr, _("The form definitions cannot be used: %s\n"), error->message);
+              return 1;
+            }
+        }
 
       for (guint i = 0; i < forms->len; i++)
         {

@@ -51,6 +51,14 @@ xmlNode    *_involve_xml_next_element   (xmlNode     *node);
 typedef const InvolveField *(*InvolveFieldLookupFunc) (gpointer    user_data,
                                                        const char *field_id);
 
+/* involve_form_new_from_bytes() without the schema, for the compiled-in
+ * forms: the tests validate those (test-definitions, the data suite), and
+ * the schema was most of the cost of loading them at every start.  Every
+ * other check stays. */
+InvolveForm *_involve_form_new_from_trusted_bytes (GBytes      *bytes,
+                                                  const char  *name,
+                                                  GError     **error);
+
 /* Inserts the fields of <field-ref>s into their sections. */
 gboolean    _involve_form_resolve_refs  (InvolveForm            *self,
                                          InvolveFieldLookupFunc  lookup,

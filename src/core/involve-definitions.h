@@ -90,12 +90,15 @@ G_DECLARE_FINAL_TYPE (InvolveDefinitions, involve_definitions, INVOLVE, DEFINITI
 
 /*
  * Loads from $INVOLVE_DATA_DIR when set (a folder laid out like data/),
- * otherwise from the resources compiled into the core library.  The result
- * is cached; the first failure is returned every time.
+ * checked against the RELAX NG schemas, otherwise from the resources
+ * compiled into the core library, with every check but the schemas (the
+ * tests check those).  The result is cached; the first failure is
+ * returned every time.
  */
 /* Transfer none: the default definitions live as long as the process. */
 InvolveDefinitions         *involve_definitions_get_default     (GError            **error);
-/* Always from the compiled-in resources, never cached (tests, --check). */
+/* Always from the compiled-in resources, schemas included, never cached
+ * (tests, involve-cli definitions check). */
 InvolveDefinitions         *involve_definitions_new_from_resources (GError          **error);
 InvolveDefinitions         *involve_definitions_new_from_directory (GFile           *directory,
                                                                   GError          **error);

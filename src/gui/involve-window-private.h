@@ -15,6 +15,7 @@ GtkWidget            *_involve_window_get_search_entry (InvolveWindow *self);
 GtkWidget            *_involve_window_get_list_stack   (InvolveWindow *self);
 GtkWidget            *_involve_window_get_main_stack   (InvolveWindow *self);
 GtkWidget            *_involve_window_get_status_filter (InvolveWindow *self);
+GtkWidget            *_involve_window_get_column_view  (InvolveWindow *self);
 /* A GtkDropDown of GtkStringObject: "All organisations", then each name. */
 GtkWidget            *_involve_window_get_organisation_filter (InvolveWindow *self);
 /* Applies the search entry now instead of after its delay. */

@@ -21,6 +21,7 @@ struct _InvolveWindow
   InvolveDefinitions   *definitions;
   GSettings            *settings;
   InvolveRegisterModel *model;
+  GtkSliceListModel    *first_rows;      /* the model as the column view sees it */
   GtkWidget            *wizard;
   GPtrArray            *framework_ids;   /* filter index -> id (NULL = any) */
   GStrv                 organisations;   /* filter index - 1 -> name */
@@ -44,6 +45,9 @@ struct _InvolveWindow
 };
 
 G_DEFINE_FINAL_TYPE (InvolveWindow, involve_window, ADW_TYPE_APPLICATION_WINDOW)
+
+/* No row of the list is shorter than this (a line of text and padding). */
+#define MIN_ROW_HEIGHT 24
 
 static const InvolveStatus status_filter_values[] = {
   INVOLVE_STATUS_DRAFT,
@@ -953,6 +957,7 @@ involve_window_dispose (GObject *object)
   if (self->settings != NULL)
     g_signal_handlers_disconnect_by_data (self->settings, self);
   gtk_widget_dispose_template (GTK_WIDGET (self), INVOLVE_TYPE_WINDOW);
+  g_clear_object (&self->first_rows);
   g_clear_object (&self->model);
   g_clear_object (&self->store);
   g_clear_object (&self->definitions);
@@ -1004,6 +1009,69 @@ involve_window_init (InvolveWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->framework_ids = g_ptr_array_new_with_free_func (g_free);
+}
+
+/* The rest of the rows, once the first frame is on screen */
+
+/* Enough rows to fill the window at its first size, whatever it is. */
+static guint
+rows_to_fill (InvolveWindow *self)
+{
+  int width = 0, height = 0;
+
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  if (g_settings_get_boolean (self->settings, "window-maximized") || height <= 0)
+    {
+      GListModel *monitors = gdk_display_get_monitors (gtk_widget_get_display (GTK_WIDGET (self)));
+
+      for (guint i = 0; i < g_list_model_get_n_items (monitors); i++)
+        {
+          g_autoptr(GdkMonitor) monitor = g_list_model_get_item (monitors, i);
+          GdkRectangle geometry;
+
+          gdk_monitor_get_geometry (monitor, &geometry);
+          height = MAX (height, geometry.height);
+        }
+    }
+  if (height <= 0)
+    height = 2160;
+  return height / MIN_ROW_HEIGHT + 1;
+}
+
+/* A few dozen rows at a time, so that no frame waits long for them; past
+ * the 200 rows a list view makes, the rest come at no cost. */
+static gboolean
+show_more_rows_cb (gpointer data)
+{
+  InvolveWindow *self = data;
+  guint size;
+
+  if (self->first_rows == NULL) /* disposed */
+    return G_SOURCE_REMOVE;
+  size = gtk_slice_list_model_get_size (self->first_rows);
+  if (size >= 200)
+    {
+      gtk_slice_list_model_set_size (self->first_rows, G_MAXUINT);
+      return G_SOURCE_REMOVE;
+    }
+  gtk_slice_list_model_set_size (self->first_rows, size + 50);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+first_frame_painted_cb (GdkFrameClock *clock,
+                        InvolveWindow *self)
+{
+  g_signal_handlers_disconnect_by_func (clock, first_frame_painted_cb, self);
+  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, show_more_rows_cb, g_object_ref (self), g_object_unref);
+}
+
+static void
+window_mapped_cb (InvolveWindow *self)
+{
+  g_signal_handlers_disconnect_by_func (self, window_mapped_cb, NULL);
+  g_signal_connect_object (gtk_widget_get_frame_clock (GTK_WIDGET (self)), "after-paint",
+                           G_CALLBACK (first_frame_painted_cb), self, 0);
 }
 
 InvolveWindow *
@@ -1065,10 +1133,15 @@ involve_window_new (GtkApplication     *application,
   setup_filters (self);
   self->model = involve_register_model_new (store);
   refresh_organisation_filter (self);
+  /* A list view makes rows for up to 200 items, whatever its height, and
+   * each costs a bound, measured row of six cells.  The first frame shows
+   * the rows the window can hold, and the list takes the rest after it. */
+  self->first_rows = gtk_slice_list_model_new (g_object_ref (G_LIST_MODEL (self->model)), 0, rows_to_fill (self));
+  g_signal_connect (self, "map", G_CALLBACK (window_mapped_cb), NULL);
   /* No selection model that searches the items: GtkSingleSelection looks
    * for its selected item among all new rows of a reload, which would
    * fetch every page of a large register. */
-  selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->model)));
+  selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->first_rows)));
   gtk_column_view_set_model (GTK_COLUMN_VIEW (self->column_view), GTK_SELECTION_MODEL (selection));
   update_list_page (self);
   return self;
@@ -1082,4 +1155,5 @@ GtkWidget *_involve_window_get_search_entry (InvolveWindow *self) { return self-
 GtkWidget *_involve_window_get_list_stack (InvolveWindow *self) { return self->list_stack; }
 GtkWidget *_involve_window_get_main_stack (InvolveWindow *self) { return self->main_stack; }
 GtkWidget *_involve_window_get_status_filter (InvolveWindow *self) { return self->status_filter; }
+GtkWidget *_involve_window_get_column_view (InvolveWindow *self) { return self->column_view; }
 GtkWidget *_involve_window_get_organisation_filter (InvolveWindow *self) { return self->organisation_filter; }

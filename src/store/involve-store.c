@@ -480,6 +480,7 @@ struct _InvolveStore
   char       *path;
   guint       busy_timeout;
   gboolean    auto_backup;
+  gboolean    defer_backup;    /* the thread waits for start_deferred_backup */
   char       *requested_journal_mode;
   char       *os_account;
   char       *profile_name;
@@ -508,6 +509,7 @@ enum {
   PROP_PATH,
   PROP_BUSY_TIMEOUT,
   PROP_AUTO_BACKUP,
+  PROP_DEFER_BACKUP,
   PROP_JOURNAL_MODE,
   PROP_OS_ACCOUNT,
   PROP_PROFILE_NAME,
@@ -1369,7 +1371,10 @@ involve_store_initable_init (GInitable     *initable,
       /* With a rollback journal (network drives) a long reader would block
        * every save, so there the backup is done now, before any editing. */
       if (g_str_equal (self->journal_mode, "wal"))
-        start_rolling_backup (self);
+        {
+          if (!self->defer_backup)
+            start_rolling_backup (self);
+        }
       else
         {
           g_autoptr(GError) backup_error = NULL;
@@ -1465,6 +1470,9 @@ involve_store_get_property (GObject    *object,
     case PROP_AUTO_BACKUP:
       g_value_set_boolean (value, self->auto_backup);
       break;
+    case PROP_DEFER_BACKUP:
+      g_value_set_boolean (value, self->defer_backup);
+      break;
     case PROP_JOURNAL_MODE:
       g_value_set_string (value, self->journal_mode != NULL ? self->journal_mode : self->requested_journal_mode);
       break;
@@ -1502,6 +1510,9 @@ involve_store_set_property (GObject      *object,
     case PROP_AUTO_BACKUP:
       self->auto_backup = g_value_get_boolean (value);
       break;
+    case PROP_DEFER_BACKUP:
+      self->defer_backup = g_value_get_boolean (value);
+      break;
     case PROP_JOURNAL_MODE:
       g_free (self->requested_journal_mode);
       self->requested_journal_mode = g_value_dup_string (value);
@@ -1537,6 +1548,9 @@ involve_store_class_init (InvolveStoreClass *klass)
                        G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   properties[PROP_AUTO_BACKUP] =
     g_param_spec_boolean ("auto-backup", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_DEFER_BACKUP] =
+    g_param_spec_boolean ("defer-backup", NULL, NULL, FALSE,
                           G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   properties[PROP_JOURNAL_MODE] =
     g_param_spec_string ("journal-mode", NULL, NULL, NULL,
@@ -3750,9 +3764,15 @@ involve_store_dup_organisations (InvolveStore *self,
 
   g_return_val_if_fail (INVOLVE_IS_STORE (self), NULL);
 
+  /* One index seek per organisation rather than a scan of every record:
+   * the window fills its filter with these as it opens. */
   stmt = prepare (self,
-                  "SELECT DISTINCT organisation FROM records WHERE organisation IS NOT NULL"
-                  " ORDER BY organisation COLLATE NOCASE",
+                  "WITH RECURSIVE o(name) AS ("
+                  " SELECT min(organisation) FROM records"
+                  " UNION ALL"
+                  " SELECT (SELECT min(organisation) FROM records WHERE organisation > o.name)"
+                  " FROM o WHERE o.name IS NOT NULL)"
+                  " SELECT name FROM o WHERE name IS NOT NULL ORDER BY name COLLATE NOCASE",
                   error);
   if (stmt == NULL)
     return NULL;
@@ -4570,6 +4590,18 @@ stop_rolling_backup (InvolveStore *self,
     g_atomic_int_set (&self->backup_job->cancel, 1);
   g_thread_join (g_steal_pointer (&self->backup_thread));
   g_clear_pointer (&self->backup_job, rolling_backup_free);
+}
+
+void
+involve_store_start_deferred_backup (InvolveStore *self)
+{
+  g_return_if_fail (INVOLVE_IS_STORE (self));
+
+  if (!self->defer_backup || !self->auto_backup || self->target_schema != 0 ||
+      self->db == NULL || !g_str_equal (self->journal_mode, "wal"))
+    return;
+  self->defer_backup = FALSE;
+  start_rolling_backup (self);
 }
 
 void

@@ -200,6 +200,9 @@ G_DECLARE_FINAL_TYPE (InvolveStore, involve_store, INVOLVE, STORE, GObject)
  *   "path"          (string)  the register; NULL = involve_store_dup_default_path ()
  *   "busy-timeout"  (uint)    ms to wait for another program's lock (default 5000)
  *   "auto-backup"   (boolean) rolling backup on open (default TRUE)
+ *   "defer-backup"  (boolean) with "auto-backup", leave the background one
+ *                             (WAL) to involve_store_start_deferred_backup ()
+ *                             (default FALSE)
  *   "journal-mode"  (string)  NULL = automatic: WAL on local disks, DELETE on
  *                             network drives or when WAL fails; or "wal"/"delete"
  * and the read-write properties
@@ -468,6 +471,10 @@ gboolean       involve_store_backup              (InvolveStore  *self,
  * unfinished one (nothing half-written is left). */
 gboolean       involve_store_rolling_backup      (InvolveStore  *self,
                                                   GError       **error);
+/* With "defer-backup": starts the background backup that opening left
+ * (the app waits for its first frame, so that copying the register does
+ * not slow it down).  Does nothing otherwise, or a second time. */
+void           involve_store_start_deferred_backup (InvolveStore *self);
 /* Waits until the backup started on open (if any) has finished. */
 void           involve_store_wait_for_backup     (InvolveStore  *self);
 char          *involve_store_dup_backup_dir      (InvolveStore  *self);
