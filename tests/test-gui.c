@@ -894,6 +894,7 @@ test_request_evidence (Fixture       *fixture,
   InvolveWindow *window;
   InvolveWizard *wizard;
   guint n_exports = 0;
+  guint n_printed = 0;
 
   g_assert_true (involve_sign_off_request_write (record, "Alex Officer", request_path, NULL, &error));
   g_assert_no_error (error);
@@ -939,10 +940,14 @@ test_request_evidence (Fixture       *fixture,
         {
           g_assert_null (entry->record_uuid);
           g_assert_nonnull (strstr (entry->details, reference));
+          if (strstr (entry->details, " printed (") != NULL)
+            n_printed++;
           n_exports++;
         }
     }
-  g_assert_cmpuint (n_exports, ==, 2);
+  /* Both PDFs and the printout. */
+  g_assert_cmpuint (n_exports, ==, 3);
+  g_assert_cmpuint (n_printed, ==, 1);
   g_assert_true (involve_store_verify (other, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (involve_register_model_count_all (_involve_window_get_model (window)), ==, 0);
@@ -970,6 +975,38 @@ test_request_evidence (Fixture       *fixture,
   gtk_window_destroy (GTK_WINDOW (window));
   g_object_unref (window);
   settle ();
+}
+
+/* Printing a record of the register leaves an export entry in its trail. */
+static void
+test_print_audited (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autofree char *print_path = g_build_filename (fixture->dir, "printed.pdf", NULL);
+  g_autoptr(InvolveRecord) record = submit_filled_record (fixture);
+  g_autoptr(GPtrArray) before = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *fingerprint = involve_fingerprint_compute (record);
+  const InvolveAuditEntry *last;
+
+  before = involve_store_list_audit (fixture->store, involve_record_get_uuid (record), &error);
+  g_assert_no_error (error);
+  g_assert_true (_involve_wizard_export_file (fixture->wizard, "wizard.print", print_path, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (print_path, G_FILE_TEST_IS_REGULAR));
+
+  after = involve_store_list_audit (fixture->store, involve_record_get_uuid (record), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (after->len, ==, before->len + 1);
+  last = g_ptr_array_index (after, after->len - 1);
+  g_assert_cmpstr (last->kind, ==, INVOLVE_AUDIT_EXPORT);
+  g_assert_cmpstr (last->record_uuid, ==, involve_record_get_uuid (record));
+  g_assert_cmpuint (last->version, ==, involve_record_get_version (record));
+  g_assert_true (g_str_has_prefix (last->details, "Evidence printed ("));
+  g_assert_nonnull (strstr (last->details, fingerprint));
+  g_assert_true (involve_store_verify (fixture->store, NULL, &error));
+  g_assert_no_error (error);
 }
 
 static void
@@ -1379,6 +1416,7 @@ main (int   argc,
   g_test_add ("/gui/register/import-xml", Fixture, NULL, fixture_set_up, test_import_xml, fixture_tear_down);
   g_test_add ("/gui/register/large-first-rows", Fixture, NULL, fixture_set_up, test_large_register_rows, fixture_tear_down);
   g_test_add ("/gui/sign-off/by-file", Fixture, NULL, fixture_set_up, test_sign_off_by_file, fixture_tear_down);
+  g_test_add ("/gui/print/audited", Fixture, NULL, fixture_set_up, test_print_audited, fixture_tear_down);
   g_test_add ("/gui/sign-off/request-evidence-pdf", Fixture, NULL, fixture_set_up, test_request_evidence, fixture_tear_down);
   g_test_add ("/gui/about-and-shortcuts", Fixture, NULL, fixture_set_up, test_about_and_shortcuts, fixture_tear_down);
   g_test_add ("/gui/a11y/every-step", Fixture, NULL, fixture_set_up, test_accessibility, fixture_tear_down);

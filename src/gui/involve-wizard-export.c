@@ -7,6 +7,7 @@
 #include <adwaita.h>
 
 #include "involve-export-store.h"
+#include "involve-fingerprint.h"
 #include "involve-wizard-export.h"
 
 typedef struct
@@ -204,6 +205,34 @@ draw_page_cb (GtkPrintOperation       *operation,
   involve_evidence_document_draw_page (document, gtk_print_context_get_cairo_context (context), page_nr);
 }
 
+/* A printout is evidence that left the register, like an exported PDF.  A
+ * request's record is not in the reviewer's register: there the event is
+ * register-wide, as write_request_pdf () logs it. */
+static gboolean
+log_printed (ExportJob                *job,
+             InvolveEvidenceDocument  *document,
+             GError                  **error)
+{
+  g_autofree char *details = NULL;
+  guint n_pages = involve_evidence_document_get_n_pages (document);
+
+  if (job->request_fingerprint != NULL)
+    {
+      details = g_strdup_printf (_("Evidence of the sign-off request for %s version %u printed (%u pages, fingerprint %s)"),
+                                 involve_record_get_reference (job->record), involve_record_get_version (job->record),
+                                 n_pages, job->request_fingerprint);
+      return involve_store_log_event (job->store, INVOLVE_AUDIT_EXPORT, NULL, 0, details, error);
+    }
+
+  {
+    g_autofree char *fingerprint = involve_fingerprint_compute (job->record);
+
+    details = g_strdup_printf (_("Evidence printed (%u pages, fingerprint %s)"), n_pages, fingerprint);
+  }
+  return involve_store_log_event (job->store, INVOLVE_AUDIT_EXPORT, involve_record_get_uuid (job->record),
+                                  involve_record_get_version (job->record), details, error);
+}
+
 /* With @export_path, prints to that PDF file without the print dialog
  * (tests); otherwise through the dialog. */
 static gboolean
@@ -213,6 +242,7 @@ print_record (ExportJob   *job,
 {
   g_autoptr(InvolveEvidenceDocument) document = NULL;
   g_autoptr(GtkPrintOperation) operation = NULL;
+  GtkPrintOperationResult result;
   GtkRoot *root = gtk_widget_get_root (job->wizard);
 
   document = dup_document (job, INVOLVE_EVIDENCE_FULL, error);
@@ -226,11 +256,16 @@ print_record (ExportJob   *job,
     gtk_print_operation_set_export_filename (operation, export_path);
   g_signal_connect (operation, "begin-print", G_CALLBACK (begin_print_cb), document);
   g_signal_connect (operation, "draw-page", G_CALLBACK (draw_page_cb), document);
-  return gtk_print_operation_run (operation,
-                                  export_path != NULL ? GTK_PRINT_OPERATION_ACTION_EXPORT
-                                                      : GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG,
-                                  GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, error)
-         != GTK_PRINT_OPERATION_RESULT_ERROR;
+  result = gtk_print_operation_run (operation,
+                                    export_path != NULL ? GTK_PRINT_OPERATION_ACTION_EXPORT
+                                                        : GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG,
+                                    GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, error);
+  if (result == GTK_PRINT_OPERATION_RESULT_ERROR)
+    return FALSE;
+  /* Cancelled in the dialog: nothing left the register. */
+  if (result != GTK_PRINT_OPERATION_RESULT_APPLY)
+    return TRUE;
+  return log_printed (job, document, error);
 }
 
 gboolean
