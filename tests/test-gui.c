@@ -19,6 +19,7 @@
 #include "involve-application.h"
 #include "involve-field-editor.h"
 #include "involve-fingerprint.h"
+#include "involve-history-window.h"
 #include "involve-export-store.h"
 #include "involve-lifecycle.h"
 #include "involve-preferences-window.h"
@@ -977,6 +978,211 @@ test_request_evidence (Fixture       *fixture,
   settle ();
 }
 
+/* The history window the wizard opened (wizard.history), or NULL. */
+static GtkWidget *
+find_history_window (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
+
+      if (INVOLVE_IS_HISTORY_WINDOW (window) && gtk_widget_get_visible (window))
+        return window;
+    }
+  return NULL;
+}
+
+static void
+collect_rows (GtkWidget *widget,
+              GPtrArray *rows)
+{
+  if (ADW_IS_ACTION_ROW (widget))
+    {
+      g_ptr_array_add (rows, widget);
+      return;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_rows (child, rows);
+}
+
+/* What a group's rows say: title and subtitle, one row a line. */
+static GPtrArray *
+group_rows (GtkWidget  *window,
+            const char *title)
+{
+  GPtrArray *rows = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) groups = g_ptr_array_new ();
+  GtkWidget *w = window;
+
+  /* Every preferences group, in order. */
+  while (w != NULL)
+    {
+      GtkWidget *next = NULL;
+
+      if (ADW_IS_PREFERENCES_GROUP (w))
+        g_ptr_array_add (groups, w);
+      else
+        next = gtk_widget_get_first_child (w);
+      while (next == NULL && w != NULL && w != window)
+        {
+          next = gtk_widget_get_next_sibling (w);
+          if (next == NULL)
+            w = gtk_widget_get_parent (w);
+        }
+      w = next;
+    }
+  for (guint i = 0; i < groups->len; i++)
+    {
+      AdwPreferencesGroup *group = groups->pdata[i];
+      g_autoptr(GPtrArray) widgets = g_ptr_array_new ();
+
+      if (g_strcmp0 (adw_preferences_group_get_title (group), title) != 0)
+        continue;
+      collect_rows (GTK_WIDGET (group), widgets);
+      for (guint j = 0; j < widgets->len; j++)
+        g_ptr_array_add (rows, g_strdup_printf ("%s\n%s",
+                                                adw_preferences_row_get_title (widgets->pdata[j]),
+                                                adw_action_row_get_subtitle (widgets->pdata[j])));
+    }
+  return rows;
+}
+
+static gboolean
+rows_contain (GPtrArray  *rows,
+              const char *text)
+{
+  for (guint i = 0; i < rows->len; i++)
+    if (strstr (rows->pdata[i], text) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+static GtkWidget *
+open_history (InvolveWizard *wizard)
+{
+  GtkWidget *window;
+
+  g_assert_null (find_history_window ());
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.history", NULL));
+  wait_ms (300);
+  window = find_history_window ();
+  g_assert_nonnull (window);
+  return window;
+}
+
+/* Escape closes the window, as the shortcut does. */
+static void
+close_history (GtkWidget *window)
+{
+  g_assert_true (gtk_widget_activate_action (window, "window.close", NULL));
+  settle ();
+  g_assert_null (find_history_window ());
+}
+
+static void
+test_history (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_autoptr(InvolveRecord) record = submit_filled_record (fixture);
+  g_autoptr(GPtrArray) audit = NULL;
+  g_autoptr(GPtrArray) versions = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GPtrArray) imported = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *version_title = NULL;
+  g_autofree char *fingerprint = involve_fingerprint_compute (record);
+  GtkWidget *window;
+
+  audit = involve_store_list_audit (fixture->store, involve_record_get_uuid (record), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (audit->len, >, 5);
+
+  window = open_history (fixture->wizard);
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (window)) == GTK_WINDOW (fixture->window));
+  g_assert_nonnull (strstr (gtk_window_get_title (GTK_WINDOW (window)), involve_record_get_reference (record)));
+
+  versions = group_rows (window, "Versions");
+  g_assert_cmpuint (versions->len, ==, 1);
+  version_title = g_strdup_printf ("Version 1: %s", involve_status_get_label (INVOLVE_STATUS_AWAITING_SIGN_OFF));
+  g_assert_true (g_str_has_prefix (versions->pdata[0], version_title));
+  g_assert_true (rows_contain (versions, fingerprint));
+
+  /* One row an audit entry, in the register's order, each with its number. */
+  entries = group_rows (window, "Audit Trail");
+  g_assert_cmpuint (entries->len, ==, audit->len);
+  g_assert_true (g_str_has_prefix (entries->pdata[0], "Record created\n"));
+  g_assert_true (rows_contain (entries, "To: Relocating the community podiatry service"));
+  g_assert_true (rows_contain (entries, "Alex Officer"));
+  g_assert_true (rows_contain (entries, " UTC"));
+  g_assert_true (g_str_has_prefix (entries->pdata[entries->len - 1], "Status changed\n"));
+  /* Nothing was imported. */
+  imported = group_rows (window, "Entries from the Source Register");
+  g_assert_cmpuint (imported->len, ==, 0);
+
+  check_a11y_of (window, "history window");
+  screenshot_widget (window, "13-history.png");
+  close_history (window);
+}
+
+/* A record imported from another register shows the entries kept from it. */
+static void
+test_history_imported (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autofree char *xml = g_build_filename (fixture->dir, "records.xml", NULL);
+  g_autofree char *other_path = g_build_filename (fixture->dir, "other.sqlite", NULL);
+  g_autoptr(InvolveStore) other = NULL;
+  g_autoptr(GPtrArray) source_audit = NULL;
+  g_autoptr(GPtrArray) imported = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uuid = NULL;
+  InvolveWindow *window;
+  GtkWidget *history;
+
+  g_assert_true (involve_window_new_record (fixture->window));
+  settle ();
+  type_text (fixture, "title", "Closing the fracture clinic");
+  involve_wizard_flush (fixture->wizard);
+  type_text (fixture, "title", "Closing the fracture clinic at night");
+  involve_wizard_flush (fixture->wizard);
+  uuid = g_strdup (involve_record_get_uuid (involve_wizard_get_record (fixture->wizard)));
+  source_audit = involve_store_list_audit (fixture->store, uuid, &error);
+  g_assert_no_error (error);
+  g_assert_true (involve_export_xml (fixture->store, NULL, xml, &error));
+  g_assert_no_error (error);
+
+  other = involve_store_open (other_path, &error);
+  g_assert_no_error (error);
+  window = involve_window_new (NULL, other, fixture->definitions, fixture->settings);
+  g_object_ref_sink (window);
+  gtk_window_present (GTK_WINDOW (window));
+  settle ();
+  g_assert_true (_involve_window_import_xml_file (window, xml));
+  settle ();
+  g_assert_true (involve_window_open_record (window, uuid));
+  settle ();
+
+  history = open_history (_involve_window_get_wizard (window));
+  imported = group_rows (history, "Entries from the Source Register");
+  g_assert_cmpuint (imported->len, ==, source_audit->len);
+  g_assert_true (g_str_has_prefix (imported->pdata[0], "Record created\n"));
+  g_assert_true (rows_contain (imported, "To: Closing the fracture clinic at night"));
+  /* This register's own trail says it was imported. */
+  entries = group_rows (history, "Audit Trail");
+  g_assert_true (rows_contain (entries, "Imported\n"));
+  check_a11y_of (history, "history window of an imported record");
+  screenshot_widget (history, "14-history-imported.png");
+  close_history (history);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_object_unref (window);
+  settle ();
+}
+
 /* Printing a record of the register leaves an export entry in its trail. */
 static void
 test_print_audited (Fixture       *fixture,
@@ -1416,6 +1622,8 @@ main (int   argc,
   g_test_add ("/gui/register/import-xml", Fixture, NULL, fixture_set_up, test_import_xml, fixture_tear_down);
   g_test_add ("/gui/register/large-first-rows", Fixture, NULL, fixture_set_up, test_large_register_rows, fixture_tear_down);
   g_test_add ("/gui/sign-off/by-file", Fixture, NULL, fixture_set_up, test_sign_off_by_file, fixture_tear_down);
+  g_test_add ("/gui/history/versions-and-trail", Fixture, NULL, fixture_set_up, test_history, fixture_tear_down);
+  g_test_add ("/gui/history/imported", Fixture, NULL, fixture_set_up, test_history_imported, fixture_tear_down);
   g_test_add ("/gui/print/audited", Fixture, NULL, fixture_set_up, test_print_audited, fixture_tear_down);
   g_test_add ("/gui/sign-off/request-evidence-pdf", Fixture, NULL, fixture_set_up, test_request_evidence, fixture_tear_down);
   g_test_add ("/gui/about-and-shortcuts", Fixture, NULL, fixture_set_up, test_about_and_shortcuts, fixture_tear_down);

@@ -8,6 +8,7 @@
 #include "involve-assess.h"
 #include "involve-field-editor.h"
 #include "involve-fingerprint.h"
+#include "involve-history-window.h"
 #include "involve-lifecycle.h"
 #include "involve-signoff.h"
 #include "involve-profile.h"
@@ -960,7 +961,7 @@ update_actions (InvolveWizard *self)
   if (self->request != NULL)
     {
       const char *store_actions[] = {
-        "wizard.export-request", "wizard.recall", "wizard.withdraw", "wizard.export-xml",
+        "wizard.export-request", "wizard.recall", "wizard.withdraw", "wizard.export-xml", "wizard.history",
       };
       const char *request_actions[] = {
         "wizard.export-pdf", "wizard.export-public-pdf", "wizard.print",
@@ -974,7 +975,7 @@ update_actions (InvolveWizard *self)
   else
     {
       const char *export_actions[] = {
-        "wizard.export-pdf", "wizard.export-public-pdf", "wizard.export-xml", "wizard.print",
+        "wizard.export-pdf", "wizard.export-public-pdf", "wizard.export-xml", "wizard.print", "wizard.history",
       };
 
       for (guint i = 0; i < G_N_ELEMENTS (export_actions); i++)
@@ -1586,6 +1587,31 @@ export_action (GtkWidget  *widget,
                           action_name);
 }
 
+/* Read from the register, so the last change is flushed first: the trail
+ * then ends with what the wizard shows. */
+static void
+history_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  InvolveWizard *self = INVOLVE_WIZARD (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  g_autoptr(GError) error = NULL;
+  GtkWidget *window;
+
+  if (self->record == NULL || self->request != NULL)
+    return;
+  involve_wizard_flush (self);
+  window = involve_history_window_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                       self->store, self->definitions, self->record, &error);
+  if (window == NULL)
+    {
+      show_error (self, _("The history could not be read: %s"), error->message);
+      return;
+    }
+  gtk_window_present (GTK_WINDOW (window));
+}
+
 gboolean
 _involve_wizard_export_file (InvolveWizard  *self,
                              const char     *action_name,
@@ -1791,6 +1817,7 @@ involve_wizard_class_init (InvolveWizardClass *klass)
   gtk_widget_class_install_action (widget_class, "wizard.export-xml", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "wizard.export-request", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "wizard.print", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "wizard.history", NULL, history_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Page_Down, GDK_CONTROL_MASK, "wizard.next-step", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Page_Up, GDK_CONTROL_MASK, "wizard.previous-step", NULL);
@@ -1798,6 +1825,7 @@ involve_wizard_class_init (InvolveWizardClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Page_Up, GDK_ALT_MASK, "wizard.previous-step", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "wizard.export-pdf", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK, "wizard.print", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_h, GDK_CONTROL_MASK, "wizard.history", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "wizard.close", NULL);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
