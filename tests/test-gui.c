@@ -1115,6 +1115,9 @@ test_history (Fixture       *fixture,
   g_assert_cmpuint (entries->len, ==, audit->len);
   g_assert_true (g_str_has_prefix (entries->pdata[0], "Record created\n"));
   g_assert_true (rows_contain (entries, "To: Relocating the community podiatry service"));
+  /* A choice says its label, not the id it is stored as. */
+  g_assert_true (rows_contain (entries, "To: Integrated care board"));
+  g_assert_false (rows_contain (entries, "To: icb"));
   g_assert_true (rows_contain (entries, "Alex Officer"));
   g_assert_true (rows_contain (entries, " UTC"));
   g_assert_true (g_str_has_prefix (entries->pdata[entries->len - 1], "Status changed\n"));

@@ -33,9 +33,25 @@ format_time (gint64 usec)
   return g_date_time_format (time, "%Y-%m-%d %H:%M:%S UTC");
 }
 
+/* A choice as its label says it, not its stored id. */
+static const char *
+option_label (const InvolveField *field,
+              const char         *id)
+{
+  for (guint i = 0; field != NULL && field->options != NULL && i < field->options->len; i++)
+    {
+      const InvolveOption *option = g_ptr_array_index (field->options, i);
+
+      if (g_strcmp0 (option->id, id) == 0 && option->label != NULL)
+        return option->label;
+    }
+  return id;
+}
+
 /* A stored value (GVariant text form) as a person reads it. */
 static char *
-format_value (const char *text)
+format_value (const InvolveField *field,
+              const char         *text)
 {
   g_autoptr(GVariant) value = NULL;
 
@@ -47,13 +63,16 @@ format_value (const char *text)
   if (g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
     {
       const char *string = g_variant_get_string (value, NULL);
-      return g_strdup (string[0] != '\0' ? string : _("(empty)"));
+      return g_strdup (string[0] != '\0' ? option_label (field, string) : _("(empty)"));
     }
   if (g_variant_is_of_type (value, G_VARIANT_TYPE_BOOLEAN))
     return g_strdup (g_variant_get_boolean (value) ? _("yes") : _("no"));
   if (g_variant_is_of_type (value, G_VARIANT_TYPE_STRING_ARRAY))
     {
       g_autofree const char **items = g_variant_get_strv (value, NULL);
+
+      for (guint i = 0; items[i] != NULL; i++)
+        items[i] = option_label (field, items[i]);
       return g_strjoinv (", ", (char **) items);
     }
   if (g_variant_is_of_type (value, G_VARIANT_TYPE ("aas")))
@@ -113,7 +132,7 @@ describe_kind (InvolveHistoryWindow    *self,
 static GtkWidget *
 new_row (const char *title,
          const char *subtitle,
-         const char *prefix)
+         const char *prefix /* the entry's number, or NULL */)
 {
   GtkWidget *row = adw_action_row_new ();
   GtkWidget *label;
@@ -121,7 +140,8 @@ new_row (const char *title,
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-  /* The number is part of what the row says, so it stays in its name. */
+  if (prefix == NULL)
+    return row;
   label = gtk_label_new (prefix);
   gtk_widget_add_css_class (label, "numeric");
   gtk_widget_add_css_class (label, "dim-label");
@@ -153,8 +173,9 @@ new_entry_row (InvolveHistoryWindow    *self,
     g_string_append_printf (subtitle, _("%s · %s"), when, who);
   if (entry->field_id != NULL)
     {
-      g_autofree char *old_value = format_value (entry->old_value);
-      g_autofree char *new_value = format_value (entry->new_value);
+      const InvolveField *field = involve_definitions_lookup_field (self->definitions, entry->field_id, NULL);
+      g_autofree char *old_value = format_value (field, entry->old_value);
+      g_autofree char *new_value = format_value (field, entry->new_value);
 
       g_string_append_c (subtitle, '\n');
       g_string_append_printf (subtitle, _("From: %s"), old_value);
@@ -174,7 +195,6 @@ new_version_row (const InvolveVersionInfo *info)
 {
   g_autofree char *title = g_strdup_printf (_("Version %u: %s"), info->version, involve_status_get_label (info->status));
   g_autofree char *created = format_time (info->created_usec);
-  g_autofree char *number = g_strdup_printf ("%u", info->version);
   g_autoptr(GString) subtitle = g_string_new (NULL);
 
   g_string_append_printf (subtitle, _("Created %s"), created);
@@ -205,7 +225,7 @@ new_version_row (const InvolveVersionInfo *info)
     g_string_append_printf (subtitle, _("Fingerprint: %s"), info->fingerprint);
   else
     g_string_append (subtitle, _("Fingerprint: none until submitted"));
-  return new_row (title, subtitle->str, number);
+  return new_row (title, subtitle->str, NULL);
 }
 
 static gboolean
