@@ -1050,6 +1050,46 @@ group_rows (GtkWidget  *window,
   return rows;
 }
 
+static GtkWidget *
+find_widget (GtkWidget *widget,
+             GType      type,
+             const char *group_title)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type)
+      && (group_title == NULL
+          || g_strcmp0 (adw_preferences_group_get_title (ADW_PREFERENCES_GROUP (widget)), group_title) == 0))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, type, group_title);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Scrolls the history so that the group titled @title is at the top (for
+ * its screenshot). */
+static void
+scroll_to_group (GtkWidget  *window,
+                 const char *title)
+{
+  GtkWidget *scrolled = find_widget (window, GTK_TYPE_SCROLLED_WINDOW, NULL);
+  GtkWidget *group = find_widget (window, ADW_TYPE_PREFERENCES_GROUP, title);
+  GtkAdjustment *adjustment;
+  graphene_point_t point;
+
+  g_assert_nonnull (scrolled);
+  g_assert_nonnull (group);
+  g_assert_true (gtk_widget_compute_point (group, gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scrolled)),
+                                           &GRAPHENE_POINT_INIT (0, 0), &point));
+  adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_value (adjustment) + point.y - 24);
+  settle ();
+}
+
 static gboolean
 rows_contain (GPtrArray  *rows,
               const char *text)
@@ -1178,6 +1218,7 @@ test_history_imported (Fixture       *fixture,
   entries = group_rows (history, "Audit Trail");
   g_assert_true (rows_contain (entries, "Imported\n"));
   check_a11y_of (history, "history window of an imported record");
+  scroll_to_group (history, "Entries from the Source Register");
   screenshot_widget (history, "14-history-imported.png");
   close_history (history);
 
