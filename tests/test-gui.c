@@ -1113,10 +1113,30 @@ open_history (InvolveWizard *wizard)
   return window;
 }
 
-/* Escape closes the window, as the shortcut does. */
+/* Escape is bound to closing the window; closing it as Escape would. */
 static void
 close_history (GtkWidget *window)
 {
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (window);
+  gboolean escape_closes = FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers) && !escape_closes; i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+          g_autofree char *trigger = gtk_shortcut_trigger_to_string (gtk_shortcut_get_trigger (shortcut));
+          g_autofree char *action = gtk_shortcut_action_to_string (gtk_shortcut_get_action (shortcut));
+
+          if (g_str_equal (trigger, "Escape") && g_str_equal (action, "action(window.close)"))
+            escape_closes = TRUE;
+        }
+    }
+  g_assert_true (escape_closes);
   g_assert_true (gtk_widget_activate_action (window, "window.close", NULL));
   settle ();
   g_assert_null (find_history_window ());
