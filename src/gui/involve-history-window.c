@@ -270,7 +270,7 @@ load (InvolveHistoryWindow  *self,
       adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Entries from the Source Register"));
       adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group), description);
       for (guint j = 0; j < trail->entries->len; j++)
-        adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), new_entry_row (self, trail->entries->pdata[j], ""));
+        adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), new_entry_row (self, trail->entries->pdata[j], "imported-"));
       adw_preferences_page_add (ADW_PREFERENCES_PAGE (self->page), ADW_PREFERENCES_GROUP (group));
     }
   return TRUE;

@@ -234,10 +234,13 @@ log_printed (ExportJob                *job,
 }
 
 /* With @export_path, prints to that PDF file without the print dialog
- * (tests); otherwise through the dialog. */
+ * (tests); otherwise through the dialog.  @printed says whether the pages
+ * went out, so that a failure to note it in the register is not reported
+ * as a failed print. */
 static gboolean
 print_record (ExportJob   *job,
               const char  *export_path,
+              gboolean    *printed,
               GError     **error)
 {
   g_autoptr(InvolveEvidenceDocument) document = NULL;
@@ -245,6 +248,7 @@ print_record (ExportJob   *job,
   GtkPrintOperationResult result;
   GtkRoot *root = gtk_widget_get_root (job->wizard);
 
+  *printed = FALSE;
   document = dup_document (job, INVOLVE_EVIDENCE_FULL, error);
   if (document == NULL)
     return FALSE;
@@ -265,6 +269,7 @@ print_record (ExportJob   *job,
   /* Cancelled in the dialog: nothing left the register. */
   if (result != GTK_PRINT_OPERATION_RESULT_APPLY)
     return TRUE;
+  *printed = TRUE;
   return log_printed (job, document, error);
 }
 
@@ -282,7 +287,11 @@ _involve_wizard_export_to_file (GtkWidget                   *wizard,
   gboolean ok;
 
   if (g_str_equal (action_name, "wizard.print"))
-    ok = print_record (job, path, error);
+    {
+      gboolean printed;
+
+      ok = print_record (job, path, &printed, error);
+    }
   else
     ok = write_file (job, path, error);
   export_job_free (job);
@@ -308,9 +317,12 @@ _involve_wizard_export (GtkWidget                   *wizard,
   if (g_str_equal (action_name, "wizard.print"))
     {
       g_autoptr(GError) error = NULL;
+      gboolean printed;
 
-      if (!print_record (job, NULL, &error))
-        show_result (job->wizard, _("Printing Failed"), error->message);
+      if (!print_record (job, NULL, &printed, &error))
+        show_result (job->wizard,
+                     printed ? _("Printed, but Not Noted in the Audit Trail") : _("Printing Failed"),
+                     error->message);
       export_job_free (job);
       return;
     }
