@@ -1869,10 +1869,11 @@ read_imported_trails (InvolveStore *self,
                       GArray       *gaps,
                       GError      **error)
 {
-  const char *doing = _("Could not read the audit log");
   g_autoptr(GPtrArray) trails = NULL;
-  AUTO_STMT list = NULL;
-  AUTO_STMT entries = NULL;
+  AUTO_STMT stmt = NULL;
+  InvolveImportedTrail *trail = NULL;
+  gint64 trail_id = 0;
+  gint64 gap = -1;
   int rc;
 
   trails = g_ptr_array_new_with_free_func ((GDestroyNotify) involve_imported_trail_free);
@@ -1880,55 +1881,52 @@ read_imported_trails (InvolveStore *self,
   if (self->schema_version < 5)
     return g_steal_pointer (&trails);
 
-  list = prepare (self,
-                  "SELECT id, record_uuid, import_audit_id, source, imported_usec, n_entries"
-                  " FROM imported_trails WHERE ?1 IS NULL OR record_uuid = ?1 ORDER BY id",
+  /* Every trail with its entries in one pass; a trail left without any
+   * still gives one row, its entry columns NULL. */
+  stmt = prepare (self,
+                  "SELECT a.source_id, a.time_usec, a.account, a.profile, a.kind, a.record_uuid,"
+                  " a.version, a.field_id, a.old_value, a.new_value, a.details, a.prev_hash, a.hash,"
+                  " a.position, t.id, t.record_uuid, t.import_audit_id, t.source, t.imported_usec,"
+                  " t.n_entries"
+                  " FROM imported_trails t LEFT JOIN imported_audit a ON a.trail_id = t.id"
+                  " WHERE ?1 IS NULL OR t.record_uuid = ?1 ORDER BY t.id, a.position",
                   error);
-  entries = prepare (self,
-                     "SELECT source_id, time_usec, account, profile, kind, record_uuid, version,"
-                     " field_id, old_value, new_value, details, prev_hash, hash, position"
-                     " FROM imported_audit WHERE trail_id = ?1 ORDER BY position",
-                     error);
-  if (list == NULL || entries == NULL)
+  if (stmt == NULL)
     return NULL;
-  bind_text (list, 1, uuid);
+  bind_text (stmt, 1, uuid);
 
-  while ((rc = sqlite3_step (list)) == SQLITE_ROW)
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      InvolveImportedTrail *trail =
-        involve_imported_trail_new ((const char *) sqlite3_column_text (list, 1),
-                                    (const char *) sqlite3_column_text (list, 3),
-                                    sqlite3_column_int64 (list, 4));
-      gint64 count = sqlite3_column_int64 (list, 5);
-      gint64 gap = -1;
-
-      trail->import_id = sqlite3_column_int64 (list, 2);
-      g_ptr_array_add (trails, trail);
-
-      sqlite3_reset (entries);
-      sqlite3_bind_int64 (entries, 1, sqlite3_column_int64 (list, 0));
-      while ((rc = sqlite3_step (entries)) == SQLITE_ROW)
+      if (trail == NULL || sqlite3_column_int64 (stmt, 14) != trail_id)
         {
-          if (gap < 0 && sqlite3_column_int64 (entries, 13) != (gint64) trail->entries->len + 1)
-            gap = trail->entries->len;
-          /* Same columns as the audit table, so the same reader. */
-          g_ptr_array_add (trail->entries, audit_entry_from_row (entries));
+          gint64 count = sqlite3_column_int64 (stmt, 19);
+
+          if (trail != NULL && gaps != NULL)
+            g_array_append_val (gaps, gap);
+          trail_id = sqlite3_column_int64 (stmt, 14);
+          trail = involve_imported_trail_new ((const char *) sqlite3_column_text (stmt, 15),
+                                              (const char *) sqlite3_column_text (stmt, 17),
+                                              sqlite3_column_int64 (stmt, 18));
+          trail->import_id = sqlite3_column_int64 (stmt, 16);
+          g_ptr_array_add (trails, trail);
+          gap = -1;
+          if (counts != NULL)
+            g_array_append_val (counts, count);
         }
-      if (rc != SQLITE_DONE)
-        {
-          set_sqlite_error (self, error, rc, doing);
-          return NULL;
-        }
-      if (counts != NULL)
-        g_array_append_val (counts, count);
-      if (gaps != NULL)
-        g_array_append_val (gaps, gap);
+      if (sqlite3_column_type (stmt, 13) == SQLITE_NULL)
+        continue;
+      if (gap < 0 && sqlite3_column_int64 (stmt, 13) != (gint64) trail->entries->len + 1)
+        gap = trail->entries->len;
+      /* Same columns as the audit table, so the same reader. */
+      g_ptr_array_add (trail->entries, audit_entry_from_row (stmt));
     }
   if (rc != SQLITE_DONE)
     {
-      set_sqlite_error (self, error, rc, doing);
+      set_sqlite_error (self, error, rc, _("Could not read the audit log"));
       return NULL;
     }
+  if (trail != NULL && gaps != NULL)
+    g_array_append_val (gaps, gap);
   return g_steal_pointer (&trails);
 }
 
