@@ -4054,7 +4054,7 @@ verify_imported (InvolveStore *self,
   for (guint i = 0; i < trails->len; i++)
     {
       const InvolveImportedTrail *trail = g_ptr_array_index (trails, i);
-      g_autofree char *reference = reference_or_uuid (self, trail->record_uuid);
+      g_autofree char *reference = NULL; /* looked up when the trail is broken */
       g_autofree char *digest = NULL;
       g_autoptr(GError) chain_error = NULL;
       gint64 gap = g_array_index (gaps, gint64, i);
@@ -4070,15 +4070,19 @@ verify_imported (InvolveStore *self,
           for (gint64 j = 0; !before_gap && j < gap; j++)
             before_gap = ((InvolveAuditEntry *) g_ptr_array_index (trail->entries, j))->id == chain_id;
           if (before_gap)
-            return imported_broken (error, broken_reference, broken_entry, reference, chain_id,
-                                    g_strdup_printf (_("The audit trail of %s kept from %s (audit entry %" PRId64 "): imported entry %" PRId64 " is broken: %s"),
-                                                     reference, trail->source, trail->import_id, chain_id,
-                                                     chain_error->message));
+            {
+              reference = reference_or_uuid (self, trail->record_uuid);
+              return imported_broken (error, broken_reference, broken_entry, reference, chain_id,
+                                      g_strdup_printf (_("The audit trail of %s kept from %s (audit entry %" PRId64 "): imported entry %" PRId64 " is broken: %s"),
+                                                       reference, trail->source, trail->import_id, chain_id,
+                                                       chain_error->message));
+            }
         }
       if (gap >= 0)
         {
           const InvolveAuditEntry *after = g_ptr_array_index (trail->entries, gap);
 
+          reference = reference_or_uuid (self, trail->record_uuid);
           return imported_broken (error, broken_reference, broken_entry, reference, after->id,
                                   g_strdup_printf (_("The audit trail of %s kept from %s (audit entry %" PRId64 "): an imported entry before entry %" PRId64 " was removed."),
                                                    reference, trail->source, trail->import_id, after->id));
@@ -4088,6 +4092,7 @@ verify_imported (InvolveStore *self,
           const InvolveAuditEntry *last = trail->entries->len > 0 ?
                                           g_ptr_array_index (trail->entries, trail->entries->len - 1) : NULL;
 
+          reference = reference_or_uuid (self, trail->record_uuid);
           return imported_broken (error, broken_reference, broken_entry, reference,
                                   last != NULL ? last->id : 0,
                                   g_strdup_printf (_("The audit trail of %s kept from %s (audit entry %" PRId64 ") holds %u entries, not the %" PRId64 " that were imported: entries after entry %" PRId64 " were removed or added."),
@@ -4106,9 +4111,12 @@ verify_imported (InvolveStore *self,
                 g_strcmp0 ((const char *) sqlite3_column_text (binding, 1), trail->record_uuid) == 0 &&
                 g_strcmp0 ((const char *) sqlite3_column_text (binding, 2), digest) == 0;
       if (!bound)
-        return imported_broken (error, broken_reference, broken_entry, reference, 0,
-                                g_strdup_printf (_("The audit trail of %s kept from %s no longer matches audit entry %" PRId64 " that kept it: its entries or where it came from were changed."),
-                                                 reference, trail->source, trail->import_id));
+        {
+          reference = reference_or_uuid (self, trail->record_uuid);
+          return imported_broken (error, broken_reference, broken_entry, reference, 0,
+                                  g_strdup_printf (_("The audit trail of %s kept from %s no longer matches audit entry %" PRId64 " that kept it: its entries or where it came from were changed."),
+                                                   reference, trail->source, trail->import_id));
+        }
     }
 
   /* An import entry holding a digest kept a trail: it must still be there. */
