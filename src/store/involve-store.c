@@ -355,6 +355,19 @@ involve_imported_trail_compute_digest (const InvolveImportedTrail *trail)
 }
 
 static gboolean
+tampered (GError    **error,
+          gint64     *first_broken_id,
+          gint64      id,
+          const char *message)
+{
+  if (first_broken_id != NULL)
+    *first_broken_id = id;
+  set_error_code (error, INVOLVE_STORE_ERROR_TAMPERED, 0, message);
+  return FALSE;
+}
+
+/* tampered (), taking @message. */
+static gboolean
 chain_broken (GError    **error,
               gint64     *first_broken,
               gint64      id,
@@ -362,10 +375,7 @@ chain_broken (GError    **error,
 {
   g_autofree char *owned = message;
 
-  if (first_broken != NULL)
-    *first_broken = id;
-  set_error_code (error, INVOLVE_STORE_ERROR_TAMPERED, 0, owned);
-  return FALSE;
+  return tampered (error, first_broken, id, owned);
 }
 
 gboolean
@@ -3787,18 +3797,6 @@ involve_store_dup_organisations (InvolveStore *self,
 /* Verification */
 
 static gboolean
-tampered (GError    **error,
-          gint64     *first_broken_id,
-          gint64      id,
-          const char *message)
-{
-  if (first_broken_id != NULL)
-    *first_broken_id = id;
-  set_error_code (error, INVOLVE_STORE_ERROR_TAMPERED, 0, message);
-  return FALSE;
-}
-
-static gboolean
 verify_chain (InvolveStore *self,
               gint64       *first_broken_id,
               GError      **error)
@@ -4007,8 +4005,7 @@ imported_broken (GError    **error,
     }
   if (broken_entry != NULL)
     *broken_entry = entry;
-  set_error_code (error, INVOLVE_STORE_ERROR_TAMPERED, 0, owned);
-  return FALSE;
+  return tampered (error, NULL, 0, owned);
 }
 
 static char *
