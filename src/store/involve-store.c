@@ -1869,6 +1869,15 @@ involve_store_get_audit_head (InvolveStore *self,
   return FALSE;
 }
 
+/* Each trail with its entries (the audit columns first, then position),
+ * a trail left without any giving one row with those NULL. */
+#define IMPORTED_TRAILS_QUERY \
+  "SELECT a.source_id, a.time_usec, a.account, a.profile, a.kind, a.record_uuid," \
+  " a.version, a.field_id, a.old_value, a.new_value, a.details, a.prev_hash, a.hash," \
+  " a.position, t.id, t.record_uuid, t.import_audit_id, t.source, t.imported_usec," \
+  " t.n_entries" \
+  " FROM imported_trails t LEFT JOIN imported_audit a ON a.trail_id = t.id"
+
 /* Kept trails, oldest first.  When @counts is not NULL, it receives each
  * trail's stored entry count and @gaps the index of its first entry out of
  * place (a position skipped), or -1: both for verify. */
@@ -1891,19 +1900,16 @@ read_imported_trails (InvolveStore *self,
   if (self->schema_version < 5)
     return g_steal_pointer (&trails);
 
-  /* Every trail with its entries in one pass; a trail left without any
-   * still gives one row, its entry columns NULL. */
-  stmt = prepare (self,
-                  "SELECT a.source_id, a.time_usec, a.account, a.profile, a.kind, a.record_uuid,"
-                  " a.version, a.field_id, a.old_value, a.new_value, a.details, a.prev_hash, a.hash,"
-                  " a.position, t.id, t.record_uuid, t.import_audit_id, t.source, t.imported_usec,"
-                  " t.n_entries"
-                  " FROM imported_trails t LEFT JOIN imported_audit a ON a.trail_id = t.id"
-                  " WHERE ?1 IS NULL OR t.record_uuid = ?1 ORDER BY t.id, a.position",
-                  error);
+  /* One record's are found by its index ("?1 IS NULL OR ..." would scan
+   * every trail). */
+  if (uuid != NULL)
+    stmt = prepare (self, IMPORTED_TRAILS_QUERY " WHERE t.record_uuid = ?1 ORDER BY t.id, a.position", error);
+  else
+    stmt = prepare (self, IMPORTED_TRAILS_QUERY " ORDER BY t.id, a.position", error);
   if (stmt == NULL)
     return NULL;
-  bind_text (stmt, 1, uuid);
+  if (uuid != NULL)
+    bind_text (stmt, 1, uuid);
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
