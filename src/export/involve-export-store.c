@@ -299,8 +299,9 @@ trails_to_keep (InvolveExchangeRecord *record,
   GPtrArray *trails = g_ptr_array_new_with_free_func ((GDestroyNotify) involve_imported_trail_free);
   InvolveImportedTrail *own = involve_imported_trail_new (involve_record_get_uuid (first), source, 0);
 
-  for (guint i = 0; i < record->audit->len; i++)
-    g_ptr_array_add (own->entries, involve_audit_entry_copy (g_ptr_array_index (record->audit, i)));
+  /* Read only from here on: the record's own entries, not copies. */
+  g_ptr_array_unref (own->entries);
+  own->entries = g_ptr_array_ref (record->audit);
   g_ptr_array_add (trails, own);
   for (guint i = 0; i < record->imported_trails->len; i++)
     g_ptr_array_add (trails, involve_imported_trail_copy (g_ptr_array_index (record->imported_trails, i)));
