@@ -144,7 +144,7 @@ static void
 refresh_organisation_filter (InvolveWindow *self)
 {
   g_autoptr(GError) error = NULL;
-  g_auto(GStrv) names = involve_register_model_dup_organisations (self->model, &error);
+  g_auto(GStrv) names = involve_store_dup_organisations (self->store, &error);
   g_autoptr(GtkStringList) list = NULL;
   guint selected = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->organisation_filter));
   const char *chosen = NULL;
