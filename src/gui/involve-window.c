@@ -101,11 +101,22 @@ update_list_page (InvolveWindow *self)
   adw_window_title_set_subtitle (self->register_title, subtitle);
 }
 
+/* The organisation chosen in the filter (its first item is all of them),
+ * or NULL. */
+static const char *
+chosen_organisation (InvolveWindow *self)
+{
+  guint selected = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->organisation_filter));
+
+  if (self->organisations == NULL || selected == 0 || selected > g_strv_length (self->organisations))
+    return NULL;
+  return self->organisations[selected - 1];
+}
+
 void
 _involve_window_apply_filters (InvolveWindow *self)
 {
   guint status = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->status_filter));
-  guint organisation = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->organisation_filter));
   guint framework = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->framework_filter));
   guint outcome = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->outcome_filter));
   guint mask = 0;
@@ -117,9 +128,7 @@ _involve_window_apply_filters (InvolveWindow *self)
   involve_register_model_set_query (self->model,
                                     gtk_editable_get_text (GTK_EDITABLE (self->search_entry)),
                                     mask,
-                                    organisation != GTK_INVALID_LIST_POSITION && organisation > 0
-                                      && organisation <= g_strv_length (self->organisations)
-                                      ? self->organisations[organisation - 1] : NULL,
+                                    chosen_organisation (self),
                                     framework < self->framework_ids->len
                                       ? g_ptr_array_index (self->framework_ids, framework) : NULL,
                                     outcome < G_N_ELEMENTS (outcome_filter_values)
@@ -146,8 +155,7 @@ refresh_organisation_filter (InvolveWindow *self)
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) names = involve_store_dup_organisations (self->store, &error);
   g_autoptr(GtkStringList) list = NULL;
-  guint selected = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->organisation_filter));
-  const char *chosen = NULL;
+  const char *chosen;
   guint position = 0;
 
   if (names == NULL)
@@ -160,10 +168,7 @@ refresh_organisation_filter (InvolveWindow *self)
                                                    (const char * const *) self->organisations))
     return;
 
-  if (selected != GTK_INVALID_LIST_POSITION && selected > 0 && self->organisations != NULL
-      && selected <= g_strv_length (self->organisations))
-    chosen = self->organisations[selected - 1];
-
+  chosen = chosen_organisation (self);
   list = gtk_string_list_new (NULL);
   gtk_string_list_append (list, _("All organisations"));
   for (guint i = 0; names[i] != NULL; i++)
