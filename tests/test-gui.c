@@ -1010,18 +1010,20 @@ find_history_window (void)
   return NULL;
 }
 
+/* The widgets of @type in @widget, in order, but not those inside them. */
 static void
-collect_rows (GtkWidget *widget,
-              GPtrArray *rows)
+collect_widgets (GtkWidget *widget,
+                 GType      type,
+                 GPtrArray *found)
 {
-  if (ADW_IS_ACTION_ROW (widget))
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
     {
-      g_ptr_array_add (rows, widget);
+      g_ptr_array_add (found, widget);
       return;
     }
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
        child = gtk_widget_get_next_sibling (child))
-    collect_rows (child, rows);
+    collect_widgets (child, type, found);
 }
 
 /* What a group's rows say: title and subtitle, one row a line. */
@@ -1031,25 +1033,8 @@ group_rows (GtkWidget  *window,
 {
   GPtrArray *rows = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) groups = g_ptr_array_new ();
-  GtkWidget *w = window;
 
-  /* Every preferences group, in order. */
-  while (w != NULL)
-    {
-      GtkWidget *next = NULL;
-
-      if (ADW_IS_PREFERENCES_GROUP (w))
-        g_ptr_array_add (groups, w);
-      else
-        next = gtk_widget_get_first_child (w);
-      while (next == NULL && w != NULL && w != window)
-        {
-          next = gtk_widget_get_next_sibling (w);
-          if (next == NULL)
-            w = gtk_widget_get_parent (w);
-        }
-      w = next;
-    }
+  collect_widgets (window, ADW_TYPE_PREFERENCES_GROUP, groups);
   for (guint i = 0; i < groups->len; i++)
     {
       AdwPreferencesGroup *group = groups->pdata[i];
@@ -1057,7 +1042,7 @@ group_rows (GtkWidget  *window,
 
       if (g_strcmp0 (adw_preferences_group_get_title (group), title) != 0)
         continue;
-      collect_rows (GTK_WIDGET (group), widgets);
+      collect_widgets (GTK_WIDGET (group), ADW_TYPE_ACTION_ROW, widgets);
       for (guint j = 0; j < widgets->len; j++)
         g_ptr_array_add (rows, g_strdup_printf ("%s\n%s",
                                                 adw_preferences_row_get_title (widgets->pdata[j]),
