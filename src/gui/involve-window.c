@@ -46,6 +46,14 @@ struct _InvolveWindow
 
 G_DEFINE_FINAL_TYPE (InvolveWindow, involve_window, ADW_TYPE_APPLICATION_WINDOW)
 
+enum
+{
+  FIRST_FRAME,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 /* No row of the list is shorter than this (a line of text and padding). */
 #define MIN_ROW_HEIGHT 24
 
@@ -981,6 +989,11 @@ involve_window_class_init (InvolveWindowClass *klass)
   GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
   object_class->dispose = involve_window_dispose;
+
+  /* Once, when the window's first frame has been painted: work that can
+   * wait connects here rather than delaying it. */
+  signals[FIRST_FRAME] = g_signal_new ("first-frame", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                       0, NULL, NULL, NULL, G_TYPE_NONE, 0);
   window_class->close_request = involve_window_close_request;
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/involve/Involve/ui/involve-window.ui");
@@ -1069,6 +1082,7 @@ first_frame_painted_cb (GdkFrameClock *clock,
 {
   g_signal_handlers_disconnect_by_func (clock, first_frame_painted_cb, self);
   g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, show_more_rows_cb, g_object_ref (self), g_object_unref);
+  g_signal_emit (self, signals[FIRST_FRAME], 0);
 }
 
 static void
