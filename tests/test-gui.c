@@ -302,6 +302,27 @@ fixture_set_up (Fixture       *fixture,
   wait_ms (200);
 }
 
+/* A window on another register, such as a reviewer's, shown. */
+static InvolveWindow *
+other_window_new (Fixture      *fixture,
+                  InvolveStore *store)
+{
+  InvolveWindow *window = involve_window_new (NULL, store, fixture->definitions, fixture->settings);
+
+  g_object_ref_sink (window);
+  gtk_window_present (GTK_WINDOW (window));
+  settle ();
+  return window;
+}
+
+static void
+other_window_close (InvolveWindow *window)
+{
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_object_unref (window);
+  settle ();
+}
+
 static void
 remove_tree (const char *path)
 {
@@ -904,10 +925,7 @@ test_request_evidence (Fixture       *fixture,
   other = involve_store_open (other_path, &error);
   g_assert_no_error (error);
   set_profile (fixture, "Sam Reviewer", "sam.reviewer@example.org");
-  window = involve_window_new (NULL, other, fixture->definitions, fixture->settings);
-  g_object_ref_sink (window);
-  gtk_window_present (GTK_WINDOW (window));
-  settle ();
+  window = other_window_new (fixture, other);
   g_assert_true (_involve_window_open_request_file (window, request_path));
   settle ();
   wizard = _involve_window_get_wizard (window);
@@ -973,9 +991,7 @@ test_request_evidence (Fixture       *fixture,
   else
     g_test_message ("pdftotext is not installed: the PDFs' text was not checked");
 
-  gtk_window_destroy (GTK_WINDOW (window));
-  g_object_unref (window);
-  settle ();
+  other_window_close (window);
 }
 
 /* The history window the wizard opened (wizard.history), or NULL. */
@@ -994,18 +1010,20 @@ find_history_window (void)
   return NULL;
 }
 
+/* The widgets of @type in @widget, in order, but not those inside them. */
 static void
-collect_rows (GtkWidget *widget,
-              GPtrArray *rows)
+collect_widgets (GtkWidget *widget,
+                 GType      type,
+                 GPtrArray *found)
 {
-  if (ADW_IS_ACTION_ROW (widget))
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
     {
-      g_ptr_array_add (rows, widget);
+      g_ptr_array_add (found, widget);
       return;
     }
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
        child = gtk_widget_get_next_sibling (child))
-    collect_rows (child, rows);
+    collect_widgets (child, type, found);
 }
 
 /* What a group's rows say: title and subtitle, one row a line. */
@@ -1015,25 +1033,8 @@ group_rows (GtkWidget  *window,
 {
   GPtrArray *rows = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) groups = g_ptr_array_new ();
-  GtkWidget *w = window;
 
-  /* Every preferences group, in order. */
-  while (w != NULL)
-    {
-      GtkWidget *next = NULL;
-
-      if (ADW_IS_PREFERENCES_GROUP (w))
-        g_ptr_array_add (groups, w);
-      else
-        next = gtk_widget_get_first_child (w);
-      while (next == NULL && w != NULL && w != window)
-        {
-          next = gtk_widget_get_next_sibling (w);
-          if (next == NULL)
-            w = gtk_widget_get_parent (w);
-        }
-      w = next;
-    }
+  collect_widgets (window, ADW_TYPE_PREFERENCES_GROUP, groups);
   for (guint i = 0; i < groups->len; i++)
     {
       AdwPreferencesGroup *group = groups->pdata[i];
@@ -1041,7 +1042,7 @@ group_rows (GtkWidget  *window,
 
       if (g_strcmp0 (adw_preferences_group_get_title (group), title) != 0)
         continue;
-      collect_rows (GTK_WIDGET (group), widgets);
+      collect_widgets (GTK_WIDGET (group), ADW_TYPE_ACTION_ROW, widgets);
       for (guint j = 0; j < widgets->len; j++)
         g_ptr_array_add (rows, g_strdup_printf ("%s\n%s",
                                                 adw_preferences_row_get_title (widgets->pdata[j]),
@@ -1220,10 +1221,7 @@ test_history_imported (Fixture       *fixture,
 
   other = involve_store_open (other_path, &error);
   g_assert_no_error (error);
-  window = involve_window_new (NULL, other, fixture->definitions, fixture->settings);
-  g_object_ref_sink (window);
-  gtk_window_present (GTK_WINDOW (window));
-  settle ();
+  window = other_window_new (fixture, other);
   g_assert_true (_involve_window_import_xml_file (window, xml));
   settle ();
   g_assert_true (involve_window_open_record (window, uuid));
@@ -1242,9 +1240,7 @@ test_history_imported (Fixture       *fixture,
   screenshot_widget (history, "14-history-imported.png");
   close_history (history);
 
-  gtk_window_destroy (GTK_WINDOW (window));
-  g_object_unref (window);
-  settle ();
+  other_window_close (window);
 }
 
 /* Printing a record of the register leaves an export entry in its trail. */
@@ -1502,10 +1498,7 @@ test_import_xml (Fixture       *fixture,
   /* ...is imported into another register from its window. */
   other = involve_store_open (other_path, &error);
   g_assert_no_error (error);
-  window = involve_window_new (NULL, other, fixture->definitions, fixture->settings);
-  g_object_ref_sink (window);
-  gtk_window_present (GTK_WINDOW (window));
-  settle ();
+  window = other_window_new (fixture, other);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (_involve_window_get_list_stack (window))), ==, "empty");
   g_assert_true (_involve_window_import_xml_file (window, xml));
   settle ();
@@ -1514,9 +1507,7 @@ test_import_xml (Fixture       *fixture,
   /* Importing it again adds nothing, and says so. */
   g_assert_false (_involve_window_import_xml_file (window, xml));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (_involve_window_get_model (window))), ==, 1);
-  gtk_window_destroy (GTK_WINDOW (window));
-  g_object_unref (window);
-  settle ();
+  other_window_close (window);
 }
 
 /* The first frame of a large register has only the rows the window shows;
@@ -1565,9 +1556,7 @@ test_large_register_rows (Fixture       *fixture,
                      involve_register_item_get_summary (model_last)->uuid);
   }
 
-  gtk_window_destroy (GTK_WINDOW (window));
-  g_object_unref (window);
-  settle ();
+  other_window_close (window);
 }
 
 static void

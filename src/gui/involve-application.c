@@ -76,23 +76,13 @@ start_backup_cb (gpointer data)
 }
 
 static void
-first_frame_painted_cb (GdkFrameClock      *clock,
-                        InvolveApplication *self)
+first_frame_cb (InvolveWindow      *window,
+                InvolveApplication *self)
 {
-  g_signal_handlers_disconnect_by_func (clock, first_frame_painted_cb, self);
   startup_mark ("first frame painted");
   /* The first start of a day copies the whole register: on a large one
    * that competed with the first frame for the processor and the disk. */
   g_idle_add_full (G_PRIORITY_LOW, start_backup_cb, g_object_ref (self), g_object_unref);
-}
-
-static void
-window_mapped_cb (GtkWidget          *window,
-                  InvolveApplication *self)
-{
-  g_signal_handlers_disconnect_by_func (window, window_mapped_cb, self);
-  g_signal_connect_object (gtk_widget_get_frame_clock (window), "after-paint",
-                           G_CALLBACK (first_frame_painted_cb), self, 0);
 }
 
 static void
@@ -137,7 +127,7 @@ involve_application_activate (GApplication *app)
   if (path == NULL)
     path = involve_paths_get_default_register ();
 
-  /* Today's backup waits for the first frame (see first_frame_painted_cb). */
+  /* Today's backup waits for the first frame (see first_frame_cb). */
   self->store = g_initable_new (INVOLVE_TYPE_STORE, NULL, &error, "path", path, "defer-backup", TRUE, NULL);
   if (self->store == NULL)
     {
@@ -150,8 +140,7 @@ involve_application_activate (GApplication *app)
 
   window = involve_window_new (GTK_APPLICATION (self), self->store, self->definitions, self->settings);
   startup_mark ("window built");
-  /* Before present, which maps the window. */
-  g_signal_connect (window, "map", G_CALLBACK (window_mapped_cb), self);
+  g_signal_connect_object (window, "first-frame", G_CALLBACK (first_frame_cb), self, 0);
   gtk_window_present (GTK_WINDOW (window));
 }
 

@@ -93,24 +93,19 @@ format_value (const InvolveField *field,
   return g_variant_print (value, FALSE);
 }
 
-/* What happened, in words; the kind's own name when it is a new one. */
+/* What happened, in words; the kind's own name when it is a new one.
+ * @field is the entry's, or NULL. */
 static char *
-describe_kind (InvolveHistoryWindow    *self,
-               const InvolveAuditEntry *entry)
+describe_kind (const InvolveAuditEntry *entry,
+               const InvolveField      *field)
 {
   const char *kind = entry->kind != NULL ? entry->kind : "";
 
   if (g_str_equal (kind, INVOLVE_AUDIT_CREATE))
     return g_strdup (_("Record created"));
   if (g_str_equal (kind, INVOLVE_AUDIT_VALUE))
-    {
-      const InvolveField *field = entry->field_id != NULL
-                                  ? involve_definitions_lookup_field (self->definitions, entry->field_id, NULL)
-                                  : NULL;
-
-      return g_strdup_printf (_("Changed “%s”"), field != NULL ? field->label
-                                                   : entry->field_id != NULL ? entry->field_id : "");
-    }
+    return g_strdup_printf (_("Changed “%s”"), field != NULL ? field->label
+                                                 : entry->field_id != NULL ? entry->field_id : "");
   if (g_str_equal (kind, INVOLVE_AUDIT_STATUS))
     return g_strdup (_("Status changed"));
   if (g_str_equal (kind, INVOLVE_AUDIT_SIGN_OFF))
@@ -156,7 +151,10 @@ new_entry_row (InvolveHistoryWindow    *self,
                const InvolveAuditEntry *entry,
                const char              *number_prefix)
 {
-  g_autofree char *what = describe_kind (self, entry);
+  const InvolveField *field = entry->field_id != NULL
+                              ? involve_definitions_lookup_field (self->definitions, entry->field_id, NULL)
+                              : NULL;
+  g_autofree char *what = describe_kind (entry, field);
   g_autofree char *when = format_time (entry->time_usec);
   g_autofree char *who = NULL;
   g_autofree char *number = g_strdup_printf ("%s%" G_GINT64_FORMAT, number_prefix, entry->id);
@@ -173,7 +171,6 @@ new_entry_row (InvolveHistoryWindow    *self,
     g_string_append_printf (subtitle, _("%s · %s"), when, who);
   if (entry->field_id != NULL)
     {
-      const InvolveField *field = involve_definitions_lookup_field (self->definitions, entry->field_id, NULL);
       g_autofree char *old_value = format_value (field, entry->old_value);
       g_autofree char *new_value = format_value (field, entry->new_value);
 

@@ -226,15 +226,6 @@ involve_register_model_is_filtered (InvolveRegisterModel *self)
          || self->organisation != NULL || self->framework_id != NULL || self->outcome != NULL;
 }
 
-GStrv
-involve_register_model_dup_organisations (InvolveRegisterModel  *self,
-                                          GError               **error)
-{
-  g_return_val_if_fail (INVOLVE_IS_REGISTER_MODEL (self), NULL);
-
-  return involve_store_dup_organisations (self->store, error);
-}
-
 const GError *
 involve_register_model_get_error (InvolveRegisterModel *self)
 {

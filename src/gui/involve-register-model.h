@@ -40,10 +40,6 @@ GStrv                 involve_register_model_dup_uuids    (InvolveRegisterModel 
                                                            GError               **error);
 /* Whether a search text or a filter is set. */
 gboolean              involve_register_model_is_filtered  (InvolveRegisterModel  *self);
-/* The organisations of the records in the register, sorted, ignoring the
- * query (for the filter); NULL with @error when the register can't be read. */
-GStrv                 involve_register_model_dup_organisations (InvolveRegisterModel  *self,
-                                                                GError               **error);
 /* The last error, or NULL. */
 const GError         *involve_register_model_get_error    (InvolveRegisterModel  *self);
 

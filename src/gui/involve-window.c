@@ -46,6 +46,14 @@ struct _InvolveWindow
 
 G_DEFINE_FINAL_TYPE (InvolveWindow, involve_window, ADW_TYPE_APPLICATION_WINDOW)
 
+enum
+{
+  FIRST_FRAME,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 /* No row of the list is shorter than this (a line of text and padding). */
 #define MIN_ROW_HEIGHT 24
 
@@ -101,11 +109,22 @@ update_list_page (InvolveWindow *self)
   adw_window_title_set_subtitle (self->register_title, subtitle);
 }
 
+/* The organisation chosen in the filter (its first item is all of them),
+ * or NULL. */
+static const char *
+chosen_organisation (InvolveWindow *self)
+{
+  guint selected = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->organisation_filter));
+
+  if (self->organisations == NULL || selected == 0 || selected > g_strv_length (self->organisations))
+    return NULL;
+  return self->organisations[selected - 1];
+}
+
 void
 _involve_window_apply_filters (InvolveWindow *self)
 {
   guint status = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->status_filter));
-  guint organisation = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->organisation_filter));
   guint framework = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->framework_filter));
   guint outcome = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->outcome_filter));
   guint mask = 0;
@@ -117,9 +136,7 @@ _involve_window_apply_filters (InvolveWindow *self)
   involve_register_model_set_query (self->model,
                                     gtk_editable_get_text (GTK_EDITABLE (self->search_entry)),
                                     mask,
-                                    organisation != GTK_INVALID_LIST_POSITION && organisation > 0
-                                      && organisation <= g_strv_length (self->organisations)
-                                      ? self->organisations[organisation - 1] : NULL,
+                                    chosen_organisation (self),
                                     framework < self->framework_ids->len
                                       ? g_ptr_array_index (self->framework_ids, framework) : NULL,
                                     outcome < G_N_ELEMENTS (outcome_filter_values)
@@ -144,10 +161,9 @@ static void
 refresh_organisation_filter (InvolveWindow *self)
 {
   g_autoptr(GError) error = NULL;
-  g_auto(GStrv) names = involve_register_model_dup_organisations (self->model, &error);
+  g_auto(GStrv) names = involve_store_dup_organisations (self->store, &error);
   g_autoptr(GtkStringList) list = NULL;
-  guint selected = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->organisation_filter));
-  const char *chosen = NULL;
+  const char *chosen;
   guint position = 0;
 
   if (names == NULL)
@@ -160,10 +176,7 @@ refresh_organisation_filter (InvolveWindow *self)
                                                    (const char * const *) self->organisations))
     return;
 
-  if (selected != GTK_INVALID_LIST_POSITION && selected > 0 && self->organisations != NULL
-      && selected <= g_strv_length (self->organisations))
-    chosen = self->organisations[selected - 1];
-
+  chosen = chosen_organisation (self);
   list = gtk_string_list_new (NULL);
   gtk_string_list_append (list, _("All organisations"));
   for (guint i = 0; names[i] != NULL; i++)
@@ -976,6 +989,11 @@ involve_window_class_init (InvolveWindowClass *klass)
   GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
   object_class->dispose = involve_window_dispose;
+
+  /* Once, when the window's first frame has been painted: work that can
+   * wait connects here rather than delaying it. */
+  signals[FIRST_FRAME] = g_signal_new ("first-frame", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                       0, NULL, NULL, NULL, G_TYPE_NONE, 0);
   window_class->close_request = involve_window_close_request;
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/involve/Involve/ui/involve-window.ui");
@@ -1064,6 +1082,7 @@ first_frame_painted_cb (GdkFrameClock *clock,
 {
   g_signal_handlers_disconnect_by_func (clock, first_frame_painted_cb, self);
   g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, show_more_rows_cb, g_object_ref (self), g_object_unref);
+  g_signal_emit (self, signals[FIRST_FRAME], 0);
 }
 
 static void

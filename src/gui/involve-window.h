@@ -15,6 +15,9 @@ G_BEGIN_DECLS
 #define INVOLVE_TYPE_WINDOW (involve_window_get_type ())
 G_DECLARE_FINAL_TYPE (InvolveWindow, involve_window, INVOLVE, WINDOW, AdwApplicationWindow)
 
+/* Signal "first-frame" (no arguments): emitted once, when the window's
+ * first frame has been painted. */
+
 /* @application may be NULL (tests). */
 InvolveWindow *involve_window_new          (GtkApplication     *application,
                                             InvolveStore       *store,
