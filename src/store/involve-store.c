@@ -494,6 +494,7 @@ struct _InvolveStore
   char       *requested_journal_mode;
   char       *os_account;
   char       *profile_name;
+  GObject    *identity;     /* InvolveIdentity, or NULL */
   int         target_schema;   /* 0 = latest */
 
   sqlite3    *db;
@@ -1456,6 +1457,7 @@ involve_store_finalize (GObject *object)
   g_clear_pointer (&self->journal_mode, g_free);
   g_clear_pointer (&self->os_account, g_free);
   g_clear_pointer (&self->profile_name, g_free);
+  g_clear_object (&self->identity);
   g_rec_mutex_clear (&self->lock);
 
   G_OBJECT_CLASS (involve_store_parent_class)->finalize (object);
@@ -1655,6 +1657,24 @@ involve_store_set_profile_name (InvolveStore *self,
   g_free (self->profile_name);
   self->profile_name = g_strdup (profile_name);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROFILE_NAME]);
+}
+
+InvolveIdentity *
+involve_store_get_identity (InvolveStore *self)
+{
+  g_return_val_if_fail (INVOLVE_IS_STORE (self), NULL);
+
+  return (InvolveIdentity *) self->identity;
+}
+
+void
+involve_store_set_identity (InvolveStore    *self,
+                            InvolveIdentity *identity)
+{
+  g_return_if_fail (INVOLVE_IS_STORE (self));
+  g_return_if_fail (identity == NULL || G_IS_OBJECT (identity));
+
+  g_set_object (&self->identity, (GObject *) identity);
 }
 
 /* The audit log */

@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "involve-identity.h"
 #include "involve-record.h"
 
 G_BEGIN_DECLS
@@ -230,6 +231,15 @@ void           involve_store_set_os_account      (InvolveStore  *self,
 const char    *involve_store_get_profile_name    (InvolveStore  *self);
 void           involve_store_set_profile_name    (InvolveStore  *self,
                                                   const char    *profile_name);
+/*
+ * The acting person's unlocked key, or NULL.  Acts that must be signed
+ * (submitting, signing off, returning, trusting a certificate) sign with it
+ * and are refused without it; the register holds a reference until it is
+ * replaced or cleared, never the passphrase.
+ */
+InvolveIdentity *involve_store_get_identity      (InvolveStore    *self);
+void           involve_store_set_identity        (InvolveStore    *self,
+                                                  InvolveIdentity *identity);
 /* The schema version this build writes. */
 int            involve_store_get_latest_schema_version (void);
 
