@@ -506,6 +506,8 @@ struct _InvolveStore
 
   GRecMutex   lock;            /* serialises calls from several threads */
   GThread    *backup_thread;   /* the rolling backup started on open */
+  gboolean    create;          /* a missing file may become a new register */
+  char       *damage;          /* why the register is read-only, or NULL */
   struct _RollingBackup *backup_job;
 };
 
@@ -525,6 +527,7 @@ enum {
   PROP_OS_ACCOUNT,
   PROP_PROFILE_NAME,
   PROP_TARGET_SCHEMA,
+  PROP_CREATE,
   N_PROPS
 };
 
@@ -621,6 +624,12 @@ set_sqlite_error (InvolveStore *self,
   const char *detail = self->db != NULL ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc);
   g_autofree char *message = NULL;
   int code = error_code_for_sqlite (rc);
+  int system_errno = self->db != NULL ? sqlite3_system_errno (self->db) : 0;
+
+  /* A full disk shows as an I/O error where SQLite extends a file other
+   * than by writing to it (the WAL index, a truncate): say what it is. */
+  if (code == INVOLVE_STORE_ERROR_IO && (system_errno == ENOSPC || system_errno == EDQUOT))
+    code = INVOLVE_STORE_ERROR_FULL;
 
   switch (code)
     {
@@ -633,7 +642,7 @@ set_sqlite_error (InvolveStore *self,
                                  doing, path, detail);
       break;
     case INVOLVE_STORE_ERROR_FULL:
-      message = g_strdup_printf (_("%s: the disk holding the register “%s” is full. Free some space and try again; the register was left as it was."),
+      message = g_strdup_printf (_("%s: the disk holding the register “%s” is full. Nothing of this change was saved and the register was left as it was. Free some space and try again."),
                                  doing, path);
       break;
     case INVOLVE_STORE_ERROR_NOT_A_REGISTER:
@@ -733,10 +742,15 @@ exec_sql (InvolveStore *self,
 
 /* Transactions: one per operation, or a savepoint inside a batch. */
 
+static gboolean check_not_damaged (InvolveStore *self,
+                                   GError      **error);
+
 static gboolean
 txn_begin (InvolveStore *self,
            GError      **error)
 {
+  if (!check_not_damaged (self, error))
+    return FALSE;
   if (self->batch_depth > 0)
     return exec_sql (self, "SAVEPOINT involve_op", _("Could not save"), error);
   return exec_sql (self, "BEGIN IMMEDIATE", _("Could not save"), error);
@@ -778,6 +792,8 @@ involve_store_begin_batch (InvolveStore *self,
   g_return_val_if_fail (INVOLVE_IS_STORE (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
+  if (!check_not_damaged (self, error))
+    return FALSE;
   if (self->batch_depth == 0 &&
       !exec_sql (self, "BEGIN IMMEDIATE", _("Could not start saving"), error))
     return FALSE;
@@ -809,8 +825,10 @@ involve_store_rollback_batch (InvolveStore *self)
 {
   STORE_LOCK (self);
   g_return_if_fail (INVOLVE_IS_STORE (self));
-  g_return_if_fail (self->batch_depth > 0);
 
+  /* Nothing to do after a failed commit: it rolled back already. */
+  if (self->batch_depth == 0)
+    return;
   self->batch_depth = 0;
   if (!sqlite3_get_autocommit (self->db))
     sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
@@ -1078,16 +1096,16 @@ involve_store_dup_default_path (void)
   return involve_paths_get_default_register ();
 }
 
-static guint32
-read_be32 (const guint8 *p)
-{
-  return ((guint32) p[0] << 24) | ((guint32) p[1] << 16) | ((guint32) p[2] << 8) | p[3];
-}
-
 /*
- * Looks at the file before SQLite does, so that foreign and damaged files
- * are refused without SQLite writing anything (a journal roll-back, a WAL
- * header).  A missing or empty file is fine: it becomes a new register.
+ * Looks at the file before SQLite does, so that foreign files are refused
+ * without SQLite writing anything (a journal roll-back, a WAL header).
+ * Only what never changes while others write is read here (the type of
+ * the file, its first 16 bytes): whether it is damaged is for SQLite to
+ * judge, under its own locks, once it is open (another process may be
+ * checkpointing right now, and the size and header read here without a
+ * lock can disagree for a moment).  A missing file is fine when the
+ * register may be created ("create"); a zero-length one too, then, but
+ * never when the person named an existing file.
  */
 static gboolean
 check_file_before_open (InvolveStore *self,
@@ -1096,8 +1114,7 @@ check_file_before_open (InvolveStore *self,
 {
   g_autofree char *dir = g_path_get_dirname (self->path);
   GStatBuf st;
-  guint8 header[100];
-  guint32 page_size;
+  guint8 header[16];
   FILE *file;
   size_t n;
 
@@ -1115,6 +1132,14 @@ check_file_before_open (InvolveStore *self,
                           0, message);
           return FALSE;
         }
+      if (!self->create)
+        {
+          g_autofree char *message =
+            g_strdup_printf (_("There is no register at “%s”. Check the name and the folder; to start a new, empty register there, ask for one explicitly (involve-cli --create, or New Register in Involve)."),
+                             self->path);
+          set_error_code (error, INVOLVE_STORE_ERROR_NOT_FOUND, 0, message);
+          return FALSE;
+        }
       if (g_mkdir_with_parents (dir, 0700) != 0)
         {
           g_autofree char *message =
@@ -1130,6 +1155,14 @@ check_file_before_open (InvolveStore *self,
         {
           g_autofree char *message =
             g_strdup_printf (_("“%s” is not a file, so it cannot be an Involve register."), self->path);
+          set_error_code (error, INVOLVE_STORE_ERROR_NOT_A_REGISTER, 0, message);
+          return FALSE;
+        }
+      if (st.st_size == 0 && !self->create)
+        {
+          g_autofree char *message =
+            g_strdup_printf (_("“%s” is empty (0 bytes), so it is not an Involve register: perhaps a copy or a download did not finish. It was left untouched. Open the register you meant, or restore it from a backup."),
+                             self->path);
           set_error_code (error, INVOLVE_STORE_ERROR_NOT_A_REGISTER, 0, message);
           return FALSE;
         }
@@ -1166,25 +1199,6 @@ check_file_before_open (InvolveStore *self,
                          self->path);
       set_error_code (error, INVOLVE_STORE_ERROR_NOT_A_REGISTER, SQLITE_NOTADB, message);
       return FALSE;
-    }
-
-  page_size = ((guint32) header[16] << 8) | header[17];
-  if (page_size == 1)
-    page_size = 65536;
-
-  /* The page count in the header is valid when the two change counters agree. */
-  if (read_be32 (header + 24) == read_be32 (header + 92))
-    {
-      guint64 pages = read_be32 (header + 28);
-
-      if ((guint64) st.st_size < pages * page_size)
-        {
-          g_autofree char *message =
-            g_strdup_printf (_("The register “%s” is damaged: the file is shorter than it should be (%" PRIu64 " of %" PRIu64 " bytes), perhaps from an interrupted copy. It was left untouched; restore it from a backup in the “backups” folder beside it."),
-                             self->path, (guint64) st.st_size, pages * page_size);
-          set_error_code (error, INVOLVE_STORE_ERROR_CORRUPT, SQLITE_CORRUPT, message);
-          return FALSE;
-        }
     }
   return TRUE;
 }
@@ -1281,6 +1295,151 @@ set_journal_mode (InvolveStore *self,
   return TRUE;
 }
 
+/*
+ * PRAGMA quick_check (1) on @db, in its own read transaction: @problem is
+ * NULL when the file is sound, else SQLite's first finding.  FALSE (with a
+ * store error) only when the check itself could not run.
+ */
+static gboolean
+quick_check (sqlite3  *db,
+             char    **problem,
+             GError  **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  *problem = NULL;
+  rc = sqlite3_prepare_v2 (db, "PRAGMA quick_check (1)", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      const char *result = (const char *) sqlite3_column_text (stmt, 0);
+
+      if (g_strcmp0 (result, "ok") != 0)
+        {
+          *problem = g_strdup (result != NULL ? result : "?");
+          g_strdelimit (*problem, "\n", ' ');
+        }
+      rc = SQLITE_OK;
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_OK)
+    {
+      g_autofree char *message =
+        g_strdup_printf (_("Could not check the register: %s."), sqlite3_errstr (rc));
+      set_error_code (error, error_code_for_sqlite (rc), rc, message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static char *
+damage_message (const char *path,
+                const char *problem,
+                gboolean    opened)
+{
+  g_autofree char *backup = involve_store_find_good_backup (path);
+  g_autofree char *parent = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *first = NULL;
+
+  if (opened)
+    first = g_strdup_printf (_("The register “%s” is damaged (%s). It was opened read-only so that nothing more is lost: you can read and export what is still readable, but not change it."),
+                             path, problem);
+  else
+    first = g_strdup_printf (_("The register “%s” is damaged (%s) and cannot be read. It was left untouched."),
+                             path, problem);
+  if (backup != NULL)
+    return g_strdup_printf (_("%s The newest good backup is “%s”. To go back to it, close Involve and run: involve-cli --database “%s” restore “%s” (the damaged file is kept beside it)."),
+                            first, backup, path, backup);
+  parent = g_path_get_dirname (path);
+  dir = g_build_filename (parent, "backups", NULL);
+  return g_strdup_printf (_("%s No good backup was found in “%s”. Keep the file as it is and ask your IT service to recover it."),
+                          first, dir);
+}
+
+/*
+ * A damaged register is opened read-only, so that what can still be read
+ * can be, while nothing is written to it (or backed up from it, pushing a
+ * good backup out).  When SQLite cannot read it at all, opening fails; both
+ * messages name the newest good backup and how to restore it.
+ */
+static gboolean
+open_damaged (InvolveStore *self,
+              const char   *problem,
+              GError      **error)
+{
+  g_autofree char *detail = g_strdup (problem);
+  int application_id = 0;
+  int n_objects = 0;
+  int rc;
+
+  g_debug ("Register %s is damaged: %s", self->path, detail);
+  g_hash_table_remove_all (self->statements);
+  g_clear_pointer (&self->db, sqlite3_close_v2);
+
+  rc = sqlite3_open_v2 (self->path, &self->db,
+                        SQLITE_OPEN_READONLY | SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_EXRESCODE, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_extended_result_codes (self->db, 1);
+      sqlite3_busy_timeout (self->db, (int) self->busy_timeout);
+    }
+  if (rc != SQLITE_OK ||
+      !query_int (self, "PRAGMA application_id", &application_id, "", NULL) ||
+      !query_int (self, "PRAGMA user_version", &self->schema_version, "", NULL) ||
+      !query_int (self, "SELECT count(*) FROM sqlite_master", &n_objects, "", NULL) ||
+      application_id != INVOLVE_APPLICATION_ID ||
+      self->schema_version < 1 || self->schema_version > LATEST_SCHEMA)
+    {
+      g_autofree char *message = damage_message (self->path, detail, FALSE);
+
+      set_error_code (error, INVOLVE_STORE_ERROR_CORRUPT, SQLITE_CORRUPT, message);
+      g_hash_table_remove_all (self->statements);
+      g_clear_pointer (&self->db, sqlite3_close_v2);
+      return FALSE;
+    }
+  g_free (self->journal_mode);
+  self->journal_mode = g_strdup ("delete");
+  self->damage = damage_message (self->path, detail, TRUE);
+  return TRUE;
+}
+
+/* Writes are refused once the register is known to be damaged. */
+static gboolean
+check_not_damaged (InvolveStore *self,
+                   GError      **error)
+{
+  if (self->damage == NULL)
+    return TRUE;
+  set_error_code (error, INVOLVE_STORE_ERROR_CORRUPT, SQLITE_CORRUPT, self->damage);
+  return FALSE;
+}
+
+gboolean
+involve_store_is_damaged (InvolveStore *self)
+{
+  STORE_LOCK (self);
+  g_return_val_if_fail (INVOLVE_IS_STORE (self), FALSE);
+  return self->damage != NULL;
+}
+
+char *
+involve_store_dup_damage (InvolveStore *self)
+{
+  STORE_LOCK (self);
+  g_return_val_if_fail (INVOLVE_IS_STORE (self), NULL);
+  return g_strdup (self->damage);
+}
+
+static gboolean copy_database (sqlite3     *source,
+                               const char  *dest_path,
+                               gint        *cancel,
+                               gboolean     check,
+                               char       **problem,
+                               GError     **error);
+
 typedef struct _RollingBackup RollingBackup;
 static void start_rolling_backup (InvolveStore *self);
 static void stop_rolling_backup  (InvolveStore *self,
@@ -1294,6 +1453,7 @@ involve_store_initable_init (GInitable     *initable,
   InvolveStore *self = INVOLVE_STORE (initable);
   const char *doing = _("Could not open the register");
   gboolean exists = FALSE;
+  g_autoptr(GError) local_error = NULL;
   int application_id = 0;
   int n_objects = 0;
   int target;
@@ -1322,11 +1482,18 @@ involve_store_initable_init (GInitable     *initable,
       goto fail;
     }
 
-  /* Only reads until we know the file is ours and not from the future. */
-  if (!query_int (self, "PRAGMA application_id", &application_id, doing, error) ||
-      !query_int (self, "PRAGMA user_version", &self->schema_version, doing, error) ||
-      !query_int (self, "SELECT count(*) FROM sqlite_master", &n_objects, doing, error))
-    goto fail;
+  /* Only reads until we know the file is ours and not from the future.
+   * SQLite reads under its shared lock, so a file shorter than its header
+   * says is damaged (CORRUPT), never merely being checkpointed. */
+  if (!query_int (self, "PRAGMA application_id", &application_id, doing, &local_error) ||
+      !query_int (self, "PRAGMA user_version", &self->schema_version, doing, &local_error) ||
+      !query_int (self, "SELECT count(*) FROM sqlite_master", &n_objects, doing, &local_error))
+    {
+      if (g_error_matches (local_error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_CORRUPT))
+        return open_damaged (self, sqlite3_errstr (SQLITE_CORRUPT), error);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      goto fail;
+    }
 
   if (application_id != INVOLVE_APPLICATION_ID &&
       !(application_id == 0 && self->schema_version == 0 && n_objects == 0))
@@ -1345,6 +1512,23 @@ involve_store_initable_init (GInitable     *initable,
                          self->path, self->schema_version, LATEST_SCHEMA);
       set_error_code (error, INVOLVE_STORE_ERROR_NEWER_SCHEMA, 0, message);
       goto fail;
+    }
+
+  /* Overwritten pages open fine: SQLite's own quick check finds them, in
+   * one read transaction, before anything is written to the file. */
+  if (n_objects > 0)
+    {
+      g_autofree char *problem = NULL;
+
+      if (!quick_check (self->db, &problem, &local_error))
+        {
+          if (g_error_matches (local_error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_CORRUPT))
+            return open_damaged (self, sqlite3_errstr (SQLITE_CORRUPT), error);
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          goto fail;
+        }
+      if (problem != NULL)
+        return open_damaged (self, problem, error);
     }
 
   if (!set_journal_mode (self, error))
@@ -1370,14 +1554,14 @@ involve_store_initable_init (GInitable     *initable,
           g_autofree char *dest = g_build_filename (dir, name, NULL);
 
           if (g_mkdir_with_parents (dir, 0700) != 0 ||
-              !involve_store_backup (self, dest, error))
+              !copy_database (self->db, dest, NULL, FALSE, NULL, error))
             goto fail;
         }
       if (!migrate (self, target, error))
         goto fail;
     }
 
-  if (self->auto_backup && self->target_schema == 0)
+  if (self->auto_backup && self->target_schema == 0 && self->damage == NULL)
     {
       /* With a rollback journal (network drives) a long reader would block
        * every save, so there the backup is done now, before any editing. */
@@ -1455,6 +1639,7 @@ involve_store_finalize (GObject *object)
   g_clear_pointer (&self->path, g_free);
   g_clear_pointer (&self->requested_journal_mode, g_free);
   g_clear_pointer (&self->journal_mode, g_free);
+  g_clear_pointer (&self->damage, g_free);
   g_clear_pointer (&self->os_account, g_free);
   g_clear_pointer (&self->profile_name, g_free);
   g_clear_object (&self->identity);
@@ -1497,6 +1682,9 @@ involve_store_get_property (GObject    *object,
     case PROP_TARGET_SCHEMA:
       g_value_set_int (value, self->target_schema);
       break;
+    case PROP_CREATE:
+      g_value_set_boolean (value, self->create);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1538,6 +1726,9 @@ involve_store_set_property (GObject      *object,
     case PROP_TARGET_SCHEMA:
       self->target_schema = g_value_get_int (value);
       break;
+    case PROP_CREATE:
+      self->create = g_value_get_boolean (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1576,6 +1767,9 @@ involve_store_class_init (InvolveStoreClass *klass)
   properties[PROP_TARGET_SCHEMA] =
     g_param_spec_int ("target-schema-version", NULL, NULL, 0, G_MAXINT, 0,
                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CREATE] =
+    g_param_spec_boolean ("create", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -1591,6 +1785,7 @@ involve_store_init (InvolveStore *self)
 {
   self->busy_timeout = DEFAULT_BUSY_TIMEOUT_MS;
   self->auto_backup = TRUE;
+  self->create = TRUE;
   self->os_account = g_strdup (g_get_user_name ());
   self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, stmt_finalize);
   g_rec_mutex_init (&self->lock);
@@ -4256,14 +4451,64 @@ involve_store_verify_full (InvolveStore *self,
 /* Backups */
 
 /*
+ * A backup is only worth keeping when it is sound: the copy passes SQLite's
+ * quick check (@problem gets its finding when not) and involve_store_verify
+ * (the audit chain, values, fingerprints).  Otherwise it would push a good
+ * backup out of the rotation.
+ */
+static gboolean
+check_backup_copy (sqlite3     *copy,
+                   const char  *partial,
+                   const char  *dest_path,
+                   char       **problem,
+                   GError     **error)
+{
+  g_autoptr(InvolveStore) store = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  if (!quick_check (copy, problem, error))
+    return FALSE;
+  if (*problem != NULL)
+    {
+      g_autofree char *message =
+        g_strdup_printf (_("Did not back up the register to “%s”: the register is damaged (%s). The backups already there were kept."),
+                         dest_path, *problem);
+      set_error_code (error, INVOLVE_STORE_ERROR_CORRUPT, SQLITE_CORRUPT, message);
+      return FALSE;
+    }
+
+  store = g_initable_new (INVOLVE_TYPE_STORE, NULL, &local_error,
+                          "path", partial, "create", FALSE, "auto-backup", FALSE,
+                          "journal-mode", "delete", NULL);
+  if (store != NULL && store->damage != NULL)
+    *problem = g_strdup (sqlite3_errstr (SQLITE_CORRUPT));
+  if (store == NULL || store->damage != NULL ||
+      !involve_store_verify (store, NULL, &local_error))
+    {
+      g_autofree char *message =
+        g_strdup_printf (_("Did not back up the register to “%s”: it failed its check (%s). The backups already there were kept."),
+                         dest_path, local_error != NULL ? local_error->message : *problem);
+      set_error_code (error,
+                      local_error != NULL ? local_error->code : INVOLVE_STORE_ERROR_CORRUPT,
+                      local_error != NULL ? involve_store_error_get_sqlite_code (local_error) : SQLITE_CORRUPT,
+                      message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/*
  * Copies @source into a new file at @dest_path (via "<dest>.partial",
- * renamed into place when complete).  @cancel, when not NULL, is polled
- * between steps; a cancelled copy leaves nothing behind.
+ * renamed into place when complete and, with @check, checked by
+ * check_backup_copy (); @problem as there).  @cancel, when not NULL, is
+ * polled between steps; a cancelled or failed copy leaves nothing behind.
  */
 static gboolean
 copy_database (sqlite3     *source,
                const char  *dest_path,
                gint        *cancel,
+               gboolean     check,
+               char       **problem,
                GError     **error)
 {
   g_autofree char *partial = g_strconcat (dest_path, ".partial", NULL);
@@ -4271,10 +4516,13 @@ copy_database (sqlite3     *source,
   sqlite3_backup *backup;
   int rc;
 
+  if (problem != NULL)
+    *problem = NULL;
   g_unlink (partial);
   rc = sqlite3_open_v2 (partial, &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
   if (rc == SQLITE_OK)
     {
+      sqlite3_extended_result_codes (dest, 1);
       backup = sqlite3_backup_init (dest, "main", source, "main");
       if (backup == NULL)
         rc = sqlite3_errcode (dest);
@@ -4294,7 +4542,7 @@ copy_database (sqlite3     *source,
           while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
           sqlite3_backup_finish (backup);
           if (rc == SQLITE_DONE)
-            rc = sqlite3_errcode (dest);
+            rc = sqlite3_extended_errcode (dest);
         }
     }
   if (rc == SQLITE_OK)
@@ -4302,14 +4550,38 @@ copy_database (sqlite3     *source,
 
   if (rc != SQLITE_OK)
     {
-      g_autofree char *message =
-        g_strdup_printf (_("Could not back up the register to “%s”: %s."), dest_path,
-                         rc == SQLITE_INTERRUPT ? _("interrupted") :
-                         dest != NULL ? sqlite3_errmsg (dest) : sqlite3_errstr (rc));
-      set_error_code (error, error_code_for_sqlite (rc), rc, message);
+      int system_errno = dest != NULL ? sqlite3_system_errno (dest) : 0;
+      int code = error_code_for_sqlite (rc);
+      g_autofree char *message = NULL;
+
+      if (code == INVOLVE_STORE_ERROR_IO && (system_errno == ENOSPC || system_errno == EDQUOT))
+        code = INVOLVE_STORE_ERROR_FULL;
+      if (code == INVOLVE_STORE_ERROR_FULL)
+        message = g_strdup_printf (_("Could not back up the register to “%s”: the disk is full. Free some space and try again; nothing was written and the register was not changed."),
+                                   dest_path);
+      else
+        message = g_strdup_printf (_("Could not back up the register to “%s”: %s."), dest_path,
+                                   rc == SQLITE_INTERRUPT ? _("interrupted") :
+                                   dest != NULL ? sqlite3_errmsg (dest) : sqlite3_errstr (rc));
+      set_error_code (error, code, rc, message);
       sqlite3_close (dest);
       g_unlink (partial);
       return FALSE;
+    }
+
+  if (check)
+    {
+      g_autofree char *found = NULL;
+      gboolean ok = check_backup_copy (dest, partial, dest_path, &found, error);
+
+      if (problem != NULL)
+        *problem = g_steal_pointer (&found);
+      if (!ok)
+        {
+          sqlite3_close (dest);
+          g_unlink (partial);
+          return FALSE;
+        }
     }
   sqlite3_close (dest);
 
@@ -4318,11 +4590,24 @@ copy_database (sqlite3     *source,
       int saved = errno;
       g_autofree char *message =
         g_strdup_printf (_("Could not back up the register to “%s”: %s."), dest_path, g_strerror (saved));
-      set_error_code (error, INVOLVE_STORE_ERROR_IO, 0, message);
+      set_error_code (error, saved == ENOSPC ? INVOLVE_STORE_ERROR_FULL : INVOLVE_STORE_ERROR_IO, 0, message);
       g_unlink (partial);
       return FALSE;
     }
   return TRUE;
+}
+
+/* Marks the register damaged after the check before a backup found it so. */
+static void
+mark_damaged (InvolveStore *self,
+              const char   *problem)
+{
+  g_autofree char *message = damage_message (self->path, problem, TRUE);
+
+  g_rec_mutex_lock (&self->lock);
+  if (self->damage == NULL)
+    self->damage = g_steal_pointer (&message);
+  g_rec_mutex_unlock (&self->lock);
 }
 
 gboolean
@@ -4331,11 +4616,25 @@ involve_store_backup (InvolveStore *self,
                       GError      **error)
 {
   STORE_LOCK (self);
+  g_autofree char *problem = NULL;
+  gboolean ok;
+
   g_return_val_if_fail (INVOLVE_IS_STORE (self), FALSE);
   g_return_val_if_fail (dest_path != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  return copy_database (self->db, dest_path, NULL, error);
+  if (self->damage != NULL)
+    {
+      g_autofree char *message =
+        g_strdup_printf (_("Did not back up the register to “%s”: %s"), dest_path, self->damage);
+
+      set_error_code (error, INVOLVE_STORE_ERROR_CORRUPT, SQLITE_CORRUPT, message);
+      return FALSE;
+    }
+  ok = copy_database (self->db, dest_path, NULL, TRUE, &problem, error);
+  if (!ok && problem != NULL)
+    mark_damaged (self, problem);
+  return ok;
 }
 
 char *
@@ -4373,6 +4672,7 @@ struct _RollingBackup
   char *dir;       /* its backups folder */
   char *stem;      /* "register" */
   gint  cancel;
+  InvolveStore *store;  /* unowned: it joins the thread before it goes */
 };
 
 
@@ -4393,6 +4693,7 @@ rolling_backup_new (InvolveStore *self)
   job->path = g_strdup (self->path);
   job->dir = involve_store_dup_backup_dir (self);
   job->stem = backup_stem (self);
+  job->store = self;
   return job;
 }
 
@@ -4469,6 +4770,7 @@ rolling_backup_copy (RollingBackup *job,
 {
   g_autoptr(GPtrArray) existing = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GDir) listing = NULL;
+  g_autofree char *problem = NULL;
   sqlite3 *source = NULL;
   const char *entry;
   gboolean ok;
@@ -4490,11 +4792,16 @@ rolling_backup_copy (RollingBackup *job,
       sqlite3_close (source);
       return FALSE;
     }
-  ok = copy_database (source, dest, &job->cancel, error);
+  ok = copy_database (source, dest, &job->cancel, TRUE, &problem, error);
   sqlite3_exec (source, "COMMIT", NULL, NULL, NULL);
   sqlite3_close (source);
   if (!ok)
-    return FALSE;
+    {
+      /* Damaged: no backup, none rotated out, and no more writes. */
+      if (problem != NULL)
+        mark_damaged (job->store, problem);
+      return FALSE;
+    }
 
   /* Keep the newest few: names sort by date. */
   listing = g_dir_open (job->dir, 0, NULL);
@@ -4522,12 +4829,14 @@ rolling_backup_copy (RollingBackup *job,
         continue;
       g_ptr_array_add (existing, g_strdup (entry));
     }
+  /* Only now that a checked backup is in place; never the newest. */
   g_ptr_array_sort (existing, compare_strings);
   for (guint i = 0; existing->len > BACKUPS_KEPT && i < existing->len - BACKUPS_KEPT; i++)
     {
       g_autofree char *old = g_build_filename (job->dir, existing->pdata[i], NULL);
 
-      g_unlink (old);
+      if (g_strcmp0 (old, dest) != 0)
+        g_unlink (old);
     }
   return TRUE;
 }
