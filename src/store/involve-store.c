@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/statvfs.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <sqlite3.h>
@@ -613,6 +614,29 @@ error_code_for_sqlite (int rc)
     }
 }
 
+/*
+ * Whether an I/O error came from a full disk: the system error SQLite
+ * kept says so (it keeps one only for errors inside a statement), or
+ * errno does just after the failure, or the disk has next to no room left.
+ */
+static gboolean
+disk_is_full (sqlite3    *db,
+              int         saved_errno,
+              const char *path)
+{
+  int system_errno = db != NULL ? sqlite3_system_errno (db) : 0;
+  g_autofree char *dir = NULL;
+  struct statvfs st;
+
+  if (system_errno == ENOSPC || system_errno == EDQUOT ||
+      saved_errno == ENOSPC || saved_errno == EDQUOT)
+    return TRUE;
+  if (path == NULL)
+    return FALSE;
+  dir = g_path_get_dirname (path);
+  return statvfs (dir, &st) == 0 && (guint64) st.f_bavail * st.f_frsize < 256 * 1024;
+}
+
 /* "What we were doing: why it failed.  What to do." */
 static void
 set_sqlite_error (InvolveStore *self,
@@ -622,13 +646,14 @@ set_sqlite_error (InvolveStore *self,
 {
   const char *path = self->path != NULL ? self->path : "";
   const char *detail = self->db != NULL ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc);
+  int saved_errno = errno;
   g_autofree char *message = NULL;
   int code = error_code_for_sqlite (rc);
-  int system_errno = self->db != NULL ? sqlite3_system_errno (self->db) : 0;
 
   /* A full disk shows as an I/O error where SQLite extends a file other
-   * than by writing to it (the WAL index, a truncate): say what it is. */
-  if (code == INVOLVE_STORE_ERROR_IO && (system_errno == ENOSPC || system_errno == EDQUOT))
+   * than by writing to it (the WAL index, a truncate, a sync): say what
+   * it is. */
+  if (code == INVOLVE_STORE_ERROR_IO && disk_is_full (self->db, saved_errno, self->path))
     code = INVOLVE_STORE_ERROR_FULL;
 
   switch (code)
@@ -4550,11 +4575,11 @@ copy_database (sqlite3     *source,
 
   if (rc != SQLITE_OK)
     {
-      int system_errno = dest != NULL ? sqlite3_system_errno (dest) : 0;
+      int saved_errno = errno;
       int code = error_code_for_sqlite (rc);
       g_autofree char *message = NULL;
 
-      if (code == INVOLVE_STORE_ERROR_IO && (system_errno == ENOSPC || system_errno == EDQUOT))
+      if (code == INVOLVE_STORE_ERROR_IO && disk_is_full (dest, saved_errno, dest_path))
         code = INVOLVE_STORE_ERROR_FULL;
       if (code == INVOLVE_STORE_ERROR_FULL)
         message = g_strdup_printf (_("Could not back up the register to “%s”: the disk is full. Free some space and try again; nothing was written and the register was not changed."),
