@@ -248,6 +248,29 @@ test_backup_refuses_tampered (void)
   g_assert_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_TAMPERED);
 }
 
+/* A large register is checked in a thread: read-only once it finds damage. */
+static void
+test_checked_in_background (void)
+{
+  g_autoptr(TestDir) td = test_dir_new ();
+  g_autoptr(InvolveStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InvolveRecord) record = NULL;
+
+  fill_register (td->path, 20);
+  overwrite_two_pages (td->path);
+
+  involve_store_set_check_on_open_max (0);
+  store = open_store (td->path, &error);
+  involve_store_set_check_on_open_max (64 * 1024 * 1024);
+  g_assert_no_error (error);
+  involve_store_wait_for_check (store);
+  g_assert_true (involve_store_is_damaged (store));
+  record = involve_store_create_record (store, "icb-14z45", &error);
+  g_assert_null (record);
+  g_assert_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_CORRUPT);
+}
+
 static void
 test_truncated_names_backup (void)
 {
@@ -333,6 +356,7 @@ main (int   argc,
   g_test_add_func ("/store/damage/overwritten-pages-read-only", test_overwritten_pages_read_only);
   g_test_add_func ("/store/damage/backup-refused-keeps-rotation", test_backup_refused_keeps_rotation);
   g_test_add_func ("/store/damage/backup-refuses-tampered", test_backup_refuses_tampered);
+  g_test_add_func ("/store/damage/checked-in-background", test_checked_in_background);
   g_test_add_func ("/store/damage/truncated-names-backup", test_truncated_names_backup);
   g_test_add_func ("/store/damage/restore", test_restore);
 

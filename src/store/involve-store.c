@@ -29,6 +29,8 @@
 /* A rolling backup's lock file older than this was left by a process that died. */
 #define BACKUP_LOCK_STALE_SEC (60 * 60)
 #define DEFAULT_BUSY_TIMEOUT_MS 5000
+/* Larger registers are checked for damage in a thread, not while opening. */
+static gint64 check_on_open_max_bytes = G_GINT64_CONSTANT (64) * 1024 * 1024;
 
 /* Errors that keep SQLite's result code */
 
@@ -508,6 +510,8 @@ struct _InvolveStore
   GRecMutex   lock;            /* serialises calls from several threads */
   GThread    *backup_thread;   /* the rolling backup started on open */
   gboolean    create;          /* a missing file may become a new register */
+  GThread    *check_thread;    /* the quick check of a large register */
+  gpointer    check_job;
   char       *damage;          /* why the register is read-only, or NULL */
   struct _RollingBackup *backup_job;
 };
@@ -1458,6 +1462,110 @@ involve_store_dup_damage (InvolveStore *self)
   return g_strdup (self->damage);
 }
 
+/* The register and its WAL: what a quick check has to read. */
+static gint64
+register_size (const char *path)
+{
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  GStatBuf st;
+  gint64 size = 0;
+
+  if (g_stat (path, &st) == 0)
+    size += st.st_size;
+  if (g_stat (wal, &st) == 0)
+    size += st.st_size;
+  return size;
+}
+
+static void mark_damaged (InvolveStore *self,
+                          const char   *problem);
+
+typedef struct
+{
+  InvolveStore *store;    /* unowned: it joins the thread before it goes */
+  char         *path;
+  gint          cancel;
+} BackgroundCheck;
+
+static int
+check_progress_cb (void *data)
+{
+  BackgroundCheck *check = data;
+
+  return g_atomic_int_get (&check->cancel);
+}
+
+static gpointer
+background_check_thread (gpointer data)
+{
+  BackgroundCheck *check = data;
+  g_autofree char *problem = NULL;
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db = NULL;
+  gint64 start = g_get_monotonic_time ();
+
+  if (sqlite3_open_v2 (check->path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOFOLLOW, NULL) == SQLITE_OK)
+    {
+      sqlite3_busy_timeout (db, DEFAULT_BUSY_TIMEOUT_MS);
+      sqlite3_progress_handler (db, 10000, check_progress_cb, check);
+      if (!quick_check (db, &problem, &error))
+        {
+          if (g_error_matches (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_CORRUPT))
+            problem = g_strdup (sqlite3_errstr (SQLITE_CORRUPT));
+          else if (!g_atomic_int_get (&check->cancel))
+            g_debug ("Could not check %s: %s", check->path, error->message);
+        }
+    }
+  sqlite3_close (db);
+  if (problem != NULL && !g_atomic_int_get (&check->cancel))
+    {
+      g_message ("The register %s is damaged: %s", check->path, problem);
+      mark_damaged (check->store, problem);
+    }
+  g_debug ("Background check of %s took %.1f s", check->path,
+           (g_get_monotonic_time () - start) / 1e6);
+  return NULL;
+}
+
+static void
+start_background_check (InvolveStore *self)
+{
+  BackgroundCheck *check = g_new0 (BackgroundCheck, 1);
+
+  check->store = self;
+  check->path = g_strdup (self->path);
+  self->check_job = check;
+  self->check_thread = g_thread_new ("involve-check", background_check_thread, check);
+}
+
+static void
+stop_background_check (InvolveStore *self,
+                       gboolean      cancel)
+{
+  BackgroundCheck *check = self->check_job;
+
+  if (self->check_thread == NULL)
+    return;
+  if (cancel)
+    g_atomic_int_set (&check->cancel, 1);
+  g_thread_join (g_steal_pointer (&self->check_thread));
+  g_free (check->path);
+  g_clear_pointer (&self->check_job, g_free);
+}
+
+void
+involve_store_set_check_on_open_max (gint64 bytes)
+{
+  check_on_open_max_bytes = bytes;
+}
+
+void
+involve_store_wait_for_check (InvolveStore *self)
+{
+  g_return_if_fail (INVOLVE_IS_STORE (self));
+  stop_background_check (self, FALSE);
+}
+
 static gboolean copy_database (sqlite3     *source,
                                const char  *dest_path,
                                gint        *cancel,
@@ -1479,6 +1587,7 @@ involve_store_initable_init (GInitable     *initable,
   const char *doing = _("Could not open the register");
   gboolean exists = FALSE;
   g_autoptr(GError) local_error = NULL;
+  gboolean check_in_background = FALSE;
   int application_id = 0;
   int n_objects = 0;
   int target;
@@ -1540,8 +1649,13 @@ involve_store_initable_init (GInitable     *initable,
     }
 
   /* Overwritten pages open fine: SQLite's own quick check finds them, in
-   * one read transaction, before anything is written to the file. */
-  if (n_objects > 0)
+   * one read transaction, before anything is written to the file.  It
+   * reads the whole file, so a large register is checked in a thread
+   * instead (start_background_check ()), which makes it read-only when it
+   * finds damage; the check before each backup covers it too. */
+  if (n_objects > 0 && register_size (self->path) > check_on_open_max_bytes)
+    check_in_background = TRUE;
+  else if (n_objects > 0)
     {
       g_autofree char *problem = NULL;
 
@@ -1585,6 +1699,9 @@ involve_store_initable_init (GInitable     *initable,
       if (!migrate (self, target, error))
         goto fail;
     }
+
+  if (check_in_background)
+    start_background_check (self);
 
   if (self->auto_backup && self->target_schema == 0 && self->damage == NULL)
     {
@@ -1653,6 +1770,7 @@ involve_store_finalize (GObject *object)
 
   /* Closing the register interrupts an unfinished daily backup. */
   stop_rolling_backup (self, TRUE);
+  stop_background_check (self, TRUE);
   g_clear_pointer (&self->statements, g_hash_table_unref);
   if (self->db != NULL)
     {

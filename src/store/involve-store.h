@@ -249,10 +249,14 @@ InvolveIdentity *involve_store_get_identity      (InvolveStore    *self);
 void           involve_store_set_identity        (InvolveStore    *self,
                                                   InvolveIdentity *identity);
 /* TRUE when the register was found damaged (on open, or by the check
- * before a backup): it is read-only, every write fails with CORRUPT. */
+ * before a backup): it is read-only, every write fails with CORRUPT.
+ * A register over 64 MiB is checked in a thread started on open instead
+ * of while opening (a quick check reads the whole file). */
 gboolean       involve_store_is_damaged          (InvolveStore  *self);
 /* What is damaged and how to restore the newest good backup, or NULL. */
 char          *involve_store_dup_damage          (InvolveStore  *self);
+/* Waits for the check of a large register started on open, if any. */
+void           involve_store_wait_for_check      (InvolveStore  *self);
 /* The schema version this build writes. */
 int            involve_store_get_latest_schema_version (void);
 
