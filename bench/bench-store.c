@@ -17,6 +17,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
 #include <glib/gstdio.h>
 
@@ -113,6 +114,17 @@ static double
 ms_since (gint64 start)
 {
   return (g_get_monotonic_time () - start) / 1000.0;
+}
+
+/* The CPU this thread used: on a shared, busy machine the wall clock
+ * mostly measures the others. */
+static double
+cpu_ms (void)
+{
+  struct timespec cpu = { 0, };
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &cpu);
+  return cpu.tv_sec * 1000.0 + cpu.tv_nsec / 1e6;
 }
 
 int
@@ -324,6 +336,7 @@ main (int   argc,
     for (guint s = 0; s < G_N_ELEMENTS (searches); s++)
       {
         g_autofree char *what = g_strdup_printf ("full-text search \"%s\"", searches[s]);
+        g_autoptr(GArray) cpu_times = g_array_new (FALSE, FALSE, sizeof (double));
         guint total = 0;
 
         g_array_set_size (times, 0);
@@ -331,6 +344,7 @@ main (int   argc,
           {
             InvolveStoreQuery query;
             double ms;
+            double cpu_start = cpu_ms ();
 
             involve_store_query_init (&query);
             query.text = searches[s];
@@ -341,8 +355,11 @@ main (int   argc,
             g_assert_no_error (error);
             g_clear_pointer (&page, g_ptr_array_unref);
             g_array_append_val (times, ms);
+            ms = cpu_ms () - cpu_start;
+            g_array_append_val (cpu_times, ms);
           }
-        report (what, times, "< 20 ms median");
+        report (what, times, "< 10 ms median");
+        report ("  the same, CPU time", cpu_times, NULL);
         printf ("%-44s %u matches\n", "", total);
       }
   }
