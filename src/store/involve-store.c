@@ -2302,6 +2302,42 @@ involve_store_list_audit (InvolveStore *self,
   return g_steal_pointer (&entries);
 }
 
+GPtrArray *
+involve_store_list_audit_page (InvolveStore *self,
+                               const char   *uuid,
+                               gint64        after_id,
+                               guint         limit,
+                               GError      **error)
+{
+  STORE_LOCK (self);
+  g_autoptr(GPtrArray) entries = NULL;
+  AUTO_STMT stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (INVOLVE_IS_STORE (self), NULL);
+  g_return_val_if_fail (uuid != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  /* audit_by_record (record_uuid, id): a page is a range of the index. */
+  stmt = prepare (self, "SELECT " AUDIT_COLUMNS " FROM audit WHERE record_uuid = ?1 AND id > ?2"
+                  " ORDER BY id LIMIT ?3", error);
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, uuid);
+  sqlite3_bind_int64 (stmt, 2, after_id);
+  sqlite3_bind_int64 (stmt, 3, limit > 0 ? (gint64) limit : -1);
+
+  entries = g_ptr_array_new_with_free_func ((GDestroyNotify) involve_audit_entry_free);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (entries, audit_entry_from_row (stmt));
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, error, rc, _("Could not read the audit log"));
+      return NULL;
+    }
+  return g_steal_pointer (&entries);
+}
+
 gboolean
 involve_store_get_audit_head (InvolveStore *self,
                               gint64       *id,

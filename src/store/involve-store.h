@@ -446,6 +446,14 @@ gboolean       involve_store_log_event           (InvolveStore  *self,
 GPtrArray     *involve_store_list_audit          (InvolveStore  *self,
                                                   const char    *uuid,
                                                   GError       **error);
+/* A page of @uuid's entries: those numbered after @after_id, oldest first,
+ * at most @limit (0 = all).  For showing a long history a page at a time
+ * (from any thread). */
+GPtrArray     *involve_store_list_audit_page     (InvolveStore  *self,
+                                                  const char    *uuid,
+                                                  gint64         after_id,
+                                                  guint          limit,
+                                                  GError       **error);
 /* The newest entry's id and hash (for evidence documents); FALSE if empty. */
 gboolean       involve_store_get_audit_head      (InvolveStore  *self,
                                                   gint64        *id,
