@@ -1270,8 +1270,8 @@ check_file_before_open (InvolveStore *self,
       if (!self->create)
         {
           g_autofree char *message =
-            g_strdup_printf (_("There is no register at “%s”. Check the name and the folder; to start a new, empty register there, ask for one explicitly (involve-cli --create, or New Register in Involve)."),
-                             self->path);
+            g_strdup_printf (_("There is no register at “%s”. Check the name and the folder. To start a new, empty register there, ask for one: involve-cli --database “%s” create."),
+                             self->path, self->path);
           set_error_code (error, INVOLVE_STORE_ERROR_NOT_FOUND, 0, message);
           return FALSE;
         }
