@@ -4806,6 +4806,9 @@ check_backup_copy (sqlite3     *copy,
   store = g_initable_new (INVOLVE_TYPE_STORE, NULL, &local_error,
                           "path", partial, "create", FALSE, "auto-backup", FALSE,
                           "journal-mode", "delete", NULL);
+  /* verify () below runs the quick check itself. */
+  if (store != NULL)
+    stop_background_check (store, TRUE);
   if (store != NULL && store->damage != NULL)
     *problem = g_strdup (sqlite3_errstr (SQLITE_CORRUPT));
   if (store == NULL || store->damage != NULL ||
