@@ -352,6 +352,50 @@ WRITE_PATH_TEST (log_export)
 WRITE_PATH_TEST (batch)
 WRITE_PATH_TEST (backup)
 
+/* Creating a register on a full disk: refused, and no half-made file
+ * is left to be taken for an empty register next time. */
+static void
+test_create_on_full_disk (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("involve-faults-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "register.sqlite", NULL);
+  guint refused = 0;
+
+  for (gint64 budget = 0; budget <= 512 * 1024; budget = budget == 0 ? 1024 : budget * 2)
+    {
+      g_autoptr(InvolveStore) store = NULL;
+      g_autoptr(GError) error = NULL;
+
+      fault_vfs_arm (FAULT_VFS_FULL, budget);
+      store = open_mode (path, "wal", &error);
+      fault_vfs_disarm ();
+      if (store != NULL)
+        {
+          g_assert_no_error (error);
+          break;
+        }
+      refused++;
+      g_test_message ("refused: %s", error->message);
+      g_assert_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_FULL);
+      /* Either nothing is left, or a register an older format that opens
+       * (and is brought up to date) without being asked to create it. */
+      if (g_file_test (path, G_FILE_TEST_EXISTS))
+        {
+          g_autoptr(InvolveStore) again = NULL;
+          g_autoptr(GError) again_error = NULL;
+
+          again = g_initable_new (INVOLVE_TYPE_STORE, NULL, &again_error, "path", path, "create", FALSE,
+                                  "auto-backup", FALSE, NULL);
+          g_assert_no_error (again_error);
+          g_clear_object (&again);
+          test_util_remove_tree (dir);
+          g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+        }
+    }
+  g_assert_cmpuint (refused, >, 0);
+  test_util_remove_tree (dir);
+}
+
 static const Params params[] = {
   { "wal", FAULT_VFS_FULL },
   { "delete", FAULT_VFS_FULL },
@@ -405,6 +449,8 @@ main (int   argc,
         g_test_add_vtable (name, sizeof (Fixture), &params[i],
                            fixture_set_up, paths[j].func, fixture_tear_down);
       }
+
+  g_test_add_func ("/store/faults/create-on-full-disk", test_create_on_full_disk);
 
   return g_test_run ();
 }

@@ -1568,6 +1568,24 @@ involve_store_dup_damage (InvolveStore *self)
   return g_strdup (self->damage);
 }
 
+/* The size of a file, or -1 when there is none. */
+static gint64
+file_size (const char *path)
+{
+  GStatBuf st;
+
+  return g_stat (path, &st) == 0 ? (gint64) st.st_size : -1;
+}
+
+static gint64
+file_size_suffix (const char *path,
+                  const char *suffix)
+{
+  g_autofree char *name = g_strconcat (path, suffix, NULL);
+
+  return file_size (name);
+}
+
 /* The register and its WAL: what a quick check has to read. */
 static gint64
 register_size (const char *path)
@@ -1832,6 +1850,21 @@ involve_store_initable_init (GInitable     *initable,
 fail:
   g_hash_table_remove_all (self->statements);
   g_clear_pointer (&self->db, sqlite3_close_v2);
+  /* A register this open was creating (the disk filled up, say) is not
+   * left behind as an empty file, which the next open would refuse.  Only
+   * while nothing at all was written to it or its WAL: another program
+   * may have created the same register at the same moment. */
+  if (!exists && file_size (self->path) == 0 && file_size_suffix (self->path, "-wal") <= 0)
+    {
+      static const char * const suffixes[] = { "-wal", "-shm", "-journal", "" };
+
+      for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+        {
+          g_autofree char *name = g_strconcat (self->path, suffixes[i], NULL);
+
+          g_unlink (name);
+        }
+    }
   return FALSE;
 }
 
