@@ -10,6 +10,9 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/statvfs.h>
+#ifdef __linux__
+#include <sys/vfs.h>
+#endif
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <sqlite3.h>
@@ -1231,6 +1234,16 @@ involve_store_dup_default_path (void)
   return involve_paths_get_default_register ();
 }
 
+/* The size of a file, or -1 when there is none. */
+static gint64
+file_size (const char *path)
+{
+  GStatBuf st;
+
+  return g_stat (path, &st) == 0 ? (gint64) st.st_size : -1;
+}
+
+
 /*
  * Looks at the file before SQLite does, so that foreign files are refused
  * without SQLite writing anything (a journal roll-back, a WAL header).
@@ -1373,15 +1386,48 @@ query_int (InvolveStore *self,
   return TRUE;
 }
 
+/*
+ * Whether the register's folder is on a network file system.  On Linux the
+ * file system's type from statfs () says so directly, the types GIO counts
+ * as remote and FUSE (sshfs, rclone; a mapped file is not safe there
+ * either); elsewhere GIO is asked.  (GIO loads its modules for that, which
+ * costs time on every open and leaves an object LeakSanitizer reports.)
+ */
 static gboolean
 path_is_remote (const char *path)
 {
   g_autofree char *dir = g_path_get_dirname (path);
+#ifdef __linux__
+  static const guint32 remote_types[] = {
+    0x6969,       /* NFS */
+    0x517B,       /* SMB */
+    0xFF534D42,   /* CIFS */
+    0xFE534D42,   /* SMB2/3 */
+    0x73757245,   /* Coda */
+    0x564C,       /* NCP */
+    0x5346414F,   /* AFS */
+    0x00C36400,   /* Ceph */
+    0x01021997,   /* 9P */
+    0x01161970,   /* GFS2 */
+    0x7461636F,   /* OCFS2 */
+    0x0BD00BD0,   /* Lustre */
+    0x65735546,   /* FUSE */
+  };
+  struct statfs st;
+
+  if (statfs (dir, &st) != 0)
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (remote_types); i++)
+    if ((guint32) st.f_type == remote_types[i])
+      return TRUE;
+  return FALSE;
+#else
   g_autoptr(GFile) file = g_file_new_for_path (dir);
   g_autoptr(GFileInfo) info = NULL;
 
   info = g_file_query_filesystem_info (file, G_FILE_ATTRIBUTE_FILESYSTEM_REMOTE, NULL, NULL);
   return info != NULL && g_file_info_get_attribute_boolean (info, G_FILE_ATTRIBUTE_FILESYSTEM_REMOTE);
+#endif
 }
 
 /*
@@ -1566,24 +1612,6 @@ involve_store_dup_damage (InvolveStore *self)
   STORE_LOCK (self);
   g_return_val_if_fail (INVOLVE_IS_STORE (self), NULL);
   return g_strdup (self->damage);
-}
-
-/* The size of a file, or -1 when there is none. */
-static gint64
-file_size (const char *path)
-{
-  GStatBuf st;
-
-  return g_stat (path, &st) == 0 ? (gint64) st.st_size : -1;
-}
-
-static gint64
-file_size_suffix (const char *path,
-                  const char *suffix)
-{
-  g_autofree char *name = g_strconcat (path, suffix, NULL);
-
-  return file_size (name);
 }
 
 /* The register and its WAL: what a quick check has to read. */
@@ -1852,9 +1880,10 @@ fail:
   g_clear_pointer (&self->db, sqlite3_close_v2);
   /* A register this open was creating (the disk filled up, say) is not
    * left behind as an empty file, which the next open would refuse.  Only
-   * while nothing at all was written to it or its WAL: another program
-   * may have created the same register at the same moment. */
-  if (!exists && file_size (self->path) == 0 && file_size_suffix (self->path, "-wal") <= 0)
+   * while the file is still empty: another program may have created the
+   * same register at the same moment, and SQLite writes a register's first
+   * page to the file itself (a WAL beside an empty file, SQLite discards). */
+  if (!exists && file_size (self->path) == 0)
     {
       static const char * const suffixes[] = { "-wal", "-shm", "-journal", "" };
 
