@@ -741,6 +741,13 @@ check_conditions (InvolveDefinitions  *self,
           if (!check_condition (self, form, field->id, "required-when", &field->required_when, error) ||
               !check_condition (self, form, field->id, "shown-when", &field->shown_when, error))
             return FALSE;
+          for (guint k = 0; field->required_when_also != NULL && k < field->required_when_also->len; k++)
+            {
+              g_autofree char *what = g_strdup_printf ("required-when-%u", k + 1);
+
+              if (!check_condition (self, form, field->id, what, g_ptr_array_index (field->required_when_also, k), error))
+                return FALSE;
+            }
         }
     }
 
