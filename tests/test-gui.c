@@ -499,6 +499,17 @@ assert_saved_risk (Fixture    *fixture,
                   "rely on community transport, or who care for someone at home, are the least likely " \
                   "to come to a daytime session, and the practice lists do not say who they are."
 
+/* What the plan needs when the duty applies or more involvement is planned. */
+static void
+fill_plan_core (Fixture *fixture)
+{
+  type_text (fixture, "c-target-audiences", "Patients of the clinic, their carers and the practices.");
+  type_text (fixture, "c-objectives", "Everyone affected knows of the move and can comment.");
+  type_text (fixture, "c-methods", "Drop-in sessions, an online survey and letters.");
+  type_text (fixture, "c-timescales", "Eight weeks from the first of May.");
+  type_text (fixture, "c-feedback", "A report to everybody who took part.");
+}
+
 static void
 fill_appendix_c (Fixture *fixture)
 {
@@ -664,6 +675,8 @@ test_journey (Fixture       *fixture,
   g_assert_cmpstr (_involve_wizard_get_step_status (fixture->wizard, review), ==, "problems");
   g_assert_cmpstr (_involve_wizard_get_step_status (fixture->wizard, 5), ==, "problems");
   g_assert_cmpstr (_involve_wizard_get_step_status (fixture->wizard, 0), ==, "complete");
+  /* The duty applies and Step 4 plans more: a plan without its core is not complete. */
+  g_assert_cmpstr (_involve_wizard_get_step_status (fixture->wizard, 6), ==, "problems");
   screenshot (fixture, "05-review-problems.png");
 
   /* Each problem jumps to its question. */
@@ -682,7 +695,9 @@ test_journey (Fixture       *fixture,
     g_assert_true (gtk_widget_get_visible (gtk_widget_get_last_child (GTK_WIDGET (editor (fixture, "b5-ongoing-impact")))));
   }
   type_text (fixture, "b5-ongoing-impact", "Quarterly review of attendance and complaints.");
+  fill_plan_core (fixture);
   wait_ms (400);
+  g_assert_cmpstr (_involve_wizard_get_step_status (fixture->wizard, 6), ==, "complete");
 
   involve_wizard_set_step (fixture->wizard, review);
   wait_ms (300);
@@ -837,6 +852,7 @@ submit_filled_record (Fixture *fixture)
   fill_three_step_test (fixture);
   fill_appendix_b (fixture);
   type_text (fixture, "b5-ongoing-impact", "Quarterly review of attendance and complaints.");
+  fill_plan_core (fixture);
   wait_ms (400);
   involve_wizard_set_step (fixture->wizard, involve_wizard_get_n_steps (fixture->wizard) - 1);
   settle ();
@@ -1660,6 +1676,84 @@ test_about_and_shortcuts (Fixture       *fixture,
   gtk_window_destroy (GTK_WINDOW (overlay));
 }
 
+static const char *
+help_text (InvolveFieldEditor *field_editor)
+{
+  /* The title, then the help. */
+  GtkWidget *help = gtk_widget_get_next_sibling (gtk_widget_get_first_child (GTK_WIDGET (field_editor)));
+
+  g_assert_true (GTK_IS_LABEL (help));
+  return gtk_label_get_text (GTK_LABEL (help));
+}
+
+/* The special-administrator question cites its own framework's subsection,
+ * from frameworks.xml; only the framework's organisation type is offered,
+ * and a contradicting type is a problem to fix, not "still to record". */
+static void
+test_citations_and_organisation_type (Fixture       *fixture,
+                                      gconstpointer  data)
+{
+  const struct { const char *framework, *citation, *type; } cases[] = {
+    { "icb-14z45", "section 14Z45(6)", "icb" },
+    { "ccg-14z2", "section 14Z2(7)", "ccg" },
+    { "nhse-13q", "section 13Q(4)", "nhse" },
+  };
+  const char *citations[] = { "14Z45(6)", "14Z2(7)", "13Q(4)" };
+  const char *types[] = { "icb", "ccg", "nhse" };
+
+  for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(InvolveRecord) record = involve_store_create_record (fixture->store, cases[c].framework, &error);
+      InvolveFieldEditor *org;
+      const char *help;
+
+      g_assert_no_error (error);
+      involve_wizard_set_record (fixture->wizard, record);
+      settle ();
+      help = help_text (editor (fixture, "special-administrator"));
+      g_test_message ("%s: %s", cases[c].framework, help);
+      g_assert_nonnull (strstr (help, cases[c].citation));
+      for (guint i = 0; i < G_N_ELEMENTS (citations); i++)
+        if (i != c)
+          g_assert_null (strstr (help, citations[i]));
+
+      org = editor (fixture, "organisation-type");
+      for (guint i = 0; i < G_N_ELEMENTS (types); i++)
+        {
+          GtkWidget *button = involve_field_editor_get_option_button (org, types[i]);
+
+          g_assert_cmpint (gtk_widget_is_visible (button), ==, g_str_equal (types[i], cases[c].type));
+        }
+      g_assert_true (gtk_widget_is_visible (involve_field_editor_get_option_button (org, "provider")));
+    }
+
+  /* An ICB record that says CCG (imported, or from before): the type shows,
+   * and the outcome says what is wrong instead of asking for it again. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(InvolveRecord) record = involve_store_create_record (fixture->store, "icb-14z45", &error);
+    const char *detail;
+
+    g_assert_no_error (error);
+    g_assert_true (involve_store_set_value (fixture->store, record, "organisation-type",
+                                            g_variant_new_string ("ccg"), &error));
+    involve_wizard_set_record (fixture->wizard, record);
+    settle ();
+    g_assert_true (gtk_widget_is_visible (involve_field_editor_get_option_button (editor (fixture, "organisation-type"), "ccg")));
+    detail = label_text (_involve_wizard_get_outcome_detail (fixture->wizard));
+    g_test_message ("outcome: %s", detail);
+    g_assert_nonnull (strstr (detail, "section 14Z45"));
+    {
+      const char *todo = strstr (detail, "Still to record:");
+      g_autofree char *line = todo != NULL ? g_strndup (todo, strcspn (todo, "\n")) : NULL;
+
+      g_assert_true (line == NULL || strstr (line, "Type of organisation") == NULL);
+      g_assert_nonnull (strstr (detail, "is “Clinical commissioning group”, but the record is assessed under section 14Z45"));
+    }
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1680,6 +1774,8 @@ main (int   argc,
   g_test_add ("/gui/print/audited", Fixture, NULL, fixture_set_up, test_print_audited, fixture_tear_down);
   g_test_add ("/gui/sign-off/request-evidence-pdf", Fixture, NULL, fixture_set_up, test_request_evidence, fixture_tear_down);
   g_test_add ("/gui/about-and-shortcuts", Fixture, NULL, fixture_set_up, test_about_and_shortcuts, fixture_tear_down);
+  g_test_add ("/gui/three-step/citations-and-organisation-type", Fixture, NULL, fixture_set_up,
+              test_citations_and_organisation_type, fixture_tear_down);
   g_test_add ("/gui/a11y/every-step", Fixture, NULL, fixture_set_up, test_accessibility, fixture_tear_down);
   return g_test_run ();
 }

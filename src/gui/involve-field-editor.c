@@ -973,6 +973,41 @@ involve_field_editor_set_editable (InvolveFieldEditor *self,
 }
 
 void
+involve_field_editor_set_guidance_ref (InvolveFieldEditor *self,
+                                       const char         *ref)
+{
+  g_autofree char *help = NULL;
+
+  g_return_if_fail (INVOLVE_IS_FIELD_EDITOR (self));
+
+  if (self->help_label == NULL)
+    return;
+  help = ref != NULL && ref[0] != '\0'
+    ? g_strdup_printf ("%s (%s)", self->field->help, ref)
+    : g_strdup (self->field->help);
+  gtk_label_set_text (GTK_LABEL (self->help_label), help);
+}
+
+void
+involve_field_editor_set_option_visible (InvolveFieldEditor *self,
+                                         const char         *option_id,
+                                         gboolean            visible)
+{
+  GtkWidget *button;
+
+  g_return_if_fail (INVOLVE_IS_FIELD_EDITOR (self));
+
+  button = g_hash_table_lookup (self->option_buttons, option_id);
+  if (button == NULL)
+    return;
+  /* Choices sit in a flow box child; yes/no buttons directly in a box. */
+  if (GTK_IS_FLOW_BOX_CHILD (gtk_widget_get_parent (button)))
+    gtk_widget_set_visible (gtk_widget_get_parent (button), visible);
+  else
+    gtk_widget_set_visible (button, visible);
+}
+
+void
 involve_field_editor_set_problem (InvolveFieldEditor *self,
                                   const char         *message)
 {

@@ -300,6 +300,31 @@ build_guidance (const InvolveSection *section)
   return expander;
 }
 
+/* Only the organisation type of the record's framework (frameworks.xml) is
+ * offered, and the provider, whose duty is another: a CCG on an ICB record
+ * would contradict the duty the record is assessed under.  A value already
+ * recorded stays in sight, so that the problem it raises can be fixed. */
+static void
+limit_organisation_types (InvolveWizard      *self,
+                          InvolveFieldEditor *editor)
+{
+  const InvolveFramework *own = involve_definitions_lookup_framework (self->definitions,
+                                                                      involve_record_get_framework_id (self->record));
+  GPtrArray *frameworks = involve_definitions_get_frameworks (self->definitions);
+  const char *current = involve_record_get_string (self->record, "organisation-type");
+
+  if (own == NULL)
+    return;
+  for (guint i = 0; i < frameworks->len; i++)
+    {
+      const InvolveFramework *framework = g_ptr_array_index (frameworks, i);
+
+      if (g_strcmp0 (framework->organisation_type, own->organisation_type) != 0)
+        involve_field_editor_set_option_visible (editor, framework->organisation_type,
+                                                 g_strcmp0 (current, framework->organisation_type) == 0);
+    }
+}
+
 static void
 add_editor (InvolveWizard      *self,
             WizardPage         *page,
@@ -317,6 +342,15 @@ add_editor (InvolveWizard      *self,
   g_ptr_array_add (list, editor);
   g_ptr_array_add (page->editors, editor);
   g_object_set_data (G_OBJECT (editor), "page", page);
+  if (field->guidance_ref != NULL)
+    {
+      g_autofree char *ref = involve_definitions_dup_guidance_ref (self->definitions, field->guidance_ref,
+                                                                   involve_record_get_framework_id (self->record));
+
+      involve_field_editor_set_guidance_ref (INVOLVE_FIELD_EDITOR (editor), ref);
+    }
+  if (g_str_equal (field->id, "organisation-type"))
+    limit_organisation_types (self, INVOLVE_FIELD_EDITOR (editor));
   involve_field_editor_set_editable (INVOLVE_FIELD_EDITOR (editor), is_editable (self));
   g_signal_connect (editor, "changed", G_CALLBACK (editor_changed_cb), self);
   g_signal_connect (editor, "focus-left", G_CALLBACK (editor_focus_left_cb), self);
@@ -583,6 +617,7 @@ update_outcome (InvolveWizard *self)
   g_autoptr(InvolveAssessment) assessment = NULL;
   g_autoptr(GString) detail = g_string_new (NULL);
   g_autoptr(GString) todo = g_string_new (NULL);
+  g_autoptr(GString) wrong = g_string_new (NULL);
   InvolveAnswer opinion;
 
   if (self->outcome_label == NULL)
@@ -634,10 +669,15 @@ update_outcome (InvolveWizard *self)
       field = involve_definitions_lookup_field (self->definitions, problem->field_id, NULL);
       if (field == NULL)
         continue;
-      g_string_append_printf (todo, "%s%s", todo->len ? " · " : "", field->label);
+      /* An answer given but wrong is not "still to record": say what is wrong. */
+      if (!involve_value_is_empty (involve_record_get_value (self->record, problem->field_id)))
+        g_string_append_printf (wrong, "\n%s", problem->message);
+      else
+        g_string_append_printf (todo, "%s%s", todo->len ? " · " : "", field->label);
     }
   if (todo->len > 0)
     g_string_append_printf (detail, "\n%s %s", _("Still to record:"), todo->str);
+  g_string_append (detail, wrong->str);
 
   gtk_label_set_text (GTK_LABEL (self->outcome_detail), detail->str);
   gtk_widget_set_tooltip_text (self->outcome_detail, detail->str);
@@ -1702,6 +1742,7 @@ _involve_wizard_get_editor (InvolveWizard *self,
 }
 
 GtkWidget *_involve_wizard_get_outcome_label (InvolveWizard *self) { return self->outcome_label; }
+GtkWidget *_involve_wizard_get_outcome_detail (InvolveWizard *self) { return self->outcome_detail; }
 GtkWidget *_involve_wizard_get_problem_list (InvolveWizard *self) { return self->problem_list; }
 GtkWidget *_involve_wizard_get_submit_button (InvolveWizard *self) { return self->submit_button; }
 GtkWidget *_involve_wizard_get_banner_revealer (InvolveWizard *self) { return self->banner_revealer; }
