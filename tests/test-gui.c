@@ -733,7 +733,7 @@ test_journey (Fixture       *fixture,
   /* The person who completed it cannot sign it off. */
   click (_involve_wizard_get_sign_off_button (fixture->wizard));
   settle ();
-  respond (fixture, "sign-off", NULL);
+  respond (fixture, "sign-off", "Checked every step; the plan is proportionate.");
   g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (_involve_wizard_get_error_revealer (fixture->wizard))));
   g_test_message ("refusal: %s", label_text (_involve_wizard_get_error_label (fixture->wizard)));
   g_assert_nonnull (strstr (label_text (_involve_wizard_get_error_label (fixture->wizard)),
@@ -743,10 +743,16 @@ test_journey (Fixture       *fixture,
   g_clear_object (&record);
   screenshot (fixture, "07-refused-same-person.png");
 
-  /* A different reviewer signs it off. */
+  /* A different reviewer signs it off; the refused comment was kept. */
   set_profile (fixture, "Sam Reviewer", "sam.reviewer@example.org");
   click (_involve_wizard_get_sign_off_button (fixture->wizard));
   settle ();
+  {
+    GtkTextView *view = g_object_get_data (G_OBJECT (_involve_wizard_get_dialog (fixture->wizard)), "text-view");
+    g_autofree char *kept = dup_buffer_text (GTK_WIDGET (view));
+
+    g_assert_cmpstr (kept, ==, "Checked every step; the plan is proportionate.");
+  }
   respond (fixture, "sign-off", "Proportionate plan; agreed.");
   record = reload (fixture);
   g_assert_cmpint (involve_record_get_status (record), ==, INVOLVE_STATUS_SIGNED_OFF);

@@ -560,6 +560,39 @@ add_row_clicked_cb (GtkButton          *button,
   gtk_widget_grab_focus (g_ptr_array_index (cells, 0));
 }
 
+/* A radio group inside a flow box traps Tab: the flow box offers the next
+ * option, and the radio hands the focus back to the chosen one.  Tab and
+ * Shift+Tab first move to the group's last (first) shown option, from
+ * where the window's own Tab handling leaves the group. */
+static gboolean
+choices_key_pressed_cb (GtkEventControllerKey *controller,
+                        guint                  keyval,
+                        guint                  keycode,
+                        GdkModifierType        state,
+                        InvolveFieldEditor    *self)
+{
+  gboolean back = keyval == GDK_KEY_ISO_Left_Tab || (state & GDK_SHIFT_MASK) != 0;
+  GtkWidget *edge = NULL;
+
+  if ((keyval != GDK_KEY_Tab && keyval != GDK_KEY_ISO_Left_Tab && keyval != GDK_KEY_KP_Tab) ||
+      (state & (GDK_CONTROL_MASK | GDK_ALT_MASK)) != 0)
+    return GDK_EVENT_PROPAGATE;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (self->input); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (!gtk_widget_get_visible (child) || gtk_flow_box_child_get_child (GTK_FLOW_BOX_CHILD (child)) == NULL)
+        continue;
+      if (back && edge == NULL)
+        edge = gtk_flow_box_child_get_child (GTK_FLOW_BOX_CHILD (child));
+      else if (!back)
+        edge = gtk_flow_box_child_get_child (GTK_FLOW_BOX_CHILD (child));
+    }
+  if (edge != NULL && !gtk_widget_has_focus (edge))
+    gtk_widget_grab_focus (edge);
+  return GDK_EVENT_PROPAGATE;
+}
+
 static GtkWidget *
 icon_button (const char *icon,
              const char *tooltip,
@@ -776,6 +809,14 @@ build_input (InvolveFieldEditor *self)
         guint n = field->options != NULL ? field->options->len : 0;
 
         self->input = gtk_flow_box_new ();
+        if (!multi)
+          {
+            GtkEventController *keys = gtk_event_controller_key_new ();
+
+            gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+            g_signal_connect (keys, "key-pressed", G_CALLBACK (choices_key_pressed_cb), self);
+            gtk_widget_add_controller (self->input, keys);
+          }
         gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (self->input), GTK_SELECTION_NONE);
         gtk_flow_box_set_homogeneous (GTK_FLOW_BOX (self->input), TRUE);
         gtk_flow_box_set_min_children_per_line (GTK_FLOW_BOX (self->input), 1);
