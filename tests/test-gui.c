@@ -1213,6 +1213,65 @@ test_history (Fixture       *fixture,
   close_history (window);
 }
 
+/* An earlier version opens from the history, read-only, as it was. */
+static void
+test_history_open_version (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(InvolveRecord) record = submit_filled_record (fixture);
+  const char *uuid = involve_record_get_uuid (record);
+  g_autoptr(InvolveSignOff) review = involve_sign_off_new ();
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  GtkWidget *window, *group, *old_row = NULL, *title;
+  InvolveRecord *shown_record;
+
+  review->reviewer_name = g_strdup ("Sam Reviewer");
+  review->reviewer_email = g_strdup ("sam.reviewer@example.org");
+  involve_store_set_profile_name (fixture->store, "Sam Reviewer");
+  g_assert_true (involve_store_sign_off (fixture->store, uuid, review, &error));
+  g_assert_no_error (error);
+  involve_store_set_profile_name (fixture->store, "Alex Officer");
+  g_assert_cmpuint (involve_store_amend (fixture->store, uuid, "A new site was found", &error), ==, 2);
+  g_assert_no_error (error);
+  g_assert_true (involve_store_submit (fixture->store, uuid, NULL, &error));
+  g_assert_no_error (error);
+  involve_store_set_profile_name (fixture->store, "Sam Reviewer");
+  g_assert_true (involve_store_sign_off (fixture->store, uuid, review, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (involve_window_open_record (fixture->window, uuid));
+  settle ();
+  g_assert_cmpuint (involve_record_get_version (involve_wizard_get_record (fixture->wizard)), ==, 2);
+
+  window = open_history (fixture->wizard);
+  group = find_widget (window, ADW_TYPE_PREFERENCES_GROUP, "Versions");
+  g_assert_nonnull (group);
+  collect_widgets (group, ADW_TYPE_ACTION_ROW, rows);
+  g_assert_cmpuint (rows->len, ==, 2);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      gboolean openable = gtk_list_box_row_get_activatable (rows->pdata[i]);
+
+      /* The version shown is not offered again. */
+      g_assert_cmpint (openable, ==, GPOINTER_TO_UINT (g_object_get_data (rows->pdata[i], "version")) == 1);
+      if (openable)
+        old_row = rows->pdata[i];
+    }
+  g_assert_nonnull (old_row);
+  gtk_widget_activate (old_row);
+  wait_ms (300);
+  g_assert_null (find_history_window ());
+
+  shown_record = involve_wizard_get_record (fixture->wizard);
+  g_assert_cmpuint (involve_record_get_version (shown_record), ==, 1);
+  g_assert_cmpint (involve_record_get_status (shown_record), ==, INVOLVE_STATUS_SUPERSEDED);
+  g_assert_true (g_str_has_prefix (label_text (_involve_wizard_get_banner_label (fixture->wizard)), "Superseded"));
+  title = involve_field_editor_get_input (editor (fixture, "title"));
+  g_assert_false (gtk_editable_get_editable (GTK_EDITABLE (title)));
+  screenshot (fixture, "14-superseded-version.png");
+}
+
 /* A record imported from another register shows the entries kept from it. */
 static void
 test_history_imported (Fixture       *fixture,
@@ -1682,6 +1741,57 @@ test_about_and_shortcuts (Fixture       *fixture,
   gtk_window_destroy (GTK_WINDOW (overlay));
 }
 
+static guint
+count_records (Fixture *fixture)
+{
+  g_autoptr(GError) error = NULL;
+  InvolveStoreQuery query;
+  guint count = 0;
+
+  involve_store_query_init (&query);
+  g_assert_true (involve_store_count (fixture->store, &query, &count, &error));
+  g_assert_no_error (error);
+  return count;
+}
+
+/* New Assessment writes nothing until the first input: leaving at once
+ * uses up no reference and leaves no empty record behind. */
+static void
+test_new_record_on_first_input (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  g_autoptr(InvolveRecord) record = NULL;
+
+  g_assert_true (involve_window_new_record (fixture->window));
+  settle ();
+  g_assert_cmpuint (count_records (fixture), ==, 0);
+  /* The profile's answers are shown, not yet written. */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (involve_field_editor_get_input (editor (fixture, "completer-name")))),
+                   ==, "Alex Officer");
+  /* Nothing to withdraw yet. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->wizard), "wizard.withdraw", NULL);
+  settle ();
+  g_assert_null (_involve_wizard_get_dialog (fixture->wizard));
+  gtk_widget_activate_action (GTK_WIDGET (fixture->wizard), "wizard.close", NULL);
+  settle ();
+  g_assert_cmpuint (count_records (fixture), ==, 0);
+
+  /* The first keystrokes create it, with the profile's answers. */
+  g_assert_true (involve_window_new_record (fixture->window));
+  settle ();
+  type_text (fixture, "title", "Relocating");
+  wait_ms (400);
+  g_assert_cmpuint (count_records (fixture), ==, 1);
+  record = reload (fixture);
+  g_assert_cmpstr (involve_record_get_string (record, "title"), ==, "Relocating");
+  g_assert_cmpstr (involve_record_get_string (record, "completer-name"), ==, "Alex Officer");
+  g_assert_true (g_str_has_prefix (involve_record_get_reference (record), "INV-"));
+  /* Later input goes to the same record. */
+  type_text (fixture, "b1-location", "Riverside");
+  wait_ms (400);
+  g_assert_cmpuint (count_records (fixture), ==, 1);
+}
+
 static const char *
 help_text (InvolveFieldEditor *field_editor)
 {
@@ -1776,12 +1886,15 @@ main (int   argc,
   g_test_add ("/gui/register/large-first-rows", Fixture, NULL, fixture_set_up, test_large_register_rows, fixture_tear_down);
   g_test_add ("/gui/sign-off/by-file", Fixture, NULL, fixture_set_up, test_sign_off_by_file, fixture_tear_down);
   g_test_add ("/gui/history/versions-and-trail", Fixture, NULL, fixture_set_up, test_history, fixture_tear_down);
+  g_test_add ("/gui/history/open-version", Fixture, NULL, fixture_set_up, test_history_open_version, fixture_tear_down);
   g_test_add ("/gui/history/imported", Fixture, NULL, fixture_set_up, test_history_imported, fixture_tear_down);
   g_test_add ("/gui/print/audited", Fixture, NULL, fixture_set_up, test_print_audited, fixture_tear_down);
   g_test_add ("/gui/sign-off/request-evidence-pdf", Fixture, NULL, fixture_set_up, test_request_evidence, fixture_tear_down);
   g_test_add ("/gui/about-and-shortcuts", Fixture, NULL, fixture_set_up, test_about_and_shortcuts, fixture_tear_down);
   g_test_add ("/gui/three-step/citations-and-organisation-type", Fixture, NULL, fixture_set_up,
               test_citations_and_organisation_type, fixture_tear_down);
+  g_test_add ("/gui/journey/new-record-on-first-input", Fixture, NULL, fixture_set_up,
+              test_new_record_on_first_input, fixture_tear_down);
   g_test_add ("/gui/a11y/every-step", Fixture, NULL, fixture_set_up, test_accessibility, fixture_tear_down);
   return g_test_run ();
 }

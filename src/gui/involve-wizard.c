@@ -56,6 +56,9 @@ struct _InvolveWizard
   guint               refresh_id;
   gboolean            show_problems;
   gboolean            building;
+  gboolean            unsaved;         /* a new record not in the register until the first input */
+  gboolean            opening_old;     /* the next record set is an earlier version */
+  gboolean            viewing_old;     /* an earlier version from the history: read-only */
   guint               current_step;    /* the page shown; the list's focus may be elsewhere */
   guint               scroll_tick_id;  /* bringing the focused question into view */
   guint               scroll_frames;
@@ -136,7 +139,8 @@ wizard_page_free (WizardPage *page)
 static gboolean
 is_editable (InvolveWizard *self)
 {
-  return self->record != NULL && involve_status_is_editable (involve_record_get_status (self->record));
+  return self->record != NULL && !self->viewing_old &&
+         involve_status_is_editable (involve_record_get_status (self->record));
 }
 
 /* Messages */
@@ -170,6 +174,48 @@ dismiss_error_clicked_cb (InvolveWizard *self)
 
 /* Saving */
 
+static void update_title (InvolveWizard *self);
+static void update_actions (InvolveWizard *self);
+
+/* A new record is only written to the register once the person types or
+ * chooses something: opening New Assessment and leaving again uses up no
+ * reference and leaves no empty record to withdraw.  The record shown
+ * (its editors follow it) takes the identity the register gives it. */
+static gboolean
+create_on_first_input (InvolveWizard *self,
+                       const char    *field_id,
+                       GVariant      *value)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InvolveRecord) stored = NULL;
+
+  involve_record_set_value (self->record, field_id, value);
+  stored = involve_store_create_record_with_values (self->store, self->record, &error);
+  if (stored == NULL)
+    {
+      gtk_label_set_text (GTK_LABEL (self->saved_label), _("Not saved"));
+      gtk_widget_remove_css_class (self->saved_label, "dim-label");
+      gtk_widget_add_css_class (self->saved_label, "error");
+      show_error (self, _("The assessment could not be created: %s"), error->message);
+      return FALSE;
+    }
+  involve_record_set_uuid (self->record, involve_record_get_uuid (stored));
+  involve_record_set_reference (self->record, involve_record_get_reference (stored));
+  involve_record_set_version (self->record, involve_record_get_version (stored));
+  involve_record_set_status (self->record, involve_record_get_status (stored));
+  involve_record_set_created_usec (self->record, involve_record_get_created_usec (stored));
+  self->unsaved = FALSE;
+
+  gtk_label_set_text (GTK_LABEL (self->saved_label), _("Saved"));
+  gtk_widget_remove_css_class (self->saved_label, "error");
+  gtk_widget_add_css_class (self->saved_label, "dim-label");
+  update_title (self);
+  update_actions (self);
+  queue_refresh (self);
+  g_signal_emit (self, signals[RECORD_CHANGED], 0);
+  return TRUE;
+}
+
 static gboolean
 save_value (InvolveWizard *self,
             const char    *field_id,
@@ -179,6 +225,9 @@ save_value (InvolveWizard *self,
 
   if (!is_editable (self))
     return FALSE;
+
+  if (self->unsaved)
+    return create_on_first_input (self, field_id, value);
 
   if (!involve_store_set_value (self->store, self->record, field_id, value, &error))
     {
@@ -1089,7 +1138,13 @@ update_actions (InvolveWizard *self)
       };
 
       for (guint i = 0; i < G_N_ELEMENTS (export_actions); i++)
-        gtk_widget_action_set_enabled (GTK_WIDGET (self), export_actions[i], TRUE);
+        gtk_widget_action_set_enabled (GTK_WIDGET (self), export_actions[i], !self->unsaved);
+    }
+  /* Nothing to withdraw, export or show the history of before it exists. */
+  if (self->unsaved)
+    {
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "wizard.withdraw", FALSE);
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "wizard.submit", FALSE);
     }
 }
 
@@ -1132,10 +1187,12 @@ static void
 update_title (InvolveWizard *self)
 {
   const char *title = involve_record_get_string (self->record, "title");
-  g_autofree char *subtitle = g_strdup_printf (_("%s, version %u, %s"),
-                                               involve_record_get_reference (self->record),
-                                               involve_record_get_version (self->record),
-                                               involve_status_get_label (involve_record_get_status (self->record)));
+  g_autofree char *subtitle = self->unsaved
+    ? g_strdup (_("Not in the register until you type or choose something"))
+    : g_strdup_printf (_("%s, version %u, %s"),
+                       involve_record_get_reference (self->record),
+                       involve_record_get_version (self->record),
+                       involve_status_get_label (involve_record_get_status (self->record)));
 
   adw_window_title_set_title (self->window_title, title != NULL && title[0] ? title : _("New Assessment"));
   adw_window_title_set_subtitle (self->window_title, subtitle);
@@ -1867,6 +1924,28 @@ export_action (GtkWidget  *widget,
                           action_name);
 }
 
+/* An earlier version from the history, shown as it was: read-only, since
+ * only a record's latest draft can change. */
+static void
+open_version_cb (GtkWidget     *history,
+                 guint          version,
+                 InvolveWizard *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InvolveRecord) record = NULL;
+
+  involve_wizard_flush (self);
+  record = involve_store_load_record (self->store, involve_record_get_uuid (self->record), version, &error);
+  if (record == NULL)
+    {
+      show_error (self, _("Version %u could not be read: %s"), version, error->message);
+      return;
+    }
+  gtk_window_destroy (GTK_WINDOW (history));
+  self->opening_old = TRUE;
+  involve_wizard_set_record (self, record);
+}
+
 /* Read from the register, so the last change is flushed first: the trail
  * then ends with what the wizard shows. */
 static void
@@ -1889,6 +1968,7 @@ history_action (GtkWidget  *widget,
       show_error (self, _("The history could not be read: %s"), error->message);
       return;
     }
+  g_signal_connect_object (window, "open-version", G_CALLBACK (open_version_cb), self, 0);
   gtk_window_present (GTK_WINDOW (window));
 }
 
@@ -1924,6 +2004,10 @@ involve_wizard_set_record (InvolveWizard *self,
     g_clear_pointer (&self->request, involve_sign_off_request_free);
   g_set_object (&self->record, record);
   g_signal_connect (record, "value-changed::title", G_CALLBACK (title_changed_cb), self);
+  self->viewing_old = self->opening_old;
+  self->opening_old = FALSE;
+  /* Not from the register (involve_window_new_record ()): written on the first input. */
+  self->unsaved = involve_record_get_reference (record) == NULL && self->request == NULL;
 
   self->show_problems = involve_record_get_status (record) == INVOLVE_STATUS_RETURNED;
   gtk_revealer_set_reveal_child (GTK_REVEALER (self->error_revealer), FALSE);
