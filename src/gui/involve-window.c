@@ -577,6 +577,8 @@ involve_window_new_record (InvolveWindow *self)
   involve_record_set_value (record, "completer-date", g_variant_new_string (today));
 
   show_record (self, record);
+  /* Ready to type the title. */
+  involve_wizard_focus_field (INVOLVE_WIZARD (self->wizard), "title");
   return TRUE;
 }
 

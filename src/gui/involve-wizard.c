@@ -335,7 +335,15 @@ set_collapsed (GtkWidget *label,
                gboolean   collapsed)
 {
   int lines = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (label), "collapsed-lines"));
+  const char *full = g_object_get_data (G_OBJECT (label), "full-text");
 
+  /* Pango counts the lines of each paragraph: one paragraph when collapsed. */
+  if (full != NULL)
+    {
+      g_autofree char *text = collapsed ? g_strdelimit (g_strdup (full), "\n", ' ') : g_strdup (full);
+
+      gtk_label_set_text (GTK_LABEL (label), text);
+    }
   gtk_label_set_lines (GTK_LABEL (label), collapsed ? lines : -1);
   gtk_label_set_ellipsize (GTK_LABEL (label), collapsed ? PANGO_ELLIPSIZE_END : PANGO_ELLIPSIZE_NONE);
   gtk_button_set_label (GTK_BUTTON (toggle), collapsed ? _("Show _More") : _("Show _Less"));
@@ -375,9 +383,9 @@ set_collapsible_text (GtkWidget  *label,
 {
   gboolean long_text = g_utf8_strlen (text, -1) > COLLAPSED_CHARS || strchr (text, '\n') != NULL;
 
-  if (g_strcmp0 (gtk_label_get_text (GTK_LABEL (label)), text) != 0)
+  if (g_strcmp0 (g_object_get_data (G_OBJECT (label), "full-text"), text) != 0)
     {
-      gtk_label_set_text (GTK_LABEL (label), text);
+      g_object_set_data_full (G_OBJECT (label), "full-text", g_strdup (text), g_free);
       gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (toggle), FALSE);
       set_collapsed (label, toggle, TRUE);
     }
@@ -1487,6 +1495,24 @@ reload_record (InvolveWizard *self)
   g_signal_emit (self, signals[RECORD_CHANGED], 0);
 }
 
+static gboolean
+reload_idle_cb (gpointer data)
+{
+  InvolveWizard *self = data;
+
+  if (self->record != NULL)
+    reload_record (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* The pages are rebuilt once the button that asked for it has finished
+ * handling its click: destroying it inside its own signal made GTK warn. */
+static void
+reload_record_later (InvolveWizard *self)
+{
+  g_idle_add_full (G_PRIORITY_HIGH_IDLE, reload_idle_cb, g_object_ref (self), g_object_unref);
+}
+
 static void
 submit_action (GtkWidget  *widget,
                const char *action_name,
@@ -1506,7 +1532,7 @@ submit_action (GtkWidget  *widget,
       return;
     }
   gtk_revealer_set_reveal_child (GTK_REVEALER (self->error_revealer), FALSE);
-  reload_record (self);
+  reload_record_later (self);
 }
 
 typedef enum
