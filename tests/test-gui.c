@@ -1788,6 +1788,9 @@ test_new_record_on_first_input (Fixture       *fixture,
   g_assert_cmpstr (involve_record_get_string (record, "title"), ==, "Relocating");
   g_assert_cmpstr (involve_record_get_string (record, "completer-name"), ==, "Alex Officer");
   g_assert_true (g_str_has_prefix (involve_record_get_reference (record), "INV-"));
+  /* What the outcome still asks for follows the first input too. */
+  g_assert_null (strstr (g_object_get_data (G_OBJECT (_involve_wizard_get_outcome_detail (fixture->wizard)), "full-text"),
+                         "Title of the activity"));
   /* Later input goes to the same record. */
   type_text (fixture, "b1-location", "Riverside");
   wait_ms (400);
