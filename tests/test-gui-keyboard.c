@@ -409,6 +409,45 @@ test_new_to_submitted (Fixture       *fixture,
   g_assert_cmpstr (involve_record_get_string (record, "title"), ==, "moving the podiatry clinic");
 }
 
+/* The risk table: Add Row, both cells, then the row's buttons, each in
+ * the Tab order; Enter on Remove removes the row. */
+static void
+test_risk_table (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  InvolveFieldEditor *risks;
+  GtkWidget *add, *remove;
+
+  if (fixture->xdisplay == NULL)
+    {
+      g_test_skip ("needs an X11 display with the XTEST extension");
+      return;
+    }
+  ctrl_key (fixture, XK_n);
+  wait_ms (300);
+  type (fixture, "risks");
+  for (guint i = 0; i < 6; i++)
+    ctrl_key (fixture, XK_Page_Down);
+  risks = INVOLVE_FIELD_EDITOR (_involve_wizard_get_editor (fixture->wizard, "c-risks"));
+  add = involve_field_editor_get_add_row_button (risks);
+  tab_to (fixture, add, FALSE);
+  key (fixture, XK_Return);
+  wait_ms (100);
+  g_assert_true (focus (fixture) == involve_field_editor_get_table_cell (risks, 0, 0));
+  type (fixture, "low turnout");
+  key (fixture, XK_Tab);
+  g_assert_true (focus (fixture) == involve_field_editor_get_table_cell (risks, 0, 1));
+  type (fixture, "extra sessions");
+  key (fixture, XK_Tab);
+  remove = involve_field_editor_get_table_row_button (risks, 0, "remove");
+  g_test_message ("Tab from the last cell: %s (add row: %d)", focus (fixture) ? G_OBJECT_TYPE_NAME (focus (fixture)) : "nothing", focus (fixture) == add);
+  g_assert_true (focus (fixture) == remove);
+  assert_focus_in_sight (fixture);
+  key (fixture, XK_Return);
+  wait_ms (400);
+  g_assert_null (involve_field_editor_get_table_cell (risks, 0, 0));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -417,5 +456,6 @@ main (int   argc,
   adw_init ();
 
   g_test_add ("/gui/keyboard/new-to-submitted", Fixture, NULL, fixture_set_up, test_new_to_submitted, fixture_tear_down);
+  g_test_add ("/gui/keyboard/risk-table", Fixture, NULL, fixture_set_up, test_risk_table, fixture_tear_down);
   return g_test_run ();
 }

@@ -605,7 +605,7 @@ icon_button (const char *icon,
   gtk_widget_set_tooltip_text (button, tooltip);
   gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, tooltip, -1);
   gtk_widget_add_css_class (button, "flat");
-  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_set_valign (button, GTK_ALIGN_START);
   g_object_set_data (G_OBJECT (button), "row", GUINT_TO_POINTER (row));
   g_object_set_data (G_OBJECT (button), "action", (gpointer) action);
   g_signal_connect (button, "clicked", G_CALLBACK (table_row_action_cb), self);
@@ -688,7 +688,10 @@ rebuild_table (InvolveFieldEditor *self,
         }
       gtk_box_append (GTK_BOX (box), cells_box);
 
-      gtk_widget_set_valign (buttons, GTK_ALIGN_START);
+      /* As tall as the cells, with the buttons at its top: GTK orders Tab
+       * by the centres of the children, and a shorter box at the top came
+       * before the cells, so Tab from the last cell skipped the buttons. */
+      gtk_widget_set_valign (buttons, GTK_ALIGN_FILL);
       if (self->editable)
         {
           GtkWidget *up = icon_button ("go-up-symbolic", _("Move row up"), "up", r, self);
