@@ -30,6 +30,7 @@
 #include "involve-store.h"
 #include "involve-window-private.h"
 #include "involve-wizard-private.h"
+#include "store-test-util.h"
 
 typedef struct
 {
@@ -448,6 +449,66 @@ test_risk_table (Fixture       *fixture,
   g_assert_null (involve_field_editor_get_table_cell (risks, 0, 0));
 }
 
+/* Submit clicked with the pointer (a real button press and release): the
+ * pages are rebuilt without a Gtk-CRITICAL (fatal in the GUI tests). */
+static void
+test_submit_by_pointer (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InvolveRecord) record = NULL;
+  g_autoptr(InvolveRecord) submitted = NULL;
+  GtkWidget *submit;
+  graphene_point_t point;
+  Window child;
+  double sx, sy;
+  int x, y;
+
+  if (fixture->xdisplay == NULL)
+    {
+      g_test_skip ("needs an X11 display with the XTEST extension");
+      return;
+    }
+  record = involve_store_create_record (fixture->store, "icb-14z45", &error);
+  g_assert_no_error (error);
+  fill_record (fixture->store, record, "Relocating the podiatry clinic");
+  g_assert_true (involve_window_open_record (fixture->window, involve_record_get_uuid (record)));
+  involve_wizard_set_step (fixture->wizard, involve_wizard_get_n_steps (fixture->wizard) - 1);
+  wait_ms (400);
+  submit = _involve_wizard_get_submit_button (fixture->wizard);
+  g_assert_true (gtk_widget_get_sensitive (submit));
+  /* In sight on a 600-pixel screen: the focused widget is scrolled to. */
+  gtk_widget_grab_focus (submit);
+  wait_ms (300);
+
+  /* The button's middle, on the screen. */
+  g_assert_true (gtk_widget_compute_point (submit, GTK_WIDGET (fixture->window),
+                                           &GRAPHENE_POINT_INIT (gtk_widget_get_width (submit) / 2.0,
+                                                                 gtk_widget_get_height (submit) / 2.0),
+                                           &point));
+  /* The surface has the window's shadow around it. */
+  gtk_native_get_surface_transform (GTK_NATIVE (fixture->window), &sx, &sy);
+  XTranslateCoordinates (fixture->xdisplay,
+                         gdk_x11_surface_get_xid (gtk_native_get_surface (GTK_NATIVE (fixture->window))),
+                         DefaultRootWindow (fixture->xdisplay), (int) (point.x + sx), (int) (point.y + sy),
+                         &x, &y, &child);
+  g_test_message ("Submit at %d,%d on the screen", x, y);
+  XTestFakeMotionEvent (fixture->xdisplay, -1, x, y, CurrentTime);
+  XFlush (fixture->xdisplay);
+  wait_ms (200);
+  XTestFakeButtonEvent (fixture->xdisplay, 1, True, CurrentTime);
+  XFlush (fixture->xdisplay);
+  wait_ms (80);
+  XTestFakeButtonEvent (fixture->xdisplay, 1, False, CurrentTime);
+  XFlush (fixture->xdisplay);
+  wait_ms (600);
+
+  submitted = involve_store_load_record (fixture->store, involve_record_get_uuid (record), 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (involve_record_get_status (submitted), ==, INVOLVE_STATUS_AWAITING_SIGN_OFF);
+  g_assert_cmpint (involve_record_get_status (involve_wizard_get_record (fixture->wizard)), ==, INVOLVE_STATUS_AWAITING_SIGN_OFF);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -456,6 +517,7 @@ main (int   argc,
   adw_init ();
 
   g_test_add ("/gui/keyboard/new-to-submitted", Fixture, NULL, fixture_set_up, test_new_to_submitted, fixture_tear_down);
+  g_test_add ("/gui/keyboard/submit-by-pointer", Fixture, NULL, fixture_set_up, test_submit_by_pointer, fixture_tear_down);
   g_test_add ("/gui/keyboard/risk-table", Fixture, NULL, fixture_set_up, test_risk_table, fixture_tear_down);
   return g_test_run ();
 }
