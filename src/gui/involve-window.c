@@ -538,13 +538,14 @@ prefill (InvolveWindow *self,
 
   g_strstrip (value);
   if (value[0] != '\0')
-    involve_store_set_value (self->store, record, field_id, g_variant_new_string (value), NULL);
+    involve_record_set_value (record, field_id, g_variant_new_string (value));
 }
 
+/* The new record is only in memory: the wizard writes it to the register
+ * on the first input, so that opening and leaving uses up no reference. */
 gboolean
 involve_window_new_record (InvolveWindow *self)
 {
-  g_autoptr(GError) error = NULL;
   g_autoptr(InvolveRecord) record = NULL;
   g_autofree char *framework = NULL;
   g_autofree char *org_type = NULL;
@@ -562,25 +563,22 @@ involve_window_new_record (InvolveWindow *self)
       g_free (framework);
       framework = g_strdup ("icb-14z45");
     }
-  record = involve_store_create_record (self->store, framework, &error);
-  if (record == NULL)
-    {
-      show_message (self, _("The Assessment Could Not Be Created"), error->message);
-      return FALSE;
-    }
+  record = involve_record_new (framework);
 
   /* What the profile already knows. */
   prefill (self, record, "organisation-name", "profile-organisation-name");
   org_type = g_settings_get_string (self->settings, "profile-organisation-type");
   if (org_type[0] != '\0')
-    involve_store_set_value (self->store, record, "organisation-type", g_variant_new_string (org_type), NULL);
+    involve_record_set_value (record, "organisation-type", g_variant_new_string (org_type));
   prefill (self, record, "completer-name", "profile-name");
   prefill (self, record, "completer-job-title", "profile-job-title");
   prefill (self, record, "completer-email", "profile-email");
   prefill (self, record, "completer-team", "profile-team");
-  involve_store_set_value (self->store, record, "completer-date", g_variant_new_string (today), NULL);
+  involve_record_set_value (record, "completer-date", g_variant_new_string (today));
 
   show_record (self, record);
+  /* Ready to type the title. */
+  involve_wizard_focus_field (INVOLVE_WIZARD (self->wizard), "title");
   return TRUE;
 }
 
