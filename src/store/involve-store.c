@@ -1092,6 +1092,8 @@ static const char schema_v6[] =
   "  impact TEXT"
   ");"
   "CREATE INDEX involvement_evaluations_by_record ON involvement_evaluations (record_uuid, id);"
+  /* The annual report finds each version's sign-off, import and withdrawal. */
+  "CREATE INDEX audit_by_kind ON audit (kind, record_uuid, version, id);"
   "CREATE TRIGGER involvement_activities_no_update BEFORE UPDATE ON involvement_activities "
   "BEGIN SELECT RAISE (ABORT, 'involvement log entries cannot be changed: add a correction'); END;"
   "CREATE TRIGGER involvement_activities_no_delete BEFORE DELETE ON involvement_activities "
