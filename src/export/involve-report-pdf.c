@@ -279,6 +279,11 @@ flow_chart (Flow                      *flow,
       if (g_str_equal (figure->section, section))
         largest = MAX (largest, figure->count);
     }
+  if (skip_zero && largest == 0)
+    {
+      flow_text (flow, _("None in the year."), "Sans 8", color_muted, 0, 6);
+      return;
+    }
 
   for (guint i = 0; i < report->figures->len; i++)
     {
@@ -454,8 +459,8 @@ involve_report_write_pdf (const InvolveAnnualReport *report,
 
     flow_heading (&flow, _("Urgency and notifiable reconfigurations"));
     g_free (line);
-    line = g_strdup_printf (_("Urgency was claimed in %" PRId64 " decisions (%" PRId64 " where the duty applied); "
-                              "%" PRId64 " were notifiable reconfigurations."),
+    line = g_strdup_printf (_("Decisions where urgency was claimed: %" PRId64 " (where the duty applied: %" PRId64 "). "
+                              "Notifiable reconfigurations: %" PRId64 "."),
                             figure_count (report, "urgent"), figure_count (report, "urgent-applies"),
                             figure_count (report, "notifiable-reconfiguration"));
     flow_text (&flow, line, "Sans 9", color_text, 0, 6);
@@ -464,7 +469,7 @@ involve_report_write_pdf (const InvolveAnnualReport *report,
     flow_new_page (&flow);
     flow_heading (&flow, _("Appendix A: the records behind each figure"));
     {
-      const double appendix_widths[] = { 0.40, 0.10, 0.50 };
+      const double appendix_widths[] = { 0.38, 0.13, 0.49 };
       const char *header[] = { _("Figure"), _("Number"), _("Records") };
 
       flow_row (&flow, header, appendix_widths, 3, TRUE);
@@ -489,7 +494,7 @@ involve_report_write_pdf (const InvolveAnnualReport *report,
     flow.y += 10;
     flow_heading (&flow, _("Appendix B: the decisions counted"));
     {
-      const double decision_widths[] = { 0.14, 0.30, 0.12, 0.16, 0.28 };
+      const double decision_widths[] = { 0.18, 0.29, 0.14, 0.14, 0.25 };
       const char *header[] = { _("Record"), _("Title and organisation"), _("Decided"),
                                _("Outcome"), _("Notes") };
 
