@@ -7,6 +7,7 @@
 #include <inttypes.h>
 
 #include "involve-history-window.h"
+#include "involve-store-involvement.h"
 
 struct _InvolveHistoryWindow
 {
@@ -120,6 +121,8 @@ describe_kind (const InvolveAuditEntry *entry,
     return g_strdup (_("Imported"));
   if (g_str_equal (kind, INVOLVE_AUDIT_BACKUP))
     return g_strdup (_("Backed up"));
+  if (g_str_equal (kind, INVOLVE_AUDIT_INVOLVEMENT))
+    return g_strdup_printf (_("Involvement logged (%s)"), entry->field_id != NULL ? entry->field_id : "");
   return g_strdup (kind);
 }
 

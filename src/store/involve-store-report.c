@@ -362,16 +362,23 @@ compare_decisions (gconstpointer a,
   return compare_references (&x->reference, &y->reference);
 }
 
-/* Stored values are GVariant text; these read the few kinds used here. */
+/* Stored values are GVariant text; these read the few kinds used here,
+ * without the parser for the common shapes (a report reads 100,000s). */
 static char *
 value_string (sqlite3_stmt *stmt,
               int           column)
 {
   const char *text = (const char *) sqlite3_column_text (stmt, column);
   g_autoptr(GVariant) value = NULL;
+  size_t length;
 
   if (text == NULL)
     return NULL;
+  /* 'plain text': single quotes and no escapes inside. */
+  length = strlen (text);
+  if (length >= 2 && text[0] == '\'' && text[length - 1] == '\'' &&
+      memchr (text + 1, '\\', length - 2) == NULL && memchr (text + 1, '\'', length - 2) == NULL)
+    return g_strndup (text + 1, length - 2);
   value = g_variant_parse (G_VARIANT_TYPE_STRING, text, NULL, NULL, NULL);
   return value != NULL ? g_variant_dup_string (value, NULL) : NULL;
 }
@@ -389,28 +396,27 @@ value_answer (sqlite3_stmt *stmt,
   return -1;
 }
 
+/* A list of option ids ("['planning', 'proposal']") holds @item: ids are
+ * plain tokens, printed in single quotes. */
 static gboolean
 value_has_item (sqlite3_stmt *stmt,
                 int           column,
                 const char   *item)
 {
   const char *text = (const char *) sqlite3_column_text (stmt, column);
-  g_autoptr(GVariant) value = NULL;
-  g_autofree const char **items = NULL;
+  g_autofree char *quoted = NULL;
 
-  if (text == NULL || strstr (text, item) == NULL)
+  if (text == NULL || text[0] != '[')
     return FALSE;
-  value = g_variant_parse (G_VARIANT_TYPE_STRING_ARRAY, text, NULL, NULL, NULL);
-  if (value == NULL)
-    return FALSE;
-  items = g_variant_get_strv (value, NULL);
-  return g_strv_contains (items, item);
+  quoted = g_strdup_printf ("'%s'", item);
+  return strstr (text, quoted) != NULL;
 }
 
 #define FIELD(id) "(SELECT value FROM field_values WHERE version_id = v.id AND field_id = '" id "')"
 
-/* Each signed-off version decided in the year and known by @as_of, latest
- * version of a record last. */
+/* Each signed-off version decided in the year, latest version of a
+ * record last; whether the register knew it by then is checked against
+ * the audit entries (decided_versions ()). */
 static const char decisions_sql[] =
   "SELECT r.uuid, r.reference, v.version, v.outcome, v.review_date,"
   " " FIELD ("title") ", " FIELD ("organisation-name") ", " FIELD ("step2-activity-types") ","
@@ -419,10 +425,6 @@ static const char decisions_sql[] =
   " " FIELD ("beneficial-involvement-reason")
   " FROM versions v JOIN records r ON r.id = v.record_id"
   " WHERE v.decision = 'signed-off' AND v.review_date BETWEEN ?1 AND ?2"
-  " AND COALESCE ((SELECT MIN (a.id) FROM audit a WHERE a.kind = 'sign-off'"
-  "                AND a.record_uuid = r.uuid AND a.version = v.version),"
-  "               (SELECT MIN (a.id) FROM audit a WHERE a.kind = 'import' AND a.record_uuid = r.uuid))"
-  "     <= ?3"
   " ORDER BY r.id, v.version";
 
 /* Activities current at @as_of that started in the year, with the
@@ -498,6 +500,44 @@ step_error (InvolveStore *self,
   return FALSE;
 }
 
+/*
+ * The versions signed off here by audit entry @as_of ("uuid/version"),
+ * and the records imported by then (their versions count from their first
+ * import).  Two range scans of the audit log's kind index, rather than a
+ * look-up a version.
+ */
+static gboolean
+decided_versions (InvolveStore *self,
+                  gint64        as_of,
+                  GHashTable   *signed_here,
+                  GHashTable   *imported,
+                  GError      **error)
+{
+  INVOLVE_AUTO_STMT stmt = NULL;
+  int rc;
+
+  stmt = _involve_store_prepare (self,
+                                 "SELECT kind, record_uuid, version FROM audit INDEXED BY audit_by_kind"
+                                 " WHERE kind IN ('sign-off', 'import') AND id <= ?1",
+                                 error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, as_of);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *kind = (const char *) sqlite3_column_text (stmt, 0);
+      const char *uuid = (const char *) sqlite3_column_text (stmt, 1);
+
+      if (uuid == NULL)
+        continue;
+      if (kind[0] == 's')
+        g_hash_table_add (signed_here, g_strdup_printf ("%s/%d", uuid, sqlite3_column_int (stmt, 2)));
+      else
+        g_hash_table_add (imported, g_strdup (uuid));
+    }
+  return step_error (self, rc, error);
+}
+
 static gboolean
 count_decisions (InvolveStore        *self,
                  InvolveAnnualReport *report,
@@ -506,25 +546,47 @@ count_decisions (InvolveStore        *self,
 {
   INVOLVE_AUTO_STMT stmt = NULL;
   g_autoptr(GHashTable) latest = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) signed_here = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) imported = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree char *organisation_text = NULL;
+  GString *key = g_string_new (NULL);
   int rc;
+
+  if (!decided_versions (self, report->as_of_entry, signed_here, imported, error))
+    {
+      g_string_free (key, TRUE);
+      return FALSE;
+    }
+  /* Compared as stored (GVariant text), not parsed a row. */
+  if (report->organisation != NULL)
+    {
+      g_autoptr(GVariant) value = g_variant_ref_sink (g_variant_new_string (report->organisation));
+
+      organisation_text = g_variant_print (value, TRUE);
+    }
 
   stmt = _involve_store_prepare (self, decisions_sql, error);
   if (stmt == NULL)
-    return FALSE;
+    {
+      g_string_free (key, TRUE);
+      return FALSE;
+    }
   sqlite3_bind_text (stmt, 1, report->first_day, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, report->last_day, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 3, report->as_of_entry);
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       InvolveReportDecision *decision;
       const char *uuid = (const char *) sqlite3_column_text (stmt, 0);
-      g_autofree char *organisation = value_string (stmt, 6);
       int urgent, reconfiguration, beneficial, delivery, range;
       gboolean impact;
       GString *limbs;
 
-      if (report->organisation != NULL && g_strcmp0 (organisation, report->organisation) != 0)
+      if (organisation_text != NULL &&
+          g_strcmp0 ((const char *) sqlite3_column_text (stmt, 6), organisation_text) != 0)
+        continue;
+      g_string_printf (key, "%s/%d", uuid, sqlite3_column_int (stmt, 2));
+      if (!g_hash_table_contains (signed_here, key->str) && !g_hash_table_contains (imported, uuid))
         continue;
 
       /* Rows come oldest version first: a later decision replaces it. */
@@ -541,7 +603,7 @@ count_decisions (InvolveStore        *self,
       decision->outcome = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
       decision->review_date = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
       decision->title = value_string (stmt, 5);
-      decision->organisation = g_steal_pointer (&organisation);
+      decision->organisation = value_string (stmt, 6);
 
       delivery = value_answer (stmt, 8);
       range = value_answer (stmt, 9);
@@ -571,6 +633,7 @@ count_decisions (InvolveStore        *self,
       g_ptr_array_add (report->decisions, decision);
       g_hash_table_insert (latest, decision->uuid, decision);
     }
+  g_string_free (key, TRUE);
   if (!step_error (self, rc, error))
     return FALSE;
 
@@ -635,6 +698,14 @@ count_reach (InvolveStore *self,
   return step_error (self, rc, error);
 }
 
+/* A record with activities in the year. */
+typedef struct
+{
+  const char *reference;
+  guint       n_activities;
+  gint64      people;
+} ActiveRecord;
+
 static gboolean
 count_activities (InvolveStore        *self,
                   InvolveAnnualReport *report,
@@ -665,6 +736,7 @@ count_activities (InvolveStore        *self,
       gint64 people = sqlite3_column_int64 (stmt, 4);
       g_autofree char *organisation = value_string (stmt, 5);
       g_autofree char *method_id = NULL;
+      ActiveRecord *record;
       char *ref;
 
       if (report->organisation != NULL && g_strcmp0 (organisation, report->organisation) != 0)
@@ -675,8 +747,15 @@ count_activities (InvolveStore        *self,
           ref = g_strdup (reference);
           g_hash_table_add (strings, ref);
         }
-      if (!g_hash_table_contains (active, uuid))
-        g_hash_table_insert (active, g_strdup (uuid), ref);
+      record = g_hash_table_lookup (active, uuid);
+      if (record == NULL)
+        {
+          record = g_new0 (ActiveRecord, 1);
+          record->reference = ref;
+          g_hash_table_insert (active, g_strdup (uuid), record);
+        }
+      record->n_activities++;
+      record->people += people;
 
       count (tallies, "activities", ref, people);
       method_id = g_strconcat ("method-", method, NULL);
@@ -734,13 +813,13 @@ count_follow_up (InvolveStore *self,
       sqlite3_bind_int64 (stmt, 1, as_of);
       while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
         {
-          const char *ref = g_hash_table_lookup (active, sqlite3_column_text (stmt, 0));
+          const ActiveRecord *record = g_hash_table_lookup (active, sqlite3_column_text (stmt, 0));
 
-          if (ref == NULL)
+          if (record == NULL)
             continue;
-          count (tallies, kinds[k].id, ref, 0);
+          count (tallies, kinds[k].id, record->reference, 0);
           if (sqlite3_column_int (stmt, 1) != 0)
-            count (tallies, "options-not-taken", ref, 0);
+            count (tallies, "options-not-taken", record->reference, 0);
         }
       if (!step_error (self, rc, error))
         return FALSE;
@@ -796,46 +875,23 @@ involve_store_compute_report (InvolveStore *self,
   tallies.by_id = g_hash_table_new (g_str_hash, g_str_equal);
   add_tallies (&tallies);
   strings = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  active = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  active = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 
   ok = head_at (self, as_of_entry, &report->as_of_entry, &report->as_of_hash, error) &&
        count_decisions (self, report, &tallies, error) &&
        count_activities (self, report, &tallies, strings, active, error) &&
        count_follow_up (self, report->as_of_entry, &tallies, active, error);
 
-  if (ok)
+  /* Each decision's involvement in the year. */
+  for (guint i = 0; ok && i < report->decisions->len; i++)
     {
-      /* Each decision's involvement in the year. */
-      INVOLVE_AUTO_STMT stmt = NULL;
+      InvolveReportDecision *d = report->decisions->pdata[i];
+      const ActiveRecord *record = g_hash_table_lookup (active, d->uuid);
 
-      stmt = _involve_store_prepare (self,
-                                     "SELECT COUNT (*), COALESCE (SUM (e.reach), 0) FROM involvement_activities e"
-                                     " WHERE e.record_uuid = ?4 AND e.audit_id <= ?3 AND NOT e.retracted"
-                                     " AND e.start_date BETWEEN ?1 AND ?2"
-                                     " AND NOT EXISTS (SELECT 1 FROM involvement_activities s"
-                                     "                 WHERE s.supersedes = e.id AND s.audit_id <= ?3)",
-                                     error);
-      ok = stmt != NULL;
-      for (guint i = 0; ok && i < report->decisions->len; i++)
+      if (record != NULL)
         {
-          InvolveReportDecision *d = report->decisions->pdata[i];
-          int rc;
-
-          if (!g_hash_table_contains (active, d->uuid))
-            continue;
-          sqlite3_reset (stmt);
-          sqlite3_bind_text (stmt, 1, report->first_day, -1, SQLITE_STATIC);
-          sqlite3_bind_text (stmt, 2, report->last_day, -1, SQLITE_STATIC);
-          sqlite3_bind_int64 (stmt, 3, report->as_of_entry);
-          sqlite3_bind_text (stmt, 4, d->uuid, -1, SQLITE_STATIC);
-          rc = sqlite3_step (stmt);
-          if (rc != SQLITE_ROW)
-            ok = step_error (self, rc == SQLITE_DONE ? SQLITE_ERROR : rc, error);
-          else
-            {
-              d->n_activities = (guint) sqlite3_column_int64 (stmt, 0);
-              d->people = sqlite3_column_int64 (stmt, 1);
-            }
+          d->n_activities = record->n_activities;
+          d->people = record->people;
         }
     }
 
