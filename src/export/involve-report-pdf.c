@@ -269,7 +269,7 @@ flow_chart (Flow                      *flow,
 {
   const double label_width = TEXT_WIDTH * 0.45;
   const double bar_left = MARGIN + label_width + 6;
-  const double bar_max = TEXT_WIDTH - label_width - 60;
+  const double bar_max = TEXT_WIDTH - label_width - 6 - 84;   /* room for "999 (99999 people)" */
   gint64 largest = 0;
 
   for (guint i = 0; i < report->figures->len; i++)
