@@ -260,7 +260,35 @@ test_involvement_window (Fixture       *f,
     g_assert_cmpuint (count_rows_with (window, title), ==, 1);
   }
 
-  /* Withdraw the first (the survey): a reason is needed. */
+  /* Correct the survey: the form comes filled in with it. */
+  g_signal_emit_by_name (find_labelled (window, GTK_TYPE_BUTTON, "Correct…"), "clicked");
+  wait_ms (200);
+  form = _involve_involvement_window_get_form (INVOLVE_INVOLVEMENT_WINDOW (window));
+  check_a11y_of (form, "correction form");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (control (form, "Start date"))), ==, "2025-06-02");
+  g_assert_cmpint (gtk_spin_button_get_value (GTK_SPIN_BUTTON (control (form, "People who took part"))), ==, 120);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (control (form, "People who took part")), 130);
+  before = head (f);
+  g_signal_emit_by_name (save_button (form, "_Save"), "clicked");
+  wait_ms (100);
+  g_assert_cmpint (head (f), ==, before);   /* no reason given */
+  type_into (form, "Why it is corrected", "Ten paper forms came in late.");
+  g_signal_emit_by_name (save_button (form, "_Save"), "clicked");
+  wait_ms (200);
+  g_clear_pointer (&activities, g_ptr_array_unref);
+  activities = involve_store_list_log_entries (f->store, f->demo.uuids[0], INVOLVE_LOG_ACTIVITY, 0, &error);
+  g_assert_cmpuint (activities->len, ==, 4);
+  {
+    InvolveLogEntry *fixed = activities->pdata[3];
+
+    g_assert_cmpint (fixed->supersedes, ==, ((InvolveLogEntry *) activities->pdata[0])->id);
+    g_assert_cmpint (fixed->reach, ==, 130);
+    g_assert_cmpstr (fixed->method, ==, "surveys-feedback-forms");
+    g_assert_cmpuint (g_strv_length (fixed->groups), ==, 2);
+    g_assert_cmpstr (fixed->partner_types[0], ==, "healthwatch");
+  }
+
+  /* Withdraw the next one (the event): a reason is needed. */
   withdraw = find_labelled (window, GTK_TYPE_BUTTON, "Withdraw…");
   g_assert_nonnull (withdraw);
   g_signal_emit_by_name (withdraw, "clicked");
@@ -278,10 +306,10 @@ test_involvement_window (Fixture       *f,
   g_assert_null (_involve_involvement_window_get_form (INVOLVE_INVOLVEMENT_WINDOW (window)));
   g_clear_pointer (&activities, g_ptr_array_unref);
   activities = involve_store_list_log_entries (f->store, f->demo.uuids[0], INVOLVE_LOG_ACTIVITY, 0, &error);
-  g_assert_cmpuint (activities->len, ==, 4);
-  g_assert_true (((InvolveLogEntry *) activities->pdata[3])->retracted);
-  g_assert_cmpint (((InvolveLogEntry *) activities->pdata[0])->superseded_by, ==,
-                   ((InvolveLogEntry *) activities->pdata[3])->id);
+  g_assert_cmpuint (activities->len, ==, 5);
+  g_assert_true (((InvolveLogEntry *) activities->pdata[4])->retracted);
+  g_assert_cmpint (((InvolveLogEntry *) activities->pdata[1])->superseded_by, ==,
+                   ((InvolveLogEntry *) activities->pdata[4])->id);
 
   g_assert_true (_involve_involvement_window_export (INVOLVE_INVOLVEMENT_WINDOW (window), pdf, &error));
   g_assert_no_error (error);
