@@ -135,6 +135,7 @@ test_demo_year (Fixture       *f,
   g_assert_cmpstr (d->limbs, ==, "a, b");
   g_assert_cmpuint (d->n_activities, ==, 2);
   g_assert_cmpint (d->people, ==, 65);
+  g_assert_cmpstr (d->methods, ==, "Letters or e-mails to the people affected; Events for discussion");
   d = report->decisions->pdata[2];
   g_assert_cmpstr (d->beneficial, ==, "yes");
   g_assert_nonnull (strstr (d->beneficial_reason, "Public interest"));

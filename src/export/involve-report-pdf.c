@@ -526,8 +526,10 @@ involve_report_write_pdf (const InvolveAnnualReport *report,
             g_string_append_printf (notes, _("Involvement judged not beneficial: %s\n"),
                                     d->beneficial_reason != NULL ? d->beneficial_reason : "");
           if (d->n_activities > 0)
-            g_string_append_printf (notes, _("%u activities in the year, %" PRId64 " people reached.\n"),
-                                    d->n_activities, d->people);
+            g_string_append_printf (notes, _("Involvement in the year: %u activities (%s), %" PRId64 " people reached.\n"),
+                                    d->n_activities, d->methods != NULL ? d->methods : "", d->people);
+          else if (g_strcmp0 (d->outcome, "applies") == 0)
+            g_string_append_printf (notes, "%s\n", _("No involvement logged in the year."));
           cells[0] = record;
           cells[1] = what;
           cells[2] = d->review_date;

@@ -56,6 +56,7 @@ decision_copy (const InvolveReportDecision *decision)
   copy->limbs = g_strdup (decision->limbs);
   copy->beneficial = g_strdup (decision->beneficial);
   copy->beneficial_reason = g_strdup (decision->beneficial_reason);
+  copy->methods = g_strdup (decision->methods);
   return copy;
 }
 
@@ -71,6 +72,7 @@ decision_free (InvolveReportDecision *decision)
   g_free (decision->limbs);
   g_free (decision->beneficial);
   g_free (decision->beneficial_reason);
+  g_free (decision->methods);
   g_free (decision);
 }
 
@@ -704,7 +706,26 @@ typedef struct
   const char *reference;
   guint       n_activities;
   gint64      people;
+  GString    *methods;     /* labels, "; "-separated, each once */
 } ActiveRecord;
+
+static void
+active_record_free (ActiveRecord *record)
+{
+  if (record->methods != NULL)
+    g_string_free (record->methods, TRUE);
+  g_free (record);
+}
+
+static const char *
+method_label (const char *method)
+{
+  InvolveDefinitions *defs = involve_definitions_get_default (NULL);
+  const InvolveReferenceList *list = defs != NULL ? involve_definitions_lookup_reference_list (defs, INVOLVE_LOG_LIST_METHODS) : NULL;
+  const InvolveReferenceItem *item = list != NULL ? involve_reference_list_lookup_item (list, method) : NULL;
+
+  return item != NULL ? item->label : method;
+}
 
 static gboolean
 count_activities (InvolveStore        *self,
@@ -756,6 +777,15 @@ count_activities (InvolveStore        *self,
         }
       record->n_activities++;
       record->people += people;
+      if (method != NULL)
+        {
+          const char *label = method_label (method);
+
+          if (record->methods == NULL)
+            record->methods = g_string_new (label);
+          else if (strstr (record->methods->str, label) == NULL)
+            g_string_append_printf (record->methods, "; %s", label);
+        }
 
       count (tallies, "activities", ref, people);
       method_id = g_strconcat ("method-", method, NULL);
@@ -875,7 +905,7 @@ involve_store_compute_report (InvolveStore *self,
   tallies.by_id = g_hash_table_new (g_str_hash, g_str_equal);
   add_tallies (&tallies);
   strings = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  active = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  active = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) active_record_free);
 
   ok = head_at (self, as_of_entry, &report->as_of_entry, &report->as_of_hash, error) &&
        count_decisions (self, report, &tallies, error) &&
@@ -892,6 +922,7 @@ involve_store_compute_report (InvolveStore *self,
         {
           d->n_activities = record->n_activities;
           d->people = record->people;
+          d->methods = record->methods != NULL ? g_strdup (record->methods->str) : NULL;
         }
     }
 

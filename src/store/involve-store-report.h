@@ -52,6 +52,7 @@ typedef struct
   char    *beneficial;            /* "yes", "no" or NULL (does-not-apply only) */
   char    *beneficial_reason;
   guint    n_activities;          /* in the year */
+  char    *methods;               /* their methods' labels, "Surveys and feedback forms; Events", or NULL */
   gint64   people;                /* reached by them */
 } InvolveReportDecision;
 
