@@ -503,7 +503,7 @@ involve_report_write_pdf (const InvolveAnnualReport *report,
         {
           const InvolveReportDecision *d = report->decisions->pdata[i];
           g_autofree char *record = g_strdup_printf (_("%s v%u"), d->reference, d->version);
-          g_autofree char *what = g_strdup_printf ("%s\n%s", d->title != NULL ? d->title : _("(untitled)"),
+          g_autofree char *what = g_strdup_printf ("%s\n— %s", d->title != NULL ? d->title : _("(untitled)"),
                                                    d->organisation != NULL ? d->organisation : "");
           g_autofree char *outcome = NULL;
           GString *notes = g_string_new (NULL);
@@ -534,6 +534,7 @@ involve_report_write_pdf (const InvolveAnnualReport *report,
           cells[1] = what;
           cells[2] = d->review_date;
           cells[3] = outcome;
+          g_strchomp (notes->str);
           cells[4] = notes->str;
           flow_row (&flow, cells, decision_widths, 5, FALSE);
           g_string_free (notes, TRUE);
