@@ -18,6 +18,8 @@
 #include "common-test-util.h"
 #include "involve-involvement-window.h"
 #include "involve-report-dialog.h"
+#include "involve-settings.h"
+#include "involve-wizard.h"
 #include "report-test-util.h"
 
 typedef struct
@@ -375,6 +377,55 @@ test_report_dialog (Fixture       *f,
   wait_ms (100);
 }
 
+static GtkWidget *
+find_involvement_window (void)
+{
+  g_autoptr(GList) windows = gtk_window_list_toplevels ();
+
+  for (GList *l = windows; l != NULL; l = l->next)
+    {
+      if (INVOLVE_IS_INVOLVEMENT_WINDOW (l->data))
+        return l->data;
+    }
+  return NULL;
+}
+
+/* The record menu's Involvement Log: there for a signed-off record, not
+ * for a draft. */
+static void
+test_record_menu (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSettings) settings = involve_settings_new (&error);
+  InvolveDefinitions *definitions = involve_definitions_get_default (&error);
+  g_autoptr(InvolveRecord) signed_record = involve_store_load_record (f->store, f->demo.uuids[0], 0, &error);
+  g_autoptr(InvolveRecord) draft = involve_store_load_record (f->store, f->demo.uuids[6], 0, &error);
+  GtkWidget *holder = gtk_window_new ();
+  GtkWidget *wizard = involve_wizard_new (f->store, definitions, settings);
+  GtkWidget *window;
+
+  g_assert_no_error (error);
+  gtk_window_set_child (GTK_WINDOW (holder), wizard);
+  gtk_window_present (GTK_WINDOW (holder));
+  involve_wizard_set_record (INVOLVE_WIZARD (wizard), draft);
+  wait_ms (200);
+  gtk_widget_activate_action (wizard, "wizard.involvement", NULL);
+  wait_ms (200);
+  g_assert_null (find_involvement_window ());
+
+  involve_wizard_set_record (INVOLVE_WIZARD (wizard), signed_record);
+  wait_ms (200);
+  g_assert_true (gtk_widget_activate_action (wizard, "wizard.involvement", NULL));
+  wait_ms (300);
+  window = find_involvement_window ();
+  g_assert_nonnull (window);
+  g_assert_cmpuint (count_rows_with (window, "1. Surveys"), ==, 1);
+  gtk_window_destroy (GTK_WINDOW (window));
+  gtk_window_destroy (GTK_WINDOW (holder));
+  wait_ms (100);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -384,6 +435,7 @@ main (int   argc,
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   g_test_add ("/gui/involvement/window", Fixture, NULL, fixture_setup, test_involvement_window, fixture_teardown);
+  g_test_add ("/gui/involvement/record-menu", Fixture, NULL, fixture_setup, test_record_menu, fixture_teardown);
   g_test_add ("/gui/involvement/report-dialog", Fixture, NULL, fixture_setup, test_report_dialog, fixture_teardown);
   return g_test_run ();
 }
