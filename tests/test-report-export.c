@@ -190,6 +190,36 @@ test_you_said_we_did_corrected (Fixture       *f,
   g_assert_nonnull (strstr (squashed, "No responses have been recorded yet"));
 }
 
+/* A response longer than a page flows over pages, to its last word. */
+static void
+test_you_said_we_did_long (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InvolveLogEntry) entry = involve_log_entry_new (INVOLVE_LOG_RESPONSE, f->demo.uuids[2]);
+  g_autofree char *pdf = g_build_filename (f->td->dir, "long.pdf", NULL);
+  g_autofree char *text = NULL;
+  g_autofree char *squashed = NULL;
+  GString *long_text = g_string_new ("Startmarker ");
+
+  for (guint i = 0; i < 1500; i++)
+    g_string_append_printf (long_text, "word%u ", i);
+  g_string_append (long_text, "Endmarker");
+  entry->you_said = g_strdup ("Tell us everything.");
+  entry->we_did = g_string_free (long_text, FALSE);
+  g_assert_true (involve_store_add_log_entry (f->store, entry, &error));
+  g_assert_no_error (error);
+  g_assert_true (involve_export_you_said_we_did (f->store, f->demo.uuids[2], pdf, &error));
+  g_assert_no_error (error);
+  if (!need_poppler ())
+    return;
+  text = export_test_pdftotext (pdf, 0, 0);
+  squashed = export_test_squash (text);
+  g_assert_nonnull (strstr (squashed, "Startmarker"));
+  g_assert_nonnull (strstr (squashed, "word777"));
+  g_assert_nonnull (strstr (squashed, "Endmarker"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -202,6 +232,7 @@ main (int   argc,
   ADD ("/report-export/bad-paths", test_bad_paths);
   ADD ("/report-export/you-said-we-did", test_you_said_we_did);
   ADD ("/report-export/you-said-we-did-corrected", test_you_said_we_did_corrected);
+  ADD ("/report-export/you-said-we-did-long", test_you_said_we_did_long);
 #undef ADD
   return g_test_run ();
 }

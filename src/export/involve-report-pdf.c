@@ -109,12 +109,39 @@ flow_text (Flow         *flow,
 {
   g_autoptr(PangoLayout) layout = flow_layout (flow, text, font, TEXT_WIDTH - indent);
   double height = layout_height (layout);
+  PangoLayoutIter *iter;
 
-  flow_need (flow, height);
-  cairo_set_source_rgb (flow->cr, color[0], color[1], color[2]);
-  cairo_move_to (flow->cr, MARGIN + indent, flow->y);
-  pango_cairo_show_layout (flow->cr, layout);
-  flow->y += height + space_after;
+  if (height <= BOTTOM - MARGIN)
+    {
+      flow_need (flow, height);
+      cairo_set_source_rgb (flow->cr, color[0], color[1], color[2]);
+      cairo_move_to (flow->cr, MARGIN + indent, flow->y);
+      pango_cairo_show_layout (flow->cr, layout);
+      flow->y += height + space_after;
+      return;
+    }
+
+  /* Longer than a page: line by line, so nothing runs off the bottom. */
+  iter = pango_layout_get_iter (layout);
+  do
+    {
+      PangoLayoutLine *line = pango_layout_iter_get_line_readonly (iter);
+      PangoRectangle logical;
+      double line_height;
+
+      pango_layout_iter_get_line_extents (iter, NULL, &logical);
+      line_height = (double) logical.height / PANGO_SCALE;
+      flow_need (flow, line_height);
+      cairo_set_source_rgb (flow->cr, color[0], color[1], color[2]);
+      cairo_move_to (flow->cr, MARGIN + indent,
+                     flow->y + (double) pango_layout_iter_get_baseline (iter) / PANGO_SCALE
+                     - (double) logical.y / PANGO_SCALE);
+      pango_cairo_show_layout_line (flow->cr, line);
+      flow->y += line_height;
+    }
+  while (pango_layout_iter_next_line (iter));
+  pango_layout_iter_free (iter);
+  flow->y += space_after;
 }
 
 static void
@@ -152,6 +179,17 @@ flow_row (Flow               *flow,
       height = MAX (height, layout_height (layouts[i]));
     }
   height += 5;
+  if (height > BOTTOM - MARGIN)
+    {
+      /* A row taller than a page: its cells one after another, each
+       * flowing over pages, rather than cut off. */
+      for (guint i = 0; i < n; i++)
+        {
+          flow_text (flow, cells[i], font, color_text, 0, 4);
+          g_object_unref (layouts[i]);
+        }
+      return;
+    }
   flow_need (flow, height);
   if (header)
     {
