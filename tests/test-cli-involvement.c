@@ -141,7 +141,7 @@ test_report (Fixture       *f,
 
   g_assert_cmpint (run (f, &r, "report --year 2025-26 --pdf '%s'", pdf), ==, 0);
   g_assert_nonnull (strstr (r.out, "Annual report 2025-26 (2025-04-01 to 2026-03-31), all organisations"));
-  g_assert_nonnull (strstr (r.out, "activities                                    4  (215 people)"));
+  g_assert_nonnull (strstr (r.out, "activities                                        4  (215 people)"));
   g_assert_true (g_file_test (pdf, G_FILE_TEST_EXISTS));
   entry = strstr (r.out, "Computed at audit entry ");
   g_assert_nonnull (entry);
@@ -159,7 +159,7 @@ test_report (Fixture       *f,
   g_assert_cmpstr (first, ==, again);
 
   g_assert_cmpint (run (f, &r, "report --year 2025-26 --organisation 'Southvale ICB'"), ==, 0);
-  g_assert_nonnull (strstr (r.out, "decisions                                     1"));
+  g_assert_nonnull (strstr (r.out, "decisions                                         1"));
 
   /* Bad usage: 2; a head that does not exist: 1. */
   g_assert_cmpint (run (f, &r, "report"), ==, 2);

@@ -305,7 +305,7 @@ involve_cli_report (const char  *database_path,
           section = figure->section;
           printf ("\n");
         }
-      printf ("  %-40s %6" PRId64, figure->id, figure->count);
+      printf ("  %-44s %6" PRId64, figure->id, figure->count);
       if (figure->people > 0)
         printf (_("  (%" PRId64 " people)"), figure->people);
       printf ("\n");
