@@ -369,6 +369,27 @@ test_report_dialog (Fixture       *f,
   g_assert_nonnull (strstr (csv_text, expected_head));
   g_assert_nonnull (strstr (csv_text, "\"activities\",\"Involvement activities in the year\",\"4\",\"215\""));
 
+  /* Again at the head the first figures were computed at: the same
+   * numbers, though an activity was logged since. */
+  {
+    g_autofree char *at = g_strdup_printf ("%" G_GINT64_FORMAT, report->as_of_entry);
+    gint64 first_head = report->as_of_entry;
+
+    g_assert_true (_involve_report_dialog_compute_at (INVOLVE_REPORT_DIALOG (dialog), "2025-26", NULL, "", &error));
+    g_assert_cmpint (involve_annual_report_lookup (_involve_report_dialog_get_report (INVOLVE_REPORT_DIALOG (dialog)),
+                                                   "activities")->count, ==, 5);
+    g_assert_true (_involve_report_dialog_compute_at (INVOLVE_REPORT_DIALOG (dialog), "2025-26", NULL, at, &error));
+    report = _involve_report_dialog_get_report (INVOLVE_REPORT_DIALOG (dialog));
+    g_assert_cmpint (report->as_of_entry, ==, first_head);
+    g_assert_cmpint (involve_annual_report_lookup (report, "activities")->count, ==, 4);
+    g_assert_false (_involve_report_dialog_compute_at (INVOLVE_REPORT_DIALOG (dialog), "2025-26", NULL, "soon", &error));
+    g_assert_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_INVALID);
+    g_clear_error (&error);
+    g_assert_false (_involve_report_dialog_compute_at (INVOLVE_REPORT_DIALOG (dialog), "2025-26", NULL, "99999999", &error));
+    g_assert_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_NOT_FOUND);
+    g_clear_error (&error);
+  }
+
   /* A year with nothing in it is shown as such, not as an error. */
   g_assert_true (_involve_report_dialog_compute (INVOLVE_REPORT_DIALOG (dialog), "2019-20", NULL, &error));
   g_assert_cmpint (involve_annual_report_lookup (_involve_report_dialog_get_report (INVOLVE_REPORT_DIALOG (dialog)),

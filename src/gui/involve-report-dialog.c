@@ -26,6 +26,7 @@ struct _InvolveReportDialog
   GtkWidget           *toasts;
   GtkWidget           *year_drop_down;
   GtkWidget           *organisation_drop_down;
+  GtkWidget           *as_of_entry;
   GtkWidget           *compute_button;
   GtkWidget           *save_pdf_button;
   GtkWidget           *save_csv_button;
@@ -144,7 +145,29 @@ _involve_report_dialog_compute (InvolveReportDialog  *self,
                                 const char           *organisation,
                                 GError              **error)
 {
+  return _involve_report_dialog_compute_at (self, year, organisation, "", error);
+}
+
+gboolean
+_involve_report_dialog_compute_at (InvolveReportDialog  *self,
+                                   const char           *year,
+                                   const char           *organisation,
+                                   const char           *as_of_entry,
+                                   GError              **error)
+{
   InvolveAnnualReport *report;
+  g_autofree char *as_of_text = g_strstrip (g_strdup (as_of_entry != NULL ? as_of_entry : ""));
+  guint64 as_of = 0;
+
+  gtk_editable_set_text (GTK_EDITABLE (self->as_of_entry), as_of_text);
+  if (*as_of_text != '\0' &&
+      !g_ascii_string_to_unsigned (as_of_text, 10, 1, G_MAXINT64, &as_of, NULL))
+    {
+      g_set_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_INVALID,
+                   _("“%s” is not an audit entry number: give a whole number of 1 or more, or leave it empty for now."),
+                   as_of_text);
+      return FALSE;
+    }
 
   for (guint i = 0; year != NULL && self->years[i] != NULL; i++)
     {
@@ -158,7 +181,7 @@ _involve_report_dialog_compute (InvolveReportDialog  *self,
         gtk_drop_down_set_selected (GTK_DROP_DOWN (self->organisation_drop_down), i + 1);
     }
 
-  report = involve_store_compute_report (self->store, year, organisation, 0, error);
+  report = involve_store_compute_report (self->store, year, organisation, (gint64) as_of, error);
   if (report == NULL)
     return FALSE;
   g_clear_pointer (&self->report, involve_annual_report_free);
@@ -199,8 +222,9 @@ compute_clicked_cb (GtkButton           *button,
 
   if (year >= g_strv_length (self->years))
     return;
-  if (!_involve_report_dialog_compute (self, self->years[year],
-                                       organisation > 0 ? self->organisations[organisation - 1] : NULL, &error))
+  if (!_involve_report_dialog_compute_at (self, self->years[year],
+                                          organisation > 0 ? self->organisations[organisation - 1] : NULL,
+                                          gtk_editable_get_text (GTK_EDITABLE (self->as_of_entry)), &error))
     {
       g_autofree char *message = g_strdup_printf (_("The report could not be computed: %s"), error->message);
 
@@ -291,6 +315,7 @@ involve_report_dialog_class_init (InvolveReportDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, InvolveReportDialog, toasts);
   gtk_widget_class_bind_template_child (widget_class, InvolveReportDialog, year_drop_down);
   gtk_widget_class_bind_template_child (widget_class, InvolveReportDialog, organisation_drop_down);
+  gtk_widget_class_bind_template_child (widget_class, InvolveReportDialog, as_of_entry);
   gtk_widget_class_bind_template_child (widget_class, InvolveReportDialog, compute_button);
   gtk_widget_class_bind_template_child (widget_class, InvolveReportDialog, save_pdf_button);
   gtk_widget_class_bind_template_child (widget_class, InvolveReportDialog, save_csv_button);
@@ -306,6 +331,7 @@ involve_report_dialog_init (InvolveReportDialog *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->groups = g_ptr_array_new ();
   g_signal_connect (self->compute_button, "clicked", G_CALLBACK (compute_clicked_cb), self);
+  gtk_window_set_default_widget (GTK_WINDOW (self), self->compute_button);
   g_signal_connect (self->save_pdf_button, "clicked", G_CALLBACK (save_clicked_cb), self);
   g_signal_connect (self->save_csv_button, "clicked", G_CALLBACK (save_clicked_cb), self);
 }

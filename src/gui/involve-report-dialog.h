@@ -25,6 +25,13 @@ gboolean   _involve_report_dialog_compute (InvolveReportDialog  *self,
                                            const char           *year,
                                            const char           *organisation,
                                            GError              **error);
+/* The same, at audit entry @as_of_entry as the dialog's field gives it
+ * ("" = now). */
+gboolean   _involve_report_dialog_compute_at (InvolveReportDialog  *self,
+                                              const char           *year,
+                                              const char           *organisation,
+                                              const char           *as_of_entry,
+                                              GError              **error);
 const InvolveAnnualReport *_involve_report_dialog_get_report (InvolveReportDialog *self);
 gboolean   _involve_report_dialog_save    (InvolveReportDialog  *self,
                                            const char           *pdf_path,
