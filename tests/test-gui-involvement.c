@@ -16,6 +16,7 @@
 
 #include "a11y-check.h"
 #include "common-test-util.h"
+#include "involve-history-window.h"
 #include "involve-involvement-window.h"
 #include "involve-report-dialog.h"
 #include "involve-settings.h"
@@ -447,6 +448,48 @@ test_record_menu (Fixture       *f,
   wait_ms (100);
 }
 
+static GtkWidget *
+find_row (GtkWidget  *root,
+          const char *title)
+{
+  if (ADW_IS_ACTION_ROW (root) && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (root)), title) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_row (child, title);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The record's History shows each log entry as written, readably. */
+static void
+test_history (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InvolveRecord) record = involve_store_load_record (f->store, f->demo.uuids[0], 0, &error);
+  InvolveDefinitions *definitions = involve_definitions_get_default (&error);
+  GtkWidget *window = involve_history_window_new (NULL, f->store, definitions, record, &error);
+  GtkWidget *row;
+  const char *subtitle;
+
+  g_assert_no_error (error);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_ms (200);
+  row = find_row (window, "Involvement logged (activity)");
+  g_assert_nonnull (row);
+  subtitle = adw_action_row_get_subtitle (ADW_ACTION_ROW (row));
+  g_assert_nonnull (strstr (subtitle, "method: surveys-feedback-forms"));
+  g_assert_nonnull (strstr (subtitle, "groups: carers, learning-disability"));
+  g_assert_nonnull (strstr (subtitle, "activity 1"));
+  g_assert_nonnull (find_row (window, "Involvement logged (response)"));
+  gtk_window_destroy (GTK_WINDOW (window));
+  wait_ms (100);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -456,6 +499,7 @@ main (int   argc,
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   g_test_add ("/gui/involvement/window", Fixture, NULL, fixture_setup, test_involvement_window, fixture_teardown);
+  g_test_add ("/gui/involvement/history", Fixture, NULL, fixture_setup, test_history, fixture_teardown);
   g_test_add ("/gui/involvement/record-menu", Fixture, NULL, fixture_setup, test_record_menu, fixture_teardown);
   g_test_add ("/gui/involvement/report-dialog", Fixture, NULL, fixture_setup, test_report_dialog, fixture_teardown);
   return g_test_run ();

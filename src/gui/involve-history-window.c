@@ -172,7 +172,42 @@ new_entry_row (InvolveHistoryWindow    *self,
     g_string_append_printf (subtitle, _("%s · %s · version %u"), when, who, entry->version);
   else
     g_string_append_printf (subtitle, _("%s · %s"), when, who);
-  if (entry->field_id != NULL)
+  if (g_strcmp0 (entry->kind, INVOLVE_AUDIT_INVOLVEMENT) == 0)
+    {
+      /* The log entry as written: one "key: value" a line. */
+      g_autoptr(GVariant) value = entry->new_value != NULL
+                                  ? g_variant_parse (G_VARIANT_TYPE_VARDICT, entry->new_value, NULL, NULL, NULL)
+                                  : NULL;
+      GVariantIter iter;
+      const char *key;
+      GVariant *item;
+
+      if (value == NULL && entry->new_value != NULL)
+        g_string_append_printf (subtitle, "\n%s", entry->new_value);
+      if (value != NULL)
+        {
+          g_variant_iter_init (&iter, value);
+          while (g_variant_iter_next (&iter, "{&sv}", &key, &item))
+            {
+              g_autofree char *text = NULL;
+
+              if (g_variant_is_of_type (item, G_VARIANT_TYPE_STRING))
+                text = g_variant_dup_string (item, NULL);
+              else if (g_variant_is_of_type (item, G_VARIANT_TYPE_STRING_ARRAY))
+                {
+                  g_autofree const char **items = g_variant_get_strv (item, NULL);
+
+                  text = g_strjoinv (", ", (char **) items);
+                }
+              else
+                text = g_variant_print (item, FALSE);
+              if (!g_str_equal (key, "record"))
+                g_string_append_printf (subtitle, "\n%s: %s", key, text);
+              g_variant_unref (item);
+            }
+        }
+    }
+  else if (entry->field_id != NULL)
     {
       g_autofree char *old_value = format_value (field, entry->old_value);
       g_autofree char *new_value = format_value (field, entry->new_value);
