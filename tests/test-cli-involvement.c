@@ -80,6 +80,23 @@ test_log_and_show (Fixture       *f,
   g_assert_nonnull (strstr (r.out, "co-production, 2025-10-01 to 2025-12-01, 12 people: A design group"));
   g_assert_nonnull (strstr (r.out, "groups: carers, rural"));
 
+  /* A correction gives only what changes; the rest is kept. */
+  g_assert_cmpint (run (f, &r, "log %s activity --corrects 999 --reach 14 --reason 'Two more came'", f->demo.refs[5]), ==, 1);
+  g_assert_nonnull (strstr (r.err, "no activity entry 999"));
+  {
+    const char *logged;
+    g_autofree char *id = NULL;
+
+    g_assert_cmpint (run (f, &r, "involvement %s", f->demo.refs[5]), ==, 0);
+    logged = strstr (r.out, "activity ");
+    g_assert_nonnull (logged);
+    id = g_strndup (logged + strlen ("activity "), strspn (logged + strlen ("activity "), "0123456789"));
+    g_assert_cmpint (run (f, &r, "log %s activity --corrects %s --reach 14 --reason 'Two more came'", f->demo.refs[5], id), ==, 0);
+    g_assert_cmpint (run (f, &r, "involvement %s", f->demo.refs[5]), ==, 0);
+    g_assert_nonnull (strstr (r.out, "co-production, 2025-10-01 to 2025-12-01, 14 people: A design group"));
+    g_assert_nonnull (strstr (r.out, "(superseded)"));
+  }
+
   /* R1's log, with its correction chain. */
   g_assert_cmpint (run (f, &r, "involvement %s", f->demo.refs[1]), ==, 0);
   g_assert_nonnull (strstr (r.out, "(superseded)"));

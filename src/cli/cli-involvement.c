@@ -71,7 +71,7 @@ involve_cli_log (const char  *database_path,
     { "on", 0, 0, G_OPTION_ARG_STRING, &on, N_("evaluation: when the impact was assessed"), N_("YYYY-MM-DD") },
     { "impact", 0, 0, G_OPTION_ARG_STRING, &impact, N_("evaluation: what difference the change made"), N_("TEXT") },
     { "response", 0, 0, G_OPTION_ARG_STRING, &response, N_("evaluation: the response it evaluates"), N_("ID") },
-    { "corrects", 0, 0, G_OPTION_ARG_STRING, &corrects, N_("This entry replaces entry ID (give --reason)"), N_("ID") },
+    { "corrects", 0, 0, G_OPTION_ARG_STRING, &corrects, N_("This entry replaces entry ID (give --reason, and only what changes)"), N_("ID") },
     { "withdraws", 0, 0, G_OPTION_ARG_STRING, &withdraws, N_("Withdraw entry ID (give --reason)"), N_("ID") },
     { "reason", 0, 0, G_OPTION_ARG_STRING, &reason, N_("Why an entry is corrected or withdrawn"), N_("TEXT") },
     { NULL }
@@ -135,6 +135,60 @@ involve_cli_log (const char  *database_path,
   entry->not_taken_reason = g_steal_pointer (&not_taken);
   entry->evaluated_on = g_steal_pointer (&on);
   entry->impact = g_steal_pointer (&impact);
+
+  /* A correction starts from the entry it corrects: give only what changes. */
+  if (corrects != NULL)
+    {
+      g_autoptr(GPtrArray) earlier = involve_store_list_log_entries (store, uuid, kind, 0, &error);
+      const InvolveLogEntry *old = NULL;
+
+      if (earlier == NULL)
+        return involve_cli_fail (argv[1], error);
+      for (guint i = 0; i < earlier->len; i++)
+        {
+          if (((InvolveLogEntry *) earlier->pdata[i])->id == entry->supersedes)
+            old = earlier->pdata[i];
+        }
+      if (old == NULL)
+        {
+          fprintf (stderr, _("%s: this record’s involvement log has no %s entry %" PRId64 ".\n"),
+                   argv[1], involve_log_kind_to_string (kind), entry->supersedes);
+          return 1;
+        }
+      if (!old->retracted)
+        {
+#define KEEP_TEXT(field) if (entry->field == NULL) entry->field = g_strdup (old->field)
+#define KEEP_LIST(field) if (entry->field == NULL) entry->field = g_strdupv (old->field)
+          KEEP_TEXT (method);
+          KEEP_TEXT (description);
+          KEEP_TEXT (start_date);
+          KEEP_TEXT (end_date);
+          KEEP_LIST (groups);
+          KEEP_LIST (characteristics);
+          KEEP_LIST (partner_types);
+          KEEP_TEXT (partners);
+          KEEP_TEXT (documents);
+          KEEP_TEXT (theme);
+          KEEP_TEXT (summary);
+          KEEP_TEXT (you_said);
+          KEEP_TEXT (we_did);
+          KEEP_TEXT (not_taken_reason);
+          KEEP_TEXT (evaluated_on);
+          KEEP_TEXT (impact);
+#undef KEEP_TEXT
+#undef KEEP_LIST
+          if (reach == NULL)
+            entry->reach = old->reach;
+          if (responses == NULL)
+            entry->responses = old->responses;
+          if (activity == NULL)
+            entry->activity_id = old->activity_id;
+          if (feedback == NULL)
+            entry->feedback_id = old->feedback_id;
+          if (response == NULL)
+            entry->response_id = old->response_id;
+        }
+    }
 
   if (!involve_store_add_log_entry (store, entry, &error))
     return involve_cli_fail (argv[1], error);
