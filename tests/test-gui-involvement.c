@@ -419,15 +419,22 @@ test_record_menu (Fixture       *f,
                   gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GSettings) settings = involve_settings_new (&error);
-  InvolveDefinitions *definitions = involve_definitions_get_default (&error);
-  g_autoptr(InvolveRecord) signed_record = involve_store_load_record (f->store, f->demo.uuids[0], 0, &error);
-  g_autoptr(InvolveRecord) draft = involve_store_load_record (f->store, f->demo.uuids[6], 0, &error);
-  GtkWidget *holder = gtk_window_new ();
-  GtkWidget *wizard = involve_wizard_new (f->store, definitions, settings);
-  GtkWidget *window;
+  g_autoptr(GSettings) settings = NULL;
+  InvolveDefinitions *definitions = NULL;
+  g_autoptr(InvolveRecord) signed_record = NULL;
+  g_autoptr(InvolveRecord) draft = NULL;
+  GtkWidget *holder, *wizard, *window;
 
+  settings = involve_settings_new (&error);
   g_assert_no_error (error);
+  definitions = involve_definitions_get_default (&error);
+  g_assert_no_error (error);
+  signed_record = involve_store_load_record (f->store, f->demo.uuids[0], 0, &error);
+  g_assert_no_error (error);
+  draft = involve_store_load_record (f->store, f->demo.uuids[6], 0, &error);
+  g_assert_no_error (error);
+  holder = gtk_window_new ();
+  wizard = involve_wizard_new (f->store, definitions, settings);
   gtk_window_set_child (GTK_WINDOW (holder), wizard);
   gtk_window_present (GTK_WINDOW (holder));
   involve_wizard_set_record (INVOLVE_WIZARD (wizard), draft);
@@ -470,12 +477,16 @@ test_history (Fixture       *f,
               gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(InvolveRecord) record = involve_store_load_record (f->store, f->demo.uuids[0], 0, &error);
-  InvolveDefinitions *definitions = involve_definitions_get_default (&error);
-  GtkWidget *window = involve_history_window_new (NULL, f->store, definitions, record, &error);
-  GtkWidget *row;
+  g_autoptr(InvolveRecord) record = NULL;
+  InvolveDefinitions *definitions = NULL;
+  GtkWidget *window, *row;
   const char *subtitle;
 
+  record = involve_store_load_record (f->store, f->demo.uuids[0], 0, &error);
+  g_assert_no_error (error);
+  definitions = involve_definitions_get_default (&error);
+  g_assert_no_error (error);
+  window = involve_history_window_new (NULL, f->store, definitions, record, &error);
   g_assert_no_error (error);
   gtk_window_present (GTK_WINDOW (window));
   wait_ms (200);
