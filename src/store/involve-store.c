@@ -1182,7 +1182,7 @@ static const char schema_v5[] =
  * entry that wrote it; rows are never changed or deleted: a correction is
  * a new row that supersedes the old one (at most once).
  */
-static const char schema_v6[] =
+static const char schema_involvement_log[] =
   "CREATE TABLE involvement_activities ("
   "  id INTEGER PRIMARY KEY,"
   "  record_uuid TEXT NOT NULL,"
@@ -1283,7 +1283,7 @@ static const Migration migrations[] = {
   { schema_v3, populate_search_index },
   { schema_v4, NULL },
   { schema_v5, NULL },
-  { schema_v6, NULL },   /* branch involvement-log */
+  { schema_involvement_log, NULL },   /* involvement log; after the signing steps when they land */
 };
 
 #define LATEST_SCHEMA ((int) G_N_ELEMENTS (migrations))
