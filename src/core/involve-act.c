@@ -296,3 +296,42 @@ involve_act_dup_signature_digest (GBytes *signature)
   g_return_val_if_fail (signature != NULL, NULL);
   return g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, signature);
 }
+
+InvolveAct *
+involve_act_new_response (const InvolveAct     *request,
+                          GBytes               *request_signature,
+                          const InvolveSignOff *decision,
+                          InvolveCertificate   *reviewer,
+                          gint64                time_usec)
+{
+  gboolean signing;
+  InvolveAct *act;
+
+  g_return_val_if_fail (request != NULL, NULL);
+  g_return_val_if_fail (request_signature != NULL, NULL);
+  g_return_val_if_fail (decision != NULL, NULL);
+  g_return_val_if_fail (INVOLVE_IS_CERTIFICATE (reviewer), NULL);
+
+  signing = g_strcmp0 (decision->decision, "signed-off") == 0;
+  act = involve_act_new (signing ? INVOLVE_ACT_SIGN_OFF : INVOLVE_ACT_RETURN);
+  act->register_id = g_strdup (request->register_id);
+  act->record_uuid = g_strdup (request->record_uuid);
+  act->reference = g_strdup (request->reference);
+  act->version = request->version;
+  act->fingerprint = g_strdup (request->fingerprint);
+  act->decision = g_strdup (signing ? "signed-off" : "returned");
+  act->comments = g_strdup (decision->comments);
+  act->reviewer_name = g_strdup (involve_certificate_get_name (reviewer) != NULL
+                                 ? involve_certificate_get_name (reviewer) : decision->reviewer_name);
+  act->reviewer_job_title = g_strdup (decision->reviewer_job_title);
+  act->reviewer_email = g_strdup (involve_certificate_get_email (reviewer) != NULL
+                                  ? involve_certificate_get_email (reviewer) : decision->reviewer_email);
+  act->reviewer_team = g_strdup (decision->reviewer_team);
+  act->review_date = g_strdup (decision->date);
+  act->request = involve_act_dup_signature_digest (request_signature);
+  act->time_usec = time_usec;
+  act->head_count = request->head_count;
+  act->head_hash = g_strdup (request->head_hash);
+  act->signer = g_strdup (involve_certificate_get_fingerprint (reviewer));
+  return act;
+}

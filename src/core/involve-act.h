@@ -4,6 +4,7 @@
 #include <glib.h>
 
 #include "involve-identity.h"
+#include "involve-record.h"
 
 G_BEGIN_DECLS
 
@@ -63,6 +64,17 @@ InvolveAct *involve_act_verify    (GBytes             *data,
                                    GBytes             *signature,
                                    InvolveCertificate *certificate,
                                    GError            **error);
+/*
+ * The reviewer's answer to a sign-off request (by file): the act of
+ * @request (a submit act) with @decision's block, the reviewer's name and
+ * e-mail from @reviewer, decided at @time_usec, naming the request by the
+ * digest of @request_signature.  Sign it with the reviewer's key.
+ */
+InvolveAct *involve_act_new_response (const InvolveAct    *request,
+                                      GBytes              *request_signature,
+                                      const InvolveSignOff *decision,
+                                      InvolveCertificate  *reviewer,
+                                      gint64               time_usec);
 /* hex SHA-256 of a signature, how one act names another. */
 char       *involve_act_dup_signature_digest (GBytes *signature);
 

@@ -4453,7 +4453,8 @@ involve_store_verify_full (InvolveStore *self,
        verify_chain (self, first_broken_id, error) &&
        verify_imported (self, first_broken_id, broken_reference, broken_imported_entry, error) &&
        verify_values (self, first_broken_id, error) &&
-       verify_fingerprints (self, first_broken_id, error);
+       verify_fingerprints (self, first_broken_id, error) &&
+       _involve_store_verify_signatures (self, first_broken_id, error);
   sqlite3_exec (self->db, self->batch_depth > 0 ? "RELEASE involve_verify" : "COMMIT", NULL, NULL, NULL);
   return ok;
 }
