@@ -109,6 +109,17 @@ int involve_cli_definitions (const char  *database_path,
                              int          argc,
                              char       **argv);
 
+/* cli-trust.c */
+int involve_cli_trust (const char  *database_path,
+                       int          argc,
+                       char       **argv);
+/* The acting person's key: @key_path (NULL: $INVOLVE_KEY or the default
+ * key file), its passphrase from @passphrase_file, $INVOLVE_PASSPHRASE or
+ * the terminal. */
+InvolveIdentity *involve_cli_unlock_key (const char  *key_path,
+                                         const char  *passphrase_file,
+                                         GError     **error);
+
 /* cli-demo.c */
 int involve_cli_demo (const char  *database_path,
                       int          argc,
