@@ -16,6 +16,7 @@
 
 #include "a11y-check.h"
 #include "export-test-util.h"
+#include "identity-test-util.h"
 #include "involve-application.h"
 #include "involve-field-editor.h"
 #include "involve-fingerprint.h"
@@ -26,6 +27,7 @@
 #include "involve-profile.h"
 #include "involve-settings.h"
 #include "involve-store.h"
+#include "involve-store-trust.h"
 #include "involve-window-private.h"
 #include "involve-wizard-private.h"
 
@@ -239,15 +241,59 @@ reload (Fixture *fixture)
   return loaded;
 }
 
+/* The key of the person at the desk (the profile's), set on every register
+ * the test opens: the identity branch unlocks it in the app itself. */
+static InvolveIdentity *
+person_key (const char *name)
+{
+  return test_identity (g_str_equal (name, "Sam Reviewer") ? "reviewer" : "officer");
+}
+
+static const char *current_person = "Alex Officer";
+
 static void
 set_profile (Fixture    *fixture,
              const char *name,
              const char *email)
 {
+  g_autoptr(GError) error = NULL;
+  guint roles = 0;
+
+  /* The reviewer is trusted to sign off (by the officer, the first). */
+  g_assert_true (involve_store_trust_lookup (fixture->store,
+                                             involve_certificate_get_fingerprint (test_certificate ("reviewer")),
+                                             &roles, &error));
+  if (g_str_equal (name, "Sam Reviewer") && roles == 0)
+    {
+      involve_store_set_identity (fixture->store, test_identity ("officer"));
+      g_assert_true (involve_store_trust_add (fixture->store, test_certificate ("reviewer"),
+                                              INVOLVE_TRUST_SIGN_OFF, &error));
+      g_assert_no_error (error);
+    }
+  current_person = name;
+  involve_store_set_identity (fixture->store, person_key (name));
   g_settings_set_string (fixture->settings, "profile-name", name);
   g_settings_set_string (fixture->settings, "profile-email", email);
   g_settings_set_string (fixture->settings, "profile-job-title", "Head of Engagement");
   g_settings_set_string (fixture->settings, "profile-team", "Communications and Engagement");
+}
+
+/* A sign-off request carrying the officer's signed submission. */
+static gboolean
+write_request (Fixture       *fixture,
+               InvolveRecord *record,
+               const char    *path,
+               GError       **error)
+{
+  g_autoptr(GBytes) data = NULL;
+  g_autoptr(GBytes) signature = NULL;
+  g_autoptr(InvolveCertificate) completer = NULL;
+
+  return involve_store_get_submit_act (fixture->store, involve_record_get_uuid (record),
+                                       involve_record_get_version (record), &data, &signature,
+                                       &completer, error) &&
+         involve_sign_off_request_write_signed (record, "Alex Officer", data, signature, completer,
+                                                path, NULL, error);
 }
 
 static void
@@ -307,8 +353,10 @@ static InvolveWindow *
 other_window_new (Fixture      *fixture,
                   InvolveStore *store)
 {
-  InvolveWindow *window = involve_window_new (NULL, store, fixture->definitions, fixture->settings);
+  InvolveWindow *window;
 
+  involve_store_set_identity (store, person_key (current_person));
+  window = involve_window_new (NULL, store, fixture->definitions, fixture->settings);
   g_object_ref_sink (window);
   gtk_window_present (GTK_WINDOW (window));
   settle ();
@@ -857,7 +905,7 @@ test_sign_off_by_file (Fixture       *fixture,
   g_autofree char *response_path = g_build_filename (fixture->dir, "response.xml", NULL);
 
   /* The officer sends a request; the reviewer's Involve answers it. */
-  g_assert_true (involve_sign_off_request_write (record, "Alex Officer", request_path, NULL, &error));
+  g_assert_true (write_request (fixture, record, request_path, &error));
   g_assert_no_error (error);
   /* The reviewer opens the request: the record, read-only, with the
    * request's banner. */
@@ -918,7 +966,7 @@ test_request_evidence (Fixture       *fixture,
   guint n_exports = 0;
   guint n_printed = 0;
 
-  g_assert_true (involve_sign_off_request_write (record, "Alex Officer", request_path, NULL, &error));
+  g_assert_true (write_request (fixture, record, request_path, &error));
   g_assert_no_error (error);
 
   /* The reviewer sits on another desktop: their register is empty. */
