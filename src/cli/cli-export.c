@@ -224,12 +224,8 @@ involve_cli_signoff_respond (const char  *database_path,
   g_autofree char *comments = NULL;
   g_autofree char *date = NULL;
   g_autofree char *out = NULL;
-  g_autofree char *key = NULL;
-  g_autofree char *passphrase_file = NULL;
   g_autoptr(InvolveIdentity) identity = NULL;
   const GOptionEntry entries[] = {
-    { "key", 0, 0, G_OPTION_ARG_FILENAME, &key, N_("Your signing key file (default: $INVOLVE_KEY or your own)"), N_("FILE") },
-    { "passphrase-file", 0, 0, G_OPTION_ARG_FILENAME, &passphrase_file, N_("Read the key’s passphrase from FILE"), N_("FILE") },
     { "decision", 0, 0, G_OPTION_ARG_STRING, &decision, N_("signed-off or returned"), N_("DECISION") },
     { "name", 0, 0, G_OPTION_ARG_STRING, &name, N_("The reviewer’s name (your certificate’s is used)"), N_("NAME") },
     { "job-title", 0, 0, G_OPTION_ARG_STRING, &job_title, N_("The reviewer’s job title"), N_("TITLE") },
@@ -250,6 +246,7 @@ involve_cli_signoff_respond (const char  *database_path,
   int status;
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  involve_cli_add_key_options (context);
   status = involve_cli_parse_options ("signoff-respond", context, &argc, &argv);
   if (status != INVOLVE_CLI_CONTINUE)
     return status;
@@ -273,7 +270,7 @@ involve_cli_signoff_respond (const char  *database_path,
   sign_off->comments = g_steal_pointer (&comments);
   sign_off->date = g_steal_pointer (&date);
 
-  identity = involve_cli_unlock_key (key, passphrase_file, &error);
+  identity = involve_cli_load_identity (&error);
   if (identity == NULL)
     return involve_cli_fail (NULL, error);
   if (sign_off->reviewer_name == NULL)

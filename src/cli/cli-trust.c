@@ -4,9 +4,6 @@
 #include "config.h"
 
 #include <stdio.h>
-#include <string.h>
-#include <termios.h>
-#include <unistd.h>
 #include <glib/gi18n.h>
 
 #include "cli-commands.h"
@@ -19,87 +16,10 @@
  *   involve-cli trust list
  *   involve-cli trust remove FINGERPRINT [--key FILE]
  *
- * The key is --key FILE, else $INVOLVE_KEY, else the default key file; its
- * passphrase --passphrase-file FILE (first line), else $INVOLVE_PASSPHRASE
- * (for scripts and tests), else asked on the terminal without echo.
- * (A minimal version kept on branch signed-acts until branch identity's
- * shared helper lands.)
+ * Changing the list is signed with the acting person's key (--key FILE,
+ * --passphrase-file FILE or $INVOLVE_PASSPHRASE: cli-common.c), which must
+ * be an administrator's, or the register's first.
  */
-
-static char *
-read_passphrase (const char  *passphrase_file,
-                 const char  *key_path,
-                 GError     **error)
-{
-  struct termios old_mode, quiet;
-  char line[1024];
-  char *newline;
-
-  if (passphrase_file != NULL)
-    {
-      g_autofree char *contents = NULL;
-
-      if (!g_file_get_contents (passphrase_file, &contents, NULL, error))
-        return NULL;
-      newline = strpbrk (contents, "\r\n");
-      if (newline != NULL)
-        *newline = '\0';
-      return g_steal_pointer (&contents);
-    }
-  if (g_getenv ("INVOLVE_PASSPHRASE") != NULL)
-    return g_strdup (g_getenv ("INVOLVE_PASSPHRASE"));
-  if (!isatty (STDIN_FILENO))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                   _("The key “%s” needs its passphrase: give --passphrase-file FILE or set INVOLVE_PASSPHRASE."),
-                   key_path);
-      return NULL;
-    }
-  fprintf (stderr, _("Passphrase for %s: "), key_path);
-  fflush (stderr);
-  tcgetattr (STDIN_FILENO, &old_mode);
-  quiet = old_mode;
-  quiet.c_lflag &= ~(tcflag_t) ECHO;
-  tcsetattr (STDIN_FILENO, TCSAFLUSH, &quiet);
-  newline = fgets (line, sizeof line, stdin);
-  tcsetattr (STDIN_FILENO, TCSAFLUSH, &old_mode);
-  fprintf (stderr, "\n");
-  if (newline == NULL)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("No passphrase was given."));
-      return NULL;
-    }
-  line[strcspn (line, "\r\n")] = '\0';
-  return g_strdup (line);
-}
-
-InvolveIdentity *
-involve_cli_unlock_key (const char  *key_path,
-                        const char  *passphrase_file,
-                        GError     **error)
-{
-  g_autofree char *fallback = NULL;
-  g_autofree char *passphrase = NULL;
-  InvolveIdentity *identity;
-
-  if (key_path == NULL)
-    key_path = g_getenv ("INVOLVE_KEY");
-  if (key_path == NULL)
-    key_path = fallback = involve_identity_dup_default_path ();
-  if (!g_file_test (key_path, G_FILE_TEST_EXISTS))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                   _("There is no signing key at “%s”. Create one with “involve-cli key create” or name yours with --key FILE."),
-                   key_path);
-      return NULL;
-    }
-  passphrase = read_passphrase (passphrase_file, key_path, error);
-  if (passphrase == NULL)
-    return NULL;
-  identity = involve_identity_load (key_path, passphrase, error);
-  memset (passphrase, 0, strlen (passphrase));
-  return identity;
-}
 
 static int
 trust_add (InvolveStore *store,
@@ -107,12 +27,8 @@ trust_add (InvolveStore *store,
            char        **argv)
 {
   g_autofree char *role_text = NULL;
-  g_autofree char *key = NULL;
-  g_autofree char *passphrase_file = NULL;
   const GOptionEntry entries[] = {
     { "role", 0, 0, G_OPTION_ARG_STRING, &role_text, N_("complete, sign-off, administer (comma-separated)"), N_("ROLES") },
-    { "key", 0, 0, G_OPTION_ARG_FILENAME, &key, N_("Your key file (an administrator’s)"), N_("FILE") },
-    { "passphrase-file", 0, 0, G_OPTION_ARG_FILENAME, &passphrase_file, N_("Read the key’s passphrase from FILE"), N_("FILE") },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (_("CERT.pem — trust a certificate in this register"));
@@ -124,6 +40,7 @@ trust_add (InvolveStore *store,
   int status;
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  involve_cli_add_key_options (context);
   status = involve_cli_parse_options ("trust add", context, &argc, &argv);
   if (status != INVOLVE_CLI_CONTINUE)
     return status;
@@ -135,7 +52,7 @@ trust_add (InvolveStore *store,
   certificate = involve_certificate_new_from_file (argv[1], &error);
   if (certificate == NULL)
     return involve_cli_fail (argv[1], error);
-  identity = involve_cli_unlock_key (key, passphrase_file, &error);
+  identity = involve_cli_load_identity (&error);
   if (identity == NULL)
     return involve_cli_fail (NULL, error);
   involve_store_set_identity (store, identity);
@@ -151,11 +68,7 @@ trust_remove (InvolveStore *store,
               int           argc,
               char        **argv)
 {
-  g_autofree char *key = NULL;
-  g_autofree char *passphrase_file = NULL;
   const GOptionEntry entries[] = {
-    { "key", 0, 0, G_OPTION_ARG_FILENAME, &key, N_("Your key file (an administrator’s)"), N_("FILE") },
-    { "passphrase-file", 0, 0, G_OPTION_ARG_FILENAME, &passphrase_file, N_("Read the key’s passphrase from FILE"), N_("FILE") },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (_("FINGERPRINT — take every role from a certificate"));
@@ -164,12 +77,13 @@ trust_remove (InvolveStore *store,
   int status;
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  involve_cli_add_key_options (context);
   status = involve_cli_parse_options ("trust remove", context, &argc, &argv);
   if (status != INVOLVE_CLI_CONTINUE)
     return status;
   if (argc != 2)
     return involve_cli_usage_error ("trust remove", _("Give the certificate’s fingerprint."));
-  identity = involve_cli_unlock_key (key, passphrase_file, &error);
+  identity = involve_cli_load_identity (&error);
   if (identity == NULL)
     return involve_cli_fail (NULL, error);
   involve_store_set_identity (store, identity);
