@@ -19,6 +19,8 @@
 #include "involve-paths.h"
 #include "involve-store.h"
 #include "involve-store-private.h"
+#include "involve-store-anchors.h"
+#include "involve-store-internal.h"
 #include "involve-validate.h"
 
 /* 'Invl': PRAGMA application_id of every Involve register. */
@@ -472,6 +474,12 @@ builtin_outcome (InvolveRecord *record)
 
 static InvolveStoreValidateFunc validate_hook = builtin_validate;
 static InvolveStoreOutcomeFunc outcome_hook = builtin_outcome;
+
+char *
+_involve_store_compute_outcome (InvolveRecord *record)
+{
+  return outcome_hook (record);
+}
 
 void
 involve_store_set_engine_hooks (InvolveStoreValidateFunc validate,
@@ -1017,6 +1025,31 @@ static const char schema_v5[] =
   "CREATE TRIGGER imported_audit_no_delete BEFORE DELETE ON imported_audit "
   "BEGIN SELECT RAISE (ABORT, 'imported audit entries are append-only and cannot be deleted'); END;";
 
+/*
+ * Branch anchors: the heads (audit entry count and head hash) of other
+ * registers, read from their files (exchange files, sign-off files), kept
+ * so that a later file from the same register can be checked against
+ * them.  Append-only; each row bound by a local audit entry.
+ */
+static const char schema_v6[] =
+  "CREATE TABLE seen_heads ("
+  "  id INTEGER PRIMARY KEY,"
+  "  register_id TEXT NOT NULL,"
+  "  entries INTEGER NOT NULL,"
+  "  hash TEXT NOT NULL,"
+  "  head_usec INTEGER NOT NULL,"
+  "  signer TEXT,"
+  "  source TEXT NOT NULL,"
+  "  seen_usec INTEGER NOT NULL,"
+  "  audit_id INTEGER NOT NULL REFERENCES audit (id),"
+  "  text TEXT NOT NULL"
+  ");"
+  "CREATE INDEX seen_heads_by_register ON seen_heads (register_id, entries);"
+  "CREATE TRIGGER seen_heads_no_update BEFORE UPDATE ON seen_heads "
+  "BEGIN SELECT RAISE (ABORT, 'seen heads are append-only and cannot be changed'); END;"
+  "CREATE TRIGGER seen_heads_no_delete BEFORE DELETE ON seen_heads "
+  "BEGIN SELECT RAISE (ABORT, 'seen heads are append-only and cannot be deleted'); END;";
+
 typedef struct
 {
   const char *sql;
@@ -1029,6 +1062,8 @@ static const Migration migrations[] = {
   { schema_v3, populate_search_index },
   { schema_v4, NULL },
   { schema_v5, NULL },
+  /* Branch anchors: the register's id and the heads seen in others' files. */
+  { schema_v6, _involve_store_populate_anchors },
 };
 
 #define LATEST_SCHEMA ((int) G_N_ELEMENTS (migrations))
@@ -1428,6 +1463,12 @@ involve_store_open_at_schema (const char *path,
                          "auto-backup", FALSE,
                          "target-schema-version", schema_version,
                          NULL);
+}
+
+GRecMutex *
+_involve_store_lock (InvolveStore *self)
+{
+  return store_lock (self);
 }
 
 sqlite3 *
@@ -2320,6 +2361,22 @@ collect_text (GVariant *value,
     }
 }
 
+/* The full-text index's body: every answer's text but the title and organisation. */
+char *
+_involve_store_compute_search_body (InvolveRecord *record)
+{
+  g_auto(GStrv) field_ids = involve_record_dup_field_ids (record);
+  GString *body = g_string_new (NULL);
+
+  for (guint i = 0; field_ids[i] != NULL; i++)
+    {
+      if (g_str_equal (field_ids[i], "title") || g_str_equal (field_ids[i], "organisation-name"))
+        continue;
+      collect_text (involve_record_get_value (record, field_ids[i]), body);
+    }
+  return g_string_free (body, FALSE);
+}
+
 static gboolean
 value_has_text (GVariant *value)
 {
@@ -2422,20 +2479,12 @@ refresh_summary (InvolveStore  *self,
 
   if (text_changed && self->schema_version >= 3)
     {
-      g_auto(GStrv) field_ids = involve_record_dup_field_ids (record);
-      g_autoptr(GString) body = g_string_new (NULL);
+      g_autofree char *body = _involve_store_compute_search_body (record);
       AUTO_STMT key = NULL;
       AUTO_STMT remove = NULL;
       AUTO_STMT insert = NULL;
       gint64 ref_key;
       int rc;
-
-      for (guint i = 0; field_ids[i] != NULL; i++)
-        {
-          if (g_str_equal (field_ids[i], "title") || g_str_equal (field_ids[i], "organisation-name"))
-            continue;
-          collect_text (involve_record_get_value (record, field_ids[i]), body);
-        }
 
       key = prepare (self, "SELECT ref_year * 100000000 + ref_number FROM records WHERE id = ?1", error);
       if (key == NULL)
@@ -2466,7 +2515,7 @@ refresh_summary (InvolveStore  *self,
       bind_text (insert, 2, involve_record_get_reference (record));
       bind_text (insert, 3, title);
       bind_text (insert, 4, organisation);
-      bind_text (insert, 5, body->str);
+      bind_text (insert, 5, body);
       if (!step_done (self, insert, doing, error))
         return FALSE;
     }
@@ -3241,13 +3290,8 @@ decide (InvolveStore         *self,
   if (!step_done (self, stmt, doing, error))
     goto fail;
 
-  details = g_strdup_printf ("%s by %s%s%s%s%s, date %s, fingerprint %s%s%s",
-                             signing ? "signed off" : "returned",
-                             input->reviewer_name,
-                             input->reviewer_job_title ? ", " : "", input->reviewer_job_title ? input->reviewer_job_title : "",
-                             input->reviewer_email ? ", " : "", input->reviewer_email ? input->reviewer_email : "",
-                             date, fingerprint,
-                             input->comments ? "; comments: " : "", input->comments ? input->comments : "");
+  details = _involve_store_format_decision (signing, input->reviewer_name, input->reviewer_job_title,
+                                            input->reviewer_email, date, fingerprint, input->comments);
   event.record_uuid = row.uuid;
   event.version = row.version;
   event.new_value = fingerprint;
@@ -4248,7 +4292,9 @@ involve_store_verify_full (InvolveStore *self,
        verify_chain (self, first_broken_id, error) &&
        verify_imported (self, first_broken_id, broken_reference, broken_imported_entry, error) &&
        verify_values (self, first_broken_id, error) &&
-       verify_fingerprints (self, first_broken_id, error);
+       verify_fingerprints (self, first_broken_id, error) &&
+       _involve_store_verify_state (self, first_broken_id, error) &&
+       (self->schema_version < 6 || involve_store_check_own_head (self, error));
   sqlite3_exec (self->db, self->batch_depth > 0 ? "RELEASE involve_verify" : "COMMIT", NULL, NULL, NULL);
   return ok;
 }
@@ -4335,7 +4381,8 @@ involve_store_backup (InvolveStore *self,
   g_return_val_if_fail (dest_path != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  return copy_database (self->db, dest_path, NULL, error);
+  return copy_database (self->db, dest_path, NULL, error) &&
+         _involve_store_stamp_backup (self, dest_path, error);
 }
 
 char *
