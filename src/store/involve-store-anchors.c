@@ -483,11 +483,29 @@ check_chain_from (InvolveStore *self,
   return 0;
 }
 
+static gboolean check_head (InvolveStore *self, const InvolveHead *head, const char *file_name,
+                            gboolean own, GError **error);
+
 gboolean
 involve_store_check_head (InvolveStore      *self,
                           const InvolveHead *head,
                           const char        *file_name,
                           GError           **error)
+{
+  g_return_val_if_fail (INVOLVE_IS_STORE (self), FALSE);
+  g_return_val_if_fail (head != NULL, FALSE);
+  g_return_val_if_fail (file_name != NULL, FALSE);
+
+  return check_head (self, head, file_name, FALSE, error);
+}
+
+/* @own: @head is the register's own, recorded in the file @file_name. */
+static gboolean
+check_head (InvolveStore      *self,
+            const InvolveHead *head,
+            const char        *file_name,
+            gboolean           own,
+            GError           **error)
 {
   INVOLVE_STORE_LOCKED (self);
   g_autoptr(InvolveHead) now = NULL;
@@ -496,10 +514,6 @@ involve_store_check_head (InvolveStore      *self,
   g_autofree char *entry_hash = NULL;
   g_autofree char *n_text = NULL;
   gint64 broken;
-
-  g_return_val_if_fail (INVOLVE_IS_STORE (self), FALSE);
-  g_return_val_if_fail (head != NULL, FALSE);
-  g_return_val_if_fail (file_name != NULL, FALSE);
 
   if (head->signature != NULL)
     {
@@ -526,6 +540,13 @@ involve_store_check_head (InvolveStore      *self,
 
   theirs = involve_format_count (head->entries);
   ours = involve_format_count (now->entries);
+  if (now->entries < head->entries && own)
+    {
+      g_set_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_TAMPERED,
+                   _("This register has only %s audit entries but it had %s when it was last verified or exported (as recorded in %s): entries have been removed or the register was rolled back."),
+                   ours, theirs, file_name);
+      return FALSE;
+    }
   if (now->entries < head->entries)
     {
       g_set_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_TAMPERED,
@@ -751,8 +772,8 @@ involve_store_check_own_head (InvolveStore *self,
 
       if (head == NULL || g_strcmp0 (head->register_id, register_id) != 0)
         continue;
-      what = g_strdup_printf (_("the register’s last recorded head (%s)"), paths[i]);
-      ok = involve_store_check_head (self, head, what, error);
+      what = g_strdup_printf ("“%s”", paths[i]);
+      ok = check_head (self, head, what, TRUE, error);
     }
   g_free (paths[0]);
   g_free (paths[1]);

@@ -318,6 +318,7 @@ or_none (const char *text)
 static gboolean
 check_versions (InvolveStore *self,
                 GHashTable   *records,
+                GHashTable   *references,
                 gint64       *first_broken_id,
                 GError      **error)
 {
@@ -347,6 +348,8 @@ check_versions (InvolveStore *self,
       gint64 entry = 0;
 
       rc = SQLITE_OK;
+      if (!g_hash_table_contains (references, uuid))
+        g_hash_table_insert (references, g_strdup (uuid), g_strdup (reference));
       if (v == NULL)
         {
           /* An imported version without values leaves no entry of its own. */
@@ -544,7 +547,6 @@ check_values (InvolveStore *self,
 static gboolean
 check_summaries (InvolveStore *self,
                  GHashTable   *records,
-                 GHashTable   *references,
                  gint64       *first_broken_id,
                  GError      **error)
 {
@@ -553,6 +555,7 @@ check_summaries (InvolveStore *self,
   sqlite3_stmt *stmt = NULL;
   sqlite3_stmt *text = NULL;
   g_autofree char *sql = NULL;
+  gint64 n_records = 0;
   int rc;
 
   sql = g_strdup_printf ("SELECT r.uuid, r.reference, r.latest_version, r.status, r.outcome, r.title,"
@@ -582,7 +585,7 @@ check_summaries (InvolveStore *self,
       const char *organisation;
 
       rc = SQLITE_OK;
-      g_hash_table_insert (references, g_strdup (uuid), g_strdup (reference));
+      n_records++;
       if (latest != (guint) sqlite3_column_int64 (stmt, 11))
         message = g_strdup_printf (_("%s: the register list says its latest version is %u, but it has version %u: it was changed outside Involve."),
                                    reference, latest, (guint) sqlite3_column_int64 (stmt, 11));
@@ -662,10 +665,10 @@ check_summaries (InvolveStore *self,
       sqlite3_finalize (stmt);
       if (rc != SQLITE_ROW)
         return sql_failed (error, rc);
-      if (rows != (gint64) g_hash_table_size (references))
+      if (rows != n_records)
         return mismatch (error, first_broken_id, 0,
-                         g_strdup_printf (_("The search index holds %" PRId64 " records but the register %u: it was changed outside Involve."),
-                                          rows, g_hash_table_size (references)));
+                         g_strdup_printf (_("The search index holds %" PRId64 " records but the register %" PRId64 ": it was changed outside Involve."),
+                                          rows, n_records));
     }
   return TRUE;
 }
@@ -678,11 +681,13 @@ _involve_store_verify_state (InvolveStore *self,
   g_autoptr(GHashTable) records = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, record_state_free);
   g_autoptr(GHashTable) references = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 
+  /* The most telling first: a changed status or answer before the list
+   * and the index that follow from it. */
   return replay_log (self, records, error) &&
-         check_summaries (self, records, references, first_broken_id, error) &&
-         check_versions (self, records, first_broken_id, error) &&
+         check_versions (self, records, references, first_broken_id, error) &&
          check_values (self, records, references, first_broken_id, error) &&
-         check_missing (records, references, first_broken_id, error);
+         check_missing (records, references, first_broken_id, error) &&
+         check_summaries (self, records, first_broken_id, error);
 }
 
 char *
