@@ -22,6 +22,7 @@ involve_sign_off_request_free (InvolveSignOffRequest *request)
   g_free (request->requested_by);
   g_clear_object (&request->version);
   g_free (request->fingerprint);
+  g_free (request->register_head);
   g_free (request);
 }
 
@@ -37,6 +38,7 @@ involve_sign_off_response_free (InvolveSignOffResponse *response)
   g_free (response->framework_id);
   g_free (response->fingerprint);
   g_clear_pointer (&response->sign_off, involve_sign_off_free);
+  g_free (response->register_head);
   g_free (response);
 }
 
@@ -90,6 +92,17 @@ involve_sign_off_request_write (InvolveRecord  *version,
                                 char          **request_id_out,
                                 GError        **error)
 {
+  return involve_sign_off_request_write_full (version, requested_by, NULL, path, request_id_out, error);
+}
+
+gboolean
+involve_sign_off_request_write_full (InvolveRecord  *version,
+                                     const char     *requested_by,
+                                     const char     *register_head,
+                                     const char     *path,
+                                     char          **request_id_out,
+                                     GError        **error)
+{
   g_autofree char *request_id = g_uuid_string_random ();
   g_autofree char *fingerprint = NULL;
   xmlDocPtr doc;
@@ -118,8 +131,9 @@ involve_sign_off_request_write (InvolveRecord  *version,
   record = xmlNewChild (xmlDocGetRootElement (doc), ns, (const xmlChar *) "record", NULL);
   set_identity (record, version);
 
-  ok = _involve_exchange_add_version (record, ns, version, fingerprint, error) &&
-       write_document (doc, path, error);
+  ok = _involve_exchange_add_version (record, ns, version, fingerprint, error);
+  _involve_exchange_add_register_head (xmlDocGetRootElement (doc), ns, register_head);
+  ok = ok && write_document (doc, path, error);
   xmlFreeDoc (doc);
 
   if (ok && request_id_out != NULL)
@@ -192,6 +206,7 @@ involve_sign_off_request_parse (GBytes      *data,
   read_root_attributes (root, &request->request_id, &request->created_usec);
   if (_involve_exchange_child (root, "requested-by") != NULL)
     request->requested_by = _involve_exchange_text (_involve_exchange_child (root, "requested-by"));
+  request->register_head = _involve_exchange_read_register_head (root);
 
   uuid = _involve_exchange_prop (record, "uuid");
   reference = _involve_exchange_prop (record, "reference");
@@ -308,6 +323,7 @@ involve_sign_off_response_write (const InvolveSignOffRequest *request,
   xmlNewProp (subject, (const xmlChar *) "version", (const xmlChar *) version_text);
   xmlNewProp (subject, (const xmlChar *) "fingerprint", (const xmlChar *) request->fingerprint);
   _involve_exchange_add_sign_off (xmlDocGetRootElement (doc), ns, sign_off);
+  _involve_exchange_add_register_head (xmlDocGetRootElement (doc), ns, request->register_head);
 
   ok = write_document (doc, path, error);
   xmlFreeDoc (doc);
@@ -343,6 +359,7 @@ involve_sign_off_response_parse (GBytes      *data,
     number = 0;
   response->version = (guint) number;
   response->sign_off = _involve_exchange_read_sign_off (_involve_exchange_child (root, "sign-off"), error);
+  response->register_head = _involve_exchange_read_register_head (root);
   xmlFreeDoc (doc);
 
   if (response->sign_off == NULL)

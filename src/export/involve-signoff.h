@@ -30,6 +30,7 @@ typedef struct
   char          *requested_by;  /* may be NULL */
   InvolveRecord *version;       /* the version to decide on */
   char          *fingerprint;   /* its fingerprint, checked against its content */
+  char          *register_head; /* the sending register's head (docs/heads.md), or NULL */
 } InvolveSignOffRequest;
 
 typedef struct
@@ -42,6 +43,7 @@ typedef struct
   guint           version;
   char           *fingerprint;  /* of the version decided on */
   InvolveSignOff *sign_off;     /* decision, reviewer, date, comments, fingerprint, time */
+  char           *register_head; /* the request's register head, repeated, or NULL */
 } InvolveSignOffResponse;
 
 void                    involve_sign_off_request_free   (InvolveSignOffRequest  *request);
@@ -55,6 +57,13 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (InvolveSignOffResponse, involve_sign_off_response
  */
 gboolean                involve_sign_off_request_write  (InvolveRecord          *version,
                                                          const char             *requested_by,
+                                                         const char             *path,
+                                                         char                  **request_id,
+                                                         GError                **error);
+/* The same, carrying @register_head (may be NULL), which the response repeats. */
+gboolean                involve_sign_off_request_write_full (InvolveRecord      *version,
+                                                         const char             *requested_by,
+                                                         const char             *register_head,
                                                          const char             *path,
                                                          char                  **request_id,
                                                          GError                **error);
