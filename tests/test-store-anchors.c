@@ -547,6 +547,104 @@ test_head_signed (void)
   g_test_message ("%s", error->message);
 }
 
+static char *
+head_field (const char *line,
+            const char *name)
+{
+  g_auto(GStrv) words = g_strsplit (line, " ", -1);
+  g_autofree char *prefix = g_strconcat (name, "=", NULL);
+
+  for (guint i = 0; words[i] != NULL; i++)
+    {
+      if (g_str_has_prefix (words[i], prefix))
+        return g_strdup (words[i] + strlen (prefix));
+    }
+  return NULL;
+}
+
+/* A third party with openssl alone, following docs/heads.md. */
+static void
+test_head_openssl (void)
+{
+  g_autoptr(TestDir) td = test_dir_new ();
+  g_autofree char *first = draft_record (td->path, "First");
+  g_autoptr(InvolveStore) store = open_or_die (td->path);
+  g_autoptr(InvolveIdentity) identity = NULL;
+  g_autoptr(InvolveHead) head = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = NULL;
+  g_autofree char *register_id = NULL, *entries = NULL, *hash = NULL, *time = NULL;
+  g_autofree char *signature = NULL, *certificate = NULL;
+  g_autofree char *data = NULL;
+  g_autofree guchar *signature_der = NULL;
+  g_autofree guchar *certificate_der = NULL;
+  g_autofree char *data_path = g_build_filename (td->dir, "head.data", NULL);
+  g_autofree char *sig_path = g_build_filename (td->dir, "head.sig", NULL);
+  g_autofree char *cert_path = g_build_filename (td->dir, "signer.der", NULL);
+  g_autofree char *pub_path = g_build_filename (td->dir, "signer.pub", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  gsize signature_len = 0, certificate_len = 0;
+  g_autofree char *openssl = g_find_program_in_path ("openssl");
+  int status = -1;
+
+  if (openssl == NULL)
+    {
+      g_test_skip ("openssl is not installed");
+      return;
+    }
+  identity = involve_identity_generate ("Alex Officer", NULL, NULL, INVOLVE_KEY_ECDSA_P256, 30, &error);
+  g_assert_no_error (error);
+  involve_store_set_identity (store, identity);
+  head = involve_store_dup_head (store, &error);
+  g_assert_no_error (error);
+  line = involve_head_to_string (head);
+
+  register_id = head_field (line, "register");
+  entries = head_field (line, "entries");
+  hash = head_field (line, "hash");
+  time = head_field (line, "time");
+  signature = head_field (line, "signature");
+  certificate = head_field (line, "certificate");
+  g_assert_nonnull (signature);
+  g_assert_nonnull (certificate);
+  data = g_strdup_printf ("involve-head-1\nregister=%zu:%s\nentries=%zu:%s\nhash=%zu:%s\ntime=%zu:%s\n",
+                          strlen (register_id), register_id, strlen (entries), entries,
+                          strlen (hash), hash, strlen (time), time);
+  signature_der = g_base64_decode (signature, &signature_len);
+  certificate_der = g_base64_decode (certificate, &certificate_len);
+  g_assert_true (g_file_set_contents (data_path, data, -1, NULL));
+  g_assert_true (g_file_set_contents (sig_path, (const char *) signature_der, signature_len, NULL));
+  g_assert_true (g_file_set_contents (cert_path, (const char *) certificate_der, certificate_len, NULL));
+
+  {
+    const char *x509[] = { "openssl", "x509", "-inform", "DER", "-in", cert_path, "-pubkey", "-noout",
+                           "-out", pub_path, NULL };
+    const char *dgst[] = { "openssl", "dgst", "-sha256", "-verify", pub_path, "-signature", sig_path,
+                           data_path, NULL };
+
+    g_assert_true (g_spawn_sync (NULL, (char **) x509, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                                 NULL, NULL, &status, &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (status, ==, 0);
+    g_assert_true (g_spawn_sync (NULL, (char **) dgst, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                                 &out, &err, &status, &error));
+    g_assert_no_error (error);
+    g_test_message ("openssl: %s%s", out, err);
+    g_assert_cmpint (status, ==, 0);
+    g_assert_cmpstr (out, ==, "Verified OK\n");
+
+    /* One digit changed: openssl refuses it too. */
+    data[strlen ("involve-head-1\nregister=36:") + 40] ^= 1;
+    g_assert_true (g_file_set_contents (data_path, data, -1, NULL));
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+    g_assert_true (g_spawn_sync (NULL, (char **) dgst, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                                 &out, &err, &status, &error));
+    g_assert_cmpint (status, !=, 0);
+  }
+}
+
 static void
 test_head_seen (void)
 {
@@ -623,6 +721,7 @@ main (int   argc,
   g_test_add_func ("/anchors/head/rollback", test_head_rollback);
   g_test_add_func ("/anchors/head/rewritten", test_head_rewritten);
   g_test_add_func ("/anchors/head/signed", test_head_signed);
+  g_test_add_func ("/anchors/head/openssl", test_head_openssl);
   g_test_add_func ("/anchors/head/seen", test_head_seen);
 
   {
