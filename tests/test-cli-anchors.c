@@ -270,6 +270,55 @@ test_against_forged_number (Fixture      *f,
   assert_contains (out, "Audit entry 3 of this register is not the one forged.xml was exported after");
 }
 
+/* With a key unlocked, the head is signed: a changed number is refused
+ * even where entry N's hash would not show it. */
+static void
+test_against_forged_signed (Fixture      *f,
+                            gconstpointer data)
+{
+  g_autoptr(TestDir) other = test_dir_new ();
+  g_autofree char *out = NULL;
+  g_autofree char *args = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *changed = NULL;
+  g_autofree char *number = NULL;
+  g_autofree char *smaller = NULL;
+  g_autofree char *signed_xml = g_build_filename (f->td->dir, "signed.xml", NULL);
+  g_autofree char *forged = g_build_filename (f->td->dir, "forged-signed.xml", NULL);
+  g_autoptr(GRegex) entries = g_regex_new ("entries=([0-9]+)", 0, 0, NULL);
+  g_autoptr(GMatchInfo) match = NULL;
+
+  g_setenv ("INVOLVE_PASSPHRASE", "a long enough passphrase", TRUE);
+  g_assert_cmpint (run_cli (f->td->path, "key create --name 'Alex Officer' --email alex.officer@example.org",
+                            &out), ==, 0);
+  args = g_strdup_printf ("export --xml '%s' %s", signed_xml, f->reference);
+  g_assert_cmpint (run_cli (f->td->path, args, &out), ==, 0);
+  g_unsetenv ("INVOLVE_PASSPHRASE");
+
+  g_free (args);
+  args = g_strdup_printf ("verify --against '%s'", signed_xml);
+  g_assert_cmpint (run_cli (f->td->path, args, &out), ==, 0);
+  assert_contains (out, "signed by Alex Officer");
+
+  g_assert_true (g_file_get_contents (signed_xml, &contents, NULL, NULL));
+  assert_contains (contents, " signature=");
+  g_assert_true (g_regex_match (entries, contents, 0, &match));
+  number = g_match_info_fetch (match, 1);
+  smaller = g_strdup_printf ("entries=%" G_GINT64_FORMAT, g_ascii_strtoll (number, NULL, 10) - 1);
+  changed = g_regex_replace_literal (entries, contents, -1, 0, smaller, 0, NULL);
+  g_assert_true (g_file_set_contents (forged, changed, -1, NULL));
+
+  g_free (args);
+  args = g_strdup_printf ("verify --against '%s'", forged);
+  g_assert_cmpint (run_cli (f->td->path, args, &out), ==, 1);
+  assert_contains (out, "does not match its signature");
+  /* Nor does another register take it in. */
+  g_free (args);
+  args = g_strdup_printf ("import '%s'", forged);
+  g_assert_cmpint (run_cli (other->path, args, &out), ==, 1);
+  assert_contains (out, "does not match its signature");
+}
+
 static void
 test_against_bad_files (Fixture      *f,
                         gconstpointer data)
@@ -350,6 +399,7 @@ main (int   argc,
   ADD ("rollback", test_against_rollback);
   ADD ("truncation", test_against_truncation);
   ADD ("forged-number", test_against_forged_number);
+  ADD ("forged-signed", test_against_forged_signed);
   ADD ("bad-files", test_against_bad_files);
   ADD ("import-remembers-head", test_import_remembers_head);
 #undef ADD

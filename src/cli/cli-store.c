@@ -506,7 +506,9 @@ involve_cli_backup (const char *database_path,
   store = involve_cli_open_store (database_path);
   if (store == NULL)
     return 1;
-  if (!involve_store_backup (store, argv[1], &error))
+  /* The backup's register head is signed when a key is given. */
+  if (!involve_cli_unlock_identity_if_asked (store, &error) ||
+      !involve_store_backup (store, argv[1], &error))
     return involve_cli_fail (NULL, error);
   details = g_strdup_printf ("backup written to %s", argv[1]);
   if (!involve_store_log_event (store, INVOLVE_AUDIT_BACKUP, NULL, 0, details, &error))
