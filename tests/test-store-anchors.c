@@ -484,6 +484,39 @@ test_head_rollback (void)
 }
 
 static void
+test_head_rolling_backup (void)
+{
+  g_autoptr(TestDir) td = test_dir_new ();
+  g_autofree char *first = draft_record (td->path, "First");
+  g_autoptr(InvolveStore) store = open_or_die (td->path);
+  g_autoptr(InvolveHead) head = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDir) dir = NULL;
+  g_autofree char *backups = involve_store_dup_backup_dir (store);
+  g_autofree char *copy = NULL;
+  const char *name;
+  gint64 n = 0;
+
+  g_assert_true (involve_store_rolling_backup (store, &error));
+  g_assert_no_error (error);
+  dir = g_dir_open (backups, 0, &error);
+  g_assert_no_error (error);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      if (g_str_has_suffix (name, ".sqlite"))
+        copy = g_build_filename (backups, name, NULL);
+    }
+  g_assert_nonnull (copy);
+  head = involve_store_read_backup_head (copy, &error);
+  g_assert_no_error (error);
+  g_assert_true (involve_store_get_audit_head (store, &n, NULL, NULL));
+  g_assert_cmpint (head->entries, ==, n);
+  g_assert_null (head->signature);
+  g_assert_true (involve_store_check_head (store, head, name != NULL ? name : "backup", &error));
+  g_assert_no_error (error);
+}
+
+static void
 test_head_rewritten (void)
 {
   g_autoptr(TestDir) td = test_dir_new ();
@@ -719,6 +752,7 @@ main (int   argc,
   g_test_add_func ("/anchors/head/format", test_head_format);
   g_test_add_func ("/anchors/head/truncation", test_head_truncation);
   g_test_add_func ("/anchors/head/rollback", test_head_rollback);
+  g_test_add_func ("/anchors/head/rolling-backup", test_head_rolling_backup);
   g_test_add_func ("/anchors/head/rewritten", test_head_rewritten);
   g_test_add_func ("/anchors/head/signed", test_head_signed);
   g_test_add_func ("/anchors/head/openssl", test_head_openssl);

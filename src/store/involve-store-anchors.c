@@ -826,28 +826,53 @@ involve_store_save_own_head (InvolveStore *self,
 
 /* Backups */
 
+/* A copy's head, read from the copy itself so that it is exactly the
+ * copy's, signed by @identity when not NULL. */
 gboolean
-_involve_store_stamp_backup (InvolveStore *self,
-                             const char   *dest_path,
-                             GError      **error)
+_involve_store_stamp_backup_file (const char      *dest_path,
+                                  InvolveIdentity *identity,
+                                  GError         **error)
 {
-  g_autoptr(InvolveHead) head = NULL;
+  g_autoptr(InvolveHead) head = g_new0 (InvolveHead, 1);
   g_autofree char *text = NULL;
   sqlite3 *db = NULL;
   sqlite3_stmt *stmt = NULL;
   int rc;
 
-  /* The copy taken before an update to format 6 has no id to vouch with. */
-  if (involve_store_get_schema_version (self) < 6)
-    return TRUE;
-  head = involve_store_dup_head (self, error);
-  if (head == NULL)
-    return FALSE;
-  text = involve_head_to_string (head);
   rc = sqlite3_open_v2 (dest_path, &db, SQLITE_OPEN_READWRITE, NULL);
   if (rc == SQLITE_OK)
-    rc = sqlite3_prepare_v2 (db, "INSERT OR REPLACE INTO meta (key, value) VALUES ('backup-head', ?1)",
+    rc = sqlite3_prepare_v2 (db, "SELECT (SELECT value FROM meta WHERE key = 'register-id'),"
+                             " (SELECT id FROM audit ORDER BY id DESC LIMIT 1),"
+                             " (SELECT hash FROM audit ORDER BY id DESC LIMIT 1)",
                              -1, &stmt, NULL);
+  if (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      rc = SQLITE_OK;
+      head->register_id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      head->entries = sqlite3_column_int64 (stmt, 1);
+      head->hash = g_strdup (sqlite3_column_text (stmt, 2) != NULL ?
+                             (const char *) sqlite3_column_text (stmt, 2) : ZERO_HASH);
+      head->time_usec = g_get_real_time ();
+    }
+  sqlite3_finalize (stmt);
+  stmt = NULL;
+  /* A copy taken before the update to format 6 has no id to vouch with. */
+  if (rc == SQLITE_OK && head->register_id == NULL)
+    {
+      sqlite3_close (db);
+      return TRUE;
+    }
+  if (rc == SQLITE_OK && identity != NULL && !sign_head (head, identity, error))
+    {
+      sqlite3_close (db);
+      return FALSE;
+    }
+  if (rc == SQLITE_OK)
+    {
+      text = involve_head_to_string (head);
+      rc = sqlite3_prepare_v2 (db, "INSERT OR REPLACE INTO meta (key, value) VALUES ('backup-head', ?1)",
+                               -1, &stmt, NULL);
+    }
   if (rc == SQLITE_OK)
     {
       sqlite3_bind_text (stmt, 1, text, -1, SQLITE_STATIC);
@@ -862,6 +887,23 @@ _involve_store_stamp_backup (InvolveStore *self,
                    dest_path, sqlite3_errstr (rc));
       return FALSE;
     }
+  return TRUE;
+}
+
+gboolean
+_involve_store_stamp_backup (InvolveStore *self,
+                             const char   *dest_path,
+                             GError      **error)
+{
+  g_autoptr(GError) save_error = NULL;
+
+  if (involve_store_get_schema_version (self) < 6)
+    return TRUE;
+  if (!_involve_store_stamp_backup_file (dest_path, involve_store_get_identity (self), error))
+    return FALSE;
+  /* A head given out is one the register must never fall behind. */
+  if (!involve_store_save_own_head (self, &save_error))
+    g_warning ("Could not record the register’s head: %s", save_error->message);
   return TRUE;
 }
 

@@ -41,6 +41,9 @@ gboolean   _involve_store_populate_anchors     (InvolveStore  *self,
 gboolean   _involve_store_stamp_backup         (InvolveStore  *self,
                                                 const char    *dest_path,
                                                 GError       **error);
+gboolean   _involve_store_stamp_backup_file    (const char      *dest_path,
+                                                InvolveIdentity *identity,
+                                                GError         **error);
 
 static inline void
 _involve_store_unlock (GRecMutex **lock)

@@ -4540,7 +4540,8 @@ rolling_backup_copy (RollingBackup *job,
   ok = copy_database (source, dest, &job->cancel, error);
   sqlite3_exec (source, "COMMIT", NULL, NULL, NULL);
   sqlite3_close (source);
-  if (!ok)
+  /* Unsigned: no key is used from the background thread. */
+  if (!ok || !_involve_store_stamp_backup_file (dest, NULL, error))
     return FALSE;
 
   /* Keep the newest few: names sort by date. */
