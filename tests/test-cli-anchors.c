@@ -365,6 +365,66 @@ test_against_bad_files (Fixture      *f,
   g_assert_cmpint (run_cli (f->td->path, "verify --against", &out), ==, 2);
 }
 
+/* A response repeats its request's head: applying it to a register that
+ * has since been put back to an older copy is refused. */
+static void
+test_response_after_rollback (void)
+{
+  g_autoptr(TestDir) td = test_dir_new ();
+  g_autoptr(InvolveStore) store = NULL;
+  g_autoptr(InvolveRecord) record = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *reference = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *args = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *early = g_build_filename (td->dir, "early.sqlite", NULL);
+  g_autofree char *kept = g_build_filename (td->dir, "kept.sqlite", NULL);
+  g_autofree char *request = g_build_filename (td->dir, "request.xml", NULL);
+  g_autofree char *response = g_build_filename (td->dir, "response.xml", NULL);
+  gsize length = 0;
+
+  store = open_store (td->path, &error);
+  g_assert_no_error (error);
+  record = involve_store_create_record (store, "icb-14z45", &error);
+  fill_record (store, record, "Podiatry clinic relocation");
+  g_assert_true (involve_store_submit (store, involve_record_get_uuid (record), NULL, &error));
+  g_assert_no_error (error);
+  reference = g_strdup (involve_record_get_reference (record));
+  g_clear_object (&store);
+
+  args = g_strdup_printf ("backup '%s'", early);
+  g_assert_cmpint (run_cli (td->path, args, &out), ==, 0);
+  g_free (args);
+  args = g_strdup_printf ("signoff-request %s '%s'", reference, request);
+  g_assert_cmpint (run_cli (td->path, args, &out), ==, 0);
+  g_assert_true (g_file_get_contents (request, &contents, NULL, NULL));
+  assert_contains (contents, "<register-head>involve-head-1 ");
+  g_free (args);
+  args = g_strdup_printf ("signoff-respond '%s' --decision returned --name 'Sam Reviewer'"
+                          " --comments 'Say which venue.' --out '%s'", request, response);
+  g_assert_cmpint (run_cli (td->path, args, &out), ==, 0);
+  g_clear_pointer (&contents, g_free);
+  g_assert_true (g_file_get_contents (response, &contents, NULL, NULL));
+  assert_contains (contents, "<register-head>involve-head-1 ");
+
+  /* The register as it was: the response still applies. */
+  g_assert_true (g_file_get_contents (td->path, &contents, &length, NULL));
+  g_assert_true (g_file_set_contents (kept, contents, length, NULL));
+  g_free (args);
+  args = g_strdup_printf ("signoff-apply '%s'", response);
+  g_assert_cmpint (run_cli (kept, args, &out), ==, 0);
+
+  /* Put back to the copy from before the request: refused. */
+  g_clear_pointer (&contents, g_free);
+  g_assert_true (g_file_get_contents (early, &contents, &length, NULL));
+  g_assert_true (g_file_set_contents (td->path, contents, length, NULL));
+  forget_own_heads (td->path);
+  g_assert_cmpint (run_cli (td->path, args, &out), ==, 1);
+  assert_contains (out, "response.xml was exported when it had");
+  assert_contains (out, "rolled back");
+}
+
 static void
 test_import_remembers_head (Fixture      *f,
                             gconstpointer data)
@@ -403,6 +463,7 @@ main (int   argc,
   ADD ("bad-files", test_against_bad_files);
   ADD ("import-remembers-head", test_import_remembers_head);
 #undef ADD
+  g_test_add_func ("/cli/anchors/response-after-rollback", test_response_after_rollback);
 
   status = g_test_run ();
   test_util_remove_tree (home);
