@@ -329,12 +329,14 @@ test_head_format (void)
   g_autoptr(GBytes) data = NULL;
   gint64 n = 0;
 
+  /* Nobody's key unlocked: the head goes unsigned and says so. */
+  involve_store_set_identity (store, NULL);
   head = involve_store_dup_head (store, &error);
   g_assert_no_error (error);
   g_assert_true (involve_store_get_audit_head (store, &n, &hash, &error));
   g_assert_cmpint (head->entries, ==, n);
   g_assert_cmpstr (head->hash, ==, hash);
-  g_assert_true (g_uuid_string_is_valid (head->register_id));
+  g_assert_cmpuint (strlen (head->register_id), >=, 16);
   g_assert_null (head->signature);
 
   text = involve_head_to_string (head);
@@ -347,7 +349,12 @@ test_head_format (void)
   g_assert_nonnull (strstr (description, "not signed"));
 
   data = involve_head_dup_signed_data (head);
-  g_assert_true (g_str_has_prefix (g_bytes_get_data (data, NULL), "involve-head-1\nregister=36:"));
+  {
+    g_autofree char *start = g_strdup_printf ("involve-head-1\nregister=%zu:%s\nentries=",
+                                              strlen (head->register_id), head->register_id);
+
+    g_assert_true (g_str_has_prefix (g_bytes_get_data (data, NULL), start));
+  }
 
   /* Bad input is refused, never half-read. */
   {
@@ -525,6 +532,7 @@ test_head_rewritten (void)
   g_autoptr(InvolveHead) head = NULL;
   g_autoptr(GError) error = NULL;
 
+  involve_store_set_identity (store, NULL);
   head = involve_store_dup_head (store, &error);
   g_assert_no_error (error);
   /* Another copy of the register, or one rewritten from entry N. */
@@ -668,7 +676,7 @@ test_head_openssl (void)
     g_assert_cmpstr (out, ==, "Verified OK\n");
 
     /* One digit changed: openssl refuses it too. */
-    data[strlen ("involve-head-1\nregister=36:") + 40] ^= 1;
+    data[strlen (data) - 3] ^= 1;
     g_assert_true (g_file_set_contents (data_path, data, -1, NULL));
     g_clear_pointer (&out, g_free);
     g_clear_pointer (&err, g_free);
@@ -696,6 +704,8 @@ test_head_seen (void)
   gint64 after = 0;
   sqlite3 *db = involve_store_get_db (store);
 
+  /* Unsigned, so that the forged one below fails on its hash alone. */
+  involve_store_set_identity (other, NULL);
   head = involve_store_dup_head (other, &error);
   g_assert_no_error (error);
   own = involve_store_dup_head (store, &error);

@@ -86,6 +86,25 @@ is_hex (const char *text,
   return TRUE;
 }
 
+/* Random ids: 32 hex digits (or a UUID), lower case. */
+static gboolean
+is_register_id (const char *text)
+{
+  gsize length;
+
+  if (text == NULL)
+    return FALSE;
+  length = strlen (text);
+  if (length < 16 || length > 64)
+    return FALSE;
+  for (gsize i = 0; i < length; i++)
+    {
+      if (text[i] != '-' && (!g_ascii_isxdigit (text[i]) || g_ascii_isupper (text[i])))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 parse_int (const char *text,
            gint64     *out)
@@ -164,7 +183,7 @@ involve_head_parse (const char *text,
       else
         goto invalid;
     }
-  if (head->register_id == NULL || !g_uuid_string_is_valid (head->register_id) ||
+  if (!is_register_id (head->register_id) ||
       !have_entries || !have_time || !is_hex (head->hash, 64) ||
       (signature == NULL) != (certificate == NULL))
     goto invalid;
@@ -370,7 +389,7 @@ involve_store_dup_register_id (InvolveStore *self,
   id = query_text (self, "SELECT value FROM meta WHERE key = 'register-id'", NULL);
   if (id == NULL)
     g_set_error_literal (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_NOT_FOUND,
-                         involve_store_get_schema_version (self) < 6 ?
+                         !_involve_store_has_anchors (self) ?
                          _("The register is in an older format without an id; open it with this version of Involve to update it.") :
                          _("The register has lost its id: it was changed outside Involve."));
   return id;
@@ -607,7 +626,7 @@ involve_store_remember_head (InvolveStore      *self,
   own_id = involve_store_dup_register_id (self, error);
   if (own_id == NULL)
     return FALSE;
-  if (g_str_equal (own_id, head->register_id) || involve_store_get_schema_version (self) < 6)
+  if (g_str_equal (own_id, head->register_id) || !_involve_store_has_anchors (self))
     return TRUE;
 
   /* Only a head whose signature holds is worth keeping. */
@@ -701,7 +720,7 @@ involve_store_list_seen_heads (InvolveStore *self,
 
   g_return_val_if_fail (INVOLVE_IS_STORE (self), NULL);
 
-  if (involve_store_get_schema_version (self) < 6)
+  if (!_involve_store_has_anchors (self))
     return g_steal_pointer (&heads);
   rc = sqlite3_prepare_v2 (involve_store_get_db (self), "SELECT text FROM seen_heads ORDER BY id",
                            -1, &stmt, NULL);
@@ -897,7 +916,7 @@ _involve_store_stamp_backup (InvolveStore *self,
 {
   g_autoptr(GError) save_error = NULL;
 
-  if (involve_store_get_schema_version (self) < 6)
+  if (!_involve_store_has_anchors (self))
     return TRUE;
   if (!_involve_store_stamp_backup_file (dest_path, involve_store_get_identity (self), error))
     return FALSE;
