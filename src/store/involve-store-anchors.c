@@ -503,7 +503,7 @@ check_chain_from (InvolveStore *self,
 }
 
 static gboolean check_head (InvolveStore *self, const InvolveHead *head, const char *file_name,
-                            gboolean own, GError **error);
+                            gboolean own, gboolean walk, GError **error);
 
 gboolean
 involve_store_check_head (InvolveStore      *self,
@@ -515,15 +515,17 @@ involve_store_check_head (InvolveStore      *self,
   g_return_val_if_fail (head != NULL, FALSE);
   g_return_val_if_fail (file_name != NULL, FALSE);
 
-  return check_head (self, head, file_name, FALSE, error);
+  return check_head (self, head, file_name, FALSE, TRUE, error);
 }
 
-/* @own: @head is the register's own, recorded in the file @file_name. */
+/* @own: @head is the register's own, recorded in the file @file_name.
+ * @walk: also walk the chain from entry N to now. */
 static gboolean
 check_head (InvolveStore      *self,
             const InvolveHead *head,
             const char        *file_name,
             gboolean           own,
+            gboolean           walk,
             GError           **error)
 {
   INVOLVE_STORE_LOCKED (self);
@@ -585,6 +587,8 @@ check_head (InvolveStore      *self,
       return FALSE;
     }
 
+  if (!walk)
+    return TRUE;
   broken = check_chain_from (self, head->entries, head->hash, error);
   if (broken < 0)
     return FALSE;
@@ -768,9 +772,10 @@ read_head_file (const char *path)
   return involve_head_parse (text, NULL);
 }
 
-gboolean
-involve_store_check_own_head (InvolveStore *self,
-                              GError      **error)
+static gboolean
+check_own_head (InvolveStore *self,
+                gboolean      walk,
+                GError      **error)
 {
   INVOLVE_STORE_LOCKED (self);
   g_autofree char *register_id = NULL;
@@ -792,11 +797,29 @@ involve_store_check_own_head (InvolveStore *self,
       if (head == NULL || g_strcmp0 (head->register_id, register_id) != 0)
         continue;
       what = g_strdup_printf ("“%s”", paths[i]);
-      ok = check_head (self, head, what, TRUE, error);
+      ok = check_head (self, head, what, TRUE, walk, error);
     }
   g_free (paths[0]);
   g_free (paths[1]);
   return ok;
+}
+
+gboolean
+involve_store_check_own_head (InvolveStore *self,
+                              GError      **error)
+{
+  return check_own_head (self, TRUE, error);
+}
+
+gboolean
+involve_store_check_own_head_quick (InvolveStore *self,
+                                    GError      **error)
+{
+  g_return_val_if_fail (INVOLVE_IS_STORE (self), FALSE);
+
+  if (!_involve_store_has_anchors (self))
+    return TRUE;
+  return check_own_head (self, FALSE, error);
 }
 
 static gboolean

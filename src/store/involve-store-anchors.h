@@ -96,6 +96,10 @@ gboolean     involve_store_check_own_head  (InvolveStore      *self,
                                             GError           **error);
 gboolean     involve_store_save_own_head   (InvolveStore      *self,
                                             GError           **error);
+/* For opening: the same without walking the chain after entry N (verify
+ * does that), so it stays fast on a large register. */
+gboolean     involve_store_check_own_head_quick (InvolveStore *self,
+                                                 GError      **error);
 /* The head a backup made by involve_store_backup () carries, read
  * without opening it as a register. */
 InvolveHead *involve_store_read_backup_head (const char       *path,
