@@ -734,11 +734,22 @@ test_head_seen (void)
   g_assert_nonnull (strstr (error->message, "rewritten"));
   g_clear_error (&error);
 
-  /* Append-only. */
+  /* Append-only; and verify catches the triggers dropped. */
   g_assert_cmpint (sqlite3_exec (db, "UPDATE seen_heads SET entries = 1", NULL, NULL, NULL), !=, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (db, "DELETE FROM seen_heads", NULL, NULL, NULL), !=, SQLITE_OK);
   g_assert_true (involve_store_verify (store, NULL, &error));
   g_assert_no_error (error);
+  g_assert_cmpint (sqlite3_exec (db, "DROP TRIGGER seen_heads_no_update; UPDATE seen_heads SET entries = 1",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_false (involve_store_verify (store, NULL, &error));
+  g_assert_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_TAMPERED);
+  g_assert_nonnull (strstr (error->message, "kept by audit entry"));
+  g_clear_error (&error);
+  g_assert_cmpint (sqlite3_exec (db, "DROP TRIGGER seen_heads_no_delete; DELETE FROM seen_heads",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_false (involve_store_verify (store, NULL, &error));
+  g_assert_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_TAMPERED);
+  g_assert_nonnull (strstr (error->message, "are left"));
 }
 
 int

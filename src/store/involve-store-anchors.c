@@ -975,3 +975,66 @@ involve_store_read_backup_head (const char *path,
     }
   return involve_head_parse (text, error);
 }
+
+/* verify: every kept head still says what the entry that kept it says,
+ * and no entry lost its head. */
+gboolean
+_involve_store_verify_seen_heads (InvolveStore *self,
+                                  gint64       *first_broken_id,
+                                  GError      **error)
+{
+  sqlite3 *db = involve_store_get_db (self);
+  sqlite3_stmt *stmt = NULL;
+  gint64 rows = 0;
+  gint64 entries = 0;
+  int rc;
+
+  if (!_involve_store_has_anchors (self))
+    return TRUE;
+
+  rc = sqlite3_prepare_v2 (db,
+                           "SELECT s.audit_id, s.register_id, s.entries, s.hash, a.kind, a.details"
+                           " FROM seen_heads s LEFT JOIN audit a ON a.id = s.audit_id ORDER BY s.id",
+                           -1, &stmt, NULL);
+  while (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 audit_id = sqlite3_column_int64 (stmt, 0);
+      g_autofree char *expected =
+        g_strdup_printf ("head of register %s: %" G_GINT64_FORMAT " entries, hash %s, ",
+                         (const char *) sqlite3_column_text (stmt, 1), (gint64) sqlite3_column_int64 (stmt, 2),
+                         (const char *) sqlite3_column_text (stmt, 3));
+      const char *details = (const char *) sqlite3_column_text (stmt, 5);
+
+      rc = SQLITE_OK;
+      rows++;
+      if (g_strcmp0 ((const char *) sqlite3_column_text (stmt, 4), INVOLVE_AUDIT_SEEN_HEAD) != 0 ||
+          details == NULL || !g_str_has_prefix (details, expected))
+        {
+          sqlite3_finalize (stmt);
+          if (first_broken_id != NULL)
+            *first_broken_id = audit_id;
+          g_set_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_TAMPERED,
+                       _("The head of another register kept by audit entry %" PRId64 " no longer matches that entry: it was changed outside Involve."),
+                       audit_id);
+          return FALSE;
+        }
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    return sql_error (self, error, _("Could not read the heads seen"));
+
+  rc = sqlite3_prepare_v2 (db, "SELECT COUNT (*) FROM audit WHERE kind = 'seen-head'", -1, &stmt, NULL);
+  if (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    entries = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_ROW)
+    return sql_error (self, error, _("Could not read the audit log"));
+  if (entries != rows)
+    {
+      g_set_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_TAMPERED,
+                   _("The audit log kept %" PRId64 " heads of other registers, but %" PRId64 " are left: they were removed or added outside Involve."),
+                   entries, rows);
+      return FALSE;
+    }
+  return TRUE;
+}

@@ -149,6 +149,9 @@ gboolean   _involve_store_populate_anchors     (InvolveStore  *self,
 gboolean   _involve_store_stamp_backup         (InvolveStore  *self,
                                                 const char    *dest_path,
                                                 GError       **error);
+gboolean   _involve_store_verify_seen_heads    (InvolveStore    *self,
+                                                gint64          *first_broken_id,
+                                                GError         **error);
 gboolean   _involve_store_stamp_backup_file    (const char      *dest_path,
                                                 InvolveIdentity *identity,
                                                 GError         **error);

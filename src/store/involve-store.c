@@ -4503,6 +4503,7 @@ involve_store_verify_full (InvolveStore *self,
        verify_fingerprints (self, first_broken_id, error) &&
        _involve_store_verify_signatures (self, first_broken_id, error) &&
        _involve_store_verify_state (self, first_broken_id, error) &&
+       _involve_store_verify_seen_heads (self, first_broken_id, error) &&
        (!_involve_store_has_anchors (self) || involve_store_check_own_head (self, error));
   sqlite3_exec (self->db, self->batch_depth > 0 ? "RELEASE involve_verify" : "COMMIT", NULL, NULL, NULL);
   return ok;
