@@ -289,6 +289,43 @@ test_state_version_deleted (void)
   expect_verify (td->path, FALSE, words);
 }
 
+/* Versions imported from another register: the state they came with is
+ * in the log (import-version entries) and checked like any other. */
+static void
+test_state_imported (void)
+{
+  g_autoptr(TestDir) source = test_dir_new ();
+  g_autoptr(TestDir) td = test_dir_new ();
+  g_autofree char *uuid = draft_record (source->path, "Sent elsewhere");
+  g_autoptr(InvolveStore) from = NULL;
+  g_autoptr(InvolveStore) to = NULL;
+  g_autoptr(GPtrArray) versions = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GError) error = NULL;
+  const char * const status_words[] = { "version 1", "“withdrawn”", NULL };
+  const char * const reason_words[] = { "version 1", "imported", NULL };
+
+  from = open_store (source->path, &error);
+  g_assert_no_error (error);
+  g_assert_true (involve_store_submit (from, uuid, NULL, &error));
+  g_assert_no_error (error);
+  g_ptr_array_add (versions, involve_store_load_record (from, uuid, 1, &error));
+  g_assert_no_error (error);
+  to = open_store (td->path, &error);
+  g_assert_no_error (error);
+  g_assert_true (involve_store_import_record (to, versions, "sent.xml", &error));
+  g_assert_no_error (error);
+  g_assert_true (involve_store_verify (to, NULL, &error));
+  g_assert_no_error (error);
+  g_clear_object (&to);
+
+  raw_exec (td->path, "UPDATE versions SET status = 'withdrawn'; UPDATE records SET status = 'withdrawn';");
+  expect_verify (td->path, FALSE, status_words);
+  raw_exec (td->path, DROP_TRIGGERS
+            "UPDATE versions SET status = 'awaiting-sign-off', status_reason = 'Not needed';"
+            "UPDATE records SET status = 'awaiting-sign-off';");
+  expect_verify (td->path, FALSE, reason_words);
+}
+
 /* Heads */
 
 static InvolveStore *
@@ -770,6 +807,7 @@ main (int   argc,
   g_test_add_func ("/anchors/state/decision-added", test_state_decision_added);
   g_test_add_func ("/anchors/state/summary", test_state_summary);
   g_test_add_func ("/anchors/state/version-deleted", test_state_version_deleted);
+  g_test_add_func ("/anchors/state/imported", test_state_imported);
   g_test_add_func ("/anchors/head/format", test_head_format);
   g_test_add_func ("/anchors/head/truncation", test_head_truncation);
   g_test_add_func ("/anchors/head/rollback", test_head_rollback);

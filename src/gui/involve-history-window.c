@@ -121,6 +121,8 @@ describe_kind (const InvolveAuditEntry *entry,
     return g_strdup (_("Imported"));
   if (g_str_equal (kind, INVOLVE_AUDIT_BACKUP))
     return g_strdup (_("Backed up"));
+  if (g_str_equal (kind, INVOLVE_AUDIT_IMPORT_VERSION))
+    return g_strdup (_("Version imported"));
   if (g_str_equal (kind, INVOLVE_AUDIT_SEEN_HEAD))
     return g_strdup (_("Noted where another register’s audit trail stood"));
   return g_strdup (kind);

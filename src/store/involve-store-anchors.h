@@ -31,6 +31,9 @@ typedef struct
 #define INVOLVE_HEAD_FORMAT "involve-head-1"
 /* Audit kind: a head of another register was read from a file. */
 #define INVOLVE_AUDIT_SEEN_HEAD "seen-head"
+/* Audit kind: one imported version and the state it came with (status,
+ * reason, reviewer's block), for verify's replay. */
+#define INVOLVE_AUDIT_IMPORT_VERSION "import-version"
 
 InvolveHead *involve_head_copy             (const InvolveHead *head);
 void         involve_head_free             (InvolveHead       *head);

@@ -135,6 +135,17 @@ char      *_involve_store_format_decision      (gboolean       signing,
                                                 const char    *date,
                                                 const char    *fingerprint,
                                                 const char    *comments);
+/* The details of an import-version entry: the state a version was
+ * imported with (verify rebuilds them from the version's row). */
+char      *_involve_store_format_imported_state (const char   *status,
+                                                 const char   *reason,
+                                                 const char   *decision,
+                                                 const char   *reviewer_name,
+                                                 const char   *job_title,
+                                                 const char   *email,
+                                                 const char   *date,
+                                                 const char   *fingerprint,
+                                                 const char   *comments);
 /* Whether the register has the anchors' tables (seen_heads). */
 gboolean   _involve_store_has_anchors          (InvolveStore  *self);
 

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <glib/gi18n-lib.h>
 
+#include "involve-store-anchors.h"
 #include "involve-store-internal.h"
 #include "involve-store-private.h"
 
@@ -39,6 +40,8 @@ typedef struct
   char       *decision_kind;
   char       *decision_details;
   gint64      decision_usec;
+  gint64      imported_id;    /* the import-version entry whose state stands, or 0 */
+  char       *imported_state;
   GHashTable *values;         /* interned field id -> entry id (GSIZE_TO_POINTER) */
   guint       matched;        /* values found in the table (second pass) */
   gboolean    seen;           /* a table row exists (second pass) */
@@ -66,6 +69,7 @@ version_state_free (gpointer data)
   g_free (v->reason);
   g_free (v->decision_kind);
   g_free (v->decision_details);
+  g_free (v->imported_state);
   g_hash_table_unref (v->values);
   g_free (v);
 }
@@ -215,6 +219,19 @@ replay_log (InvolveStore *self,
           set_str (&v->status, new_value);
           if (reason != NULL)
             set_str (&v->reason, reason);
+          /* From here on the local entries say what the state is. */
+          v->imported_id = 0;
+        }
+      else if (g_str_equal (kind, INVOLVE_AUDIT_IMPORT_VERSION))
+        {
+          v = version_state (r, version);
+          if (v == NULL || new_value == NULL)
+            continue;
+          r->imported = TRUE;
+          v->status_known = TRUE;
+          set_str (&v->status, new_value);
+          v->imported_id = id;
+          set_str (&v->imported_state, details);
         }
       else if (g_str_equal (kind, INVOLVE_AUDIT_SIGN_OFF) || g_str_equal (kind, INVOLVE_AUDIT_RETURN))
         {
@@ -223,6 +240,7 @@ replay_log (InvolveStore *self,
             continue;
           v->decision_id = id;
           v->decision_usec = time;
+          v->imported_id = 0;
           set_str (&v->decision_kind, kind);
           set_str (&v->decision_details, details);
         }
@@ -409,6 +427,22 @@ check_versions (InvolveStore *self,
               /* The decision time is the reviewer's own clock when decided
                * by file: the signed act vouches for it (verify's
                * signature step), not the entry's time. */
+            }
+          else if (v->imported_id > 0)
+            {
+              g_autofree char *state =
+                _involve_store_format_imported_state (status, reason, decision,
+                                                      (const char *) sqlite3_column_text (stmt, 7),
+                                                      (const char *) sqlite3_column_text (stmt, 8),
+                                                      (const char *) sqlite3_column_text (stmt, 9),
+                                                      (const char *) sqlite3_column_text (stmt, 10),
+                                                      (const char *) sqlite3_column_text (stmt, 13),
+                                                      (const char *) sqlite3_column_text (stmt, 12));
+
+              entry = v->imported_id;
+              if (g_strcmp0 (state, v->imported_state) != 0)
+                message = g_strdup_printf (_("%s version %u: its status reason or reviewer’s block in the register is not what audit entry %" PRId64 " recorded when it was imported: it was changed outside Involve."),
+                                           reference, version, v->imported_id);
             }
           else if (v->local && decision != NULL)
             message = g_strdup_printf (_("%s version %u carries a reviewer’s decision (“%s”) that the audit log never recorded: it was added outside Involve."),
@@ -720,4 +754,31 @@ _involve_store_format_decision (gboolean    signing,
                           email ? ", " : "", email ? email : "",
                           date ? date : "(null)", fingerprint ? fingerprint : "(null)",
                           comments ? "; comments: " : "", comments ? comments : "");
+}
+
+char *
+_involve_store_format_imported_state (const char *status,
+                                      const char *reason,
+                                      const char *decision,
+                                      const char *reviewer_name,
+                                      const char *job_title,
+                                      const char *email,
+                                      const char *date,
+                                      const char *fingerprint,
+                                      const char *comments)
+{
+  GString *out = g_string_new ("imported as ");
+
+  g_string_append (out, status != NULL ? status : "(null)");
+  if (reason != NULL)
+    g_string_append_printf (out, "; reason: %s", reason);
+  if (decision != NULL)
+    {
+      g_autofree char *block = _involve_store_format_decision (g_str_equal (decision, "signed-off"),
+                                                               reviewer_name, job_title, email,
+                                                               date, fingerprint, comments);
+
+      g_string_append_printf (out, "; decision %s: %s", decision, block);
+    }
+  return g_string_free (out, FALSE);
 }

@@ -5004,6 +5004,26 @@ import_version (InvolveStore  *self,
   if (!step_done (self, finish, doing, error))
     return FALSE;
 
+  /* Branch anchors: the state it came with, which verify's replay checks. */
+  {
+    g_autofree char *state =
+      _involve_store_format_imported_state (involve_status_to_string (status),
+                                            involve_record_get_status_reason (version),
+                                            sign_off != NULL ? sign_off->decision : NULL,
+                                            sign_off != NULL ? sign_off->reviewer_name : NULL,
+                                            sign_off != NULL ? sign_off->reviewer_job_title : NULL,
+                                            sign_off != NULL ? sign_off->reviewer_email : NULL,
+                                            sign_off != NULL ? sign_off->date : NULL,
+                                            sign_off != NULL ? sign_off->fingerprint : NULL,
+                                            sign_off != NULL ? sign_off->comments : NULL);
+    AuditEvent state_event = { INVOLVE_AUDIT_IMPORT_VERSION, involve_record_get_uuid (version),
+                               involve_record_get_version (version), NULL, NULL,
+                               involve_status_to_string (status), state };
+
+    if (!audit_append (self, &state_event, now, NULL, error))
+      return FALSE;
+  }
+
   sqlite3_bind_int64 (latest, 1, record_id);
   sqlite3_bind_int64 (latest, 2, involve_record_get_version (version));
   bind_text (latest, 3, involve_status_to_string (status));
