@@ -291,7 +291,7 @@ write_request (Fixture       *fixture,
   return involve_store_get_submit_act (fixture->store, involve_record_get_uuid (record),
                                        involve_record_get_version (record), &data, &signature,
                                        &completer, error) &&
-         involve_sign_off_request_write_signed (record, "Alex Officer", data, signature, completer,
+         involve_sign_off_request_write_signed (record, "Alex Officer", NULL, data, signature, completer,
                                                 path, NULL, error);
 }
 

@@ -7,6 +7,7 @@
 #include <inttypes.h>
 
 #include "involve-history-window.h"
+#include "involve-store-anchors.h"
 
 struct _InvolveHistoryWindow
 {
@@ -126,6 +127,10 @@ describe_kind (const InvolveAuditEntry *entry,
     return g_strdup (_("Trust list changed (signed)"));
   if (g_str_equal (kind, INVOLVE_AUDIT_REFUSED))
     return g_strdup (_("Refused"));
+  if (g_str_equal (kind, INVOLVE_AUDIT_IMPORT_VERSION))
+    return g_strdup (_("Version imported"));
+  if (g_str_equal (kind, INVOLVE_AUDIT_SEEN_HEAD))
+    return g_strdup (_("Noted where another register’s audit trail stood"));
   return g_strdup (kind);
 }
 
