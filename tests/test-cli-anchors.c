@@ -401,8 +401,15 @@ test_response_after_rollback (void)
   g_assert_true (g_file_get_contents (request, &contents, NULL, NULL));
   assert_contains (contents, "<register-head>involve-head-1 ");
   g_free (args);
-  args = g_strdup_printf ("signoff-respond '%s' --decision returned --name 'Sam Reviewer'"
-                          " --comments 'Say which venue.' --out '%s'", request, response);
+  /* The reviewer signs with their own key (branch signed-acts). */
+  {
+    g_autofree char *key = test_identity_save ("reviewer", td->dir, NULL);
+    g_autofree char *pass = g_build_filename (td->dir, "reviewer-pass", NULL);
+
+    g_assert_true (g_file_set_contents (pass, "test passphrase", -1, NULL));
+    args = g_strdup_printf ("signoff-respond '%s' --decision returned --key '%s' --passphrase-file '%s'"
+                            " --comments 'Say which venue.' --out '%s'", request, key, pass, response);
+  }
   g_assert_cmpint (run_cli (td->path, args, &out), ==, 0);
   g_clear_pointer (&contents, g_free);
   g_assert_true (g_file_get_contents (response, &contents, NULL, NULL));
