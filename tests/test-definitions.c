@@ -22,7 +22,7 @@ test_default_from_resources (void)
 
   g_assert_cmpuint (involve_definitions_get_forms (definitions)->len, ==, 3);
   g_assert_cmpuint (involve_definitions_get_frameworks (definitions)->len, ==, 3);
-  g_assert_cmpuint (involve_definitions_get_reference_lists (definitions)->len, ==, 9);
+  g_assert_cmpuint (involve_definitions_get_reference_lists (definitions)->len, ==, 10);
 }
 
 typedef struct
@@ -137,6 +137,7 @@ test_reference_lists (void)
     { "engagement-methods", 18, "elected-representatives" },
     { "seldom-heard-groups", 16, "black-asian-minority-ethnic" },
     { "trigger-circumstances", 11, "strategic-planning" },
+    { "partner-types", 6, "healthwatch" },
   };
   const char * const characteristics[] = {
     "age", "disability", "gender-reassignment", "marriage-civil-partnership",

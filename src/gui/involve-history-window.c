@@ -7,6 +7,7 @@
 #include <inttypes.h>
 
 #include "involve-history-window.h"
+#include "involve-store-involvement.h"
 
 /* Entries are read and formatted a page at a time in a thread, so that a
  * record with thousands of entries, or answers of 100,000 words, opens at
@@ -167,6 +168,8 @@ describe_kind (const InvolveAuditEntry *entry,
     return g_strdup (_("Imported"));
   if (g_str_equal (kind, INVOLVE_AUDIT_BACKUP))
     return g_strdup (_("Backed up"));
+  if (g_str_equal (kind, INVOLVE_AUDIT_INVOLVEMENT))
+    return g_strdup_printf (_("Involvement logged (%s)"), entry->field_id != NULL ? entry->field_id : "");
   return g_strdup (kind);
 }
 
@@ -234,7 +237,42 @@ describe_entry (InvolveDefinitions      *definitions,
     g_string_append_printf (subtitle, _("%s · %s · version %u"), when, who, entry->version);
   else
     g_string_append_printf (subtitle, _("%s · %s"), when, who);
-  if (entry->field_id != NULL)
+  if (g_strcmp0 (entry->kind, INVOLVE_AUDIT_INVOLVEMENT) == 0)
+    {
+      /* The log entry as written: one "key: value" a line. */
+      g_autoptr(GVariant) value = entry->new_value != NULL
+                                  ? g_variant_parse (G_VARIANT_TYPE_VARDICT, entry->new_value, NULL, NULL, NULL)
+                                  : NULL;
+      GVariantIter iter;
+      const char *key;
+      GVariant *item;
+
+      if (value == NULL && entry->new_value != NULL)
+        g_string_append_printf (subtitle, "\n%s", entry->new_value);
+      if (value != NULL)
+        {
+          g_variant_iter_init (&iter, value);
+          while (g_variant_iter_next (&iter, "{&sv}", &key, &item))
+            {
+              g_autofree char *shown = NULL;
+
+              if (g_variant_is_of_type (item, G_VARIANT_TYPE_STRING))
+                shown = g_variant_dup_string (item, NULL);
+              else if (g_variant_is_of_type (item, G_VARIANT_TYPE_STRING_ARRAY))
+                {
+                  g_autofree const char **items = g_variant_get_strv (item, NULL);
+
+                  shown = g_strjoinv (", ", (char **) items);
+                }
+              else
+                shown = g_variant_print (item, FALSE);
+              if (!g_str_equal (key, "record"))
+                g_string_append_printf (subtitle, "\n%s: %s", key, shown);
+              g_variant_unref (item);
+            }
+        }
+    }
+  else if (entry->field_id != NULL)
     {
       g_autofree char *old_value = format_value (field, entry->old_value);
       g_autofree char *new_value = format_value (field, entry->new_value);

@@ -8,6 +8,7 @@
 #include "involve-export-store.h"
 #include "involve-lifecycle.h"
 #include "involve-register-model.h"
+#include "involve-report-dialog.h"
 #include "involve-signoff.h"
 #include "involve-profile.h"
 #include "involve-window-private.h"
@@ -921,6 +922,16 @@ export_listed_action (GtkWidget  *widget,
 }
 
 static void
+annual_report_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  InvolveWindow *self = INVOLVE_WINDOW (widget);
+
+  gtk_window_present (GTK_WINDOW (involve_report_dialog_new (GTK_WINDOW (self), self->store)));
+}
+
+static void
 search_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *parameter)
@@ -1017,6 +1028,7 @@ involve_window_class_init (InvolveWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "register.import-response", NULL, open_file_action);
   gtk_widget_class_install_action (widget_class, "register.import-xml", NULL, open_file_action);
   gtk_widget_class_install_action (widget_class, "register.export-listed", NULL, export_listed_action);
+  gtk_widget_class_install_action (widget_class, "register.annual-report", NULL, annual_report_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "register.search", NULL);
 }
 

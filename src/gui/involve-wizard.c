@@ -10,6 +10,7 @@
 #include "involve-field-editor.h"
 #include "involve-fingerprint.h"
 #include "involve-history-window.h"
+#include "involve-involvement-window.h"
 #include "involve-lifecycle.h"
 #include "involve-signoff.h"
 #include "involve-profile.h"
@@ -1154,6 +1155,10 @@ update_actions (InvolveWizard *self)
       gtk_widget_action_set_enabled (GTK_WIDGET (self), "wizard.withdraw", FALSE);
       gtk_widget_action_set_enabled (GTK_WIDGET (self), "wizard.submit", FALSE);
     }
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "wizard.involvement",
+                                 self->request == NULL && self->store != NULL &&
+                                 involve_store_get_loggable_version (self->store, involve_record_get_uuid (self->record),
+                                                                     NULL) > 0);
 }
 
 static void
@@ -1998,6 +2003,31 @@ history_action (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (window));
 }
 
+/* The involvement log of a signed-off record: a window of its own, so
+ * the signed plan stays closed. */
+static void
+involvement_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  InvolveWizard *self = INVOLVE_WIZARD (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  g_autoptr(GError) error = NULL;
+  GtkWidget *window;
+
+  if (self->record == NULL || self->request != NULL)
+    return;
+  involve_wizard_flush (self);
+  window = involve_involvement_window_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                           self->store, self->record, &error);
+  if (window == NULL)
+    {
+      show_error (self, _("The involvement log cannot be opened: %s"), error->message);
+      return;
+    }
+  gtk_window_present (GTK_WINDOW (window));
+}
+
 gboolean
 _involve_wizard_export_file (InvolveWizard  *self,
                              const char     *action_name,
@@ -2216,6 +2246,7 @@ involve_wizard_class_init (InvolveWizardClass *klass)
   gtk_widget_class_install_action (widget_class, "wizard.export-request", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "wizard.print", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "wizard.history", NULL, history_action);
+  gtk_widget_class_install_action (widget_class, "wizard.involvement", NULL, involvement_action);
 
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
