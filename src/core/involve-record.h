@@ -88,7 +88,12 @@ void                  involve_record_set_framework_id     (InvolveRecord *self,
 gint64                involve_record_get_created_usec     (InvolveRecord *self);
 void                  involve_record_set_created_usec     (InvolveRecord *self,
                                                            gint64         usec);
+/* The last change to the version (system time): a value, its status or its
+ * sign-off.  Setting the created time resets it to the newest of that and
+ * the values' own times; the store then sets what the register holds. */
 gint64                involve_record_get_modified_usec    (InvolveRecord *self);
+void                  involve_record_set_modified_usec    (InvolveRecord *self,
+                                                           gint64         usec);
 /* Why this version exists (amendment) or was withdrawn; NULL if none. */
 const char           *involve_record_get_status_reason    (InvolveRecord *self);
 void                  involve_record_set_status_reason    (InvolveRecord *self,

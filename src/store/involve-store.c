@@ -2171,6 +2171,8 @@ record_from_row (InvolveStore *self,
   involve_record_set_status_reason (record, row->status_reason);
   involve_record_set_sign_off (record, row->sign_off);
   involve_record_set_status (record, row->status);
+  if (row->modified_usec > 0)
+    involve_record_set_modified_usec (record, row->modified_usec);
   return g_steal_pointer (&record);
 }
 
