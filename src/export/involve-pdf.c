@@ -16,6 +16,7 @@
 
 #include "involve-assess.h"
 #include "involve-pdf.h"
+#include "involve-audit-text.h"
 
 /*
  * How it works: build_blocks () turns the record into a list of blocks
@@ -1109,97 +1110,192 @@ add_history (InvolveEvidenceDocument *self)
     }
 }
 
-/* Long values are shortened in print; the register and the XML keep them whole. */
-static char *
-dup_shortened (const char *value)
+/*
+ * Texts too long for a row of the audit table go, whole, into an appendix
+ * after it: the row shows how the text begins and names it (T1, T2…).
+ * The same text is printed once however many rows refer to it.
+ */
+typedef struct
 {
-  const guint limit = 240;
-  g_autofree char *head = NULL;
+  GPtrArray  *texts;     /* char*, T1 first */
+  GPtrArray  *captions;  /* char*, what each text is */
+  GHashTable *numbers;   /* text -> GUINT_TO_POINTER (number) */
+} FullTexts;
 
-  if (value == NULL)
+#define AUDIT_TEXT_LIMIT   400
+#define AUDIT_TEXT_PREVIEW 160
+
+static void
+full_texts_clear (FullTexts *full)
+{
+  g_clear_pointer (&full->texts, g_ptr_array_unref);
+  g_clear_pointer (&full->captions, g_ptr_array_unref);
+  g_clear_pointer (&full->numbers, g_hash_table_unref);
+}
+
+/* @text as a row shows it: whole, or its beginning and the name of the full text. */
+static char *
+dup_audit_value (FullTexts  *full,
+                 const char *text,
+                 const char *caption)
+{
+  g_autofree char *head = NULL;
+  const char *cut;
+  guint number;
+
+  if (text == NULL)
     return g_strdup (_("(empty)"));
-  if (g_utf8_strlen (value, -1) <= limit)
-    return g_strdup (value);
-  head = g_utf8_substring (value, 0, limit);
-  return g_strdup_printf (_("%s… (shortened)"), head);
+  if (g_utf8_strlen (text, -1) <= AUDIT_TEXT_LIMIT)
+    return g_strdup (text);
+
+  number = GPOINTER_TO_UINT (g_hash_table_lookup (full->numbers, text));
+  if (number == 0)
+    {
+      g_ptr_array_add (full->texts, g_strdup (text));
+      g_ptr_array_add (full->captions, g_strdup (caption));
+      number = full->texts->len;
+      g_hash_table_insert (full->numbers, g_strdup (text), GUINT_TO_POINTER (number));
+    }
+
+  /* The beginning, ended at a word. */
+  head = g_utf8_substring (text, 0, AUDIT_TEXT_PREVIEW);
+  cut = strrchr (head, ' ');
+  if (cut != NULL && cut - head > AUDIT_TEXT_PREVIEW / 2)
+    head[cut - head] = '\0';
+  return g_strdup_printf (_("%s … [%" PRId64 " characters: the whole text is T%u in “Full texts of "
+                            "the audit trail”]"),
+                          head, (gint64) g_utf8_strlen (text, -1), number);
 }
 
 static char *
-dup_audit_detail (const InvolveAuditEntry *entry)
+dup_entry_numbers (const InvolveAuditRow *row,
+                   const char            *prefix)
 {
-  g_autoptr(GString) text = g_string_new (NULL);
-
-  if (entry->field_id != NULL)
-    {
-      g_autofree char *old_value = dup_shortened (entry->old_value);
-      g_autofree char *new_value = dup_shortened (entry->new_value);
-
-      g_string_append_printf (text, "%s: %s → %s", entry->field_id, old_value, new_value);
-    }
-  if (entry->details != NULL && *entry->details != '\0')
-    g_string_append_printf (text, "%s%s", text->len > 0 ? "\n" : "", entry->details);
-  return g_string_free (g_steal_pointer (&text), FALSE);
+  if (row->first_id == row->last_id)
+    return g_strdup_printf ("%s%" G_GINT64_FORMAT, prefix, row->first_id);
+  return g_strdup_printf ("%s%" G_GINT64_FORMAT "–\n%s%" G_GINT64_FORMAT, prefix, row->first_id,
+                          prefix, row->last_id);
 }
 
 /* One table of audit entries; @prefix goes before each entry's number. */
 static void
 add_audit_table (InvolveEvidenceDocument *self,
                  GPtrArray               *entries,
-                 const char              *prefix)
+                 const char              *prefix,
+                 FullTexts               *full)
 {
-  static const double own_widths[] = { 0.06, 0.17, 0.22, 0.15, 0.40 };
+  static const double own_widths[] = { 0.08, 0.14, 0.15, 0.25, 0.38 };
   /* Room for "imported-NNN" in the first column. */
-  static const double prefixed_widths[] = { 0.13, 0.16, 0.19, 0.14, 0.38 };
+  static const double prefixed_widths[] = { 0.14, 0.13, 0.13, 0.23, 0.37 };
   const double *widths = *prefix != '\0' ? prefixed_widths : own_widths;
   const char *header_texts[] = { "#", _("Time (UTC)"), _("Who"), _("What"), _("Detail") };
+  g_autoptr(GPtrArray) rows = involve_audit_fold (self->definitions, entries,
+                                                  INVOLVE_AUDIT_SESSION_GAP_USEC);
   guint table_id;
   Block *header;
 
   G_STATIC_ASSERT (G_N_ELEMENTS (own_widths) == G_N_ELEMENTS (prefixed_widths));
   table_id = ++self->next_table_id;
   header = add_table_header (self, table_id, widths, G_N_ELEMENTS (own_widths), header_texts);
-  for (guint i = 0; i < entries->len; i++)
+  for (guint i = 0; i < rows->len; i++)
     {
-      const InvolveAuditEntry *entry = g_ptr_array_index (entries, i);
-      g_autofree char *number = g_strdup_printf ("%s%" G_GINT64_FORMAT, prefix, entry->id);
-      g_autofree char *when = format_usec_short (entry->time_usec);
+      const InvolveAuditRow *row = g_ptr_array_index (rows, i);
+      g_autofree char *number = dup_entry_numbers (row, prefix);
+      g_autofree char *first = format_usec_short (row->first_usec);
+      g_autofree char *when = NULL;
       g_autofree char *what = NULL;
-      g_autofree char *actor_text = NULL;
-      g_autofree char *detail_text = NULL;
-      const char *detail;
-      const char *actor;
+      g_autofree char *detail = NULL;
+      const char *actor = row->actor;
 
-      if (entry->version > 0)
-        what = g_strdup_printf (_("%s (v%u)"), entry->kind, entry->version);
-      else
-        what = g_strdup (entry->kind);
-
-      if (entry->profile != NULL && *entry->profile != '\0')
-        actor_text = g_strdup_printf ("%s (%s)", entry->account != NULL ? entry->account : "",
-                                      entry->profile);
-      else
-        actor_text = g_strdup (entry->account);
-
-      detail_text = dup_audit_detail (entry);
-      actor = actor_text;
-      detail = detail_text;
-      if (is_public (self))
+      if (row->first_usec / G_USEC_PER_SEC != row->last_usec / G_USEC_PER_SEC)
         {
-          actor = _("[removed]");
-          if (field_is_personal (self, entry->field_id))
-            detail = removed_text ();
+          g_autofree char *last = format_usec_short (row->last_usec);
+          when = g_strdup_printf (_("%s\nto %s"), first, last);
         }
+      else
+        when = g_steal_pointer (&first);
+
+      if (row->n_entries > 1)
+        what = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                             "%s (v%u; %u entry in one editing session)",
+                                             "%s (v%u; %u entries in one editing session)",
+                                             row->n_entries),
+                                row->what, row->version, row->n_entries);
+      else if (row->version > 0)
+        what = g_strdup_printf (_("%s (v%u)"), row->what, row->version);
+      else
+        what = g_strdup (row->what);
+
+      if (is_public (self) && field_is_personal (self, row->field_id))
+        detail = g_strdup (removed_text ());
+      else if (row->field_id != NULL)
+        {
+          g_autofree char *label = NULL;
+          g_autofree char *caption_from = NULL;
+          g_autofree char *caption_to = NULL;
+          g_autofree char *from = NULL;
+          g_autofree char *to = NULL;
+          g_autofree char *numbers = dup_entry_numbers (row, prefix);
+
+          label = g_strdup (row->what);
+          caption_from = g_strdup_printf (_("Entry %s, %s: before"), numbers, label);
+          caption_to = g_strdup_printf (_("Entry %s, %s: after"), numbers, label);
+          from = dup_audit_value (full, row->old_text, caption_from);
+          to = dup_audit_value (full, row->new_text, caption_to);
+          detail = g_strdup_printf (_("From: %s\nTo: %s"), from, to);
+          if (row->details != NULL)
+            {
+              g_autofree char *more = g_strdup_printf ("%s\n%s", detail, row->details);
+              g_free (detail);
+              detail = g_steal_pointer (&more);
+            }
+        }
+      else if (row->details != NULL)
+        {
+          g_autofree char *numbers = dup_entry_numbers (row, prefix);
+          g_autofree char *caption = g_strdup_printf (_("Entry %s, %s"), numbers, row->what);
+
+          detail = dup_audit_value (full, row->details, caption);
+        }
+
+      if (is_public (self))
+        actor = _("[removed]");
 
       add_row (self, table_id, header, widths, G_N_ELEMENTS (own_widths),
                (const char *[]) { number, when, actor != NULL ? actor : "",
-                                  what != NULL ? what : "", detail != NULL ? detail : "" },
+                                  what, detail != NULL ? detail : "" },
                FALSE, TRUE, FONT_SANS " 8");
+    }
+}
+
+static void
+add_full_texts (InvolveEvidenceDocument *self,
+                FullTexts               *full)
+{
+  if (full->texts->len == 0)
+    return;
+
+  add_heading (self, 2, _("Full texts of the audit trail"));
+  add_paragraph (self,
+                 _("Values too long for a row of the table above, printed whole. Each is "
+                   "named by the row that refers to it."));
+  for (guint i = 0; i < full->texts->len; i++)
+    {
+      g_autofree char *title = g_strdup_printf ("T%u · %s", i + 1,
+                                                (const char *) g_ptr_array_index (full->captions, i));
+
+      add_text (self, "H3", title, FALSE, FONT_SANS " Bold 9", color_heading, 8)->keep_with_next = TRUE;
+      add_text (self, "P", g_ptr_array_index (full->texts, i), FALSE, FONT_SANS " 9", color_text, 2);
     }
 }
 
 static void
 add_audit (InvolveEvidenceDocument *self)
 {
+  FullTexts full = { g_ptr_array_new_with_free_func (g_free),
+                     g_ptr_array_new_with_free_func (g_free),
+                     g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL) };
+
   add_heading (self, 1, _("Audit trail"));
 
   if (self->audit == NULL || self->audit->len == 0)
@@ -1209,8 +1305,11 @@ add_audit (InvolveEvidenceDocument *self)
       add_paragraph (self,
                      _("Every change, state change, sign-off, export and import of the record, "
                        "as the register logged it. Each entry holds the hash of the one before "
-                       "it, so a removed or altered entry breaks the chain."));
-      add_audit_table (self, self->audit, "");
+                       "it, so a removed or altered entry breaks the chain. Answers are shown "
+                       "with the labels of the form; the entries one person made while editing "
+                       "one field, with no pause longer than ten minutes, share a row that shows "
+                       "the value before the first of them and after the last."));
+      add_audit_table (self, self->audit, "", &full);
     }
 
   /* History the record brought from registers it was imported from. */
@@ -1231,8 +1330,11 @@ add_audit (InvolveEvidenceDocument *self)
                                       "them again."),
                                     trail->source, when, trail->import_id);
       add_paragraph (self, provenance);
-      add_audit_table (self, trail->entries, "imported-");
+      add_audit_table (self, trail->entries, "imported-", &full);
     }
+
+  add_full_texts (self, &full);
+  full_texts_clear (&full);
 }
 
 static void
