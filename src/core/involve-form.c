@@ -170,6 +170,7 @@ field_free (gpointer data)
   g_free (field->label);
   g_free (field->help);
   g_free (field->guidance_ref);
+  g_free (field->prompt);
   condition_clear (&field->required_when);
   condition_clear (&field->shown_when);
   g_free (field->options_list);
@@ -681,6 +682,7 @@ parse_field (InvolveForm  *self,
   help = _involve_xml_first_child (node, "help");
   field->help = _involve_xml_dup_translated (help);
   field->guidance_ref = _involve_xml_dup_prop (help, "ref");
+  field->prompt = _involve_xml_dup_translated (_involve_xml_first_child (node, "prompt"));
 
   for (xmlNode *child = first_element (node); child != NULL; child = _involve_xml_next_element (child))
     {

@@ -87,6 +87,7 @@ typedef struct
   char             *label;
   char             *help;          /* our own words */
   char             *guidance_ref;  /* where seed 004 says it, e.g. "Appendix B, step 2(a)" */
+  char             *prompt;        /* the guidance's own prompt under this heading, or NULL */
   gboolean          required;      /* always required before submitting */
   InvolveCondition  required_when; /* required only when this holds (kind NONE: never) */
   InvolveCondition  shown_when;    /* asked only when this holds (kind NONE: always) */

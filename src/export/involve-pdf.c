@@ -35,6 +35,10 @@
 #define FOOTER_OFFSET   30.0
 #define CELL_PAD        4.0
 #define MIN_SPLIT       24.0
+/* Typed and system dates further apart than this are flagged on the cover. */
+#define DATE_GAP_DAYS   3
+/* A soft page break is skipped while the page is less full than this. */
+#define SOFT_BREAK_FILL 0.35
 
 #define FONT_SANS       "Noto Sans, DejaVu Sans, Sans"
 #define FONT_MONO       "Noto Sans Mono, DejaVu Sans Mono, Monospace"
@@ -74,6 +78,7 @@ struct _Block
   double      space_before;
   double      rgb[3];
   gboolean    keep_with_next;
+  gboolean    soft;             /* a page break skipped when the page is nearly empty */
   guint       table_id;         /* rows of one table share it */
   Block      *header;           /* the row to repeat after a page break */
   gboolean    is_header;
@@ -372,10 +377,19 @@ add_text (InvolveEvidenceDocument *self,
   return block;
 }
 
-static void
+/* Always a new page; nothing needs one now, every break is soft. */
+G_GNUC_UNUSED static void
 add_page_break (InvolveEvidenceDocument *self)
 {
   add_block (self, BLOCK_PAGE_BREAK);
+}
+
+/* A new page unless the one so far holds only a few lines: then what
+ * follows goes on it rather than leaving it nearly empty. */
+static void
+add_soft_page_break (InvolveEvidenceDocument *self)
+{
+  add_block (self, BLOCK_PAGE_BREAK)->soft = TRUE;
 }
 
 static void
@@ -741,6 +755,13 @@ add_field (InvolveEvidenceDocument *self,
     return;
 
   add_field_label (self, field);
+  if (field->prompt != NULL)
+    {
+      /* What the guidance's template asked under this heading. */
+      g_autofree char *prompt = g_strdup_printf (_("The guidance asks: “%s”"), field->prompt);
+
+      add_text (self, "P", prompt, FALSE, FONT_SANS " Italic 9", color_muted, 1)->keep_with_next = TRUE;
+    }
 
   if (is_public (self) && field->personal)
     {
@@ -880,6 +901,231 @@ dup_outcome_text (InvolveEvidenceDocument *self)
   return g_strdup_printf (_("The duty to involve applies: %s"), citations);
 }
 
+/* When this version was last submitted for sign-off, from the audit trail; 0 if never. */
+static gint64
+submitted_usec (InvolveEvidenceDocument *self)
+{
+  guint version = involve_record_get_version (self->record);
+  gint64 when = 0;
+
+  for (guint i = 0; self->audit != NULL && i < self->audit->len; i++)
+    {
+      const InvolveAuditEntry *entry = g_ptr_array_index (self->audit, i);
+
+      if (g_strcmp0 (entry->kind, INVOLVE_AUDIT_STATUS) == 0 && entry->version == version &&
+          entry->details != NULL && strstr (entry->details, "-> awaiting-sign-off") != NULL)
+        when = entry->time_usec;
+    }
+  return when;
+}
+
+/*
+ * Days from a date a person typed (YYYY-MM-DD) to the UTC day of a system
+ * time: positive when the system time is later.  FALSE when either is
+ * missing or the typed text is not a date.
+ */
+static gboolean
+days_between (const char *typed,
+              gint64      usec,
+              gint64     *days)
+{
+  g_autoptr(GDateTime) typed_day = NULL;
+  g_autoptr(GDateTime) system = NULL;
+  g_autoptr(GDateTime) system_day = NULL;
+  int year, month, day;
+
+  if (typed == NULL || usec <= 0 || strlen (typed) != 10 ||
+      sscanf (typed, "%4d-%2d-%2d", &year, &month, &day) != 3)
+    return FALSE;
+  typed_day = g_date_time_new_utc (year, month, day, 0, 0, 0);
+  system = g_date_time_new_from_unix_utc (usec / G_USEC_PER_SEC);
+  if (typed_day == NULL || system == NULL)
+    return FALSE;
+  system_day = g_date_time_new_utc (g_date_time_get_year (system), g_date_time_get_month (system),
+                                    g_date_time_get_day_of_month (system), 0, 0, 0);
+  *days = g_date_time_difference (system_day, typed_day) / G_TIME_SPAN_DAY;
+  return TRUE;
+}
+
+/* A row of the cover's dates table: what, the typed date, the system time, the gap. */
+static void
+add_date_row (InvolveEvidenceDocument *self,
+              guint                    table_id,
+              Block                   *header,
+              const char              *what,
+              const char              *typed,
+              gint64                   usec,
+              const char              *usec_what)
+{
+  static const double widths[] = { 0.27, 0.19, 0.30, 0.24 };
+  g_autofree char *system = NULL;
+  g_autofree char *gap = NULL;
+  gint64 days = 0;
+
+  if (usec > 0)
+    system = g_strdup_printf ("%s\n(%s)", format_usec (usec), usec_what);
+  else
+    system = g_strdup (_("Not recorded"));
+
+  if (!days_between (typed, usec, &days))
+    gap = g_strdup ("—");
+  else if (ABS (days) <= DATE_GAP_DAYS)
+    gap = ABS (days) == 0 ? g_strdup (_("Same day")) :
+          g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%" PRId64 " day apart",
+                                        "%" PRId64 " days apart", (gulong) ABS (days)),
+                           (gint64) ABS (days));
+  else if (days > 0)
+    gap = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                        "CHECK: the typed date is %" PRId64 " day before the system time",
+                                        "CHECK: the typed date is %" PRId64 " days before the system time",
+                                        (gulong) days),
+                           days);
+  else
+    gap = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                        "CHECK: the typed date is %" PRId64 " day after the system time",
+                                        "CHECK: the typed date is %" PRId64 " days after the system time",
+                                        (gulong) -days),
+                           -days);
+
+  add_row (self, table_id, header, widths, G_N_ELEMENTS (widths),
+           (const char *[]) { what, typed != NULL ? typed : _("Not given"), system, gap },
+           FALSE, TRUE, FONT_SANS " 8.5");
+}
+
+/* The dates people typed beside the times the system recorded, gaps flagged. */
+static void
+add_cover_dates (InvolveEvidenceDocument *self)
+{
+  static const double widths[] = { 0.27, 0.19, 0.30, 0.24 };
+  const char *header_texts[] = { _("Date"), _("Typed on the form"), _("Recorded by the system"),
+                                 _("Difference") };
+  const InvolveSignOff *sign_off = involve_record_get_sign_off (self->record);
+  guint table_id = ++self->next_table_id;
+  gint64 submitted = submitted_usec (self);
+  g_autofree char *note = NULL;
+  Block *header;
+
+  header = add_table_header (self, table_id, widths, G_N_ELEMENTS (widths), header_texts);
+  header->space_before = 12;
+  if (submitted > 0)
+    add_date_row (self, table_id, header, _("Form completed (Appendix B)"),
+                  field_text (self, "completer-date"), submitted, _("submitted for sign-off"));
+  else
+    add_date_row (self, table_id, header, _("Form completed (Appendix B)"),
+                  field_text (self, "completer-date"), last_answer_usec (self->record),
+                  _("last change to an answer"));
+  if (field_text (self, "c-date-produced") != NULL)
+    add_date_row (self, table_id, header, _("Plan produced (Appendix C)"),
+                  field_text (self, "c-date-produced"),
+                  involve_record_get_value_modified (self->record, "c-date-produced"),
+                  _("date entered"));
+  if (sign_off != NULL && sign_off->decision != NULL)
+    add_date_row (self, table_id, header,
+                  g_str_equal (sign_off->decision, "signed-off") ? _("Signed off") : _("Returned"),
+                  sign_off->date, sign_off->decided_at_usec, _("decision recorded"));
+
+  note = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "People type the dates on the form; the system records its own "
+                                       "times, which nobody can change. A difference of more than %d day "
+                                       "is marked CHECK: it may have a good reason, such as a form "
+                                       "completed on paper first, but it should be explained.",
+                                       "People type the dates on the form; the system records its own "
+                                       "times, which nobody can change. A difference of more than %d days "
+                                       "is marked CHECK: it may have a good reason, such as a form "
+                                       "completed on paper first, but it should be explained.",
+                                       DATE_GAP_DAYS),
+                          DATE_GAP_DAYS);
+  add_text (self, "P", note, FALSE, FONT_SANS " 8.5", color_muted, 4);
+}
+
+/* The version's amendment reason: the amend entry of the trail, else the status reason. */
+static const char *
+version_reason (InvolveEvidenceDocument *self,
+                InvolveRecord           *version)
+{
+  guint number = involve_record_get_version (version);
+
+  for (guint i = 0; self->audit != NULL && i < self->audit->len; i++)
+    {
+      const InvolveAuditEntry *entry = g_ptr_array_index (self->audit, i);
+
+      if (g_strcmp0 (entry->kind, INVOLVE_AUDIT_AMEND) == 0 && entry->version == number &&
+          entry->details != NULL && *entry->details != '\0')
+        return entry->details;
+    }
+  return involve_record_get_status_reason (version);
+}
+
+static char *
+dup_version_summary (InvolveEvidenceDocument *self,
+                     guint                    index)
+{
+  InvolveRecord *version = g_ptr_array_index (self->versions, index);
+  const InvolveSignOff *sign_off = involve_record_get_sign_off (version);
+  const char *fingerprint = self->version_fingerprints != NULL &&
+                            index < g_strv_length (self->version_fingerprints) ?
+                            self->version_fingerprints[index] : NULL;
+  g_autofree char *created = format_usec (involve_record_get_created_usec (version));
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  g_string_append_printf (text, _("Version %u, created %s; %s"), involve_record_get_version (version),
+                          created, involve_status_get_label (involve_record_get_status (version)));
+  if (sign_off != NULL && g_strcmp0 (sign_off->decision, "signed-off") == 0 && sign_off->date != NULL)
+    g_string_append_printf (text, _(", signed off on %s"), sign_off->date);
+  if (fingerprint != NULL)
+    g_string_append_printf (text, _("; fingerprint %.16s…"), fingerprint);
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+/* What this version supersedes and what superseded it, with the reasons. */
+static void
+add_cover_versions (InvolveEvidenceDocument *self,
+                    guint                    table_id)
+{
+  guint number = involve_record_get_version (self->record);
+  gboolean found = FALSE;
+  guint index = 0;
+
+  for (guint i = 0; self->versions != NULL && i < self->versions->len; i++)
+    {
+      if (involve_record_get_version (g_ptr_array_index (self->versions, i)) == number)
+        {
+          found = TRUE;
+          index = i;
+        }
+    }
+
+  if (found && index > 0)
+    {
+      g_autofree char *previous = dup_version_summary (self, index - 1);
+      const char *reason = version_reason (self, self->record);
+      g_autofree char *text = g_strdup_printf (_("%s\nWhy this version was made: %s"), previous,
+                                               reason != NULL ? reason : _("not recorded"));
+
+      add_pair (self, table_id, _("Supersedes"), text);
+    }
+  else if (!found && number > 1)
+    {
+      g_autofree char *text = g_strdup_printf (_("Version %u (the version history was not given)"),
+                                               number - 1);
+      add_pair (self, table_id, _("Supersedes"), text);
+    }
+
+  if (found && index + 1 < self->versions->len)
+    {
+      InvolveRecord *next = g_ptr_array_index (self->versions, index + 1);
+      g_autofree char *later = dup_version_summary (self, index + 1);
+      const char *reason = version_reason (self, next);
+      g_autofree char *text = g_strdup_printf (_("%s\nWhy it was made: %s"), later,
+                                               reason != NULL ? reason : _("not recorded"));
+
+      add_pair (self, table_id, _("Superseded by"), text);
+    }
+  else if (involve_record_get_status (self->record) == INVOLVE_STATUS_SUPERSEDED)
+    add_pair (self, table_id, _("Superseded by"),
+              _("A later version (the version history was not given)"));
+}
+
 static void
 add_cover (InvolveEvidenceDocument *self)
 {
@@ -931,23 +1177,20 @@ add_cover (InvolveEvidenceDocument *self)
   add_pair (self, table_id, _("Outcome of the three-step test"), outcome);
   add_pair (self, table_id, _("Completed by"), completer);
   add_pair (self, table_id, _("Reviewer"), reviewer != NULL ? reviewer : _("Not yet decided"));
+  add_cover_versions (self, table_id);
   add_pair (self, table_id, _("Record created"), created);
   add_pair (self, table_id, _("Last change to an answer"), modified);
-  if (sign_off != NULL && sign_off->decided_at_usec > 0)
-    {
-      g_autofree char *decided = format_usec (sign_off->decided_at_usec);
-      add_pair (self, table_id, _("Decision recorded"), decided);
-    }
   add_pair (self, table_id, _("Document produced"), generated);
 
   add_fingerprint_pair (self, table_id, _("Fingerprint (SHA-256)"), self->fingerprint);
+  add_cover_dates (self);
 
   add_text (self, "P",
             _("The fingerprint identifies exactly this version of the record: any change to "
               "any answer gives a different fingerprint. The last section of this document "
               "says how to check it."),
             FALSE, FONT_SANS " 9", color_muted, 14);
-  add_page_break (self);
+  add_soft_page_break (self);
 }
 
 static void
@@ -991,6 +1234,38 @@ add_outcome (InvolveEvidenceDocument *self)
     }
 }
 
+static gboolean
+form_source_has_edition (const char *source,
+                         const char *edition)
+{
+  g_autofree char *needle = g_strdup_printf ("(%s)", edition);
+
+  return strstr (source, needle) != NULL;
+}
+
+/* Which guidance the form, and the references beside its questions, come from. */
+static void
+add_form_source (InvolveEvidenceDocument *self,
+                 InvolveForm             *form)
+{
+  const InvolveFramework *framework = get_framework (self);
+  const char *source = involve_form_get_source (form);
+  g_autofree char *text = NULL;
+
+  if (source == NULL)
+    return;
+  if (framework != NULL && framework->guidance_title != NULL && framework->guidance_edition != NULL &&
+      !form_source_has_edition (source, framework->guidance_edition))
+    text = g_strdup_printf (_("Form and the references beside its questions: %s. The guidance "
+                              "current for this record’s duty, named on the cover, is %s (%s "
+                              "edition)."),
+                            source, framework->guidance_title,
+                            framework->guidance_edition != NULL ? framework->guidance_edition : "?");
+  else
+    text = g_strdup_printf (_("Form and the references beside its questions: %s."), source);
+  add_text (self, "P", text, FALSE, FONT_SANS " Italic 8.5", color_muted, 4);
+}
+
 static void
 add_forms (InvolveEvidenceDocument *self)
 {
@@ -1002,8 +1277,9 @@ add_forms (InvolveEvidenceDocument *self)
       GPtrArray *sections = involve_form_get_sections (form);
 
       if (i > 0)
-        add_page_break (self);
+        add_soft_page_break (self);
       add_heading (self, 1, involve_form_get_title (form));
+      add_form_source (self, form);
 
       for (guint j = 0; sections != NULL && j < sections->len; j++)
         add_section (self, g_ptr_array_index (sections, j));
@@ -1019,7 +1295,7 @@ add_sign_off (InvolveEvidenceDocument *self)
   const InvolveSignOff *sign_off = involve_record_get_sign_off (self->record);
   guint table_id = ++self->next_table_id;
 
-  add_page_break (self);
+  add_soft_page_break (self);
   add_heading (self, 1, _("Sign-off"));
 
   if (sign_off == NULL || sign_off->decision == NULL)
@@ -1343,7 +1619,7 @@ add_how_to_verify (InvolveEvidenceDocument *self)
   g_autofree char *keywords = NULL;
   g_autofree char *command = NULL;
 
-  add_page_break (self);
+  add_soft_page_break (self);
   add_heading (self, 1, _("How to verify this document"));
 
   add_paragraph (self,
@@ -1507,7 +1783,8 @@ paginate (InvolveEvidenceDocument *self)
 
       if (block->kind == BLOCK_PAGE_BREAK)
         {
-          if (pager.page->len > 0)
+          if (pager.page->len > 0 &&
+              !(block->soft && pager.y - pager.top < SOFT_BREAK_FILL * page_room))
             pager_new_page (&pager);
           continue;
         }
