@@ -15,7 +15,7 @@ G_BEGIN_DECLS
  */
 
 /* Entries of one person on one field further apart than this start a new row. */
-#define INVOLVE_AUDIT_SESSION_GAP_USEC (10 * 60 * G_USEC_PER_SEC)
+#define INVOLVE_AUDIT_SESSION_GAP_USEC (10 * G_TIME_SPAN_MINUTE)
 
 typedef struct
 {
