@@ -31,6 +31,7 @@ struct _InvolveForm
   char       *source;
   char       *intro;
   char       *name;
+  char       *edition;        /* NULL: part of every record */
   guint       version;
   guint       line;           /* of the root element */
 
@@ -665,6 +666,7 @@ parse_field (InvolveForm  *self,
   field->form_id = g_strdup (self->id);
   field->required = _involve_xml_get_boolean (node, "required", FALSE);
   field->personal = _involve_xml_get_boolean (node, "personal", FALSE);
+  field->fixed = _involve_xml_get_boolean (node, "fixed", FALSE);
   field->options_list = _involve_xml_dup_prop (node, "options-list");
   field->options = g_ptr_array_new_with_free_func (option_free);
   field->columns = g_ptr_array_new_with_free_func (column_free);
@@ -919,6 +921,7 @@ involve_form_parse (InvolveForm  *self,
   self->version = version != NULL ? (guint) g_ascii_strtoull (version, NULL, 10) : 1;
   self->title = _involve_xml_dup_translated (_involve_xml_first_child (root, "title"));
   self->source = _involve_xml_dup_text (_involve_xml_first_child (root, "source"));
+  self->edition = _involve_xml_dup_prop (root, "edition");
   self->intro = _involve_xml_dup_translated (_involve_xml_first_child (root, "intro"));
 
   for (xmlNode *child = first_element (root); child != NULL; child = _involve_xml_next_element (child))
@@ -952,6 +955,7 @@ involve_form_finalize (GObject *object)
   g_clear_pointer (&self->id, g_free);
   g_clear_pointer (&self->title, g_free);
   g_clear_pointer (&self->source, g_free);
+  g_clear_pointer (&self->edition, g_free);
   g_clear_pointer (&self->intro, g_free);
   g_clear_pointer (&self->name, g_free);
   g_clear_pointer (&self->field_sections, g_hash_table_unref);
@@ -1071,6 +1075,24 @@ involve_form_get_intro (InvolveForm *self)
 {
   g_return_val_if_fail (INVOLVE_IS_FORM (self), NULL);
   return self->intro;
+}
+
+const char *
+involve_form_get_edition (InvolveForm *self)
+{
+  g_return_val_if_fail (INVOLVE_IS_FORM (self), NULL);
+  return self->edition;
+}
+
+gboolean
+involve_form_applies_to_record (InvolveForm   *self,
+                                InvolveRecord *record)
+{
+  g_return_val_if_fail (INVOLVE_IS_FORM (self), FALSE);
+  g_return_val_if_fail (INVOLVE_IS_RECORD (record), FALSE);
+
+  return self->edition == NULL ||
+         g_str_equal (self->edition, involve_record_get_form_edition (record));
 }
 
 guint

@@ -433,6 +433,16 @@ involve_record_set_created_usec (InvolveRecord *self,
     self->modified_usec = MAX (self->modified_usec, ((FieldValue *) data)->modified_usec);
 }
 
+const char *
+involve_record_get_form_edition (InvolveRecord *self)
+{
+  const char *edition;
+
+  g_return_val_if_fail (INVOLVE_IS_RECORD (self), INVOLVE_FORM_EDITION_DEFAULT);
+  edition = involve_record_get_string (self, INVOLVE_FIELD_FORM_EDITION);
+  return edition != NULL && *edition != '\0' ? edition : INVOLVE_FORM_EDITION_DEFAULT;
+}
+
 void
 involve_record_set_modified_usec (InvolveRecord *self,
                                   gint64         usec)

@@ -117,6 +117,16 @@ gboolean              involve_record_has_value            (InvolveRecord *self,
                                                            const char    *field_id);
 GStrv                 involve_record_dup_field_ids        (InvolveRecord *self);
 
+/*
+ * The form edition the record follows (a guidance year, "2017" or "2022"):
+ * the value of the fixed field form-edition, pinned when the record is
+ * created and covered by the fingerprint.  A record without one (made
+ * before editions existed) follows the 2017 form.
+ */
+#define INVOLVE_FIELD_FORM_EDITION   "form-edition"
+#define INVOLVE_FORM_EDITION_DEFAULT "2017"
+const char           *involve_record_get_form_edition     (InvolveRecord *self);
+
 /* Typed conveniences; each returns the "unset" answer for a missing value. */
 const char           *involve_record_get_string           (InvolveRecord *self,
                                                            const char    *field_id);

@@ -901,6 +901,17 @@ dup_outcome_text (InvolveEvidenceDocument *self)
   return g_strdup_printf (_("The duty to involve applies: %s"), citations);
 }
 
+/* The record's pinned form edition, as the form-edition field's option says it. */
+static const char *
+form_edition_text (InvolveEvidenceDocument *self)
+{
+  const char *edition = involve_record_get_form_edition (self->record);
+  const InvolveField *field = involve_definitions_lookup_field (self->definitions,
+                                                                INVOLVE_FIELD_FORM_EDITION, NULL);
+
+  return field != NULL ? option_label (self, field, edition) : edition;
+}
+
 /* When this version was last submitted for sign-off, from the audit trail; 0 if never. */
 static gint64
 submitted_usec (InvolveEvidenceDocument *self)
@@ -1173,6 +1184,7 @@ add_cover (InvolveEvidenceDocument *self)
   add_pair (self, table_id, _("Organisation"), organisation != NULL ? organisation : _("Not recorded"));
   add_pair (self, table_id, _("Legal framework"), framework_text);
   add_pair (self, table_id, _("Guidance"), guidance_text);
+  add_pair (self, table_id, _("Form edition"), form_edition_text (self));
   add_pair (self, table_id, _("Status"), status);
   add_pair (self, table_id, _("Outcome of the three-step test"), outcome);
   add_pair (self, table_id, _("Completed by"), completer);
@@ -1276,6 +1288,8 @@ add_forms (InvolveEvidenceDocument *self)
       InvolveForm *form = g_ptr_array_index (forms, i);
       GPtrArray *sections = involve_form_get_sections (form);
 
+      if (!involve_form_applies_to_record (form, self->record))
+        continue;
       if (i > 0)
         add_soft_page_break (self);
       add_heading (self, 1, involve_form_get_title (form));

@@ -317,7 +317,8 @@ add_editor (InvolveWizard      *self,
   g_ptr_array_add (list, editor);
   g_ptr_array_add (page->editors, editor);
   g_object_set_data (G_OBJECT (editor), "page", page);
-  involve_field_editor_set_editable (INVOLVE_FIELD_EDITOR (editor), is_editable (self));
+  /* Fixed fields (the form edition) are Involve's to set, never a person's. */
+  involve_field_editor_set_editable (INVOLVE_FIELD_EDITOR (editor), is_editable (self) && !field->fixed);
   g_signal_connect (editor, "changed", G_CALLBACK (editor_changed_cb), self);
   g_signal_connect (editor, "focus-left", G_CALLBACK (editor_focus_left_cb), self);
   gtk_box_append (GTK_BOX (box), editor);
@@ -545,6 +546,9 @@ build_pages (InvolveWizard *self)
       GtkWidget *content = NULL;
       WizardPage *page = NULL;
 
+      /* Only the forms of the record's own edition. */
+      if (!involve_form_applies_to_record (form, self->record))
+        continue;
       if (g_str_equal (form_id, INVOLVE_FORM_APPENDIX_B))
         {
           /* One step a section; the completer's block ends the last step. */
