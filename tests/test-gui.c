@@ -624,6 +624,9 @@ test_journey (Fixture       *fixture,
   /* An ICB record made today has the 2022 form: its own step before Appendix C. */
   g_assert_cmpuint (involve_wizard_get_n_steps (fixture->wizard), ==, 9);
   review = involve_wizard_get_n_steps (fixture->wizard) - 1;
+  /* The pinned form edition is shown but nobody can change it. */
+  g_assert_false (gtk_widget_get_sensitive (involve_field_editor_get_option_button (editor (fixture, "form-edition"), "2017")));
+  g_assert_false (gtk_widget_get_sensitive (involve_field_editor_get_option_button (editor (fixture, "form-edition"), "2022")));
 
   /* Saving as you type: a quiet indicator, then the value is in the register. */
   saved = _involve_wizard_get_saved_label (fixture->wizard);
