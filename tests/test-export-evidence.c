@@ -240,7 +240,7 @@ test_prompts_and_edition (void)
   g_assert_nonnull (strstr (plan, "The guidance current for this record’s duty, named on the cover, is "
                                   "Working in partnership with people and communities: statutory "
                                   "guidance (2022 edition)."));
-  g_assert_nonnull (strstr (plan, "Objectives of communications Appendix C The guidance asks: “What are "
+  g_assert_nonnull (strstr (plan, "Objectives of communications Appendix C · 2017 guidance The guidance asks: “What are "
                                   "the measures of success?” Qc-objectives"));
   g_assert_nonnull (strstr (plan, "The guidance asks: “Remember the need to manage expectations. What can "
                                   "people influence/not influence?” Qc-key-messages"));

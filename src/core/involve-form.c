@@ -32,6 +32,7 @@ struct _InvolveForm
   char       *intro;
   char       *name;
   char       *edition;        /* NULL: part of every record */
+  char       *source_edition; /* the guidance edition the refs cite, or NULL */
   guint       version;
   guint       line;           /* of the root element */
 
@@ -922,6 +923,8 @@ involve_form_parse (InvolveForm  *self,
   self->title = _involve_xml_dup_translated (_involve_xml_first_child (root, "title"));
   self->source = _involve_xml_dup_text (_involve_xml_first_child (root, "source"));
   self->edition = _involve_xml_dup_prop (root, "edition");
+  self->source_edition = _involve_xml_dup_prop (_involve_xml_first_child (root, "source"),
+                                                "guidance-edition");
   self->intro = _involve_xml_dup_translated (_involve_xml_first_child (root, "intro"));
 
   for (xmlNode *child = first_element (root); child != NULL; child = _involve_xml_next_element (child))
@@ -956,6 +959,7 @@ involve_form_finalize (GObject *object)
   g_clear_pointer (&self->title, g_free);
   g_clear_pointer (&self->source, g_free);
   g_clear_pointer (&self->edition, g_free);
+  g_clear_pointer (&self->source_edition, g_free);
   g_clear_pointer (&self->intro, g_free);
   g_clear_pointer (&self->name, g_free);
   g_clear_pointer (&self->field_sections, g_hash_table_unref);
@@ -1075,6 +1079,13 @@ involve_form_get_intro (InvolveForm *self)
 {
   g_return_val_if_fail (INVOLVE_IS_FORM (self), NULL);
   return self->intro;
+}
+
+const char *
+involve_form_get_source_edition (InvolveForm *self)
+{
+  g_return_val_if_fail (INVOLVE_IS_FORM (self), NULL);
+  return self->source_edition;
 }
 
 const char *

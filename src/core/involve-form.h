@@ -142,6 +142,9 @@ const char           *involve_form_get_title         (InvolveForm  *self);
 const char           *involve_form_get_source        (InvolveForm  *self);
 const char           *involve_form_get_intro         (InvolveForm  *self);
 guint                 involve_form_get_version       (InvolveForm  *self);
+/* The year of the guidance edition that the "ref" pointers of the form's
+ * fields and sections cite ("2017"), or NULL when the data does not say. */
+const char           *involve_form_get_source_edition (InvolveForm *self);
 /* The form edition whose records include this form ("2022"), or NULL for all. */
 const char           *involve_form_get_edition       (InvolveForm  *self);
 /* Whether @record, by its pinned form edition, includes this form. */

@@ -675,7 +675,14 @@ add_field_label (InvolveEvidenceDocument *self,
 
   if (field->guidance_ref != NULL && *field->guidance_ref != '\0')
     {
-      g_autofree char *reference = g_markup_escape_text (field->guidance_ref, -1);
+      InvolveForm *form = field->form_id != NULL ?
+                          involve_definitions_get_form (self->definitions, field->form_id) : NULL;
+      const char *edition = form != NULL ? involve_form_get_source_edition (form) : NULL;
+      /* Translators: a question's pointer into the guidance, and the guidance's year */
+      g_autofree char *cited = edition != NULL ?
+                               g_strdup_printf (_("%s · %s guidance"), field->guidance_ref, edition) :
+                               g_strdup (field->guidance_ref);
+      g_autofree char *reference = g_markup_escape_text (cited, -1);
 
       markup = g_strdup_printf ("%s  <span weight=\"normal\" size=\"small\" foreground=\"#5c6169\">%s</span>",
                                 label, reference);
@@ -1246,15 +1253,6 @@ add_outcome (InvolveEvidenceDocument *self)
     }
 }
 
-static gboolean
-form_source_has_edition (const char *source,
-                         const char *edition)
-{
-  g_autofree char *needle = g_strdup_printf ("(%s)", edition);
-
-  return strstr (source, needle) != NULL;
-}
-
 /* Which guidance the form, and the references beside its questions, come from. */
 static void
 add_form_source (InvolveEvidenceDocument *self,
@@ -1267,7 +1265,7 @@ add_form_source (InvolveEvidenceDocument *self,
   if (source == NULL)
     return;
   if (framework != NULL && framework->guidance_title != NULL && framework->guidance_edition != NULL &&
-      !form_source_has_edition (source, framework->guidance_edition))
+      g_strcmp0 (involve_form_get_source_edition (form), framework->guidance_edition) != 0)
     text = g_strdup_printf (_("Form and the references beside its questions: %s. The guidance "
                               "current for this record’s duty, named on the cover, is %s (%s "
                               "edition)."),
