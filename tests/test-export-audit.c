@@ -54,7 +54,8 @@ make_typing_audit (void)
   const char *steps[] = { "'L'", "'Le'", "'Lee'", "'Leed'", "'Leeds'" };
   InvolveAuditEntry *entry;
 
-  add_entry (audit, 0, "officer", INVOLVE_AUDIT_CREATE, NULL, NULL, NULL);
+  entry = add_entry (audit, 0, "officer", INVOLVE_AUDIT_CREATE, NULL, NULL, NULL);
+  entry->details = g_strdup ("reference INV-2026-0077, framework icb-14z45");
   for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
     add_entry (audit, 10 + i, "officer", INVOLVE_AUDIT_VALUE, "b1-location",
                i == 0 ? NULL : steps[i - 1], steps[i]);
@@ -87,6 +88,8 @@ test_fold_sessions (void)
 
   row = g_ptr_array_index (rows, 0);
   g_assert_cmpstr (row->what, ==, "Record created");
+  g_assert_cmpstr (row->details, ==, "reference INV-2026-0077; duty: section 14Z45 of the National Health "
+                                     "Service Act 2006 (Integrated care board)");
 
   /* Five keystrokes: one row, from nothing to the whole word. */
   row = g_ptr_array_index (rows, 1);

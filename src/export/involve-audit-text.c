@@ -166,6 +166,28 @@ dup_status_details (const char *details)
                           reason != NULL ? reason : "");
 }
 
+/* "reference R, framework ID" with the duty in words instead of its id. */
+static char *
+dup_create_details (InvolveDefinitions *definitions,
+                    const char         *details)
+{
+  const char *framework_at;
+  const InvolveFramework *framework;
+  g_autofree char *head = NULL;
+
+  if (details == NULL || *details == '\0')
+    return NULL;
+  framework_at = strstr (details, ", framework ");
+  if (framework_at == NULL || definitions == NULL)
+    return g_strdup (details);
+  framework = involve_definitions_lookup_framework (definitions, framework_at + strlen (", framework "));
+  if (framework == NULL)
+    return g_strdup (details);
+  head = g_strndup (details, framework_at - details);
+  return g_strdup_printf (_("%s; duty: section %s of the %s (%s)"), head, framework->section,
+                          framework->act, framework->organisation_label);
+}
+
 char *
 involve_audit_describe (const InvolveAuditEntry *entry,
                         const InvolveField      *field)
@@ -276,6 +298,8 @@ involve_audit_fold (InvolveDefinitions *definitions,
         }
       else if (g_strcmp0 (entry->kind, INVOLVE_AUDIT_STATUS) == 0)
         row->details = dup_status_details (entry->details);
+      else if (g_strcmp0 (entry->kind, INVOLVE_AUDIT_CREATE) == 0)
+        row->details = dup_create_details (definitions, entry->details);
       else if (entry->details != NULL && *entry->details != '\0')
         row->details = g_strdup (entry->details);
     }
