@@ -211,7 +211,8 @@ test_cli_export_many_pdfs (void)
   g_assert_true (g_file_test (signed_pdf, G_FILE_TEST_IS_REGULAR));
   g_assert_true (g_file_test (draft_pdf, G_FILE_TEST_IS_REGULAR));
   /* Not a terminal: no progress lines on stderr. */
-  g_assert_cmpstr (run.err, ==, "");
+  g_assert_null (strstr (run.err, "[1/2]"));
+  g_assert_null (strstr (run.err, "\r"));
   cli_test_run (&run, "--database", database, "check-pdf", draft_pdf, NULL);
   g_assert_cmpint (run.status, ==, 0);
 

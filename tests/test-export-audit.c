@@ -200,7 +200,11 @@ test_pdf_audit_readable (void)
   g_autofree char *trail = NULL;
   const char *appendix;
 
-  stored = g_variant_print (g_variant_new_string (long_text), FALSE);
+  {
+    g_autoptr(GVariant) value = g_variant_ref_sink (g_variant_new_string (long_text));
+
+    stored = g_variant_print (value, FALSE);
+  }
   add_entry (audit, 2000, "officer", INVOLVE_AUDIT_VALUE, "b1-objectives", NULL, stored);
   add_entry (audit, 3000, "officer", INVOLVE_AUDIT_VALUE, "b1-objectives", stored, "'Short now'");
 

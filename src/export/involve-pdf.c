@@ -981,7 +981,10 @@ add_date_row (InvolveEvidenceDocument *self,
   gint64 days = 0;
 
   if (usec > 0)
-    system = g_strdup_printf ("%s\n(%s)", format_usec (usec), usec_what);
+    {
+      g_autofree char *when = format_usec (usec);
+      system = g_strdup_printf ("%s\n(%s)", when, usec_what);
+    }
   else
     system = g_strdup (_("Not recorded"));
 
