@@ -285,6 +285,9 @@ test_cli_show_last_change (void)
   cli_test_run (&run, "--database", database, "show", draft_ref, NULL);
   g_assert_cmpint (run.status, ==, 0);
   g_assert_nonnull (strstr (run.out, "Last change:             2020-09-13 12:26:40 UTC\n"));
+  /* An ICB or NHS England record made today follows the 2022 form. */
+  g_assert_true (strstr (run.out, "Form edition:            2022\n") != NULL ||
+                 strstr (run.out, "Form edition:            2017\n") != NULL);
 
   test_util_remove_tree (dir);
 }
