@@ -96,7 +96,7 @@ test_fold_sessions (void)
   g_assert_cmpint (row->first_id, ==, 2);
   g_assert_cmpint (row->last_id, ==, 6);
   g_assert_cmpuint (row->n_entries, ==, 5);
-  g_assert_cmpstr (row->what, ==, "Changed “Location”");
+  g_assert_cmpstr (row->what, ==, "Changed “Location” in “Step 1: The activity”");
   g_assert_cmpstr (row->old_text, ==, "(empty)");
   g_assert_cmpstr (row->new_text, ==, "Leeds");
   g_assert_cmpint (row->last_usec - row->first_usec, ==, 4 * G_USEC_PER_SEC);

@@ -217,6 +217,30 @@ involve_audit_describe (const InvolveAuditEntry *entry,
   return g_strdup (kind);
 }
 
+/* Short labels ("Date", "Name") say little alone: name their section too. */
+#define SHORT_LABEL 24
+
+static char *
+dup_what (InvolveDefinitions      *definitions,
+          const InvolveAuditEntry *entry,
+          const InvolveField      *field)
+{
+  g_autofree char *what = involve_audit_describe (entry, field);
+  InvolveForm *form = NULL;
+  const InvolveSection *section;
+
+  if (field == NULL || field->label == NULL || g_utf8_strlen (field->label, -1) > SHORT_LABEL ||
+      definitions == NULL)
+    return g_steal_pointer (&what);
+  if (involve_definitions_lookup_field (definitions, field->id, &form) == NULL || form == NULL)
+    return g_steal_pointer (&what);
+  section = involve_form_find_field_section (form, field->id);
+  if (section == NULL || section->title == NULL)
+    return g_steal_pointer (&what);
+  /* Translators: what an audit entry did, and the form section of its question */
+  return g_strdup_printf (_("%s in “%s”"), what, section->title);
+}
+
 static char *
 dup_actor (const InvolveAuditEntry *entry)
 {
@@ -284,7 +308,7 @@ involve_audit_fold (InvolveDefinitions *definitions,
       row->version = entry->version;
       row->kind = g_strdup (entry->kind);
       row->actor = g_steal_pointer (&actor);
-      row->what = involve_audit_describe (entry, field);
+      row->what = dup_what (definitions, entry, field);
       g_ptr_array_add (rows, row);
 
       if (g_strcmp0 (entry->kind, INVOLVE_AUDIT_VALUE) == 0 && entry->field_id != NULL)
