@@ -92,6 +92,8 @@ typedef struct
   char             *prompt;        /* the guidance's own prompt under this heading, or NULL */
   gboolean          required;      /* always required before submitting */
   InvolveCondition  required_when; /* required only when this holds (kind NONE: never) */
+  GPtrArray        *required_when_also; /* InvolveCondition*: further <required-when>s;
+                                         * required when any one of them holds */
   InvolveCondition  shown_when;    /* asked only when this holds (kind NONE: always) */
   char             *options_list;  /* id of a reference list giving the options, or NULL */
   GPtrArray        *options;       /* InvolveOption*, for choice and multiple choice; filled from

@@ -675,13 +675,16 @@ add_field_label (InvolveEvidenceDocument *self,
 
   if (field->guidance_ref != NULL && *field->guidance_ref != '\0')
     {
+      /* The citations of the record's own framework (frameworks.xml), and the guidance's year. */
+      g_autofree char *expanded = involve_definitions_dup_guidance_ref (self->definitions, field->guidance_ref,
+                                                                        involve_record_get_framework_id (self->record));
       InvolveForm *form = field->form_id != NULL ?
                           involve_definitions_get_form (self->definitions, field->form_id) : NULL;
       const char *edition = form != NULL ? involve_form_get_source_edition (form) : NULL;
       /* Translators: a question's pointer into the guidance, and the guidance's year */
       g_autofree char *cited = edition != NULL ?
-                               g_strdup_printf (_("%s · %s guidance"), field->guidance_ref, edition) :
-                               g_strdup (field->guidance_ref);
+                               g_strdup_printf (_("%s · %s guidance"), expanded, edition) :
+                               g_strdup (expanded);
       g_autofree char *reference = g_markup_escape_text (cited, -1);
 
       markup = g_strdup_printf ("%s  <span weight=\"normal\" size=\"small\" foreground=\"#5c6169\">%s</span>",
