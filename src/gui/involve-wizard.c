@@ -458,8 +458,15 @@ add_editor (InvolveWizard      *self,
             GtkWidget          *box,
             const InvolveField *field)
 {
-  GtkWidget *editor = involve_field_editor_new (field, self->record);
-  GPtrArray *list = g_hash_table_lookup (self->editors, field->id);
+  GtkWidget *editor;
+  GPtrArray *list;
+
+  /* Fixed fields (the form edition) are Involve's to set, never a person's:
+   * the record's steps show their effect, the evidence PDF names them. */
+  if (field->fixed)
+    return;
+  editor = involve_field_editor_new (field, self->record);
+  list = g_hash_table_lookup (self->editors, field->id);
 
   if (list == NULL)
     {
@@ -478,8 +485,7 @@ add_editor (InvolveWizard      *self,
     }
   if (g_str_equal (field->id, "organisation-type"))
     limit_organisation_types (self, INVOLVE_FIELD_EDITOR (editor));
-  /* Fixed fields (the form edition) are Involve's to set, never a person's. */
-  involve_field_editor_set_editable (INVOLVE_FIELD_EDITOR (editor), is_editable (self) && !field->fixed);
+  involve_field_editor_set_editable (INVOLVE_FIELD_EDITOR (editor), is_editable (self));
   g_signal_connect (editor, "changed", G_CALLBACK (editor_changed_cb), self);
   g_signal_connect (editor, "focus-left", G_CALLBACK (editor_focus_left_cb), self);
   gtk_box_append (GTK_BOX (box), editor);
