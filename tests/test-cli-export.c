@@ -8,6 +8,7 @@
 
 #include <string.h>
 #include <glib.h>
+#include <glib/gstdio.h>
 #include <sqlite3.h>
 
 #include "cli-test-util.h"
@@ -240,6 +241,118 @@ test_cli_imported_history (void)
   test_util_remove_tree (dir);
 }
 
+/* export REF... --pdf DIR: one file a reference, a summary, and a record
+ * that fails is named while the others are still written. */
+static void
+test_cli_export_many_pdfs (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("involve-cli-export-XXXXXX", NULL);
+  g_autofree char *database = g_build_filename (dir, "register.sqlite", NULL);
+  g_autofree char *out = g_build_filename (dir, "pdfs", NULL);
+  g_autofree char *signed_ref = NULL;
+  g_autofree char *draft_ref = NULL;
+  g_autofree char *signed_pdf = NULL;
+  g_autofree char *draft_pdf = NULL;
+  g_autofree char *public_pdf = NULL;
+  g_autofree char *blocker = NULL;
+  g_auto(CliRun) run = { 0 };
+
+  cli_test_run (&run, "--database", database, "demo", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  signed_ref = find_reference (database, "signed-off");
+  draft_ref = find_reference (database, "draft");
+  signed_pdf = g_strdup_printf ("%s/%s.pdf", out, signed_ref);
+  draft_pdf = g_strdup_printf ("%s/%s.pdf", out, draft_ref);
+  public_pdf = g_strdup_printf ("%s/%s-public.pdf", out, signed_ref);
+
+  /* Two records into a folder that does not exist yet. */
+  cli_test_run (&run, "--database", database, "export", signed_ref, draft_ref, "--pdf", out, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "Wrote 2 evidence PDFs to "));
+  g_assert_true (g_file_test (signed_pdf, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (g_file_test (draft_pdf, G_FILE_TEST_IS_REGULAR));
+  /* Not a terminal: no progress lines on stderr. */
+  g_assert_null (strstr (run.err, "[1/2]"));
+  g_assert_null (strstr (run.err, "\r"));
+  cli_test_run (&run, "--database", database, "check-pdf", draft_pdf, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+
+  /* One reference and an existing folder: REF.pdf in it; --public names it so. */
+  cli_test_run (&run, "--database", database, "export", signed_ref, "--pdf", out, "--public", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_true (g_file_test (public_pdf, G_FILE_TEST_IS_REGULAR));
+
+  /* An unknown reference in the middle: named, the others written, exit 1. */
+  g_assert_cmpint (g_remove (signed_pdf), ==, 0);
+  g_assert_cmpint (g_remove (draft_pdf), ==, 0);
+  cli_test_run (&run, "--database", database, "export", signed_ref, "INV-1999-9999", draft_ref,
+                "--pdf", out, NULL);
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "INV-1999-9999: "));
+  g_assert_nonnull (strstr (run.out, "Wrote 2 evidence PDFs to "));
+  g_assert_nonnull (strstr (run.out, "failed: INV-1999-9999"));
+  g_assert_true (g_file_test (signed_pdf, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (g_file_test (draft_pdf, G_FILE_TEST_IS_REGULAR));
+
+  /* A file in the way of one PDF: that record fails, the next is written. */
+  g_assert_cmpint (g_remove (draft_pdf), ==, 0);
+  g_assert_cmpint (g_remove (signed_pdf), ==, 0);
+  g_assert_cmpint (g_mkdir (signed_pdf, 0700), ==, 0);
+  blocker = g_build_filename (signed_pdf, "keep", NULL);
+  g_assert_true (g_file_set_contents (blocker, "x", 1, NULL));
+  cli_test_run (&run, "--database", database, "export", signed_ref, draft_ref, "--pdf", out, NULL);
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_true (g_str_has_prefix (run.err, signed_ref));
+  g_assert_nonnull (strstr (run.out, "Wrote 1 evidence PDF to "));
+  g_assert_true (g_file_test (draft_pdf, G_FILE_TEST_IS_REGULAR));
+
+  /* Usage: --version with many references, --all with --pdf, no reference. */
+  cli_test_run (&run, "--database", database, "export", signed_ref, draft_ref, "--pdf", out,
+                "--version", "1", NULL);
+  g_assert_cmpint (run.status, ==, 2);
+  cli_test_run (&run, "--database", database, "export", "--all", "--pdf", out, NULL);
+  g_assert_cmpint (run.status, ==, 2);
+  cli_test_run (&run, "--database", database, "export", "--pdf", out, NULL);
+  g_assert_cmpint (run.status, ==, 2);
+
+  test_util_remove_tree (dir);
+}
+
+/* show prints when the version last changed, not when it was read. */
+static void
+test_cli_show_last_change (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("involve-cli-export-XXXXXX", NULL);
+  g_autofree char *database = g_build_filename (dir, "register.sqlite", NULL);
+  g_autofree char *draft_ref = NULL;
+  g_autofree char *sql = NULL;
+  g_auto(CliRun) run = { 0 };
+  sqlite3 *db = NULL;
+
+  cli_test_run (&run, "--database", database, "demo", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  draft_ref = find_reference (database, "draft");
+
+  /* 2020-09-13 12:26:40 UTC, on the draft's latest version. */
+  sql = g_strdup_printf ("UPDATE versions SET modified_usec = 1600000000000000"
+                         " WHERE record_id = (SELECT id FROM records WHERE reference = '%s')"
+                         " AND version = (SELECT latest_version FROM records WHERE reference = '%s')",
+                         draft_ref, draft_ref);
+  g_assert_cmpint (sqlite3_open (database, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_changes (db), ==, 1);
+  sqlite3_close (db);
+
+  cli_test_run (&run, "--database", database, "show", draft_ref, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "Last change:             2020-09-13 12:26:40 UTC\n"));
+  /* An ICB or NHS England record made today follows the 2022 form. */
+  g_assert_true (strstr (run.out, "Form edition:            2022\n") != NULL ||
+                 strstr (run.out, "Form edition:            2017\n") != NULL);
+
+  test_util_remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -248,6 +361,8 @@ main (int   argc,
 
   g_test_add_func ("/cli/export/journey", test_cli_journey);
   g_test_add_func ("/cli/export/imported-history", test_cli_imported_history);
+  g_test_add_func ("/cli/export/many-pdfs", test_cli_export_many_pdfs);
+  g_test_add_func ("/cli/show/last-change", test_cli_show_last_change);
 
   return g_test_run ();
 }

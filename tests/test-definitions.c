@@ -20,9 +20,9 @@ test_default_from_resources (void)
   /* Cached: the same object every time. */
   g_assert_true (involve_definitions_get_default (NULL) == definitions);
 
-  g_assert_cmpuint (involve_definitions_get_forms (definitions)->len, ==, 3);
+  g_assert_cmpuint (involve_definitions_get_forms (definitions)->len, ==, 4);
   g_assert_cmpuint (involve_definitions_get_frameworks (definitions)->len, ==, 3);
-  g_assert_cmpuint (involve_definitions_get_reference_lists (definitions)->len, ==, 10);
+  g_assert_cmpuint (involve_definitions_get_reference_lists (definitions)->len, ==, 11);
 }
 
 typedef struct
@@ -131,6 +131,7 @@ test_reference_lists (void)
     { "protected-characteristics", 9, "age" },
     { "gunning-principles", 4, "formative-stage" },
     { "participation-principles", 10, "reach-out" },
+    { "partnership-principles-2022", 10, "decision-making-governance" },
     { "previous-involvement-questions", 7, "same-proposal" },
     { "warning-signs", 4, "group-needs-overlooked" },
     { "insight-sources", 11, "surveys" },

@@ -33,6 +33,7 @@ static const Expected three_step_test[] = {
   { "identity", "title", T },
   { "identity", "organisation-name", T },
   { "identity", "organisation-type", C },
+  { "identity", "form-edition", C },
   { "test-step1", "step1-commissioning", YN },
   { "test-step1", "step1-explanation", L },
   { "test-step2", "step2-activity-types", M },
@@ -102,6 +103,22 @@ static const Expected appendix_b[] = {
   { "b-completer", "completer-email", T },
   { "b-completer", "completer-team", T },
   { "b-completer", "completer-date", D },
+};
+
+/* What the 2022 edition adds; part of 2022-edition records only. */
+static const Expected partnership_2022[] = {
+  { "p22-people", "p22-carers-representatives", L },
+  { "p22-people", "p22-healthwatch", L },
+  { "p22-people", "p22-vcse-partners", L },
+  { "p22-principles", "p22-principles-applied", M },
+  { "p22-principles", "p22-principles-details", L },
+  { "p22-equality", "p22-eqhia-status", C },
+  { "p22-equality", "p22-eqhia-findings", L },
+  { "p22-equality", "p22-health-inequalities-regard", L },
+  { "p22-scrutiny", "scrutiny-substantial-variation", YN },
+  { "p22-scrutiny", "p22-scrutiny-consultation", L },
+  { "p22-scrutiny", "notifiable-reconfiguration", YN },
+  { "p22-scrutiny", "p22-notification", L },
 };
 
 static const Expected appendix_c[] = {
@@ -182,6 +199,12 @@ static void
 test_inventory_appendix_b (void)
 {
   check_inventory (INVOLVE_FORM_APPENDIX_B, appendix_b, G_N_ELEMENTS (appendix_b));
+}
+
+static void
+test_inventory_partnership_2022 (void)
+{
+  check_inventory (INVOLVE_FORM_PARTNERSHIP_2022, partnership_2022, G_N_ELEMENTS (partnership_2022));
 }
 
 static void
@@ -610,6 +633,7 @@ main (int   argc,
   g_test_add_func ("/forms/inventory/three-step-test", test_inventory_three_step_test);
   g_test_add_func ("/forms/inventory/appendix-b", test_inventory_appendix_b);
   g_test_add_func ("/forms/inventory/appendix-c", test_inventory_appendix_c);
+  g_test_add_func ("/forms/inventory/partnership-2022", test_inventory_partnership_2022);
   g_test_add_func ("/forms/field-refs/shared", test_field_refs_shared);
   g_test_add_func ("/forms/conditions", test_conditions);
   g_test_add_func ("/forms/options-and-columns", test_options_and_columns);

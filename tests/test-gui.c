@@ -756,8 +756,11 @@ test_journey (Fixture       *fixture,
   g_assert_true (involve_window_new_record (fixture->window));
   settle ();
   g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (main_stack)), ==, "record");
-  g_assert_cmpuint (involve_wizard_get_n_steps (fixture->wizard), ==, 8);
+  /* An ICB record made today has the 2022 form: its own step before Appendix C. */
+  g_assert_cmpuint (involve_wizard_get_n_steps (fixture->wizard), ==, 9);
   review = involve_wizard_get_n_steps (fixture->wizard) - 1;
+  /* The pinned form edition is Involve's to set: no question asks it. */
+  g_assert_null (_involve_wizard_get_editor (fixture->wizard, "form-edition"));
 
   /* Saving as you type: a quiet indicator, then the value is in the register. */
   saved = _involve_wizard_get_saved_label (fixture->wizard);
@@ -780,7 +783,7 @@ test_journey (Fixture       *fixture,
   fill_appendix_b (fixture);
   involve_wizard_set_step (fixture->wizard, 4);
   screenshot (fixture, "03-appendix-b-step4.png");
-  involve_wizard_set_step (fixture->wizard, 6);
+  involve_wizard_set_step (fixture->wizard, 7);
   fill_appendix_c (fixture);
   screenshot (fixture, "04-appendix-c-plan.png");
 
@@ -799,8 +802,9 @@ test_journey (Fixture       *fixture,
   g_assert_cmpstr (_involve_wizard_get_step_status (fixture->wizard, review), ==, "problems");
   g_assert_cmpstr (_involve_wizard_get_step_status (fixture->wizard, 5), ==, "problems");
   g_assert_cmpstr (_involve_wizard_get_step_status (fixture->wizard, 0), ==, "complete");
-  /* The duty applies and Step 4 plans more: a plan without its core is not complete. */
-  g_assert_cmpstr (_involve_wizard_get_step_status (fixture->wizard, 6), ==, "problems");
+  /* The duty applies and Step 4 plans more: a plan without its core is not
+   * complete.  The plan is step 7: the 2022 form's step comes before it. */
+  g_assert_cmpstr (_involve_wizard_get_step_status (fixture->wizard, 7), ==, "problems");
   screenshot (fixture, "05-review-problems.png");
 
   /* Each problem jumps to its question. */
@@ -821,7 +825,7 @@ test_journey (Fixture       *fixture,
   type_text (fixture, "b5-ongoing-impact", "Quarterly review of attendance and complaints.");
   fill_plan_core (fixture);
   wait_ms (400);
-  g_assert_cmpstr (_involve_wizard_get_step_status (fixture->wizard, 6), ==, "complete");
+  g_assert_cmpstr (_involve_wizard_get_step_status (fixture->wizard, 7), ==, "complete");
 
   involve_wizard_set_step (fixture->wizard, review);
   wait_ms (300);
@@ -857,7 +861,7 @@ test_journey (Fixture       *fixture,
   /* Read-only answers are marked for style.css, which keeps the chosen ones readable. */
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (editor (fixture, "step1-commissioning")), "read-only"));
   /* Rebuilt with their text already in them, the risk cells still show it whole. */
-  involve_wizard_set_step (fixture->wizard, 6);
+  involve_wizard_set_step (fixture->wizard, 7);
   assert_whole_text_shown (involve_field_editor_get_table_cell (editor (fixture, "c-risks"), 0, 0));
   involve_wizard_set_step (fixture->wizard, review);
 

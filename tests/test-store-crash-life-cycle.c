@@ -109,9 +109,15 @@ run_writer (const char *path,
       gboolean signing = sign_first || g_rand_int_range (rand, 0, 4) == 0;
       guint index = g_rand_int_range (rand, 0, samples->len);
       InvolveRecord *sample = g_ptr_array_index (samples, index);
-      g_autoptr(InvolveRecord) record =
-        involve_store_create_record (store, signing ? involve_record_get_framework_id (sample) : "icb-14z45", &error);
+      g_autoptr(InvolveRecord) initial =
+        involve_record_new (signing ? involve_record_get_framework_id (sample) : "icb-14z45");
+      g_autoptr(InvolveRecord) record = NULL;
       const char *uuid;
+
+      /* A record pins its form edition when it is made: the sample's own. */
+      if (signing)
+        involve_record_set_string (initial, INVOLVE_FIELD_FORM_EDITION, involve_record_get_form_edition (sample));
+      record = involve_store_create_record_with_values (store, initial, &error);
 
       if (record == NULL)
         break;

@@ -445,8 +445,8 @@ test_autosave_and_reload (void)
 
   audit = involve_store_list_audit (store, uuid, &error);
   g_assert_no_error (error);
-  /* create + 34 answers + activities + title + clear */
-  g_assert_cmpuint (audit->len, ==, 38);
+  /* create + the pinned form edition + 34 answers + activities + title + clear */
+  g_assert_cmpuint (audit->len, ==, 39);
   g_assert_cmpstr (((InvolveAuditEntry *) audit->pdata[0])->kind, ==, INVOLVE_AUDIT_CREATE);
   last = audit->pdata[audit->len - 1];
   g_assert_cmpstr (last->kind, ==, INVOLVE_AUDIT_VALUE);
@@ -490,8 +490,11 @@ test_create_with_values (void)
   loaded = involve_store_load_record (store, involve_record_get_uuid (created), 0, &error);
   g_assert_cmpstr (involve_record_get_string (loaded, "title"), ==, "Dental contract terminated");
   g_assert_cmpint (involve_record_get_answer (loaded, "urgent"), ==, INVOLVE_ANSWER_YES);
+  /* An NHS England record made today pins the 2022 form. */
+  g_assert_cmpstr (involve_record_get_form_edition (loaded), ==, "2022");
   audit = involve_store_list_audit (store, involve_record_get_uuid (created), &error);
-  g_assert_cmpuint (audit->len, ==, 3);
+  /* create, the two values and the form edition */
+  g_assert_cmpuint (audit->len, ==, 4);
   g_assert_true (involve_store_verify (store, &broken, &error));
 }
 
@@ -1415,13 +1418,14 @@ test_log_event_and_batch (void)
   g_assert_true (involve_store_count (store, NULL, &count, &error));
   g_assert_cmpuint (count, ==, 50);
   entries = involve_store_list_audit (store, NULL, &error);
-  g_assert_cmpuint (entries->len, ==, 101);
+  /* The export, and for each record its creation, form edition and title. */
+  g_assert_cmpuint (entries->len, ==, 151);
   g_assert_cmpstr (((InvolveAuditEntry *) entries->pdata[0])->kind, ==, INVOLVE_AUDIT_EXPORT);
   g_assert_cmpstr (((InvolveAuditEntry *) entries->pdata[0])->prev_hash, ==,
                    "0000000000000000000000000000000000000000000000000000000000000000");
   g_assert_true (involve_store_get_audit_head (store, &head, &head_hash, &error));
-  g_assert_cmpint (head, ==, 101);
-  g_assert_cmpstr (head_hash, ==, ((InvolveAuditEntry *) entries->pdata[100])->hash);
+  g_assert_cmpint (head, ==, 151);
+  g_assert_cmpstr (head_hash, ==, ((InvolveAuditEntry *) entries->pdata[150])->hash);
   g_assert_true (involve_store_verify (store, &broken, &error));
 }
 

@@ -143,11 +143,32 @@ set_values_from (Demo           *demo,
 
   for (guint i = 0; ids[i] != NULL; i++)
     {
+      /* The register pinned the form edition when it made the record. */
+      if (g_str_equal (ids[i], INVOLVE_FIELD_FORM_EDITION) &&
+          involve_record_has_value (target, INVOLVE_FIELD_FORM_EDITION))
+        continue;
       if (!involve_store_set_value (demo->store, target, ids[i],
                                     involve_record_get_value (source, ids[i]), error))
         return FALSE;
     }
   return TRUE;
+}
+
+/*
+ * A new record for @sample: the form edition is pinned when a record is
+ * made, so a sample dated before the 2022 guidance keeps the 2017 form.
+ */
+static InvolveRecord *
+create_like (Demo           *demo,
+             InvolveRecord  *sample,
+             const char     *framework_id,
+             GError        **error)
+{
+  g_autoptr(InvolveRecord) initial = involve_record_new (framework_id);
+
+  if (involve_record_has_value (sample, INVOLVE_FIELD_FORM_EDITION))
+    involve_record_set_string (initial, INVOLVE_FIELD_FORM_EDITION, involve_record_get_form_edition (sample));
+  return involve_store_create_record_with_values (demo->store, initial, error);
 }
 
 /* Edits one field of the latest version, as its officer. */
@@ -190,7 +211,7 @@ add_sample (Demo            *demo,
 
   if (!act_as (demo, plan->completer_name, completer_email, error))
     return NULL;
-  record = involve_store_create_record (demo->store, plan->framework_id, error);
+  record = create_like (demo, sample, plan->framework_id, error);
   if (record == NULL || !set_values_from (demo, record, sample, error))
     return NULL;
   uuid = involve_record_get_uuid (record);
@@ -297,7 +318,7 @@ add_large (Demo          *demo,
     return FALSE;
   if (field_by_field)
     {
-      record = involve_store_create_record (demo->store, involve_record_get_framework_id (sample), error);
+      record = create_like (demo, sample, involve_record_get_framework_id (sample), error);
       if (record == NULL || !set_values_from (demo, record, sample, error))
         return FALSE;
     }

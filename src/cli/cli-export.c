@@ -4,8 +4,11 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <errno.h>
 #include <string.h>
+#include <unistd.h>
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 
 #include "cli-commands.h"
 #include "involve-export-store.h"
@@ -13,6 +16,7 @@
 /*
  * Export and import: evidence PDFs, XML exchange files and sign-off by file.
  *   export REF --pdf FILE [--public] [--version N]
+ *   export REF... --pdf DIR [--public]
  *   export REF... --xml FILE        (or --all)
  *   import FILE
  *   check-pdf FILE
@@ -20,6 +24,119 @@
  *   signoff-respond REQUEST --decision signed-off|returned --name NAME ... --out RESPONSE
  *   signoff-apply RESPONSE
  */
+
+/* A reference as a file name: anything but letters, digits, "-" and "_" becomes "_". */
+static char *
+dup_file_name (const char *reference,
+               gboolean    public_version)
+{
+  g_autofree char *safe = g_strdup (reference);
+
+  for (char *p = safe; *p != '\0'; p++)
+    {
+      if (!g_ascii_isalnum (*p) && *p != '-' && *p != '_')
+        *p = '_';
+    }
+  if (*safe == '\0' || *safe == '-')
+    {
+      g_autofree char *prefixed = g_strconcat ("_", safe, NULL);
+      g_free (safe);
+      safe = g_steal_pointer (&prefixed);
+    }
+  return g_strdup_printf (public_version ? "%s-public.pdf" : "%s.pdf", safe);
+}
+
+/*
+ * export REF... --pdf DIR: one PDF a record, named by its reference.  A
+ * record that fails is named and skipped; the rest are still written, and
+ * the exit status is 1 when any failed.
+ */
+static int
+export_pdfs (InvolveStore       *store,
+             const char         *directory,
+             gboolean            public_version,
+             guint               version,
+             int                 n_references,
+             const char * const *references)
+{
+  InvolveDefinitions *definitions;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) failed = g_ptr_array_new ();
+  g_autoptr(GHashTable) written = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  gboolean progress = isatty (fileno (stderr));
+  int n_written = 0;
+
+  definitions = involve_definitions_get_default (&error);
+  if (definitions == NULL)
+    return involve_cli_fail (NULL, error);
+  if (g_mkdir_with_parents (directory, 0700) != 0 || !g_file_test (directory, G_FILE_TEST_IS_DIR))
+    {
+      int saved_errno = errno;
+
+      fprintf (stderr, _("Could not create the folder “%s”: %s\n"), directory,
+               g_strerror (saved_errno));
+      return 1;
+    }
+
+  for (int i = 0; i < n_references; i++)
+    {
+      const char *reference = references[i];
+      g_autofree char *uuid = NULL;
+      g_autofree char *name = NULL;
+      g_autofree char *path = NULL;
+      g_autoptr(GError) local_error = NULL;
+
+      if (progress)
+        {
+          fprintf (stderr, _("\r[%d/%d] %s…"), i + 1, n_references, reference);
+          fprintf (stderr, "\033[K");
+          fflush (stderr);
+        }
+
+      uuid = involve_store_lookup_reference (store, reference, &local_error);
+      if (uuid != NULL)
+        {
+          name = dup_file_name (reference, public_version);
+          path = g_build_filename (directory, name, NULL);
+          /* The same record named twice is written once. */
+          if (g_hash_table_contains (written, path))
+            continue;
+          if (involve_export_pdf (store, definitions, uuid, version,
+                                  public_version ? INVOLVE_EVIDENCE_PUBLIC : INVOLVE_EVIDENCE_FULL,
+                                  path, &local_error))
+            {
+              g_hash_table_add (written, g_steal_pointer (&path));
+              n_written++;
+              continue;
+            }
+        }
+
+      if (progress)
+        fprintf (stderr, "\r\033[K");
+      fprintf (stderr, "%s: %s\n", reference, local_error->message);
+      g_ptr_array_add (failed, (gpointer) reference);
+    }
+  if (progress)
+    fprintf (stderr, "\r\033[K");
+
+  if (failed->len == 0)
+    {
+      printf (g_dngettext (GETTEXT_PACKAGE, "Wrote %d evidence PDF to %s\n",
+                           "Wrote %d evidence PDFs to %s\n", (gulong) n_written),
+              n_written, directory);
+      return 0;
+    }
+
+  g_ptr_array_add (failed, NULL);
+  {
+    g_autofree char *names = g_strjoinv (", ", (char **) failed->pdata);
+
+    printf (g_dngettext (GETTEXT_PACKAGE, "Wrote %d evidence PDF to %s; failed: %s\n",
+                         "Wrote %d evidence PDFs to %s; failed: %s\n", (gulong) n_written),
+            n_written, directory, names);
+  }
+  return 1;
+}
 
 int
 involve_cli_export (const char  *database_path,
@@ -32,7 +149,8 @@ involve_cli_export (const char  *database_path,
   gboolean all = FALSE;
   int version = 0;
   const GOptionEntry entries[] = {
-    { "pdf", 0, 0, G_OPTION_ARG_FILENAME, &pdf_path, N_("Write the evidence PDF to FILE"), N_("FILE") },
+    { "pdf", 0, 0, G_OPTION_ARG_FILENAME, &pdf_path,
+      N_("Write the evidence PDF to FILE, or one PDF a record into the folder DIR"), N_("FILE|DIR") },
     { "public", 0, 0, G_OPTION_ARG_NONE, &public_version,
       N_("The public version: without staff names and contact details"), NULL },
     { "version", 0, 0, G_OPTION_ARG_INT, &version, N_("Which version (default: the latest)"), N_("N") },
@@ -53,8 +171,12 @@ involve_cli_export (const char  *database_path,
 
   if ((pdf_path == NULL) == (xml_path == NULL))
     return involve_cli_usage_error ("export", _("Give either --pdf FILE or --xml FILE."));
-  if (pdf_path != NULL && (argc != 2 || all))
-    return involve_cli_usage_error ("export", _("--pdf exports one record: give its reference."));
+  if (pdf_path != NULL && all)
+    return involve_cli_usage_error ("export", _("--all works with --xml only; give the references to export."));
+  if (pdf_path != NULL && argc < 2)
+    return involve_cli_usage_error ("export", _("Give the references of the records to export."));
+  if (pdf_path != NULL && argc > 2 && version != 0)
+    return involve_cli_usage_error ("export", _("--version works with one reference only."));
   if (xml_path != NULL && argc < 2 && !all)
     return involve_cli_usage_error ("export", _("Give the references to export, or --all."));
   if (version < 0)
@@ -67,7 +189,8 @@ involve_cli_export (const char  *database_path,
   if (!involve_cli_unlock_identity_if_asked (store, &error))
     return involve_cli_fail (NULL, error);
 
-  if (pdf_path != NULL)
+  /* One reference and a path that is not a folder: that file, as before. */
+  if (pdf_path != NULL && argc == 2 && !g_file_test (pdf_path, G_FILE_TEST_IS_DIR))
     {
       InvolveDefinitions *definitions = involve_definitions_get_default (&error);
       g_autofree char *uuid = NULL;
@@ -84,6 +207,9 @@ involve_cli_export (const char  *database_path,
       printf (_("Wrote %s\n"), pdf_path);
       return 0;
     }
+  if (pdf_path != NULL)
+    return export_pdfs (store, pdf_path, public_version, (guint) version, argc - 1,
+                        (const char * const *) argv + 1);
   else
     {
       g_autoptr(GPtrArray) uuids = g_ptr_array_new_with_free_func (g_free);

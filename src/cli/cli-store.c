@@ -361,6 +361,7 @@ involve_cli_show (const char *database_path,
   if (involve_record_get_status_reason (record) != NULL)
     printf ("%-24s %s\n", _("Reason:"), involve_record_get_status_reason (record));
   printf ("%-24s %s\n", _("Framework:"), involve_record_get_framework_id (record));
+  printf ("%-24s %s\n", _("Form edition:"), involve_record_get_form_edition (record));
   {
     InvolveDefinitions *defs = involve_definitions_get_default (NULL);
     g_autoptr(InvolveAssessment) assessment = NULL;

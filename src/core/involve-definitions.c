@@ -24,6 +24,7 @@ G_DEFINE_FINAL_TYPE (InvolveDefinitions, involve_definitions, G_TYPE_OBJECT)
 static const char * const form_ids[] = {
   INVOLVE_FORM_THREE_STEP_TEST,
   INVOLVE_FORM_APPENDIX_B,
+  INVOLVE_FORM_PARTNERSHIP_2022,
   INVOLVE_FORM_APPENDIX_C,
 };
 
@@ -1126,4 +1127,59 @@ involve_framework_get_current_guidance (const InvolveFramework *framework)
     return NULL;
 
   return g_ptr_array_index (framework->guidance_editions, framework->guidance_editions->len - 1);
+}
+
+const InvolveGuidanceEdition *
+involve_framework_get_guidance_on (const InvolveFramework *framework,
+                                   const char             *date)
+{
+  const InvolveGuidanceEdition *found = NULL;
+
+  g_return_val_if_fail (framework != NULL, NULL);
+  g_return_val_if_fail (date != NULL, NULL);
+
+  /* ISO dates compare as strings.  The newest edition in force that day;
+   * after the last one ended (a CCG record today), that last one. */
+  for (guint i = 0; framework->guidance_editions != NULL && i < framework->guidance_editions->len; i++)
+    {
+      const InvolveGuidanceEdition *edition = g_ptr_array_index (framework->guidance_editions, i);
+
+      if (edition->from == NULL || g_strcmp0 (edition->from, date) <= 0)
+        found = edition;
+    }
+  return found != NULL ? found : involve_framework_get_current_guidance (framework);
+}
+
+const char *
+involve_definitions_form_edition_for (InvolveDefinitions *self,
+                                      const char         *framework_id,
+                                      gint64              usec)
+{
+  const InvolveFramework *framework;
+  const InvolveGuidanceEdition *edition;
+  const InvolveField *field;
+  g_autoptr(GDateTime) time = NULL;
+  g_autofree char *date = NULL;
+
+  g_return_val_if_fail (INVOLVE_IS_DEFINITIONS (self), INVOLVE_FORM_EDITION_DEFAULT);
+
+  framework = framework_id != NULL ? involve_definitions_lookup_framework (self, framework_id) : NULL;
+  time = g_date_time_new_from_unix_utc (usec / G_USEC_PER_SEC);
+  if (framework == NULL || time == NULL)
+    return INVOLVE_FORM_EDITION_DEFAULT;
+  date = g_date_time_format (time, "%Y-%m-%d");
+  edition = involve_framework_get_guidance_on (framework, date);
+  if (edition == NULL || edition->edition == NULL)
+    return INVOLVE_FORM_EDITION_DEFAULT;
+
+  /* Only an edition the form-edition field offers: the forms must know it. */
+  field = involve_definitions_lookup_field (self, INVOLVE_FIELD_FORM_EDITION, NULL);
+  for (guint i = 0; field != NULL && field->options != NULL && i < field->options->len; i++)
+    {
+      const InvolveOption *option = g_ptr_array_index (field->options, i);
+
+      if (g_str_equal (option->id, edition->edition))
+        return option->id;
+    }
+  return INVOLVE_FORM_EDITION_DEFAULT;
 }

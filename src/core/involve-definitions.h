@@ -84,6 +84,8 @@ typedef struct
 #define INVOLVE_FORM_THREE_STEP_TEST "three-step-test"
 #define INVOLVE_FORM_APPENDIX_B      "appendix-b"
 #define INVOLVE_FORM_APPENDIX_C      "appendix-c"
+/* Only in records of the 2022 form edition (its edition attribute). */
+#define INVOLVE_FORM_PARTNERSHIP_2022 "partnership-2022"
 
 #define INVOLVE_TYPE_DEFINITIONS (involve_definitions_get_type ())
 G_DECLARE_FINAL_TYPE (InvolveDefinitions, involve_definitions, INVOLVE, DEFINITIONS, GObject)
@@ -129,5 +131,16 @@ char                       *involve_definitions_dup_guidance_ref (InvolveDefinit
                                                                   const char         *framework_id);
 /* The current guidance edition, e.g. "2022". */
 const InvolveGuidanceEdition *involve_framework_get_current_guidance (const InvolveFramework *framework);
+/* The guidance edition in force on @date (YYYY-MM-DD); the last one after all have ended. */
+const InvolveGuidanceEdition *involve_framework_get_guidance_on (const InvolveFramework *framework,
+                                                                 const char             *date);
+/*
+ * The form edition a record created at @usec (system time) under
+ * @framework_id pins: the guidance edition in force that day, when the
+ * form-edition field offers it, else INVOLVE_FORM_EDITION_DEFAULT.
+ */
+const char                   *involve_definitions_form_edition_for (InvolveDefinitions *self,
+                                                                    const char         *framework_id,
+                                                                    gint64              usec);
 
 G_END_DECLS

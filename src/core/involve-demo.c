@@ -594,7 +594,7 @@ static const char * const yes_no_fields[] = {
 
 static const char * const multi_choice_fields[] = {
   "step2-activity-types", "b3-insight-sources", "b4-seldom-heard-groups",
-  "b4-protected-characteristics", "b4-methods", NULL,
+  "b4-protected-characteristics", "b4-methods", "p22-principles-applied", NULL,
 };
 
 /*
@@ -709,6 +709,55 @@ key_contacts (DemoContext *ctx)
   return g_string_free (out, FALSE);
 }
 
+/*
+ * The form edition a record made on @date (YYYY-MM-DD, the sample's own
+ * date) under @framework_id would have pinned: as the store does, from the
+ * guidance in force that day.
+ */
+static const char *
+sample_form_edition (InvolveDefinitions *defs,
+                     const char         *framework_id,
+                     const char         *date)
+{
+  g_autoptr(GDateTime) time = NULL;
+  int year, month, day;
+
+  if (date == NULL || sscanf (date, "%d-%d-%d", &year, &month, &day) != 3)
+    return INVOLVE_FORM_EDITION_DEFAULT;
+  /* Without definitions (the same samples either way): ICBs, and NHS
+   * England from 1 July 2022, follow the 2022 guidance, as frameworks.xml says. */
+  if (defs == NULL)
+    return g_str_equal (framework_id, "icb-14z45") || g_strcmp0 (date, "2022-07-01") >= 0 ?
+           "2022" : INVOLVE_FORM_EDITION_DEFAULT;
+  time = g_date_time_new_utc (year, month, day, 12, 0, 0);
+  if (time == NULL)
+    return INVOLVE_FORM_EDITION_DEFAULT;
+  return involve_definitions_form_edition_for (defs, framework_id,
+                                               g_date_time_to_unix (time) * G_USEC_PER_SEC);
+}
+
+/* What an officer answers on the 2022 edition's extra questions. */
+static void
+set_partnership_2022 (InvolveRecord      *record,
+                      InvolveDefinitions *defs,
+                      DemoContext        *ctx)
+{
+#define SET22(field, template) set_expanded (record, defs, ctx, field, template)
+  SET22 ("p22-carers-representatives", "Carers are invited alongside patients to every session and through the local carers' centre; advocates support people who need help to take part, and carers can reply for the person they look after.");
+  SET22 ("p22-healthwatch", "{area} Healthwatch is told before the engagement starts, reviews the questions and materials, and gives its independent view, which goes to the decision makers with the findings.");
+  SET22 ("p22-vcse-partners", "The council for voluntary service, faith and community groups in {area} and charities for the conditions concerned help reach people who rarely take part; small grants cover their costs.");
+  SET22 ("p22-principles-applied", "every-stage-feedback,understand-needs,excluded-groups,healthwatch-vcse,clear-public-information");
+  SET22 ("p22-principles-details", "People are involved from the first options to the review after the change and told at each stage what difference they made. Co-producing a redesigned service is not proportionate to this activity; community development continues through existing partnerships.");
+  SET22 ("p22-eqhia-status", "complete");
+  SET22 ("p22-eqhia-findings", "Older people, disabled people and people on low incomes are the most likely to be affected. The involvement is aimed at them first, and the assessment will be updated with what they say before the decision.");
+  SET22 ("p22-health-inequalities-regard", "The decision paper will show how each option affects access and outcomes in the most deprived neighbourhoods of {area} and for the groups with the poorest health, and what would be done about any widening gap.");
+  if (involve_record_get_answer (record, "scrutiny-substantial-variation") == INVOLVE_ANSWER_YES)
+    SET22 ("p22-scrutiny-consultation", "The council's health overview and scrutiny committee is briefed before the engagement starts and formally consulted on the proposal; the letter gives the date for its response and the date of the decision.");
+  if (involve_record_get_answer (record, "notifiable-reconfiguration") == INVOLVE_ANSWER_YES)
+    SET22 ("p22-notification", "{Body} notifies the Secretary of State once the decision-making business case is agreed, with the engagement report and the scrutiny committee's response.");
+#undef SET22
+}
+
 static InvolveRecord *
 build_record (InvolveDefinitions *defs,
               guint               index)
@@ -815,6 +864,12 @@ build_record (InvolveDefinitions *defs,
     involve_record_set_value (record, "c-risks", build_risks (&ctx));
   SET ("c-evaluation", ex->c_evaluation);
   SET ("c-feedback", ex->c_feedback);
+
+  /* The form edition the record would have pinned on its own date. */
+  set_text (record, defs, INVOLVE_FIELD_FORM_EDITION,
+            sample_form_edition (defs, ctx.organisation->framework_id, c->date));
+  if (g_str_equal (involve_record_get_form_edition (record), "2022"))
+    set_partnership_2022 (record, defs, &ctx);
 
   /* Case-specific answers. */
   for (guint i = 0; c->overrides[i] != NULL; i += 2)
@@ -1226,6 +1281,10 @@ involve_demo_build_large_record (InvolveDefinitions *defs,
   SETF ("day-to-day-responsibility", "%s", org->name);
   set_text (record, defs, "scrutiny-substantial-variation", kind == LARGE_OPTIONS ? "yes" : "no");
   set_text (record, defs, "notifiable-reconfiguration", "no");
+  set_text (record, defs, INVOLVE_FIELD_FORM_EDITION, sample_form_edition (defs, org->framework_id, date));
+  if (kind == LARGE_OPTIONS && g_str_equal (involve_record_get_form_edition (record), "2022"))
+    SETF ("p22-scrutiny-consultation", "The scrutiny committee is consulted on the options for %s in %s.",
+          service, place);
   set_text (record, defs, "significant-public-interest", large_pick (&state, 4) == 0 ? "yes" : "no");
   set_text (record, defs, "promise-to-consult", "no");
   set_text (record, defs, "precedent-to-consult", large_pick (&state, 6) == 0 ? "yes" : "no");

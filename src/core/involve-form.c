@@ -31,6 +31,8 @@ struct _InvolveForm
   char       *source;
   char       *intro;
   char       *name;
+  char       *edition;        /* NULL: part of every record */
+  char       *source_edition; /* the guidance edition the refs cite, or NULL */
   guint       version;
   guint       line;           /* of the root element */
 
@@ -177,6 +179,7 @@ field_free (gpointer data)
   g_free (field->label);
   g_free (field->help);
   g_free (field->guidance_ref);
+  g_free (field->prompt);
   condition_clear (&field->required_when);
   g_clear_pointer (&field->required_when_also, g_ptr_array_unref);
   condition_clear (&field->shown_when);
@@ -672,6 +675,7 @@ parse_field (InvolveForm  *self,
   field->form_id = g_strdup (self->id);
   field->required = _involve_xml_get_boolean (node, "required", FALSE);
   field->personal = _involve_xml_get_boolean (node, "personal", FALSE);
+  field->fixed = _involve_xml_get_boolean (node, "fixed", FALSE);
   field->options_list = _involve_xml_dup_prop (node, "options-list");
   field->options = g_ptr_array_new_with_free_func (option_free);
   field->columns = g_ptr_array_new_with_free_func (column_free);
@@ -690,6 +694,7 @@ parse_field (InvolveForm  *self,
   help = _involve_xml_first_child (node, "help");
   field->help = _involve_xml_dup_translated (help);
   field->guidance_ref = _involve_xml_dup_prop (help, "ref");
+  field->prompt = _involve_xml_dup_translated (_involve_xml_first_child (node, "prompt"));
 
   for (xmlNode *child = first_element (node); child != NULL; child = _involve_xml_next_element (child))
     {
@@ -937,6 +942,9 @@ involve_form_parse (InvolveForm  *self,
   self->version = version != NULL ? (guint) g_ascii_strtoull (version, NULL, 10) : 1;
   self->title = _involve_xml_dup_translated (_involve_xml_first_child (root, "title"));
   self->source = _involve_xml_dup_text (_involve_xml_first_child (root, "source"));
+  self->edition = _involve_xml_dup_prop (root, "edition");
+  self->source_edition = _involve_xml_dup_prop (_involve_xml_first_child (root, "source"),
+                                                "guidance-edition");
   self->intro = _involve_xml_dup_translated (_involve_xml_first_child (root, "intro"));
 
   for (xmlNode *child = first_element (root); child != NULL; child = _involve_xml_next_element (child))
@@ -970,6 +978,8 @@ involve_form_finalize (GObject *object)
   g_clear_pointer (&self->id, g_free);
   g_clear_pointer (&self->title, g_free);
   g_clear_pointer (&self->source, g_free);
+  g_clear_pointer (&self->edition, g_free);
+  g_clear_pointer (&self->source_edition, g_free);
   g_clear_pointer (&self->intro, g_free);
   g_clear_pointer (&self->name, g_free);
   g_clear_pointer (&self->field_sections, g_hash_table_unref);
@@ -1089,6 +1099,31 @@ involve_form_get_intro (InvolveForm *self)
 {
   g_return_val_if_fail (INVOLVE_IS_FORM (self), NULL);
   return self->intro;
+}
+
+const char *
+involve_form_get_source_edition (InvolveForm *self)
+{
+  g_return_val_if_fail (INVOLVE_IS_FORM (self), NULL);
+  return self->source_edition;
+}
+
+const char *
+involve_form_get_edition (InvolveForm *self)
+{
+  g_return_val_if_fail (INVOLVE_IS_FORM (self), NULL);
+  return self->edition;
+}
+
+gboolean
+involve_form_applies_to_record (InvolveForm   *self,
+                                InvolveRecord *record)
+{
+  g_return_val_if_fail (INVOLVE_IS_FORM (self), FALSE);
+  g_return_val_if_fail (INVOLVE_IS_RECORD (record), FALSE);
+
+  return self->edition == NULL ||
+         g_str_equal (self->edition, involve_record_get_form_edition (record));
 }
 
 guint

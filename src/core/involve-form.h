@@ -3,6 +3,8 @@
 
 #include <gio/gio.h>
 
+#include "involve-record.h"
+
 G_BEGIN_DECLS
 
 /*
@@ -87,6 +89,7 @@ typedef struct
   char             *label;
   char             *help;          /* our own words */
   char             *guidance_ref;  /* where seed 004 says it, e.g. "Appendix B, step 2(a)" */
+  char             *prompt;        /* the guidance's own prompt under this heading, or NULL */
   gboolean          required;      /* always required before submitting */
   InvolveCondition  required_when; /* required only when this holds (kind NONE: never) */
   GPtrArray        *required_when_also; /* InvolveCondition*: further <required-when>s;
@@ -97,6 +100,7 @@ typedef struct
                                     * options_list when InvolveDefinitions loads the form */
   GPtrArray        *columns;       /* InvolveColumn*, for tables */
   gboolean          personal;      /* holds a person's name or contact details (public version) */
+  gboolean          fixed;         /* set by Involve (e.g. form-edition), never edited by a person */
   char             *form_id;       /* the form that defines the field: a section may show a
                                     * field defined in another form (<field-ref>); the value is
                                     * shared, so validate and export it once, where it is defined */
@@ -140,6 +144,14 @@ const char           *involve_form_get_title         (InvolveForm  *self);
 const char           *involve_form_get_source        (InvolveForm  *self);
 const char           *involve_form_get_intro         (InvolveForm  *self);
 guint                 involve_form_get_version       (InvolveForm  *self);
+/* The year of the guidance edition that the "ref" pointers of the form's
+ * fields and sections cite ("2017"), or NULL when the data does not say. */
+const char           *involve_form_get_source_edition (InvolveForm *self);
+/* The form edition whose records include this form ("2022"), or NULL for all. */
+const char           *involve_form_get_edition       (InvolveForm  *self);
+/* Whether @record, by its pinned form edition, includes this form. */
+gboolean              involve_form_applies_to_record (InvolveForm   *self,
+                                                      InvolveRecord *record);
 /* What error messages call the document: a file path or a resource path. */
 const char           *involve_form_get_name          (InvolveForm  *self);
 GPtrArray            *involve_form_get_sections      (InvolveForm  *self);

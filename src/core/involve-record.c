@@ -419,8 +419,36 @@ void
 involve_record_set_created_usec (InvolveRecord *self,
                                  gint64         usec)
 {
+  GHashTableIter iter;
+  gpointer data;
+
   g_return_if_fail (INVOLVE_IS_RECORD (self));
   self->created_usec = usec;
+
+  /* The last change is never older than the record, and no newer than its
+   * values say: not the time this object was made. */
+  self->modified_usec = usec;
+  g_hash_table_iter_init (&iter, self->values);
+  while (g_hash_table_iter_next (&iter, NULL, &data))
+    self->modified_usec = MAX (self->modified_usec, ((FieldValue *) data)->modified_usec);
+}
+
+const char *
+involve_record_get_form_edition (InvolveRecord *self)
+{
+  const char *edition;
+
+  g_return_val_if_fail (INVOLVE_IS_RECORD (self), INVOLVE_FORM_EDITION_DEFAULT);
+  edition = involve_record_get_string (self, INVOLVE_FIELD_FORM_EDITION);
+  return edition != NULL && *edition != '\0' ? edition : INVOLVE_FORM_EDITION_DEFAULT;
+}
+
+void
+involve_record_set_modified_usec (InvolveRecord *self,
+                                  gint64         usec)
+{
+  g_return_if_fail (INVOLVE_IS_RECORD (self));
+  self->modified_usec = usec;
 }
 
 gint64

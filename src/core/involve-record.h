@@ -88,7 +88,12 @@ void                  involve_record_set_framework_id     (InvolveRecord *self,
 gint64                involve_record_get_created_usec     (InvolveRecord *self);
 void                  involve_record_set_created_usec     (InvolveRecord *self,
                                                            gint64         usec);
+/* The last change to the version (system time): a value, its status or its
+ * sign-off.  Setting the created time resets it to the newest of that and
+ * the values' own times; the store then sets what the register holds. */
 gint64                involve_record_get_modified_usec    (InvolveRecord *self);
+void                  involve_record_set_modified_usec    (InvolveRecord *self,
+                                                           gint64         usec);
 /* Why this version exists (amendment) or was withdrawn; NULL if none. */
 const char           *involve_record_get_status_reason    (InvolveRecord *self);
 void                  involve_record_set_status_reason    (InvolveRecord *self,
@@ -111,6 +116,16 @@ void                  involve_record_set_value_full       (InvolveRecord *self,
 gboolean              involve_record_has_value            (InvolveRecord *self,
                                                            const char    *field_id);
 GStrv                 involve_record_dup_field_ids        (InvolveRecord *self);
+
+/*
+ * The form edition the record follows (a guidance year, "2017" or "2022"):
+ * the value of the fixed field form-edition, pinned when the record is
+ * created and covered by the fingerprint.  A record without one (made
+ * before editions existed) follows the 2017 form.
+ */
+#define INVOLVE_FIELD_FORM_EDITION   "form-edition"
+#define INVOLVE_FORM_EDITION_DEFAULT "2017"
+const char           *involve_record_get_form_edition     (InvolveRecord *self);
 
 /* Typed conveniences; each returns the "unset" answer for a missing value. */
 const char           *involve_record_get_string           (InvolveRecord *self,

@@ -118,6 +118,10 @@ context_init (Context            *ctx,
       InvolveForm *form = g_ptr_array_index (forms, i);
       GPtrArray *sections = involve_form_get_sections (form);
 
+      /* A form of another edition is no part of this record. */
+      if (!involve_form_applies_to_record (form, record))
+        continue;
+
       for (guint j = 0; j < sections->len; j++)
         {
           const InvolveSection *section = g_ptr_array_index (sections, j);

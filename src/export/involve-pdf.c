@@ -17,6 +17,7 @@
 #include "involve-assess.h"
 #include "involve-pdf-head.h"
 #include "involve-pdf.h"
+#include "involve-audit-text.h"
 
 /*
  * How it works: build_blocks () turns the record into a list of blocks
@@ -35,6 +36,10 @@
 #define FOOTER_OFFSET   30.0
 #define CELL_PAD        4.0
 #define MIN_SPLIT       24.0
+/* Typed and system dates further apart than this are flagged on the cover. */
+#define DATE_GAP_DAYS   3
+/* A soft page break is skipped while the page is less full than this. */
+#define SOFT_BREAK_FILL 0.35
 
 #define FONT_SANS       "Noto Sans, DejaVu Sans, Sans"
 #define FONT_MONO       "Noto Sans Mono, DejaVu Sans Mono, Monospace"
@@ -74,6 +79,7 @@ struct _Block
   double      space_before;
   double      rgb[3];
   gboolean    keep_with_next;
+  gboolean    soft;             /* a page break skipped when the page is nearly empty */
   guint       table_id;         /* rows of one table share it */
   Block      *header;           /* the row to repeat after a page break */
   gboolean    is_header;
@@ -374,10 +380,19 @@ add_text (InvolveEvidenceDocument *self,
   return block;
 }
 
-static void
+/* Always a new page; nothing needs one now, every break is soft. */
+G_GNUC_UNUSED static void
 add_page_break (InvolveEvidenceDocument *self)
 {
   add_block (self, BLOCK_PAGE_BREAK);
+}
+
+/* A new page unless the one so far holds only a few lines: then what
+ * follows goes on it rather than leaving it nearly empty. */
+static void
+add_soft_page_break (InvolveEvidenceDocument *self)
+{
+  add_block (self, BLOCK_PAGE_BREAK)->soft = TRUE;
 }
 
 static void
@@ -663,10 +678,17 @@ add_field_label (InvolveEvidenceDocument *self,
 
   if (field->guidance_ref != NULL && *field->guidance_ref != '\0')
     {
-      /* The citations of the record's own framework (frameworks.xml). */
+      /* The citations of the record's own framework (frameworks.xml), and the guidance's year. */
       g_autofree char *expanded = involve_definitions_dup_guidance_ref (self->definitions, field->guidance_ref,
                                                                         involve_record_get_framework_id (self->record));
-      g_autofree char *reference = g_markup_escape_text (expanded, -1);
+      InvolveForm *form = field->form_id != NULL ?
+                          involve_definitions_get_form (self->definitions, field->form_id) : NULL;
+      const char *edition = form != NULL ? involve_form_get_source_edition (form) : NULL;
+      /* Translators: a question's pointer into the guidance, and the guidance's year */
+      g_autofree char *cited = edition != NULL ?
+                               g_strdup_printf (_("%s · %s guidance"), expanded, edition) :
+                               g_strdup (expanded);
+      g_autofree char *reference = g_markup_escape_text (cited, -1);
 
       markup = g_strdup_printf ("%s  <span weight=\"normal\" size=\"small\" foreground=\"#5c6169\">%s</span>",
                                 label, reference);
@@ -746,6 +768,13 @@ add_field (InvolveEvidenceDocument *self,
     return;
 
   add_field_label (self, field);
+  if (field->prompt != NULL)
+    {
+      /* What the guidance's template asked under this heading. */
+      g_autofree char *prompt = g_strdup_printf (_("The guidance asks: “%s”"), field->prompt);
+
+      add_text (self, "P", prompt, FALSE, FONT_SANS " Italic 9", color_muted, 1)->keep_with_next = TRUE;
+    }
 
   if (is_public (self) && field->personal)
     {
@@ -885,6 +914,245 @@ dup_outcome_text (InvolveEvidenceDocument *self)
   return g_strdup_printf (_("The duty to involve applies: %s"), citations);
 }
 
+/* The record's pinned form edition, as the form-edition field's option says it. */
+static const char *
+form_edition_text (InvolveEvidenceDocument *self)
+{
+  const char *edition = involve_record_get_form_edition (self->record);
+  const InvolveField *field = involve_definitions_lookup_field (self->definitions,
+                                                                INVOLVE_FIELD_FORM_EDITION, NULL);
+
+  return field != NULL ? option_label (self, field, edition) : edition;
+}
+
+/* When this version was last submitted for sign-off, from the audit trail; 0 if never. */
+static gint64
+submitted_usec (InvolveEvidenceDocument *self)
+{
+  guint version = involve_record_get_version (self->record);
+  gint64 when = 0;
+
+  for (guint i = 0; self->audit != NULL && i < self->audit->len; i++)
+    {
+      const InvolveAuditEntry *entry = g_ptr_array_index (self->audit, i);
+
+      if (g_strcmp0 (entry->kind, INVOLVE_AUDIT_STATUS) == 0 && entry->version == version &&
+          entry->details != NULL && strstr (entry->details, "-> awaiting-sign-off") != NULL)
+        when = entry->time_usec;
+    }
+  return when;
+}
+
+/*
+ * Days from a date a person typed (YYYY-MM-DD) to the UTC day of a system
+ * time: positive when the system time is later.  FALSE when either is
+ * missing or the typed text is not a date.
+ */
+static gboolean
+days_between (const char *typed,
+              gint64      usec,
+              gint64     *days)
+{
+  g_autoptr(GDateTime) typed_day = NULL;
+  g_autoptr(GDateTime) system = NULL;
+  g_autoptr(GDateTime) system_day = NULL;
+  int year, month, day;
+
+  if (typed == NULL || usec <= 0 || strlen (typed) != 10 ||
+      sscanf (typed, "%4d-%2d-%2d", &year, &month, &day) != 3)
+    return FALSE;
+  typed_day = g_date_time_new_utc (year, month, day, 0, 0, 0);
+  system = g_date_time_new_from_unix_utc (usec / G_USEC_PER_SEC);
+  if (typed_day == NULL || system == NULL)
+    return FALSE;
+  system_day = g_date_time_new_utc (g_date_time_get_year (system), g_date_time_get_month (system),
+                                    g_date_time_get_day_of_month (system), 0, 0, 0);
+  *days = g_date_time_difference (system_day, typed_day) / G_TIME_SPAN_DAY;
+  return TRUE;
+}
+
+/* A row of the cover's dates table: what, the typed date, the system time, the gap. */
+static void
+add_date_row (InvolveEvidenceDocument *self,
+              guint                    table_id,
+              Block                   *header,
+              const char              *what,
+              const char              *typed,
+              gint64                   usec,
+              const char              *usec_what)
+{
+  static const double widths[] = { 0.27, 0.19, 0.30, 0.24 };
+  g_autofree char *system = NULL;
+  g_autofree char *gap = NULL;
+  gint64 days = 0;
+
+  if (usec > 0)
+    {
+      g_autofree char *when = format_usec (usec);
+      system = g_strdup_printf ("%s\n(%s)", when, usec_what);
+    }
+  else
+    system = g_strdup (_("Not recorded"));
+
+  if (!days_between (typed, usec, &days))
+    gap = g_strdup ("—");
+  else if (ABS (days) <= DATE_GAP_DAYS)
+    gap = ABS (days) == 0 ? g_strdup (_("Same day")) :
+          g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%" PRId64 " day apart",
+                                        "%" PRId64 " days apart", (gulong) ABS (days)),
+                           (gint64) ABS (days));
+  else if (days > 0)
+    gap = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                        "CHECK: the typed date is %" PRId64 " day before the system time",
+                                        "CHECK: the typed date is %" PRId64 " days before the system time",
+                                        (gulong) days),
+                           days);
+  else
+    gap = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                        "CHECK: the typed date is %" PRId64 " day after the system time",
+                                        "CHECK: the typed date is %" PRId64 " days after the system time",
+                                        (gulong) -days),
+                           -days);
+
+  add_row (self, table_id, header, widths, G_N_ELEMENTS (widths),
+           (const char *[]) { what, typed != NULL ? typed : _("Not given"), system, gap },
+           FALSE, TRUE, FONT_SANS " 8.5");
+}
+
+/* The dates people typed beside the times the system recorded, gaps flagged. */
+static void
+add_cover_dates (InvolveEvidenceDocument *self)
+{
+  static const double widths[] = { 0.27, 0.19, 0.30, 0.24 };
+  const char *header_texts[] = { _("Date"), _("Typed on the form"), _("Recorded by the system"),
+                                 _("Difference") };
+  const InvolveSignOff *sign_off = involve_record_get_sign_off (self->record);
+  guint table_id = ++self->next_table_id;
+  gint64 submitted = submitted_usec (self);
+  g_autofree char *note = NULL;
+  Block *header;
+
+  header = add_table_header (self, table_id, widths, G_N_ELEMENTS (widths), header_texts);
+  header->space_before = 12;
+  if (submitted > 0)
+    add_date_row (self, table_id, header, _("Form completed (Appendix B)"),
+                  field_text (self, "completer-date"), submitted, _("submitted for sign-off"));
+  else
+    add_date_row (self, table_id, header, _("Form completed (Appendix B)"),
+                  field_text (self, "completer-date"), last_answer_usec (self->record),
+                  _("last change to an answer"));
+  if (field_text (self, "c-date-produced") != NULL)
+    add_date_row (self, table_id, header, _("Plan produced (Appendix C)"),
+                  field_text (self, "c-date-produced"),
+                  involve_record_get_value_modified (self->record, "c-date-produced"),
+                  _("date entered"));
+  if (sign_off != NULL && sign_off->decision != NULL)
+    add_date_row (self, table_id, header,
+                  g_str_equal (sign_off->decision, "signed-off") ? _("Signed off") : _("Returned"),
+                  sign_off->date, sign_off->decided_at_usec, _("decision recorded"));
+
+  note = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "People type the dates on the form; the system records its own "
+                                       "times, which nobody can change. A difference of more than %d day "
+                                       "is marked CHECK: it may have a good reason, such as a form "
+                                       "completed on paper first, but it should be explained.",
+                                       "People type the dates on the form; the system records its own "
+                                       "times, which nobody can change. A difference of more than %d days "
+                                       "is marked CHECK: it may have a good reason, such as a form "
+                                       "completed on paper first, but it should be explained.",
+                                       DATE_GAP_DAYS),
+                          DATE_GAP_DAYS);
+  add_text (self, "P", note, FALSE, FONT_SANS " 8.5", color_muted, 4);
+}
+
+/* The version's amendment reason: the amend entry of the trail, else the status reason. */
+static const char *
+version_reason (InvolveEvidenceDocument *self,
+                InvolveRecord           *version)
+{
+  guint number = involve_record_get_version (version);
+
+  for (guint i = 0; self->audit != NULL && i < self->audit->len; i++)
+    {
+      const InvolveAuditEntry *entry = g_ptr_array_index (self->audit, i);
+
+      if (g_strcmp0 (entry->kind, INVOLVE_AUDIT_AMEND) == 0 && entry->version == number &&
+          entry->details != NULL && *entry->details != '\0')
+        return entry->details;
+    }
+  return involve_record_get_status_reason (version);
+}
+
+static char *
+dup_version_summary (InvolveEvidenceDocument *self,
+                     guint                    index)
+{
+  InvolveRecord *version = g_ptr_array_index (self->versions, index);
+  const InvolveSignOff *sign_off = involve_record_get_sign_off (version);
+  const char *fingerprint = self->version_fingerprints != NULL &&
+                            index < g_strv_length (self->version_fingerprints) ?
+                            self->version_fingerprints[index] : NULL;
+  g_autofree char *created = format_usec (involve_record_get_created_usec (version));
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  g_string_append_printf (text, _("Version %u, created %s; %s"), involve_record_get_version (version),
+                          created, involve_status_get_label (involve_record_get_status (version)));
+  if (sign_off != NULL && g_strcmp0 (sign_off->decision, "signed-off") == 0 && sign_off->date != NULL)
+    g_string_append_printf (text, _(", signed off on %s"), sign_off->date);
+  if (fingerprint != NULL)
+    g_string_append_printf (text, _("; fingerprint %.16s…"), fingerprint);
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+/* What this version supersedes and what superseded it, with the reasons. */
+static void
+add_cover_versions (InvolveEvidenceDocument *self,
+                    guint                    table_id)
+{
+  guint number = involve_record_get_version (self->record);
+  gboolean found = FALSE;
+  guint index = 0;
+
+  for (guint i = 0; self->versions != NULL && i < self->versions->len; i++)
+    {
+      if (involve_record_get_version (g_ptr_array_index (self->versions, i)) == number)
+        {
+          found = TRUE;
+          index = i;
+        }
+    }
+
+  if (found && index > 0)
+    {
+      g_autofree char *previous = dup_version_summary (self, index - 1);
+      const char *reason = version_reason (self, self->record);
+      g_autofree char *text = g_strdup_printf (_("%s\nWhy this version was made: %s"), previous,
+                                               reason != NULL ? reason : _("not recorded"));
+
+      add_pair (self, table_id, _("Supersedes"), text);
+    }
+  else if (!found && number > 1)
+    {
+      g_autofree char *text = g_strdup_printf (_("Version %u (the version history was not given)"),
+                                               number - 1);
+      add_pair (self, table_id, _("Supersedes"), text);
+    }
+
+  if (found && index + 1 < self->versions->len)
+    {
+      InvolveRecord *next = g_ptr_array_index (self->versions, index + 1);
+      g_autofree char *later = dup_version_summary (self, index + 1);
+      const char *reason = version_reason (self, next);
+      g_autofree char *text = g_strdup_printf (_("%s\nWhy it was made: %s"), later,
+                                               reason != NULL ? reason : _("not recorded"));
+
+      add_pair (self, table_id, _("Superseded by"), text);
+    }
+  else if (involve_record_get_status (self->record) == INVOLVE_STATUS_SUPERSEDED)
+    add_pair (self, table_id, _("Superseded by"),
+              _("A later version (the version history was not given)"));
+}
+
 static void
 add_cover (InvolveEvidenceDocument *self)
 {
@@ -932,27 +1200,25 @@ add_cover (InvolveEvidenceDocument *self)
   add_pair (self, table_id, _("Organisation"), organisation != NULL ? organisation : _("Not recorded"));
   add_pair (self, table_id, _("Legal framework"), framework_text);
   add_pair (self, table_id, _("Guidance"), guidance_text);
+  add_pair (self, table_id, _("Form edition"), form_edition_text (self));
   add_pair (self, table_id, _("Status"), status);
   add_pair (self, table_id, _("Outcome of the three-step test"), outcome);
   add_pair (self, table_id, _("Completed by"), completer);
   add_pair (self, table_id, _("Reviewer"), reviewer != NULL ? reviewer : _("Not yet decided"));
+  add_cover_versions (self, table_id);
   add_pair (self, table_id, _("Record created"), created);
   add_pair (self, table_id, _("Last change to an answer"), modified);
-  if (sign_off != NULL && sign_off->decided_at_usec > 0)
-    {
-      g_autofree char *decided = format_usec (sign_off->decided_at_usec);
-      add_pair (self, table_id, _("Decision recorded"), decided);
-    }
   add_pair (self, table_id, _("Document produced"), generated);
 
   add_fingerprint_pair (self, table_id, _("Fingerprint (SHA-256)"), self->fingerprint);
+  add_cover_dates (self);
 
   add_text (self, "P",
             _("The fingerprint identifies exactly this version of the record: any change to "
               "any answer gives a different fingerprint. The last section of this document "
               "says how to check it."),
             FALSE, FONT_SANS " 9", color_muted, 14);
-  add_page_break (self);
+  add_soft_page_break (self);
 }
 
 static void
@@ -996,6 +1262,29 @@ add_outcome (InvolveEvidenceDocument *self)
     }
 }
 
+/* Which guidance the form, and the references beside its questions, come from. */
+static void
+add_form_source (InvolveEvidenceDocument *self,
+                 InvolveForm             *form)
+{
+  const InvolveFramework *framework = get_framework (self);
+  const char *source = involve_form_get_source (form);
+  g_autofree char *text = NULL;
+
+  if (source == NULL)
+    return;
+  if (framework != NULL && framework->guidance_title != NULL && framework->guidance_edition != NULL &&
+      g_strcmp0 (involve_form_get_source_edition (form), framework->guidance_edition) != 0)
+    text = g_strdup_printf (_("Form and the references beside its questions: %s. The guidance "
+                              "current for this record’s duty, named on the cover, is %s (%s "
+                              "edition)."),
+                            source, framework->guidance_title,
+                            framework->guidance_edition != NULL ? framework->guidance_edition : "?");
+  else
+    text = g_strdup_printf (_("Form and the references beside its questions: %s."), source);
+  add_text (self, "P", text, FALSE, FONT_SANS " Italic 8.5", color_muted, 4);
+}
+
 static void
 add_forms (InvolveEvidenceDocument *self)
 {
@@ -1006,9 +1295,12 @@ add_forms (InvolveEvidenceDocument *self)
       InvolveForm *form = g_ptr_array_index (forms, i);
       GPtrArray *sections = involve_form_get_sections (form);
 
+      if (!involve_form_applies_to_record (form, self->record))
+        continue;
       if (i > 0)
-        add_page_break (self);
+        add_soft_page_break (self);
       add_heading (self, 1, involve_form_get_title (form));
+      add_form_source (self, form);
 
       for (guint j = 0; sections != NULL && j < sections->len; j++)
         add_section (self, g_ptr_array_index (sections, j));
@@ -1024,7 +1316,7 @@ add_sign_off (InvolveEvidenceDocument *self)
   const InvolveSignOff *sign_off = involve_record_get_sign_off (self->record);
   guint table_id = ++self->next_table_id;
 
-  add_page_break (self);
+  add_soft_page_break (self);
   add_heading (self, 1, _("Sign-off"));
 
   if (sign_off == NULL || sign_off->decision == NULL)
@@ -1115,97 +1407,192 @@ add_history (InvolveEvidenceDocument *self)
     }
 }
 
-/* Long values are shortened in print; the register and the XML keep them whole. */
-static char *
-dup_shortened (const char *value)
+/*
+ * Texts too long for a row of the audit table go, whole, into an appendix
+ * after it: the row shows how the text begins and names it (T1, T2…).
+ * The same text is printed once however many rows refer to it.
+ */
+typedef struct
 {
-  const guint limit = 240;
-  g_autofree char *head = NULL;
+  GPtrArray  *texts;     /* char*, T1 first */
+  GPtrArray  *captions;  /* char*, what each text is */
+  GHashTable *numbers;   /* text -> GUINT_TO_POINTER (number) */
+} FullTexts;
 
-  if (value == NULL)
+#define AUDIT_TEXT_LIMIT   400
+#define AUDIT_TEXT_PREVIEW 160
+
+static void
+full_texts_clear (FullTexts *full)
+{
+  g_clear_pointer (&full->texts, g_ptr_array_unref);
+  g_clear_pointer (&full->captions, g_ptr_array_unref);
+  g_clear_pointer (&full->numbers, g_hash_table_unref);
+}
+
+/* @text as a row shows it: whole, or its beginning and the name of the full text. */
+static char *
+dup_audit_value (FullTexts  *full,
+                 const char *text,
+                 const char *caption)
+{
+  g_autofree char *head = NULL;
+  const char *cut;
+  guint number;
+
+  if (text == NULL)
     return g_strdup (_("(empty)"));
-  if (g_utf8_strlen (value, -1) <= limit)
-    return g_strdup (value);
-  head = g_utf8_substring (value, 0, limit);
-  return g_strdup_printf (_("%s… (shortened)"), head);
+  if (g_utf8_strlen (text, -1) <= AUDIT_TEXT_LIMIT)
+    return g_strdup (text);
+
+  number = GPOINTER_TO_UINT (g_hash_table_lookup (full->numbers, text));
+  if (number == 0)
+    {
+      g_ptr_array_add (full->texts, g_strdup (text));
+      g_ptr_array_add (full->captions, g_strdup (caption));
+      number = full->texts->len;
+      g_hash_table_insert (full->numbers, g_strdup (text), GUINT_TO_POINTER (number));
+    }
+
+  /* The beginning, ended at a word. */
+  head = g_utf8_substring (text, 0, AUDIT_TEXT_PREVIEW);
+  cut = strrchr (head, ' ');
+  if (cut != NULL && cut - head > AUDIT_TEXT_PREVIEW / 2)
+    head[cut - head] = '\0';
+  return g_strdup_printf (_("%s … [%" PRId64 " characters: the whole text is T%u in “Full texts of "
+                            "the audit trail”]"),
+                          head, (gint64) g_utf8_strlen (text, -1), number);
 }
 
 static char *
-dup_audit_detail (const InvolveAuditEntry *entry)
+dup_entry_numbers (const InvolveAuditRow *row,
+                   const char            *prefix)
 {
-  g_autoptr(GString) text = g_string_new (NULL);
-
-  if (entry->field_id != NULL)
-    {
-      g_autofree char *old_value = dup_shortened (entry->old_value);
-      g_autofree char *new_value = dup_shortened (entry->new_value);
-
-      g_string_append_printf (text, "%s: %s → %s", entry->field_id, old_value, new_value);
-    }
-  if (entry->details != NULL && *entry->details != '\0')
-    g_string_append_printf (text, "%s%s", text->len > 0 ? "\n" : "", entry->details);
-  return g_string_free (g_steal_pointer (&text), FALSE);
+  if (row->first_id == row->last_id)
+    return g_strdup_printf ("%s%" G_GINT64_FORMAT, prefix, row->first_id);
+  return g_strdup_printf ("%s%" G_GINT64_FORMAT "–\n%s%" G_GINT64_FORMAT, prefix, row->first_id,
+                          prefix, row->last_id);
 }
 
 /* One table of audit entries; @prefix goes before each entry's number. */
 static void
 add_audit_table (InvolveEvidenceDocument *self,
                  GPtrArray               *entries,
-                 const char              *prefix)
+                 const char              *prefix,
+                 FullTexts               *full)
 {
-  static const double own_widths[] = { 0.06, 0.17, 0.22, 0.15, 0.40 };
+  static const double own_widths[] = { 0.08, 0.14, 0.15, 0.25, 0.38 };
   /* Room for "imported-NNN" in the first column. */
-  static const double prefixed_widths[] = { 0.13, 0.16, 0.19, 0.14, 0.38 };
+  static const double prefixed_widths[] = { 0.14, 0.13, 0.13, 0.23, 0.37 };
   const double *widths = *prefix != '\0' ? prefixed_widths : own_widths;
   const char *header_texts[] = { "#", _("Time (UTC)"), _("Who"), _("What"), _("Detail") };
+  g_autoptr(GPtrArray) rows = involve_audit_fold (self->definitions, entries,
+                                                  INVOLVE_AUDIT_SESSION_GAP_USEC);
   guint table_id;
   Block *header;
 
   G_STATIC_ASSERT (G_N_ELEMENTS (own_widths) == G_N_ELEMENTS (prefixed_widths));
   table_id = ++self->next_table_id;
   header = add_table_header (self, table_id, widths, G_N_ELEMENTS (own_widths), header_texts);
-  for (guint i = 0; i < entries->len; i++)
+  for (guint i = 0; i < rows->len; i++)
     {
-      const InvolveAuditEntry *entry = g_ptr_array_index (entries, i);
-      g_autofree char *number = g_strdup_printf ("%s%" G_GINT64_FORMAT, prefix, entry->id);
-      g_autofree char *when = format_usec_short (entry->time_usec);
+      const InvolveAuditRow *row = g_ptr_array_index (rows, i);
+      g_autofree char *number = dup_entry_numbers (row, prefix);
+      g_autofree char *first = format_usec_short (row->first_usec);
+      g_autofree char *when = NULL;
       g_autofree char *what = NULL;
-      g_autofree char *actor_text = NULL;
-      g_autofree char *detail_text = NULL;
-      const char *detail;
-      const char *actor;
+      g_autofree char *detail = NULL;
+      const char *actor = row->actor;
 
-      if (entry->version > 0)
-        what = g_strdup_printf (_("%s (v%u)"), entry->kind, entry->version);
-      else
-        what = g_strdup (entry->kind);
-
-      if (entry->profile != NULL && *entry->profile != '\0')
-        actor_text = g_strdup_printf ("%s (%s)", entry->account != NULL ? entry->account : "",
-                                      entry->profile);
-      else
-        actor_text = g_strdup (entry->account);
-
-      detail_text = dup_audit_detail (entry);
-      actor = actor_text;
-      detail = detail_text;
-      if (is_public (self))
+      if (row->first_usec / G_USEC_PER_SEC != row->last_usec / G_USEC_PER_SEC)
         {
-          actor = _("[removed]");
-          if (field_is_personal (self, entry->field_id))
-            detail = removed_text ();
+          g_autofree char *last = format_usec_short (row->last_usec);
+          when = g_strdup_printf (_("%s\nto %s"), first, last);
         }
+      else
+        when = g_steal_pointer (&first);
+
+      if (row->n_entries > 1)
+        what = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                             "%s (v%u; %u entry in one editing session)",
+                                             "%s (v%u; %u entries in one editing session)",
+                                             row->n_entries),
+                                row->what, row->version, row->n_entries);
+      else if (row->version > 0)
+        what = g_strdup_printf (_("%s (v%u)"), row->what, row->version);
+      else
+        what = g_strdup (row->what);
+
+      if (is_public (self) && field_is_personal (self, row->field_id))
+        detail = g_strdup (removed_text ());
+      else if (row->field_id != NULL)
+        {
+          g_autofree char *label = NULL;
+          g_autofree char *caption_from = NULL;
+          g_autofree char *caption_to = NULL;
+          g_autofree char *from = NULL;
+          g_autofree char *to = NULL;
+          g_autofree char *numbers = dup_entry_numbers (row, prefix);
+
+          label = g_strdup (row->what);
+          caption_from = g_strdup_printf (_("Entry %s, %s: before"), numbers, label);
+          caption_to = g_strdup_printf (_("Entry %s, %s: after"), numbers, label);
+          from = dup_audit_value (full, row->old_text, caption_from);
+          to = dup_audit_value (full, row->new_text, caption_to);
+          detail = g_strdup_printf (_("From: %s\nTo: %s"), from, to);
+          if (row->details != NULL)
+            {
+              g_autofree char *more = g_strdup_printf ("%s\n%s", detail, row->details);
+              g_free (detail);
+              detail = g_steal_pointer (&more);
+            }
+        }
+      else if (row->details != NULL)
+        {
+          g_autofree char *numbers = dup_entry_numbers (row, prefix);
+          g_autofree char *caption = g_strdup_printf (_("Entry %s, %s"), numbers, row->what);
+
+          detail = dup_audit_value (full, row->details, caption);
+        }
+
+      if (is_public (self))
+        actor = _("[removed]");
 
       add_row (self, table_id, header, widths, G_N_ELEMENTS (own_widths),
                (const char *[]) { number, when, actor != NULL ? actor : "",
-                                  what != NULL ? what : "", detail != NULL ? detail : "" },
+                                  what, detail != NULL ? detail : "" },
                FALSE, TRUE, FONT_SANS " 8");
+    }
+}
+
+static void
+add_full_texts (InvolveEvidenceDocument *self,
+                FullTexts               *full)
+{
+  if (full->texts->len == 0)
+    return;
+
+  add_heading (self, 2, _("Full texts of the audit trail"));
+  add_paragraph (self,
+                 _("Values too long for a row of the table above, printed whole. Each is "
+                   "named by the row that refers to it."));
+  for (guint i = 0; i < full->texts->len; i++)
+    {
+      g_autofree char *title = g_strdup_printf ("T%u · %s", i + 1,
+                                                (const char *) g_ptr_array_index (full->captions, i));
+
+      add_text (self, "H3", title, FALSE, FONT_SANS " Bold 9", color_heading, 8)->keep_with_next = TRUE;
+      add_text (self, "P", g_ptr_array_index (full->texts, i), FALSE, FONT_SANS " 9", color_text, 2);
     }
 }
 
 static void
 add_audit (InvolveEvidenceDocument *self)
 {
+  FullTexts full = { g_ptr_array_new_with_free_func (g_free),
+                     g_ptr_array_new_with_free_func (g_free),
+                     g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL) };
+
   add_heading (self, 1, _("Audit trail"));
 
   if (self->audit == NULL || self->audit->len == 0)
@@ -1215,8 +1602,11 @@ add_audit (InvolveEvidenceDocument *self)
       add_paragraph (self,
                      _("Every change, state change, sign-off, export and import of the record, "
                        "as the register logged it. Each entry holds the hash of the one before "
-                       "it, so a removed or altered entry breaks the chain."));
-      add_audit_table (self, self->audit, "");
+                       "it, so a removed or altered entry breaks the chain. Answers are shown "
+                       "with the labels of the form; the entries one person made while editing "
+                       "one field, with no pause longer than ten minutes, share a row that shows "
+                       "the value before the first of them and after the last."));
+      add_audit_table (self, self->audit, "", &full);
     }
 
   /* History the record brought from registers it was imported from. */
@@ -1237,8 +1627,11 @@ add_audit (InvolveEvidenceDocument *self)
                                       "them again."),
                                     trail->source, when, trail->import_id);
       add_paragraph (self, provenance);
-      add_audit_table (self, trail->entries, "imported-");
+      add_audit_table (self, trail->entries, "imported-", &full);
     }
+
+  add_full_texts (self, &full);
+  full_texts_clear (&full);
 }
 
 static void
@@ -1247,7 +1640,7 @@ add_how_to_verify (InvolveEvidenceDocument *self)
   g_autofree char *keywords = NULL;
   g_autofree char *command = NULL;
 
-  add_page_break (self);
+  add_soft_page_break (self);
   add_heading (self, 1, _("How to verify this document"));
 
   add_paragraph (self,
@@ -1424,7 +1817,8 @@ paginate (InvolveEvidenceDocument *self)
 
       if (block->kind == BLOCK_PAGE_BREAK)
         {
-          if (pager.page->len > 0)
+          if (pager.page->len > 0 &&
+              !(block->soft && pager.y - pager.top < SOFT_BREAK_FILL * page_room))
             pager_new_page (&pager);
           continue;
         }

@@ -566,6 +566,11 @@ involve_window_new_record (InvolveWindow *self)
       framework = g_strdup ("icb-14z45");
     }
   record = involve_record_new (framework);
+  /* The form edition the register will pin when it makes the record, so
+   * that the wizard shows that edition's steps from the start. */
+  involve_record_set_string (record, INVOLVE_FIELD_FORM_EDITION,
+                             involve_definitions_form_edition_for (self->definitions, framework,
+                                                                   g_get_real_time ()));
 
   /* What the profile already knows. */
   prefill (self, record, "organisation-name", "profile-organisation-name");

@@ -459,8 +459,15 @@ add_editor (InvolveWizard      *self,
             GtkWidget          *box,
             const InvolveField *field)
 {
-  GtkWidget *editor = involve_field_editor_new (field, self->record);
-  GPtrArray *list = g_hash_table_lookup (self->editors, field->id);
+  GtkWidget *editor;
+  GPtrArray *list;
+
+  /* Fixed fields (the form edition) are Involve's to set, never a person's:
+   * the record's steps show their effect, the evidence PDF names them. */
+  if (field->fixed)
+    return;
+  editor = involve_field_editor_new (field, self->record);
+  list = g_hash_table_lookup (self->editors, field->id);
 
   if (list == NULL)
     {
@@ -709,6 +716,9 @@ build_pages (InvolveWizard *self)
       GtkWidget *content = NULL;
       WizardPage *page = NULL;
 
+      /* Only the forms of the record's own edition. */
+      if (!involve_form_applies_to_record (form, self->record))
+        continue;
       if (g_str_equal (form_id, INVOLVE_FORM_APPENDIX_B))
         {
           /* One step a section; the completer's block ends the last step. */

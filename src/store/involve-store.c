@@ -2991,6 +2991,8 @@ record_from_row (InvolveStore *self,
   involve_record_set_status_reason (record, row->status_reason);
   involve_record_set_sign_off (record, row->sign_off);
   involve_record_set_status (record, row->status);
+  if (row->modified_usec > 0)
+    involve_record_set_modified_usec (record, row->modified_usec);
   return g_steal_pointer (&record);
 }
 
@@ -3473,6 +3475,7 @@ create_record (InvolveStore  *self,
   g_autofree char *reference = NULL;
   g_autofree char *details = NULL;
   g_autoptr(InvolveRecord) record = NULL;
+  g_autoptr(InvolveRecord) initial = NULL;
   AuditEvent event = { INVOLVE_AUDIT_CREATE, uuid, 1, NULL, NULL, NULL, NULL };
   gint64 now = g_get_real_time ();
   gint64 number = 0;
@@ -3501,13 +3504,24 @@ create_record (InvolveStore  *self,
   involve_record_set_version (record, 1);
   involve_record_set_created_usec (record, now);
 
-  if (values != NULL)
+  /* A new record pins the form edition of its duty's guidance in force
+   * today, as a value the fingerprint covers; a caller may give it. */
+  initial = values != NULL ? involve_record_copy (values) : involve_record_new (framework_id);
+  if (!involve_record_has_value (initial, INVOLVE_FIELD_FORM_EDITION))
     {
-      g_auto(GStrv) field_ids = involve_record_dup_field_ids (values);
+      InvolveDefinitions *definitions = involve_definitions_get_default (NULL);
+
+      if (definitions != NULL)
+        involve_record_set_string (initial, INVOLVE_FIELD_FORM_EDITION,
+                                   involve_definitions_form_edition_for (definitions, framework_id, now));
+    }
+
+    {
+      g_auto(GStrv) field_ids = involve_record_dup_field_ids (initial);
 
       for (guint i = 0; field_ids[i] != NULL; i++)
         {
-          GVariant *value = involve_record_get_value (values, field_ids[i]);
+          GVariant *value = involve_record_get_value (initial, field_ids[i]);
           g_autofree char *text = print_value (value);
           AuditEvent value_event = { INVOLVE_AUDIT_VALUE, uuid, 1, field_ids[i], NULL, text, NULL };
           gint64 audit_id = 0;
@@ -3684,6 +3698,17 @@ involve_store_set_value (InvolveStore  *self,
   old_value = involve_record_get_value (current, field_id);
   old_text = print_value (old_value);
   new_text = print_value (sunk);
+
+  /* The form edition is pinned when the record is made: a record keeps its form. */
+  if (g_str_equal (field_id, INVOLVE_FIELD_FORM_EDITION) && old_value != NULL &&
+      g_strcmp0 (old_text, new_text) != 0)
+    {
+      g_autofree char *message =
+        g_strdup_printf (_("%s keeps the form edition it was made with (%s); it cannot be changed."),
+                         row.reference, involve_record_get_form_edition (current));
+      set_error_code (error, INVOLVE_STORE_ERROR_INVALID, 0, message);
+      goto fail;
+    }
 
   if (g_strcmp0 (old_text, new_text) != 0)
     {
