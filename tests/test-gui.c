@@ -693,7 +693,7 @@ unlock_key (Fixture    *fixture,
       g_assert_true (gtk_widget_get_visible (error_label));
       g_test_message ("unlock refused: %s", gtk_label_get_text (GTK_LABEL (error_label)));
       g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (error_label)), ==, "Wrong passphrase. Try again.");
-      screenshot (fixture, "06b-unlock-wrong-passphrase.png");
+      screenshot_widget (GTK_WIDGET (dialog), "06b-unlock-wrong-passphrase.png");
     }
   gtk_editable_set_text (GTK_EDITABLE (row), right);
   click (_involve_unlock_dialog_get_unlock_button (dialog));
