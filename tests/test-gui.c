@@ -1512,6 +1512,8 @@ test_history_long (Fixture       *fixture,
   close_history (window);
 }
 
+static void become_reviewer (Fixture *fixture);
+
 /* An earlier version opens from the history, read-only, as it was. */
 static void
 test_history_open_version (Fixture       *fixture,
@@ -1524,18 +1526,25 @@ test_history_open_version (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   GtkWidget *window, *group, *old_row = NULL, *title;
   InvolveRecord *shown_record;
+  g_autoptr(InvolveIdentity) officer = NULL;
+  g_autoptr(InvolveIdentity) reviewer = NULL;
 
   review->reviewer_name = g_strdup ("Sam Reviewer");
   review->reviewer_email = g_strdup ("sam.reviewer@example.org");
   involve_store_set_profile_name (fixture->store, "Sam Reviewer");
+  officer = g_object_ref (involve_store_get_identity (fixture->store));
+  become_reviewer (fixture);
+  reviewer = g_object_ref (involve_store_get_identity (fixture->store));
   g_assert_true (involve_store_sign_off (fixture->store, uuid, review, &error));
   g_assert_no_error (error);
+  involve_store_set_identity (fixture->store, officer);
   involve_store_set_profile_name (fixture->store, "Alex Officer");
   g_assert_cmpuint (involve_store_amend (fixture->store, uuid, "A new site was found", &error), ==, 2);
   g_assert_no_error (error);
   g_assert_true (involve_store_submit (fixture->store, uuid, NULL, &error));
   g_assert_no_error (error);
   involve_store_set_profile_name (fixture->store, "Sam Reviewer");
+  involve_store_set_identity (fixture->store, reviewer);
   g_assert_true (involve_store_sign_off (fixture->store, uuid, review, &error));
   g_assert_no_error (error);
 
