@@ -3,6 +3,8 @@
 
 #include "report-test-util.h"
 #include "involve-lifecycle.h"
+#include "involve-store-trust.h"
+#include "identity-test-util.h"
 
 typedef enum { APPLIES_C, APPLIES_AB_URGENT, NOT_APPLIES_BENEFICIAL, NOT_APPLIES_NOT_BENEFICIAL } Shape;
 
@@ -89,12 +91,27 @@ report_test_sign_off (InvolveStore *store,
   sign_off->reviewer_email = g_strdup ("sam.reviewer@example.org");
   sign_off->reviewer_job_title = g_strdup ("Director of Engagement");
   sign_off->date = g_strdup (date);
+  g_autoptr(InvolveIdentity) before = involve_store_get_identity (store) != NULL ?
+                                      g_object_ref (involve_store_get_identity (store)) : NULL;
+  guint roles = 0;
+
+  /* The reviewer signs with their own key, trusted to sign off by the
+   * officer (the register's first, so its administrator). */
+  if (before == NULL)
+    involve_store_set_identity (store, test_identity ("officer"));
+  g_assert_true (involve_store_trust_lookup (store, involve_certificate_get_fingerprint (test_certificate ("reviewer")),
+                                             &roles, &error));
+  if (roles == 0)
+    g_assert_true (involve_store_trust_add (store, test_certificate ("reviewer"), INVOLVE_TRUST_SIGN_OFF, &error));
+  g_assert_no_error (error);
+  involve_store_set_identity (store, test_identity ("reviewer"));
   involve_store_set_os_account (store, "reviewer");
   involve_store_set_profile_name (store, "Reviewer");
   g_assert_true (involve_store_sign_off (store, uuid, sign_off, &error));
   g_assert_no_error (error);
   involve_store_set_os_account (store, account);
   involve_store_set_profile_name (store, profile);
+  involve_store_set_identity (store, before != NULL ? before : test_identity ("officer"));
 }
 
 static char *

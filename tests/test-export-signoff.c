@@ -96,7 +96,7 @@ write_signed_request (Fixture     *fixture,
   data = involve_act_serialise (act);
   signature = involve_identity_sign (test_identity (signer), data, error);
   return signature != NULL &&
-         involve_sign_off_request_write_signed (fixture->record, requested_by, data, signature,
+         involve_sign_off_request_write_signed (fixture->record, requested_by, NULL, data, signature,
                                                 test_certificate (signer), fixture->request_path,
                                                 request_id, error);
 }

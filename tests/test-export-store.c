@@ -635,6 +635,67 @@ test_sign_off_by_file (Fixture       *fixture,
   g_assert_nonnull (error);
 }
 
+/* A response with its signature cut out (as a hand-written one would be),
+ * or answered by an untrusted reviewer: refused, nothing applied, the
+ * refusal audited. */
+static void
+test_sign_off_unsigned_refused (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  g_autofree char *request_path = path_in (fixture, "request.xml");
+  g_autofree char *response_path = path_in (fixture, "response.xml");
+  g_autofree char *unsigned_path = path_in (fixture, "unsigned.xml");
+  g_autoptr(InvolveSignOffRequest) request = NULL;
+  g_autoptr(InvolveSignOff) decision = reviewer ();
+  g_autoptr(InvolveRecord) record = NULL;
+  g_autoptr(GPtrArray) keep = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  const InvolveAuditEntry *entry;
+  char *start, *end;
+
+  g_assert_true (involve_export_sign_off_request (fixture->store, fixture->uuid, request_path, &error));
+  request = involve_sign_off_request_read (request_path, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (request->act_data);
+  decision->decision = g_strdup ("signed-off");
+  g_assert_true (involve_sign_off_response_write (request, decision, reviewer_key (), response_path, &error));
+  g_assert_no_error (error);
+
+  /* Not trusted (yet) in the officer's register. */
+  g_assert_false (involve_import_sign_off_response (fixture->store, response_path, NULL, &error));
+  g_assert_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_UNTRUSTED);
+  g_test_message ("%s", error->message);
+  g_clear_error (&error);
+  entry = last_entry (fixture->store, &keep);
+  g_assert_cmpstr (entry->kind, ==, INVOLVE_AUDIT_REFUSED);
+  g_clear_pointer (&keep, g_ptr_array_unref);
+
+  /* Without its signature. */
+  trust_reviewer (fixture->store);
+  g_assert_true (g_file_get_contents (response_path, &contents, NULL, NULL));
+  start = strstr (contents, "<signed-act>");
+  end = strstr (contents, "</signed-act>");
+  g_assert_nonnull (start);
+  g_assert_nonnull (end);
+  memmove (start, end + strlen ("</signed-act>"), strlen (end + strlen ("</signed-act>")) + 1);
+  g_assert_true (g_file_set_contents (unsigned_path, contents, -1, NULL));
+  g_assert_false (involve_import_sign_off_response (fixture->store, unsigned_path, NULL, &error));
+  g_assert_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_BAD_SIGNATURE);
+  g_assert_nonnull (strstr (error->message, "not signed by the reviewer"));
+  g_test_message ("%s", error->message);
+  g_clear_error (&error);
+
+  record = involve_store_load_record (fixture->store, fixture->uuid, 0, &error);
+  g_assert_cmpint (involve_record_get_status (record), ==, INVOLVE_STATUS_AWAITING_SIGN_OFF);
+
+  /* The signed one, now trusted, is applied. */
+  g_assert_true (involve_import_sign_off_response (fixture->store, response_path, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (involve_store_verify (fixture->store, NULL, &error));
+  g_assert_no_error (error);
+}
+
 static void
 test_sign_off_mismatch_refused (Fixture       *fixture,
                                 gconstpointer  data)
@@ -728,6 +789,7 @@ main (int   argc,
   ADD ("/export/store/import-never-overwrites", test_conflict_never_overwrites);
   ADD ("/export/store/sign-off-by-file", test_sign_off_by_file);
   ADD ("/export/store/sign-off-response-for-other-content-refused", test_sign_off_mismatch_refused);
+  ADD ("/export/store/sign-off-response-unsigned-or-untrusted-refused", test_sign_off_unsigned_refused);
   ADD ("/export/store/batch-pdfs-can-be-cancelled", test_batch_pdfs_cancel);
 #undef ADD
 

@@ -291,7 +291,7 @@ write_request (Fixture       *fixture,
   return involve_store_get_submit_act (fixture->store, involve_record_get_uuid (record),
                                        involve_record_get_version (record), &data, &signature,
                                        &completer, error) &&
-         involve_sign_off_request_write_signed (record, "Alex Officer", data, signature, completer,
+         involve_sign_off_request_write_signed (record, "Alex Officer", NULL, data, signature, completer,
                                                 path, NULL, error);
 }
 
@@ -934,6 +934,7 @@ test_journey (Fixture       *fixture,
     GtkTextView *view = g_object_get_data (G_OBJECT (_involve_wizard_get_dialog (fixture->wizard)), "text-view");
     g_autofree char *kept = dup_buffer_text (GTK_WIDGET (view));
 
+    /* The comment typed before the refusal was kept. */
     g_assert_cmpstr (kept, ==, "Checked every step; the plan is proportionate.");
   }
   respond (fixture, "sign-off", "Proportionate plan; agreed.");
@@ -1460,9 +1461,10 @@ test_history_long (Fixture       *fixture,
   GtkWidget *more;
   gint64 start;
 
-  g_assert_true (involve_window_new_record (fixture->window));
-  settle ();
-  record = g_object_ref (involve_wizard_get_record (fixture->wizard));
+  /* A new record in the window is only written on its first input, so
+   * the long record is made in the register and then opened. */
+  record = involve_store_create_record (fixture->store, "icb-14z45", &error);
+  g_assert_no_error (error);
   for (guint i = 0; i < 100000; i++)
     g_string_append (essay, i % 12 == 11 ? "patients. " : "words ");
   g_assert_true (involve_store_set_value (fixture->store, record, "b1-objectives",
@@ -1480,6 +1482,8 @@ test_history_long (Fixture       *fixture,
   audit = involve_store_list_audit (fixture->store, involve_record_get_uuid (record), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (audit->len, >, 400);
+  g_assert_true (involve_window_open_record (fixture->window, involve_record_get_uuid (record)));
+  settle ();
 
   start = g_get_monotonic_time ();
   window = open_history (fixture->wizard);

@@ -417,6 +417,15 @@ involve_cli_load_identity (GError **error)
 }
 
 gboolean
+involve_cli_unlock_identity_if_asked (InvolveStore *store,
+                                      GError      **error)
+{
+  if (key_option == NULL && passphrase_file_option == NULL && g_getenv ("INVOLVE_PASSPHRASE") == NULL)
+    return TRUE;
+  return involve_cli_unlock_identity (store, error);
+}
+
+gboolean
 involve_cli_unlock_identity (InvolveStore  *store,
                              GError       **error)
 {

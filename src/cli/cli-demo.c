@@ -34,6 +34,7 @@
  * key)"), saved in demo-keys/ beside the register under the passphrase
  * DEMO_PASSPHRASE, and trusted to complete and sign off by a demo
  * governance administrator, the register's first (docs/signatures.md).
+ * The hundreds of generated people of --large keep theirs in memory only.
  */
 
 #define DEMO_PASSPHRASE    "involve-demo"
@@ -45,6 +46,7 @@ typedef struct
   InvolveDefinitions *defs;
   GHashTable         *people;   /* name -> InvolveIdentity* */
   InvolveIdentity    *admin;
+  gboolean            keep_keys; /* save new people's keys in demo-keys/ */
 } Demo;
 
 static char *
@@ -80,7 +82,9 @@ demo_key (Demo        *demo,
     {
       identity = involve_identity_generate (name, email, DEMO_ORGANISATION, INVOLVE_KEY_ECDSA_P256,
                                             3650, error);
-      if (identity != NULL &&
+      /* --large makes hundreds of people: their keys stay in memory (an
+       * encrypted key file costs a passphrase derivation and a sync). */
+      if (identity != NULL && (demo->keep_keys || demo->admin == NULL) &&
           (g_mkdir_with_parents (dir, 0700) != 0 ||
            !involve_identity_save (identity, path, DEMO_PASSPHRASE, error)))
         {
@@ -588,6 +592,7 @@ involve_cli_demo (const char  *database_path,
     return 1;
   demo.store = store;
   demo.people = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  demo.keep_keys = large <= 0;
 
   involve_store_query_init (&query);
   if (!involve_store_count (store, &query, &count, &error))

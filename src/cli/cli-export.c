@@ -63,6 +63,9 @@ involve_cli_export (const char  *database_path,
   store = involve_cli_open_store (database_path);
   if (store == NULL)
     return 1;
+  /* The register head the file carries is signed when a key is given. */
+  if (!involve_cli_unlock_identity_if_asked (store, &error))
+    return involve_cli_fail (NULL, error);
 
   if (pdf_path != NULL)
     {
@@ -135,6 +138,9 @@ run_on_file (const char  *command,
   store = involve_cli_open_store (database_path);
   if (store == NULL)
     return 1;
+  /* The register head the file carries is signed when a key is given. */
+  if (!involve_cli_unlock_identity_if_asked (store, &error))
+    return involve_cli_fail (NULL, error);
 
   if (!action (store, argv[1], &summary, &error))
     return involve_cli_fail (NULL, error);
@@ -201,6 +207,9 @@ involve_cli_signoff_request (const char  *database_path,
   store = involve_cli_open_store (database_path);
   if (store == NULL)
     return 1;
+  /* The register head the file carries is signed when a key is given. */
+  if (!involve_cli_unlock_identity_if_asked (store, &error))
+    return involve_cli_fail (NULL, error);
   uuid = involve_store_lookup_reference (store, argv[1], &error);
   if (uuid == NULL)
     return involve_cli_fail (argv[1], error);

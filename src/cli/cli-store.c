@@ -11,6 +11,7 @@
 #include "cli-commands.h"
 #include "involve-assess.h"
 #include "involve-definitions.h"
+#include "involve-export-heads.h"
 #include "involve-fingerprint.h"
 #include "involve-store.h"
 
@@ -414,14 +415,26 @@ involve_cli_verify (const char *database_path,
   g_autoptr(GError) error = NULL;
   g_autofree char *head_hash = NULL;
   g_autofree char *broken_reference = NULL;
+  g_auto(GStrv) against = NULL;
   gint64 broken_imported = 0;
   gint64 broken = 0;
   gint64 head = 0;
   int status;
+  const GOptionEntry entries[] = {
+    { "against", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &against,
+      N_("Also prove that the register still holds the audit trail as it stood when FILE (an evidence PDF, exchange file, sign-off file or backup) was written; may be given more than once"),
+      N_("FILE") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context =
+    g_option_context_new (_("— check the audit chain, the register against it, and earlier files"));
 
-  status = involve_cli_check_arguments ("verify", _("Usage: involve-cli verify"), argc, argv, 0);
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  status = involve_cli_parse_options ("verify", context, &argc, &argv);
   if (status != INVOLVE_CLI_CONTINUE)
     return status;
+  if (argc > 1)
+    return involve_cli_usage_error ("verify", _("Unexpected argument “%s”."), argv[1]);
 
   store = involve_cli_open_store (database_path);
   if (store == NULL)
@@ -439,6 +452,26 @@ involve_cli_verify (const char *database_path,
       else if (broken_reference != NULL)
         printf (_("broken imported trail: %s\n"), broken_reference);
       return 1;
+    }
+
+  for (guint i = 0; against != NULL && against[i] != NULL; i++)
+    {
+      g_autofree char *report = NULL;
+
+      if (!involve_export_check_against (store, against[i], &report, &error))
+        {
+          printf ("%s\n", _("FAILED: the register does not hold the audit trail an earlier file vouches for."));
+          printf ("%s\n", error->message);
+          return 1;
+        }
+      printf ("%s\n", report);
+    }
+
+  /* The head verified is one the register must never fall behind. */
+  if (!involve_store_save_own_head (store, &error))
+    {
+      fprintf (stderr, _("Warning: could not record the register’s head: %s\n"), error->message);
+      g_clear_error (&error);
     }
 
   if (involve_store_get_audit_head (store, &head, &head_hash, NULL))
@@ -473,7 +506,9 @@ involve_cli_backup (const char *database_path,
   store = involve_cli_open_store (database_path);
   if (store == NULL)
     return 1;
-  if (!involve_store_backup (store, argv[1], &error))
+  /* The backup's register head is signed when a key is given. */
+  if (!involve_cli_unlock_identity_if_asked (store, &error) ||
+      !involve_store_backup (store, argv[1], &error))
     return involve_cli_fail (NULL, error);
   details = g_strdup_printf ("backup written to %s", argv[1]);
   if (!involve_store_log_event (store, INVOLVE_AUDIT_BACKUP, NULL, 0, details, &error))

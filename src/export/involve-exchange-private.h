@@ -60,5 +60,11 @@ char          *_involve_exchange_prop             (xmlNodePtr      node,
                                               const char     *name);
 char          *_involve_exchange_text             (xmlNodePtr      node);
 gboolean       _involve_exchange_text_is_valid    (const char     *text);
+/* The root's optional <register-head> (docs/heads.md): write it last, read
+ * it back (NULL when absent). */
+void           _involve_exchange_add_register_head (xmlNodePtr     root,
+                                                    xmlNsPtr       ns,
+                                                    const char    *head);
+char          *_involve_exchange_read_register_head (xmlNodePtr    root);
 
 G_END_DECLS

@@ -6,6 +6,7 @@
 #include <inttypes.h>
 #include <glib/gi18n-lib.h>
 
+#include "involve-export-heads.h"
 #include "involve-export-store.h"
 #include "involve-store-trust.h"
 #include "involve-fingerprint.h"
@@ -117,12 +118,18 @@ involve_export_pdf (InvolveStore        *store,
   g_autofree char *basename = NULL;
   g_autofree char *details = NULL;
   g_autofree char *fingerprint = NULL;
+  g_autofree char *head = NULL;
+  g_autofree char *head_description = NULL;
 
   g_return_val_if_fail (path != NULL, FALSE);
 
   document = involve_export_evidence_document (store, definitions, uuid, version, kind, error);
   if (document == NULL)
     return FALSE;
+  head = _involve_export_dup_head_text (store, &head_description, error);
+  if (head == NULL)
+    return FALSE;
+  involve_evidence_document_set_register_head (document, head, head_description);
   if (!involve_evidence_document_write_pdf (document, path, error))
     return FALSE;
 
@@ -243,6 +250,7 @@ involve_export_xml (InvolveStore        *store,
   g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify) involve_exchange_record_free);
   g_autoptr(GPtrArray) all = NULL;
   g_autofree char *basename = NULL;
+  g_autofree char *head = NULL;
 
   g_return_val_if_fail (INVOLVE_IS_STORE (store), FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
@@ -268,7 +276,8 @@ involve_export_xml (InvolveStore        *store,
       g_ptr_array_add (records, record);
     }
 
-  if (!involve_xml_write_file (records, path, error))
+  head = _involve_export_dup_head_text (store, NULL, error);
+  if (head == NULL || !involve_xml_write_file_full (records, head, path, error))
     return FALSE;
 
   basename = g_path_get_basename (path);
@@ -434,6 +443,21 @@ involve_import_xml (InvolveStore  *store,
   if (records == NULL)
     return FALSE;
 
+  /* Where the sending register stood: ours must still hold it, theirs is kept. */
+  {
+    g_autoptr(GError) head_error = NULL;
+    g_autoptr(InvolveHead) head = involve_export_read_head (path, &head_error);
+    g_autofree char *name = g_path_get_basename (path);
+
+    if (head == NULL && !g_error_matches (head_error, INVOLVE_EXPORT_ERROR, INVOLVE_EXPORT_ERROR_NOT_FOUND))
+      {
+        g_propagate_error (error, g_steal_pointer (&head_error));
+        return FALSE;
+      }
+    if (!_involve_export_note_head (store, head, name, error))
+      return FALSE;
+  }
+
   for (guint i = 0; i < records->len; i++)
     {
       if (!check_audit_trails (g_ptr_array_index (records, i), path, error))
@@ -512,6 +536,7 @@ involve_export_sign_off_request (InvolveStore  *store,
   g_autofree char *request_id = NULL;
   g_autofree char *basename = NULL;
   g_autofree char *details = NULL;
+  g_autofree char *head = NULL;
   const char *requested_by;
 
   g_return_val_if_fail (INVOLVE_IS_STORE (store), FALSE);
@@ -525,6 +550,9 @@ involve_export_sign_off_request (InvolveStore  *store,
   requested_by = involve_store_get_profile_name (store);
   if (requested_by == NULL)
     requested_by = involve_store_get_os_account (store);
+  head = _involve_export_dup_head_text (store, NULL, error);
+  if (head == NULL)
+    return FALSE;
   {
     g_autoptr(GBytes) act_data = NULL;
     g_autoptr(GBytes) act_signature = NULL;
@@ -534,8 +562,8 @@ involve_export_sign_off_request (InvolveStore  *store,
         !involve_store_get_submit_act (store, uuid, involve_record_get_version (record),
                                        &act_data, &act_signature, &completer, error))
       return FALSE;
-    if (!involve_sign_off_request_write_signed (record, requested_by, act_data, act_signature, completer,
-                                                path, &request_id, error))
+    if (!involve_sign_off_request_write_signed (record, requested_by, head, act_data, act_signature,
+                                                completer, path, &request_id, error))
       return FALSE;
   }
 
@@ -565,6 +593,15 @@ involve_import_sign_off_response (InvolveStore  *store,
   response = involve_sign_off_response_read (path, error);
   if (response == NULL)
     return FALSE;
+
+  /* It repeats the head of the request it answers: this register's, which
+   * it must still hold (or another register's, which is kept). */
+  {
+    g_autofree char *name = g_path_get_basename (path);
+
+    if (!_involve_export_note_head_text (store, response->register_head, name, error))
+      return FALSE;
+  }
 
   record = involve_store_load_record (store, response->uuid, response->version, &local_error);
   if (record == NULL)

@@ -15,6 +15,7 @@
 #include <pango/pangocairo.h>
 
 #include "involve-assess.h"
+#include "involve-pdf-head.h"
 #include "involve-pdf.h"
 
 /*
@@ -106,6 +107,8 @@ struct _InvolveEvidenceDocument
   GPtrArray           *audit;          /* InvolveAuditEntry* */
   GPtrArray           *imported_trails; /* InvolveImportedTrail* */
   gint64               generated_usec;
+  char                *register_head;
+  char                *register_head_description;
 
   PangoContext        *context;
   double               page_width;
@@ -1277,6 +1280,19 @@ add_how_to_verify (InvolveEvidenceDocument *self)
                               involve_record_get_version (self->record),
                               self->fingerprint);
   add_text (self, "P", keywords, FALSE, FONT_SANS " 9", color_muted, 8);
+
+  if (self->register_head_description != NULL)
+    {
+      g_autofree char *anchor =
+        g_strdup_printf (_("When this document was written, the register’s audit trail stood at: %s. "
+                           "The document’s information (InvolveHead) carries this head in full. "
+                           "“involve-cli --database REGISTER verify --against FILE.pdf” proves that the "
+                           "register still holds every entry up to it: a register cut short or put back "
+                           "to an older copy fails that check."),
+                         self->register_head_description);
+
+      add_paragraph (self, anchor);
+    }
 }
 
 static void
@@ -1714,6 +1730,8 @@ involve_evidence_document_finalize (GObject *object)
   g_clear_object (&self->definitions);
   g_clear_object (&self->record);
   g_clear_pointer (&self->fingerprint, g_free);
+  g_clear_pointer (&self->register_head, g_free);
+  g_clear_pointer (&self->register_head_description, g_free);
   g_clear_pointer (&self->outcome, g_free);
   g_clear_pointer (&self->citations, g_strfreev);
   g_clear_pointer (&self->reasons, g_strfreev);
@@ -1866,6 +1884,20 @@ involve_evidence_document_set_imported_trails (InvolveEvidenceDocument *self,
   g_clear_pointer (&self->imported_trails, g_ptr_array_unref);
   if (trails != NULL)
     self->imported_trails = g_ptr_array_ref (trails);
+  invalidate (self);
+}
+
+void
+involve_evidence_document_set_register_head (InvolveEvidenceDocument *self,
+                                             const char              *head,
+                                             const char              *description)
+{
+  g_return_if_fail (INVOLVE_IS_EVIDENCE_DOCUMENT (self));
+
+  g_free (self->register_head);
+  self->register_head = g_strdup (head);
+  g_free (self->register_head_description);
+  self->register_head_description = g_strdup (description);
   invalidate (self);
 }
 
@@ -2204,7 +2236,8 @@ involve_evidence_document_write_pdf (InvolveEvidenceDocument *self,
       return FALSE;
     }
 
-  if (!mark_tagged (temp_path, "en-GB", error))
+  if (!mark_tagged (temp_path, "en-GB", error) ||
+      (self->register_head != NULL && !_involve_pdf_add_register_head (temp_path, self->register_head, error)))
     {
       g_unlink (temp_path);
       return FALSE;

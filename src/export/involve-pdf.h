@@ -76,6 +76,12 @@ void     involve_evidence_document_set_audit           (InvolveEvidenceDocument 
  * imported from (InvolveImportedTrail*), printed after its own. */
 void     involve_evidence_document_set_imported_trails (InvolveEvidenceDocument *self,
                                                         GPtrArray               *trails);
+/* The register head (docs/heads.md) the PDF carries as /InvolveHead in its
+ * document information, with @description on the "How to verify" page;
+ * NULL for none. */
+void     involve_evidence_document_set_register_head   (InvolveEvidenceDocument *self,
+                                                        const char              *head,
+                                                        const char              *description);
 /* When the document was made (system UTC usec); defaults to now. */
 void     involve_evidence_document_set_generated_usec  (InvolveEvidenceDocument *self,
                                                         gint64                   usec);

@@ -25,6 +25,7 @@ involve_sign_off_request_free (InvolveSignOffRequest *request)
   g_clear_pointer (&request->act_data, g_bytes_unref);
   g_clear_pointer (&request->act_signature, g_bytes_unref);
   g_clear_object (&request->completer);
+  g_free (request->register_head);
   g_free (request);
 }
 
@@ -43,6 +44,7 @@ involve_sign_off_response_free (InvolveSignOffResponse *response)
   g_clear_pointer (&response->act_data, g_bytes_unref);
   g_clear_pointer (&response->act_signature, g_bytes_unref);
   g_clear_object (&response->reviewer);
+  g_free (response->register_head);
   g_free (response);
 }
 
@@ -168,13 +170,26 @@ involve_sign_off_request_write (InvolveRecord  *version,
                                 char          **request_id_out,
                                 GError        **error)
 {
-  return involve_sign_off_request_write_signed (version, requested_by, NULL, NULL, NULL,
+  return involve_sign_off_request_write_signed (version, requested_by, NULL, NULL, NULL, NULL,
+                                                path, request_id_out, error);
+}
+
+gboolean
+involve_sign_off_request_write_full (InvolveRecord  *version,
+                                     const char     *requested_by,
+                                     const char     *register_head,
+                                     const char     *path,
+                                     char          **request_id_out,
+                                     GError        **error)
+{
+  return involve_sign_off_request_write_signed (version, requested_by, register_head, NULL, NULL, NULL,
                                                 path, request_id_out, error);
 }
 
 gboolean
 involve_sign_off_request_write_signed (InvolveRecord      *version,
                                        const char         *requested_by,
+                                       const char         *register_head,
                                        GBytes             *act_data,
                                        GBytes             *act_signature,
                                        InvolveCertificate *completer,
@@ -211,6 +226,7 @@ involve_sign_off_request_write_signed (InvolveRecord      *version,
   set_identity (record, version);
 
   ok = _involve_exchange_add_version (record, ns, version, fingerprint, error);
+  _involve_exchange_add_register_head (xmlDocGetRootElement (doc), ns, register_head);
   if (ok && act_data != NULL && act_signature != NULL && completer != NULL)
     add_signed_act (xmlDocGetRootElement (doc), ns, act_data, act_signature, completer);
   ok = ok && write_document (doc, path, error);
@@ -286,6 +302,7 @@ involve_sign_off_request_parse (GBytes      *data,
   read_root_attributes (root, &request->request_id, &request->created_usec);
   if (_involve_exchange_child (root, "requested-by") != NULL)
     request->requested_by = _involve_exchange_text (_involve_exchange_child (root, "requested-by"));
+  request->register_head = _involve_exchange_read_register_head (root);
 
   uuid = _involve_exchange_prop (record, "uuid");
   reference = _involve_exchange_prop (record, "reference");
@@ -457,6 +474,7 @@ involve_sign_off_response_write (const InvolveSignOffRequest *request,
   xmlNewProp (subject, (const xmlChar *) "version", (const xmlChar *) version_text);
   xmlNewProp (subject, (const xmlChar *) "fingerprint", (const xmlChar *) request->fingerprint);
   _involve_exchange_add_sign_off (xmlDocGetRootElement (doc), ns, sign_off);
+  _involve_exchange_add_register_head (xmlDocGetRootElement (doc), ns, request->register_head);
   add_signed_act (xmlDocGetRootElement (doc), ns, act_data, act_signature, certificate);
 
   ok = write_document (doc, path, error);
@@ -493,6 +511,7 @@ involve_sign_off_response_parse (GBytes      *data,
     number = 0;
   response->version = (guint) number;
   response->sign_off = _involve_exchange_read_sign_off (_involve_exchange_child (root, "sign-off"), error);
+  response->register_head = _involve_exchange_read_register_head (root);
   if (response->sign_off != NULL &&
       !read_signed_act (root, name, &response->act_data, &response->act_signature,
                         &response->reviewer, error))

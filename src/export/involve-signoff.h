@@ -31,6 +31,7 @@ typedef struct
   char          *requested_by;  /* may be NULL */
   InvolveRecord *version;       /* the version to decide on */
   char          *fingerprint;   /* its fingerprint, checked against its content */
+  char          *register_head; /* the sending register's head (docs/heads.md), or NULL */
   /* The completer's signed submission (NULL in unsigned, older requests). */
   GBytes             *act_data;
   GBytes             *act_signature;
@@ -47,6 +48,7 @@ typedef struct
   guint           version;
   char           *fingerprint;  /* of the version decided on */
   InvolveSignOff *sign_off;     /* decision, reviewer, date, comments, fingerprint, time */
+  char           *register_head; /* the request's register head, repeated, or NULL */
   /* The reviewer's signed decision (NULL when the file is unsigned). */
   GBytes             *act_data;
   GBytes             *act_signature;
@@ -67,10 +69,18 @@ gboolean                involve_sign_off_request_write  (InvolveRecord          
                                                          const char             *path,
                                                          char                  **request_id,
                                                          GError                **error);
-/* The same, carrying the completer's signed submission of @version
- * (involve_store_get_submit_act ()). */
+/* The same, carrying @register_head (may be NULL), which the response repeats. */
+gboolean                involve_sign_off_request_write_full (InvolveRecord      *version,
+                                                         const char             *requested_by,
+                                                         const char             *register_head,
+                                                         const char             *path,
+                                                         char                  **request_id,
+                                                         GError                **error);
+/* The same, also carrying the completer's signed submission of @version
+ * (involve_store_get_submit_act (); NULLs for none). */
 gboolean                involve_sign_off_request_write_signed (InvolveRecord      *version,
                                                          const char             *requested_by,
+                                                         const char             *register_head,
                                                          GBytes                 *act_data,
                                                          GBytes                 *act_signature,
                                                          InvolveCertificate     *completer,

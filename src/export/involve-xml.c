@@ -614,9 +614,57 @@ _involve_exchange_dump (xmlDocPtr   doc,
   return bytes;
 }
 
+void
+_involve_exchange_add_register_head (xmlNodePtr  root,
+                                     xmlNsPtr    ns,
+                                     const char *head)
+{
+  if (head != NULL)
+    xmlNewTextChild (root, ns, (const xmlChar *) "register-head", (const xmlChar *) head);
+}
+
+char *
+_involve_exchange_read_register_head (xmlNodePtr root)
+{
+  xmlNodePtr node = _involve_exchange_child (root, "register-head");
+
+  return node != NULL ? _involve_exchange_text (node) : NULL;
+}
+
+char *
+involve_xml_read_register_head (GBytes     *data,
+                                const char *name,
+                                GError    **error)
+{
+  xmlDocPtr doc;
+  char *head;
+
+  g_return_val_if_fail (data != NULL, NULL);
+
+  doc = _involve_exchange_parse_safely (data, name, error);
+  if (doc == NULL)
+    return NULL;
+  if (!_involve_exchange_validate (doc, name, error))
+    {
+      xmlFreeDoc (doc);
+      return NULL;
+    }
+  head = _involve_exchange_read_register_head (xmlDocGetRootElement (doc));
+  xmlFreeDoc (doc);
+  return head;
+}
+
 GBytes *
 involve_xml_serialise (GPtrArray  *records,
                        GError    **error)
+{
+  return involve_xml_serialise_full (records, NULL, error);
+}
+
+GBytes *
+involve_xml_serialise_full (GPtrArray  *records,
+                            const char *register_head,
+                            GError    **error)
 {
   xmlDocPtr doc;
   xmlNodePtr root;
@@ -642,6 +690,7 @@ involve_xml_serialise (GPtrArray  *records,
       if (!add_record (root, ns, g_ptr_array_index (records, i), error))
         goto out;
     }
+  _involve_exchange_add_register_head (root, ns, register_head);
 
   bytes = _involve_exchange_dump (doc, error);
 
@@ -705,12 +754,21 @@ involve_xml_write_file (GPtrArray   *records,
                         const char  *path,
                         GError     **error)
 {
+  return involve_xml_write_file_full (records, NULL, path, error);
+}
+
+gboolean
+involve_xml_write_file_full (GPtrArray   *records,
+                             const char  *register_head,
+                             const char  *path,
+                             GError     **error)
+{
   g_autoptr(GBytes) bytes = NULL;
 
   g_return_val_if_fail (records != NULL, FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
 
-  bytes = involve_xml_serialise (records, error);
+  bytes = involve_xml_serialise_full (records, register_head, error);
   if (bytes == NULL)
     return FALSE;
   return involve_export_write_atomically (path, bytes, error);

@@ -49,6 +49,19 @@ GBytes    *involve_xml_serialise     (GPtrArray   *records,
 gboolean   involve_xml_write_file    (GPtrArray   *records,
                                       const char  *path,
                                       GError     **error);
+/* The same, the file carrying @register_head (docs/heads.md; may be NULL). */
+GBytes    *involve_xml_serialise_full  (GPtrArray   *records,
+                                        const char  *register_head,
+                                        GError     **error);
+gboolean   involve_xml_write_file_full (GPtrArray   *records,
+                                        const char  *register_head,
+                                        const char  *path,
+                                        GError     **error);
+/* The <register-head> an exchange or sign-off file carries, or NULL (and
+ * no error) when it has none.  @name is what messages call it. */
+char      *involve_xml_read_register_head (GBytes     *data,
+                                           const char *name,
+                                           GError    **error);
 /*
  * Parses and checks an exchange document.  name is what messages call it.
  * Returns the records (InvolveExchangeRecord*) or NULL with @error set.

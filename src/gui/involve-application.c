@@ -12,6 +12,7 @@
 #include "involve-preferences-window.h"
 #include "involve-profile.h"
 #include "involve-settings.h"
+#include "involve-store-anchors.h"
 #include "involve-window.h"
 
 struct _InvolveApplication
@@ -162,6 +163,19 @@ involve_application_activate (GApplication *app)
       adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Read Only"));
       gtk_window_present (GTK_WINDOW (dialog));
     }
+  /* A register cut short or put back to an older copy says so at once. */
+  if (!involve_store_check_own_head_quick (self->store, &error) &&
+      g_error_matches (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_TAMPERED))
+    {
+      g_autofree char *body =
+        g_strdup_printf (_("%s\n\nRun “involve-cli verify” on the register, and restore it from the newest backup if it was not restored on purpose."),
+                         error->message);
+      GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (window), _("The Register Has Lost Entries"), body);
+
+      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+      gtk_window_present (GTK_WINDOW (dialog));
+    }
+  g_clear_error (&error);
 }
 
 static int

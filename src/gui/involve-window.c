@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "involve-export-heads.h"
 #include "involve-export-store.h"
 #include "involve-lifecycle.h"
 #include "involve-register-model.h"
@@ -640,6 +641,14 @@ _involve_window_open_request_file (InvolveWindow *self,
       show_message (self, _("The Request Could Not Be Read"), error->message);
       return FALSE;
     }
+  /* Where the requesting register stood is kept (docs/heads.md); a head
+   * that fails its signature is worth saying, not worth stopping for. */
+  {
+    g_autofree char *name = g_path_get_basename (path);
+
+    if (!_involve_export_note_head_text (self->store, request->register_head, name, &error))
+      show_message (self, _("The Request’s Register Head Does Not Hold"), error->message);
+  }
   involve_wizard_set_request (INVOLVE_WIZARD (self->wizard), request);
   gtk_stack_set_visible_child_name (GTK_STACK (self->main_stack), "record");
   return TRUE;

@@ -55,7 +55,8 @@ gboolean      _involve_store_verify_involvement (InvolveStore  *self,
                                                  gint64        *first_broken_id,
                                                  GError       **error);
 
-/* Also for signed acts (branch signed-acts). */
+/* Branch signed-acts: more of the same, and the signed acts. */
+
 sqlite3      *involve_store_get_db              (InvolveStore  *self);
 gboolean      _involve_store_step_done          (InvolveStore  *self,
                                                  sqlite3_stmt  *stmt,
@@ -72,6 +73,7 @@ InvolveRecord *_involve_store_load_for_signing  (InvolveStore  *self,
                                                  const char    *uuid,
                                                  guint          version,
                                                  GError       **error);
+
 #define INTERNAL_STORE_LOCK(self) INVOLVE_STORE_LOCK (self)
 #define INTERNAL_AUTO_STMT INVOLVE_AUTO_STMT
 
@@ -128,5 +130,54 @@ void          _involve_store_log_refusal        (InvolveStore       *self,
 gboolean      _involve_store_verify_signatures  (InvolveStore       *self,
                                                  gint64             *first_broken_id,
                                                  GError            **error);
+
+/* Branch anchors. */
+
+/* The outcome the assessment engine derives for @record, or NULL. */
+char      *_involve_store_compute_outcome      (InvolveRecord *record);
+/* The body text the full-text index holds for @record. */
+char      *_involve_store_compute_search_body  (InvolveRecord *record);
+/* The details of a sign-off or return audit entry, before the signer is
+ * added (verify rebuilds them from the version's reviewer block). */
+char      *_involve_store_format_decision      (gboolean       signing,
+                                                const char    *reviewer_name,
+                                                const char    *job_title,
+                                                const char    *email,
+                                                const char    *date,
+                                                const char    *fingerprint,
+                                                const char    *comments);
+/* The details of an import-version entry: the state a version was
+ * imported with (verify rebuilds them from the version's row). */
+char      *_involve_store_format_imported_state (const char   *status,
+                                                 const char   *reason,
+                                                 const char   *decision,
+                                                 const char   *reviewer_name,
+                                                 const char   *job_title,
+                                                 const char   *email,
+                                                 const char   *date,
+                                                 const char   *fingerprint,
+                                                 const char   *comments);
+/* Whether the register has the anchors' tables (seen_heads). */
+gboolean   _involve_store_has_anchors          (InvolveStore  *self);
+
+/* involve-store-verify-state.c: the tables replayed from the audit log. */
+gboolean   _involve_store_verify_state         (InvolveStore  *self,
+                                                gint64        *first_broken_id,
+                                                GError       **error);
+
+/* involve-store-anchors.c */
+gboolean   _involve_store_populate_anchors     (InvolveStore  *self,
+                                                GError       **error);
+gboolean   _involve_store_stamp_backup         (InvolveStore  *self,
+                                                const char    *dest_path,
+                                                GError       **error);
+gboolean   _involve_store_verify_seen_heads    (InvolveStore    *self,
+                                                gint64          *first_broken_id,
+                                                GError         **error);
+gboolean   _involve_store_stamp_backup_file    (const char      *dest_path,
+                                                InvolveIdentity *identity,
+                                                GError         **error);
+
+#define INVOLVE_STORE_LOCKED(self) INTERNAL_STORE_LOCK (self)
 
 G_END_DECLS

@@ -28,6 +28,8 @@
 #include "involve-store.h"
 #include "involve-store-internal.h"
 #include "involve-store-private.h"
+#include "involve-store-anchors.h"
+#include "involve-store-internal.h"
 #include "involve-validate.h"
 
 /* 'Invl': PRAGMA application_id of every Involve register. */
@@ -587,6 +589,12 @@ builtin_outcome (InvolveRecord *record)
 
 static InvolveStoreValidateFunc validate_hook = builtin_validate;
 static InvolveStoreOutcomeFunc outcome_hook = builtin_outcome;
+
+char *
+_involve_store_compute_outcome (InvolveRecord *record)
+{
+  return outcome_hook (record);
+}
 
 void
 involve_store_set_engine_hooks (InvolveStoreValidateFunc validate,
@@ -1234,6 +1242,31 @@ static const char schema_v6[] =
   "BEGIN SELECT RAISE (ABORT, 'a signed-off or withdrawn version cannot be changed'); END;";
 
 /*
+ * Branch anchors: the heads (audit entry count and head hash) of other
+ * registers, read from their files (exchange files, sign-off files), kept
+ * so that a later file from the same register can be checked against
+ * them.  Append-only; each row bound by a local audit entry.
+ */
+static const char schema_v7[] =
+  "CREATE TABLE seen_heads ("
+  "  id INTEGER PRIMARY KEY,"
+  "  register_id TEXT NOT NULL,"
+  "  entries INTEGER NOT NULL,"
+  "  hash TEXT NOT NULL,"
+  "  head_usec INTEGER NOT NULL,"
+  "  signer TEXT,"
+  "  source TEXT NOT NULL,"
+  "  seen_usec INTEGER NOT NULL,"
+  "  audit_id INTEGER NOT NULL REFERENCES audit (id),"
+  "  text TEXT NOT NULL"
+  ");"
+  "CREATE INDEX seen_heads_by_register ON seen_heads (register_id, entries);"
+  "CREATE TRIGGER seen_heads_no_update BEFORE UPDATE ON seen_heads "
+  "BEGIN SELECT RAISE (ABORT, 'seen heads are append-only and cannot be changed'); END;"
+  "CREATE TRIGGER seen_heads_no_delete BEFORE DELETE ON seen_heads "
+  "BEGIN SELECT RAISE (ABORT, 'seen heads are append-only and cannot be deleted'); END;";
+
+/*
  * Branch involvement-log: the involvement log kept after sign-off
  * (involve-store-involvement.c).  One table each for activities, feedback
  * themes, "you said, we did" responses and evaluations, and one for the
@@ -1343,6 +1376,8 @@ static const Migration migrations[] = {
   { schema_v4, NULL },
   { schema_v5, NULL },
   { schema_v6, NULL },  /* branch signed-acts */
+  /* Branch anchors: the register's id and the heads seen in others' files. */
+  { schema_v7, _involve_store_populate_anchors },
   { schema_involvement_log, NULL },   /* involvement log; after the signing steps when they land */
 };
 
@@ -2081,6 +2116,15 @@ involve_store_open_at_schema (const char *path,
                          "auto-backup", FALSE,
                          "target-schema-version", schema_version,
                          NULL);
+}
+
+/* Branch anchors: the migration step that adds seen_heads (renumber with it). */
+#define ANCHORS_SCHEMA 7
+
+gboolean
+_involve_store_has_anchors (InvolveStore *self)
+{
+  return self->schema_version >= ANCHORS_SCHEMA;
 }
 
 sqlite3 *
@@ -3096,6 +3140,22 @@ collect_text (GVariant *value,
     }
 }
 
+/* The full-text index's body: every answer's text but the title and organisation. */
+char *
+_involve_store_compute_search_body (InvolveRecord *record)
+{
+  g_auto(GStrv) field_ids = involve_record_dup_field_ids (record);
+  GString *body = g_string_new (NULL);
+
+  for (guint i = 0; field_ids[i] != NULL; i++)
+    {
+      if (g_str_equal (field_ids[i], "title") || g_str_equal (field_ids[i], "organisation-name"))
+        continue;
+      collect_text (involve_record_get_value (record, field_ids[i]), body);
+    }
+  return g_string_free (body, FALSE);
+}
+
 static gboolean
 value_has_text (GVariant *value)
 {
@@ -3198,20 +3258,12 @@ refresh_summary (InvolveStore  *self,
 
   if (text_changed && self->schema_version >= 3)
     {
-      g_auto(GStrv) field_ids = involve_record_dup_field_ids (record);
-      g_autoptr(GString) body = g_string_new (NULL);
+      g_autofree char *body = _involve_store_compute_search_body (record);
       AUTO_STMT key = NULL;
       AUTO_STMT remove = NULL;
       AUTO_STMT insert = NULL;
       gint64 ref_key;
       int rc;
-
-      for (guint i = 0; field_ids[i] != NULL; i++)
-        {
-          if (g_str_equal (field_ids[i], "title") || g_str_equal (field_ids[i], "organisation-name"))
-            continue;
-          collect_text (involve_record_get_value (record, field_ids[i]), body);
-        }
 
       key = prepare (self, "SELECT ref_year * 100000000 + ref_number FROM records WHERE id = ?1", error);
       if (key == NULL)
@@ -3242,7 +3294,7 @@ refresh_summary (InvolveStore  *self,
       bind_text (insert, 2, involve_record_get_reference (record));
       bind_text (insert, 3, title);
       bind_text (insert, 4, organisation);
-      bind_text (insert, 5, body->str);
+      bind_text (insert, 5, body);
       if (!step_done (self, insert, doing, error))
         return FALSE;
     }
@@ -4124,13 +4176,8 @@ decide (InvolveStore         *self,
   if (!step_done (self, stmt, doing, error))
     goto fail;
 
-  details = g_strdup_printf ("%s by %s%s%s%s%s, date %s, fingerprint %s%s%s",
-                             signing ? "signed off" : "returned",
-                             input->reviewer_name,
-                             input->reviewer_job_title ? ", " : "", input->reviewer_job_title ? input->reviewer_job_title : "",
-                             input->reviewer_email ? ", " : "", input->reviewer_email ? input->reviewer_email : "",
-                             date, fingerprint,
-                             input->comments ? "; comments: " : "", input->comments ? input->comments : "");
+  details = _involve_store_format_decision (signing, input->reviewer_name, input->reviewer_job_title,
+                                            input->reviewer_email, date, fingerprint, input->comments);
   act = involve_act_new (signing ? INVOLVE_ACT_SIGN_OFF : INVOLVE_ACT_RETURN);
   act->record_uuid = g_strdup (row.uuid);
   act->reference = g_strdup (row.reference);
@@ -5209,10 +5256,16 @@ involve_store_verify_full (InvolveStore *self,
   VERIFY_STEP_DONE ("values");
   ok = ok && verify_fingerprints (self, first_broken_id, error);
   VERIFY_STEP_DONE ("fingerprints");
-  ok = ok && _involve_store_verify_signatures (self, first_broken_id, error);
-  VERIFY_STEP_DONE ("signatures");
   ok = ok && _involve_store_verify_involvement (self, first_broken_id, error);
   VERIFY_STEP_DONE ("involvement log");
+  ok = ok && _involve_store_verify_signatures (self, first_broken_id, error);
+  VERIFY_STEP_DONE ("signatures");
+  ok = ok && _involve_store_verify_state (self, first_broken_id, error);
+  VERIFY_STEP_DONE ("state against the log");
+  ok = ok && _involve_store_verify_seen_heads (self, first_broken_id, error);
+  VERIFY_STEP_DONE ("seen heads");
+  ok = ok && (!_involve_store_has_anchors (self) || involve_store_check_own_head (self, error));
+  VERIFY_STEP_DONE ("own head");
   sqlite3_exec (self->db, self->batch_depth > 0 ? "RELEASE involve_verify" : "COMMIT", NULL, NULL, NULL);
   if (g_str_equal (self->journal_mode, "wal"))
     sqlite3_exec (self->db, "PRAGMA mmap_size = 0", NULL, NULL, NULL);
@@ -5408,7 +5461,7 @@ involve_store_backup (InvolveStore *self,
   ok = copy_database (self->db, dest_path, NULL, TRUE, &problem, error);
   if (!ok && problem != NULL)
     mark_damaged (self, problem);
-  return ok;
+  return ok && _involve_store_stamp_backup (self, dest_path, error);
 }
 
 char *
@@ -5576,6 +5629,9 @@ rolling_backup_copy (RollingBackup *job,
         mark_damaged (job->store, problem);
       return FALSE;
     }
+  /* Unsigned: no key is used from the background thread. */
+  if (!_involve_store_stamp_backup_file (dest, NULL, error))
+    return FALSE;
 
   /* Keep the newest few: names sort by date. */
   listing = g_dir_open (job->dir, 0, NULL);
@@ -5828,6 +5884,26 @@ import_version (InvolveStore  *self,
   bind_text (finish, 15, outcome);
   if (!step_done (self, finish, doing, error))
     return FALSE;
+
+  /* Branch anchors: the state it came with, which verify's replay checks. */
+  {
+    g_autofree char *state =
+      _involve_store_format_imported_state (involve_status_to_string (status),
+                                            involve_record_get_status_reason (version),
+                                            sign_off != NULL ? sign_off->decision : NULL,
+                                            sign_off != NULL ? sign_off->reviewer_name : NULL,
+                                            sign_off != NULL ? sign_off->reviewer_job_title : NULL,
+                                            sign_off != NULL ? sign_off->reviewer_email : NULL,
+                                            sign_off != NULL ? sign_off->date : NULL,
+                                            sign_off != NULL ? sign_off->fingerprint : NULL,
+                                            sign_off != NULL ? sign_off->comments : NULL);
+    AuditEvent state_event = { INVOLVE_AUDIT_IMPORT_VERSION, involve_record_get_uuid (version),
+                               involve_record_get_version (version), NULL, NULL,
+                               involve_status_to_string (status), state };
+
+    if (!audit_append (self, &state_event, now, NULL, error))
+      return FALSE;
+  }
 
   sqlite3_bind_int64 (latest, 1, record_id);
   sqlite3_bind_int64 (latest, 2, involve_record_get_version (version));
@@ -6184,6 +6260,7 @@ fail:
 
 /* For the store's other files (involve-store-internal.h). */
 
+
 gboolean
 _involve_store_step_done (InvolveStore *self,
                           sqlite3_stmt *stmt,
@@ -6209,6 +6286,11 @@ _involve_store_set_error (GError    **error,
 {
   set_error_code (error, code, 0, message);
 }
+
+
+
+
+
 
 InvolveRecord *
 _involve_store_load_for_signing (InvolveStore *self,
