@@ -213,6 +213,14 @@ fixture_set_up (Fixture       *fixture,
   path = g_build_filename (fixture->dir, "register.sqlite", NULL);
   fixture->store = involve_store_open (path, &error);
   g_assert_no_error (error);
+  /* Submitting is signed: the officer's key is unlocked already. */
+  {
+    g_autoptr(InvolveIdentity) officer = involve_identity_generate ("Alex Officer", "alex.officer@example.org", NULL,
+                                                                    INVOLVE_KEY_ECDSA_P256, 1, &error);
+
+    g_assert_no_error (error);
+    involve_store_set_identity (fixture->store, officer);
+  }
   fixture->definitions = g_object_ref (involve_definitions_get_default (&error));
   g_assert_no_error (error);
   fixture->settings = involve_settings_new (&error);

@@ -722,7 +722,7 @@ unlock_key (Fixture    *fixture,
       g_assert_true (gtk_widget_get_visible (error_label));
       g_test_message ("unlock refused: %s", gtk_label_get_text (GTK_LABEL (error_label)));
       g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (error_label)), ==, "Wrong passphrase. Try again.");
-      screenshot (fixture, "06b-unlock-wrong-passphrase.png");
+      screenshot_widget (GTK_WIDGET (dialog), "06b-unlock-wrong-passphrase.png");
     }
   gtk_editable_set_text (GTK_EDITABLE (row), right);
   click (_involve_unlock_dialog_get_unlock_button (dialog));
@@ -925,7 +925,8 @@ test_journey (Fixture       *fixture,
                                           INVOLVE_TRUST_SIGN_OFF, &error));
   g_assert_no_error (error);
 
-  /* The reviewer, at their desk, signs off with their own key. */
+  /* The reviewer, at their desk, signs off with their own key; the refused
+   * comment was kept. */
   involve_store_set_identity (fixture->store, NULL);
   click (_involve_wizard_get_sign_off_button (fixture->wizard));
   settle ();
@@ -1519,6 +1520,8 @@ test_history_long (Fixture       *fixture,
   close_history (window);
 }
 
+static void become_reviewer (Fixture *fixture);
+
 /* An earlier version opens from the history, read-only, as it was. */
 static void
 test_history_open_version (Fixture       *fixture,
@@ -1531,18 +1534,25 @@ test_history_open_version (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   GtkWidget *window, *group, *old_row = NULL, *title;
   InvolveRecord *shown_record;
+  g_autoptr(InvolveIdentity) officer = NULL;
+  g_autoptr(InvolveIdentity) reviewer = NULL;
 
   review->reviewer_name = g_strdup ("Sam Reviewer");
   review->reviewer_email = g_strdup ("sam.reviewer@example.org");
   involve_store_set_profile_name (fixture->store, "Sam Reviewer");
+  officer = g_object_ref (involve_store_get_identity (fixture->store));
+  become_reviewer (fixture);
+  reviewer = g_object_ref (involve_store_get_identity (fixture->store));
   g_assert_true (involve_store_sign_off (fixture->store, uuid, review, &error));
   g_assert_no_error (error);
+  involve_store_set_identity (fixture->store, officer);
   involve_store_set_profile_name (fixture->store, "Alex Officer");
   g_assert_cmpuint (involve_store_amend (fixture->store, uuid, "A new site was found", &error), ==, 2);
   g_assert_no_error (error);
   g_assert_true (involve_store_submit (fixture->store, uuid, NULL, &error));
   g_assert_no_error (error);
   involve_store_set_profile_name (fixture->store, "Sam Reviewer");
+  involve_store_set_identity (fixture->store, reviewer);
   g_assert_true (involve_store_sign_off (fixture->store, uuid, review, &error));
   g_assert_no_error (error);
 
