@@ -382,6 +382,9 @@ test_response_after_rollback (void)
   g_autofree char *kept = g_build_filename (td->dir, "kept.sqlite", NULL);
   g_autofree char *request = g_build_filename (td->dir, "request.xml", NULL);
   g_autofree char *response = g_build_filename (td->dir, "response.xml", NULL);
+  g_autofree char *pass = g_build_filename (td->dir, "reviewer.pass", NULL);
+  g_autofree char *reviewer_key = NULL;
+  g_autofree char *reviewer_cert = NULL;
   gsize length = 0;
 
   store = open_store (td->path, &error);
@@ -401,8 +404,11 @@ test_response_after_rollback (void)
   g_assert_true (g_file_get_contents (request, &contents, NULL, NULL));
   assert_contains (contents, "<register-head>involve-head-1 ");
   g_free (args);
-  args = g_strdup_printf ("signoff-respond '%s' --decision returned --name 'Sam Reviewer'"
-                          " --comments 'Say which venue.' --out '%s'", request, response);
+  /* The reviewer answers with their own key. */
+  reviewer_key = test_identity_save ("reviewer", td->dir, &reviewer_cert);
+  g_assert_true (g_file_set_contents (pass, "test passphrase\n", -1, NULL));
+  args = g_strdup_printf ("signoff-respond '%s' --decision returned --key '%s' --passphrase-file '%s'"
+                          " --comments 'Say which venue.' --out '%s'", request, reviewer_key, pass, response);
   g_assert_cmpint (run_cli (td->path, args, &out), ==, 0);
   g_clear_pointer (&contents, g_free);
   g_assert_true (g_file_get_contents (response, &contents, NULL, NULL));

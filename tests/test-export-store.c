@@ -8,6 +8,8 @@
 #include "involve-fingerprint.h"
 #include "common-test-util.h"
 #include "export-test-util.h"
+#include "identity-test-util.h"
+#include "involve-store-trust.h"
 
 typedef struct
 {
@@ -23,6 +25,12 @@ path_in (Fixture    *fixture,
   return g_build_filename (fixture->dir, name, NULL);
 }
 
+static InvolveIdentity *
+reviewer_key (void)
+{
+  return test_identity_named ("export-reviewer", EXPORT_TEST_REVIEWER_NAME, EXPORT_TEST_REVIEWER_EMAIL);
+}
+
 static InvolveStore *
 open_register (Fixture    *fixture,
                const char *name)
@@ -35,7 +43,26 @@ open_register (Fixture    *fixture,
   g_assert_nonnull (store);
   involve_store_set_os_account (store, "awhitcombe");
   involve_store_set_profile_name (store, EXPORT_TEST_COMPLETER_NAME);
+  /* The officer acts with their key. */
+  involve_store_set_identity (store, test_identity ("officer"));
   return store;
+}
+
+/* The reviewer is trusted to sign off (by the officer, the first). */
+static void
+trust_reviewer (InvolveStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  guint roles = 0;
+
+  g_assert_true (involve_store_trust_lookup (store, involve_certificate_get_fingerprint (
+                                               involve_identity_get_certificate (reviewer_key ())),
+                                             &roles, &error));
+  if (roles != 0)
+    return;
+  g_assert_true (involve_store_trust_add (store, involve_identity_get_certificate (reviewer_key ()),
+                                          INVOLVE_TRUST_SIGN_OFF, &error));
+  g_assert_no_error (error);
 }
 
 /* A record typed into the register field by field, then submitted. */
@@ -103,8 +130,11 @@ sign_off (Fixture *fixture)
 
   involve_store_set_os_account (fixture->store, "sokonkwo");
   involve_store_set_profile_name (fixture->store, EXPORT_TEST_REVIEWER_NAME);
+  trust_reviewer (fixture->store);
+  involve_store_set_identity (fixture->store, reviewer_key ());
   involve_store_sign_off (fixture->store, fixture->uuid, decision, &error);
   g_assert_no_error (error);
+  involve_store_set_identity (fixture->store, test_identity ("officer"));
   involve_store_set_os_account (fixture->store, "awhitcombe");
   involve_store_set_profile_name (fixture->store, EXPORT_TEST_COMPLETER_NAME);
 }
@@ -379,7 +409,12 @@ test_xml_trail_travels (Fixture       *fixture,
       squashed = export_test_squash (text);
       g_assert_nonnull (strstr (squashed, "Entries from the source register"));
       g_assert_nonnull (strstr (squashed, "Imported from XML exchange file “a.xml”"));
-      g_assert_nonnull (strstr (squashed, "imported-1 "));
+      /* (A's first entries trust its people: the record's come after.) */
+      {
+        g_autofree char *first = g_strdup_printf ("imported-%" G_GINT64_FORMAT " ",
+                                                  ((InvolveAuditEntry *) from_a->audit->pdata[0])->id);
+        g_assert_nonnull (strstr (squashed, first));
+      }
     }
 }
 
@@ -576,7 +611,8 @@ test_sign_off_by_file (Fixture       *fixture,
   request = involve_sign_off_request_read (request_path, &error);
   g_assert_no_error (error);
   decision->decision = g_strdup ("signed-off");
-  g_assert_true (involve_sign_off_response_write (request, decision, response_path, &error));
+  g_assert_true (involve_sign_off_response_write (request, decision, reviewer_key (), response_path, &error));
+  trust_reviewer (fixture->store);
   g_assert_no_error (error);
 
   g_assert_true (involve_import_sign_off_response (fixture->store, response_path, &summary, &error));
@@ -615,7 +651,8 @@ test_sign_off_mismatch_refused (Fixture       *fixture,
   g_assert_true (involve_export_sign_off_request (fixture->store, fixture->uuid, request_path, &error));
   request = involve_sign_off_request_read (request_path, &error);
   decision->decision = g_strdup ("signed-off");
-  g_assert_true (involve_sign_off_response_write (request, decision, response_path, &error));
+  g_assert_true (involve_sign_off_response_write (request, decision, reviewer_key (), response_path, &error));
+  trust_reviewer (fixture->store);
   g_assert_no_error (error);
 
   /* Meanwhile the officer took the record back, changed an answer and submitted again. */

@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "involve-act.h"
 #include "involve-export.h"
 #include "involve-record.h"
 #include "involve-xml.h"
@@ -31,6 +32,10 @@ typedef struct
   InvolveRecord *version;       /* the version to decide on */
   char          *fingerprint;   /* its fingerprint, checked against its content */
   char          *register_head; /* the sending register's head (docs/heads.md), or NULL */
+  /* The completer's signed submission (NULL in unsigned, older requests). */
+  GBytes             *act_data;
+  GBytes             *act_signature;
+  InvolveCertificate *completer;
 } InvolveSignOffRequest;
 
 typedef struct
@@ -44,6 +49,10 @@ typedef struct
   char           *fingerprint;  /* of the version decided on */
   InvolveSignOff *sign_off;     /* decision, reviewer, date, comments, fingerprint, time */
   char           *register_head; /* the request's register head, repeated, or NULL */
+  /* The reviewer's signed decision (NULL when the file is unsigned). */
+  GBytes             *act_data;
+  GBytes             *act_signature;
+  InvolveCertificate *reviewer;
 } InvolveSignOffResponse;
 
 void                    involve_sign_off_request_free   (InvolveSignOffRequest  *request);
@@ -60,9 +69,23 @@ gboolean                involve_sign_off_request_write  (InvolveRecord          
                                                          const char             *path,
                                                          char                  **request_id,
                                                          GError                **error);
-/* The same, carrying @register_head (may be NULL), which the response repeats. */
+/* The same, carrying the completer's signed submission of @version
+ * (involve_store_get_submit_act ()). */
+gboolean                involve_sign_off_request_write_signed (InvolveRecord      *version,
+                                                         const char             *requested_by,
+                                                         GBytes                 *act_data,
+                                                         GBytes                 *act_signature,
+                                                         InvolveCertificate     *completer,
+                                                         const char             *path,
+                                                         char                  **request_id,
+                                                         GError                **error);
+/* Both: the signed submission (may be NULL) and @register_head (may be
+ * NULL; docs/heads.md), which the response repeats. */
 gboolean                involve_sign_off_request_write_full (InvolveRecord      *version,
                                                          const char             *requested_by,
+                                                         GBytes                 *act_data,
+                                                         GBytes                 *act_signature,
+                                                         InvolveCertificate     *completer,
                                                          const char             *register_head,
                                                          const char             *path,
                                                          char                  **request_id,
@@ -75,12 +98,15 @@ InvolveSignOffRequest  *involve_sign_off_request_read   (const char             
 
 /*
  * The reviewer's side: checks the decision (a reviewer name; comments when
- * returning; the reviewer is not the completer) and writes the response.
- * decision->decision is "signed-off" or "returned"; its fingerprint and
- * time are filled in here.
+ * returning; the reviewer is not the completer, by key and by name), signs
+ * it with @reviewer (their unlocked key; name and e-mail come from its
+ * certificate) and writes the response.  The request must carry the
+ * completer's signature, which is checked.  decision->decision is
+ * "signed-off" or "returned"; its fingerprint and time are filled in here.
  */
 gboolean                involve_sign_off_response_write (const InvolveSignOffRequest *request,
                                                          const InvolveSignOff        *decision,
+                                                         InvolveIdentity             *reviewer,
                                                          const char                  *path,
                                                          GError                     **error);
 InvolveSignOffResponse *involve_sign_off_response_parse (GBytes                 *data,
