@@ -314,7 +314,7 @@ test_against_forged_signed (Fixture      *f,
   assert_contains (out, "does not match its signature");
   /* Nor does another register take it in. */
   g_free (args);
-  args = g_strdup_printf ("import '%s'", forged);
+  args = g_strdup_printf ("--create import '%s'", forged);
   g_assert_cmpint (run_cli (other->path, args, &out), ==, 1);
   assert_contains (out, "does not match its signature");
 }
@@ -443,7 +443,7 @@ test_import_remembers_head (Fixture      *f,
   g_autoptr(GPtrArray) seen = NULL;
   g_autoptr(GPtrArray) audit = NULL;
   g_autofree char *out = NULL;
-  g_autofree char *args = g_strdup_printf ("import '%s'", f->late_xml);
+  g_autofree char *args = g_strdup_printf ("--create import '%s'", f->late_xml);
 
   g_assert_cmpint (run_cli (other->path, args, &out), ==, 0);
   store = open_store (other->path, NULL);
