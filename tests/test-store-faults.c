@@ -41,10 +41,15 @@ open_mode (const char *path,
            const char *journal_mode,
            GError    **error)
 {
-  return g_initable_new (INVOLVE_TYPE_STORE, NULL, error,
-                         "path", path, "auto-backup", FALSE, "busy-timeout", 200,
-                         "journal-mode", journal_mode, "os-account", "officer",
-                         "profile-name", "Officer", NULL);
+  InvolveStore *store = g_initable_new (INVOLVE_TYPE_STORE, NULL, error,
+                                        "path", path, "auto-backup", FALSE, "busy-timeout", 200,
+                                        "journal-mode", journal_mode, "os-account", "officer",
+                                        "profile-name", "Officer", NULL);
+
+  /* Signed acts need the officer's key, as open_store () gives it. */
+  if (store != NULL)
+    involve_store_set_identity (store, test_identity ("officer"));
+  return store;
 }
 
 static gboolean
