@@ -46,7 +46,7 @@ open_mode (const char *path,
                                         "journal-mode", journal_mode, "os-account", "officer",
                                         "profile-name", "Officer", NULL);
 
-  /* Signed acts need the officer's key, as open_store () gives it. */
+  /* Submitting is a signed act: the officer acts with their key. */
   if (store != NULL)
     involve_store_set_identity (store, test_identity ("officer"));
   return store;
