@@ -314,7 +314,7 @@ test_against_forged_signed (Fixture      *f,
   assert_contains (out, "does not match its signature");
   /* Nor does another register take it in. */
   g_free (args);
-  args = g_strdup_printf ("import '%s'", forged);
+  args = g_strdup_printf ("--create import '%s'", forged);
   g_assert_cmpint (run_cli (other->path, args, &out), ==, 1);
   assert_contains (out, "does not match its signature");
 }
@@ -382,6 +382,9 @@ test_response_after_rollback (void)
   g_autofree char *kept = g_build_filename (td->dir, "kept.sqlite", NULL);
   g_autofree char *request = g_build_filename (td->dir, "request.xml", NULL);
   g_autofree char *response = g_build_filename (td->dir, "response.xml", NULL);
+  g_autofree char *pass = g_build_filename (td->dir, "reviewer.pass", NULL);
+  g_autofree char *reviewer_key = NULL;
+  g_autofree char *reviewer_cert = NULL;
   gsize length = 0;
 
   store = open_store (td->path, &error);
@@ -401,15 +404,11 @@ test_response_after_rollback (void)
   g_assert_true (g_file_get_contents (request, &contents, NULL, NULL));
   assert_contains (contents, "<register-head>involve-head-1 ");
   g_free (args);
-  /* The reviewer signs with their own key (branch signed-acts). */
-  {
-    g_autofree char *key = test_identity_save ("reviewer", td->dir, NULL);
-    g_autofree char *pass = g_build_filename (td->dir, "reviewer-pass", NULL);
-
-    g_assert_true (g_file_set_contents (pass, "test passphrase", -1, NULL));
-    args = g_strdup_printf ("signoff-respond '%s' --decision returned --key '%s' --passphrase-file '%s'"
-                            " --comments 'Say which venue.' --out '%s'", request, key, pass, response);
-  }
+  /* The reviewer answers with their own key. */
+  reviewer_key = test_identity_save ("reviewer", td->dir, &reviewer_cert);
+  g_assert_true (g_file_set_contents (pass, "test passphrase\n", -1, NULL));
+  args = g_strdup_printf ("signoff-respond '%s' --decision returned --key '%s' --passphrase-file '%s'"
+                          " --comments 'Say which venue.' --out '%s'", request, reviewer_key, pass, response);
   g_assert_cmpint (run_cli (td->path, args, &out), ==, 0);
   g_clear_pointer (&contents, g_free);
   g_assert_true (g_file_get_contents (response, &contents, NULL, NULL));
@@ -444,7 +443,7 @@ test_import_remembers_head (Fixture      *f,
   g_autoptr(GPtrArray) seen = NULL;
   g_autoptr(GPtrArray) audit = NULL;
   g_autofree char *out = NULL;
-  g_autofree char *args = g_strdup_printf ("import '%s'", f->late_xml);
+  g_autofree char *args = g_strdup_printf ("--create import '%s'", f->late_xml);
 
   g_assert_cmpint (run_cli (other->path, args, &out), ==, 0);
   store = open_store (other->path, NULL);

@@ -560,6 +560,39 @@ test_head_rolling_backup (void)
   g_assert_no_error (error);
 }
 
+/* A backup checked where it lies is not the register; a deliberate,
+ * audited restore moves the recorded head back with it. */
+static void
+test_head_backup_and_restore (void)
+{
+  g_autoptr(TestDir) td = test_dir_new ();
+  g_autofree char *first = draft_record (td->path, "First");
+  g_autofree char *second = NULL;
+  g_autofree char *copy = g_build_filename (td->dir, "copy.sqlite", NULL);
+  g_autoptr(InvolveStore) store = open_or_die (td->path);
+  g_autoptr(InvolveStore) backup = NULL;
+  g_autoptr(InvolveHead) late = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (involve_store_backup (store, copy, &error));
+  g_assert_no_error (error);
+  g_clear_object (&store);
+  second = draft_record (td->path, "Second");
+  store = open_or_die (td->path);
+  late = involve_store_dup_head (store, &error);
+  g_assert_no_error (error);
+  g_clear_object (&store);
+
+  backup = open_or_die (copy);
+  g_assert_true (involve_store_verify (backup, NULL, &error));
+  g_assert_no_error (error);
+  g_clear_object (&backup);
+
+  g_assert_true (involve_store_restore_backup (td->path, copy, NULL, &error));
+  g_assert_no_error (error);
+  expect_verify (td->path, TRUE, NULL);
+}
+
 static void
 test_head_rewritten (void)
 {
@@ -812,6 +845,7 @@ main (int   argc,
   g_test_add_func ("/anchors/head/truncation", test_head_truncation);
   g_test_add_func ("/anchors/head/rollback", test_head_rollback);
   g_test_add_func ("/anchors/head/rolling-backup", test_head_rolling_backup);
+  g_test_add_func ("/anchors/head/backup-and-restore", test_head_backup_and_restore);
   g_test_add_func ("/anchors/head/rewritten", test_head_rewritten);
   g_test_add_func ("/anchors/head/signed", test_head_signed);
   g_test_add_func ("/anchors/head/openssl", test_head_openssl);

@@ -562,8 +562,8 @@ involve_export_sign_off_request (InvolveStore  *store,
         !involve_store_get_submit_act (store, uuid, involve_record_get_version (record),
                                        &act_data, &act_signature, &completer, error))
       return FALSE;
-    if (!involve_sign_off_request_write_signed (record, requested_by, head, act_data, act_signature,
-                                                completer, path, &request_id, error))
+    if (!involve_sign_off_request_write_full (record, requested_by, act_data, act_signature, completer,
+                                              head, path, &request_id, error))
       return FALSE;
   }
 

@@ -22,10 +22,10 @@ involve_sign_off_request_free (InvolveSignOffRequest *request)
   g_free (request->requested_by);
   g_clear_object (&request->version);
   g_free (request->fingerprint);
+  g_free (request->register_head);
   g_clear_pointer (&request->act_data, g_bytes_unref);
   g_clear_pointer (&request->act_signature, g_bytes_unref);
   g_clear_object (&request->completer);
-  g_free (request->register_head);
   g_free (request);
 }
 
@@ -41,10 +41,10 @@ involve_sign_off_response_free (InvolveSignOffResponse *response)
   g_free (response->framework_id);
   g_free (response->fingerprint);
   g_clear_pointer (&response->sign_off, involve_sign_off_free);
+  g_free (response->register_head);
   g_clear_pointer (&response->act_data, g_bytes_unref);
   g_clear_pointer (&response->act_signature, g_bytes_unref);
   g_clear_object (&response->reviewer);
-  g_free (response->register_head);
   g_free (response);
 }
 
@@ -170,20 +170,8 @@ involve_sign_off_request_write (InvolveRecord  *version,
                                 char          **request_id_out,
                                 GError        **error)
 {
-  return involve_sign_off_request_write_signed (version, requested_by, NULL, NULL, NULL, NULL,
-                                                path, request_id_out, error);
-}
-
-gboolean
-involve_sign_off_request_write_full (InvolveRecord  *version,
-                                     const char     *requested_by,
-                                     const char     *register_head,
-                                     const char     *path,
-                                     char          **request_id_out,
-                                     GError        **error)
-{
-  return involve_sign_off_request_write_signed (version, requested_by, register_head, NULL, NULL, NULL,
-                                                path, request_id_out, error);
+  return involve_sign_off_request_write_full (version, requested_by, NULL, NULL, NULL, NULL,
+                                              path, request_id_out, error);
 }
 
 gboolean
@@ -196,6 +184,21 @@ involve_sign_off_request_write_signed (InvolveRecord      *version,
                                        const char         *path,
                                        char              **request_id_out,
                                        GError            **error)
+{
+  return involve_sign_off_request_write_full (version, requested_by, act_data, act_signature, completer,
+                                              NULL, path, request_id_out, error);
+}
+
+gboolean
+involve_sign_off_request_write_full (InvolveRecord      *version,
+                                     const char         *requested_by,
+                                     GBytes             *act_data,
+                                     GBytes             *act_signature,
+                                     InvolveCertificate *completer,
+                                     const char         *register_head,
+                                     const char         *path,
+                                     char              **request_id_out,
+                                     GError            **error)
 {
   g_autofree char *request_id = g_uuid_string_random ();
   g_autofree char *fingerprint = NULL;
@@ -226,9 +229,9 @@ involve_sign_off_request_write_signed (InvolveRecord      *version,
   set_identity (record, version);
 
   ok = _involve_exchange_add_version (record, ns, version, fingerprint, error);
-  _involve_exchange_add_register_head (xmlDocGetRootElement (doc), ns, register_head);
   if (ok && act_data != NULL && act_signature != NULL && completer != NULL)
     add_signed_act (xmlDocGetRootElement (doc), ns, act_data, act_signature, completer);
+  _involve_exchange_add_register_head (xmlDocGetRootElement (doc), ns, register_head);
   ok = ok && write_document (doc, path, error);
   xmlFreeDoc (doc);
 
@@ -474,8 +477,8 @@ involve_sign_off_response_write (const InvolveSignOffRequest *request,
   xmlNewProp (subject, (const xmlChar *) "version", (const xmlChar *) version_text);
   xmlNewProp (subject, (const xmlChar *) "fingerprint", (const xmlChar *) request->fingerprint);
   _involve_exchange_add_sign_off (xmlDocGetRootElement (doc), ns, sign_off);
-  _involve_exchange_add_register_head (xmlDocGetRootElement (doc), ns, request->register_head);
   add_signed_act (xmlDocGetRootElement (doc), ns, act_data, act_signature, certificate);
+  _involve_exchange_add_register_head (xmlDocGetRootElement (doc), ns, request->register_head);
 
   ok = write_document (doc, path, error);
   xmlFreeDoc (doc);

@@ -69,21 +69,25 @@ gboolean                involve_sign_off_request_write  (InvolveRecord          
                                                          const char             *path,
                                                          char                  **request_id,
                                                          GError                **error);
-/* The same, carrying @register_head (may be NULL), which the response repeats. */
-gboolean                involve_sign_off_request_write_full (InvolveRecord      *version,
-                                                         const char             *requested_by,
-                                                         const char             *register_head,
-                                                         const char             *path,
-                                                         char                  **request_id,
-                                                         GError                **error);
-/* The same, also carrying the completer's signed submission of @version
- * (involve_store_get_submit_act (); NULLs for none). */
+/* The same, carrying the completer's signed submission of @version
+ * (involve_store_get_submit_act ()). */
 gboolean                involve_sign_off_request_write_signed (InvolveRecord      *version,
                                                          const char             *requested_by,
                                                          const char             *register_head,
                                                          GBytes                 *act_data,
                                                          GBytes                 *act_signature,
                                                          InvolveCertificate     *completer,
+                                                         const char             *path,
+                                                         char                  **request_id,
+                                                         GError                **error);
+/* Both: the signed submission (may be NULL) and @register_head (may be
+ * NULL; docs/heads.md), which the response repeats. */
+gboolean                involve_sign_off_request_write_full (InvolveRecord      *version,
+                                                         const char             *requested_by,
+                                                         GBytes                 *act_data,
+                                                         GBytes                 *act_signature,
+                                                         InvolveCertificate     *completer,
+                                                         const char             *register_head,
                                                          const char             *path,
                                                          char                  **request_id,
                                                          GError                **error);

@@ -163,6 +163,7 @@ involve_application_activate (GApplication *app)
       adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Read Only"));
       gtk_window_present (GTK_WINDOW (dialog));
     }
+
   /* A register cut short or put back to an older copy says so at once. */
   if (!involve_store_check_own_head_quick (self->store, &error) &&
       g_error_matches (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_TAMPERED))

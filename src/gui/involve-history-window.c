@@ -7,8 +7,8 @@
 #include <inttypes.h>
 
 #include "involve-history-window.h"
-#include "involve-store-anchors.h"
 #include "involve-store-involvement.h"
+#include "involve-store-anchors.h"
 
 /* Entries are read and formatted a page at a time in a thread, so that a
  * record with thousands of entries, or answers of 100,000 words, opens at
@@ -175,12 +175,12 @@ describe_kind (const InvolveAuditEntry *entry,
     return g_strdup (_("Trust list changed (signed)"));
   if (g_str_equal (kind, INVOLVE_AUDIT_REFUSED))
     return g_strdup (_("Refused"));
+  if (g_str_equal (kind, INVOLVE_AUDIT_INVOLVEMENT))
+    return g_strdup_printf (_("Involvement logged (%s)"), entry->field_id != NULL ? entry->field_id : "");
   if (g_str_equal (kind, INVOLVE_AUDIT_IMPORT_VERSION))
     return g_strdup (_("Version imported"));
   if (g_str_equal (kind, INVOLVE_AUDIT_SEEN_HEAD))
     return g_strdup (_("Noted where another register’s audit trail stood"));
-  if (g_str_equal (kind, INVOLVE_AUDIT_INVOLVEMENT))
-    return g_strdup_printf (_("Involvement logged (%s)"), entry->field_id != NULL ? entry->field_id : "");
   return g_strdup (kind);
 }
 

@@ -762,14 +762,31 @@ own_head_path_in_data (const char *register_id)
   return g_build_filename (data, "heads", name, NULL);
 }
 
+/* A head file: the head's line, then the register's path it was
+ * recorded for (@register_path, may be NULL; NULL when absent). */
 static InvolveHead *
-read_head_file (const char *path)
+read_head_file (const char  *path,
+                char       **register_path)
 {
   g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
 
+  if (register_path != NULL)
+    *register_path = NULL;
   if (!g_file_get_contents (path, &text, NULL, NULL))
     return NULL;
-  return involve_head_parse (text, NULL);
+  lines = g_strsplit (text, "\n", 3);
+  if (lines[0] == NULL)
+    return NULL;
+  if (register_path != NULL && lines[1] != NULL && lines[1][0] != '\0')
+    *register_path = g_strdup (lines[1]);
+  return involve_head_parse (lines[0], NULL);
+}
+
+static char *
+canonical_store_path (InvolveStore *self)
+{
+  return g_canonicalize_filename (involve_store_get_path (self), NULL);
 }
 
 static gboolean
@@ -791,10 +808,15 @@ check_own_head (InvolveStore *self,
   paths[1] = own_head_path_in_data (register_id);
   for (guint i = 0; ok && i < G_N_ELEMENTS (paths); i++)
     {
-      g_autoptr(InvolveHead) head = read_head_file (paths[i]);
+      g_autofree char *recorded_for = NULL;
+      g_autofree char *here = canonical_store_path (self);
+      g_autoptr(InvolveHead) head = read_head_file (paths[i], &recorded_for);
       g_autofree char *what = NULL;
 
-      if (head == NULL || g_strcmp0 (head->register_id, register_id) != 0)
+      /* A copy elsewhere (a backup being checked) is not the register
+       * whose head was recorded. */
+      if (head == NULL || g_strcmp0 (head->register_id, register_id) != 0 ||
+          (recorded_for != NULL && g_strcmp0 (recorded_for, here) != 0))
         continue;
       what = g_strdup_printf ("“%s”", paths[i]);
       ok = check_head (self, head, what, TRUE, walk, error);
@@ -826,22 +848,41 @@ static gboolean
 save_head_file (const char        *path,
                 const InvolveHead *head,
                 const char        *text,
+                gboolean           lower,
                 GError           **error)
 {
-  g_autoptr(InvolveHead) old = read_head_file (path);
+  g_autoptr(InvolveHead) old = read_head_file (path, NULL);
   g_autofree char *dir = g_path_get_dirname (path);
 
-  /* Never lower it: the highest head is the one that counts. */
-  if (old != NULL && g_strcmp0 (old->register_id, head->register_id) == 0 && old->entries >= head->entries)
+  /* Never lower it (but after a restore): the highest head is the one that counts. */
+  if (!lower && old != NULL && g_strcmp0 (old->register_id, head->register_id) == 0 &&
+      old->entries >= head->entries)
     return TRUE;
   if (!involve_paths_ensure_dir (dir, error))
     return FALSE;
   return g_file_set_contents (path, text, -1, error);
 }
 
+static gboolean save_own_head (InvolveStore *self, gboolean lower, GError **error);
+
 gboolean
 involve_store_save_own_head (InvolveStore *self,
                              GError      **error)
+{
+  return save_own_head (self, FALSE, error);
+}
+
+gboolean
+involve_store_reset_own_head (InvolveStore *self,
+                              GError      **error)
+{
+  return save_own_head (self, TRUE, error);
+}
+
+static gboolean
+save_own_head (InvolveStore *self,
+               gboolean      lower,
+               GError      **error)
 {
   INVOLVE_STORE_LOCKED (self);
   g_autoptr(InvolveHead) head = NULL;
@@ -857,12 +898,16 @@ involve_store_save_own_head (InvolveStore *self,
   if (head == NULL)
     return FALSE;
   line = involve_head_to_string (head);
-  text = g_strconcat (line, "\n", NULL);
+  {
+    g_autofree char *here = canonical_store_path (self);
+
+    text = g_strconcat (line, "\n", here, "\n", NULL);
+  }
   beside = own_head_path_beside (self);
   in_data = own_head_path_in_data (head->register_id);
   /* Both, even when one fails: each alone still catches a rollback. */
-  ok = save_head_file (in_data, head, text, error);
-  ok = save_head_file (beside, head, text, ok ? error : NULL) && ok;
+  ok = save_head_file (in_data, head, text, lower, error);
+  ok = save_head_file (beside, head, text, lower, ok ? error : NULL) && ok;
   return ok;
 }
 

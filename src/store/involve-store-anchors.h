@@ -99,6 +99,10 @@ gboolean     involve_store_check_own_head  (InvolveStore      *self,
                                             GError           **error);
 gboolean     involve_store_save_own_head   (InvolveStore      *self,
                                             GError           **error);
+/* After a deliberate, audited restore from a backup: records the current
+ * (lower) head in place of the higher one, so that verify passes again. */
+gboolean     involve_store_reset_own_head  (InvolveStore      *self,
+                                            GError           **error);
 /* For opening: the same without walking the chain after entry N (verify
  * does that), so it stays fast on a large register. */
 gboolean     involve_store_check_own_head_quick (InvolveStore *self,

@@ -12,6 +12,8 @@
 #include <sqlite3.h>
 
 #include "involve-store.h"
+#include "involve-store-anchors.h"
+#include "involve-store-internal.h"
 
 /*
  * Finding a good backup of a damaged register, and putting it back.  Only
@@ -287,6 +289,14 @@ involve_store_restore_backup (const char *register_path,
     details = g_strdup_printf ("restored from %s", backup_base);
   if (!involve_store_log_event (store, INVOLVE_AUDIT_BACKUP, NULL, 0, details, error))
     return FALSE;
+  /* Branch anchors: a deliberate restore may go back; the head recorded
+   * outside the register follows it, or verify would call it a rollback. */
+  {
+    g_autoptr(GError) head_error = NULL;
+
+    if (_involve_store_has_anchors (store) && !involve_store_reset_own_head (store, &head_error))
+      g_warning ("Could not record the restored register’s head: %s", head_error->message);
+  }
 
   if (kept_path != NULL)
     *kept_path = g_steal_pointer (&kept);

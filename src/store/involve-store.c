@@ -1242,31 +1242,6 @@ static const char schema_v6[] =
   "BEGIN SELECT RAISE (ABORT, 'a signed-off or withdrawn version cannot be changed'); END;";
 
 /*
- * Branch anchors: the heads (audit entry count and head hash) of other
- * registers, read from their files (exchange files, sign-off files), kept
- * so that a later file from the same register can be checked against
- * them.  Append-only; each row bound by a local audit entry.
- */
-static const char schema_v7[] =
-  "CREATE TABLE seen_heads ("
-  "  id INTEGER PRIMARY KEY,"
-  "  register_id TEXT NOT NULL,"
-  "  entries INTEGER NOT NULL,"
-  "  hash TEXT NOT NULL,"
-  "  head_usec INTEGER NOT NULL,"
-  "  signer TEXT,"
-  "  source TEXT NOT NULL,"
-  "  seen_usec INTEGER NOT NULL,"
-  "  audit_id INTEGER NOT NULL REFERENCES audit (id),"
-  "  text TEXT NOT NULL"
-  ");"
-  "CREATE INDEX seen_heads_by_register ON seen_heads (register_id, entries);"
-  "CREATE TRIGGER seen_heads_no_update BEFORE UPDATE ON seen_heads "
-  "BEGIN SELECT RAISE (ABORT, 'seen heads are append-only and cannot be changed'); END;"
-  "CREATE TRIGGER seen_heads_no_delete BEFORE DELETE ON seen_heads "
-  "BEGIN SELECT RAISE (ABORT, 'seen heads are append-only and cannot be deleted'); END;";
-
-/*
  * Branch involvement-log: the involvement log kept after sign-off
  * (involve-store-involvement.c).  One table each for activities, feedback
  * themes, "you said, we did" responses and evaluations, and one for the
@@ -1363,6 +1338,31 @@ static const char schema_involvement_log[] =
   "CREATE TRIGGER involvement_evaluations_no_delete BEFORE DELETE ON involvement_evaluations "
   "BEGIN SELECT RAISE (ABORT, 'involvement log entries cannot be deleted: add a correction'); END;";
 
+/*
+ * Branch anchors: the heads (audit entry count and head hash) of other
+ * registers, read from their files (exchange files, sign-off files), kept
+ * so that a later file from the same register can be checked against
+ * them.  Append-only; each row bound by a local audit entry.
+ */
+static const char schema_anchors[] =
+  "CREATE TABLE seen_heads ("
+  "  id INTEGER PRIMARY KEY,"
+  "  register_id TEXT NOT NULL,"
+  "  entries INTEGER NOT NULL,"
+  "  hash TEXT NOT NULL,"
+  "  head_usec INTEGER NOT NULL,"
+  "  signer TEXT,"
+  "  source TEXT NOT NULL,"
+  "  seen_usec INTEGER NOT NULL,"
+  "  audit_id INTEGER NOT NULL REFERENCES audit (id),"
+  "  text TEXT NOT NULL"
+  ");"
+  "CREATE INDEX seen_heads_by_register ON seen_heads (register_id, entries);"
+  "CREATE TRIGGER seen_heads_no_update BEFORE UPDATE ON seen_heads "
+  "BEGIN SELECT RAISE (ABORT, 'seen heads are append-only and cannot be changed'); END;"
+  "CREATE TRIGGER seen_heads_no_delete BEFORE DELETE ON seen_heads "
+  "BEGIN SELECT RAISE (ABORT, 'seen heads are append-only and cannot be deleted'); END;";
+
 typedef struct
 {
   const char *sql;
@@ -1376,9 +1376,9 @@ static const Migration migrations[] = {
   { schema_v4, NULL },
   { schema_v5, NULL },
   { schema_v6, NULL },  /* branch signed-acts */
-  /* Branch anchors: the register's id and the heads seen in others' files. */
-  { schema_v7, _involve_store_populate_anchors },
   { schema_involvement_log, NULL },   /* involvement log; after the signing steps when they land */
+  /* Branch anchors: the register's id and the heads seen in others' files. */
+  { schema_anchors, _involve_store_populate_anchors },
 };
 
 #define LATEST_SCHEMA ((int) G_N_ELEMENTS (migrations))
@@ -2118,13 +2118,16 @@ involve_store_open_at_schema (const char *path,
                          NULL);
 }
 
-/* Branch anchors: the migration step that adds seen_heads (renumber with it). */
-#define ANCHORS_SCHEMA 7
-
+/* Branch anchors: whether the step that adds seen_heads has run. */
 gboolean
 _involve_store_has_anchors (InvolveStore *self)
 {
-  return self->schema_version >= ANCHORS_SCHEMA;
+  for (guint i = 0; i < G_N_ELEMENTS (migrations); i++)
+    {
+      if (migrations[i].sql == schema_anchors)
+        return self->schema_version >= (int) i + 1;
+    }
+  return FALSE;
 }
 
 sqlite3 *
@@ -5285,15 +5288,16 @@ involve_store_verify_full (InvolveStore *self,
   VERIFY_STEP_DONE ("involvement log");
   ok = ok && _involve_store_verify_signatures (self, first_broken_id, error);
   VERIFY_STEP_DONE ("signatures");
-  ok = ok && _involve_store_verify_state (self, first_broken_id, error);
-  VERIFY_STEP_DONE ("state against the log");
-  ok = ok && _involve_store_verify_seen_heads (self, first_broken_id, error);
-  VERIFY_STEP_DONE ("seen heads");
-  ok = ok && (!_involve_store_has_anchors (self) || involve_store_check_own_head (self, error));
-  VERIFY_STEP_DONE ("own head");
+  ok = ok && _involve_store_verify_state (self, first_broken_id, error) &&
+       _involve_store_verify_seen_heads (self, first_broken_id, error);
+  VERIFY_STEP_DONE ("tables against the log");
   sqlite3_exec (self->db, self->batch_depth > 0 ? "RELEASE involve_verify" : "COMMIT", NULL, NULL, NULL);
   if (g_str_equal (self->journal_mode, "wal"))
     sqlite3_exec (self->db, "PRAGMA mmap_size = 0", NULL, NULL, NULL);
+  /* Outside the snapshot: a head recorded by another program after it was
+   * taken was committed before it was recorded, so a fresh read holds it. */
+  ok = ok && (!_involve_store_has_anchors (self) || involve_store_check_own_head (self, error));
+  VERIFY_STEP_DONE ("recorded head");
   return ok;
 }
 
