@@ -125,6 +125,7 @@ static const double color_heading[3] = { 0.00, 0.25, 0.48 };
 static const double color_muted[3] = { 0.36, 0.38, 0.42 };
 static const double color_rule[3] = { 0.69, 0.72, 0.77 };
 static const double color_shade[3] = { 0.91, 0.93, 0.96 };
+static const double color_warning[3] = { 0.70, 0.09, 0.09 };
 
 /* Blocks and cells */
 
@@ -1620,6 +1621,10 @@ draw_furniture (InvolveEvidenceDocument *self,
   g_autofree char *page = g_strdup_printf (_("Page %u of %u"), page_nr + 1, self->pages->len);
   g_autofree char *generated = format_usec (self->generated_usec);
   g_autofree char *footer = g_strdup_printf (_("Involve evidence record · produced %s"), generated);
+  InvolveStatus status = involve_record_get_status (self->record);
+  /* TRANSLATORS: in every page's header of a version that is not signed off; %s is its status. */
+  g_autofree char *draft = status == INVOLVE_STATUS_SIGNED_OFF ? NULL :
+    g_strdup_printf (_("NOT SIGNED OFF – %s"), involve_status_get_label (status));
   double right_x = self->page_width - MARGIN_X;
   double footer_y = self->page_height - FOOTER_OFFSET;
   g_autoptr(PangoLayout) layout = NULL;
@@ -1635,6 +1640,16 @@ draw_furniture (InvolveEvidenceDocument *self,
     {
       cairo_set_source_rgb (cr, color_heading[0], color_heading[1], color_heading[2]);
       layout = simple_layout (self, _("PUBLIC VERSION"), FONT_SANS " Bold 8");
+      show_at (cr, layout, self->page_width / 2, HEADER_BASE - (draft != NULL ? 10 : 0), 0.5);
+      g_clear_object (&layout);
+      cairo_set_source_rgb (cr, color_muted[0], color_muted[1], color_muted[2]);
+    }
+
+  /* A version nobody signed off must never pass for a final one. */
+  if (draft != NULL)
+    {
+      cairo_set_source_rgb (cr, color_warning[0], color_warning[1], color_warning[2]);
+      layout = simple_layout (self, draft, FONT_SANS " Bold 9");
       show_at (cr, layout, self->page_width / 2, HEADER_BASE, 0.5);
       g_clear_object (&layout);
       cairo_set_source_rgb (cr, color_muted[0], color_muted[1], color_muted[2]);
@@ -1984,9 +1999,10 @@ set_metadata (InvolveEvidenceDocument *self,
     subject = g_strdup (_("Assessment of the duty to involve the public"));
 
   /* Machine-readable: check-pdf reads these back. */
-  keywords = g_strdup_printf ("Involve; reference=%s; version=%u; fingerprint=%s; public=%s",
+  keywords = g_strdup_printf ("Involve; reference=%s; version=%u; status=%s; fingerprint=%s; public=%s",
                               involve_record_get_reference (self->record),
                               involve_record_get_version (self->record),
+                              involve_status_to_string (involve_record_get_status (self->record)),
                               self->fingerprint, is_public (self) ? "yes" : "no");
 
   cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, title);
