@@ -81,6 +81,14 @@ gboolean            involve_certificate_verify            (InvolveCertificate  *
 gnutls_x509_crt_t   involve_certificate_get_gnutls        (InvolveCertificate  *self);
 gboolean            involve_certificate_equal             (InvolveCertificate  *a,
                                                            InvolveCertificate  *b);
+/* The start of the fingerprint for people: "ab12cd34ef56ab12…". */
+char               *involve_certificate_dup_short_fingerprint (InvolveCertificate *self);
+/* The key type for people: "ECDSA P-256", "RSA-3072". */
+char               *involve_certificate_dup_key_description (InvolveCertificate *self);
+/* Every certificate in a PEM bundle (other PEM blocks skipped; none gives
+ * an empty array), or the one certificate of DER data; InvolveCertificate*. */
+GPtrArray          *involve_certificates_load_bundle      (GBytes              *data,
+                                                           GError             **error);
 
 /* Identities: a certificate with its private key, unlocked. */
 
