@@ -3,8 +3,12 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 #include <gnutls/crypto.h>
 #include <gnutls/pkcs7.h>
 
@@ -1025,6 +1029,70 @@ involve_pdf_sign (GBytes                  *pdf_bytes,
   return g_bytes_new_take (out, total);
 }
 
+gboolean
+involve_evidence_document_write_signed_pdf (InvolveEvidenceDocument *document,
+                                            const char              *path,
+                                            InvolveIdentity         *identity,
+                                            const char              *reason,
+                                            GError                 **error)
+{
+  g_autofree char *unsigned_path = NULL;
+  g_autofree char *contents = NULL;
+  g_autoptr(GBytes) input = NULL;
+  g_autoptr(GBytes) output = NULL;
+  g_autofree gnutls_x509_crt_t *chain = NULL;
+  GPtrArray *certificates;
+  gsize length;
+  gboolean ok;
+  int fd;
+
+  g_return_val_if_fail (INVOLVE_IS_EVIDENCE_DOCUMENT (document), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (identity == NULL || INVOLVE_IS_IDENTITY (identity), FALSE);
+
+  if (identity == NULL)
+    {
+      g_set_error (error, INVOLVE_PDF_SIGN_ERROR, INVOLVE_PDF_SIGN_ERROR_NO_IDENTITY,
+                   _("An evidence PDF is signed with the key of the person who exports it, "
+                     "and no key is unlocked. Unlock your signing key first."));
+      return FALSE;
+    }
+
+  unsigned_path = g_strdup_printf ("%s.unsigned-XXXXXX", path);
+  fd = g_mkstemp_full (unsigned_path, O_RDWR, 0600);
+  if (fd < 0)
+    {
+      int saved_errno = errno;
+      g_autofree char *display = g_filename_display_name (path);
+
+      g_set_error (error, INVOLVE_PDF_SIGN_ERROR, INVOLVE_PDF_SIGN_ERROR_FAILED,
+                   _("Cannot write “%s”: %s"), display, g_strerror (saved_errno));
+      return FALSE;
+    }
+  close (fd);
+
+  ok = involve_evidence_document_write_pdf (document, unsigned_path, error) &&
+       g_file_get_contents (unsigned_path, &contents, &length, error);
+  g_unlink (unsigned_path);
+  if (!ok)
+    return FALSE;
+
+  certificates = involve_identity_get_chain (identity);
+  chain = g_new0 (gnutls_x509_crt_t, certificates != NULL ? certificates->len + 1 : 1);
+  for (guint i = 0; certificates != NULL && i < certificates->len; i++)
+    chain[i] = involve_certificate_get_gnutls (g_ptr_array_index (certificates, i));
+
+  input = g_bytes_new_take (g_steal_pointer (&contents), length);
+  output = involve_pdf_sign (input,
+                             involve_certificate_get_gnutls (involve_identity_get_certificate (identity)),
+                             chain, certificates != NULL ? certificates->len : 0,
+                             involve_identity_get_gnutls_privkey (identity), reason, 0, error);
+  if (output == NULL)
+    return FALSE;
+  /* Atomic: the old file, if any, stays until the signed one is complete. */
+  return g_file_set_contents (path, g_bytes_get_data (output, NULL), g_bytes_get_size (output), error);
+}
+
 /* Checking */
 
 void
@@ -1240,11 +1308,17 @@ involve_pdf_signature_read (GBytes      *bytes,
 
   pdf.data = g_bytes_get_data (bytes, &pdf.len);
   if (pdf.len < 8 || memcmp (pdf.data, "%PDF-", 5) != 0 ||
-      find_last (pdf.data, pdf.data + pdf.len, "%%EOF") == NULL ||
-      find_last (pdf.data, pdf.data + pdf.len, "obj") == NULL)
+      find_last (pdf.data, pdf.data + pdf.len, " obj") == NULL)
     {
       g_set_error (error, INVOLVE_PDF_SIGN_ERROR, INVOLVE_PDF_SIGN_ERROR_NOT_PDF,
                    _("“%s” is not a PDF file."), name);
+      return NULL;
+    }
+  /* A PDF ends with its last revision's %%EOF (and a line end). */
+  if (find_last (pdf.data + (pdf.len > 32 ? pdf.len - 32 : 0), pdf.data + pdf.len, "%%EOF") == NULL)
+    {
+      g_set_error (error, INVOLVE_PDF_SIGN_ERROR, INVOLVE_PDF_SIGN_ERROR_MODIFIED,
+                   _("“%s” is incomplete: its end is missing, so it was cut off or damaged."), name);
       return NULL;
     }
 

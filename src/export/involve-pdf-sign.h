@@ -6,6 +6,9 @@
 #include <gnutls/abstract.h>
 #include <gnutls/x509.h>
 
+#include "involve-identity.h"
+#include "involve-pdf.h"
+
 G_BEGIN_DECLS
 
 /*
@@ -40,6 +43,7 @@ typedef enum
   INVOLVE_PDF_SIGN_ERROR_UNTRUSTED,     /* valid, by a certificate nobody trusts */
   INVOLVE_PDF_SIGN_ERROR_TOO_LARGE,     /* the signature does not fit its reserved space */
   INVOLVE_PDF_SIGN_ERROR_NOT_INVOLVE,   /* signed, but carries no Involve metadata */
+  INVOLVE_PDF_SIGN_ERROR_NO_IDENTITY,   /* nobody's key is unlocked to sign with */
 } InvolvePdfSignError;
 
 GQuark involve_pdf_sign_error_quark (void);
@@ -62,6 +66,18 @@ GBytes   *involve_pdf_sign                  (GBytes                  *pdf,
                                              const char              *reason,
                                              gint64                   time_usec,
                                              GError                 **error);
+
+/*
+ * Writes @document as a PDF signed by @identity (NULL: refused with
+ * INVOLVE_PDF_SIGN_ERROR_NO_IDENTITY, for the app to ask for the key),
+ * through a temporary file next to @path, so that a failure never leaves
+ * an unsigned or half-written file behind.
+ */
+gboolean  involve_evidence_document_write_signed_pdf (InvolveEvidenceDocument *document,
+                                                      const char              *path,
+                                                      InvolveIdentity         *identity,
+                                                      const char              *reason,
+                                                      GError                 **error);
 
 typedef struct
 {
