@@ -33,7 +33,8 @@ typedef struct
  * --portable moves), printing any error; sets the acting profile from
  * $INVOLVE_PROFILE. */
 InvolveStore *involve_cli_open_store      (const char      *database_path);
-/* Prints "WHAT: message" (or the message alone) on stderr; returns 1. */
+/* Prints "WHAT: message" (or the message alone) on stderr; returns 1, or
+ * 2 for INVOLVE_CLI_ERROR_USAGE. */
 int           involve_cli_fail            (const char      *what,
                                            const GError    *error);
 /* Prints "involve-cli COMMAND: message" and a pointer to --help on
@@ -56,6 +57,56 @@ int           involve_cli_check_arguments (const char      *command,
                                            int              argc,
                                            char           **argv,
                                            int              max_arguments);
+
+/* The acting person's key (cli-common.c).
+ *
+ * --key FILE|URL and --passphrase-file FILE may be given anywhere before a
+ * "--" on any command line; main () takes them out before the command runs,
+ * so a command that acts only calls involve_cli_unlock_identity ().  The key
+ * is FILE (default: the default key file, involve_identity_dup_default_path
+ * ()), or a "pkcs11:" URL of a key on a smartcard.  Its passphrase (or PIN)
+ * is the first line of --passphrase-file, else $INVOLVE_PASSPHRASE, else
+ * asked on the terminal without echo.  With none of these and no terminal,
+ * the error is INVOLVE_CLI_ERROR_USAGE, which involve_cli_fail () turns into
+ * exit status 2. */
+
+#define INVOLVE_CLI_ERROR (involve_cli_error_quark ())
+typedef enum
+{
+  INVOLVE_CLI_ERROR_FAILED,
+  INVOLVE_CLI_ERROR_USAGE,        /* a missing answer: exit status 2 */
+} InvolveCliError;
+GQuark           involve_cli_error_quark          (void);
+
+/* Takes --key and --passphrase-file out of @argv (up to a "--"); FALSE
+ * (after printing why) when one lacks its value. */
+gboolean         involve_cli_take_key_options     (int              *argc,
+                                                   char            **argv);
+/* --key as given, or NULL. */
+const char      *involve_cli_get_key_option       (void);
+const char      *involve_cli_get_passphrase_file  (void);
+/* Adds --key and --passphrase-file to a command's --help (main () has
+ * parsed them already). */
+void             involve_cli_add_key_options      (GOptionContext   *context);
+/* The key file --key names, or the default key file. */
+char            *involve_cli_dup_key_path         (void);
+/* A passphrase: the first line of @file, else $@env_name, else asked on
+ * the terminal with @prompt (twice when @confirm).  Never empty. */
+char            *involve_cli_read_passphrase      (const char       *file,
+                                                   const char       *env_name,
+                                                   const char       *prompt,
+                                                   gboolean          confirm,
+                                                   GError          **error);
+/* The acting person's key, unlocked once a process (see above). */
+InvolveIdentity *involve_cli_load_identity        (GError          **error);
+/* Loads it and sets it on @store (involve_store_set_identity ()). */
+gboolean         involve_cli_unlock_identity      (InvolveStore     *store,
+                                                   GError          **error);
+
+/* cli-key.c */
+int involve_cli_key (const char  *database_path,
+                     int          argc,
+                     char       **argv);
 
 /* cli-export.c */
 int involve_cli_export          (const char  *database_path,

@@ -5,9 +5,13 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
 #include <glib/gi18n.h>
 
 #include "cli-commands.h"
+#include "involve-identity.h"
 
 /* What every command shares: the register, option parsing, usage errors. */
 
@@ -36,7 +40,7 @@ involve_cli_fail (const char   *what,
     fprintf (stderr, "%s: %s\n", what, error->message);
   else
     fprintf (stderr, "%s\n", error->message);
-  return 1;
+  return g_error_matches (error, INVOLVE_CLI_ERROR, INVOLVE_CLI_ERROR_USAGE) ? 2 : 1;
 }
 
 int
@@ -109,4 +113,297 @@ involve_cli_check_arguments (const char  *command,
   if (argc - 1 > max_arguments)
     return involve_cli_usage_error (command, _("Unexpected argument “%s”."), argv[max_arguments + 1]);
   return INVOLVE_CLI_CONTINUE;
+}
+
+/* The acting person's key.  Passphrases are wiped from memory once used. */
+
+G_DEFINE_QUARK (involve-cli-error-quark, involve_cli_error)
+
+static char *key_option;
+static char *passphrase_file_option;
+static InvolveIdentity *unlocked_identity;
+
+static void
+secret_free (char *secret)
+{
+  if (secret != NULL)
+    {
+      memset (secret, 0, strlen (secret));
+      g_free (secret);
+    }
+}
+
+typedef char SecretString;
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SecretString, secret_free)
+
+gboolean
+involve_cli_take_key_options (int   *argc,
+                              char **argv)
+{
+  const char *names[] = { "--key", "--passphrase-file" };
+  char **targets[] = { &key_option, &passphrase_file_option };
+  int out = 1;
+  int i;
+
+  for (i = 1; i < *argc; i++)
+    {
+      gboolean taken = FALSE;
+
+      if (g_str_equal (argv[i], "--"))
+        break;
+      for (guint n = 0; n < G_N_ELEMENTS (names) && !taken; n++)
+        {
+          gsize len = strlen (names[n]);
+
+          if (g_str_equal (argv[i], names[n]))
+            {
+              if (i + 1 >= *argc || argv[i + 1][0] == '\0')
+                {
+                  fprintf (stderr, _("involve-cli: %s needs a value.\n"), names[n]);
+                  return FALSE;
+                }
+              g_free (*targets[n]);
+              *targets[n] = g_strdup (argv[++i]);
+              taken = TRUE;
+            }
+          else if (g_str_has_prefix (argv[i], names[n]) && argv[i][len] == '=')
+            {
+              if (argv[i][len + 1] == '\0')
+                {
+                  fprintf (stderr, _("involve-cli: %s needs a value.\n"), names[n]);
+                  return FALSE;
+                }
+              g_free (*targets[n]);
+              *targets[n] = g_strdup (argv[i] + len + 1);
+              taken = TRUE;
+            }
+        }
+      if (!taken)
+        argv[out++] = argv[i];
+    }
+  for (; i < *argc; i++)
+    argv[out++] = argv[i];
+  argv[out] = NULL;
+  *argc = out;
+  return TRUE;
+}
+
+const char *
+involve_cli_get_key_option (void)
+{
+  return key_option;
+}
+
+const char *
+involve_cli_get_passphrase_file (void)
+{
+  return passphrase_file_option;
+}
+
+void
+involve_cli_add_key_options (GOptionContext *context)
+{
+  /* Shown in --help only: main () has taken the values out already. */
+  static char *key_shown, *file_shown;
+  const GOptionEntry entries[] = {
+    { "key", 0, 0, G_OPTION_ARG_FILENAME, &key_shown,
+      N_("The signing key: a key file (default: identity.pem in the data folder) or a pkcs11: URL"),
+      N_("FILE") },
+    { "passphrase-file", 0, 0, G_OPTION_ARG_FILENAME, &file_shown,
+      N_("Read the key’s passphrase from the first line of FILE (or set INVOLVE_PASSPHRASE)"),
+      N_("FILE") },
+    { NULL }
+  };
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+}
+
+char *
+involve_cli_dup_key_path (void)
+{
+  if (key_option != NULL)
+    return g_strdup (key_option);
+  return involve_identity_dup_default_path ();
+}
+
+static char *
+read_first_line (const char  *file,
+                 GError     **error)
+{
+  g_autoptr(SecretString) contents = NULL;
+  g_autoptr(GError) local = NULL;
+  g_autofree char *shown = g_filename_display_name (file);
+  char *end;
+
+  if (!g_file_get_contents (file, &contents, NULL, &local))
+    {
+      g_set_error (error, INVOLVE_CLI_ERROR, INVOLVE_CLI_ERROR_FAILED,
+                   _("Cannot read the passphrase file: %s"), local->message);
+      return NULL;
+    }
+  end = strpbrk (contents, "\r\n");
+  if (end != NULL)
+    *end = '\0';
+  if (contents[0] == '\0')
+    {
+      g_set_error (error, INVOLVE_CLI_ERROR, INVOLVE_CLI_ERROR_FAILED,
+                   _("The first line of the passphrase file “%s” is empty"), shown);
+      return NULL;
+    }
+  return g_strdup (contents);
+}
+
+/* One line from the terminal without echo, or NULL at end of input. */
+static char *
+prompt_no_echo (const char *prompt)
+{
+  struct termios saved, quiet;
+  gboolean restore = FALSE;
+  char buf[1024];
+  char *line = NULL;
+
+  /* Echo off before the prompt shows, so that nothing typed at once
+   * appears on the screen. */
+  if (tcgetattr (STDIN_FILENO, &saved) == 0)
+    {
+      quiet = saved;
+      quiet.c_lflag &= ~(tcflag_t) ECHO;
+      quiet.c_lflag |= ECHONL;
+      restore = tcsetattr (STDIN_FILENO, TCSANOW, &quiet) == 0;
+    }
+  fprintf (stderr, "%s", prompt);
+  fflush (stderr);
+  if (fgets (buf, sizeof buf, stdin) != NULL)
+    {
+      buf[strcspn (buf, "\r\n")] = '\0';
+      line = g_strdup (buf);
+    }
+  memset (buf, 0, sizeof buf);
+  if (restore)
+    tcsetattr (STDIN_FILENO, TCSANOW, &saved);
+  return line;
+}
+
+char *
+involve_cli_read_passphrase (const char  *file,
+                             const char  *env_name,
+                             const char  *prompt,
+                             gboolean     confirm,
+                             GError     **error)
+{
+  g_autoptr(SecretString) first = NULL;
+  g_autoptr(SecretString) again = NULL;
+  const char *env = env_name != NULL ? g_getenv (env_name) : NULL;
+
+  if (file != NULL)
+    return read_first_line (file, error);
+  if (env != NULL && *env != '\0')
+    return g_strdup (env);
+  if (!isatty (STDIN_FILENO))
+    {
+      if (env_name != NULL)
+        g_set_error (error, INVOLVE_CLI_ERROR, INVOLVE_CLI_ERROR_USAGE,
+                     _("A passphrase is needed and there is no terminal to ask on: "
+                       "give --passphrase-file FILE or set %s"), env_name);
+      else
+        g_set_error (error, INVOLVE_CLI_ERROR, INVOLVE_CLI_ERROR_USAGE,
+                     _("A passphrase is needed and there is no terminal to ask on: "
+                       "give --passphrase-file FILE"));
+      return NULL;
+    }
+
+  first = prompt_no_echo (prompt);
+  if (first == NULL || *first == '\0')
+    {
+      g_set_error (error, INVOLVE_CLI_ERROR, INVOLVE_CLI_ERROR_USAGE,
+                   _("No passphrase given"));
+      return NULL;
+    }
+  if (confirm)
+    {
+      again = prompt_no_echo (_("The same passphrase again: "));
+      if (again == NULL || !g_str_equal (first, again))
+        {
+          g_set_error (error, INVOLVE_CLI_ERROR, INVOLVE_CLI_ERROR_FAILED,
+                       _("The two passphrases differ; nothing was changed"));
+          return NULL;
+        }
+    }
+  return g_steal_pointer (&first);
+}
+
+InvolveIdentity *
+involve_cli_load_identity (GError **error)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *prompt = NULL;
+  g_autoptr(SecretString) passphrase = NULL;
+  g_autoptr(InvolveCertificate) certificate = NULL;
+  g_autoptr(GError) local = NULL;
+  InvolveIdentity *identity;
+
+  if (unlocked_identity != NULL)
+    return g_object_ref (unlocked_identity);
+
+  path = involve_cli_dup_key_path ();
+  if (g_str_has_prefix (path, "pkcs11:"))
+    {
+      /* A token may need no PIN: ask only when one can be asked for. */
+      prompt = g_strdup_printf (_("PIN for %s: "), path);
+      passphrase = involve_cli_read_passphrase (passphrase_file_option, "INVOLVE_PASSPHRASE",
+                                                prompt, FALSE, &local);
+      if (passphrase == NULL && !g_error_matches (local, INVOLVE_CLI_ERROR, INVOLVE_CLI_ERROR_USAGE))
+        {
+          g_propagate_error (error, g_steal_pointer (&local));
+          return NULL;
+        }
+      identity = involve_identity_open_url (path, passphrase, error);
+    }
+  else
+    {
+      certificate = involve_identity_load_certificate (path, &local);
+      if (certificate == NULL)
+        {
+          if (g_error_matches (local, INVOLVE_IDENTITY_ERROR, INVOLVE_IDENTITY_ERROR_NOT_FOUND))
+            {
+              g_autofree char *shown = g_filename_display_name (path);
+
+              g_set_error (error, INVOLVE_IDENTITY_ERROR, INVOLVE_IDENTITY_ERROR_NOT_FOUND,
+                           _("There is no signing key at “%s”: make one with “involve-cli key create”, "
+                             "or name yours with --key FILE"), shown);
+            }
+          else
+            g_propagate_error (error, g_steal_pointer (&local));
+          return NULL;
+        }
+      {
+        g_autofree char *who = involve_certificate_dup_description (certificate);
+
+        prompt = g_strdup_printf (_("Passphrase for the key of %s: "), who);
+      }
+      passphrase = involve_cli_read_passphrase (passphrase_file_option, "INVOLVE_PASSPHRASE",
+                                                prompt, FALSE, error);
+      if (passphrase == NULL)
+        return NULL;
+      identity = involve_identity_load (path, passphrase, error);
+    }
+  if (identity == NULL)
+    return NULL;
+  unlocked_identity = g_object_ref (identity);
+  return identity;
+}
+
+gboolean
+involve_cli_unlock_identity (InvolveStore  *store,
+                             GError       **error)
+{
+  g_autoptr(InvolveIdentity) identity = NULL;
+
+  g_return_val_if_fail (INVOLVE_IS_STORE (store), FALSE);
+
+  identity = involve_cli_load_identity (error);
+  if (identity == NULL)
+    return FALSE;
+  involve_store_set_identity (store, identity);
+  return TRUE;
 }

@@ -29,13 +29,14 @@ static const InvolveCliCommand commands[] = {
   { "paths", N_("Show where the register, backups and settings are kept"), involve_cli_paths },
   { "definitions", N_("Check or list the form definitions, frameworks and reference lists"), involve_cli_definitions },
   { "demo", N_("Fill an empty register with sample records in every state"), involve_cli_demo },
+  { "key", N_("Create, import, show or export your signing key"), involve_cli_key },
   { NULL, NULL, NULL },
 };
 
 static void
 print_usage (FILE *stream)
 {
-  fprintf (stream, "%s\n\n", _("Usage: involve-cli [--portable DIR] [--database PATH] COMMAND [ARGUMENTS…]"));
+  fprintf (stream, "%s\n\n", _("Usage: involve-cli [--portable DIR] [--database PATH] [--key FILE] [--passphrase-file FILE] COMMAND [ARGUMENTS…]"));
   fprintf (stream, "%s\n", _("Commands:"));
   for (guint i = 0; commands[i].name != NULL; i++)
     fprintf (stream, "  %-16s %s\n", commands[i].name, _(commands[i].summary));
@@ -52,6 +53,10 @@ main (int   argc,
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
+
+  /* --key and --passphrase-file, for every command that acts. */
+  if (!involve_cli_take_key_options (&argc, argv))
+    return 2;
 
   /* Global options come before the command. */
   while (first < argc && g_str_has_prefix (argv[first], "-"))
