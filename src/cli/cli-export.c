@@ -49,6 +49,7 @@ involve_cli_export (const char  *database_path,
   int status;
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  involve_cli_add_key_options (context);
   status = involve_cli_parse_options ("export", context, &argc, &argv);
   if (status != INVOLVE_CLI_CONTINUE)
     return status;
@@ -76,6 +77,9 @@ involve_cli_export (const char  *database_path,
       uuid = involve_store_lookup_reference (store, argv[1], &error);
       if (uuid == NULL)
         return involve_cli_fail (argv[1], error);
+      /* The PDF is signed with the exporter's key. */
+      if (!involve_cli_unlock_identity (store, &error))
+        return involve_cli_fail (NULL, error);
       if (!involve_export_pdf (store, definitions, uuid, (guint) version,
                                public_version ? INVOLVE_EVIDENCE_PUBLIC : INVOLVE_EVIDENCE_FULL,
                                pdf_path, &error))
