@@ -924,6 +924,13 @@ test_request_evidence (Fixture       *fixture,
   /* The reviewer sits on another desktop: their register is empty. */
   other = involve_store_open (other_path, &error);
   g_assert_no_error (error);
+  /* The reviewer's key is unlocked: exported PDFs are signed with it. */
+  {
+    g_autoptr(InvolveIdentity) identity = involve_identity_generate ("Sam Reviewer", "sam.reviewer@example.org",
+                                                                     NULL, INVOLVE_KEY_ECDSA_P256, 30, &error);
+    g_assert_no_error (error);
+    involve_store_set_identity (other, identity);
+  }
   set_profile (fixture, "Sam Reviewer", "sam.reviewer@example.org");
   window = other_window_new (fixture, other);
   g_assert_true (_involve_window_open_request_file (window, request_path));

@@ -7,6 +7,7 @@
 #include <adwaita.h>
 
 #include "involve-export-store.h"
+#include "involve-pdf-sign.h"
 #include "involve-fingerprint.h"
 #include "involve-wizard-export.h"
 
@@ -92,14 +93,21 @@ write_request_pdf (ExportJob            *job,
   g_autofree char *basename = NULL;
   g_autofree char *details = NULL;
 
-  if (document == NULL || !involve_evidence_document_write_pdf (document, path, error))
+  InvolveIdentity *identity = involve_store_get_identity (job->store);
+  InvolveCertificate *certificate;
+
+  if (document == NULL ||
+      !involve_evidence_document_write_signed_pdf (document, path, identity,
+                                                   _("Evidence of a sign-off request"), error))
     return FALSE;
+  certificate = involve_identity_get_certificate (identity);
   basename = g_path_get_basename (path);
   details = g_strdup_printf (kind == INVOLVE_EVIDENCE_PUBLIC
-                             ? _("Evidence PDF, public version, of the sign-off request for %s version %u written to “%s” (%u pages, fingerprint %s)")
-                             : _("Evidence PDF of the sign-off request for %s version %u written to “%s” (%u pages, fingerprint %s)"),
+                             ? _("Evidence PDF, public version, of the sign-off request for %s version %u written to “%s” (%u pages, fingerprint %s), signed by certificate SHA-256 %s")
+                             : _("Evidence PDF of the sign-off request for %s version %u written to “%s” (%u pages, fingerprint %s), signed by certificate SHA-256 %s"),
                              involve_record_get_reference (job->record), involve_record_get_version (job->record),
-                             basename, involve_evidence_document_get_n_pages (document), job->request_fingerprint);
+                             basename, involve_evidence_document_get_n_pages (document), job->request_fingerprint,
+                             involve_certificate_get_fingerprint (certificate));
   return involve_store_log_event (job->store, INVOLVE_AUDIT_EXPORT, NULL, 0, details, error);
 }
 
