@@ -21,6 +21,7 @@
 #include "involve-fingerprint.h"
 #include "involve-history-window.h"
 #include "involve-export-store.h"
+#include "involve-pdf-sign.h"
 #include "involve-lifecycle.h"
 #include "involve-preferences-window.h"
 #include "involve-profile.h"
@@ -1329,6 +1330,13 @@ test_export_listed (Fixture       *fixture,
       settle ();
     }
   g_assert_cmpint (g_mkdir (out, 0700), ==, 0);
+  /* The PDFs are signed with the unlocked key, in the worker thread too. */
+  {
+    g_autoptr(InvolveIdentity) identity = involve_identity_generate ("Alex Officer", "alex.officer@example.org",
+                                                                     NULL, INVOLVE_KEY_ECDSA_P256, 30, &error);
+    g_assert_no_error (error);
+    involve_store_set_identity (fixture->store, identity);
+  }
   _involve_window_export_listed (fixture->window, out);
 
   involve_store_query_init (&query);
@@ -1350,6 +1358,17 @@ test_export_listed (Fixture       *fixture,
     }
   g_assert_cmpuint (found, ==, 2);
   wait_ms (300);
+  for (guint i = 0; i < list->len; i++)
+    {
+      const InvolveRecordSummary *summary = g_ptr_array_index (list, i);
+      g_autofree char *name = g_strconcat (summary->reference, ".pdf", NULL);
+      g_autofree char *path = g_build_filename (out, name, NULL);
+      g_autoptr(InvolvePdfSignature) signature = involve_pdf_signature_read_file (path, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpstr (signature->signer_name, ==, "Alex Officer");
+      g_assert_cmpstr (signature->status, ==, "draft");
+    }
 }
 
 static InvolveRecord *

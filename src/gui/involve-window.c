@@ -702,6 +702,7 @@ typedef struct
   InvolveDefinitions *definitions;
   char               *store_path;
   char               *profile_name;
+  InvolveIdentity    *identity;      /* signs the PDFs; may be NULL */
   GStrv               uuids;
   char               *directory;
   GCancellable       *cancellable;
@@ -733,6 +734,7 @@ batch_export_unref (BatchExport *batch)
   g_object_unref (batch->definitions);
   g_free (batch->store_path);
   g_free (batch->profile_name);
+  g_clear_object (&batch->identity);
   g_strfreev (batch->uuids);
   g_free (batch->directory);
   g_object_unref (batch->cancellable);
@@ -788,7 +790,10 @@ batch_export_thread (GTask        *task,
 
   /* The audit trail names who exported, as the window's register does. */
   if (store != NULL)
-    involve_store_set_profile_name (store, batch->profile_name);
+    {
+      involve_store_set_profile_name (store, batch->profile_name);
+      involve_store_set_identity (store, batch->identity);
+    }
   if (store == NULL
       || !involve_export_pdfs (store, batch->definitions, (const char * const *) batch->uuids,
                                batch->directory, INVOLVE_EVIDENCE_FULL, cancellable,
@@ -868,6 +873,8 @@ _involve_window_export_listed (InvolveWindow *self,
   batch->definitions = g_object_ref (self->definitions);
   batch->store_path = g_strdup (involve_store_get_path (self->store));
   batch->profile_name = g_strdup (involve_store_get_profile_name (self->store));
+  if (involve_store_get_identity (self->store) != NULL)
+    batch->identity = g_object_ref (involve_store_get_identity (self->store));
   batch->uuids = g_steal_pointer (&uuids);
   batch->directory = g_strdup (directory);
   batch->cancellable = g_cancellable_new ();
