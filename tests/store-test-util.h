@@ -5,22 +5,59 @@
 #include <sqlite3.h>
 
 #include "common-test-util.h"
+#include "identity-test-util.h"
+#include "involve-act.h"
 #include "involve-fingerprint.h"
 #include "involve-lifecycle.h"
 #include "involve-store.h"
 #include "involve-store-private.h"
+#include "involve-store-trust.h"
 
+/* Acting as the officer, with their key unlocked. */
 static inline InvolveStore *
 open_store (const char *path,
             GError    **error)
 {
-  return g_initable_new (INVOLVE_TYPE_STORE, NULL, error,
-                         "path", path,
-                         "auto-backup", FALSE,
-                         "busy-timeout", 200,
-                         "profile-name", "Officer",
-                         "os-account", "officer",
-                         NULL);
+  InvolveStore *store = g_initable_new (INVOLVE_TYPE_STORE, NULL, error,
+                                        "path", path,
+                                        "auto-backup", FALSE,
+                                        "busy-timeout", 200,
+                                        "profile-name", "Officer",
+                                        "os-account", "officer",
+                                        NULL);
+
+  if (store != NULL)
+    involve_store_set_identity (store, test_identity ("officer"));
+  return store;
+}
+
+/* Trusts the reviewer to sign off, signed by the acting identity (the
+ * officer, the register's first and so administrator, by default). */
+static inline void
+trust_reviewer (InvolveStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  guint roles = 0;
+
+  g_assert_true (involve_store_trust_lookup (store, involve_certificate_get_fingerprint (test_certificate ("reviewer")),
+                                             &roles, &error));
+  g_assert_no_error (error);
+  if (roles & INVOLVE_TRUST_SIGN_OFF)
+    return;
+  g_assert_true (involve_store_trust_add (store, test_certificate ("reviewer"), INVOLVE_TRUST_SIGN_OFF, &error));
+  g_assert_no_error (error);
+}
+
+/* Makes @who ("officer", "reviewer", "other") the acting person; returns
+ * the identity that acted before (not owned). */
+static inline InvolveIdentity *
+act_as (InvolveStore *store,
+        const char   *who)
+{
+  InvolveIdentity *before = involve_store_get_identity (store);
+
+  involve_store_set_identity (store, who != NULL ? test_identity (who) : NULL);
+  return before;
 }
 
 static inline char *
@@ -147,10 +184,45 @@ sign_off_as_reviewer (InvolveStore *store,
   g_autofree char *account = g_strdup (involve_store_get_os_account (store));
   g_autofree char *profile = g_strdup (involve_store_get_profile_name (store));
 
+  InvolveIdentity *before;
+
+  trust_reviewer (store);
+  before = act_as (store, "reviewer");
   involve_store_set_os_account (store, "reviewer");
   involve_store_set_profile_name (store, "Reviewer");
   g_assert_true (involve_store_sign_off (store, uuid, sign_off, &error));
   g_assert_no_error (error);
   involve_store_set_os_account (store, account);
   involve_store_set_profile_name (store, profile);
+  involve_store_set_identity (store, before);
+}
+
+/* A signed response by @who to the signed request of @uuid's @version. */
+static inline void
+make_response (InvolveStore         *store,
+               const char           *uuid,
+               guint                 version,
+               const char           *who,
+               const InvolveSignOff *decision,
+               gint64                decided_usec,
+               GBytes              **data,
+               GBytes              **signature)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) request_data = NULL;
+  g_autoptr(GBytes) request_signature = NULL;
+  g_autoptr(InvolveCertificate) completer = NULL;
+  g_autoptr(InvolveAct) request = NULL;
+  g_autoptr(InvolveAct) act = NULL;
+
+  g_assert_true (involve_store_get_submit_act (store, uuid, version, &request_data, &request_signature,
+                                               &completer, &error));
+  g_assert_no_error (error);
+  request = involve_act_parse (request_data, &error);
+  g_assert_no_error (error);
+  act = involve_act_new_response (request, request_signature, decision, test_certificate (who),
+                                  decided_usec != 0 ? decided_usec : g_get_real_time ());
+  *data = involve_act_serialise (act);
+  *signature = involve_identity_sign (test_identity (who), *data, &error);
+  g_assert_no_error (error);
 }

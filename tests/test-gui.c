@@ -273,6 +273,22 @@ respond (Fixture    *fixture,
   settle ();
 }
 
+/* Signed acts need an unlocked key: each register acts as one person. */
+static void
+give_identity (InvolveStore *store,
+               const char   *name,
+               const char   *email)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InvolveIdentity) identity = NULL;
+
+  if (involve_store_get_identity (store) != NULL)
+    return;
+  identity = involve_identity_generate (name, email, NULL, INVOLVE_KEY_ECDSA_P256, 1, &error);
+  g_assert_no_error (error);
+  involve_store_set_identity (store, identity);
+}
+
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
@@ -285,6 +301,7 @@ fixture_set_up (Fixture       *fixture,
   path = g_build_filename (fixture->dir, "register.sqlite", NULL);
   fixture->store = involve_store_open (path, &error);
   g_assert_no_error (error);
+  give_identity (fixture->store, "Alex Officer", "alex.officer@example.org");
   fixture->definitions = g_object_ref (involve_definitions_get_default (&error));
   g_assert_no_error (error);
   fixture->settings = involve_settings_new (&error);
@@ -308,7 +325,10 @@ static InvolveWindow *
 other_window_new (Fixture      *fixture,
                   InvolveStore *store)
 {
-  InvolveWindow *window = involve_window_new (NULL, store, fixture->definitions, fixture->settings);
+  InvolveWindow *window;
+
+  give_identity (store, "Sam Reviewer", "sam.reviewer@example.org");
+  window = involve_window_new (NULL, store, fixture->definitions, fixture->settings);
 
   g_object_ref_sink (window);
   gtk_window_present (GTK_WINDOW (window));

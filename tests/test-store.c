@@ -805,32 +805,31 @@ test_reviewer_is_completer (void)
   fill_record (store, record, "A&E reconfiguration");
   g_assert_true (involve_store_submit (store, uuid, NULL, &error));
 
-  /* Same name (case and spacing aside). */
+  trust_reviewer (store);
+
+  /* The completer's own key, whatever names, account or profile are typed:
+   * a different person is a different key. */
   {
-    g_autoptr(InvolveSignOff) same = reviewer ("  alex   OFFICER ", "other@example.org");
+    g_autoptr(InvolveSignOff) other = reviewer ("Sam Reviewer", "sam@example.org");
     involve_store_set_os_account (store, "reviewer");
-    g_assert_false (involve_store_sign_off (store, uuid, same, &error));
+    involve_store_set_profile_name (store, "Sam Reviewer");
+    g_assert_false (involve_store_sign_off (store, uuid, other, &error));
     g_assert_error (error, INVOLVE_LIFECYCLE_ERROR, INVOLVE_LIFECYCLE_ERROR_SAME_PERSON);
     g_test_message ("%s", error->message);
     g_clear_error (&error);
   }
-  /* Same e-mail address. */
-  {
-    g_autoptr(InvolveSignOff) same = reviewer ("Somebody Else", "Alex.Officer@example.org");
-    g_assert_false (involve_store_sign_off (store, uuid, same, &error));
-    g_assert_error (error, INVOLVE_LIFECYCLE_ERROR, INVOLVE_LIFECYCLE_ERROR_SAME_PERSON);
-    g_clear_error (&error);
-  }
-  /* No name at all. */
-  {
-    g_autoptr(InvolveSignOff) nobody = reviewer (NULL, "x@example.org");
-    g_assert_false (involve_store_sign_off (store, uuid, nobody, &error));
-    g_assert_error (error, INVOLVE_LIFECYCLE_ERROR, INVOLVE_LIFECYCLE_ERROR_REVIEWER_REQUIRED);
-    g_clear_error (&error);
-  }
-  /* The account and profile that submitted it. */
+  /* No key at all. */
   {
     g_autoptr(InvolveSignOff) other = reviewer ("Sam Reviewer", "sam@example.org");
+    act_as (store, NULL);
+    g_assert_false (involve_store_sign_off (store, uuid, other, &error));
+    g_assert_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_NO_IDENTITY);
+    g_clear_error (&error);
+  }
+  /* The account and profile that submitted it, even with another key. */
+  {
+    g_autoptr(InvolveSignOff) other = reviewer ("Sam Reviewer", "sam@example.org");
+    act_as (store, "reviewer");
     involve_store_set_os_account (store, "officer");
     involve_store_set_profile_name (store, "Officer");
     g_assert_false (involve_store_sign_off (store, uuid, other, &error));
@@ -838,7 +837,7 @@ test_reviewer_is_completer (void)
     g_test_message ("%s", error->message);
     g_clear_error (&error);
 
-    /* A different profile on the same desktop is a different person. */
+    /* A different profile with a different key is a different person. */
     involve_store_set_profile_name (store, "Sam Reviewer");
     g_assert_true (involve_store_sign_off (store, uuid, other, &error));
     g_assert_no_error (error);
@@ -867,32 +866,59 @@ test_sign_off_by_file (void)
   fingerprint = involve_fingerprint_compute (submitted);
 
   response->decision = g_strdup ("signed-off");
-  g_assert_false (involve_store_apply_sign_off (store, uuid, 1, wrong, response, &error));
-  g_assert_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_FINGERPRINT_MISMATCH);
+  trust_reviewer (store);
+
+  /* Unsigned: anybody could have written it. */
+  g_assert_false (involve_store_apply_sign_off (store, uuid, 1, fingerprint, response, &error));
+  g_assert_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_BAD_SIGNATURE);
   g_test_message ("%s", error->message);
   g_clear_error (&error);
-  g_assert_false (involve_store_apply_sign_off (store, uuid, 2, fingerprint, response, &error));
-  g_assert_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_FINGERPRINT_MISMATCH);
-  g_clear_error (&error);
-  g_assert_false (involve_store_apply_sign_off (store, uuid, 1, "not-hex", response, &error));
-  g_assert_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_FINGERPRINT_MISMATCH);
-  g_clear_error (&error);
+
+  /* Signed, but for other content. */
+  {
+    g_autoptr(GBytes) data = NULL;
+    g_autoptr(GBytes) signature = NULL;
+    g_autoptr(InvolveAct) act = NULL;
+
+    make_response (store, uuid, 1, "reviewer", response, 0, &data, &signature);
+    act = involve_act_parse (data, &error);
+    g_free (act->fingerprint);
+    act->fingerprint = g_strdup (wrong);
+    g_clear_pointer (&data, g_bytes_unref);
+    g_clear_pointer (&signature, g_bytes_unref);
+    data = involve_act_serialise (act);
+    signature = involve_identity_sign (test_identity ("reviewer"), data, &error);
+    g_assert_false (involve_store_apply_signed_response (store, data, signature, test_certificate ("reviewer"), &error));
+    g_assert_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_FINGERPRINT_MISMATCH);
+    g_test_message ("%s", error->message);
+    g_clear_error (&error);
+  }
 
   /* The officer imports the reviewer's response on their own desktop. */
-  response->decided_at_usec = 1700000000000000;
-  response->date = g_strdup ("2023-11-14");
-  g_assert_true (involve_store_apply_sign_off (store, uuid, 1, fingerprint, response, &error));
-  g_assert_no_error (error);
-  g_clear_object (&record);
-  record = involve_store_load_record (store, uuid, 0, &error);
-  g_assert_cmpint (involve_record_get_status (record), ==, INVOLVE_STATUS_SIGNED_OFF);
-  g_assert_cmpint (involve_record_get_sign_off (record)->decided_at_usec, ==, 1700000000000000);
-  g_assert_cmpstr (involve_record_get_sign_off (record)->date, ==, "2023-11-14");
-  g_assert_cmpstr (involve_record_get_sign_off (record)->fingerprint, ==, fingerprint);
+  {
+    g_autoptr(GBytes) data = NULL;
+    g_autoptr(GBytes) signature = NULL;
+    gint64 decided = g_get_real_time () + 1000;
 
-  /* Applying it again is refused. */
-  g_assert_false (involve_store_apply_sign_off (store, uuid, 1, fingerprint, response, &error));
-  g_assert_error (error, INVOLVE_LIFECYCLE_ERROR, INVOLVE_LIFECYCLE_ERROR_INVALID_TRANSITION);
+    response->date = g_strdup ("2023-11-14");
+    make_response (store, uuid, 1, "reviewer", response, decided, &data, &signature);
+    g_assert_true (involve_store_apply_signed_response (store, data, signature, test_certificate ("reviewer"), &error));
+    g_assert_no_error (error);
+    g_clear_object (&record);
+    record = involve_store_load_record (store, uuid, 0, &error);
+    g_assert_cmpint (involve_record_get_status (record), ==, INVOLVE_STATUS_SIGNED_OFF);
+    g_assert_cmpint (involve_record_get_sign_off (record)->decided_at_usec, ==, decided);
+    g_assert_cmpstr (involve_record_get_sign_off (record)->date, ==, "2023-11-14");
+    g_assert_cmpstr (involve_record_get_sign_off (record)->fingerprint, ==, fingerprint);
+    g_assert_cmpstr (involve_record_get_sign_off (record)->reviewer_email, ==, "sam.reviewer@example.org");
+
+    /* Applying it again is refused. */
+    g_assert_false (involve_store_apply_signed_response (store, data, signature, test_certificate ("reviewer"), &error));
+    g_assert_error (error, INVOLVE_LIFECYCLE_ERROR, INVOLVE_LIFECYCLE_ERROR_INVALID_TRANSITION);
+    g_clear_error (&error);
+  }
+  g_assert_true (involve_store_verify (store, NULL, &error));
+  g_assert_no_error (error);
 }
 
 /* Immutability in the database */
@@ -2133,9 +2159,8 @@ test_migrate_previous_keeps_data (void)
   g_assert_no_error (error);
   record = involve_store_create_record (store, "icb-14z45", &error);
   uuid = g_strdup (involve_record_get_uuid (record));
+  /* Signed acts need the newest format, so the old file holds a draft. */
   fill_record (store, record, "Kept across the upgrade");
-  g_assert_true (involve_store_submit (store, uuid, NULL, &error));
-  sign_off_as_reviewer (store, uuid);
   before = involve_store_list_audit (store, NULL, &error);
   g_assert_no_error (error);
   g_clear_object (&store);
@@ -2147,7 +2172,7 @@ test_migrate_previous_keeps_data (void)
   record = involve_store_load_record (store, uuid, 0, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (involve_record_get_string (record, "title"), ==, "Kept across the upgrade");
-  g_assert_cmpint (involve_record_get_status (record), ==, INVOLVE_STATUS_SIGNED_OFF);
+  g_assert_cmpint (involve_record_get_status (record), ==, INVOLVE_STATUS_DRAFT);
   after = involve_store_list_audit (store, NULL, &error);
   g_assert_cmpuint (after->len, ==, before->len);
   g_assert_cmpstr (((InvolveAuditEntry *) after->pdata[after->len - 1])->hash, ==,

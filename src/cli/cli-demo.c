@@ -12,6 +12,7 @@
 #include "involve-definitions.h"
 #include "involve-demo.h"
 #include "involve-store.h"
+#include "involve-store-trust.h"
 
 /*
  * involve-cli demo: fills an empty register with the sample records, each
@@ -25,13 +26,106 @@
  * --large N adds N varied records for benchmarks instead: each is created
  * with all its values in one step, then submitted and decided as its
  * status says; --life-cycle fills them field by field like the samples.
+ *
+ * Signed acts need keys: every sample person gets a throw-away demo key
+ * (ECDSA P-256, self-signed, organisation "Involve demo (not a real
+ * key)"), saved in demo-keys/ beside the register under the passphrase
+ * DEMO_PASSPHRASE, and trusted to complete and sign off by a demo
+ * governance administrator, the register's first (docs/signatures.md).
  */
+
+#define DEMO_PASSPHRASE    "involve-demo"
+#define DEMO_ORGANISATION  "Involve demo (not a real key)"
 
 typedef struct
 {
   InvolveStore       *store;
   InvolveDefinitions *defs;
+  GHashTable         *people;   /* name -> InvolveIdentity* */
+  InvolveIdentity    *admin;
 } Demo;
+
+static char *
+demo_key_path (Demo       *demo,
+               const char *name)
+{
+  g_autofree char *dir = g_path_get_dirname (involve_store_get_path (demo->store));
+  g_autofree char *slug = g_ascii_strdown (name, -1);
+  g_autofree char *file = NULL;
+
+  g_strcanon (slug, "abcdefghijklmnopqrstuvwxyz0123456789", '-');
+  file = g_strdup_printf ("%s.pem", slug);
+  return g_build_filename (dir, "demo-keys", file, NULL);
+}
+
+/* The demo key of @name: loaded from demo-keys/ or made and saved there. */
+static InvolveIdentity *
+demo_key (Demo        *demo,
+          const char  *name,
+          const char  *email,
+          GError     **error)
+{
+  g_autofree char *path = demo_key_path (demo, name);
+  g_autofree char *dir = g_path_get_dirname (path);
+  InvolveIdentity *identity;
+
+  identity = g_hash_table_lookup (demo->people, name);
+  if (identity != NULL)
+    return identity;
+  if (g_file_test (path, G_FILE_TEST_EXISTS))
+    identity = involve_identity_load (path, DEMO_PASSPHRASE, error);
+  else
+    {
+      identity = involve_identity_generate (name, email, DEMO_ORGANISATION, INVOLVE_KEY_ECDSA_P256,
+                                            3650, error);
+      if (identity != NULL &&
+          (g_mkdir_with_parents (dir, 0700) != 0 ||
+           !involve_identity_save (identity, path, DEMO_PASSPHRASE, error)))
+        {
+          if (error != NULL && *error == NULL)
+            g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Could not create the folder %s"), dir);
+          g_clear_object (&identity);
+        }
+    }
+  if (identity == NULL)
+    return NULL;
+  g_hash_table_insert (demo->people, g_strdup (name), identity);
+  return identity;
+}
+
+/* Acts as @name (profile and demo key), trusted to complete and sign off. */
+static gboolean
+act_as (Demo        *demo,
+        const char  *name,
+        const char  *email,
+        GError     **error)
+{
+  InvolveIdentity *identity;
+  guint roles = 0;
+
+  if (demo->admin == NULL)
+    {
+      demo->admin = demo_key (demo, "Demo Governance Administrator", "governance@example.org", error);
+      if (demo->admin == NULL)
+        return FALSE;
+    }
+  identity = demo_key (demo, name, email, error);
+  if (identity == NULL ||
+      !involve_store_trust_lookup (demo->store,
+                                   involve_certificate_get_fingerprint (involve_identity_get_certificate (identity)),
+                                   &roles, error))
+    return FALSE;
+  if ((roles & (INVOLVE_TRUST_COMPLETE | INVOLVE_TRUST_SIGN_OFF)) != (INVOLVE_TRUST_COMPLETE | INVOLVE_TRUST_SIGN_OFF))
+    {
+      involve_store_set_identity (demo->store, demo->admin);
+      if (!involve_store_trust_add (demo->store, involve_identity_get_certificate (identity),
+                                    INVOLVE_TRUST_COMPLETE | INVOLVE_TRUST_SIGN_OFF, error))
+        return FALSE;
+    }
+  involve_store_set_profile_name (demo->store, name);
+  involve_store_set_identity (demo->store, identity);
+  return TRUE;
+}
 
 static gboolean
 set_values_from (Demo           *demo,
@@ -86,7 +180,10 @@ add_sample (Demo            *demo,
   g_autoptr(InvolveSignOff) review = NULL;
   const char *uuid;
 
-  involve_store_set_profile_name (demo->store, plan->completer_name);
+  const char *completer_email = involve_record_get_string (sample, "completer-email");
+
+  if (!act_as (demo, plan->completer_name, completer_email, error))
+    return NULL;
   record = involve_store_create_record (demo->store, plan->framework_id, error);
   if (record == NULL || !set_values_from (demo, record, sample, error))
     return NULL;
@@ -134,13 +231,15 @@ add_sample (Demo            *demo,
       review->comments = g_strdup (plan->return_comments);
       g_free (review->date);
       review->date = g_strdup (plan->return_date);
-      involve_store_set_profile_name (demo->store, plan->reviewer->reviewer_name);
+      if (!act_as (demo, plan->reviewer->reviewer_name, plan->reviewer->reviewer_email, error))
+        return NULL;
       if (!involve_store_return (demo->store, uuid, review, error))
         return NULL;
       if (plan->end == INVOLVE_DEMO_END_RETURNED)
         goto done;
 
-      involve_store_set_profile_name (demo->store, plan->completer_name);
+      if (!act_as (demo, plan->completer_name, completer_email, error))
+        return NULL;
       if (plan->resubmit_field_id != NULL &&
           !edit_latest (demo, uuid, plan->resubmit_field_id, plan->resubmit_text, error))
         return NULL;
@@ -148,14 +247,15 @@ add_sample (Demo            *demo,
         return NULL;
     }
 
-  involve_store_set_profile_name (demo->store, plan->reviewer->reviewer_name);
-  if (!involve_store_sign_off (demo->store, uuid, plan->reviewer, error))
+  if (!act_as (demo, plan->reviewer->reviewer_name, plan->reviewer->reviewer_email, error) ||
+      !involve_store_sign_off (demo->store, uuid, plan->reviewer, error))
     return NULL;
   if (plan->end == INVOLVE_DEMO_END_SIGNED_OFF)
     goto done;
 
   /* Amended: version 2 is a draft with a reason and one change. */
-  involve_store_set_profile_name (demo->store, plan->completer_name);
+  if (!act_as (demo, plan->completer_name, completer_email, error))
+    return NULL;
   if (involve_store_amend (demo->store, uuid, plan->amend_reason, error) == 0)
     return NULL;
   if (!edit_latest (demo, uuid, plan->amend_field_id, plan->amend_text, error))
@@ -166,8 +266,8 @@ add_sample (Demo            *demo,
   /* Superseded: version 2 signed off too. */
   if (!submit (demo, uuid, error))
     return NULL;
-  involve_store_set_profile_name (demo->store, plan->amend_reviewer->reviewer_name);
-  if (!involve_store_sign_off (demo->store, uuid, plan->amend_reviewer, error))
+  if (!act_as (demo, plan->amend_reviewer->reviewer_name, plan->amend_reviewer->reviewer_email, error) ||
+      !involve_store_sign_off (demo->store, uuid, plan->amend_reviewer, error))
     return NULL;
 
 done:
@@ -186,7 +286,9 @@ add_large (Demo          *demo,
   InvolveStatus status = involve_record_get_status (sample);
   const char *uuid;
 
-  involve_store_set_profile_name (demo->store, involve_record_get_string (sample, "completer-name"));
+  if (!act_as (demo, involve_record_get_string (sample, "completer-name"),
+               involve_record_get_string (sample, "completer-email"), error))
+    return FALSE;
   if (field_by_field)
     {
       record = involve_store_create_record (demo->store, involve_record_get_framework_id (sample), error);
@@ -213,7 +315,8 @@ add_large (Demo          *demo,
     case INVOLVE_STATUS_SIGNED_OFF:
       if (!submit (demo, uuid, error))
         return FALSE;
-      involve_store_set_profile_name (demo->store, decision->reviewer_name);
+      if (!act_as (demo, decision->reviewer_name, decision->reviewer_email, error))
+        return FALSE;
       if (status == INVOLVE_STATUS_RETURNED)
         return involve_store_return (demo->store, uuid, decision, error);
       return involve_store_sign_off (demo->store, uuid, decision, error);
@@ -364,6 +467,7 @@ involve_cli_demo (const char  *database_path,
   if (store == NULL)
     return 1;
   demo.store = store;
+  demo.people = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
 
   involve_store_query_init (&query);
   if (!involve_store_count (store, &query, &count, &error))
@@ -381,6 +485,10 @@ involve_cli_demo (const char  *database_path,
     }
 
   if (large > 0)
-    return run_large (&demo, (guint) large, (guint64) seed, life_cycle);
-  return run_samples (&demo);
+    status = run_large (&demo, (guint) large, (guint64) seed, life_cycle);
+  else
+    status = run_samples (&demo);
+  involve_store_set_identity (store, NULL);
+  g_hash_table_unref (demo.people);
+  return status;
 }

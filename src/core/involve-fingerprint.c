@@ -146,21 +146,20 @@ append_text_item (GString    *out,
   append_item (out, name, normal, -1);
 }
 
-GBytes *
-involve_fingerprint_serialise (InvolveRecord *record)
+static GString *
+serialise_content (InvolveRecord *record,
+                   const char    *format)
 {
   g_auto(GStrv) field_ids = NULL;
   g_autofree char *uuid = NULL;
   g_autofree char *version = NULL;
   GString *out;
 
-  g_return_val_if_fail (INVOLVE_IS_RECORD (record), NULL);
-
   out = g_string_new (NULL);
   uuid = g_ascii_strdown (involve_record_get_uuid (record) ? involve_record_get_uuid (record) : "", -1);
   version = g_strdup_printf ("%u", involve_record_get_version (record));
 
-  append_item (out, "format", INVOLVE_FINGERPRINT_FORMAT, -1);
+  append_item (out, "format", format, -1);
   append_text_item (out, "uuid", uuid);
   append_text_item (out, "reference", involve_record_get_reference (record));
   append_item (out, "version", version, -1);
@@ -181,8 +180,68 @@ involve_fingerprint_serialise (InvolveRecord *record)
       append_text_item (out, "field", field_ids[i]);
       append_item (out, "value", encoded->str, encoded->len);
     }
+  return out;
+}
 
+GBytes *
+involve_fingerprint_serialise (InvolveRecord *record)
+{
+  g_return_val_if_fail (INVOLVE_IS_RECORD (record), NULL);
+
+  return g_string_free_to_bytes (serialise_content (record, INVOLVE_FINGERPRINT_FORMAT));
+}
+
+/*
+ * Format "involve-fingerprint-2" seals a decided version: the items of
+ * format 1 (with this format id), then the sign-off block in this order,
+ * each as text (absent = empty):
+ *
+ *     reviewer-certificate=…  SHA-256 of the reviewer's certificate (hex)
+ *     decision=…              "signed-off" or "returned"
+ *     reviewer-name=… reviewer-job-title=… reviewer-email=… reviewer-team=…
+ *     review-date=…           YYYY-MM-DD as typed
+ *     comments=…
+ *     decided=…               the decision's UTC time, microseconds, decimal
+ */
+GBytes *
+involve_fingerprint_serialise_sealed (InvolveRecord        *record,
+                                      const InvolveSignOff *sign_off,
+                                      const char           *reviewer_certificate)
+{
+  g_autofree char *decided = NULL;
+  g_autofree char *certificate = NULL;
+  GString *out;
+
+  g_return_val_if_fail (INVOLVE_IS_RECORD (record), NULL);
+  g_return_val_if_fail (sign_off != NULL, NULL);
+
+  out = serialise_content (record, INVOLVE_FINGERPRINT_FORMAT_SEALED);
+  certificate = g_ascii_strdown (reviewer_certificate != NULL ? reviewer_certificate : "", -1);
+  decided = g_strdup_printf ("%" G_GINT64_FORMAT, sign_off->decided_at_usec);
+  append_item (out, "reviewer-certificate", certificate, -1);
+  append_text_item (out, "decision", sign_off->decision);
+  append_text_item (out, "reviewer-name", sign_off->reviewer_name);
+  append_text_item (out, "reviewer-job-title", sign_off->reviewer_job_title);
+  append_text_item (out, "reviewer-email", sign_off->reviewer_email);
+  append_text_item (out, "reviewer-team", sign_off->reviewer_team);
+  append_text_item (out, "review-date", sign_off->date);
+  append_text_item (out, "comments", sign_off->comments);
+  append_item (out, "decided", decided, -1);
   return g_string_free_to_bytes (out);
+}
+
+char *
+involve_fingerprint_compute_sealed (InvolveRecord        *record,
+                                    const InvolveSignOff *sign_off,
+                                    const char           *reviewer_certificate)
+{
+  g_autoptr(GBytes) bytes = NULL;
+
+  g_return_val_if_fail (INVOLVE_IS_RECORD (record), NULL);
+  g_return_val_if_fail (sign_off != NULL, NULL);
+
+  bytes = involve_fingerprint_serialise_sealed (record, sign_off, reviewer_certificate);
+  return g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);
 }
 
 char *

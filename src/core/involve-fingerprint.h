@@ -20,10 +20,25 @@ G_BEGIN_DECLS
 #define INVOLVE_FINGERPRINT_FORMAT  "involve-fingerprint-1"
 #define INVOLVE_FINGERPRINT_LENGTH  64  /* hex digits */
 
+/*
+ * The seal of a decided version (format "involve-fingerprint-2"): the
+ * content of format 1 plus the sign-off block, with the reviewer's
+ * certificate fingerprint, so that no part of the decision can change
+ * unnoticed.  Versions decided before it existed have none and keep
+ * verifying with format 1.
+ */
+#define INVOLVE_FINGERPRINT_FORMAT_SEALED "involve-fingerprint-2"
+
 /* The exact bytes that are hashed. */
 GBytes     *involve_fingerprint_serialise        (InvolveRecord *record);
 /* SHA-256 hex (64 lower-case digits) of the serialisation.  Never NULL. */
 char       *involve_fingerprint_compute          (InvolveRecord *record);
+GBytes     *involve_fingerprint_serialise_sealed (InvolveRecord        *record,
+                                                  const InvolveSignOff *sign_off,
+                                                  const char           *reviewer_certificate);
+char       *involve_fingerprint_compute_sealed   (InvolveRecord        *record,
+                                                  const InvolveSignOff *sign_off,
+                                                  const char           *reviewer_certificate);
 /* Canonical encoding of one value, as used inside the serialisation:
  * "s<len>:<NFC UTF-8>", "b1"/"b0", "a<n>:" followed by each element. */
 void        involve_fingerprint_append_value     (GString       *out,

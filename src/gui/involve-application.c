@@ -190,6 +190,7 @@ preferences_action (GSimpleAction *action,
     return;
   preferences = involve_preferences_window_new (GTK_WINDOW (get_window (self)), self->settings, self->definitions,
                                                 self->store ? involve_store_get_path (self->store) : NULL);
+  involve_preferences_window_set_store (INVOLVE_PREFERENCES_WINDOW (preferences), self->store);
   gtk_window_present (GTK_WINDOW (preferences));
 }
 

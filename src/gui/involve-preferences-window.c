@@ -5,6 +5,8 @@
 
 #include <glib/gi18n.h>
 
+#include "involve-identity.h"
+#include "involve-key-dialog.h"
 #include "involve-preferences-window.h"
 
 struct _InvolvePreferencesWindow
@@ -24,6 +26,13 @@ struct _InvolvePreferencesWindow
   GtkWidget            *framework_row;
   GtkWidget            *register_row;
   GtkWidget            *reset_register_button;
+  GtkWidget            *key_row;
+  GtkWidget            *copy_fingerprint_button;
+  GtkWidget            *export_certificate_button;
+
+  InvolveStore         *store;
+  char                 *key_path;
+  char                 *fingerprint;
 };
 
 G_DEFINE_FINAL_TYPE (InvolvePreferencesWindow, involve_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -103,6 +112,193 @@ reset_register_clicked_cb (InvolvePreferencesWindow *self)
   update_register_row (self);
 }
 
+/* Signing key: the key file's certificate, read without the passphrase. */
+static void
+update_key_row (InvolvePreferencesWindow *self)
+{
+  g_autoptr(InvolveCertificate) cert = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *subtitle = NULL;
+
+  g_clear_pointer (&self->fingerprint, g_free);
+  if (g_file_test (self->key_path, G_FILE_TEST_EXISTS))
+    cert = involve_identity_load_certificate (self->key_path, &error);
+
+  if (cert != NULL)
+    {
+      g_autoptr(GDateTime) until = g_date_time_new_from_unix_utc (involve_certificate_get_not_after (cert) / G_USEC_PER_SEC);
+      g_autofree char *until_text = until != NULL ? g_date_time_format (until, "%Y-%m-%d") : g_strdup ("-");
+      g_autofree char *shortfp = involve_certificate_dup_short_fingerprint (cert);
+      g_autofree char *type = involve_certificate_dup_key_description (cert);
+      const char *name = involve_certificate_get_name (cert);
+      const char *email = involve_certificate_get_email (cert);
+      gboolean expired = g_get_real_time () > involve_certificate_get_not_after (cert);
+
+      title = email != NULL ? g_strdup_printf ("%s <%s>", name ? name : "", email) : g_strdup (name ? name : "");
+      /* TRANSLATORS: fingerprint, key type, then the last day of validity */
+      subtitle = g_strdup_printf (expired ? _("SHA-256 %s · %s · expired on %s")
+                                          : _("SHA-256 %s · %s · valid until %s"),
+                                  shortfp, type, until_text);
+      self->fingerprint = g_strdup (involve_certificate_get_fingerprint (cert));
+    }
+  else if (error != NULL)
+    {
+      title = g_strdup (_("The key file cannot be read"));
+      subtitle = g_strdup (error->message);
+    }
+  else
+    {
+      title = g_strdup (_("No signing key yet"));
+      subtitle = g_strdup (_("Create one, or import the one your organisation issued"));
+    }
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->key_row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->key_row), subtitle);
+  gtk_widget_set_sensitive (self->copy_fingerprint_button, self->fingerprint != NULL);
+  gtk_widget_set_sensitive (self->export_certificate_button, self->fingerprint != NULL);
+}
+
+static void
+copy_fingerprint_clicked_cb (InvolvePreferencesWindow *self)
+{
+  if (self->fingerprint != NULL)
+    {
+      gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), self->fingerprint);
+      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
+                                        adw_toast_new (_("Fingerprint copied")));
+    }
+}
+
+static void
+key_made_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      data)
+{
+  g_autoptr(InvolvePreferencesWindow) self = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InvolveIdentity) identity = involve_key_dialog_finish (result, &error);
+
+  if (identity == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (error->message));
+      return;
+    }
+  /* Made or imported just now, so unlocked for this session. */
+  if (self->store != NULL)
+    involve_store_set_identity (self->store, identity);
+  update_key_row (self);
+  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (_("Your signing key is ready")));
+}
+
+static void
+create_key_clicked_cb (InvolvePreferencesWindow *self)
+{
+  involve_key_dialog_create_async (GTK_WINDOW (self), self->settings, self->key_path, NULL,
+                                   key_made_cb, g_object_ref (self));
+}
+
+static void
+pkcs12_chosen_cb (GtkNativeDialog          *chooser,
+                  int                       response,
+                  InvolvePreferencesWindow *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+
+      involve_key_dialog_import_async (GTK_WINDOW (self), file, self->key_path, NULL,
+                                       key_made_cb, g_object_ref (self));
+    }
+  gtk_native_dialog_destroy (chooser);
+  g_object_unref (chooser);
+  g_object_unref (self);
+}
+
+static void
+import_key_clicked_cb (InvolvePreferencesWindow *self)
+{
+  GtkFileChooserNative *chooser;
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+  chooser = gtk_file_chooser_native_new (_("Import Signing Key"), GTK_WINDOW (self),
+                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
+  gtk_file_filter_set_name (filter, _("PKCS#12 files"));
+  gtk_file_filter_add_pattern (filter, "*.p12");
+  gtk_file_filter_add_pattern (filter, "*.pfx");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect (chooser, "response", G_CALLBACK (pkcs12_chosen_cb), g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+gboolean
+_involve_preferences_window_export_certificate (InvolvePreferencesWindow  *self,
+                                                const char                *path,
+                                                GError                   **error)
+{
+  g_autoptr(InvolveCertificate) cert = involve_identity_load_certificate (self->key_path, error);
+  g_autofree char *pem = NULL;
+
+  if (cert == NULL)
+    return FALSE;
+  pem = involve_certificate_dup_pem (cert);
+  return g_file_set_contents_full (path, pem, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0644, error);
+}
+
+static void
+certificate_chosen_cb (GtkNativeDialog          *chooser,
+                       int                       response,
+                       InvolvePreferencesWindow *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      g_autofree char *path = g_file_get_path (file);
+      g_autoptr(GError) error = NULL;
+
+      if (path == NULL)
+        adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
+                                          adw_toast_new (_("Choose a file on this computer")));
+      else if (!_involve_preferences_window_export_certificate (self, path, &error))
+        adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (error->message));
+      else
+        adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (_("Certificate saved")));
+    }
+  gtk_native_dialog_destroy (chooser);
+  g_object_unref (chooser);
+  g_object_unref (self);
+}
+
+static void
+export_certificate_clicked_cb (InvolvePreferencesWindow *self)
+{
+  GtkFileChooserNative *chooser;
+  g_autoptr(InvolveCertificate) cert = involve_identity_load_certificate (self->key_path, NULL);
+  g_autofree char *name = NULL;
+
+  if (cert == NULL)
+    return;
+  name = g_strdup_printf ("%s.pem", involve_certificate_get_name (cert) ? involve_certificate_get_name (cert)
+                                                                        : "certificate");
+  g_strdelimit (name, "/\\:", '-');
+  chooser = gtk_file_chooser_native_new (_("Export Certificate"), GTK_WINDOW (self),
+                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect (chooser, "response", G_CALLBACK (certificate_chosen_cb), g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+void
+involve_preferences_window_set_store (InvolvePreferencesWindow *self,
+                                      InvolveStore             *store)
+{
+  g_return_if_fail (INVOLVE_IS_PREFERENCES_WINDOW (self));
+
+  g_set_object (&self->store, store);
+}
+
 static void
 involve_preferences_window_dispose (GObject *object)
 {
@@ -112,6 +308,9 @@ involve_preferences_window_dispose (GObject *object)
   g_clear_object (&self->settings);
   g_clear_pointer (&self->framework_ids, g_ptr_array_unref);
   g_clear_pointer (&self->current_register, g_free);
+  g_clear_object (&self->store);
+  g_clear_pointer (&self->key_path, g_free);
+  g_clear_pointer (&self->fingerprint, g_free);
 
   G_OBJECT_CLASS (involve_preferences_window_parent_class)->dispose (object);
 }
@@ -134,6 +333,13 @@ involve_preferences_window_class_init (InvolvePreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, InvolvePreferencesWindow, framework_row);
   gtk_widget_class_bind_template_child (widget_class, InvolvePreferencesWindow, register_row);
   gtk_widget_class_bind_template_child (widget_class, InvolvePreferencesWindow, reset_register_button);
+  gtk_widget_class_bind_template_child (widget_class, InvolvePreferencesWindow, key_row);
+  gtk_widget_class_bind_template_child (widget_class, InvolvePreferencesWindow, copy_fingerprint_button);
+  gtk_widget_class_bind_template_child (widget_class, InvolvePreferencesWindow, export_certificate_button);
+  gtk_widget_class_bind_template_callback (widget_class, copy_fingerprint_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, create_key_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, import_key_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, export_certificate_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, choose_register_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, reset_register_clicked_cb);
 }
@@ -143,6 +349,7 @@ involve_preferences_window_init (InvolvePreferencesWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->framework_ids = g_ptr_array_new_with_free_func (g_free);
+  self->key_path = involve_identity_dup_default_path ();
 }
 
 GtkWidget *
@@ -195,5 +402,6 @@ involve_preferences_window_new (GtkWindow          *parent,
   g_signal_connect_swapped (self->framework_row, "notify::selected", G_CALLBACK (framework_selected_cb), self);
 
   update_register_row (self);
+  update_key_row (self);
   return GTK_WIDGET (self);
 }

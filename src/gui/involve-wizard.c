@@ -12,6 +12,7 @@
 #include "involve-lifecycle.h"
 #include "involve-signoff.h"
 #include "involve-profile.h"
+#include "involve-unlock-dialog.h"
 #include "involve-validate.h"
 #include "involve-wizard-export.h"
 #include "involve-wizard-private.h"
@@ -1162,11 +1163,8 @@ reload_record (InvolveWizard *self)
 }
 
 static void
-submit_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *parameter)
+do_submit (InvolveWizard *self)
 {
-  InvolveWizard *self = INVOLVE_WIZARD (widget);
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) problems = NULL;
 
@@ -1486,12 +1484,80 @@ open_dialog (InvolveWizard *self,
   gtk_widget_grab_focus (view);
 }
 
+/* Signed acts: the person's key is unlocked first (once a session), so
+ * that cancelling it loses nothing typed. */
+#define ACT_SUBMIT (-1)
+
+typedef struct
+{
+  InvolveWizard *self;
+  int            act;    /* ACT_SUBMIT or a DialogKind */
+} SignedAct;
+
+static void
+identity_unlocked_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      data)
+{
+  SignedAct *act = data;
+  g_autoptr(InvolveWizard) self = act->self;
+  g_autoptr(InvolveIdentity) identity = NULL;
+  g_autoptr(GError) error = NULL;
+  int kind = act->act;
+
+  g_free (act);
+  identity = involve_unlock_identity_finish (result, &error);
+  if (identity == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_error (self, _("Your signing key could not be unlocked: %s"), error->message);
+      return;
+    }
+  if (self->record == NULL)
+    return;
+  if (kind == ACT_SUBMIT)
+    do_submit (self);
+  else
+    open_dialog (self, (DialogKind) kind);
+}
+
+static void
+with_identity (InvolveWizard *self,
+               int            kind)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  const char *reference = involve_record_get_reference (self->record);
+  g_autofree char *reason = NULL;
+  SignedAct *act;
+
+  if (kind == ACT_SUBMIT)
+    reason = g_strdup_printf (_("Submitting %s for sign-off is signed with your key."), reference);
+  else if (kind == DIALOG_SIGN_OFF)
+    reason = g_strdup_printf (_("Signing off %s is signed with your key, as the reviewer."), reference);
+  else
+    reason = g_strdup_printf (_("Returning %s is signed with your key, as the reviewer."), reference);
+
+  act = g_new0 (SignedAct, 1);
+  act->self = g_object_ref (self);
+  act->act = kind;
+  involve_unlock_identity_async (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, self->store, self->settings,
+                                 reason, NULL, identity_unlocked_cb, act);
+}
+
+static void
+submit_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  with_identity (INVOLVE_WIZARD (widget), ACT_SUBMIT);
+}
+
 static void
 sign_off_action (GtkWidget  *widget,
                  const char *action_name,
                  GVariant   *parameter)
 {
-  open_dialog (INVOLVE_WIZARD (widget), DIALOG_SIGN_OFF);
+  with_identity (INVOLVE_WIZARD (widget), DIALOG_SIGN_OFF);
 }
 
 static void
@@ -1499,7 +1565,7 @@ return_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *parameter)
 {
-  open_dialog (INVOLVE_WIZARD (widget), DIALOG_RETURN);
+  with_identity (INVOLVE_WIZARD (widget), DIALOG_RETURN);
 }
 
 static void

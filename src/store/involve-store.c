@@ -15,6 +15,8 @@
 #include "involve-assess.h"
 #include "involve-definitions.h"
 #include "involve-fingerprint.h"
+#include "involve-store-internal.h"
+#include "involve-store-trust.h"
 #include "involve-lifecycle.h"
 #include "involve-paths.h"
 #include "involve-store.h"
@@ -1017,6 +1019,63 @@ static const char schema_v5[] =
   "CREATE TRIGGER imported_audit_no_delete BEFORE DELETE ON imported_audit "
   "BEGIN SELECT RAISE (ABORT, 'imported audit entries are append-only and cannot be deleted'); END;";
 
+/*
+ * Branch signed-acts: signed acts and the trust list.  Certificates by
+ * fingerprint; trust rows are events (the newest row of a certificate
+ * holds its roles, "" once removed), each bound to its signed audit
+ * entry; audit_signatures keeps the signed bytes and signature of a signed
+ * entry (the entry's details name the signer and the signature's digest,
+ * so the chain covers them); versions remember who submitted and who
+ * decided (certificate fingerprints) and the seal (involve-fingerprint-2).
+ */
+static const char schema_v6[] =
+  "INSERT OR IGNORE INTO meta (key, value) VALUES ('register-id', lower (hex (randomblob (16))));"
+  /* Decisions after this audit entry must be signed (verify). */
+  "INSERT OR REPLACE INTO meta (key, value) VALUES ('signed-acts-since',"
+  " (SELECT COALESCE (MAX (id), 0) FROM audit));"
+  "CREATE TRIGGER meta_signed_since_no_update BEFORE UPDATE ON meta WHEN OLD.key = 'signed-acts-since' "
+  "BEGIN SELECT RAISE (ABORT, 'the start of signed acts cannot be changed'); END;"
+  "CREATE TRIGGER meta_signed_since_no_delete BEFORE DELETE ON meta WHEN OLD.key = 'signed-acts-since' "
+  "BEGIN SELECT RAISE (ABORT, 'the start of signed acts cannot be changed'); END;"
+  "CREATE TABLE certificates ("
+  "  fingerprint TEXT PRIMARY KEY,"
+  "  der BLOB NOT NULL,"
+  "  subject TEXT"
+  ");"
+  "CREATE TABLE trust ("
+  "  id INTEGER PRIMARY KEY,"
+  "  fingerprint TEXT NOT NULL REFERENCES certificates (fingerprint),"
+  "  roles TEXT NOT NULL,"
+  "  audit_id INTEGER NOT NULL UNIQUE REFERENCES audit (id)"
+  ");"
+  "CREATE INDEX trust_by_fingerprint ON trust (fingerprint, id);"
+  "CREATE TABLE audit_signatures ("
+  "  audit_id INTEGER PRIMARY KEY REFERENCES audit (id),"
+  "  signer TEXT NOT NULL REFERENCES certificates (fingerprint),"
+  "  data BLOB NOT NULL,"
+  "  signature BLOB NOT NULL"
+  ");"
+  "ALTER TABLE versions ADD COLUMN submitter_certificate TEXT;"
+  "ALTER TABLE versions ADD COLUMN reviewer_certificate TEXT;"
+  "ALTER TABLE versions ADD COLUMN fingerprint_format TEXT;"
+  "ALTER TABLE versions ADD COLUMN seal TEXT;"
+  "CREATE TRIGGER certificates_no_update BEFORE UPDATE ON certificates "
+  "BEGIN SELECT RAISE (ABORT, 'certificates are append-only and cannot be changed'); END;"
+  "CREATE TRIGGER certificates_no_delete BEFORE DELETE ON certificates "
+  "BEGIN SELECT RAISE (ABORT, 'certificates are append-only and cannot be deleted'); END;"
+  "CREATE TRIGGER trust_no_update BEFORE UPDATE ON trust "
+  "BEGIN SELECT RAISE (ABORT, 'the trust list is append-only and cannot be changed'); END;"
+  "CREATE TRIGGER trust_no_delete BEFORE DELETE ON trust "
+  "BEGIN SELECT RAISE (ABORT, 'the trust list is append-only and cannot be deleted'); END;"
+  "CREATE TRIGGER audit_signatures_no_update BEFORE UPDATE ON audit_signatures "
+  "BEGIN SELECT RAISE (ABORT, 'signatures are append-only and cannot be changed'); END;"
+  "CREATE TRIGGER audit_signatures_no_delete BEFORE DELETE ON audit_signatures "
+  "BEGIN SELECT RAISE (ABORT, 'signatures are append-only and cannot be deleted'); END;"
+  "CREATE TRIGGER versions_signed_locked BEFORE UPDATE OF submitter_certificate,"
+  " reviewer_certificate, fingerprint_format, seal ON versions "
+  "WHEN OLD.status IN ('signed-off', 'superseded', 'withdrawn') "
+  "BEGIN SELECT RAISE (ABORT, 'a signed-off or withdrawn version cannot be changed'); END;";
+
 typedef struct
 {
   const char *sql;
@@ -1029,6 +1088,7 @@ static const Migration migrations[] = {
   { schema_v3, populate_search_index },
   { schema_v4, NULL },
   { schema_v5, NULL },
+  { schema_v6, NULL },  /* branch signed-acts */
 };
 
 #define LATEST_SCHEMA ((int) G_N_ELEMENTS (migrations))
@@ -3047,6 +3107,11 @@ involve_store_submit (InvolveStore *self,
   g_autoptr(InvolveRecord) record = NULL;
   g_autoptr(GPtrArray) found = NULL;
   g_autofree char *fingerprint = NULL;
+  g_autofree char *details = NULL;
+  g_autoptr(InvolveAct) act = NULL;
+  g_autoptr(GError) refusal = NULL;
+  InvolveIdentity *identity;
+  InvolveCertificate *certificate = NULL;
   GError *lifecycle = NULL;
   AUTO_STMT stmt = NULL;
   gint64 now = g_get_real_time ();
@@ -3102,9 +3167,24 @@ involve_store_submit (InvolveStore *self,
     }
 
   fingerprint = involve_fingerprint_compute (record);
+
+  /* The completer signs what they submit, with a key trusted to complete. */
+  identity = _involve_store_require_identity (self, _("Submitting for sign-off"), error);
+  if (identity == NULL)
+    goto fail;
+  certificate = involve_identity_get_certificate (identity);
+  if (!_involve_store_check_role (self, certificate, INVOLVE_TRUST_COMPLETE, &refusal))
+    goto fail;
+  act = involve_act_new (INVOLVE_ACT_SUBMIT);
+  act->record_uuid = g_strdup (row.uuid);
+  act->reference = g_strdup (row.reference);
+  act->version = row.version;
+  act->fingerprint = g_strdup (fingerprint);
+  details = g_strdup_printf ("submitted %s version %u, fingerprint %s", row.reference, row.version, fingerprint);
+
   stmt = prepare (self,
-                  "UPDATE versions SET fingerprint = ?2, submitted_account = ?3, submitted_profile = ?4"
-                  " WHERE id = ?1",
+                  "UPDATE versions SET fingerprint = ?2, submitted_account = ?3, submitted_profile = ?4,"
+                  " submitter_certificate = ?5 WHERE id = ?1",
                   error);
   if (stmt == NULL)
     goto fail;
@@ -3112,7 +3192,10 @@ involve_store_submit (InvolveStore *self,
   bind_text (stmt, 2, fingerprint);
   bind_text (stmt, 3, self->os_account);
   bind_text (stmt, 4, self->profile_name);
+  bind_text (stmt, 5, involve_certificate_get_fingerprint (certificate));
   if (!step_done (self, stmt, _("Could not submit the record"), error) ||
+      !_involve_store_append_signed (self, act, NULL, NULL, NULL, INVOLVE_AUDIT_SUBMIT,
+                                     fingerprint, details, now, NULL, error) ||
       !update_status (self, &row, to, NULL, now, error) ||
       !txn_commit (self, error))
     goto fail;
@@ -3120,6 +3203,11 @@ involve_store_submit (InvolveStore *self,
 
 fail:
   txn_rollback (self);
+  if (refusal != NULL)
+    {
+      _involve_store_log_refusal (self, row.uuid, row.version, certificate, refusal);
+      g_propagate_error (error, g_steal_pointer (&refusal));
+    }
   return FALSE;
 }
 
@@ -3131,6 +3219,21 @@ today_utc (void)
   return g_date_time_format (now, "%Y-%m-%d");
 }
 
+static char *
+dup_submitter_certificate (InvolveStore *self,
+                           gint64        version_id,
+                           GError      **error)
+{
+  AUTO_STMT stmt = prepare (self, "SELECT submitter_certificate FROM versions WHERE id = ?1", error);
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, version_id);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return NULL;
+  return column_dup (stmt, 0);
+}
+
 /* Sign off or return, from this register or from a response file. */
 static gboolean
 decide (InvolveStore         *self,
@@ -3140,6 +3243,9 @@ decide (InvolveStore         *self,
         const InvolveSignOff *input,
         gboolean              signing,
         gboolean              check_account,
+        GBytes               *signed_data,
+        GBytes               *signature,
+        InvolveCertificate   *response_certificate,
         GError              **error)
 {
   const char *doing = signing ? _("Could not sign off the record") : _("Could not return the record");
@@ -3152,7 +3258,24 @@ decide (InvolveStore         *self,
   AUTO_STMT stmt = NULL;
   gint64 now = g_get_real_time ();
   InvolveStatus to;
-  AuditEvent event = { signing ? INVOLVE_AUDIT_SIGN_OFF : INVOLVE_AUDIT_RETURN };
+  g_autoptr(InvolveSignOff) block = NULL;
+  g_autoptr(InvolveAct) act = NULL;
+  g_autoptr(GError) refusal = NULL;
+  g_autofree char *submitter = NULL;
+  g_autofree char *seal = NULL;
+  InvolveCertificate *certificate = response_certificate;
+  gint64 decided;
+
+  /* The reviewer signs: here with the unlocked key, by file in the response. */
+  if (certificate == NULL)
+    {
+      InvolveIdentity *identity =
+        _involve_store_require_identity (self, signing ? _("Signing off") : _("Returning a record"), error);
+
+      if (identity == NULL)
+        return FALSE;
+      certificate = involve_identity_get_certificate (identity);
+    }
 
   if (!txn_begin (self, error))
     return FALSE;
@@ -3197,6 +3320,36 @@ decide (InvolveStore         *self,
       goto fail;
     }
 
+  /* Only a key trusted to sign off decides, and never the completer's:
+   * a different person is a different key, whatever names are typed. */
+  if (!_involve_store_check_role (self, certificate, INVOLVE_TRUST_SIGN_OFF, &refusal))
+    goto fail;
+  submitter = dup_submitter_certificate (self, row.version_id, error);
+  if (submitter == NULL && error != NULL && *error != NULL)
+    goto fail;
+  if (signing && submitter != NULL &&
+      g_ascii_strcasecmp (submitter, involve_certificate_get_fingerprint (certificate)) == 0)
+    {
+      g_set_error (&refusal, INVOLVE_LIFECYCLE_ERROR, INVOLVE_LIFECYCLE_ERROR_SAME_PERSON,
+                   _("%s was submitted with this same signing key, so it cannot sign it off: a different senior reviewer must sign it off with their own key."),
+                   row.reference);
+      goto fail;
+    }
+
+  /* The reviewer's name and e-mail are those of their certificate. */
+  block = involve_sign_off_copy (input);
+  if (involve_certificate_get_name (certificate) != NULL)
+    {
+      g_free (block->reviewer_name);
+      block->reviewer_name = g_strdup (involve_certificate_get_name (certificate));
+    }
+  if (involve_certificate_get_email (certificate) != NULL)
+    {
+      g_free (block->reviewer_email);
+      block->reviewer_email = g_strdup (involve_certificate_get_email (certificate));
+    }
+  input = block;
+
   /* Only signing off needs a different person; anybody named may return. */
   if (signing && !involve_lifecycle_check_reviewer (record, input, &lifecycle))
     {
@@ -3220,10 +3373,22 @@ decide (InvolveStore         *self,
     }
 
   date = input->date != NULL && *input->date != '\0' ? g_strdup (input->date) : today_utc ();
+  /* By file, the reviewer decided on their own desktop, earlier. */
+  decided = expected_fingerprint != NULL && input->decided_at_usec > 0 ? input->decided_at_usec : now;
+  g_free (block->date);
+  block->date = g_strdup (date);
+  g_free (block->decision);
+  block->decision = g_strdup (signing ? "signed-off" : "returned");
+  g_free (block->fingerprint);
+  block->fingerprint = g_strdup (fingerprint);
+  block->decided_at_usec = decided;
+  seal = involve_fingerprint_compute_sealed (record, block, involve_certificate_get_fingerprint (certificate));
+
   stmt = prepare (self,
                   "UPDATE versions SET reviewer_name = ?2, reviewer_job_title = ?3, reviewer_email = ?4,"
                   " reviewer_team = ?5, review_date = ?6, decision = ?7, review_comments = ?8,"
-                  " decided_fingerprint = ?9, decided_usec = ?10 WHERE id = ?1",
+                  " decided_fingerprint = ?9, decided_usec = ?10, reviewer_certificate = ?11,"
+                  " fingerprint_format = ?12, seal = ?13 WHERE id = ?1",
                   error);
   if (stmt == NULL)
     goto fail;
@@ -3236,8 +3401,10 @@ decide (InvolveStore         *self,
   bind_text (stmt, 7, signing ? "signed-off" : "returned");
   bind_text (stmt, 8, input->comments);
   bind_text (stmt, 9, fingerprint);
-  /* By file, the reviewer decided on their own desktop, earlier. */
-  sqlite3_bind_int64 (stmt, 10, expected_fingerprint != NULL && input->decided_at_usec > 0 ? input->decided_at_usec : now);
+  sqlite3_bind_int64 (stmt, 10, decided);
+  bind_text (stmt, 11, involve_certificate_get_fingerprint (certificate));
+  bind_text (stmt, 12, INVOLVE_FINGERPRINT_FORMAT_SEALED);
+  bind_text (stmt, 13, seal);
   if (!step_done (self, stmt, doing, error))
     goto fail;
 
@@ -3248,11 +3415,21 @@ decide (InvolveStore         *self,
                              input->reviewer_email ? ", " : "", input->reviewer_email ? input->reviewer_email : "",
                              date, fingerprint,
                              input->comments ? "; comments: " : "", input->comments ? input->comments : "");
-  event.record_uuid = row.uuid;
-  event.version = row.version;
-  event.new_value = fingerprint;
-  event.details = details;
-  if (!audit_append (self, &event, now, NULL, error) ||
+  act = involve_act_new (signing ? INVOLVE_ACT_SIGN_OFF : INVOLVE_ACT_RETURN);
+  act->record_uuid = g_strdup (row.uuid);
+  act->reference = g_strdup (row.reference);
+  act->version = row.version;
+  act->fingerprint = g_strdup (fingerprint);
+  act->decision = g_strdup (block->decision);
+  act->comments = g_strdup (block->comments);
+  act->reviewer_name = g_strdup (block->reviewer_name);
+  act->reviewer_job_title = g_strdup (block->reviewer_job_title);
+  act->reviewer_email = g_strdup (block->reviewer_email);
+  act->reviewer_team = g_strdup (block->reviewer_team);
+  act->review_date = g_strdup (block->date);
+  if (!_involve_store_append_signed (self, act, signed_data, signature, certificate,
+                                     signing ? INVOLVE_AUDIT_SIGN_OFF : INVOLVE_AUDIT_RETURN,
+                                     fingerprint, details, now, NULL, error) ||
       !update_status (self, &row, to, NULL, now, error))
     goto fail;
 
@@ -3296,6 +3473,11 @@ decide (InvolveStore         *self,
 
 fail:
   txn_rollback (self);
+  if (refusal != NULL)
+    {
+      _involve_store_log_refusal (self, row.uuid, row.version, certificate, refusal);
+      g_propagate_error (error, g_steal_pointer (&refusal));
+    }
   return FALSE;
 }
 
@@ -3311,7 +3493,7 @@ involve_store_sign_off (InvolveStore         *self,
   g_return_val_if_fail (sign_off != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  return decide (self, uuid, 0, NULL, sign_off, TRUE, TRUE, error);
+  return decide (self, uuid, 0, NULL, sign_off, TRUE, TRUE, NULL, NULL, NULL, error);
 }
 
 gboolean
@@ -3326,7 +3508,7 @@ involve_store_return (InvolveStore         *self,
   g_return_val_if_fail (review != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  return decide (self, uuid, 0, NULL, review, FALSE, FALSE, error);
+  return decide (self, uuid, 0, NULL, review, FALSE, FALSE, NULL, NULL, NULL, error);
 }
 
 gboolean
@@ -3365,7 +3547,30 @@ involve_store_apply_sign_off (InvolveStore         *self,
       return FALSE;
     }
 
-  return decide (self, uuid, version, expected_fingerprint, sign_off, signing, FALSE, error);
+  /* Anybody can write a response file naming any reviewer: only a signed
+   * one counts (involve_store_apply_signed_response ()). */
+  set_error_code (error, INVOLVE_STORE_ERROR_BAD_SIGNATURE, 0,
+                  signing ? _("The response is not signed by the reviewer, so it cannot prove who signed off. It was not applied; ask the reviewer to sign their decision with their key.")
+                          : _("The response is not signed by the reviewer, so it cannot prove who returned the record. It was not applied; ask the reviewer to sign their decision with their key."));
+  return FALSE;
+}
+
+gboolean
+_involve_store_decide_signed (InvolveStore         *self,
+                              const char           *uuid,
+                              guint                 version,
+                              const char           *expected_fingerprint,
+                              const InvolveSignOff *sign_off,
+                              GBytes               *signed_data,
+                              GBytes               *signature,
+                              InvolveCertificate   *certificate,
+                              GError              **error)
+{
+  STORE_LOCK (self);
+
+  return decide (self, uuid, version, expected_fingerprint, sign_off,
+                 g_strcmp0 (sign_off->decision, "signed-off") == 0, FALSE,
+                 signed_data, signature, certificate, error);
 }
 
 guint
@@ -4248,7 +4453,8 @@ involve_store_verify_full (InvolveStore *self,
        verify_chain (self, first_broken_id, error) &&
        verify_imported (self, first_broken_id, broken_reference, broken_imported_entry, error) &&
        verify_values (self, first_broken_id, error) &&
-       verify_fingerprints (self, first_broken_id, error);
+       verify_fingerprints (self, first_broken_id, error) &&
+       _involve_store_verify_signatures (self, first_broken_id, error);
   sqlite3_exec (self->db, self->batch_depth > 0 ? "RELEASE involve_verify" : "COMMIT", NULL, NULL, NULL);
   return ok;
 }
@@ -5097,4 +5303,95 @@ involve_store_import_record_full (InvolveStore *self,
 fail:
   txn_rollback (self);
   return FALSE;
+}
+
+/* For the store's other files (involve-store-internal.h). */
+
+sqlite3_stmt *
+_involve_store_prepare (InvolveStore *self,
+                        const char   *sql,
+                        GError      **error)
+{
+  return prepare (self, sql, error);
+}
+
+gboolean
+_involve_store_step_done (InvolveStore *self,
+                          sqlite3_stmt *stmt,
+                          const char   *doing,
+                          GError      **error)
+{
+  return step_done (self, stmt, doing, error);
+}
+
+void
+_involve_store_set_sqlite_error (InvolveStore *self,
+                                 GError      **error,
+                                 int           rc,
+                                 const char   *doing)
+{
+  set_sqlite_error (self, error, rc, doing);
+}
+
+void
+_involve_store_set_error (GError    **error,
+                          int         code,
+                          const char *message)
+{
+  set_error_code (error, code, 0, message);
+}
+
+GRecMutex *
+_involve_store_lock (InvolveStore *self)
+{
+  return store_lock (self);
+}
+
+gboolean
+_involve_store_txn_begin (InvolveStore *self,
+                          GError      **error)
+{
+  return txn_begin (self, error);
+}
+
+gboolean
+_involve_store_txn_commit (InvolveStore *self,
+                           GError      **error)
+{
+  return txn_commit (self, error);
+}
+
+void
+_involve_store_txn_rollback (InvolveStore *self)
+{
+  txn_rollback (self);
+}
+
+gboolean
+_involve_store_audit_append (InvolveStore *self,
+                             const char   *kind,
+                             const char   *record_uuid,
+                             guint         version,
+                             const char   *new_value,
+                             const char   *details,
+                             gint64        time_usec,
+                             gint64       *out_id,
+                             GError      **error)
+{
+  AuditEvent event = { kind, record_uuid, version, NULL, NULL, new_value, details };
+
+  return audit_append (self, &event, time_usec, out_id, error);
+}
+
+InvolveRecord *
+_involve_store_load_for_signing (InvolveStore *self,
+                                 const char   *uuid,
+                                 guint         version,
+                                 GError      **error)
+{
+  g_auto(VersionRow) row = { 0 };
+
+  if (!fetch_version (self, uuid, version, &row, error))
+    return NULL;
+  return record_from_row (self, &row, error);
 }

@@ -42,6 +42,9 @@ typedef enum
   INVOLVE_STORE_ERROR_INCOMPLETE,           /* submit: validation found problems */
   INVOLVE_STORE_ERROR_FINGERPRINT_MISMATCH, /* sign-off response for another content */
   INVOLVE_STORE_ERROR_TAMPERED,             /* verify: the chain or a fingerprint is broken */
+  INVOLVE_STORE_ERROR_NO_IDENTITY,          /* a signed act without an unlocked key */
+  INVOLVE_STORE_ERROR_UNTRUSTED,            /* a certificate not trusted for the act */
+  INVOLVE_STORE_ERROR_BAD_SIGNATURE,        /* unsigned, or a signature that does not verify */
 } InvolveStoreError;
 
 GQuark       involve_store_error_quark           (void);
@@ -97,6 +100,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (InvolveVersionInfo, involve_version_info_free)
 #define INVOLVE_AUDIT_EXPORT    "export"    /* written by exporters via involve_store_log_event */
 #define INVOLVE_AUDIT_IMPORT    "import"
 #define INVOLVE_AUDIT_BACKUP    "backup"
+#define INVOLVE_AUDIT_SUBMIT    "submit"    /* signed by the completer; new value: fingerprint */
+#define INVOLVE_AUDIT_TRUST     "trust"     /* the trust list changed (signed by an administrator) */
+#define INVOLVE_AUDIT_REFUSED   "refused"   /* a signed act was refused; details: who and why */
 
 /* One audit entry.  Values are in GVariant text form (g_variant_print with
  * types), NULL when the field had no value. */

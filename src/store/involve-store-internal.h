@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <sqlite3.h>
+
+#include "involve-act.h"
+#include "involve-store.h"
+
+G_BEGIN_DECLS
+
+/* Shared between the store's own files; not for anybody else. */
+
+sqlite3      *involve_store_get_db              (InvolveStore  *self);
+sqlite3_stmt *_involve_store_prepare            (InvolveStore  *self,
+                                                 const char    *sql,
+                                                 GError       **error);
+gboolean      _involve_store_step_done          (InvolveStore  *self,
+                                                 sqlite3_stmt  *stmt,
+                                                 const char    *doing,
+                                                 GError       **error);
+void          _involve_store_set_sqlite_error   (InvolveStore  *self,
+                                                 GError       **error,
+                                                 int            rc,
+                                                 const char    *doing);
+void          _involve_store_set_error          (GError       **error,
+                                                 int            code,
+                                                 const char    *message);
+GRecMutex    *_involve_store_lock               (InvolveStore  *self);
+gboolean      _involve_store_txn_begin          (InvolveStore  *self,
+                                                 GError       **error);
+gboolean      _involve_store_txn_commit         (InvolveStore  *self,
+                                                 GError       **error);
+void          _involve_store_txn_rollback       (InvolveStore  *self);
+gboolean      _involve_store_audit_append       (InvolveStore  *self,
+                                                 const char    *kind,
+                                                 const char    *record_uuid,
+                                                 guint          version,
+                                                 const char    *new_value,
+                                                 const char    *details,
+                                                 gint64         time_usec,
+                                                 gint64        *out_id,
+                                                 GError       **error);
+InvolveRecord *_involve_store_load_for_signing  (InvolveStore  *self,
+                                                 const char    *uuid,
+                                                 guint          version,
+                                                 GError       **error);
+
+static inline void
+_involve_store_unlock (GRecMutex **lock)
+{
+  if (*lock != NULL)
+    g_rec_mutex_unlock (*lock);
+}
+
+static inline void
+_involve_store_stmt_cleanup (sqlite3_stmt **stmt)
+{
+  if (*stmt != NULL)
+    {
+      sqlite3_reset (*stmt);
+      sqlite3_clear_bindings (*stmt);
+    }
+}
+
+#define INTERNAL_STORE_LOCK(self) \
+  __attribute__ ((cleanup (_involve_store_unlock))) GRecMutex *G_PASTE (store_locked_, __LINE__) G_GNUC_UNUSED = _involve_store_lock (self)
+#define INTERNAL_AUTO_STMT __attribute__ ((cleanup (_involve_store_stmt_cleanup))) sqlite3_stmt *
+
+/* Sign-off or return from a checked, signed response file. */
+gboolean      _involve_store_decide_signed      (InvolveStore         *self,
+                                                 const char           *uuid,
+                                                 guint                 version,
+                                                 const char           *expected_fingerprint,
+                                                 const InvolveSignOff *sign_off,
+                                                 GBytes               *signed_data,
+                                                 GBytes               *signature,
+                                                 InvolveCertificate   *certificate,
+                                                 GError              **error);
+
+/* Signed acts (involve-store-signing.c), inside the caller's transaction. */
+
+/* The acting identity, or NULL with INVOLVE_STORE_ERROR_NO_IDENTITY saying
+ * that @act_label (e.g. "Signing off") needs a key. */
+InvolveIdentity *_involve_store_require_identity (InvolveStore       *self,
+                                                  const char         *act_label,
+                                                  GError            **error);
+/* Refuses (UNTRUSTED) a certificate without @role (INVOLVE_TRUST_*).  When
+ * nobody is trusted yet and @certificate is the acting identity's, trusts
+ * it with every role first (trust on first use, a signed act). */
+gboolean      _involve_store_check_role         (InvolveStore       *self,
+                                                 InvolveCertificate *certificate,
+                                                 guint               role,
+                                                 GError            **error);
+/*
+ * Appends a signed audit entry.  With @data NULL, completes @act (register,
+ * time = @time_usec, head, signer) and signs it with the acting identity;
+ * otherwise @data, @signature and @certificate come from a response file
+ * and were checked by the caller.  The entry's details are @details plus
+ * the signer and the signature's digest.
+ */
+gboolean      _involve_store_append_signed      (InvolveStore       *self,
+                                                 InvolveAct         *act,
+                                                 GBytes             *data,
+                                                 GBytes             *signature,
+                                                 InvolveCertificate *certificate,
+                                                 const char         *kind,
+                                                 const char         *new_value,
+                                                 const char         *details,
+                                                 gint64              time_usec,
+                                                 gint64             *out_id,
+                                                 GError            **error);
+/* In its own transaction, after the refused one was rolled back. */
+void          _involve_store_log_refusal        (InvolveStore       *self,
+                                                 const char         *record_uuid,
+                                                 guint               version,
+                                                 InvolveCertificate *certificate,
+                                                 const GError       *why);
+/* The verify step for signatures (involve-store-verify-signatures.c). */
+gboolean      _involve_store_verify_signatures  (InvolveStore       *self,
+                                                 gint64             *first_broken_id,
+                                                 GError            **error);
+
+G_END_DECLS
