@@ -8,6 +8,8 @@
 #include "involve-fingerprint.h"
 #include "involve-pdf-sign.h"
 #include "common-test-util.h"
+#include "identity-test-util.h"
+#include "involve-store-trust.h"
 #include "export-test-util.h"
 
 typedef struct
@@ -24,23 +26,6 @@ path_in (Fixture    *fixture,
   return g_build_filename (fixture->dir, name, NULL);
 }
 
-/* One key for the whole run: made once, it is slow enough to matter. */
-static InvolveIdentity *
-test_identity (void)
-{
-  static InvolveIdentity *identity;
-
-  if (identity == NULL)
-    {
-      g_autoptr(GError) error = NULL;
-
-      identity = involve_identity_generate (EXPORT_TEST_COMPLETER_NAME, EXPORT_TEST_COMPLETER_EMAIL,
-                                            NULL, INVOLVE_KEY_ECDSA_P256, 30, &error);
-      g_assert_no_error (error);
-    }
-  return identity;
-}
-
 static InvolveStore *
 open_register (Fixture    *fixture,
                const char *name)
@@ -53,8 +38,8 @@ open_register (Fixture    *fixture,
   g_assert_nonnull (store);
   involve_store_set_os_account (store, "awhitcombe");
   involve_store_set_profile_name (store, EXPORT_TEST_COMPLETER_NAME);
-  /* Evidence PDFs are signed by whoever exports them. */
-  involve_store_set_identity (store, test_identity ());
+  /* Submitting and exporting sign with the officer's key. */
+  involve_store_set_identity (store, test_identity ("officer"));
   return store;
 }
 
@@ -121,10 +106,27 @@ sign_off (Fixture *fixture)
   g_autoptr(InvolveSignOff) decision = reviewer ();
   g_autoptr(GError) error = NULL;
 
+  guint roles = 0;
+
+  /* A different key, trusted to sign off (by the officer, the register's
+   * first and so its administrator). */
+  g_autoptr(InvolveIdentity) before = involve_store_get_identity (fixture->store) != NULL ?
+                                      g_object_ref (involve_store_get_identity (fixture->store)) : NULL;
+
+  involve_store_set_identity (fixture->store, test_identity ("officer"));
+  g_assert_true (involve_store_trust_lookup (fixture->store,
+                                             involve_certificate_get_fingerprint (test_certificate ("reviewer")),
+                                             &roles, &error));
+  if (!(roles & INVOLVE_TRUST_SIGN_OFF))
+    g_assert_true (involve_store_trust_add (fixture->store, test_certificate ("reviewer"),
+                                            INVOLVE_TRUST_SIGN_OFF, &error));
+  g_assert_no_error (error);
+  involve_store_set_identity (fixture->store, test_identity ("reviewer"));
   involve_store_set_os_account (fixture->store, "sokonkwo");
   involve_store_set_profile_name (fixture->store, EXPORT_TEST_REVIEWER_NAME);
   involve_store_sign_off (fixture->store, fixture->uuid, decision, &error);
   g_assert_no_error (error);
+  involve_store_set_identity (fixture->store, before);
   involve_store_set_os_account (fixture->store, "awhitcombe");
   involve_store_set_profile_name (fixture->store, EXPORT_TEST_COMPLETER_NAME);
 }
@@ -174,6 +176,8 @@ test_pdf_and_check (Fixture       *fixture,
   const InvolveAuditEntry *entry;
 
   sign_off (fixture);
+  /* Evidence PDFs are signed by whoever exports them. */
+  involve_store_set_identity (fixture->store, test_identity ("officer"));
   g_assert_true (involve_export_pdf (fixture->store, definitions, fixture->uuid, 0,
                                      INVOLVE_EVIDENCE_FULL, path, &error));
   g_assert_no_error (error);
@@ -185,7 +189,7 @@ test_pdf_and_check (Fixture       *fixture,
 
   trusted = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
   g_ptr_array_add (trusted, g_bytes_ref (involve_certificate_get_der (
-                     involve_identity_get_certificate (test_identity ()))));
+                     involve_identity_get_certificate (test_identity ("officer")))));
   g_assert_true (involve_export_check_signed_pdf (fixture->store, path, trusted, &report, &error));
   g_assert_no_error (error);
   g_assert_nonnull (strstr (report, "matches the register"));
@@ -196,7 +200,8 @@ test_pdf_and_check (Fixture       *fixture,
 
       /* The register's own audit trail and sign-off are in the document. */
       g_assert_nonnull (strstr (text, "Signed off"));
-      g_assert_nonnull (strstr (text, EXPORT_TEST_REVIEWER_NAME));
+      /* The reviewer is who their certificate says. */
+      g_assert_nonnull (strstr (text, involve_certificate_get_name (test_certificate ("reviewer"))));
       g_assert_nonnull (strstr (text, "sokonkwo"));
     }
 
@@ -205,7 +210,7 @@ test_pdf_and_check (Fixture       *fixture,
   document = involve_evidence_document_new (definitions, record, INVOLVE_EVIDENCE_FULL);
   involve_evidence_document_set_fingerprint (document, "0123456789abcdef0123456789abcdef"
                                                        "0123456789abcdef0123456789abcdef");
-  g_assert_true (involve_evidence_document_write_signed_pdf (document, forged, test_identity (),
+  g_assert_true (involve_evidence_document_write_signed_pdf (document, forged, test_identity ("officer"),
                                                              NULL, &error));
   g_assert_false (involve_export_check_signed_pdf (fixture->store, forged, trusted, NULL, &error));
   g_assert_error (error, INVOLVE_EXPORT_ERROR, INVOLVE_EXPORT_ERROR_FINGERPRINT);
@@ -403,6 +408,7 @@ test_xml_trail_travels (Fixture       *fixture,
       g_autofree char *text = NULL;
       g_autofree char *squashed = NULL;
 
+      involve_store_set_identity (c, test_identity ("officer"));
       g_assert_true (involve_export_pdf (c, export_test_definitions (), fixture->uuid, 0,
                                          INVOLVE_EVIDENCE_FULL, pdf, &error));
       g_assert_no_error (error);
@@ -693,6 +699,7 @@ test_batch_pdfs_cancel (Fixture       *fixture,
   guint n_files = 0;
 
   g_assert_cmpint (g_mkdir (out, 0700), ==, 0);
+  involve_store_set_identity (fixture->store, test_identity ("officer"));
   g_assert_false (involve_export_pdfs (fixture->store, export_test_definitions (), uuids, out,
                                        INVOLVE_EVIDENCE_PUBLIC, cancellable, cancel_after_first,
                                        cancellable, &error));
