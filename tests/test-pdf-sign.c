@@ -7,6 +7,7 @@
 #include "involve-export-store.h"
 #include "involve-fingerprint.h"
 #include "involve-pdf-sign.h"
+#include "involve-store-trust.h"
 #include "common-test-util.h"
 #include "export-test-util.h"
 
@@ -597,6 +598,36 @@ test_store (void)
   g_assert_true (involve_export_check_signed_pdf (store, path, trusted, &report, &error));
   g_assert_no_error (error);
   g_assert_nonnull (strstr (report, "matches the register"));
+
+  /* The register's trust list: nobody yet, then the exporter. */
+  g_assert_false (involve_export_check_signed_pdf (store, path, NULL, NULL, &error));
+  g_assert_error (error, INVOLVE_PDF_SIGN_ERROR, INVOLVE_PDF_SIGN_ERROR_UNTRUSTED);
+  g_assert_nonnull (strstr (error->message, "not on the register’s list of people who may sign"));
+  g_clear_error (&error);
+  /* The register's first trusted certificate administers it. */
+  g_assert_true (involve_store_trust_add (store, involve_identity_get_certificate (identity),
+                                          INVOLVE_TRUST_ALL, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&report, g_free);
+  g_assert_true (involve_export_check_signed_pdf (store, path, NULL, &report, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (report, "matches the register"));
+
+  /* Somebody else's key with the same name is not trusted by the register. */
+  {
+    g_autoptr(InvolveIdentity) namesake = make_identity ("Rhian Example-Exporter");
+    g_autofree char *forged = g_build_filename (dir, "namesake.pdf", NULL);
+
+    involve_store_set_identity (store, namesake);
+    g_assert_true (involve_export_pdf (store, definitions, involve_record_get_uuid (record), 0,
+                                       INVOLVE_EVIDENCE_FULL, forged, &error));
+    g_assert_no_error (error);
+    involve_store_set_identity (store, identity);
+    g_assert_false (involve_export_check_signed_pdf (store, forged, NULL, NULL, &error));
+    g_assert_error (error, INVOLVE_PDF_SIGN_ERROR, INVOLVE_PDF_SIGN_ERROR_UNTRUSTED);
+    g_assert_nonnull (strstr (error->message, "The signature was made by a certificate that is not trusted"));
+    g_clear_error (&error);
+  }
 
   /* Another answer typed since: the PDF no longer matches the version. */
   g_assert_true (involve_store_set_value (store, record, "title",

@@ -9,6 +9,7 @@
 #include "involve-export-store.h"
 #include "involve-fingerprint.h"
 #include "involve-pdf-sign.h"
+#include "involve-store-trust.h"
 
 InvolveExchangeRecord *
 involve_export_collect_record (InvolveStore  *store,
@@ -209,16 +210,19 @@ version_fingerprint (InvolveStore  *store,
   return record != NULL ? involve_fingerprint_compute (record) : NULL;
 }
 
-/* Whether the register's trust list names the signer (any role). */
+/* Whether the register's trust list names the signer: anyone trusted
+ * with a role in the register (completing, signing off, administering). */
 static gboolean
 register_trusts (InvolveStore         *store,
                  InvolvePdfSignature  *signature,
                  gboolean             *trusted,
                  GError              **error)
 {
-  /* The trust list arrives with branch signed-acts (involve-store-trust.h);
-   * until then a register trusts nobody and --trust is the only source. */
-  *trusted = FALSE;
+  guint roles = 0;
+
+  if (!involve_store_trust_lookup (store, signature->signer_fingerprint, &roles, error))
+    return FALSE;
+  *trusted = roles != 0;
   return TRUE;
 }
 
