@@ -22,6 +22,7 @@
 #include "involve-history-window.h"
 #include "involve-export-store.h"
 #include "involve-pdf-sign.h"
+#include "involve-unlock-dialog.h"
 #include "involve-lifecycle.h"
 #include "involve-preferences-window.h"
 #include "involve-profile.h"
@@ -945,13 +946,6 @@ test_request_evidence (Fixture       *fixture,
   /* The reviewer sits on another desktop: their register is empty. */
   other = involve_store_open (other_path, &error);
   g_assert_no_error (error);
-  /* The reviewer's key is unlocked: exported PDFs are signed with it. */
-  {
-    g_autoptr(InvolveIdentity) identity = involve_identity_generate ("Sam Reviewer", "sam.reviewer@example.org",
-                                                                     NULL, INVOLVE_KEY_ECDSA_P256, 30, &error);
-    g_assert_no_error (error);
-    involve_store_set_identity (other, identity);
-  }
   set_profile (fixture, "Sam Reviewer", "sam.reviewer@example.org");
   window = other_window_new (fixture, other);
   g_assert_true (_involve_window_open_request_file (window, request_path));
@@ -1351,12 +1345,6 @@ test_export_listed (Fixture       *fixture,
     }
   g_assert_cmpint (g_mkdir (out, 0700), ==, 0);
   /* The PDFs are signed with the unlocked key, in the worker thread too. */
-  {
-    g_autoptr(InvolveIdentity) identity = involve_identity_generate ("Alex Officer", "alex.officer@example.org",
-                                                                     NULL, INVOLVE_KEY_ECDSA_P256, 30, &error);
-    g_assert_no_error (error);
-    involve_store_set_identity (fixture->store, identity);
-  }
   _involve_window_export_listed (fixture->window, out);
 
   involve_store_query_init (&query);
@@ -1388,6 +1376,56 @@ test_export_listed (Fixture       *fixture,
       g_assert_no_error (error);
       g_assert_cmpstr (signature->signer_name, ==, "Alex Officer");
       g_assert_cmpstr (signature->status, ==, "draft");
+    }
+}
+
+/* No key unlocked: exporting a PDF asks for it first, and cancelling
+ * exports nothing. */
+static void
+test_export_asks_to_unlock (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autofree char *key_path = involve_identity_dup_default_path ();
+  g_autofree char *key_dir = g_path_get_dirname (key_path);
+  g_autoptr(InvolveIdentity) key = NULL;
+  g_autoptr(GError) error = NULL;
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  GtkWidget *dialog = NULL;
+
+  key = involve_identity_generate ("Alex Officer", "alex.officer@example.org", NULL,
+                                   INVOLVE_KEY_ECDSA_P256, 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_mkdir_with_parents (key_dir, 0700), ==, 0);
+  g_assert_true (involve_identity_save (key, key_path, "export passphrase", &error));
+  g_assert_no_error (error);
+
+  g_assert_true (involve_window_new_record (fixture->window));
+  settle ();
+  type_text (fixture, "title", "Closing the fracture clinic");
+  involve_store_set_identity (fixture->store, NULL);
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->wizard), "wizard.export-pdf", NULL);
+  wait_ms (200);
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels) && dialog == NULL; i++)
+    {
+      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
+
+      if (INVOLVE_IS_UNLOCK_DIALOG (window) && gtk_widget_get_visible (window))
+        dialog = window;
+    }
+  g_assert_nonnull (dialog);
+  check_a11y_of (dialog, "unlocking the key to export a PDF");
+  screenshot_widget (dialog, "20-export-unlock.png");
+  click (_involve_unlock_dialog_get_cancel_button (INVOLVE_UNLOCK_DIALOG (dialog)));
+  settle ();
+  g_assert_null (involve_store_get_identity (fixture->store));
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
+
+      /* No file was asked for: nothing is exported unsigned. */
+      g_assert_false (GTK_IS_FILE_CHOOSER_DIALOG (window) && gtk_widget_get_visible (window));
+      g_assert_false (INVOLVE_IS_UNLOCK_DIALOG (window) && gtk_widget_get_visible (window));
     }
 }
 
@@ -1717,6 +1755,7 @@ main (int   argc,
   g_test_add ("/gui/journey/withdraw-needs-reason", Fixture, NULL, fixture_set_up, test_return_with_comments, fixture_tear_down);
   g_test_add ("/gui/journey/returned-with-comments", Fixture, NULL, fixture_set_up, test_returned_with_comments, fixture_tear_down);
   g_test_add ("/gui/register/export-listed", Fixture, NULL, fixture_set_up, test_export_listed, fixture_tear_down);
+  g_test_add ("/gui/export/asks-to-unlock", Fixture, NULL, fixture_set_up, test_export_asks_to_unlock, fixture_tear_down);
   g_test_add ("/gui/register/filter-by-organisation", Fixture, NULL, fixture_set_up, test_filter_by_organisation, fixture_tear_down);
   g_test_add ("/gui/register/import-xml", Fixture, NULL, fixture_set_up, test_import_xml, fixture_tear_down);
   g_test_add ("/gui/register/large-first-rows", Fixture, NULL, fixture_set_up, test_large_register_rows, fixture_tear_down);

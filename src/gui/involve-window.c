@@ -9,6 +9,7 @@
 #include "involve-lifecycle.h"
 #include "involve-register-model.h"
 #include "involve-signoff.h"
+#include "involve-unlock-dialog.h"
 #include "involve-profile.h"
 #include "involve-window-private.h"
 #include "involve-wizard.h"
@@ -915,11 +916,8 @@ export_folder_chosen_cb (GtkNativeDialog *chooser,
 }
 
 static void
-export_listed_action (GtkWidget  *widget,
-                      const char *action_name,
-                      GVariant   *parameter)
+choose_export_folder (InvolveWindow *self)
 {
-  InvolveWindow *self = INVOLVE_WINDOW (widget);
   GtkFileChooserNative *chooser;
 
   chooser = gtk_file_chooser_native_new (_("Export the Listed Records"), GTK_WINDOW (self),
@@ -927,6 +925,36 @@ export_listed_action (GtkWidget  *widget,
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
   g_signal_connect (chooser, "response", G_CALLBACK (export_folder_chosen_cb), g_object_ref (self));
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+export_unlocked_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      data)
+{
+  g_autoptr(InvolveWindow) self = data;
+  g_autoptr(InvolveIdentity) identity = NULL;
+  g_autoptr(GError) error = NULL;
+
+  identity = involve_unlock_identity_finish (result, &error);
+  if (identity != NULL)
+    choose_export_folder (self);
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    show_message (self, _("Export Failed"), error->message);
+}
+
+/* The PDFs are signed with the exporter's key: unlock it first. */
+static void
+export_listed_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  InvolveWindow *self = INVOLVE_WINDOW (widget);
+
+  involve_unlock_identity_async (GTK_WINDOW (self), self->store, self->settings,
+                                 _("The evidence PDFs are signed with your key, so that anyone can "
+                                   "check they were not changed."),
+                                 NULL, export_unlocked_cb, g_object_ref (self));
 }
 
 static void
