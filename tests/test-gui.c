@@ -2,8 +2,10 @@
 /*
  * Drives the real widgets through a whole journey: a new record, the
  * three-step test with its live outcome, Appendix B and C, validation
- * problems shown and fixed, submitting, a refused sign-off by the person
- * who completed it, a sign-off by a different profile, then read-only.
+ * problems shown and fixed, submitting with the officer's own key (unlocked
+ * with a wrong, then the right passphrase), a refused sign-off with that
+ * same key (even under another name) and by an untrusted key, a sign-off
+ * with a trusted reviewer's key, then read-only.
  * Checks what the widgets show, and the register behind them.
  *
  * With INVOLVE_SCREENSHOT_DIR set, saves PNGs of the window on the way.
@@ -15,6 +17,7 @@
 #include <gsk/gl/gskglrenderer.h>
 
 #include "a11y-check.h"
+#include "common-test-util.h"
 #include "export-test-util.h"
 #include "involve-application.h"
 #include "involve-field-editor.h"
@@ -28,6 +31,8 @@
 #include "involve-profile.h"
 #include "involve-settings.h"
 #include "involve-store.h"
+#include "involve-store-trust.h"
+#include "involve-unlock-dialog.h"
 #include "involve-window-private.h"
 #include "involve-wizard-private.h"
 
@@ -623,10 +628,87 @@ fill_appendix_c (Fixture *fixture)
   }
 }
 
+/* A person's key, saved as the default key file, as on their desktop. */
+static InvolveIdentity *
+person_key (const char *name,
+            const char *email,
+            const char *passphrase)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = involve_identity_dup_default_path ();
+  InvolveIdentity *identity = involve_identity_generate (name, email, "Example Integrated Care Board",
+                                                         INVOLVE_KEY_ECDSA_P256, 30, &error);
+
+  g_assert_no_error (error);
+  g_remove (path);
+  g_assert_true (involve_identity_save (identity, path, passphrase, &error));
+  g_assert_no_error (error);
+  return identity;
+}
+
+static GtkWidget *
+find_action_row (GtkWidget *root)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (ADW_IS_ACTION_ROW (child))
+        return child;
+      found = find_action_row (child);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The passphrase dialog an act opens: checks whose key it asks for, tries
+ * @wrong (when given) and then @right. */
+static void
+unlock_key (Fixture    *fixture,
+            const char *who,
+            const char *wrong,
+            const char *right)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  InvolveUnlockDialog *dialog = NULL;
+  GtkWidget *row, *error_label;
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
+
+      if (INVOLVE_IS_UNLOCK_DIALOG (window) && gtk_widget_get_visible (window))
+        dialog = INVOLVE_UNLOCK_DIALOG (window);
+    }
+  g_assert_nonnull (dialog);
+  g_assert_true (g_str_has_prefix (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (find_action_row (GTK_WIDGET (dialog)))),
+                                   who));
+  row = _involve_unlock_dialog_get_passphrase_row (dialog);
+  error_label = _involve_unlock_dialog_get_error_label (dialog);
+  if (wrong != NULL)
+    {
+      gtk_editable_set_text (GTK_EDITABLE (row), wrong);
+      click (_involve_unlock_dialog_get_unlock_button (dialog));
+      settle ();
+      g_assert_true (gtk_widget_get_visible (error_label));
+      g_test_message ("unlock refused: %s", gtk_label_get_text (GTK_LABEL (error_label)));
+      g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (error_label)), ==, "Wrong passphrase. Try again.");
+      screenshot (fixture, "06b-unlock-wrong-passphrase.png");
+    }
+  gtk_editable_set_text (GTK_EDITABLE (row), right);
+  click (_involve_unlock_dialog_get_unlock_button (dialog));
+  settle ();
+}
+
 static void
 test_journey (Fixture       *fixture,
               gconstpointer  data)
 {
+  g_autoptr(InvolveIdentity) officer = NULL;
+  g_autoptr(InvolveIdentity) reviewer = NULL;
+  g_autoptr(InvolveIdentity) other = NULL;
   GtkWidget *main_stack = _involve_window_get_main_stack (fixture->window);
   GtkWidget *list_stack = _involve_window_get_list_stack (fixture->window);
   GtkWidget *saved;
@@ -639,6 +721,10 @@ test_journey (Fixture       *fixture,
   /* An empty register says what to do first. */
   g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (list_stack)), ==, "empty");
   screenshot (fixture, "01-empty-register.png");
+
+  /* The officer has a key of their own, not unlocked yet this session. */
+  involve_store_set_identity (fixture->store, NULL);
+  officer = person_key ("Alex Officer", "alex.officer@example.org", "officer passphrase");
 
   g_assert_true (involve_window_new_record (fixture->window));
   settle ();
@@ -717,9 +803,16 @@ test_journey (Fixture       *fixture,
   g_assert_cmpstr (_involve_wizard_get_step_status (fixture->wizard, review), ==, "complete");
   screenshot (fixture, "06-review-ready.png");
 
-  /* Submit. */
+  /* Submit: the act asks for the officer's passphrase first. */
   click (submit);
   settle ();
+  record = reload (fixture);
+  g_assert_cmpint (involve_record_get_status (record), ==, INVOLVE_STATUS_DRAFT);
+  g_clear_object (&record);
+  unlock_key (fixture, "Alex Officer", "officer passphrase?", "officer passphrase");
+  g_assert_nonnull (involve_store_get_identity (fixture->store));
+  g_assert_true (involve_certificate_equal (involve_identity_get_certificate (involve_store_get_identity (fixture->store)),
+                                            involve_identity_get_certificate (officer)));
   record = reload (fixture);
   g_assert_cmpint (involve_record_get_status (record), ==, INVOLVE_STATUS_AWAITING_SIGN_OFF);
   g_clear_object (&record);
@@ -737,23 +830,73 @@ test_journey (Fixture       *fixture,
   assert_whole_text_shown (involve_field_editor_get_table_cell (editor (fixture, "c-risks"), 0, 0));
   involve_wizard_set_step (fixture->wizard, review);
 
-  /* The person who completed it cannot sign it off. */
+  /* The submission is signed with the officer's key. */
+  {
+    g_autoptr(GBytes) act = NULL;
+    g_autoptr(GBytes) signature = NULL;
+    g_autoptr(InvolveCertificate) signer = NULL;
+
+    record = reload (fixture);
+    g_assert_true (involve_store_get_submit_act (fixture->store, involve_record_get_uuid (record), 1,
+                                                 &act, &signature, &signer, &error));
+    g_assert_no_error (error);
+    g_assert_true (involve_certificate_equal (signer, involve_identity_get_certificate (officer)));
+    g_assert_true (involve_certificate_verify (signer, act, signature, 0, &error));
+    g_assert_no_error (error);
+    g_clear_object (&record);
+  }
+
+  /* The person who completed it cannot sign it off with the same key: not
+   * under their own name, nor under the reviewer's. */
+  for (guint attempt = 0; attempt < 2; attempt++)
+    {
+      if (attempt == 1)
+        set_profile (fixture, "Sam Reviewer", "sam.reviewer@example.org");
+      click (_involve_wizard_get_sign_off_button (fixture->wizard));
+      settle ();
+      respond (fixture, "sign-off", NULL);
+      g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (_involve_wizard_get_error_revealer (fixture->wizard))));
+      g_test_message ("refusal: %s", label_text (_involve_wizard_get_error_label (fixture->wizard)));
+      g_assert_nonnull (strstr (label_text (_involve_wizard_get_error_label (fixture->wizard)),
+                               "same signing key"));
+      record = reload (fixture);
+      g_assert_cmpint (involve_record_get_status (record), ==, INVOLVE_STATUS_AWAITING_SIGN_OFF);
+      g_clear_object (&record);
+      if (attempt == 0)
+        screenshot (fixture, "07-refused-same-person.png");
+    }
+
+  /* Somebody whose key nobody trusted cannot either. */
+  other = involve_identity_generate ("Sam Reviewer", "sam.reviewer@example.org", NULL,
+                                     INVOLVE_KEY_ECDSA_P256, 30, &error);
+  g_assert_no_error (error);
+  involve_store_set_identity (fixture->store, other);
   click (_involve_wizard_get_sign_off_button (fixture->wizard));
   settle ();
   respond (fixture, "sign-off", NULL);
-  g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (_involve_wizard_get_error_revealer (fixture->wizard))));
   g_test_message ("refusal: %s", label_text (_involve_wizard_get_error_label (fixture->wizard)));
   g_assert_nonnull (strstr (label_text (_involve_wizard_get_error_label (fixture->wizard)),
-                           "cannot also sign it off"));
+                           "not trusted to sign off"));
   record = reload (fixture);
   g_assert_cmpint (involve_record_get_status (record), ==, INVOLVE_STATUS_AWAITING_SIGN_OFF);
   g_clear_object (&record);
-  screenshot (fixture, "07-refused-same-person.png");
 
-  /* A different reviewer signs it off. */
-  set_profile (fixture, "Sam Reviewer", "sam.reviewer@example.org");
+  /* The officer, the register's first administrator, trusts the reviewer's
+   * certificate to sign off. */
+  reviewer = person_key ("Sam Reviewer", "sam.reviewer@example.org", "reviewer passphrase");
+  involve_store_set_identity (fixture->store, officer);
+  g_assert_true (involve_store_trust_add (fixture->store, involve_identity_get_certificate (reviewer),
+                                          INVOLVE_TRUST_SIGN_OFF, &error));
+  g_assert_no_error (error);
+
+  /* The reviewer, at their desk, signs off with their own key. */
+  involve_store_set_identity (fixture->store, NULL);
   click (_involve_wizard_get_sign_off_button (fixture->wizard));
   settle ();
+  g_assert_null (_involve_wizard_get_dialog (fixture->wizard));
+  unlock_key (fixture, "Sam Reviewer", NULL, "reviewer passphrase");
+  g_assert_true (involve_certificate_equal (involve_identity_get_certificate (involve_store_get_identity (fixture->store)),
+                                            involve_identity_get_certificate (reviewer)));
   respond (fixture, "sign-off", "Proportionate plan; agreed.");
   record = reload (fixture);
   g_assert_cmpint (involve_record_get_status (record), ==, INVOLVE_STATUS_SIGNED_OFF);
@@ -1297,6 +1440,23 @@ test_print_audited (Fixture       *fixture,
   g_assert_no_error (error);
 }
 
+/* Sam Reviewer acts on this register with their own key, trusted to sign
+ * off by the officer (its first administrator). */
+static void
+become_reviewer (Fixture *fixture)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InvolveIdentity) reviewer =
+    involve_identity_generate ("Sam Reviewer", "sam.reviewer@example.org", NULL, INVOLVE_KEY_ECDSA_P256, 30, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (involve_store_trust_add (fixture->store, involve_identity_get_certificate (reviewer),
+                                          INVOLVE_TRUST_SIGN_OFF, &error));
+  g_assert_no_error (error);
+  involve_store_set_identity (fixture->store, reviewer);
+  set_profile (fixture, "Sam Reviewer", "sam.reviewer@example.org");
+}
+
 static void
 test_returned_with_comments (Fixture       *fixture,
                              gconstpointer  data)
@@ -1305,7 +1465,7 @@ test_returned_with_comments (Fixture       *fixture,
   GtkWidget *title_input;
 
   /* Returning needs comments. */
-  set_profile (fixture, "Sam Reviewer", "sam.reviewer@example.org");
+  become_reviewer (fixture);
   gtk_widget_activate_action (GTK_WIDGET (fixture->wizard), "wizard.return", NULL);
   settle ();
   g_assert_false (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (_involve_wizard_get_dialog (fixture->wizard)),
@@ -1748,6 +1908,10 @@ int
 main (int   argc,
       char *argv[])
 {
+  /* Key files go to the data folder: a private one. */
+  g_autofree char *home = test_util_isolate_user_dirs ();
+  int ret;
+
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
@@ -1766,5 +1930,7 @@ main (int   argc,
   g_test_add ("/gui/sign-off/request-evidence-pdf", Fixture, NULL, fixture_set_up, test_request_evidence, fixture_tear_down);
   g_test_add ("/gui/about-and-shortcuts", Fixture, NULL, fixture_set_up, test_about_and_shortcuts, fixture_tear_down);
   g_test_add ("/gui/a11y/every-step", Fixture, NULL, fixture_set_up, test_accessibility, fixture_tear_down);
-  return g_test_run ();
+  ret = g_test_run ();
+  test_util_remove_tree (home);
+  return ret;
 }
