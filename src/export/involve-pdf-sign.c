@@ -399,13 +399,12 @@ match (const Pdf  *pdf,
 }
 
 static gboolean
-read_xref (const Pdf  *pdf,
-           Xref       *xref,
-           GError    **error)
+read_xref_sections (const Pdf  *pdf,
+                    Xref       *xref,
+                    GError    **error)
 {
   const char *tail_start = pdf->data + (pdf->len > 1024 ? pdf->len - 1024 : 0);
   const char *startxref = find_last (tail_start, pdf->data + pdf->len, "startxref");
-  g_autoptr(GHashTable) seen = g_hash_table_new (g_int64_hash, g_int64_equal);
   g_autoptr(GArray) visited = g_array_new (FALSE, FALSE, sizeof (gint64));
   guint64 offset;
   gsize p;
@@ -495,6 +494,19 @@ read_xref (const Pdf  *pdf,
       offset = prev;
     }
   return TRUE;
+}
+
+/* The newest revision's trailer and where each object is; on failure
+ * @xref holds nothing. */
+static gboolean
+read_xref (const Pdf  *pdf,
+           Xref       *xref,
+           GError    **error)
+{
+  if (read_xref_sections (pdf, xref, error))
+    return TRUE;
+  xref_clear (xref);
+  return FALSE;
 }
 
 /* The dictionary of object @number ("N 0 obj << … >>"), by the xref. */
