@@ -25,6 +25,8 @@
 #define MAX_DEPTH     32
 #define MAX_SECTIONS  64
 #define MAX_OBJECTS   10000000
+/* GnuTLS takes the signed bytes' length as an unsigned int. */
+#define MAX_PDF_SIZE  ((gsize) G_MAXINT32)
 /* ESS signingCertificateV2 (RFC 5035), what CAdES requires. */
 #define OID_SIGNING_CERTIFICATE_V2 "1.2.840.113549.1.9.16.2.47"
 
@@ -847,6 +849,11 @@ involve_pdf_sign (GBytes                  *pdf_bytes,
                    _("This is not a PDF file."));
       return NULL;
     }
+  if (pdf.len > MAX_PDF_SIZE - 2 * INVOLVE_PDF_SIGNATURE_SPACE - 65536)
+    {
+      unsupported (error);
+      return NULL;
+    }
   if (time_usec == 0)
     time_usec = g_get_real_time ();
 
@@ -1324,6 +1331,11 @@ involve_pdf_signature_read (GBytes      *bytes,
     {
       g_set_error (error, INVOLVE_PDF_SIGN_ERROR, INVOLVE_PDF_SIGN_ERROR_NOT_PDF,
                    _("“%s” is not a PDF file."), name);
+      return NULL;
+    }
+  if (pdf.len > MAX_PDF_SIZE)
+    {
+      unsupported (error);
       return NULL;
     }
   /* A PDF ends with its last revision's %%EOF (and a line end). */
