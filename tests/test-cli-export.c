@@ -91,6 +91,23 @@ test_cli_journey (void)
   cli_test_run (&run, "check-pdf", pdf, NULL);
   g_assert_cmpint (run.status, ==, 1);
   g_assert_nonnull (strstr (run.err, "nothing says whether that certificate is trusted"));
+  /* One byte changed in the middle, or a text file dressed as a PDF. */
+  {
+    g_autofree char *tampered = g_build_filename (dir, "tampered.pdf", NULL);
+    g_autofree char *contents = NULL;
+    gsize length = 0;
+
+    g_assert_true (g_file_get_contents (pdf, &contents, &length, NULL));
+    contents[length / 3] ^= 0x01;
+    g_assert_true (g_file_set_contents (tampered, contents, (gssize) length, NULL));
+    cli_test_run (&run, "check-pdf", "--trust", certificate, tampered, NULL);
+    g_assert_cmpint (run.status, ==, 1);
+    g_assert_nonnull (strstr (run.err, "The document was changed after it was signed."));
+    g_assert_true (g_file_set_contents (tampered, "%PDF-1.7\nfingerprint=0\n", -1, NULL));
+    cli_test_run (&run, "check-pdf", "--trust", certificate, tampered, NULL);
+    g_assert_cmpint (run.status, ==, 1);
+    g_assert_nonnull (strstr (run.err, "is not a PDF file"));
+  }
 
   cli_test_run (&run, "--database", database, "--key", key, "export", signed_ref, "--pdf", public_pdf, "--public", NULL);
   g_assert_cmpint (run.status, ==, 0);

@@ -1259,6 +1259,12 @@ add_how_to_verify (InvolveEvidenceDocument *self)
   command = g_strdup ("involve-cli --database REGISTER check-pdf FILE.pdf");
   add_text (self, "Code", command, FALSE, FONT_MONO " 9", color_text, 6);
   add_paragraph (self,
+                 _("The file is digitally signed by the person who exported it (the box at the "
+                   "foot of the first page). The signature covers every byte of the file: a PDF "
+                   "reader’s signature panel, “pdfsig FILE.pdf” or “involve-cli check-pdf "
+                   "--trust CERTIFICATES.pem FILE.pdf” shows who signed it and whether anything "
+                   "was changed afterwards, without the register."));
+  add_paragraph (self,
                  _("The register also keeps an audit trail in which each entry holds the hash of "
                    "the one before it; “involve-cli verify” walks the chain and names the first "
                    "broken entry. A signed-off version can never be changed: an amendment "
