@@ -618,7 +618,28 @@ append_winansi_string (GString    *out,
       truncated = g_strconcat (head, "…", NULL);
       text = truncated;
     }
-  converted = g_convert_with_fallback (text, -1, "WINDOWS-1252", "UTF-8", "?", NULL, NULL, NULL);
+  /* Letters WinAnsi lacks (ŵ, ŷ, ł…) lose their accent rather than become "?". */
+  {
+    g_autoptr(GString) latin = g_string_new (NULL);
+
+    for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+      {
+        char one[8] = { 0 };
+        g_autofree char *single = NULL;
+
+        g_unichar_to_utf8 (g_utf8_get_char (p), one);
+        single = g_convert (one, -1, "WINDOWS-1252", "UTF-8", NULL, NULL, NULL);
+        if (single != NULL)
+          g_string_append (latin, single);
+        else
+          {
+            g_autofree char *ascii = g_str_to_ascii (one, "C");
+
+            g_string_append (latin, ascii);
+          }
+      }
+    converted = g_string_free (g_steal_pointer (&latin), FALSE);
+  }
   g_string_append_c (out, '(');
   for (const char *p = converted != NULL ? converted : "?"; *p != '\0'; p++)
     {
