@@ -1300,6 +1300,21 @@ read_metadata (const Pdf            *pdf,
   return TRUE;
 }
 
+/* Whether GnuTLS can take the certificate's public key.  GnuTLS 3.7
+ * leaks when gnutls_pkcs7_verify_direct () meets one it cannot. */
+static gboolean
+has_usable_key (gnutls_x509_crt_t crt)
+{
+  gnutls_pubkey_t key = NULL;
+  gboolean ok;
+
+  if (gnutls_pubkey_init (&key) < 0)
+    return FALSE;
+  ok = gnutls_pubkey_import_x509 (key, crt, 0) >= 0;
+  gnutls_pubkey_deinit (key);
+  return ok;
+}
+
 static gboolean
 read_byte_range (const Pdf *pdf,
                  gsize      at,
@@ -1493,6 +1508,7 @@ involve_pdf_signature_read (GBytes      *bytes,
       if (gnutls_x509_crt_init (&crt) < 0)
         continue;
       if (gnutls_x509_crt_import (crt, &raw, GNUTLS_X509_FMT_DER) >= 0 &&
+          has_usable_key (crt) &&
           gnutls_pkcs7_verify_direct (pkcs7, crt, 0, &signed_data, 0) >= 0)
         {
           signature->signer_der = g_bytes_ref (candidate);
