@@ -279,6 +279,28 @@ test_signed_off_pages (void)
   g_free (text);
   text = export_test_pdftotext (path, 1, 1);
   g_assert_nonnull (strstr (text, "Digitally signed by Rhian Example-Exporter"));
+
+  /* Signed off once, then replaced: not "not signed off", but not current. */
+  {
+    InvolveDefinitions *definitions = export_test_definitions ();
+    g_autoptr(InvolveRecord) record = export_test_make_record (definitions, "INV-T-0010", 0, 1);
+    g_autoptr(InvolveEvidenceDocument) document = NULL;
+    g_autofree char *old = g_build_filename (dir, "superseded.pdf", NULL);
+    g_autoptr(GError) error = NULL;
+    g_autofree char *squashed = NULL;
+
+    export_test_sign (record);
+    involve_record_set_status (record, INVOLVE_STATUS_SUPERSEDED);
+    document = involve_evidence_document_new (definitions, record, INVOLVE_EVIDENCE_FULL);
+    involve_evidence_document_set_fingerprint (document, "00");
+    g_assert_true (involve_evidence_document_write_signed_pdf (document, old, identity, NULL, &error));
+    g_assert_no_error (error);
+    g_free (text);
+    text = export_test_pdftotext (old, 0, 0);
+    g_assert_null (strstr (text, "NOT SIGNED OFF"));
+    squashed = export_test_squash (text);
+    g_assert_nonnull (strstr (squashed, "NO LONGER CURRENT – Superseded"));
+  }
   test_util_remove_tree (dir);
 }
 

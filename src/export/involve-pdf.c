@@ -1628,9 +1628,15 @@ draw_furniture (InvolveEvidenceDocument *self,
   g_autofree char *generated = format_usec (self->generated_usec);
   g_autofree char *footer = g_strdup_printf (_("Involve evidence record · produced %s"), generated);
   InvolveStatus status = involve_record_get_status (self->record);
-  /* TRANSLATORS: in every page's header of a version that is not signed off; %s is its status. */
-  g_autofree char *draft = status == INVOLVE_STATUS_SIGNED_OFF ? NULL :
-    g_strdup_printf (_("NOT SIGNED OFF – %s"), involve_status_get_label (status));
+  const InvolveSignOff *decision = involve_record_get_sign_off (self->record);
+  gboolean was_signed_off = decision != NULL && g_strcmp0 (decision->decision, "signed-off") == 0;
+  g_autofree char *draft = NULL;
+
+  /* TRANSLATORS: in every page's header of a version that is not signed off
+   * (or no longer is: superseded); %s is its status. */
+  if (status != INVOLVE_STATUS_SIGNED_OFF)
+    draft = g_strdup_printf (was_signed_off ? _("NO LONGER CURRENT – %s") : _("NOT SIGNED OFF – %s"),
+                             involve_status_get_label (status));
   double right_x = self->page_width - MARGIN_X;
   double footer_y = self->page_height - FOOTER_OFFSET;
   g_autoptr(PangoLayout) layout = NULL;
