@@ -340,8 +340,14 @@ involve_export_check_signed_pdf (InvolveStore  *store,
       return FALSE;
     }
 
-  when = signature->signing_usec != 0 ? involve_export_format_usec (signature->signing_usec)
-                                      : g_strdup (_("unknown"));
+  if (signature->signing_usec != 0)
+    {
+      g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (signature->signing_usec / G_USEC_PER_SEC);
+
+      when = g_date_time_format (utc, "%Y-%m-%d %H:%M:%S UTC");
+    }
+  else
+    when = g_strdup (_("not stated"));
   status = INVOLVE_STATUS_DRAFT;
   g_string_append_printf (text, _("“%s” is intact: it was signed by a trusted certificate and not "
                                   "changed since.\n"), name);
