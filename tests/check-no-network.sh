@@ -101,9 +101,10 @@ waiting=""
 [ -e "$db" ] && has list && waiting=$("$cli" --database "$db" list 2>/dev/null | grep -m1 -P '\tawaiting-sign-off\t' | cut -f1 || true)
 if has signoff-request && has signoff-respond && has signoff-apply && [ -n "$waiting" ]; then
   run signoff-request --database "$db" signoff-request "$waiting" "$tmp/request.xml"
-  run signoff-respond signoff-respond "$tmp/request.xml" --decision signed-off \
-    --name "Test Reviewer" --job-title "Director" --email reviewer@example.invalid \
-    --team "Governance" --out "$tmp/response.xml"
+  # Signed with the demo's administrator key (trusted, and not the completer).
+  INVOLVE_PASSPHRASE=involve-demo run signoff-respond signoff-respond "$tmp/request.xml" \
+    --decision signed-off --key "$(dirname "$db")/demo-keys/demo-governance-administrator.pem" \
+    --job-title "Director" --team "Governance" --out "$tmp/response.xml"
   run signoff-apply --database "$db" signoff-apply "$tmp/response.xml"
 else missing+=(sign-off-by-file); fi
 

@@ -10,8 +10,23 @@
  *   "reviewer"  Sam Reviewer, a senior reviewer
  *   "other"     Robin Other, somebody nobody trusts
  */
+static inline InvolveIdentity *test_identity_named (const char *who, const char *name, const char *email);
+
 static inline InvolveIdentity *
 test_identity (const char *who)
+{
+  if (g_str_equal (who, "officer"))
+    return test_identity_named (who, "Alex Officer", "alex.officer@example.org");
+  if (g_str_equal (who, "reviewer"))
+    return test_identity_named (who, "Sam Reviewer", "sam.reviewer@example.org");
+  return test_identity_named (who, "Robin Other", "robin.other@example.org");
+}
+
+/* @who's key, made with @name and @email the first time it is asked for. */
+static inline InvolveIdentity *
+test_identity_named (const char *who,
+                     const char *name,
+                     const char *email)
 {
   static GHashTable *cache;
   InvolveIdentity *identity;
@@ -22,14 +37,7 @@ test_identity (const char *who)
   if (identity == NULL)
     {
       g_autoptr(GError) error = NULL;
-      const char *name, *email;
 
-      if (g_str_equal (who, "officer"))
-        name = "Alex Officer", email = "alex.officer@example.org";
-      else if (g_str_equal (who, "reviewer"))
-        name = "Sam Reviewer", email = "sam.reviewer@example.org";
-      else
-        name = "Robin Other", email = "robin.other@example.org";
       identity = involve_identity_generate (name, email, "Northshire ICB", INVOLVE_KEY_ECDSA_P256,
                                             365, &error);
       g_assert_no_error (error);

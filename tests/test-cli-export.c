@@ -12,6 +12,7 @@
 
 #include "cli-test-util.h"
 #include "common-test-util.h"
+#include "identity-test-util.h"
 
 /* The reference of the first record in the list with this status. */
 static char *
@@ -53,6 +54,11 @@ test_cli_journey (void)
   g_autofree char *signed_ref = NULL;
   g_autofree char *awaiting_ref = NULL;
   g_autofree char *draft_ref = NULL;
+  g_autofree char *kim_key = NULL;
+  g_autofree char *kim_cert = NULL;
+  g_autofree char *kim_pass = g_build_filename (dir, "kim-pass", NULL);
+  g_autofree char *admin_pass = g_build_filename (dir, "admin-pass", NULL);
+  g_autofree char *admin_key = g_build_filename (dir, "demo-keys", "demo-governance-administrator.pem", NULL);
   g_auto(CliRun) run = { 0 };
 
   cli_test_run (&run, "--database", database, "demo", NULL);
@@ -153,10 +159,48 @@ test_cli_journey (void)
 
   cli_test_run (&run, "--database", database, "signoff-request", awaiting_ref, request, NULL);
   g_assert_cmpint (run.status, ==, 0);
-  cli_test_run (&run, "signoff-respond", request, "--decision", "signed-off", "--name", "Dr Kim Reviewer",
-           "--job-title", "Director of Strategy", "--email", "kim.reviewer@example.org",
-           "--team", "Strategy", "--comments", "Agreed.", "--out", response, NULL);
+  /* The reviewer signs with their own key, which the register's
+   * administrator (the demo's) trusts to sign off. */
+  test_identity_named ("kim", "Dr Kim Reviewer", "kim.reviewer@example.org");
+  kim_key = test_identity_save ("kim", dir, &kim_cert);
+  g_assert_true (g_file_set_contents (kim_pass, "test passphrase\n", -1, NULL));
+  g_assert_true (g_file_set_contents (admin_pass, "involve-demo", -1, NULL));
+
+  cli_test_run (&run, "signoff-respond", request, "--decision", "signed-off", "--key", kim_key,
+                "--passphrase-file", kim_pass, "--job-title", "Director of Strategy",
+                "--team", "Strategy", "--comments", "Agreed.", "--out", response, NULL);
   g_assert_cmpint (run.status, ==, 0);
+
+  /* Not trusted yet: refused, and the refusal is in the audit trail. */
+  cli_test_run (&run, "--database", database, "signoff-apply", response, NULL);
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "is not trusted to sign off records in this register"));
+  cli_test_run (&run, "--database", database, "history", awaiting_ref, NULL);
+  g_assert_nonnull (strstr (run.out, "refused"));
+
+  cli_test_run (&run, "--database", database, "trust", "add", kim_cert, "--role", "sign-off",
+                "--key", admin_key, "--passphrase-file", admin_pass, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  cli_test_run (&run, "--database", database, "trust", "list", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "sign-off\tDr Kim Reviewer"));
+
+  /* The response edited on the way: the visible decision is not the signed one. */
+  {
+    g_autofree char *contents = NULL;
+    g_autofree char *edited = g_build_filename (dir, "edited.xml", NULL);
+    char *found;
+
+    g_assert_true (g_file_get_contents (response, &contents, NULL, NULL));
+    found = strstr (contents, "Agreed.");
+    g_assert_nonnull (found);
+    memcpy (found, "Agreeed", 7);
+    g_assert_true (g_file_set_contents (edited, contents, -1, NULL));
+    cli_test_run (&run, "--database", database, "signoff-apply", edited, NULL);
+    g_assert_cmpint (run.status, ==, 1);
+    g_assert_nonnull (strstr (run.err, "another decision than the one the reviewer signed"));
+  }
+
   cli_test_run (&run, "--database", database, "signoff-apply", response, NULL);
   g_assert_cmpint (run.status, ==, 0);
   g_assert_nonnull (strstr (run.out, "signed off by Dr Kim Reviewer"));
@@ -212,10 +256,21 @@ test_cli_imported_history (void)
                                      "UPDATE imported_audit SET details = 'edited' WHERE position = 2"
                                      " AND trail_id = (SELECT id FROM imported_trails WHERE source LIKE '%a.xml%');",
                                  NULL, NULL, NULL), ==, SQLITE_OK);
+  /* (A's record entries follow the demo's trust entries: its number there.) */
+  {
+    sqlite3_stmt *stmt = NULL;
+
+    g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT source_id FROM imported_audit WHERE position = 2"
+                                             " AND trail_id = (SELECT id FROM imported_trails WHERE source LIKE '%a.xml%')",
+                                         -1, &stmt, NULL), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    expected = g_strdup_printf ("first broken imported entry: %s imported-%lld\n", reference,
+                                (long long) sqlite3_column_int64 (stmt, 0));
+    sqlite3_finalize (stmt);
+  }
   sqlite3_close (db);
   cli_test_run (&run, "--database", c, "verify", NULL);
   g_assert_cmpint (run.status, ==, 1);
-  expected = g_strdup_printf ("first broken imported entry: %s imported-2\n", reference);
   g_assert_nonnull (strstr (run.out, expected));
 
   test_util_remove_tree (dir);

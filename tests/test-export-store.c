@@ -8,9 +8,9 @@
 #include "involve-fingerprint.h"
 #include "involve-pdf-sign.h"
 #include "common-test-util.h"
+#include "export-test-util.h"
 #include "identity-test-util.h"
 #include "involve-store-trust.h"
-#include "export-test-util.h"
 
 typedef struct
 {
@@ -26,6 +26,12 @@ path_in (Fixture    *fixture,
   return g_build_filename (fixture->dir, name, NULL);
 }
 
+static InvolveIdentity *
+reviewer_key (void)
+{
+  return test_identity_named ("export-reviewer", EXPORT_TEST_REVIEWER_NAME, EXPORT_TEST_REVIEWER_EMAIL);
+}
+
 static InvolveStore *
 open_register (Fixture    *fixture,
                const char *name)
@@ -38,9 +44,26 @@ open_register (Fixture    *fixture,
   g_assert_nonnull (store);
   involve_store_set_os_account (store, "awhitcombe");
   involve_store_set_profile_name (store, EXPORT_TEST_COMPLETER_NAME);
-  /* Submitting and exporting sign with the officer's key. */
+  /* The officer acts with their key. */
   involve_store_set_identity (store, test_identity ("officer"));
   return store;
+}
+
+/* The reviewer is trusted to sign off (by the officer, the first). */
+static void
+trust_reviewer (InvolveStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  guint roles = 0;
+
+  g_assert_true (involve_store_trust_lookup (store, involve_certificate_get_fingerprint (
+                                               involve_identity_get_certificate (reviewer_key ())),
+                                             &roles, &error));
+  if (roles != 0)
+    return;
+  g_assert_true (involve_store_trust_add (store, involve_identity_get_certificate (reviewer_key ()),
+                                          INVOLVE_TRUST_SIGN_OFF, &error));
+  g_assert_no_error (error);
 }
 
 /* A record typed into the register field by field, then submitted. */
@@ -106,27 +129,13 @@ sign_off (Fixture *fixture)
   g_autoptr(InvolveSignOff) decision = reviewer ();
   g_autoptr(GError) error = NULL;
 
-  guint roles = 0;
-
-  /* A different key, trusted to sign off (by the officer, the register's
-   * first and so its administrator). */
-  g_autoptr(InvolveIdentity) before = involve_store_get_identity (fixture->store) != NULL ?
-                                      g_object_ref (involve_store_get_identity (fixture->store)) : NULL;
-
-  involve_store_set_identity (fixture->store, test_identity ("officer"));
-  g_assert_true (involve_store_trust_lookup (fixture->store,
-                                             involve_certificate_get_fingerprint (test_certificate ("reviewer")),
-                                             &roles, &error));
-  if (!(roles & INVOLVE_TRUST_SIGN_OFF))
-    g_assert_true (involve_store_trust_add (fixture->store, test_certificate ("reviewer"),
-                                            INVOLVE_TRUST_SIGN_OFF, &error));
-  g_assert_no_error (error);
-  involve_store_set_identity (fixture->store, test_identity ("reviewer"));
   involve_store_set_os_account (fixture->store, "sokonkwo");
   involve_store_set_profile_name (fixture->store, EXPORT_TEST_REVIEWER_NAME);
+  trust_reviewer (fixture->store);
+  involve_store_set_identity (fixture->store, reviewer_key ());
   involve_store_sign_off (fixture->store, fixture->uuid, decision, &error);
   g_assert_no_error (error);
-  involve_store_set_identity (fixture->store, before);
+  involve_store_set_identity (fixture->store, test_identity ("officer"));
   involve_store_set_os_account (fixture->store, "awhitcombe");
   involve_store_set_profile_name (fixture->store, EXPORT_TEST_COMPLETER_NAME);
 }
@@ -176,8 +185,6 @@ test_pdf_and_check (Fixture       *fixture,
   const InvolveAuditEntry *entry;
 
   sign_off (fixture);
-  /* Evidence PDFs are signed by whoever exports them. */
-  involve_store_set_identity (fixture->store, test_identity ("officer"));
   g_assert_true (involve_export_pdf (fixture->store, definitions, fixture->uuid, 0,
                                      INVOLVE_EVIDENCE_FULL, path, &error));
   g_assert_no_error (error);
@@ -187,9 +194,9 @@ test_pdf_and_check (Fixture       *fixture,
   g_assert_cmpstr (entry->record_uuid, ==, fixture->uuid);
   g_assert_nonnull (strstr (entry->details, "evidence.pdf"));
 
+  /* The exporter's certificate is trusted: the PDF is signed with it. */
   trusted = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
-  g_ptr_array_add (trusted, g_bytes_ref (involve_certificate_get_der (
-                     involve_identity_get_certificate (test_identity ("officer")))));
+  g_ptr_array_add (trusted, g_bytes_ref (involve_certificate_get_der (test_certificate ("officer"))));
   g_assert_true (involve_export_check_signed_pdf (fixture->store, path, trusted, &report, &error));
   g_assert_no_error (error);
   g_assert_nonnull (strstr (report, "matches the register"));
@@ -200,8 +207,7 @@ test_pdf_and_check (Fixture       *fixture,
 
       /* The register's own audit trail and sign-off are in the document. */
       g_assert_nonnull (strstr (text, "Signed off"));
-      /* The reviewer is who their certificate says. */
-      g_assert_nonnull (strstr (text, involve_certificate_get_name (test_certificate ("reviewer"))));
+      g_assert_nonnull (strstr (text, EXPORT_TEST_REVIEWER_NAME));
       g_assert_nonnull (strstr (text, "sokonkwo"));
     }
 
@@ -408,7 +414,6 @@ test_xml_trail_travels (Fixture       *fixture,
       g_autofree char *text = NULL;
       g_autofree char *squashed = NULL;
 
-      involve_store_set_identity (c, test_identity ("officer"));
       g_assert_true (involve_export_pdf (c, export_test_definitions (), fixture->uuid, 0,
                                          INVOLVE_EVIDENCE_FULL, pdf, &error));
       g_assert_no_error (error);
@@ -416,7 +421,12 @@ test_xml_trail_travels (Fixture       *fixture,
       squashed = export_test_squash (text);
       g_assert_nonnull (strstr (squashed, "Entries from the source register"));
       g_assert_nonnull (strstr (squashed, "Imported from XML exchange file “a.xml”"));
-      g_assert_nonnull (strstr (squashed, "imported-1 "));
+      /* (A's first entries trust its people: the record's come after.) */
+      {
+        g_autofree char *first = g_strdup_printf ("imported-%" G_GINT64_FORMAT " ",
+                                                  ((InvolveAuditEntry *) from_a->audit->pdata[0])->id);
+        g_assert_nonnull (strstr (squashed, first));
+      }
     }
 }
 
@@ -613,7 +623,8 @@ test_sign_off_by_file (Fixture       *fixture,
   request = involve_sign_off_request_read (request_path, &error);
   g_assert_no_error (error);
   decision->decision = g_strdup ("signed-off");
-  g_assert_true (involve_sign_off_response_write (request, decision, response_path, &error));
+  g_assert_true (involve_sign_off_response_write (request, decision, reviewer_key (), response_path, &error));
+  trust_reviewer (fixture->store);
   g_assert_no_error (error);
 
   g_assert_true (involve_import_sign_off_response (fixture->store, response_path, &summary, &error));
@@ -652,7 +663,8 @@ test_sign_off_mismatch_refused (Fixture       *fixture,
   g_assert_true (involve_export_sign_off_request (fixture->store, fixture->uuid, request_path, &error));
   request = involve_sign_off_request_read (request_path, &error);
   decision->decision = g_strdup ("signed-off");
-  g_assert_true (involve_sign_off_response_write (request, decision, response_path, &error));
+  g_assert_true (involve_sign_off_response_write (request, decision, reviewer_key (), response_path, &error));
+  trust_reviewer (fixture->store);
   g_assert_no_error (error);
 
   /* Meanwhile the officer took the record back, changed an answer and submitted again. */
@@ -699,7 +711,6 @@ test_batch_pdfs_cancel (Fixture       *fixture,
   guint n_files = 0;
 
   g_assert_cmpint (g_mkdir (out, 0700), ==, 0);
-  involve_store_set_identity (fixture->store, test_identity ("officer"));
   g_assert_false (involve_export_pdfs (fixture->store, export_test_definitions (), uuids, out,
                                        INVOLVE_EVIDENCE_PUBLIC, cancellable, cancel_after_first,
                                        cancellable, &error));

@@ -54,6 +54,50 @@ vector_record (void)
   return record;
 }
 
+/* Format 2 seals the same record with a sign-off block
+ * (docs/fingerprint.md reproduces it). */
+#define SEALED_FINGERPRINT "956604e0b729502efc0f2271c6ee71f66c51a188f352560640ca458f15244e09"
+
+static void
+test_sealed_vector (void)
+{
+  g_autoptr(InvolveRecord) record = vector_record ();
+  g_autoptr(InvolveSignOff) block = involve_sign_off_new ();
+  g_autofree char *certificate = g_strnfill (64, 'x');
+  g_autofree char *seal = NULL;
+  g_autofree char *other = NULL;
+  g_autofree char *plain = involve_fingerprint_compute (record);
+  g_autoptr(GBytes) bytes = NULL;
+
+  for (guint i = 0; i < 64; i += 2)
+    certificate[i] = 'a', certificate[i + 1] = 'b';
+  block->decision = g_strdup ("signed-off");
+  block->reviewer_name = g_strdup ("Sam Reviewer");
+  block->reviewer_job_title = g_strdup ("Director of Engagement");
+  block->reviewer_email = g_strdup ("sam.reviewer@example.org");
+  block->reviewer_team = g_strdup ("Governance");
+  block->date = g_strdup ("2026-03-31");
+  block->comments = g_strdup ("Agreed.");
+  block->decided_at_usec = G_GINT64_CONSTANT (1774915200000000);
+  seal = involve_fingerprint_compute_sealed (record, block, certificate);
+  g_assert_cmpstr (seal, ==, SEALED_FINGERPRINT);
+  bytes = involve_fingerprint_serialise_sealed (record, block, certificate);
+  g_assert_true (g_str_has_prefix (g_bytes_get_data (bytes, NULL), "format=21:involve-fingerprint-2\n"));
+
+  /* Every part of the block counts, and the format is not format 1's. */
+  g_assert_cmpstr (seal, !=, plain);
+  g_free (block->comments);
+  block->comments = g_strdup ("Agreed!");
+  other = involve_fingerprint_compute_sealed (record, block, certificate);
+  g_assert_cmpstr (other, !=, seal);
+  g_clear_pointer (&other, g_free);
+  g_free (block->comments);
+  block->comments = g_strdup ("Agreed.");
+  certificate[0] = 'c';
+  other = involve_fingerprint_compute_sealed (record, block, certificate);
+  g_assert_cmpstr (other, !=, seal);
+}
+
 static void
 test_fixed_vector (void)
 {
@@ -135,6 +179,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/core/fingerprint/fixed-vector", test_fixed_vector);
+  g_test_add_func ("/core/fingerprint/sealed-vector", test_sealed_vector);
   g_test_add_func ("/core/fingerprint/status-and-times-not-covered", test_not_covered);
   g_test_add_func ("/core/fingerprint/every-part-counts", test_every_part_counts);
   g_test_add_func ("/core/fingerprint/helpers", test_helpers);

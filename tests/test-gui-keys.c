@@ -465,6 +465,77 @@ test_unlock_cancel (Fixture       *fixture,
   g_clear_error (&r.error);
 }
 
+static void
+key_made_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      data)
+{
+  Result *r = data;
+
+  r->identity = involve_key_dialog_finish (result, &r->error);
+  r->done = TRUE;
+}
+
+/* An organisation's PKCS#12 (made here with openssl), under a new passphrase. */
+static void
+test_import_pkcs12 (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autofree char *org_key = g_build_filename (fixture->dir, "org.pem", NULL);
+  g_autofree char *p12 = g_build_filename (fixture->dir, "issued.p12", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (p12);
+  g_autoptr(InvolveIdentity) issued = NULL;
+  g_autoptr(InvolveIdentity) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  InvolveKeyDialog *dialog;
+  GtkWidget *error_label;
+  Result r = { 0 };
+  int status = 0;
+  const char *argv[] = { "openssl", "pkcs12", "-export", "-in", org_key, "-inkey", org_key, "-passin", "pass:pw",
+                         "-passout", "pass:org secret", "-out", p12, NULL };
+
+  issued = involve_identity_generate ("Morgan Issued", "morgan@example.org", "Example ICB", INVOLVE_KEY_RSA_3072,
+                                      30, &error);
+  g_assert_no_error (error);
+  g_assert_true (involve_identity_save (issued, org_key, "pw", &error));
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                               NULL, NULL, NULL, NULL, &status, &error));
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+
+  involve_key_dialog_import_async (NULL, file, fixture->key_path, NULL, key_made_cb, &r);
+  wait_ms (200);
+  dialog = INVOLVE_KEY_DIALOG (find_toplevel (INVOLVE_TYPE_KEY_DIALOG));
+  g_assert_nonnull (dialog);
+  g_assert_false (gtk_widget_is_visible (_involve_key_dialog_get_row (dialog, "name")));
+  g_assert_true (gtk_widget_is_visible (_involve_key_dialog_get_row (dialog, "pkcs12")));
+  check_a11y (GTK_WIDGET (dialog), "import dialog");
+  error_label = _involve_key_dialog_get_error_label (dialog);
+
+  gtk_editable_set_text (GTK_EDITABLE (_involve_key_dialog_get_row (dialog, "pkcs12")), "a guess");
+  gtk_editable_set_text (GTK_EDITABLE (_involve_key_dialog_get_row (dialog, "passphrase")), "my own passphrase");
+  gtk_editable_set_text (GTK_EDITABLE (_involve_key_dialog_get_row (dialog, "confirm")), "my own passphrase");
+  click (_involve_key_dialog_get_ok_button (dialog));
+  g_assert_true (gtk_widget_get_visible (error_label));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (error_label)), ==, "Wrong password for the PKCS#12 file. Try again.");
+  g_assert_false (r.done);
+  g_assert_false (g_file_test (fixture->key_path, G_FILE_TEST_EXISTS));
+  screenshot (GTK_WIDGET (dialog), "keys-04-import-wrong.png");
+
+  gtk_editable_set_text (GTK_EDITABLE (_involve_key_dialog_get_row (dialog, "pkcs12")), "org secret");
+  click (_involve_key_dialog_get_ok_button (dialog));
+  for (guint i = 0; i < 100 && !r.done; i++)
+    wait_ms (20);
+  g_assert_true (r.done);
+  g_assert_no_error (r.error);
+  g_assert_true (involve_certificate_equal (involve_identity_get_certificate (r.identity),
+                                            involve_identity_get_certificate (issued)));
+  loaded = involve_identity_load (fixture->key_path, "my own passphrase", &error);
+  g_assert_no_error (error);
+  g_assert_true (involve_certificate_equal (involve_identity_get_certificate (loaded),
+                                            involve_identity_get_certificate (issued)));
+  g_clear_object (&r.identity);
+}
+
 /* No key yet: the act offers to make one, then goes on with it. */
 static void
 test_unlock_without_key (Fixture       *fixture,
@@ -512,6 +583,7 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/gui/keys/unlock-wrong-then-right", Fixture, NULL, fixture_set_up, test_unlock_wrong_then_right,
               fixture_tear_down);
+  g_test_add ("/gui/keys/import-pkcs12", Fixture, NULL, fixture_set_up, test_import_pkcs12, fixture_tear_down);
   g_test_add ("/gui/keys/unlock-cancel", Fixture, NULL, fixture_set_up, test_unlock_cancel, fixture_tear_down);
   g_test_add ("/gui/keys/unlock-without-key", Fixture, NULL, fixture_set_up, test_unlock_without_key,
               fixture_tear_down);

@@ -279,6 +279,24 @@ respond (Fixture    *fixture,
   settle ();
 }
 
+/* A sign-off request carrying the officer's signed submission. */
+static gboolean
+write_request (Fixture       *fixture,
+               InvolveRecord *record,
+               const char    *path,
+               GError       **error)
+{
+  g_autoptr(GBytes) data = NULL;
+  g_autoptr(GBytes) signature = NULL;
+  g_autoptr(InvolveCertificate) completer = NULL;
+
+  return involve_store_get_submit_act (fixture->store, involve_record_get_uuid (record),
+                                       involve_record_get_version (record), &data, &signature,
+                                       &completer, error) &&
+         involve_sign_off_request_write_signed (record, "Alex Officer", data, signature, completer,
+                                                path, NULL, error);
+}
+
 /* Signed acts need an unlocked key: each register acts as one person. */
 static void
 give_identity (InvolveStore *store,
@@ -695,7 +713,7 @@ unlock_key (Fixture    *fixture,
       g_assert_true (gtk_widget_get_visible (error_label));
       g_test_message ("unlock refused: %s", gtk_label_get_text (GTK_LABEL (error_label)));
       g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (error_label)), ==, "Wrong passphrase. Try again.");
-      screenshot (fixture, "06b-unlock-wrong-passphrase.png");
+      screenshot_widget (GTK_WIDGET (dialog), "06b-unlock-wrong-passphrase.png");
     }
   gtk_editable_set_text (GTK_EDITABLE (row), right);
   click (_involve_unlock_dialog_get_unlock_button (dialog));
@@ -1020,9 +1038,11 @@ test_sign_off_by_file (Fixture       *fixture,
   g_autoptr(InvolveRecord) record = submit_filled_record (fixture);
   g_autofree char *request_path = g_build_filename (fixture->dir, "request.xml", NULL);
   g_autofree char *response_path = g_build_filename (fixture->dir, "response.xml", NULL);
+  g_autoptr(InvolveIdentity) officer = NULL;
+  g_autoptr(InvolveIdentity) reviewer = NULL;
 
   /* The officer sends a request; the reviewer's Involve answers it. */
-  g_assert_true (involve_sign_off_request_write (record, "Alex Officer", request_path, NULL, &error));
+  g_assert_true (write_request (fixture, record, request_path, &error));
   g_assert_no_error (error);
   /* The reviewer opens the request: the record, read-only, with the
    * request's banner. */
@@ -1043,6 +1063,16 @@ test_sign_off_by_file (Fixture       *fixture,
   g_clear_error (&error);
   g_assert_false (g_file_test (response_path, G_FILE_TEST_EXISTS));
 
+  /* The reviewer signs the response with their own key, which the
+   * officer's register trusts to sign off. */
+  officer = g_object_ref (involve_store_get_identity (fixture->store));
+  reviewer = involve_identity_generate ("Sam Reviewer", "sam.reviewer@example.org", NULL,
+                                        INVOLVE_KEY_ECDSA_P256, 30, &error);
+  g_assert_no_error (error);
+  g_assert_true (involve_store_trust_add (fixture->store, involve_identity_get_certificate (reviewer),
+                                          INVOLVE_TRUST_SIGN_OFF, &error));
+  g_assert_no_error (error);
+  involve_store_set_identity (fixture->store, reviewer);
   set_profile (fixture, "Sam Reviewer", "sam.reviewer@example.org");
   g_assert_true (_involve_wizard_write_response (fixture->wizard, "signed-off", "Agreed.", response_path, &error));
   g_assert_no_error (error);
@@ -1050,6 +1080,7 @@ test_sign_off_by_file (Fixture       *fixture,
   settle ();
 
   /* The officer imports the response: the record is signed off. */
+  involve_store_set_identity (fixture->store, officer);
   set_profile (fixture, "Alex Officer", "alex.officer@example.org");
   g_assert_true (_involve_window_apply_response_file (fixture->window, response_path));
   g_clear_object (&record);

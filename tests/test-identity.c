@@ -792,6 +792,126 @@ check_url_errors (void)
     }
 }
 
+/* A software smartcard (SoftHSM 2) holding a key and its certificate, set
+ * up in main () before GnuTLS first loads the PKCS#11 modules. */
+static char *token_dir;
+static InvolveIdentity *token_identity;
+#define TOKEN_URL "pkcs11:token=involve-test;object=signer;type=private"
+
+static gboolean
+run_quiet (const char * const *argv,
+           const char * const *envp)
+{
+  int status = 0;
+
+  if (!g_spawn_sync (NULL, (char **) argv, (char **) envp,
+                     G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                     NULL, NULL, NULL, NULL, &status, NULL))
+    return FALSE;
+  return g_spawn_check_wait_status (status, NULL);
+}
+
+static void
+set_up_token (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *conf = NULL;
+  g_autofree char *tokens = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *plain = NULL;
+  g_autofree char *cert = NULL;
+  g_autofree char *pem = NULL;
+  g_auto(GStrv) env = NULL;
+
+  g_autofree char *softhsm = g_find_program_in_path ("softhsm2-util");
+  g_autofree char *p11tool = g_find_program_in_path ("p11tool");
+
+  if (softhsm == NULL || p11tool == NULL)
+    return;
+  token_dir = g_dir_make_tmp ("involve-token-XXXXXX", NULL);
+  conf = g_build_filename (token_dir, "softhsm2.conf", NULL);
+  tokens = g_build_filename (token_dir, "tokens", NULL);
+  key = g_build_filename (token_dir, "key.pem", NULL);
+  plain = g_build_filename (token_dir, "plain.pem", NULL);
+  cert = g_build_filename (token_dir, "cert.pem", NULL);
+  g_mkdir (tokens, 0700);
+  text = g_strdup_printf ("directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR\n", tokens);
+  g_file_set_contents (conf, text, -1, NULL);
+  g_setenv ("SOFTHSM2_CONF", conf, TRUE);
+  env = g_environ_setenv (g_get_environ (), "GNUTLS_PIN", "1234", TRUE);
+
+  token_identity = involve_identity_generate ("Card Holder", "card.holder@nhs.example", NULL,
+                                              INVOLVE_KEY_ECDSA_P256, 30, &error);
+  g_assert_no_error (error);
+  g_assert_true (involve_identity_save (token_identity, key, "pw", &error));
+  pem = involve_certificate_dup_pem (involve_identity_get_certificate (token_identity));
+  g_file_set_contents (cert, pem, -1, NULL);
+  {
+    const char *init[] = { "softhsm2-util", "--init-token", "--free", "--label", "involve-test",
+                           "--pin", "1234", "--so-pin", "5678", NULL };
+    const char *decrypt[] = { "openssl", "pkey", "-in", key, "-passin", "pass:pw", "-out", plain, NULL };
+    const char *write_key[] = { "p11tool", "--login", "--write", "--load-privkey", plain, "--label", "signer",
+                                "--id", "01", "pkcs11:token=involve-test", NULL };
+    const char *write_cert[] = { "p11tool", "--login", "--write", "--load-certificate", cert, "--label", "signer",
+                                 "--id", "01", "pkcs11:token=involve-test", NULL };
+
+    if (!run_quiet (init, (const char * const *) env) || !run_quiet (decrypt, NULL)
+        || !run_quiet (write_key, (const char * const *) env) || !run_quiet (write_cert, (const char * const *) env))
+      g_clear_object (&token_identity);
+  }
+  g_remove (plain);
+}
+
+static void
+check_url_token (void)
+{
+  g_autoptr(InvolveIdentity) id = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) data = g_bytes_new_static ("involve-act-1\n", 14);
+  g_autoptr(GBytes) sig = NULL;
+
+  if (token_identity == NULL)
+    {
+      g_test_skip ("no SoftHSM 2 token (softhsm2 and gnutls-bin are in .ci/install-deps)");
+      return;
+    }
+
+  /* A wrong PIN, or none, is told as such: never tried twice. */
+  id = involve_identity_open_url (TOKEN_URL, "0000", &error);
+  g_assert_null (id);
+  g_assert_error (error, INVOLVE_IDENTITY_ERROR, INVOLVE_IDENTITY_ERROR_BAD_PASSPHRASE);
+  g_test_message ("%s", error->message);
+  g_clear_error (&error);
+  id = involve_identity_open_url (TOKEN_URL, NULL, &error);
+  g_assert_null (id);
+  g_assert_error (error, INVOLVE_IDENTITY_ERROR, INVOLVE_IDENTITY_ERROR_BAD_PASSPHRASE);
+  g_clear_error (&error);
+  id = involve_identity_open_url ("pkcs11:token=involve-test;object=nobody;type=private", "1234", &error);
+  g_assert_null (id);
+  g_assert_error (error, INVOLVE_IDENTITY_ERROR, INVOLVE_IDENTITY_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  id = involve_identity_open_url (TOKEN_URL, "1234", &error);
+  g_assert_no_error (error);
+  g_assert_true (involve_certificate_equal (involve_identity_get_certificate (id),
+                                            involve_identity_get_certificate (token_identity)));
+  sig = involve_identity_sign (id, data, &error);
+  g_assert_no_error (error);
+  g_assert_true (involve_certificate_verify (involve_identity_get_certificate (token_identity), data, sig, 0, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (involve_identity_get_gnutls_privkey (id));
+
+  /* The key never leaves the card. */
+  {
+    g_autofree char *path = g_build_filename (token_dir, "copy.pem", NULL);
+
+    g_assert_false (involve_identity_save (id, path, "pw", &error));
+    g_assert_error (error, INVOLVE_IDENTITY_ERROR, INVOLVE_IDENTITY_ERROR_UNSUPPORTED);
+    g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  }
+}
+
 static void
 check_default_path (void)
 {
@@ -815,6 +935,7 @@ main (int argc, char **argv)
   int ret;
 
   g_test_init (&argc, &argv, NULL);
+  set_up_token ();
 
   g_test_add_data_func ("/identity/certificate/ecdsa", GINT_TO_POINTER (FALSE), check_certificate_fields);
   g_test_add_data_func ("/identity/certificate/rsa", GINT_TO_POINTER (TRUE), check_certificate_fields);
@@ -831,11 +952,16 @@ main (int argc, char **argv)
   g_test_add_func ("/identity/pkcs12/certtool-expired", check_pkcs12_certtool_expired);
   g_test_add_func ("/identity/certificate/bundle", check_bundle);
   g_test_add_func ("/identity/url/errors", check_url_errors);
+  g_test_add_func ("/identity/url/softhsm", check_url_token);
   g_test_add_func ("/identity/default-path", check_default_path);
 
   ret = g_test_run ();
   g_clear_object (&ecdsa_identity);
   g_clear_object (&rsa_identity);
+  g_clear_object (&token_identity);
+  if (token_dir != NULL)
+    test_util_remove_tree (token_dir);
+  g_free (token_dir);
   test_util_remove_tree (home);
   return ret;
 }

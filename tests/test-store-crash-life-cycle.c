@@ -13,6 +13,7 @@
 #include "common-test-util.h"
 #include "involve-demo.h"
 #include "involve-store.h"
+#include "involve-store-trust.h"
 
 /*
  * Crash test for the register: a writer process is killed with SIGKILL at
@@ -55,6 +56,25 @@ static const char * const fields[N_FIELDS] = {
   "title", "step1-explanation", "b3-existing-arrangements", "c-background",
 };
 
+/* The writer's people keep their keys beside the register across runs. */
+static InvolveIdentity *
+writer_key (const char  *register_path,
+            const char  *name,
+            GError     **error)
+{
+  g_autofree char *dir = g_path_get_dirname (register_path);
+  g_autofree char *file = g_strdup_printf ("%s.pem", name);
+  g_autofree char *path = g_build_filename (dir, file, NULL);
+  g_autoptr(InvolveIdentity) identity = NULL;
+
+  if (g_file_test (path, G_FILE_TEST_EXISTS))
+    return involve_identity_load (path, "crash test", error);
+  identity = involve_identity_generate (name, NULL, NULL, INVOLVE_KEY_ECDSA_P256, 30, error);
+  if (identity == NULL || !involve_identity_save (identity, path, "crash test", error))
+    return NULL;
+  return g_steal_pointer (&identity);
+}
+
 static int
 run_writer (const char *path,
             guint32     seed,
@@ -64,6 +84,8 @@ run_writer (const char *path,
   g_autoptr(InvolveStore) store = NULL;
   g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
   g_autoptr(GPtrArray) samples = submittable_samples ();
+  g_autoptr(InvolveIdentity) officer = NULL;
+  g_autoptr(InvolveIdentity) reviewer = NULL;
   guint64 counter = 0;
 
   store = g_initable_new (INVOLVE_TYPE_STORE, NULL, &error, "path", path, "auto-backup", FALSE, NULL);
@@ -73,6 +95,13 @@ run_writer (const char *path,
       return 1;
     }
   involve_store_set_profile_name (store, "Crash Test Officer");
+  officer = writer_key (path, "Crash Test Officer", &error);
+  reviewer = officer != NULL ? writer_key (path, "Crash Test Reviewer", &error) : NULL;
+  if (reviewer == NULL)
+    goto failed;
+  involve_store_set_identity (store, officer);
+  if (!involve_store_trust_add (store, involve_identity_get_certificate (reviewer), INVOLVE_TRUST_SIGN_OFF, &error))
+    goto failed;
 
   for (;;)
     {
@@ -134,8 +163,10 @@ run_writer (const char *path,
           if (!involve_store_submit (store, uuid, NULL, &error))
             goto failed;
           involve_store_set_profile_name (store, "Crash Test Reviewer");
+          involve_store_set_identity (store, reviewer);
           if (!involve_store_sign_off (store, uuid, sign_off, &error))
             goto failed;
+          involve_store_set_identity (store, officer);
           involve_store_set_profile_name (store, "Crash Test Officer");
           printf ("signed %s\n", uuid);
           fflush (stdout);

@@ -160,6 +160,11 @@ int involve_cli_definitions (const char  *database_path,
                              int          argc,
                              char       **argv);
 
+/* cli-trust.c */
+int involve_cli_trust (const char  *database_path,
+                       int          argc,
+                       char       **argv);
+
 /* cli-demo.c */
 int involve_cli_demo (const char  *database_path,
                       int          argc,

@@ -273,9 +273,10 @@ involve_cli_signoff_respond (const char  *database_path,
   g_autofree char *comments = NULL;
   g_autofree char *date = NULL;
   g_autofree char *out = NULL;
+  g_autoptr(InvolveIdentity) identity = NULL;
   const GOptionEntry entries[] = {
     { "decision", 0, 0, G_OPTION_ARG_STRING, &decision, N_("signed-off or returned"), N_("DECISION") },
-    { "name", 0, 0, G_OPTION_ARG_STRING, &name, N_("The reviewer’s name"), N_("NAME") },
+    { "name", 0, 0, G_OPTION_ARG_STRING, &name, N_("The reviewer’s name (your certificate’s is used)"), N_("NAME") },
     { "job-title", 0, 0, G_OPTION_ARG_STRING, &job_title, N_("The reviewer’s job title"), N_("TITLE") },
     { "email", 0, 0, G_OPTION_ARG_STRING, &email, N_("The reviewer’s e-mail address"), N_("ADDRESS") },
     { "team", 0, 0, G_OPTION_ARG_STRING, &team, N_("The reviewer’s team"), N_("TEAM") },
@@ -294,13 +295,14 @@ involve_cli_signoff_respond (const char  *database_path,
   int status;
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  involve_cli_add_key_options (context);
   status = involve_cli_parse_options ("signoff-respond", context, &argc, &argv);
   if (status != INVOLVE_CLI_CONTINUE)
     return status;
   if (argc != 2)
     return involve_cli_usage_error ("signoff-respond", _("Give the sign-off request file."));
-  if (decision == NULL || name == NULL || out == NULL)
-    return involve_cli_usage_error ("signoff-respond", _("--decision, --name and --out are required."));
+  if (decision == NULL || out == NULL)
+    return involve_cli_usage_error ("signoff-respond", _("--decision and --out are required."));
   if (date != NULL && !g_regex_match_simple ("^[0-9]{4}-[0-9]{2}-[0-9]{2}$", date, 0, 0))
     return involve_cli_usage_error ("signoff-respond", _("--date must be YYYY-MM-DD."));
 
@@ -317,7 +319,12 @@ involve_cli_signoff_respond (const char  *database_path,
   sign_off->comments = g_steal_pointer (&comments);
   sign_off->date = g_steal_pointer (&date);
 
-  if (!involve_sign_off_response_write (request, sign_off, out, &error))
+  identity = involve_cli_load_identity (&error);
+  if (identity == NULL)
+    return involve_cli_fail (NULL, error);
+  if (sign_off->reviewer_name == NULL)
+    sign_off->reviewer_name = g_strdup (involve_certificate_get_name (involve_identity_get_certificate (identity)));
+  if (!involve_sign_off_response_write (request, sign_off, identity, out, &error))
     return involve_cli_fail (NULL, error);
 
   printf (_("Version %u of %s (fingerprint %s): %s. Wrote %s: send it back to the officer.\n"),

@@ -28,6 +28,7 @@ static const InvolveCliCommand commands[] = {
   { "assess", N_("Run the three-step test: does the duty to involve apply?"), involve_cli_assess },
   { "paths", N_("Show where the register, backups and settings are kept"), involve_cli_paths },
   { "definitions", N_("Check or list the form definitions, frameworks and reference lists"), involve_cli_definitions },
+  { "trust", N_("Trust certificates to complete, sign off or administer; list or remove them"), involve_cli_trust },
   { "demo", N_("Fill an empty register with sample records in every state"), involve_cli_demo },
   { "key", N_("Create, import, show or export your signing key"), involve_cli_key },
   { NULL, NULL, NULL },

@@ -1287,8 +1287,12 @@ involve_identity_open_url (const char  *url,
     }
   if (ret < 0)
     {
-      g_set_error (error, INVOLVE_IDENTITY_ERROR, url_error_code (ret),
-                   _("The key at “%s” cannot be opened: %s"), url, gnutls_strerror (ret));
+      if (url_error_code (ret) == INVOLVE_IDENTITY_ERROR_BAD_PASSPHRASE)
+        g_set_error (error, INVOLVE_IDENTITY_ERROR, INVOLVE_IDENTITY_ERROR_BAD_PASSPHRASE,
+                     _("Wrong or missing PIN for the key at “%s” (%s)"), url, gnutls_strerror (ret));
+      else
+        g_set_error (error, INVOLVE_IDENTITY_ERROR, url_error_code (ret),
+                     _("The key at “%s” cannot be opened: %s"), url, gnutls_strerror (ret));
       return NULL;
     }
 
@@ -1310,9 +1314,34 @@ involve_identity_open_url (const char  *url,
   if (self->certificate == NULL)
     return NULL;
 
-  pk = gnutls_privkey_get_pk_algorithm (self->privkey, &bits);
+  /* A token may not tell the key's size: the certificate does. */
+  pk = gnutls_x509_crt_get_pk_algorithm (self->certificate->crt, &bits);
+  if (pk != gnutls_privkey_get_pk_algorithm (self->privkey, NULL))
+    {
+      g_set_error (error, INVOLVE_IDENTITY_ERROR, INVOLVE_IDENTITY_ERROR_INVALID,
+                   _("The certificate at “%s” does not belong to its key"), cert_url);
+      return NULL;
+    }
   if (!check_key_algorithm (pk, bits, &self->sign, error))
     return NULL;
+
+  /* And a signature proves that they belong together. */
+  {
+    const char probe[] = "involve-key-pair-check-1\n";
+    g_autoptr(GBytes) data = g_bytes_new_static (probe, sizeof probe - 1);
+    g_autoptr(GBytes) signature = involve_identity_sign (self, data, error);
+    g_autoptr(GError) local = NULL;
+
+    if (signature == NULL)
+      return NULL;
+    if (!involve_certificate_verify (self->certificate, data, signature, 0, &local)
+        && !g_error_matches (local, INVOLVE_IDENTITY_ERROR, INVOLVE_IDENTITY_ERROR_EXPIRED))
+      {
+        g_set_error (error, INVOLVE_IDENTITY_ERROR, INVOLVE_IDENTITY_ERROR_INVALID,
+                     _("The certificate at “%s” does not belong to its key"), cert_url);
+        return NULL;
+      }
+  }
   return g_steal_pointer (&self);
 }
 

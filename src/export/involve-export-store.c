@@ -7,6 +7,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "involve-export-store.h"
+#include "involve-store-trust.h"
 #include "involve-fingerprint.h"
 #include "involve-pdf-sign.h"
 #include "involve-store-trust.h"
@@ -674,8 +675,19 @@ involve_export_sign_off_request (InvolveStore  *store,
   requested_by = involve_store_get_profile_name (store);
   if (requested_by == NULL)
     requested_by = involve_store_get_os_account (store);
-  if (!involve_sign_off_request_write (record, requested_by, path, &request_id, error))
-    return FALSE;
+  {
+    g_autoptr(GBytes) act_data = NULL;
+    g_autoptr(GBytes) act_signature = NULL;
+    g_autoptr(InvolveCertificate) completer = NULL;
+
+    if (involve_record_get_status (record) == INVOLVE_STATUS_AWAITING_SIGN_OFF &&
+        !involve_store_get_submit_act (store, uuid, involve_record_get_version (record),
+                                       &act_data, &act_signature, &completer, error))
+      return FALSE;
+    if (!involve_sign_off_request_write_signed (record, requested_by, act_data, act_signature, completer,
+                                                path, &request_id, error))
+      return FALSE;
+  }
 
   basename = g_path_get_basename (path);
   details = g_strdup_printf (_("Sign-off request %s written to “%s”"), request_id, basename);
@@ -724,9 +736,33 @@ involve_import_sign_off_response (InvolveStore  *store,
       return FALSE;
     }
 
-  if (!involve_store_apply_sign_off (store, response->uuid, response->version,
-                                     response->fingerprint, response->sign_off, error))
-    return FALSE;
+  if (response->act_data == NULL)
+    {
+      if (!involve_store_apply_sign_off (store, response->uuid, response->version,
+                                         response->fingerprint, response->sign_off, error))
+        return FALSE;
+    }
+  else
+    {
+      g_autoptr(InvolveAct) act = involve_act_parse (response->act_data, NULL);
+
+      /* The file's visible block must be the one that was signed. */
+      if (act == NULL || g_strcmp0 (act->record_uuid, response->uuid) != 0 ||
+          act->version != response->version ||
+          !involve_fingerprint_equal (act->fingerprint, response->fingerprint) ||
+          g_strcmp0 (act->decision, response->sign_off->decision) != 0 ||
+          g_strcmp0 (act->reviewer_name, response->sign_off->reviewer_name) != 0 ||
+          g_strcmp0 (act->comments, response->sign_off->comments) != 0)
+        {
+          g_set_error (error, INVOLVE_EXPORT_ERROR, INVOLVE_EXPORT_ERROR_FINGERPRINT,
+                       _("“%s” shows another decision than the one the reviewer signed: it was altered. It was not applied."),
+                       path);
+          return FALSE;
+        }
+      if (!involve_store_apply_signed_response (store, response->act_data, response->act_signature,
+                                                response->reviewer, error))
+        return FALSE;
+    }
 
   signed_off = g_strcmp0 (response->sign_off->decision, "signed-off") == 0;
   basename = g_path_get_basename (path);

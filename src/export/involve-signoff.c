@@ -22,6 +22,9 @@ involve_sign_off_request_free (InvolveSignOffRequest *request)
   g_free (request->requested_by);
   g_clear_object (&request->version);
   g_free (request->fingerprint);
+  g_clear_pointer (&request->act_data, g_bytes_unref);
+  g_clear_pointer (&request->act_signature, g_bytes_unref);
+  g_clear_object (&request->completer);
   g_free (request);
 }
 
@@ -37,6 +40,9 @@ involve_sign_off_response_free (InvolveSignOffResponse *response)
   g_free (response->framework_id);
   g_free (response->fingerprint);
   g_clear_pointer (&response->sign_off, involve_sign_off_free);
+  g_clear_pointer (&response->act_data, g_bytes_unref);
+  g_clear_pointer (&response->act_signature, g_bytes_unref);
+  g_clear_object (&response->reviewer);
   g_free (response);
 }
 
@@ -83,12 +89,98 @@ write_document (xmlDocPtr    doc,
   return bytes != NULL && involve_export_write_atomically (path, bytes, error);
 }
 
+static void
+add_base64 (xmlNodePtr  parent,
+            xmlNsPtr    ns,
+            const char *name,
+            GBytes     *bytes)
+{
+  gsize size = 0;
+  const guchar *data = g_bytes_get_data (bytes, &size);
+  g_autofree char *text = g_base64_encode (data, size);
+
+  xmlNewTextChild (parent, ns, (const xmlChar *) name, (const xmlChar *) text);
+}
+
+static void
+add_signed_act (xmlNodePtr          root,
+                xmlNsPtr            ns,
+                GBytes             *data,
+                GBytes             *signature,
+                InvolveCertificate *certificate)
+{
+  xmlNodePtr node = xmlNewChild (root, ns, (const xmlChar *) "signed-act", NULL);
+
+  add_base64 (node, ns, "act", data);
+  add_base64 (node, ns, "signature", signature);
+  add_base64 (node, ns, "certificate", involve_certificate_get_der (certificate));
+}
+
+static GBytes *
+read_base64 (xmlNodePtr  parent,
+             const char *name)
+{
+  xmlNodePtr node = _involve_exchange_child (parent, name);
+  g_autofree char *text = node != NULL ? _involve_exchange_text (node) : NULL;
+  gsize size = 0;
+  guchar *data;
+
+  if (text == NULL)
+    return NULL;
+  data = g_base64_decode (g_strstrip (text), &size);
+  return g_bytes_new_take (data, size);
+}
+
+/* The <signed-act> of @root, if any; FALSE only when it is damaged. */
+static gboolean
+read_signed_act (xmlNodePtr           root,
+                 const char          *name,
+                 GBytes             **data,
+                 GBytes             **signature,
+                 InvolveCertificate **certificate,
+                 GError             **error)
+{
+  xmlNodePtr node = _involve_exchange_child (root, "signed-act");
+  g_autoptr(GBytes) der = NULL;
+  g_autoptr(GError) local = NULL;
+
+  if (node == NULL)
+    return TRUE;
+  *data = read_base64 (node, "act");
+  *signature = read_base64 (node, "signature");
+  der = read_base64 (node, "certificate");
+  if (der != NULL)
+    *certificate = involve_certificate_new_from_data (der, &local);
+  if (*data == NULL || *signature == NULL || *certificate == NULL)
+    {
+      g_set_error (error, INVOLVE_EXPORT_ERROR, INVOLVE_EXPORT_ERROR_INVALID,
+                   _("The signature in “%s” is damaged: %s"), name,
+                   local != NULL ? local->message : _("a part is missing"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 involve_sign_off_request_write (InvolveRecord  *version,
                                 const char     *requested_by,
                                 const char     *path,
                                 char          **request_id_out,
                                 GError        **error)
+{
+  return involve_sign_off_request_write_signed (version, requested_by, NULL, NULL, NULL,
+                                                path, request_id_out, error);
+}
+
+gboolean
+involve_sign_off_request_write_signed (InvolveRecord      *version,
+                                       const char         *requested_by,
+                                       GBytes             *act_data,
+                                       GBytes             *act_signature,
+                                       InvolveCertificate *completer,
+                                       const char         *path,
+                                       char              **request_id_out,
+                                       GError            **error)
 {
   g_autofree char *request_id = g_uuid_string_random ();
   g_autofree char *fingerprint = NULL;
@@ -118,8 +210,10 @@ involve_sign_off_request_write (InvolveRecord  *version,
   record = xmlNewChild (xmlDocGetRootElement (doc), ns, (const xmlChar *) "record", NULL);
   set_identity (record, version);
 
-  ok = _involve_exchange_add_version (record, ns, version, fingerprint, error) &&
-       write_document (doc, path, error);
+  ok = _involve_exchange_add_version (record, ns, version, fingerprint, error);
+  if (ok && act_data != NULL && act_signature != NULL && completer != NULL)
+    add_signed_act (xmlDocGetRootElement (doc), ns, act_data, act_signature, completer);
+  ok = ok && write_document (doc, path, error);
   xmlFreeDoc (doc);
 
   if (ok && request_id_out != NULL)
@@ -199,6 +293,10 @@ involve_sign_off_request_parse (GBytes      *data,
   request->version = _involve_exchange_read_version (_involve_exchange_child (record, "version"), uuid,
                                                 reference, framework_id, &request->fingerprint,
                                                 error);
+  if (request->version != NULL &&
+      !read_signed_act (root, name, &request->act_data, &request->act_signature,
+                        &request->completer, error))
+    g_clear_object (&request->version);
   xmlFreeDoc (doc);
 
   if (request->version == NULL)
@@ -244,10 +342,17 @@ same_text (const char *a,
 gboolean
 involve_sign_off_response_write (const InvolveSignOffRequest *request,
                                  const InvolveSignOff        *decision,
+                                 InvolveIdentity             *reviewer,
                                  const char                  *path,
                                  GError                     **error)
 {
   g_autoptr(InvolveSignOff) sign_off = NULL;
+  g_autoptr(InvolveAct) request_act = NULL;
+  g_autoptr(InvolveAct) act = NULL;
+  g_autoptr(GBytes) act_data = NULL;
+  g_autoptr(GBytes) act_signature = NULL;
+  g_autoptr(GError) local = NULL;
+  InvolveCertificate *certificate;
   g_autofree char *version_text = NULL;
   xmlDocPtr doc;
   xmlNsPtr ns;
@@ -289,6 +394,38 @@ involve_sign_off_response_write (const InvolveSignOffRequest *request,
       return FALSE;
     }
 
+  if (reviewer == NULL)
+    {
+      g_set_error_literal (error, INVOLVE_EXPORT_ERROR, INVOLVE_EXPORT_ERROR_INVALID,
+                           _("Signing off needs your signing key. Create one in Preferences or with “involve-cli key create”, then unlock it."));
+      return FALSE;
+    }
+  certificate = involve_identity_get_certificate (reviewer);
+  if (request->act_data == NULL || request->completer == NULL)
+    {
+      g_set_error_literal (error, INVOLVE_EXPORT_ERROR, INVOLVE_EXPORT_ERROR_INVALID,
+                           _("The request is not signed by the officer who submitted the record, so nobody can tell who asked. Ask for a new request from a current version of Involve."));
+      return FALSE;
+    }
+  request_act = involve_act_verify (request->act_data, request->act_signature, request->completer, &local);
+  if (request_act == NULL ||
+      g_strcmp0 (request_act->act, INVOLVE_ACT_SUBMIT) != 0 ||
+      g_strcmp0 (request_act->record_uuid, involve_record_get_uuid (request->version)) != 0 ||
+      request_act->version != involve_record_get_version (request->version) ||
+      !involve_fingerprint_equal (request_act->fingerprint, request->fingerprint))
+    {
+      g_set_error (error, INVOLVE_EXPORT_ERROR, INVOLVE_EXPORT_ERROR_FINGERPRINT,
+                   _("The officer’s signature on the request does not match what it asks you to decide on (%s): do not decide on it, ask for a new request."),
+                   local != NULL ? local->message : _("another record, version or content"));
+      return FALSE;
+    }
+  if (involve_certificate_equal (certificate, request->completer))
+    {
+      g_set_error_literal (error, INVOLVE_EXPORT_ERROR, INVOLVE_EXPORT_ERROR_INVALID,
+                           _("This request was submitted with your own signing key: the reviewer must be a different person from the one who completed the record."));
+      return FALSE;
+    }
+
   sign_off = involve_sign_off_copy (decision);
   g_free (sign_off->fingerprint);
   sign_off->fingerprint = g_strdup (request->fingerprint);
@@ -301,6 +438,18 @@ involve_sign_off_response_write (const InvolveSignOffRequest *request,
       sign_off->date = g_date_time_format (today, "%Y-%m-%d");
     }
 
+  act = involve_act_new_response (request_act, request->act_signature, sign_off, certificate,
+                                  sign_off->decided_at_usec);
+  act_data = involve_act_serialise (act);
+  act_signature = involve_identity_sign (reviewer, act_data, error);
+  if (act_signature == NULL)
+    return FALSE;
+  /* What the XML shows is what was signed. */
+  g_free (sign_off->reviewer_name);
+  sign_off->reviewer_name = g_strdup (act->reviewer_name);
+  g_free (sign_off->reviewer_email);
+  sign_off->reviewer_email = g_strdup (act->reviewer_email);
+
   doc = new_document ("sign-off-response", &ns, request->request_id, sign_off->decided_at_usec);
   subject = xmlNewChild (xmlDocGetRootElement (doc), ns, (const xmlChar *) "subject", NULL);
   set_identity (subject, request->version);
@@ -308,6 +457,7 @@ involve_sign_off_response_write (const InvolveSignOffRequest *request,
   xmlNewProp (subject, (const xmlChar *) "version", (const xmlChar *) version_text);
   xmlNewProp (subject, (const xmlChar *) "fingerprint", (const xmlChar *) request->fingerprint);
   _involve_exchange_add_sign_off (xmlDocGetRootElement (doc), ns, sign_off);
+  add_signed_act (xmlDocGetRootElement (doc), ns, act_data, act_signature, certificate);
 
   ok = write_document (doc, path, error);
   xmlFreeDoc (doc);
@@ -343,6 +493,10 @@ involve_sign_off_response_parse (GBytes      *data,
     number = 0;
   response->version = (guint) number;
   response->sign_off = _involve_exchange_read_sign_off (_involve_exchange_child (root, "sign-off"), error);
+  if (response->sign_off != NULL &&
+      !read_signed_act (root, name, &response->act_data, &response->act_signature,
+                        &response->reviewer, error))
+    g_clear_pointer (&response->sign_off, involve_sign_off_free);
   xmlFreeDoc (doc);
 
   if (response->sign_off == NULL)

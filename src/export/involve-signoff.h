@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "involve-act.h"
 #include "involve-export.h"
 #include "involve-record.h"
 #include "involve-xml.h"
@@ -30,6 +31,10 @@ typedef struct
   char          *requested_by;  /* may be NULL */
   InvolveRecord *version;       /* the version to decide on */
   char          *fingerprint;   /* its fingerprint, checked against its content */
+  /* The completer's signed submission (NULL in unsigned, older requests). */
+  GBytes             *act_data;
+  GBytes             *act_signature;
+  InvolveCertificate *completer;
 } InvolveSignOffRequest;
 
 typedef struct
@@ -42,6 +47,10 @@ typedef struct
   guint           version;
   char           *fingerprint;  /* of the version decided on */
   InvolveSignOff *sign_off;     /* decision, reviewer, date, comments, fingerprint, time */
+  /* The reviewer's signed decision (NULL when the file is unsigned). */
+  GBytes             *act_data;
+  GBytes             *act_signature;
+  InvolveCertificate *reviewer;
 } InvolveSignOffResponse;
 
 void                    involve_sign_off_request_free   (InvolveSignOffRequest  *request);
@@ -58,6 +67,16 @@ gboolean                involve_sign_off_request_write  (InvolveRecord          
                                                          const char             *path,
                                                          char                  **request_id,
                                                          GError                **error);
+/* The same, carrying the completer's signed submission of @version
+ * (involve_store_get_submit_act ()). */
+gboolean                involve_sign_off_request_write_signed (InvolveRecord      *version,
+                                                         const char             *requested_by,
+                                                         GBytes                 *act_data,
+                                                         GBytes                 *act_signature,
+                                                         InvolveCertificate     *completer,
+                                                         const char             *path,
+                                                         char                  **request_id,
+                                                         GError                **error);
 InvolveSignOffRequest  *involve_sign_off_request_parse  (GBytes                 *data,
                                                          const char             *name,
                                                          GError                **error);
@@ -66,12 +85,15 @@ InvolveSignOffRequest  *involve_sign_off_request_read   (const char             
 
 /*
  * The reviewer's side: checks the decision (a reviewer name; comments when
- * returning; the reviewer is not the completer) and writes the response.
- * decision->decision is "signed-off" or "returned"; its fingerprint and
- * time are filled in here.
+ * returning; the reviewer is not the completer, by key and by name), signs
+ * it with @reviewer (their unlocked key; name and e-mail come from its
+ * certificate) and writes the response.  The request must carry the
+ * completer's signature, which is checked.  decision->decision is
+ * "signed-off" or "returned"; its fingerprint and time are filled in here.
  */
 gboolean                involve_sign_off_response_write (const InvolveSignOffRequest *request,
                                                          const InvolveSignOff        *decision,
+                                                         InvolveIdentity             *reviewer,
                                                          const char                  *path,
                                                          GError                     **error);
 InvolveSignOffResponse *involve_sign_off_response_parse (GBytes                 *data,

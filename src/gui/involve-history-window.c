@@ -120,6 +120,12 @@ describe_kind (const InvolveAuditEntry *entry,
     return g_strdup (_("Imported"));
   if (g_str_equal (kind, INVOLVE_AUDIT_BACKUP))
     return g_strdup (_("Backed up"));
+  if (g_str_equal (kind, INVOLVE_AUDIT_SUBMIT))
+    return g_strdup (_("Submitted for sign-off (signed)"));
+  if (g_str_equal (kind, INVOLVE_AUDIT_TRUST))
+    return g_strdup (_("Trust list changed (signed)"));
+  if (g_str_equal (kind, INVOLVE_AUDIT_REFUSED))
+    return g_strdup (_("Refused"));
   return g_strdup (kind);
 }
 

@@ -1227,7 +1227,9 @@ _involve_wizard_write_response (InvolveWizard  *self,
 
   sign_off->decision = g_strdup (decision);
   sign_off->comments = g_strdup (comments);
-  return involve_sign_off_response_write (self->request, sign_off, path, error);
+  return involve_sign_off_response_write (self->request, sign_off,
+                                          self->store != NULL ? involve_store_get_identity (self->store) : NULL,
+                                          path, error);
 }
 
 static void

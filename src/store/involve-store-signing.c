@@ -339,6 +339,21 @@ _involve_store_append_signed (InvolveStore       *self,
       made_signature = involve_identity_sign (identity, made_data, error);
       if (made_signature == NULL)
         return FALSE;
+      /* What verify will check later must hold now: an expired
+       * certificate or a key that does not match it signs nothing. */
+      {
+        g_autoptr(InvolveAct) check = NULL;
+        g_autoptr(GError) local = NULL;
+
+        check = involve_act_verify (made_data, made_signature, certificate, &local);
+        if (check == NULL)
+          {
+            g_autofree char *message =
+              g_strdup_printf (_("Your signing key cannot sign this act: %s"), local->message);
+            _involve_store_set_error (error, INVOLVE_STORE_ERROR_BAD_SIGNATURE, message);
+            return FALSE;
+          }
+      }
       data = made_data;
       signature = made_signature;
     }

@@ -3331,7 +3331,7 @@ decide (InvolveStore         *self,
       g_ascii_strcasecmp (submitter, involve_certificate_get_fingerprint (certificate)) == 0)
     {
       g_set_error (&refusal, INVOLVE_LIFECYCLE_ERROR, INVOLVE_LIFECYCLE_ERROR_SAME_PERSON,
-                   _("%s was submitted with this same signing key, so it cannot sign it off: a different senior reviewer must sign it off with their own key."),
+                   _("%s was submitted with this same signing key, so its holder cannot also sign it off, whatever name is given: a different senior reviewer must sign it off with their own key."),
                    row.reference);
       goto fail;
     }

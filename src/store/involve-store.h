@@ -314,7 +314,10 @@ gboolean       involve_store_set_value           (InvolveStore  *self,
 /* Runs the validation of the assessment core.  When it finds problems, fails
  * with INVOLVE_STORE_ERROR_INCOMPLETE listing them and, if @problems is not
  * NULL, stores the validation's problem array there (InvolveProblem*; see
- * involve-validate.h).  On success stores the fingerprint of the version. */
+ * involve-validate.h).  On success stores the fingerprint of the version
+ * and appends a "submit" entry signed by the acting identity (NO_IDENTITY
+ * without one; UNTRUSTED, audited, when its certificate may not complete;
+ * the first key in a register trusts itself: docs/signatures.md). */
 gboolean       involve_store_submit              (InvolveStore  *self,
                                                   const char    *uuid,
                                                   GPtrArray    **problems,
@@ -331,10 +334,14 @@ gboolean       involve_store_reopen              (InvolveStore  *self,
  * Signs off the version awaiting sign-off.  @sign_off gives the reviewer's
  * block (name required; job title, e-mail, team, date (YYYY-MM-DD, today if
  * NULL), comments); decision, fingerprint and decided_at_usec are filled in
- * by the store.  Refused (INVOLVE_LIFECYCLE_ERROR_SAME_PERSON) when the
- * reviewer's name or e-mail is the completer's, or when the acting OS
- * account *and* profile are those that submitted the version.  When the
- * record has an older signed-off version, that one becomes superseded.
+ * by the store, the reviewer's name and e-mail from the acting identity's
+ * certificate, which signs the decision.  Refused (NO_IDENTITY without a
+ * key; UNTRUSTED when the certificate may not sign off;
+ * INVOLVE_LIFECYCLE_ERROR_SAME_PERSON when it is the certificate that
+ * submitted the version, whatever the names, or the reviewer's name or
+ * e-mail is the completer's, or the acting OS account *and* profile are
+ * those that submitted it); refusals by key are audited.  When the record
+ * has an older signed-off version, that one becomes superseded.
  */
 gboolean       involve_store_sign_off            (InvolveStore         *self,
                                                   const char           *uuid,
@@ -357,6 +364,10 @@ gboolean       involve_store_withdraw            (InvolveStore  *self,
                                                   const char    *reason,
                                                   GError       **error);
 /*
+ * Unsigned sign-off by file: always refused now (BAD_SIGNATURE), since
+ * anybody can write a response naming any reviewer; use
+ * involve_store_apply_signed_response () (involve-store-trust.h).  What it
+ * checked, the signed path checks too:
  * Sign-off by file: applies a reviewer's response (sign_off->decision
  * "signed-off" or "returned") to @version of @uuid only if that version is
  * the latest, awaits sign-off, and its fingerprint equals
