@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Prints how long exports take: the evidence PDF of a typical record, of a
- * record of about 100 pages, and of 1,000 records; the XML exchange file of
+ * record of about 100 pages, of a record with a 100,000-word answer and
+ * 10,000 audit entries, and of 1,000 records; the XML exchange file of
  * 1,000 records.  Figures, not a test:  ninja -C _build bench-export
  */
 #include "config.h"
@@ -75,6 +76,48 @@ main (int   argc,
   pages = export_pdf (definitions, big, path);
   printf ("large record PDF (%u pages):    %.1f ms\n", pages,
           (g_get_monotonic_time () - start) / 1000.0);
+
+  /* The issue's worst case: one answer of 100,000 words and a trail of
+   * 10,000 entries, each holding a 5,000-word answer. */
+  {
+    g_autoptr(InvolveRecord) huge = involve_record_copy (typical);
+    g_autoptr(InvolveEvidenceDocument) document = NULL;
+    g_autoptr(GPtrArray) audit = g_ptr_array_new_with_free_func ((GDestroyNotify) involve_audit_entry_free);
+    g_autoptr(GString) essay = g_string_new (NULL);
+    g_autoptr(GString) answer = g_string_new ("'");
+    g_autofree char *fingerprint = NULL;
+
+    for (guint i = 0; i < 100000; i++)
+      g_string_append (essay, i % 12 == 11 ? "patients.\n" : "words ");
+    for (guint i = 0; i < 5000; i++)
+      g_string_append (answer, i % 12 == 11 ? "patients. " : "words ");
+    g_string_append_c (answer, '\'');
+    involve_record_set_string (huge, "b1-objectives", essay->str);
+    for (guint i = 0; i < 10000; i++)
+      {
+        InvolveAuditEntry *entry = g_new0 (InvolveAuditEntry, 1);
+
+        entry->id = i + 1;
+        entry->time_usec = G_GINT64_CONSTANT (1764000000000000) + i;
+        entry->account = g_strdup ("officer");
+        entry->kind = g_strdup ("value");
+        entry->version = 1;
+        entry->field_id = g_strdup ("b1-objectives");
+        entry->old_value = g_strdup (answer->str);
+        entry->new_value = g_strdup (answer->str);
+        g_ptr_array_add (audit, entry);
+      }
+    fingerprint = involve_fingerprint_compute (huge);
+    start = g_get_monotonic_time ();
+    document = involve_evidence_document_new (definitions, huge, INVOLVE_EVIDENCE_FULL);
+    involve_evidence_document_set_fingerprint (document, fingerprint);
+    involve_evidence_document_derive_assessment (document);
+    involve_evidence_document_set_audit (document, audit);
+    if (!involve_evidence_document_write_pdf (document, path, &error))
+      g_error ("%s", error->message);
+    printf ("100,000-word answer, 10,000 entries (%u pages): %.1f s\n",
+            involve_evidence_document_get_n_pages (document), (g_get_monotonic_time () - start) / 1e6);
+  }
 
   start = g_get_monotonic_time ();
   for (guint i = 0; i < n_records; i++)

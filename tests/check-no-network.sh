@@ -111,7 +111,7 @@ else missing+=(sign-off-by-file); fi
 if has history && [ -n "$ref" ]; then run history --database "$db" history "$ref"; else missing+=(history); fi
 
 if has import && [ -s "$tmp/record.xml" ]; then
-  run import --database "$tmp/other.db" import "$tmp/record.xml"
+  run import --database "$tmp/other.db" --create import "$tmp/record.xml"
 else missing+=(import); fi
 
 if has verify && [ -e "$db" ]; then run verify --database "$db" verify; else missing+=(verify); fi

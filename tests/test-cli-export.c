@@ -132,10 +132,15 @@ test_cli_journey (void)
   cli_test_run (&run, "--database", database, "--key", key, "export", signed_ref, "--pdf", pdf, "--xml", xml, NULL);
   g_assert_cmpint (run.status, ==, 2);
 
-  /* The whole register to XML, into an empty register, twice. */
+  /* The whole register to XML, into an empty register, twice: a register
+   * that is not there is refused until --create asks for a new one. */
   cli_test_run (&run, "--database", database, "export", "--all", "--xml", xml, NULL);
   g_assert_cmpint (run.status, ==, 0);
   cli_test_run (&run, "--database", other, "import", xml, NULL);
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "There is no register"));
+  g_assert_false (g_file_test (other, G_FILE_TEST_EXISTS));
+  cli_test_run (&run, "--database", other, "--create", "import", xml, NULL);
   g_assert_cmpint (run.status, ==, 0);
   g_assert_nonnull (strstr (run.out, "imported, 0 already there"));
   cli_test_run (&run, "--database", other, "import", xml, NULL);
@@ -235,11 +240,11 @@ test_cli_imported_history (void)
   reference = find_reference (a, "signed-off");
   cli_test_run (&run, "--database", a, "export", reference, "--xml", a_xml, NULL);
   g_assert_cmpint (run.status, ==, 0);
-  cli_test_run (&run, "--database", b, "import", a_xml, NULL);
+  cli_test_run (&run, "--database", b, "--create", "import", a_xml, NULL);
   g_assert_cmpint (run.status, ==, 0);
   cli_test_run (&run, "--database", b, "export", reference, "--xml", b_xml, NULL);
   g_assert_cmpint (run.status, ==, 0);
-  cli_test_run (&run, "--database", c, "import", b_xml, NULL);
+  cli_test_run (&run, "--database", c, "--create", "import", b_xml, NULL);
   g_assert_cmpint (run.status, ==, 0);
 
   cli_test_run (&run, "--database", c, "history", reference, NULL);

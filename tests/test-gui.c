@@ -1387,6 +1387,107 @@ test_history (Fixture       *fixture,
   close_history (window);
 }
 
+/* The "Show More Entries" button of the history window, or NULL. */
+static GtkWidget *
+find_button_labelled (GtkWidget  *widget,
+                      const char *label)
+{
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button_labelled (child, label);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Waits (up to 20 s) until the audit trail shows @n rows. */
+static GPtrArray *
+wait_for_rows (GtkWidget *window,
+               guint      n)
+{
+  for (guint i = 0; i < 200; i++)
+    {
+      g_autoptr(GPtrArray) rows = group_rows (window, "Audit Trail");
+
+      if (rows->len >= n)
+        return g_steal_pointer (&rows);
+      wait_ms (100);
+    }
+  return group_rows (window, "Audit Trail");
+}
+
+/* A long history (450 entries, one answer of 100,000 words) opens at once
+ * and comes a page at a time, each value cut short. */
+static void
+test_history_long (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(InvolveRecord) record = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) essay = g_string_new (NULL);
+  g_autoptr(GPtrArray) audit = NULL;
+  GtkWidget *window;
+  GtkWidget *more;
+  gint64 start;
+
+  g_assert_true (involve_window_new_record (fixture->window));
+  settle ();
+  record = g_object_ref (involve_wizard_get_record (fixture->wizard));
+  for (guint i = 0; i < 100000; i++)
+    g_string_append (essay, i % 12 == 11 ? "patients. " : "words ");
+  g_assert_true (involve_store_set_value (fixture->store, record, "b1-objectives",
+                                          g_variant_new_string (essay->str), &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < 448; i++)
+    {
+      g_autofree char *title = g_strdup_printf ("Title %u", i);
+
+      g_assert_true (involve_store_set_value (fixture->store, record, "title",
+                                              g_variant_new_string (title), &error));
+      g_assert_no_error (error);
+    }
+
+  audit = involve_store_list_audit (fixture->store, involve_record_get_uuid (record), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (audit->len, >, 400);
+
+  start = g_get_monotonic_time ();
+  window = open_history (fixture->wizard);
+  g_test_message ("history window open in %.0f ms", (g_get_monotonic_time () - start) / 1000.0 - 300);
+  rows = wait_for_rows (window, 200);
+  g_assert_cmpuint (rows->len, ==, 200);
+  /* The 100,000-word answer is cut, and says how much more there is. */
+  g_assert_true (rows_contain (rows, "more characters)"));
+  for (guint i = 0; i < rows->len; i++)
+    g_assert_cmpuint (strlen (rows->pdata[i]), <, 4000);
+
+  more = find_button_labelled (window, "Show _More Entries");
+  g_assert_nonnull (more);
+  g_assert_true (gtk_widget_get_visible (more));
+  check_a11y_of (window, "history window with more entries");
+  screenshot_widget (window, "15-history-long.png");
+
+  g_signal_emit_by_name (more, "clicked");
+  g_clear_pointer (&rows, g_ptr_array_unref);
+  rows = wait_for_rows (window, 400);
+  g_assert_cmpuint (rows->len, ==, 400);
+  g_signal_emit_by_name (more, "clicked");
+  g_clear_pointer (&rows, g_ptr_array_unref);
+  rows = wait_for_rows (window, audit->len);
+  g_assert_cmpuint (rows->len, ==, audit->len);
+  settle ();
+  g_assert_false (gtk_widget_get_visible (more));
+  g_assert_true (g_str_has_prefix (rows->pdata[0], "Record created\n"));
+  g_assert_true (rows_contain (rows, "To: Title 447"));
+  close_history (window);
+}
+
 /* A record imported from another register shows the entries kept from it. */
 static void
 test_history_imported (Fixture       *fixture,
@@ -1957,6 +2058,7 @@ main (int   argc,
   g_test_add ("/gui/sign-off/by-file", Fixture, NULL, fixture_set_up, test_sign_off_by_file, fixture_tear_down);
   g_test_add ("/gui/history/versions-and-trail", Fixture, NULL, fixture_set_up, test_history, fixture_tear_down);
   g_test_add ("/gui/history/imported", Fixture, NULL, fixture_set_up, test_history_imported, fixture_tear_down);
+  g_test_add ("/gui/history/long", Fixture, NULL, fixture_set_up, test_history_long, fixture_tear_down);
   g_test_add ("/gui/print/audited", Fixture, NULL, fixture_set_up, test_print_audited, fixture_tear_down);
   g_test_add ("/gui/sign-off/request-evidence-pdf", Fixture, NULL, fixture_set_up, test_request_evidence, fixture_tear_down);
   g_test_add ("/gui/about-and-shortcuts", Fixture, NULL, fixture_set_up, test_about_and_shortcuts, fixture_tear_down);

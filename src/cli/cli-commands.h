@@ -30,9 +30,15 @@ typedef struct
 #define INVOLVE_CLI_CONTINUE (-1)
 
 /* Opens the register --database names (NULL: the default one, which
- * --portable moves), printing any error; sets the acting profile from
- * $INVOLVE_PROFILE. */
+ * --portable moves), printing any error and, when it is damaged (and so
+ * read-only), what to do; sets the acting profile from $INVOLVE_PROFILE.
+ * A missing or empty file is refused unless it is the default register
+ * or --create was given (involve_cli_set_create ()). */
 InvolveStore *involve_cli_open_store      (const char      *database_path);
+/* The same, creating a missing register only when @create. */
+InvolveStore *involve_cli_open_store_full (const char      *database_path,
+                                           gboolean         create);
+void          involve_cli_set_create      (gboolean         create);
 /* Prints "WHAT: message" (or the message alone) on stderr; returns 1, or
  * 2 for INVOLVE_CLI_ERROR_USAGE. */
 int           involve_cli_fail            (const char      *what,
@@ -142,6 +148,14 @@ int involve_cli_verify  (const char  *database_path,
                          int          argc,
                          char       **argv);
 int involve_cli_backup  (const char  *database_path,
+                         int          argc,
+                         char       **argv);
+
+/* cli-register.c */
+int involve_cli_create  (const char  *database_path,
+                         int          argc,
+                         char       **argv);
+int involve_cli_restore (const char  *database_path,
                          int          argc,
                          char       **argv);
 

@@ -15,21 +15,44 @@
 
 /* What every command shares: the register, option parsing, usage errors. */
 
+static gboolean create_requested;
+
+void
+involve_cli_set_create (gboolean create)
+{
+  create_requested = create;
+}
+
 InvolveStore *
-involve_cli_open_store (const char *database_path)
+involve_cli_open_store_full (const char *database_path,
+                             gboolean    create)
 {
   g_autoptr(GError) error = NULL;
+  g_autofree char *damage = NULL;
   InvolveStore *store;
 
-  store = involve_store_open (database_path, &error);
+  store = g_initable_new (INVOLVE_TYPE_STORE, NULL, &error,
+                          "path", database_path, "create", create, NULL);
   if (store == NULL)
     {
       fprintf (stderr, "%s\n", error->message);
       return NULL;
     }
+  /* Reading a damaged register still works; say so before anything else. */
+  damage = involve_store_dup_damage (store);
+  if (damage != NULL)
+    fprintf (stderr, "%s\n", damage);
   if (g_getenv ("INVOLVE_PROFILE") != NULL)
     involve_store_set_profile_name (store, g_getenv ("INVOLVE_PROFILE"));
   return store;
+}
+
+InvolveStore *
+involve_cli_open_store (const char *database_path)
+{
+  /* The default register is created on first use; a named one only when
+   * --create asks, so that a mistyped name is not a new, empty register. */
+  return involve_cli_open_store_full (database_path, database_path == NULL || create_requested);
 }
 
 int

@@ -463,7 +463,9 @@ involve_cli_demo (const char  *database_path,
       return 1;
     }
 
-  store = involve_cli_open_store (database_path);
+  /* Sample records go into an empty register, so asking for them asks
+   * for a new one too. */
+  store = involve_cli_open_store_full (database_path, TRUE);
   if (store == NULL)
     return 1;
   demo.store = store;

@@ -25,6 +25,8 @@ static const InvolveCliCommand commands[] = {
   { "history", N_("Show the audit trail of one record, or of the whole register"), involve_cli_history },
   { "verify", N_("Check the audit chain and the fingerprints of signed-off versions"), involve_cli_verify },
   { "backup", N_("Write a consistent copy of the register to a new file"), involve_cli_backup },
+  { "create", N_("Start a new, empty register at --database PATH"), involve_cli_create },
+  { "restore", N_("Put a backup back in place of a damaged register, keeping the damaged file"), involve_cli_restore },
   { "assess", N_("Run the three-step test: does the duty to involve apply?"), involve_cli_assess },
   { "paths", N_("Show where the register, backups and settings are kept"), involve_cli_paths },
   { "definitions", N_("Check or list the form definitions, frameworks and reference lists"), involve_cli_definitions },
@@ -37,7 +39,7 @@ static const InvolveCliCommand commands[] = {
 static void
 print_usage (FILE *stream)
 {
-  fprintf (stream, "%s\n\n", _("Usage: involve-cli [--portable DIR] [--database PATH] [--key FILE] [--passphrase-file FILE] COMMAND [ARGUMENTS…]"));
+  fprintf (stream, "%s\n\n", _("Usage: involve-cli [--portable DIR] [--database PATH [--create]] [--key FILE] [--passphrase-file FILE] COMMAND [ARGUMENTS…]"));
   fprintf (stream, "%s\n", _("Commands:"));
   for (guint i = 0; commands[i].name != NULL; i++)
     fprintf (stream, "  %-16s %s\n", commands[i].name, _(commands[i].summary));
@@ -80,6 +82,11 @@ main (int   argc,
       else if (g_str_has_prefix (argv[first], "--portable="))
         {
           involve_paths_set_portable_dir (argv[first] + strlen ("--portable="));
+          first += 1;
+        }
+      else if (g_str_equal (argv[first], "--create"))
+        {
+          involve_cli_set_create (TRUE);
           first += 1;
         }
       else if (g_str_equal (argv[first], "--help") || g_str_equal (argv[first], "-h"))

@@ -35,6 +35,14 @@ InvolveSignOff *_involve_exchange_read_sign_off   (xmlNodePtr      node,
 xmlDocPtr      _involve_exchange_parse_safely     (GBytes         *data,
                                               const char     *name,
                                               GError        **error);
+/* The streaming pass before the parse: depth, element count, attributes,
+ * text length and size checked as it reads (involve-xml-limits.c).
+ * FALSE with INVOLVE_EXPORT_ERROR_HOSTILE when a limit is broken; a file
+ * that is not well-formed passes, for the parse to say where. */
+gboolean       _involve_exchange_check_limits     (const char     *bytes,
+                                              gsize           length,
+                                              const char     *name,
+                                              GError        **error);
 /* Validates a document against the exchange schema. */
 gboolean       _involve_exchange_validate         (xmlDocPtr       doc,
                                               const char     *name,

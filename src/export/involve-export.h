@@ -30,6 +30,13 @@ GQuark involve_export_error_quark (void);
 #define INVOLVE_EXPORT_MAX_FILE_SIZE   (64 * 1024 * 1024)
 /* Elements nested deeper than this are refused. */
 #define INVOLVE_EXPORT_MAX_DEPTH       32
+/* Checked while reading, before any tree is built (involve-xml-limits.c).
+ * Involve's own files average over 40 bytes an element, so one within the
+ * size limit holds fewer elements than this; a 100,000-word answer is
+ * well under 1 MiB of text. */
+#define INVOLVE_EXPORT_MAX_ELEMENTS    2000000
+#define INVOLVE_EXPORT_MAX_ATTRIBUTES  32
+#define INVOLVE_EXPORT_MAX_TEXT_LENGTH (8 * 1024 * 1024)
 
 /* ISO 8601 UTC with microseconds, "2026-11-22T06:41:08.123456Z". */
 char            *involve_export_format_usec  (gint64                  usec);

@@ -817,6 +817,10 @@ _involve_exchange_parse_safely (GBytes      *data,
       return NULL;
     }
 
+  /* Before anything reads the whole file. */
+  if (!_involve_exchange_check_limits (bytes, length, name, error))
+    return NULL;
+
   if (!g_utf8_validate (bytes, length, &end))
     {
       g_set_error (error, INVOLVE_EXPORT_ERROR, INVOLVE_EXPORT_ERROR_HOSTILE,

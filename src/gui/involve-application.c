@@ -92,6 +92,8 @@ involve_application_activate (GApplication *app)
   g_autoptr(GError) error = NULL;
   InvolveWindow *window = get_window (self);
   g_autofree char *path = NULL;
+  g_autofree char *damage = NULL;
+  gboolean create = FALSE;
 
   if (window != NULL)
     {
@@ -124,11 +126,18 @@ involve_application_activate (GApplication *app)
       if (path[0] == '\0')
         g_clear_pointer (&path, g_free);
     }
+  /* Only the default register is created (on the first start): a named
+   * one that is missing or empty is a mistake to report, never a new,
+   * empty register that would hide the real one. */
   if (path == NULL)
-    path = involve_paths_get_default_register ();
+    {
+      path = involve_paths_get_default_register ();
+      create = TRUE;
+    }
 
   /* Today's backup waits for the first frame (see first_frame_cb). */
-  self->store = g_initable_new (INVOLVE_TYPE_STORE, NULL, &error, "path", path, "defer-backup", TRUE, NULL);
+  self->store = g_initable_new (INVOLVE_TYPE_STORE, NULL, &error, "path", path,
+                                "defer-backup", TRUE, "create", create, NULL);
   if (self->store == NULL)
     {
       g_autofree char *message = g_strdup_printf (_("%s\n\nThe file was left as it was. Choose another register with --database PATH."),
@@ -142,6 +151,17 @@ involve_application_activate (GApplication *app)
   startup_mark ("window built");
   g_signal_connect_object (window, "first-frame", G_CALLBACK (first_frame_cb), self, 0);
   gtk_window_present (GTK_WINDOW (window));
+
+  /* A damaged register is open read-only: say so before anybody types. */
+  damage = involve_store_dup_damage (self->store);
+  if (damage != NULL)
+    {
+      GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (window), _("The Register Is Damaged"), damage);
+
+      g_printerr ("%s\n", damage);
+      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Read Only"));
+      gtk_window_present (GTK_WINDOW (dialog));
+    }
 }
 
 static int

@@ -8,16 +8,29 @@
 
 #include "involve-history-window.h"
 
+/* Entries are read and formatted a page at a time in a thread, so that a
+ * record with thousands of entries, or answers of 100,000 words, opens at
+ * once and never blocks the window. */
+#define PAGE_SIZE 200
+/* A value is shown up to this many characters; the rest is counted. */
+#define VALUE_PREVIEW_CHARS 400
+
 struct _InvolveHistoryWindow
 {
   AdwWindow           parent_instance;
 
   InvolveDefinitions *definitions;
+  InvolveStore       *store;
+  char               *uuid;
+  gint64              last_id;        /* the last entry shown */
+  GCancellable       *cancellable;    /* the page being read */
 
   GtkWidget          *window_title;
   GtkWidget          *page;
   GtkWidget          *versions_group;
   GtkWidget          *audit_group;
+  GtkWidget          *more_button;
+  GtkWidget          *loading_label;
 };
 
 G_DEFINE_FINAL_TYPE (InvolveHistoryWindow, involve_history_window, ADW_TYPE_WINDOW)
@@ -48,10 +61,37 @@ option_label (const InvolveField *field,
   return id;
 }
 
-/* A stored value (GVariant text form) as a person reads it. */
+/* At most VALUE_PREVIEW_CHARS characters of @text, saying how many more. */
+static char *
+preview (char *text)
+{
+  glong length = g_utf8_strlen (text, -1);
+  g_autofree char *owned = text;
+  const char *end;
+
+  if (length <= VALUE_PREVIEW_CHARS)
+    return g_steal_pointer (&owned);
+  end = g_utf8_offset_to_pointer (text, VALUE_PREVIEW_CHARS);
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%.*s… (and %ld more character)",
+                                       "%.*s… (and %ld more characters)",
+                                       (gulong) (length - VALUE_PREVIEW_CHARS)),
+                          (int) (end - text), text, length - VALUE_PREVIEW_CHARS);
+}
+
+static char *format_full_value (const InvolveField *field,
+                                const char         *text);
+
+/* A stored value (GVariant text form) as a person reads it, cut short. */
 static char *
 format_value (const InvolveField *field,
               const char         *text)
+{
+  return preview (format_full_value (field, text));
+}
+
+static char *
+format_full_value (const InvolveField *field,
+                   const char         *text)
 {
   g_autoptr(GVariant) value = NULL;
 
@@ -152,20 +192,38 @@ new_row (const char *title,
   return row;
 }
 
-static GtkWidget *
-new_entry_row (InvolveHistoryWindow    *self,
-               const InvolveAuditEntry *entry,
-               const char              *number_prefix)
+/* What one entry's row says; built in the thread that reads the page. */
+typedef struct
+{
+  char *title;
+  char *subtitle;
+  char *number;
+} EntryText;
+
+static void
+entry_text_free (EntryText *text)
+{
+  g_free (text->title);
+  g_free (text->subtitle);
+  g_free (text->number);
+  g_free (text);
+}
+
+static EntryText *
+describe_entry (InvolveDefinitions      *definitions,
+                const InvolveAuditEntry *entry,
+                const char              *number_prefix)
 {
   const InvolveField *field = entry->field_id != NULL
-                              ? involve_definitions_lookup_field (self->definitions, entry->field_id, NULL)
+                              ? involve_definitions_lookup_field (definitions, entry->field_id, NULL)
                               : NULL;
-  g_autofree char *what = describe_kind (entry, field);
+  EntryText *text = g_new0 (EntryText, 1);
   g_autofree char *when = format_time (entry->time_usec);
   g_autofree char *who = NULL;
-  g_autofree char *number = g_strdup_printf ("%s%" G_GINT64_FORMAT, number_prefix, entry->id);
   g_autoptr(GString) subtitle = g_string_new (NULL);
 
+  text->title = describe_kind (entry, field);
+  text->number = g_strdup_printf ("%s%" G_GINT64_FORMAT, number_prefix, entry->id);
   if (entry->profile != NULL && entry->account != NULL)
     who = g_strdup_printf (_("%s (account %s)"), entry->profile, entry->account);
   else
@@ -187,10 +245,162 @@ new_entry_row (InvolveHistoryWindow    *self,
     }
   if (entry->details != NULL && entry->details[0] != '\0')
     {
+      g_autofree char *details = preview (g_strdup (entry->details));
+
       g_string_append_c (subtitle, '\n');
-      g_string_append (subtitle, entry->details);
+      g_string_append (subtitle, details);
     }
-  return new_row (what, subtitle->str, number);
+  text->subtitle = g_string_free (g_steal_pointer (&subtitle), FALSE);
+  return text;
+}
+
+static GtkWidget *
+new_entry_row (InvolveHistoryWindow    *self,
+               const InvolveAuditEntry *entry,
+               const char              *number_prefix)
+{
+  EntryText *text = describe_entry (self->definitions, entry, number_prefix);
+  GtkWidget *row = new_row (text->title, text->subtitle, text->number);
+
+  entry_text_free (text);
+  return row;
+}
+
+/* Reading a page of entries in a thread. */
+
+typedef struct
+{
+  InvolveStore       *store;
+  InvolveDefinitions *definitions;
+  char               *uuid;
+  gint64              after_id;
+} PageRequest;
+
+typedef struct
+{
+  GPtrArray *texts;     /* EntryText* */
+  gint64     last_id;
+  gboolean   more;      /* a full page: there may be more */
+} Page;
+
+static void
+page_request_free (PageRequest *request)
+{
+  g_object_unref (request->store);
+  g_object_unref (request->definitions);
+  g_free (request->uuid);
+  g_free (request);
+}
+
+static void
+page_free (Page *page)
+{
+  g_ptr_array_unref (page->texts);
+  g_free (page);
+}
+
+static void
+read_page_thread (GTask        *task,
+                  gpointer      source,
+                  gpointer      data,
+                  GCancellable *cancellable)
+{
+  PageRequest *request = data;
+  g_autoptr(GPtrArray) entries = NULL;
+  GError *error = NULL;
+  Page *page;
+
+  entries = involve_store_list_audit_page (request->store, request->uuid, request->after_id,
+                                           PAGE_SIZE, &error);
+  if (entries == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  page = g_new0 (Page, 1);
+  page->texts = g_ptr_array_new_with_free_func ((GDestroyNotify) entry_text_free);
+  page->last_id = request->after_id;
+  page->more = entries->len == PAGE_SIZE;
+  g_debug ("read %u entries", entries->len);
+  for (guint i = 0; i < entries->len && !g_cancellable_is_cancelled (cancellable); i++)
+    {
+      InvolveAuditEntry *entry = entries->pdata[i];
+
+      g_ptr_array_add (page->texts, describe_entry (request->definitions, entry, ""));
+      page->last_id = entry->id;
+    }
+  g_debug ("formatted %u entries", page->texts->len);
+  g_task_return_pointer (task, page, (GDestroyNotify) page_free);
+}
+
+static void read_next_page (InvolveHistoryWindow *self);
+
+static void
+page_read_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      data)
+{
+  InvolveHistoryWindow *self = data;
+  g_autoptr(GError) error = NULL;
+  Page *page = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (page == NULL)
+    {
+      /* Closed while reading: nothing to show it in. */
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_autofree char *message = g_strdup_printf (_("Could not read the history: %s"), error->message);
+
+          gtk_label_set_text (GTK_LABEL (self->loading_label), message);
+          gtk_widget_set_visible (self->loading_label, TRUE);
+        }
+      g_object_unref (self);
+      return;
+    }
+  if (!g_cancellable_is_cancelled (self->cancellable))
+    {
+      gint64 start = g_get_monotonic_time ();
+
+      for (guint i = 0; i < page->texts->len; i++)
+        {
+          EntryText *text = page->texts->pdata[i];
+
+          adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->audit_group),
+                                     new_row (text->title, text->subtitle, text->number));
+        }
+      self->last_id = page->last_id;
+      gtk_widget_set_visible (self->loading_label, FALSE);
+      gtk_widget_set_visible (self->more_button, page->more);
+      gtk_widget_set_sensitive (self->more_button, TRUE);
+      g_debug ("%u entries shown in %.0f ms", page->texts->len, (g_get_monotonic_time () - start) / 1000.0);
+    }
+  page_free (page);
+  g_object_unref (self);
+}
+
+static void
+read_next_page (InvolveHistoryWindow *self)
+{
+  PageRequest *request = g_new0 (PageRequest, 1);
+  g_autoptr(GTask) task = NULL;
+
+  request->store = g_object_ref (self->store);
+  request->definitions = g_object_ref (self->definitions);
+  request->uuid = g_strdup (self->uuid);
+  request->after_id = self->last_id;
+
+  gtk_widget_set_sensitive (self->more_button, FALSE);
+  gtk_label_set_text (GTK_LABEL (self->loading_label), _("Reading the audit trail…"));
+  gtk_widget_set_visible (self->loading_label, TRUE);
+  task = g_task_new (NULL, self->cancellable, page_read_cb, g_object_ref (self));
+  g_task_set_task_data (task, request, (GDestroyNotify) page_request_free);
+  g_task_run_in_thread (task, read_page_thread);
+}
+
+static void
+more_clicked_cb (InvolveHistoryWindow *self)
+{
+  read_next_page (self);
 }
 
 static GtkWidget *
@@ -239,14 +449,10 @@ load (InvolveHistoryWindow  *self,
 {
   const char *uuid = involve_record_get_uuid (record);
   g_autoptr(GPtrArray) versions = NULL;
-  g_autoptr(GPtrArray) entries = NULL;
   g_autoptr(GPtrArray) trails = NULL;
 
   versions = involve_store_list_versions (store, uuid, error);
   if (versions == NULL)
-    return FALSE;
-  entries = involve_store_list_audit (store, uuid, error);
-  if (entries == NULL)
     return FALSE;
   trails = involve_store_list_imported_trails (store, uuid, error);
   if (trails == NULL)
@@ -254,8 +460,11 @@ load (InvolveHistoryWindow  *self,
 
   for (guint i = 0; i < versions->len; i++)
     adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->versions_group), new_version_row (versions->pdata[i]));
-  for (guint i = 0; i < entries->len; i++)
-    adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->audit_group), new_entry_row (self, entries->pdata[i], ""));
+
+  /* The register's own entries come a page at a time (read_next_page). */
+  self->store = g_object_ref (store);
+  self->uuid = g_strdup (uuid);
+  read_next_page (self);
 
   /* Each kept trail under where it came from, numbered as its own register
    * numbered it, as involve-cli history shows them. */
@@ -284,8 +493,12 @@ involve_history_window_dispose (GObject *object)
 {
   InvolveHistoryWindow *self = INVOLVE_HISTORY_WINDOW (object);
 
+  g_cancellable_cancel (self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), INVOLVE_TYPE_HISTORY_WINDOW);
   g_clear_object (&self->definitions);
+  g_clear_object (&self->store);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->uuid, g_free);
   G_OBJECT_CLASS (involve_history_window_parent_class)->dispose (object);
 }
 
@@ -302,6 +515,9 @@ involve_history_window_class_init (InvolveHistoryWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, InvolveHistoryWindow, page);
   gtk_widget_class_bind_template_child (widget_class, InvolveHistoryWindow, versions_group);
   gtk_widget_class_bind_template_child (widget_class, InvolveHistoryWindow, audit_group);
+  gtk_widget_class_bind_template_child (widget_class, InvolveHistoryWindow, more_button);
+  gtk_widget_class_bind_template_child (widget_class, InvolveHistoryWindow, loading_label);
+  gtk_widget_class_bind_template_callback (widget_class, more_clicked_cb);
 
   /* A window to read and leave: Escape closes it, as a dialog would. */
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
@@ -311,6 +527,7 @@ static void
 involve_history_window_init (InvolveHistoryWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
 }
 
 GtkWidget *

@@ -164,6 +164,47 @@ write_file (ExportJob   *job,
   return FALSE;
 }
 
+/*
+ * Writing runs in a thread: the evidence PDF of a record with a
+ * 100,000-word answer and 10,000 audit entries has some 2,000 pages and
+ * takes a minute to lay out, which must not freeze the window.  The store
+ * may be used from several threads; the job holds its own references.
+ */
+static void
+write_file_thread (GTask        *task,
+                   gpointer      source,
+                   gpointer      data,
+                   GCancellable *cancellable)
+{
+  ExportJob *job = data;
+  const char *path = g_object_get_data (G_OBJECT (task), "path");
+  GError *error = NULL;
+
+  if (write_file (job, path, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+write_file_done_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      data)
+{
+  GTask *task = G_TASK (result);
+  ExportJob *job = g_task_get_task_data (task);
+  const char *path = g_object_get_data (G_OBJECT (task), "path");
+  g_autoptr(GError) error = NULL;
+
+  if (!g_task_propagate_boolean (task, &error))
+    show_result (job->wizard, _("Export Failed"), error->message);
+  else
+    {
+      g_autofree char *body = g_strdup_printf (_("Saved to %s"), path);
+      show_result (job->wizard, _("Exported"), body);
+    }
+}
+
 static void
 chooser_response_cb (GtkNativeDialog *chooser,
                      int              response,
@@ -173,19 +214,22 @@ chooser_response_cb (GtkNativeDialog *chooser,
     {
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
       g_autofree char *path = g_file_get_path (file);
-      g_autoptr(GError) error = NULL;
 
-      if (path == NULL || !write_file (job, path, &error))
-        show_result (job->wizard, _("Export Failed"), error ? error->message : _("Choose a local file."));
+      if (path == NULL)
+        show_result (job->wizard, _("Export Failed"), _("Choose a local file."));
       else
         {
-          g_autofree char *body = g_strdup_printf (_("Saved to %s"), path);
-          show_result (job->wizard, _("Exported"), body);
+          g_autoptr(GTask) task = g_task_new (NULL, NULL, write_file_done_cb, NULL);
+
+          g_object_set_data_full (G_OBJECT (task), "path", g_steal_pointer (&path), g_free);
+          g_task_set_task_data (task, g_steal_pointer (&job), (GDestroyNotify) export_job_free);
+          g_task_run_in_thread (task, write_file_thread);
         }
     }
   gtk_native_dialog_destroy (chooser);
   g_object_unref (chooser);
-  export_job_free (job);
+  if (job != NULL)
+    export_job_free (job);
 }
 
 /* Printing: one drawing code for paper and PDF. */

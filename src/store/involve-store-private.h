@@ -26,4 +26,8 @@ typedef char      *(*InvolveStoreOutcomeFunc)  (InvolveRecord *record);
 void          involve_store_set_engine_hooks  (InvolveStoreValidateFunc validate,
                                                InvolveStoreOutcomeFunc  outcome);
 
+/* Registers larger than @bytes (64 MiB by default) are checked for damage
+ * in a thread instead of while opening. */
+void          involve_store_set_check_on_open_max (gint64 bytes);
+
 G_END_DECLS

@@ -7,10 +7,16 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
+#include <sys/statvfs.h>
+#ifdef __linux__
+#include <sys/vfs.h>
+#endif
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <sqlite3.h>
+#include <gnutls/crypto.h>
 
 #include "involve-assess.h"
 #include "involve-definitions.h"
@@ -30,6 +36,8 @@
 /* A rolling backup's lock file older than this was left by a process that died. */
 #define BACKUP_LOCK_STALE_SEC (60 * 60)
 #define DEFAULT_BUSY_TIMEOUT_MS 5000
+/* Larger registers are checked for damage in a thread, not while opening. */
+static gint64 check_on_open_max_bytes = G_GINT64_CONSTANT (64) * 1024 * 1024;
 
 /* Errors that keep SQLite's result code */
 
@@ -185,20 +193,110 @@ involve_audit_entry_free (InvolveAuditEntry *entry)
  * hash is SHA-256 of it in lower-case hex.  Including prev (the previous
  * entry's hash) chains the entries; including id pins each one's place.
  */
+/*
+ * This runs once an entry when the log is written and for every entry when
+ * it is verified (millions), so it builds the encoding with plain appends
+ * into a reused buffer and hashes with GnuTLS (which uses the processor's
+ * SHA instructions): no formatting, no allocation an entry.
+ */
+typedef struct
+{
+  GString          *scratch;
+  gnutls_hash_hd_t  sha256;    /* NULL if GnuTLS would not: GChecksum then */
+} AuditHasher;
+
+static void
+audit_hasher_init (AuditHasher *hasher)
+{
+  hasher->scratch = g_string_sized_new (4096);
+  if (gnutls_hash_init (&hasher->sha256, GNUTLS_DIG_SHA256) < 0)
+    hasher->sha256 = NULL;
+}
+
+static void
+audit_hasher_clear (AuditHasher *hasher)
+{
+  if (hasher->scratch != NULL)
+    g_string_free (hasher->scratch, TRUE);
+  if (hasher->sha256 != NULL)
+    gnutls_hash_deinit (hasher->sha256, NULL);
+  hasher->scratch = NULL;
+  hasher->sha256 = NULL;
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (AuditHasher, audit_hasher_clear)
+
+/* @number in decimal at the end of @buffer; returns where it starts. */
+static inline const char *
+format_decimal (char    buffer[24],
+                gint64  number,
+                gsize  *length)
+{
+  int i = 24;
+  guint64 magnitude = number < 0 ? -(guint64) number : (guint64) number;
+
+  do
+    {
+      buffer[--i] = (char) ('0' + magnitude % 10);
+      magnitude /= 10;
+    }
+  while (magnitude > 0);
+  if (number < 0)
+    buffer[--i] = '-';
+  *length = 24 - i;
+  return buffer + i;
+}
+
+/* NAME "=" LENGTH ":" VALUE "\n", or NAME "=-\n" for NULL. */
+static inline void
+audit_item_len (GString    *out,
+                const char *name,
+                gsize       name_len,
+                const char *value,
+                gsize       value_len)
+{
+  char buffer[24];
+  const char *digits;
+  gsize digits_len;
+
+  g_string_append_len (out, name, name_len);
+  if (value == NULL)
+    {
+      g_string_append_len (out, "=-\n", 3);
+      return;
+    }
+  digits = format_decimal (buffer, (gint64) value_len, &digits_len);
+  g_string_append_c (out, '=');
+  g_string_append_len (out, digits, digits_len);
+  g_string_append_c (out, ':');
+  g_string_append_len (out, value, value_len);
+  g_string_append_c (out, '\n');
+}
+
 static void
 audit_item (GString    *out,
             const char *name,
             const char *value)
 {
-  if (value == NULL)
-    {
-      g_string_append_printf (out, "%s=-\n", name);
-      return;
-    }
-  g_string_append_printf (out, "%s=%" G_GSIZE_FORMAT ":", name, strlen (value));
-  g_string_append (out, value);
-  g_string_append_c (out, '\n');
+  audit_item_len (out, name, strlen (name), value, value != NULL ? strlen (value) : 0);
 }
+
+static inline void
+audit_number_item_len (GString    *out,
+                       const char *name,
+                       gsize       name_len,
+                       gint64      number)
+{
+  char buffer[24];
+  gsize length;
+  const char *digits = format_decimal (buffer, number, &length);
+
+  audit_item_len (out, name, name_len, digits, length);
+}
+
+#define AUDIT_ITEM(out, name, value) \
+  audit_item_len (out, name, sizeof name - 1, value, (value) != NULL ? strlen (value) : 0)
+#define AUDIT_NUMBER_ITEM(out, name, number) audit_number_item_len (out, name, sizeof name - 1, number)
 
 typedef struct
 {
@@ -216,48 +314,62 @@ typedef struct
   const char *prev_hash;
 } AuditFields;
 
-/* Writes the hex hash into @hash (65 bytes); @scratch is reused. */
+/* Writes the hex hash into @hash (65 bytes). */
 static void
 audit_fields_hash (const AuditFields *fields,
-                   GString           *scratch,
-                   GChecksum         *checksum,
+                   AuditHasher       *hasher,
                    char              *hash)
 {
-  char number[32];
+  static const char hex[] = "0123456789abcdef";
+  GString *scratch = hasher->scratch;
+  guint8 digest[32];
 
   g_string_truncate (scratch, 0);
-  audit_item (scratch, "format", "involve-audit-1");
-  g_snprintf (number, sizeof number, "%" G_GINT64_FORMAT, fields->id);
-  audit_item (scratch, "id", number);
-  g_snprintf (number, sizeof number, "%" G_GINT64_FORMAT, fields->time_usec);
-  audit_item (scratch, "time", number);
-  audit_item (scratch, "account", fields->account);
-  audit_item (scratch, "profile", fields->profile);
-  audit_item (scratch, "kind", fields->kind);
-  audit_item (scratch, "record", fields->record_uuid);
-  g_snprintf (number, sizeof number, "%" G_GINT64_FORMAT, fields->version);
-  audit_item (scratch, "version", number);
-  audit_item (scratch, "field", fields->field_id);
-  audit_item (scratch, "old", fields->old_value);
-  audit_item (scratch, "new", fields->new_value);
-  audit_item (scratch, "details", fields->details);
-  audit_item (scratch, "prev", fields->prev_hash);
+  AUDIT_ITEM (scratch, "format", "involve-audit-1");
+  AUDIT_NUMBER_ITEM (scratch, "id", fields->id);
+  AUDIT_NUMBER_ITEM (scratch, "time", fields->time_usec);
+  AUDIT_ITEM (scratch, "account", fields->account);
+  AUDIT_ITEM (scratch, "profile", fields->profile);
+  AUDIT_ITEM (scratch, "kind", fields->kind);
+  AUDIT_ITEM (scratch, "record", fields->record_uuid);
+  AUDIT_NUMBER_ITEM (scratch, "version", fields->version);
+  AUDIT_ITEM (scratch, "field", fields->field_id);
+  AUDIT_ITEM (scratch, "old", fields->old_value);
+  AUDIT_ITEM (scratch, "new", fields->new_value);
+  AUDIT_ITEM (scratch, "details", fields->details);
+  AUDIT_ITEM (scratch, "prev", fields->prev_hash);
 
-  g_checksum_reset (checksum);
-  g_checksum_update (checksum, (const guchar *) scratch->str, scratch->len);
-  memcpy (hash, g_checksum_get_string (checksum), 65);
+  if (hasher->sha256 != NULL)
+    {
+      gnutls_hash (hasher->sha256, scratch->str, scratch->len);
+      gnutls_hash_output (hasher->sha256, digest);   /* and resets it */
+    }
+  else
+    {
+      g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+      gsize length = sizeof digest;
+
+      g_checksum_update (checksum, (const guchar *) scratch->str, scratch->len);
+      g_checksum_get_digest (checksum, digest, &length);
+    }
+  for (guint i = 0; i < sizeof digest; i++)
+    {
+      hash[2 * i] = hex[digest[i] >> 4];
+      hash[2 * i + 1] = hex[digest[i] & 0xf];
+    }
+  hash[64] = '\0';
 }
 
 char *
 involve_audit_entry_compute_hash (const InvolveAuditEntry *entry)
 {
-  g_autoptr(GString) scratch = g_string_new (NULL);
-  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_auto(AuditHasher) hasher = { NULL, NULL };
   AuditFields fields;
   char hash[65];
 
   g_return_val_if_fail (entry != NULL, NULL);
 
+  audit_hasher_init (&hasher);
   fields.id = entry->id;
   fields.time_usec = entry->time_usec;
   fields.account = entry->account;
@@ -270,7 +382,7 @@ involve_audit_entry_compute_hash (const InvolveAuditEntry *entry)
   fields.new_value = entry->new_value;
   fields.details = entry->details;
   fields.prev_hash = entry->prev_hash;
-  audit_fields_hash (&fields, scratch, checksum, hash);
+  audit_fields_hash (&fields, &hasher, hash);
   return g_strdup (hash);
 }
 
@@ -508,6 +620,10 @@ struct _InvolveStore
 
   GRecMutex   lock;            /* serialises calls from several threads */
   GThread    *backup_thread;   /* the rolling backup started on open */
+  gboolean    create;          /* a missing file may become a new register */
+  GThread    *check_thread;    /* the quick check of a large register */
+  gpointer    check_job;
+  char       *damage;          /* why the register is read-only, or NULL */
   struct _RollingBackup *backup_job;
 };
 
@@ -527,6 +643,7 @@ enum {
   PROP_OS_ACCOUNT,
   PROP_PROFILE_NAME,
   PROP_TARGET_SCHEMA,
+  PROP_CREATE,
   N_PROPS
 };
 
@@ -612,6 +729,29 @@ error_code_for_sqlite (int rc)
     }
 }
 
+/*
+ * Whether an I/O error came from a full disk: the system error SQLite
+ * kept says so (it keeps one only for errors inside a statement), or
+ * errno does just after the failure, or the disk has next to no room left.
+ */
+static gboolean
+disk_is_full (sqlite3    *db,
+              int         saved_errno,
+              const char *path)
+{
+  int system_errno = db != NULL ? sqlite3_system_errno (db) : 0;
+  g_autofree char *dir = NULL;
+  struct statvfs st;
+
+  if (system_errno == ENOSPC || system_errno == EDQUOT ||
+      saved_errno == ENOSPC || saved_errno == EDQUOT)
+    return TRUE;
+  if (path == NULL)
+    return FALSE;
+  dir = g_path_get_dirname (path);
+  return statvfs (dir, &st) == 0 && (guint64) st.f_bavail * st.f_frsize < 256 * 1024;
+}
+
 /* "What we were doing: why it failed.  What to do." */
 static void
 set_sqlite_error (InvolveStore *self,
@@ -621,8 +761,15 @@ set_sqlite_error (InvolveStore *self,
 {
   const char *path = self->path != NULL ? self->path : "";
   const char *detail = self->db != NULL ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc);
+  int saved_errno = errno;
   g_autofree char *message = NULL;
   int code = error_code_for_sqlite (rc);
+
+  /* A full disk shows as an I/O error where SQLite extends a file other
+   * than by writing to it (the WAL index, a truncate, a sync): say what
+   * it is. */
+  if (code == INVOLVE_STORE_ERROR_IO && disk_is_full (self->db, saved_errno, self->path))
+    code = INVOLVE_STORE_ERROR_FULL;
 
   switch (code)
     {
@@ -635,7 +782,7 @@ set_sqlite_error (InvolveStore *self,
                                  doing, path, detail);
       break;
     case INVOLVE_STORE_ERROR_FULL:
-      message = g_strdup_printf (_("%s: the disk holding the register “%s” is full. Free some space and try again; the register was left as it was."),
+      message = g_strdup_printf (_("%s: the disk holding the register “%s” is full. Nothing of this change was saved and the register was left as it was. Free some space and try again."),
                                  doing, path);
       break;
     case INVOLVE_STORE_ERROR_NOT_A_REGISTER:
@@ -735,10 +882,15 @@ exec_sql (InvolveStore *self,
 
 /* Transactions: one per operation, or a savepoint inside a batch. */
 
+static gboolean check_not_damaged (InvolveStore *self,
+                                   GError      **error);
+
 static gboolean
 txn_begin (InvolveStore *self,
            GError      **error)
 {
+  if (!check_not_damaged (self, error))
+    return FALSE;
   if (self->batch_depth > 0)
     return exec_sql (self, "SAVEPOINT involve_op", _("Could not save"), error);
   return exec_sql (self, "BEGIN IMMEDIATE", _("Could not save"), error);
@@ -780,6 +932,8 @@ involve_store_begin_batch (InvolveStore *self,
   g_return_val_if_fail (INVOLVE_IS_STORE (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
+  if (!check_not_damaged (self, error))
+    return FALSE;
   if (self->batch_depth == 0 &&
       !exec_sql (self, "BEGIN IMMEDIATE", _("Could not start saving"), error))
     return FALSE;
@@ -811,8 +965,10 @@ involve_store_rollback_batch (InvolveStore *self)
 {
   STORE_LOCK (self);
   g_return_if_fail (INVOLVE_IS_STORE (self));
-  g_return_if_fail (self->batch_depth > 0);
 
+  /* Nothing to do after a failed commit: it rolled back already. */
+  if (self->batch_depth == 0)
+    return;
   self->batch_depth = 0;
   if (!sqlite3_get_autocommit (self->db))
     sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
@@ -1138,16 +1294,26 @@ involve_store_dup_default_path (void)
   return involve_paths_get_default_register ();
 }
 
-static guint32
-read_be32 (const guint8 *p)
+/* The size of a file, or -1 when there is none. */
+static gint64
+file_size (const char *path)
 {
-  return ((guint32) p[0] << 24) | ((guint32) p[1] << 16) | ((guint32) p[2] << 8) | p[3];
+  GStatBuf st;
+
+  return g_stat (path, &st) == 0 ? (gint64) st.st_size : -1;
 }
 
+
 /*
- * Looks at the file before SQLite does, so that foreign and damaged files
- * are refused without SQLite writing anything (a journal roll-back, a WAL
- * header).  A missing or empty file is fine: it becomes a new register.
+ * Looks at the file before SQLite does, so that foreign files are refused
+ * without SQLite writing anything (a journal roll-back, a WAL header).
+ * Only what never changes while others write is read here (the type of
+ * the file, its first 16 bytes): whether it is damaged is for SQLite to
+ * judge, under its own locks, once it is open (another process may be
+ * checkpointing right now, and the size and header read here without a
+ * lock can disagree for a moment).  A missing file is fine when the
+ * register may be created ("create"); a zero-length one too, then, but
+ * never when the person named an existing file.
  */
 static gboolean
 check_file_before_open (InvolveStore *self,
@@ -1156,8 +1322,7 @@ check_file_before_open (InvolveStore *self,
 {
   g_autofree char *dir = g_path_get_dirname (self->path);
   GStatBuf st;
-  guint8 header[100];
-  guint32 page_size;
+  guint8 header[16];
   FILE *file;
   size_t n;
 
@@ -1175,6 +1340,14 @@ check_file_before_open (InvolveStore *self,
                           0, message);
           return FALSE;
         }
+      if (!self->create)
+        {
+          g_autofree char *message =
+            g_strdup_printf (_("There is no register at “%s”. Check the name and the folder. To start a new, empty register there, ask for one: involve-cli --database “%s” create."),
+                             self->path, self->path);
+          set_error_code (error, INVOLVE_STORE_ERROR_NOT_FOUND, 0, message);
+          return FALSE;
+        }
       if (g_mkdir_with_parents (dir, 0700) != 0)
         {
           g_autofree char *message =
@@ -1190,6 +1363,14 @@ check_file_before_open (InvolveStore *self,
         {
           g_autofree char *message =
             g_strdup_printf (_("“%s” is not a file, so it cannot be an Involve register."), self->path);
+          set_error_code (error, INVOLVE_STORE_ERROR_NOT_A_REGISTER, 0, message);
+          return FALSE;
+        }
+      if (st.st_size == 0 && !self->create)
+        {
+          g_autofree char *message =
+            g_strdup_printf (_("“%s” is empty (0 bytes), so it is not an Involve register: perhaps a copy or a download did not finish. It was left untouched. Open the register you meant, or restore it from a backup."),
+                             self->path);
           set_error_code (error, INVOLVE_STORE_ERROR_NOT_A_REGISTER, 0, message);
           return FALSE;
         }
@@ -1226,25 +1407,6 @@ check_file_before_open (InvolveStore *self,
                          self->path);
       set_error_code (error, INVOLVE_STORE_ERROR_NOT_A_REGISTER, SQLITE_NOTADB, message);
       return FALSE;
-    }
-
-  page_size = ((guint32) header[16] << 8) | header[17];
-  if (page_size == 1)
-    page_size = 65536;
-
-  /* The page count in the header is valid when the two change counters agree. */
-  if (read_be32 (header + 24) == read_be32 (header + 92))
-    {
-      guint64 pages = read_be32 (header + 28);
-
-      if ((guint64) st.st_size < pages * page_size)
-        {
-          g_autofree char *message =
-            g_strdup_printf (_("The register “%s” is damaged: the file is shorter than it should be (%" PRIu64 " of %" PRIu64 " bytes), perhaps from an interrupted copy. It was left untouched; restore it from a backup in the “backups” folder beside it."),
-                             self->path, (guint64) st.st_size, pages * page_size);
-          set_error_code (error, INVOLVE_STORE_ERROR_CORRUPT, SQLITE_CORRUPT, message);
-          return FALSE;
-        }
     }
   return TRUE;
 }
@@ -1284,15 +1446,48 @@ query_int (InvolveStore *self,
   return TRUE;
 }
 
+/*
+ * Whether the register's folder is on a network file system.  On Linux the
+ * file system's type from statfs () says so directly, the types GIO counts
+ * as remote and FUSE (sshfs, rclone; a mapped file is not safe there
+ * either); elsewhere GIO is asked.  (GIO loads its modules for that, which
+ * costs time on every open and leaves an object LeakSanitizer reports.)
+ */
 static gboolean
 path_is_remote (const char *path)
 {
   g_autofree char *dir = g_path_get_dirname (path);
+#ifdef __linux__
+  static const guint32 remote_types[] = {
+    0x6969,       /* NFS */
+    0x517B,       /* SMB */
+    0xFF534D42,   /* CIFS */
+    0xFE534D42,   /* SMB2/3 */
+    0x73757245,   /* Coda */
+    0x564C,       /* NCP */
+    0x5346414F,   /* AFS */
+    0x00C36400,   /* Ceph */
+    0x01021997,   /* 9P */
+    0x01161970,   /* GFS2 */
+    0x7461636F,   /* OCFS2 */
+    0x0BD00BD0,   /* Lustre */
+    0x65735546,   /* FUSE */
+  };
+  struct statfs st;
+
+  if (statfs (dir, &st) != 0)
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (remote_types); i++)
+    if ((guint32) st.f_type == remote_types[i])
+      return TRUE;
+  return FALSE;
+#else
   g_autoptr(GFile) file = g_file_new_for_path (dir);
   g_autoptr(GFileInfo) info = NULL;
 
   info = g_file_query_filesystem_info (file, G_FILE_ATTRIBUTE_FILESYSTEM_REMOTE, NULL, NULL);
   return info != NULL && g_file_info_get_attribute_boolean (info, G_FILE_ATTRIBUTE_FILESYSTEM_REMOTE);
+#endif
 }
 
 /*
@@ -1341,6 +1536,255 @@ set_journal_mode (InvolveStore *self,
   return TRUE;
 }
 
+/*
+ * PRAGMA quick_check (1) on @db, in its own read transaction: @problem is
+ * NULL when the file is sound, else SQLite's first finding.  FALSE (with a
+ * store error) only when the check itself could not run.
+ */
+static gboolean
+quick_check (sqlite3  *db,
+             char    **problem,
+             GError  **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  *problem = NULL;
+  rc = sqlite3_prepare_v2 (db, "PRAGMA quick_check (1)", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      const char *result = (const char *) sqlite3_column_text (stmt, 0);
+
+      if (g_strcmp0 (result, "ok") != 0)
+        {
+          *problem = g_strdup (result != NULL ? result : "?");
+          g_strdelimit (*problem, "\n", ' ');
+        }
+      rc = SQLITE_OK;
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_OK)
+    {
+      g_autofree char *message =
+        g_strdup_printf (_("Could not check the register: %s."), sqlite3_errstr (rc));
+      set_error_code (error, error_code_for_sqlite (rc), rc, message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static char *
+damage_message (const char *path,
+                const char *problem,
+                gboolean    opened)
+{
+  g_autofree char *backup = involve_store_find_good_backup (path);
+  g_autofree char *parent = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *first = NULL;
+
+  if (opened)
+    first = g_strdup_printf (_("The register “%s” is damaged (%s). It was opened read-only so that nothing more is lost: you can read and export what is still readable, but not change it."),
+                             path, problem);
+  else
+    first = g_strdup_printf (_("The register “%s” is damaged (%s) and cannot be read. It was left untouched."),
+                             path, problem);
+  if (backup != NULL)
+    return g_strdup_printf (_("%s The newest good backup is “%s”. To go back to it, close Involve and run: involve-cli --database “%s” restore “%s” (the damaged file is kept beside it)."),
+                            first, backup, path, backup);
+  parent = g_path_get_dirname (path);
+  dir = g_build_filename (parent, "backups", NULL);
+  return g_strdup_printf (_("%s No good backup was found in “%s”. Keep the file as it is and ask your IT service to recover it."),
+                          first, dir);
+}
+
+/*
+ * A damaged register is opened read-only, so that what can still be read
+ * can be, while nothing is written to it (or backed up from it, pushing a
+ * good backup out).  When SQLite cannot read it at all, opening fails; both
+ * messages name the newest good backup and how to restore it.
+ */
+static gboolean
+open_damaged (InvolveStore *self,
+              const char   *problem,
+              GError      **error)
+{
+  g_autofree char *detail = g_strdup (problem);
+  int application_id = 0;
+  int n_objects = 0;
+  int rc;
+
+  g_debug ("Register %s is damaged: %s", self->path, detail);
+  g_hash_table_remove_all (self->statements);
+  g_clear_pointer (&self->db, sqlite3_close_v2);
+
+  rc = sqlite3_open_v2 (self->path, &self->db,
+                        SQLITE_OPEN_READONLY | SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_EXRESCODE, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_extended_result_codes (self->db, 1);
+      sqlite3_busy_timeout (self->db, (int) self->busy_timeout);
+    }
+  if (rc != SQLITE_OK ||
+      !query_int (self, "PRAGMA application_id", &application_id, "", NULL) ||
+      !query_int (self, "PRAGMA user_version", &self->schema_version, "", NULL) ||
+      !query_int (self, "SELECT count(*) FROM sqlite_master", &n_objects, "", NULL) ||
+      application_id != INVOLVE_APPLICATION_ID ||
+      self->schema_version < 1 || self->schema_version > LATEST_SCHEMA)
+    {
+      g_autofree char *message = damage_message (self->path, detail, FALSE);
+
+      set_error_code (error, INVOLVE_STORE_ERROR_CORRUPT, SQLITE_CORRUPT, message);
+      g_hash_table_remove_all (self->statements);
+      g_clear_pointer (&self->db, sqlite3_close_v2);
+      return FALSE;
+    }
+  g_free (self->journal_mode);
+  self->journal_mode = g_strdup ("delete");
+  self->damage = damage_message (self->path, detail, TRUE);
+  return TRUE;
+}
+
+/* Writes are refused once the register is known to be damaged. */
+static gboolean
+check_not_damaged (InvolveStore *self,
+                   GError      **error)
+{
+  if (self->damage == NULL)
+    return TRUE;
+  set_error_code (error, INVOLVE_STORE_ERROR_CORRUPT, SQLITE_CORRUPT, self->damage);
+  return FALSE;
+}
+
+gboolean
+involve_store_is_damaged (InvolveStore *self)
+{
+  STORE_LOCK (self);
+  g_return_val_if_fail (INVOLVE_IS_STORE (self), FALSE);
+  return self->damage != NULL;
+}
+
+char *
+involve_store_dup_damage (InvolveStore *self)
+{
+  STORE_LOCK (self);
+  g_return_val_if_fail (INVOLVE_IS_STORE (self), NULL);
+  return g_strdup (self->damage);
+}
+
+/* The register and its WAL: what a quick check has to read. */
+static gint64
+register_size (const char *path)
+{
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  GStatBuf st;
+  gint64 size = 0;
+
+  if (g_stat (path, &st) == 0)
+    size += st.st_size;
+  if (g_stat (wal, &st) == 0)
+    size += st.st_size;
+  return size;
+}
+
+static void mark_damaged (InvolveStore *self,
+                          const char   *problem);
+
+typedef struct
+{
+  InvolveStore *store;    /* unowned: it joins the thread before it goes */
+  char         *path;
+  gint          cancel;
+} BackgroundCheck;
+
+static int
+check_progress_cb (void *data)
+{
+  BackgroundCheck *check = data;
+
+  return g_atomic_int_get (&check->cancel);
+}
+
+static gpointer
+background_check_thread (gpointer data)
+{
+  BackgroundCheck *check = data;
+  g_autofree char *problem = NULL;
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db = NULL;
+  gint64 start = g_get_monotonic_time ();
+
+  if (sqlite3_open_v2 (check->path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOFOLLOW, NULL) == SQLITE_OK)
+    {
+      sqlite3_busy_timeout (db, DEFAULT_BUSY_TIMEOUT_MS);
+      sqlite3_progress_handler (db, 10000, check_progress_cb, check);
+      if (!quick_check (db, &problem, &error))
+        {
+          if (g_error_matches (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_CORRUPT))
+            problem = g_strdup (sqlite3_errstr (SQLITE_CORRUPT));
+          else if (!g_atomic_int_get (&check->cancel))
+            g_debug ("Could not check %s: %s", check->path, error->message);
+        }
+    }
+  sqlite3_close (db);
+  if (problem != NULL && !g_atomic_int_get (&check->cancel))
+    {
+      g_message ("The register %s is damaged: %s", check->path, problem);
+      mark_damaged (check->store, problem);
+    }
+  g_debug ("Background check of %s took %.1f s", check->path,
+           (g_get_monotonic_time () - start) / 1e6);
+  return NULL;
+}
+
+static void
+start_background_check (InvolveStore *self)
+{
+  BackgroundCheck *check = g_new0 (BackgroundCheck, 1);
+
+  check->store = self;
+  check->path = g_strdup (self->path);
+  self->check_job = check;
+  self->check_thread = g_thread_new ("involve-check", background_check_thread, check);
+}
+
+static void
+stop_background_check (InvolveStore *self,
+                       gboolean      cancel)
+{
+  BackgroundCheck *check = self->check_job;
+
+  if (self->check_thread == NULL)
+    return;
+  if (cancel)
+    g_atomic_int_set (&check->cancel, 1);
+  g_thread_join (g_steal_pointer (&self->check_thread));
+  g_free (check->path);
+  g_clear_pointer (&self->check_job, g_free);
+}
+
+void
+involve_store_set_check_on_open_max (gint64 bytes)
+{
+  check_on_open_max_bytes = bytes;
+}
+
+void
+involve_store_wait_for_check (InvolveStore *self)
+{
+  g_return_if_fail (INVOLVE_IS_STORE (self));
+  stop_background_check (self, FALSE);
+}
+
+static gboolean copy_database (sqlite3     *source,
+                               const char  *dest_path,
+                               gint        *cancel,
+                               gboolean     check,
+                               char       **problem,
+                               GError     **error);
+
 typedef struct _RollingBackup RollingBackup;
 static void start_rolling_backup (InvolveStore *self);
 static void stop_rolling_backup  (InvolveStore *self,
@@ -1354,6 +1798,8 @@ involve_store_initable_init (GInitable     *initable,
   InvolveStore *self = INVOLVE_STORE (initable);
   const char *doing = _("Could not open the register");
   gboolean exists = FALSE;
+  g_autoptr(GError) local_error = NULL;
+  gboolean check_in_background = FALSE;
   int application_id = 0;
   int n_objects = 0;
   int target;
@@ -1382,11 +1828,18 @@ involve_store_initable_init (GInitable     *initable,
       goto fail;
     }
 
-  /* Only reads until we know the file is ours and not from the future. */
-  if (!query_int (self, "PRAGMA application_id", &application_id, doing, error) ||
-      !query_int (self, "PRAGMA user_version", &self->schema_version, doing, error) ||
-      !query_int (self, "SELECT count(*) FROM sqlite_master", &n_objects, doing, error))
-    goto fail;
+  /* Only reads until we know the file is ours and not from the future.
+   * SQLite reads under its shared lock, so a file shorter than its header
+   * says is damaged (CORRUPT), never merely being checkpointed. */
+  if (!query_int (self, "PRAGMA application_id", &application_id, doing, &local_error) ||
+      !query_int (self, "PRAGMA user_version", &self->schema_version, doing, &local_error) ||
+      !query_int (self, "SELECT count(*) FROM sqlite_master", &n_objects, doing, &local_error))
+    {
+      if (g_error_matches (local_error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_CORRUPT))
+        return open_damaged (self, sqlite3_errstr (SQLITE_CORRUPT), error);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      goto fail;
+    }
 
   if (application_id != INVOLVE_APPLICATION_ID &&
       !(application_id == 0 && self->schema_version == 0 && n_objects == 0))
@@ -1405,6 +1858,28 @@ involve_store_initable_init (GInitable     *initable,
                          self->path, self->schema_version, LATEST_SCHEMA);
       set_error_code (error, INVOLVE_STORE_ERROR_NEWER_SCHEMA, 0, message);
       goto fail;
+    }
+
+  /* Overwritten pages open fine: SQLite's own quick check finds them, in
+   * one read transaction, before anything is written to the file.  It
+   * reads the whole file, so a large register is checked in a thread
+   * instead (start_background_check ()), which makes it read-only when it
+   * finds damage; the check before each backup covers it too. */
+  if (n_objects > 0 && register_size (self->path) > check_on_open_max_bytes)
+    check_in_background = TRUE;
+  else if (n_objects > 0)
+    {
+      g_autofree char *problem = NULL;
+
+      if (!quick_check (self->db, &problem, &local_error))
+        {
+          if (g_error_matches (local_error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_CORRUPT))
+            return open_damaged (self, sqlite3_errstr (SQLITE_CORRUPT), error);
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          goto fail;
+        }
+      if (problem != NULL)
+        return open_damaged (self, problem, error);
     }
 
   if (!set_journal_mode (self, error))
@@ -1430,14 +1905,17 @@ involve_store_initable_init (GInitable     *initable,
           g_autofree char *dest = g_build_filename (dir, name, NULL);
 
           if (g_mkdir_with_parents (dir, 0700) != 0 ||
-              !involve_store_backup (self, dest, error))
+              !copy_database (self->db, dest, NULL, FALSE, NULL, error))
             goto fail;
         }
       if (!migrate (self, target, error))
         goto fail;
     }
 
-  if (self->auto_backup && self->target_schema == 0)
+  if (check_in_background)
+    start_background_check (self);
+
+  if (self->auto_backup && self->target_schema == 0 && self->damage == NULL)
     {
       /* With a rollback journal (network drives) a long reader would block
        * every save, so there the backup is done now, before any editing. */
@@ -1460,6 +1938,22 @@ involve_store_initable_init (GInitable     *initable,
 fail:
   g_hash_table_remove_all (self->statements);
   g_clear_pointer (&self->db, sqlite3_close_v2);
+  /* A register this open was creating (the disk filled up, say) is not
+   * left behind as an empty file, which the next open would refuse.  Only
+   * while the file is still empty: another program may have created the
+   * same register at the same moment, and SQLite writes a register's first
+   * page to the file itself (a WAL beside an empty file, SQLite discards). */
+  if (!exists && file_size (self->path) == 0)
+    {
+      static const char * const suffixes[] = { "-wal", "-shm", "-journal", "" };
+
+      for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+        {
+          g_autofree char *name = g_strconcat (self->path, suffixes[i], NULL);
+
+          g_unlink (name);
+        }
+    }
   return FALSE;
 }
 
@@ -1504,6 +1998,7 @@ involve_store_finalize (GObject *object)
 
   /* Closing the register interrupts an unfinished daily backup. */
   stop_rolling_backup (self, TRUE);
+  stop_background_check (self, TRUE);
   g_clear_pointer (&self->statements, g_hash_table_unref);
   if (self->db != NULL)
     {
@@ -1515,6 +2010,7 @@ involve_store_finalize (GObject *object)
   g_clear_pointer (&self->path, g_free);
   g_clear_pointer (&self->requested_journal_mode, g_free);
   g_clear_pointer (&self->journal_mode, g_free);
+  g_clear_pointer (&self->damage, g_free);
   g_clear_pointer (&self->os_account, g_free);
   g_clear_pointer (&self->profile_name, g_free);
   g_clear_object (&self->identity);
@@ -1557,6 +2053,9 @@ involve_store_get_property (GObject    *object,
     case PROP_TARGET_SCHEMA:
       g_value_set_int (value, self->target_schema);
       break;
+    case PROP_CREATE:
+      g_value_set_boolean (value, self->create);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1598,6 +2097,9 @@ involve_store_set_property (GObject      *object,
     case PROP_TARGET_SCHEMA:
       self->target_schema = g_value_get_int (value);
       break;
+    case PROP_CREATE:
+      self->create = g_value_get_boolean (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1636,6 +2138,9 @@ involve_store_class_init (InvolveStoreClass *klass)
   properties[PROP_TARGET_SCHEMA] =
     g_param_spec_int ("target-schema-version", NULL, NULL, 0, G_MAXINT, 0,
                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CREATE] =
+    g_param_spec_boolean ("create", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -1651,6 +2156,7 @@ involve_store_init (InvolveStore *self)
 {
   self->busy_timeout = DEFAULT_BUSY_TIMEOUT_MS;
   self->auto_backup = TRUE;
+  self->create = TRUE;
   self->os_account = g_strdup (g_get_user_name ());
   self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, stmt_finalize);
   g_rec_mutex_init (&self->lock);
@@ -1906,6 +2412,42 @@ involve_store_list_audit (InvolveStore *self,
     return NULL;
   if (uuid != NULL)
     bind_text (stmt, 1, uuid);
+
+  entries = g_ptr_array_new_with_free_func ((GDestroyNotify) involve_audit_entry_free);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (entries, audit_entry_from_row (stmt));
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, error, rc, _("Could not read the audit log"));
+      return NULL;
+    }
+  return g_steal_pointer (&entries);
+}
+
+GPtrArray *
+involve_store_list_audit_page (InvolveStore *self,
+                               const char   *uuid,
+                               gint64        after_id,
+                               guint         limit,
+                               GError      **error)
+{
+  STORE_LOCK (self);
+  g_autoptr(GPtrArray) entries = NULL;
+  AUTO_STMT stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (INVOLVE_IS_STORE (self), NULL);
+  g_return_val_if_fail (uuid != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  /* audit_by_record (record_uuid, id): a page is a range of the index. */
+  stmt = prepare (self, "SELECT " AUDIT_COLUMNS " FROM audit WHERE record_uuid = ?1 AND id > ?2"
+                  " ORDER BY id LIMIT ?3", error);
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, uuid);
+  sqlite3_bind_int64 (stmt, 2, after_id);
+  sqlite3_bind_int64 (stmt, 3, limit > 0 ? (gint64) limit : -1);
 
   entries = g_ptr_array_new_with_free_func ((GDestroyNotify) involve_audit_entry_free);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
@@ -4032,14 +4574,14 @@ verify_chain (InvolveStore *self,
               gint64       *first_broken_id,
               GError      **error)
 {
-  g_autoptr(GString) scratch = g_string_sized_new (1024);
-  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_auto(AuditHasher) hasher = { NULL, NULL };
   char prev_hash[65] = ZERO_HASH;
   char hash[65];
   sqlite3_stmt *stmt = NULL;
   gint64 expected = 1;
   int rc;
 
+  audit_hasher_init (&hasher);
   rc = sqlite3_prepare_v2 (self->db, "SELECT " AUDIT_COLUMNS " FROM audit ORDER BY id", -1, &stmt, NULL);
   while (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
@@ -4084,7 +4626,7 @@ verify_chain (InvolveStore *self,
           sqlite3_finalize (stmt);
           return tampered (error, first_broken_id, fields.id, message);
         }
-      audit_fields_hash (&fields, scratch, checksum, hash);
+      audit_fields_hash (&fields, &hasher, hash);
       if (g_strcmp0 (hash, stored_hash) != 0)
         {
           message = g_strdup_printf (_("Audit entry %" PRId64 " (%s, %s) was altered after it was written: its content no longer matches its hash."),
@@ -4425,6 +4967,29 @@ involve_store_verify (InvolveStore *self,
   return involve_store_verify_full (self, first_broken_id, NULL, NULL, error);
 }
 
+/* SQLite caps it at its compile-time maximum (2 GB on Debian). */
+#define VERIFY_MMAP_SIZE 2147418112
+
+/* Wall and CPU time: on a busy machine only the second says much. */
+static gint64
+thread_cpu_usec (void)
+{
+  struct timespec cpu = { 0, };
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &cpu);
+  return (gint64) cpu.tv_sec * G_USEC_PER_SEC + cpu.tv_nsec / 1000;
+}
+
+#define VERIFY_STEP_DONE(what) \
+  G_STMT_START { \
+    gint64 now = g_get_monotonic_time (); \
+    gint64 cpu_now = thread_cpu_usec (); \
+    g_debug ("verify %s: %s, %.3f s (CPU %.3f s)", self->path, what, \
+             (now - start) / 1e6, (cpu_now - cpu_start) / 1e6); \
+    start = now; \
+    cpu_start = cpu_now; \
+  } G_STMT_END
+
 gboolean
 involve_store_verify_full (InvolveStore *self,
                            gint64       *first_broken_id,
@@ -4434,6 +4999,8 @@ involve_store_verify_full (InvolveStore *self,
 {
   STORE_LOCK (self);
   gboolean ok;
+  gint64 start;
+  gint64 cpu_start;
 
   g_return_val_if_fail (INVOLVE_IS_STORE (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
@@ -4445,31 +5012,101 @@ involve_store_verify_full (InvolveStore *self,
   if (broken_imported_entry != NULL)
     *broken_imported_entry = 0;
 
+  /* Verify reads every page: mapped into memory, SQLite reads them
+   * without a system call and a copy each (most of its time, before).
+   * Local disks only: a mapped file on a network drive is not safe. */
+  if (g_str_equal (self->journal_mode, "wal"))
+    sqlite3_exec (self->db, "PRAGMA mmap_size = " G_STRINGIFY (VERIFY_MMAP_SIZE), NULL, NULL, NULL);
+
   /* One read transaction: a consistent snapshot while others write. */
   if (!exec_sql (self, self->batch_depth > 0 ? "SAVEPOINT involve_verify" : "BEGIN",
                  _("Could not verify the register"), error))
     return FALSE;
-  ok = verify_file (self, error) &&
-       verify_chain (self, first_broken_id, error) &&
-       verify_imported (self, first_broken_id, broken_reference, broken_imported_entry, error) &&
-       verify_values (self, first_broken_id, error) &&
-       verify_fingerprints (self, first_broken_id, error) &&
-       _involve_store_verify_signatures (self, first_broken_id, error);
+  /* Each step's time is logged, for bench-store --verify-only. */
+  start = g_get_monotonic_time ();
+  cpu_start = thread_cpu_usec ();
+  ok = verify_file (self, error);
+  VERIFY_STEP_DONE ("file check");
+  ok = ok && verify_chain (self, first_broken_id, error);
+  VERIFY_STEP_DONE ("audit chain");
+  ok = ok && verify_imported (self, first_broken_id, broken_reference, broken_imported_entry, error);
+  VERIFY_STEP_DONE ("imported trails");
+  ok = ok && verify_values (self, first_broken_id, error);
+  VERIFY_STEP_DONE ("values");
+  ok = ok && verify_fingerprints (self, first_broken_id, error);
+  VERIFY_STEP_DONE ("fingerprints");
+  ok = ok && _involve_store_verify_signatures (self, first_broken_id, error);
+  VERIFY_STEP_DONE ("signatures");
   sqlite3_exec (self->db, self->batch_depth > 0 ? "RELEASE involve_verify" : "COMMIT", NULL, NULL, NULL);
+  if (g_str_equal (self->journal_mode, "wal"))
+    sqlite3_exec (self->db, "PRAGMA mmap_size = 0", NULL, NULL, NULL);
   return ok;
 }
 
 /* Backups */
 
 /*
+ * A backup is only worth keeping when it is sound: the copy passes SQLite's
+ * quick check (@problem gets its finding when not) and involve_store_verify
+ * (the audit chain, values, fingerprints).  Otherwise it would push a good
+ * backup out of the rotation.
+ */
+static gboolean
+check_backup_copy (sqlite3     *copy,
+                   const char  *partial,
+                   const char  *dest_path,
+                   char       **problem,
+                   GError     **error)
+{
+  g_autoptr(InvolveStore) store = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  if (!quick_check (copy, problem, error))
+    return FALSE;
+  if (*problem != NULL)
+    {
+      g_autofree char *message =
+        g_strdup_printf (_("Did not back up the register to “%s”: the register is damaged (%s). The backups already there were kept."),
+                         dest_path, *problem);
+      set_error_code (error, INVOLVE_STORE_ERROR_CORRUPT, SQLITE_CORRUPT, message);
+      return FALSE;
+    }
+
+  store = g_initable_new (INVOLVE_TYPE_STORE, NULL, &local_error,
+                          "path", partial, "create", FALSE, "auto-backup", FALSE,
+                          "journal-mode", "delete", NULL);
+  /* verify () below runs the quick check itself. */
+  if (store != NULL)
+    stop_background_check (store, TRUE);
+  if (store != NULL && store->damage != NULL)
+    *problem = g_strdup (sqlite3_errstr (SQLITE_CORRUPT));
+  if (store == NULL || store->damage != NULL ||
+      !involve_store_verify (store, NULL, &local_error))
+    {
+      g_autofree char *message =
+        g_strdup_printf (_("Did not back up the register to “%s”: it failed its check (%s). The backups already there were kept."),
+                         dest_path, local_error != NULL ? local_error->message : *problem);
+      set_error_code (error,
+                      local_error != NULL ? local_error->code : INVOLVE_STORE_ERROR_CORRUPT,
+                      local_error != NULL ? involve_store_error_get_sqlite_code (local_error) : SQLITE_CORRUPT,
+                      message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/*
  * Copies @source into a new file at @dest_path (via "<dest>.partial",
- * renamed into place when complete).  @cancel, when not NULL, is polled
- * between steps; a cancelled copy leaves nothing behind.
+ * renamed into place when complete and, with @check, checked by
+ * check_backup_copy (); @problem as there).  @cancel, when not NULL, is
+ * polled between steps; a cancelled or failed copy leaves nothing behind.
  */
 static gboolean
 copy_database (sqlite3     *source,
                const char  *dest_path,
                gint        *cancel,
+               gboolean     check,
+               char       **problem,
                GError     **error)
 {
   g_autofree char *partial = g_strconcat (dest_path, ".partial", NULL);
@@ -4477,10 +5114,13 @@ copy_database (sqlite3     *source,
   sqlite3_backup *backup;
   int rc;
 
+  if (problem != NULL)
+    *problem = NULL;
   g_unlink (partial);
   rc = sqlite3_open_v2 (partial, &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
   if (rc == SQLITE_OK)
     {
+      sqlite3_extended_result_codes (dest, 1);
       backup = sqlite3_backup_init (dest, "main", source, "main");
       if (backup == NULL)
         rc = sqlite3_errcode (dest);
@@ -4500,7 +5140,7 @@ copy_database (sqlite3     *source,
           while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
           sqlite3_backup_finish (backup);
           if (rc == SQLITE_DONE)
-            rc = sqlite3_errcode (dest);
+            rc = sqlite3_extended_errcode (dest);
         }
     }
   if (rc == SQLITE_OK)
@@ -4508,14 +5148,38 @@ copy_database (sqlite3     *source,
 
   if (rc != SQLITE_OK)
     {
-      g_autofree char *message =
-        g_strdup_printf (_("Could not back up the register to “%s”: %s."), dest_path,
-                         rc == SQLITE_INTERRUPT ? _("interrupted") :
-                         dest != NULL ? sqlite3_errmsg (dest) : sqlite3_errstr (rc));
-      set_error_code (error, error_code_for_sqlite (rc), rc, message);
+      int saved_errno = errno;
+      int code = error_code_for_sqlite (rc);
+      g_autofree char *message = NULL;
+
+      if (code == INVOLVE_STORE_ERROR_IO && disk_is_full (dest, saved_errno, dest_path))
+        code = INVOLVE_STORE_ERROR_FULL;
+      if (code == INVOLVE_STORE_ERROR_FULL)
+        message = g_strdup_printf (_("Could not back up the register to “%s”: the disk is full. Free some space and try again; nothing was written and the register was not changed."),
+                                   dest_path);
+      else
+        message = g_strdup_printf (_("Could not back up the register to “%s”: %s."), dest_path,
+                                   rc == SQLITE_INTERRUPT ? _("interrupted") :
+                                   dest != NULL ? sqlite3_errmsg (dest) : sqlite3_errstr (rc));
+      set_error_code (error, code, rc, message);
       sqlite3_close (dest);
       g_unlink (partial);
       return FALSE;
+    }
+
+  if (check)
+    {
+      g_autofree char *found = NULL;
+      gboolean ok = check_backup_copy (dest, partial, dest_path, &found, error);
+
+      if (problem != NULL)
+        *problem = g_steal_pointer (&found);
+      if (!ok)
+        {
+          sqlite3_close (dest);
+          g_unlink (partial);
+          return FALSE;
+        }
     }
   sqlite3_close (dest);
 
@@ -4524,11 +5188,24 @@ copy_database (sqlite3     *source,
       int saved = errno;
       g_autofree char *message =
         g_strdup_printf (_("Could not back up the register to “%s”: %s."), dest_path, g_strerror (saved));
-      set_error_code (error, INVOLVE_STORE_ERROR_IO, 0, message);
+      set_error_code (error, saved == ENOSPC ? INVOLVE_STORE_ERROR_FULL : INVOLVE_STORE_ERROR_IO, 0, message);
       g_unlink (partial);
       return FALSE;
     }
   return TRUE;
+}
+
+/* Marks the register damaged after the check before a backup found it so. */
+static void
+mark_damaged (InvolveStore *self,
+              const char   *problem)
+{
+  g_autofree char *message = damage_message (self->path, problem, TRUE);
+
+  g_rec_mutex_lock (&self->lock);
+  if (self->damage == NULL)
+    self->damage = g_steal_pointer (&message);
+  g_rec_mutex_unlock (&self->lock);
 }
 
 gboolean
@@ -4537,11 +5214,25 @@ involve_store_backup (InvolveStore *self,
                       GError      **error)
 {
   STORE_LOCK (self);
+  g_autofree char *problem = NULL;
+  gboolean ok;
+
   g_return_val_if_fail (INVOLVE_IS_STORE (self), FALSE);
   g_return_val_if_fail (dest_path != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  return copy_database (self->db, dest_path, NULL, error);
+  if (self->damage != NULL)
+    {
+      g_autofree char *message =
+        g_strdup_printf (_("Did not back up the register to “%s”: %s"), dest_path, self->damage);
+
+      set_error_code (error, INVOLVE_STORE_ERROR_CORRUPT, SQLITE_CORRUPT, message);
+      return FALSE;
+    }
+  ok = copy_database (self->db, dest_path, NULL, TRUE, &problem, error);
+  if (!ok && problem != NULL)
+    mark_damaged (self, problem);
+  return ok;
 }
 
 char *
@@ -4579,6 +5270,7 @@ struct _RollingBackup
   char *dir;       /* its backups folder */
   char *stem;      /* "register" */
   gint  cancel;
+  InvolveStore *store;  /* unowned: it joins the thread before it goes */
 };
 
 
@@ -4599,6 +5291,7 @@ rolling_backup_new (InvolveStore *self)
   job->path = g_strdup (self->path);
   job->dir = involve_store_dup_backup_dir (self);
   job->stem = backup_stem (self);
+  job->store = self;
   return job;
 }
 
@@ -4675,6 +5368,7 @@ rolling_backup_copy (RollingBackup *job,
 {
   g_autoptr(GPtrArray) existing = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GDir) listing = NULL;
+  g_autofree char *problem = NULL;
   sqlite3 *source = NULL;
   const char *entry;
   gboolean ok;
@@ -4696,11 +5390,16 @@ rolling_backup_copy (RollingBackup *job,
       sqlite3_close (source);
       return FALSE;
     }
-  ok = copy_database (source, dest, &job->cancel, error);
+  ok = copy_database (source, dest, &job->cancel, TRUE, &problem, error);
   sqlite3_exec (source, "COMMIT", NULL, NULL, NULL);
   sqlite3_close (source);
   if (!ok)
-    return FALSE;
+    {
+      /* Damaged: no backup, none rotated out, and no more writes. */
+      if (problem != NULL)
+        mark_damaged (job->store, problem);
+      return FALSE;
+    }
 
   /* Keep the newest few: names sort by date. */
   listing = g_dir_open (job->dir, 0, NULL);
@@ -4728,12 +5427,14 @@ rolling_backup_copy (RollingBackup *job,
         continue;
       g_ptr_array_add (existing, g_strdup (entry));
     }
+  /* Only now that a checked backup is in place; never the newest. */
   g_ptr_array_sort (existing, compare_strings);
   for (guint i = 0; existing->len > BACKUPS_KEPT && i < existing->len - BACKUPS_KEPT; i++)
     {
       g_autofree char *old = g_build_filename (job->dir, existing->pdata[i], NULL);
 
-      g_unlink (old);
+      if (g_strcmp0 (old, dest) != 0)
+        g_unlink (old);
     }
   return TRUE;
 }

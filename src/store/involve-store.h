@@ -212,15 +212,23 @@ G_DECLARE_FINAL_TYPE (InvolveStore, involve_store, INVOLVE, STORE, GObject)
  *                             (default FALSE)
  *   "journal-mode"  (string)  NULL = automatic: WAL on local disks, DELETE on
  *                             network drives or when WAL fails; or "wal"/"delete"
+ *   "create"        (boolean) a missing (or zero-length) file becomes a new
+ *                             register (default TRUE); FALSE refuses both
+ *                             (NOT_FOUND, NOT_A_REGISTER) for a file a person
+ *                             named, so a typo never starts an empty register
  * and the read-write properties
  *   "os-account"    (string)  the acting OS account recorded in the audit log
  *                             (default g_get_user_name ())
  *   "profile-name"  (string)  the acting Involve profile name, or NULL
  *
- * A missing file is created (and its folder).  A file that is not an SQLite
- * database, belongs to another program, is damaged or truncated, comes from
- * a newer Involve, is read-only, or is locked is refused with a clear
- * message and left exactly as it was.  An older schema is migrated (each
+ * A missing file is created (and its folder) unless "create" is FALSE.  A
+ * file that is not an SQLite database, belongs to another program, comes
+ * from a newer Involve, is read-only, or is locked is refused with a clear
+ * message and left exactly as it was.  Damage is judged by SQLite under its
+ * own locks (never from a look at the file while another program writes):
+ * a damaged register that can still be read is opened read-only
+ * (involve_store_is_damaged ()), one that cannot is refused (CORRUPT); both
+ * messages name the newest good backup and how to restore it.  An older schema is migrated (each
  * step one transaction; a backup is taken first).
  */
 char          *involve_store_dup_default_path    (void);
@@ -246,6 +254,15 @@ void           involve_store_set_profile_name    (InvolveStore  *self,
 InvolveIdentity *involve_store_get_identity      (InvolveStore    *self);
 void           involve_store_set_identity        (InvolveStore    *self,
                                                   InvolveIdentity *identity);
+/* TRUE when the register was found damaged (on open, or by the check
+ * before a backup): it is read-only, every write fails with CORRUPT.
+ * A register over 64 MiB is checked in a thread started on open instead
+ * of while opening (a quick check reads the whole file). */
+gboolean       involve_store_is_damaged          (InvolveStore  *self);
+/* What is damaged and how to restore the newest good backup, or NULL. */
+char          *involve_store_dup_damage          (InvolveStore  *self);
+/* Waits for the check of a large register started on open, if any. */
+void           involve_store_wait_for_check      (InvolveStore  *self);
 /* The schema version this build writes. */
 int            involve_store_get_latest_schema_version (void);
 
@@ -446,6 +463,14 @@ gboolean       involve_store_log_event           (InvolveStore  *self,
 GPtrArray     *involve_store_list_audit          (InvolveStore  *self,
                                                   const char    *uuid,
                                                   GError       **error);
+/* A page of @uuid's entries: those numbered after @after_id, oldest first,
+ * at most @limit (0 = all).  For showing a long history a page at a time
+ * (from any thread). */
+GPtrArray     *involve_store_list_audit_page     (InvolveStore  *self,
+                                                  const char    *uuid,
+                                                  gint64         after_id,
+                                                  guint          limit,
+                                                  GError       **error);
 /* The newest entry's id and hash (for evidence documents); FALSE if empty. */
 gboolean       involve_store_get_audit_head      (InvolveStore  *self,
                                                   gint64        *id,
@@ -505,5 +530,23 @@ void           involve_store_start_deferred_backup (InvolveStore *self);
 /* Waits until the backup started on open (if any) has finished. */
 void           involve_store_wait_for_backup     (InvolveStore  *self);
 char          *involve_store_dup_backup_dir      (InvolveStore  *self);
+/* The newest backup of the register at @register_path (in its "backups"
+ * folder) that is an Involve register and passes SQLite's quick check, or
+ * NULL when there is none. */
+char          *involve_store_find_good_backup    (const char    *register_path);
+/*
+ * Puts @backup_path back as the register at @register_path: the backup is
+ * copied beside the register and checked (quick check and
+ * involve_store_verify ()) first; only then is the register (with its
+ * journal files) renamed to "<register>.damaged-YYYYMMDD-HHMMSS", kept
+ * for the record, and the checked copy renamed into its place.  An audit
+ * entry (backup) says what was restored.  @kept_path (may be NULL) receives
+ * where the old file went (NULL when there was none).  Other programs must
+ * have closed the register.
+ */
+gboolean       involve_store_restore_backup      (const char    *register_path,
+                                                  const char    *backup_path,
+                                                  char         **kept_path,
+                                                  GError       **error);
 
 G_END_DECLS
