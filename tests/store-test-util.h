@@ -157,6 +157,12 @@ fill_record (InvolveStore  *store,
   set_string (store, record, "completer-email", "alex.officer@example.org");
   set_string (store, record, "completer-team", "Communications");
   set_string (store, record, "completer-date", "2026-03-31");
+  /* The duty applies: the plan's core is required. */
+  set_string (store, record, "c-target-audiences", "Patients of the clinic and their carers.");
+  set_string (store, record, "c-objectives", "Everyone affected knows of the move and can comment.");
+  set_string (store, record, "c-methods", "Drop-in sessions, an online survey and letters.");
+  set_string (store, record, "c-timescales", "Eight weeks from the first of May.");
+  set_string (store, record, "c-feedback", "A report to everybody who took part.");
   g_assert_true (involve_store_set_value (store, record, "c-risks", g_variant_builder_end (&table), &error));
   g_assert_no_error (error);
 }

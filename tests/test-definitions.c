@@ -22,7 +22,7 @@ test_default_from_resources (void)
 
   g_assert_cmpuint (involve_definitions_get_forms (definitions)->len, ==, 3);
   g_assert_cmpuint (involve_definitions_get_frameworks (definitions)->len, ==, 3);
-  g_assert_cmpuint (involve_definitions_get_reference_lists (definitions)->len, ==, 9);
+  g_assert_cmpuint (involve_definitions_get_reference_lists (definitions)->len, ==, 10);
 }
 
 typedef struct
@@ -137,6 +137,7 @@ test_reference_lists (void)
     { "engagement-methods", 18, "elected-representatives" },
     { "seldom-heard-groups", 16, "black-asian-minority-ethnic" },
     { "trigger-circumstances", 11, "strategic-planning" },
+    { "partner-types", 6, "healthwatch" },
   };
   const char * const characteristics[] = {
     "age", "disability", "gender-reassignment", "marriage-civil-partnership",
@@ -316,6 +317,48 @@ test_condition_unknown_field (void)
                   "appendix-c.xml:59:", "names “no-such-field”, which is not a field");
 }
 
+/* A second <required-when> is checked like the first. */
+static void
+test_second_condition_unknown_field (void)
+{
+  assert_refused ("forms/appendix-c.xml", "appendix-c-bad-second-condition.xml",
+                  "appendix-c.xml:49:", "names “no-such-field”, which is not a field");
+}
+
+/* Guidance pointers name only the frameworks' citations that exist. */
+static void
+test_unknown_citation_placeholder (void)
+{
+  assert_refused ("forms/appendix-c.xml", "appendix-c-bad-placeholder.xml",
+                  "appendix-c.xml:45:", "{no-such-citation}");
+}
+
+/* Each framework's own subsection, from frameworks.xml. */
+static void
+test_guidance_ref_citations (void)
+{
+  g_autoptr(GError) error = NULL;
+  InvolveDefinitions *defs = involve_definitions_get_default (&error);
+  const InvolveField *field;
+  g_autofree char *icb = NULL, *ccg = NULL, *nhse = NULL, *unknown = NULL;
+
+  g_assert_no_error (error);
+  field = involve_definitions_lookup_field (defs, "special-administrator", NULL);
+  g_assert_nonnull (field);
+  icb = involve_definitions_dup_guidance_ref (defs, field->guidance_ref, "icb-14z45");
+  ccg = involve_definitions_dup_guidance_ref (defs, field->guidance_ref, "ccg-14z2");
+  nhse = involve_definitions_dup_guidance_ref (defs, field->guidance_ref, "nhse-13q");
+  unknown = involve_definitions_dup_guidance_ref (defs, field->guidance_ref, "no-such-framework");
+  g_assert_cmpstr (icb, ==, "Appendix A: section 14Z45(6)");
+  g_assert_cmpstr (ccg, ==, "Appendix A: section 14Z2(7)");
+  g_assert_cmpstr (nhse, ==, "Appendix A: section 13Q(4)");
+  /* Not pinned to a known framework: every one, rather than a wrong one. */
+  g_assert_nonnull (strstr (unknown, "14Z45(6)"));
+  g_assert_nonnull (strstr (unknown, "14Z2(7)"));
+  g_assert_nonnull (strstr (unknown, "13Q(4)"));
+  g_assert_null (strchr (unknown, '{'));
+}
+
 static void
 test_condition_unknown_option (void)
 {
@@ -493,6 +536,9 @@ main (int   argc,
   g_test_add_func ("/definitions/rules/duplicate-id-across-forms", test_duplicate_id_across_forms);
   g_test_add_func ("/definitions/rules/dangling-ref", test_dangling_ref);
   g_test_add_func ("/definitions/rules/condition-unknown-field", test_condition_unknown_field);
+  g_test_add_func ("/definitions/rules/second-condition-unknown-field", test_second_condition_unknown_field);
+  g_test_add_func ("/definitions/rules/unknown-citation-placeholder", test_unknown_citation_placeholder);
+  g_test_add_func ("/definitions/citations-per-framework", test_guidance_ref_citations);
   g_test_add_func ("/definitions/rules/condition-unknown-option", test_condition_unknown_option);
   g_test_add_func ("/definitions/rules/condition-on-text-field", test_condition_on_text_field);
   g_test_add_func ("/definitions/rules/unknown-options-list", test_unknown_options_list);

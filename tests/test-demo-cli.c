@@ -206,6 +206,8 @@ test_demo_cli_fills_register (Fixture       *fixture,
   g_assert_true (g_hash_table_contains (kinds, INVOLVE_AUDIT_SIGN_OFF));
   g_assert_true (g_hash_table_contains (kinds, INVOLVE_AUDIT_RETURN));
   g_assert_true (g_hash_table_contains (kinds, INVOLVE_AUDIT_AMEND));
+  /* What followed sign-off, for the involvement window and the report. */
+  g_assert_true (g_hash_table_contains (kinds, "involvement"));
   g_assert_cmpuint (audit->len, >, 24 * 40);
 
   assert_verifies (store);

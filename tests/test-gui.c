@@ -544,6 +544,17 @@ assert_saved_risk (Fixture    *fixture,
                   "rely on community transport, or who care for someone at home, are the least likely " \
                   "to come to a daytime session, and the practice lists do not say who they are."
 
+/* What the plan needs when the duty applies or more involvement is planned. */
+static void
+fill_plan_core (Fixture *fixture)
+{
+  type_text (fixture, "c-target-audiences", "Patients of the clinic, their carers and the practices.");
+  type_text (fixture, "c-objectives", "Everyone affected knows of the move and can comment.");
+  type_text (fixture, "c-methods", "Drop-in sessions, an online survey and letters.");
+  type_text (fixture, "c-timescales", "Eight weeks from the first of May.");
+  type_text (fixture, "c-feedback", "A report to everybody who took part.");
+}
+
 static void
 fill_appendix_c (Fixture *fixture)
 {
@@ -790,6 +801,8 @@ test_journey (Fixture       *fixture,
   g_assert_cmpstr (_involve_wizard_get_step_status (fixture->wizard, review), ==, "problems");
   g_assert_cmpstr (_involve_wizard_get_step_status (fixture->wizard, 5), ==, "problems");
   g_assert_cmpstr (_involve_wizard_get_step_status (fixture->wizard, 0), ==, "complete");
+  /* The duty applies and Step 4 plans more: a plan without its core is not complete. */
+  g_assert_cmpstr (_involve_wizard_get_step_status (fixture->wizard, 6), ==, "problems");
   screenshot (fixture, "05-review-problems.png");
 
   /* Each problem jumps to its question. */
@@ -808,7 +821,9 @@ test_journey (Fixture       *fixture,
     g_assert_true (gtk_widget_get_visible (gtk_widget_get_last_child (GTK_WIDGET (editor (fixture, "b5-ongoing-impact")))));
   }
   type_text (fixture, "b5-ongoing-impact", "Quarterly review of attendance and complaints.");
+  fill_plan_core (fixture);
   wait_ms (400);
+  g_assert_cmpstr (_involve_wizard_get_step_status (fixture->wizard, 6), ==, "complete");
 
   involve_wizard_set_step (fixture->wizard, review);
   wait_ms (300);
@@ -891,7 +906,8 @@ test_journey (Fixture       *fixture,
   involve_store_set_identity (fixture->store, other);
   click (_involve_wizard_get_sign_off_button (fixture->wizard));
   settle ();
-  respond (fixture, "sign-off", NULL);
+  respond (fixture, "sign-off", "Checked every step; the plan is proportionate.");
+  g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (_involve_wizard_get_error_revealer (fixture->wizard))));
   g_test_message ("refusal: %s", label_text (_involve_wizard_get_error_label (fixture->wizard)));
   g_assert_nonnull (strstr (label_text (_involve_wizard_get_error_label (fixture->wizard)),
                            "not trusted to sign off"));
@@ -907,7 +923,8 @@ test_journey (Fixture       *fixture,
                                           INVOLVE_TRUST_SIGN_OFF, &error));
   g_assert_no_error (error);
 
-  /* The reviewer, at their desk, signs off with their own key. */
+  /* The reviewer, at their desk, signs off with their own key; the refused
+   * comment was kept. */
   involve_store_set_identity (fixture->store, NULL);
   click (_involve_wizard_get_sign_off_button (fixture->wizard));
   settle ();
@@ -915,6 +932,12 @@ test_journey (Fixture       *fixture,
   unlock_key (fixture, "Sam Reviewer", NULL, "reviewer passphrase");
   g_assert_true (involve_certificate_equal (involve_identity_get_certificate (involve_store_get_identity (fixture->store)),
                                             involve_identity_get_certificate (reviewer)));
+  {
+    GtkTextView *view = g_object_get_data (G_OBJECT (_involve_wizard_get_dialog (fixture->wizard)), "text-view");
+    g_autofree char *kept = dup_buffer_text (GTK_WIDGET (view));
+
+    g_assert_cmpstr (kept, ==, "Checked every step; the plan is proportionate.");
+  }
   respond (fixture, "sign-off", "Proportionate plan; agreed.");
   record = reload (fixture);
   g_assert_cmpint (involve_record_get_status (record), ==, INVOLVE_STATUS_SIGNED_OFF);
@@ -983,10 +1006,12 @@ test_return_with_comments (Fixture       *fixture,
   /* A record returned by a reviewer opens editable with the comments in sight. */
   g_assert_true (involve_window_new_record (fixture->window));
   settle ();
+  /* The first input creates it in the register. */
+  type_text (fixture, "title", "Closing the fracture clinic");
+  g_assert_true (involve_wizard_flush (fixture->wizard));
   shown_record = involve_wizard_get_record (fixture->wizard);
   record = g_object_ref (shown_record);
-  g_assert_true (involve_store_set_value (fixture->store, record, "title", g_variant_new_string ("Closing the fracture clinic"), &error));
-  g_assert_no_error (error);
+  g_assert_nonnull (involve_record_get_reference (record));
 
   /* Without the required answers, Submit stays off and the action refuses. */
   involve_wizard_set_step (fixture->wizard, involve_wizard_get_n_steps (fixture->wizard) - 1);
@@ -1020,6 +1045,7 @@ submit_filled_record (Fixture *fixture)
   fill_three_step_test (fixture);
   fill_appendix_b (fixture);
   type_text (fixture, "b5-ongoing-impact", "Quarterly review of attendance and complaints.");
+  fill_plan_core (fixture);
   wait_ms (400);
   involve_wizard_set_step (fixture->wizard, involve_wizard_get_n_steps (fixture->wizard) - 1);
   settle ();
@@ -1486,6 +1512,65 @@ test_history_long (Fixture       *fixture,
   g_assert_true (g_str_has_prefix (rows->pdata[0], "Record created\n"));
   g_assert_true (rows_contain (rows, "To: Title 447"));
   close_history (window);
+}
+
+/* An earlier version opens from the history, read-only, as it was. */
+static void
+test_history_open_version (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(InvolveRecord) record = submit_filled_record (fixture);
+  const char *uuid = involve_record_get_uuid (record);
+  g_autoptr(InvolveSignOff) review = involve_sign_off_new ();
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  GtkWidget *window, *group, *old_row = NULL, *title;
+  InvolveRecord *shown_record;
+
+  review->reviewer_name = g_strdup ("Sam Reviewer");
+  review->reviewer_email = g_strdup ("sam.reviewer@example.org");
+  involve_store_set_profile_name (fixture->store, "Sam Reviewer");
+  g_assert_true (involve_store_sign_off (fixture->store, uuid, review, &error));
+  g_assert_no_error (error);
+  involve_store_set_profile_name (fixture->store, "Alex Officer");
+  g_assert_cmpuint (involve_store_amend (fixture->store, uuid, "A new site was found", &error), ==, 2);
+  g_assert_no_error (error);
+  g_assert_true (involve_store_submit (fixture->store, uuid, NULL, &error));
+  g_assert_no_error (error);
+  involve_store_set_profile_name (fixture->store, "Sam Reviewer");
+  g_assert_true (involve_store_sign_off (fixture->store, uuid, review, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (involve_window_open_record (fixture->window, uuid));
+  settle ();
+  g_assert_cmpuint (involve_record_get_version (involve_wizard_get_record (fixture->wizard)), ==, 2);
+
+  window = open_history (fixture->wizard);
+  group = find_widget (window, ADW_TYPE_PREFERENCES_GROUP, "Versions");
+  g_assert_nonnull (group);
+  collect_widgets (group, ADW_TYPE_ACTION_ROW, rows);
+  g_assert_cmpuint (rows->len, ==, 2);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      gboolean openable = gtk_list_box_row_get_activatable (rows->pdata[i]);
+
+      /* The version shown is not offered again. */
+      g_assert_cmpint (openable, ==, GPOINTER_TO_UINT (g_object_get_data (rows->pdata[i], "version")) == 1);
+      if (openable)
+        old_row = rows->pdata[i];
+    }
+  g_assert_nonnull (old_row);
+  gtk_widget_activate (old_row);
+  wait_ms (300);
+  g_assert_null (find_history_window ());
+
+  shown_record = involve_wizard_get_record (fixture->wizard);
+  g_assert_cmpuint (involve_record_get_version (shown_record), ==, 1);
+  g_assert_cmpint (involve_record_get_status (shown_record), ==, INVOLVE_STATUS_SUPERSEDED);
+  g_assert_true (g_str_has_prefix (label_text (_involve_wizard_get_banner_label (fixture->wizard)), "Superseded"));
+  title = involve_field_editor_get_input (editor (fixture, "title"));
+  g_assert_false (gtk_editable_get_editable (GTK_EDITABLE (title)));
+  screenshot (fixture, "14-superseded-version.png");
 }
 
 /* A record imported from another register shows the entries kept from it. */
@@ -2036,6 +2121,153 @@ test_about_and_shortcuts (Fixture       *fixture,
   gtk_window_destroy (GTK_WINDOW (overlay));
 }
 
+static guint
+count_records (Fixture *fixture)
+{
+  g_autoptr(GError) error = NULL;
+  InvolveStoreQuery query;
+  guint count = 0;
+
+  involve_store_query_init (&query);
+  g_assert_true (involve_store_count (fixture->store, &query, &count, &error));
+  g_assert_no_error (error);
+  return count;
+}
+
+/* New Assessment writes nothing until the first input: leaving at once
+ * uses up no reference and leaves no empty record behind. */
+static void
+test_new_record_on_first_input (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  g_autoptr(InvolveRecord) record = NULL;
+
+  g_assert_true (involve_window_new_record (fixture->window));
+  settle ();
+  g_assert_cmpuint (count_records (fixture), ==, 0);
+  /* The profile's answers are shown, not yet written. */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (involve_field_editor_get_input (editor (fixture, "completer-name")))),
+                   ==, "Alex Officer");
+  /* Nothing to withdraw yet. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->wizard), "wizard.withdraw", NULL);
+  settle ();
+  g_assert_null (_involve_wizard_get_dialog (fixture->wizard));
+  gtk_widget_activate_action (GTK_WIDGET (fixture->wizard), "wizard.close", NULL);
+  settle ();
+  g_assert_cmpuint (count_records (fixture), ==, 0);
+
+  /* The first keystrokes create it, with the profile's answers. */
+  g_assert_true (involve_window_new_record (fixture->window));
+  settle ();
+  type_text (fixture, "title", "Relocating");
+  wait_ms (400);
+  g_assert_cmpuint (count_records (fixture), ==, 1);
+  record = reload (fixture);
+  g_assert_cmpstr (involve_record_get_string (record, "title"), ==, "Relocating");
+  g_assert_cmpstr (involve_record_get_string (record, "completer-name"), ==, "Alex Officer");
+  g_assert_true (g_str_has_prefix (involve_record_get_reference (record), "INV-"));
+  /* What the outcome still asks for follows the first input too. */
+  g_assert_null (strstr (g_object_get_data (G_OBJECT (_involve_wizard_get_outcome_detail (fixture->wizard)), "full-text"),
+                         "Title of the activity"));
+  /* Later input goes to the same record. */
+  type_text (fixture, "b1-location", "Riverside");
+  wait_ms (400);
+  g_assert_cmpuint (count_records (fixture), ==, 1);
+}
+
+static const char *
+help_text (InvolveFieldEditor *field_editor)
+{
+  /* The title, then the help. */
+  GtkWidget *help = gtk_widget_get_next_sibling (gtk_widget_get_first_child (GTK_WIDGET (field_editor)));
+
+  g_assert_true (GTK_IS_LABEL (help));
+  return gtk_label_get_text (GTK_LABEL (help));
+}
+
+/* The special-administrator question cites its own framework's subsection,
+ * from frameworks.xml; only the framework's organisation type is offered,
+ * and a contradicting type is a problem to fix, not "still to record". */
+static void
+test_citations_and_organisation_type (Fixture       *fixture,
+                                      gconstpointer  data)
+{
+  const struct { const char *framework, *citation, *type; } cases[] = {
+    { "icb-14z45", "section 14Z45(6)", "icb" },
+    { "ccg-14z2", "section 14Z2(7)", "ccg" },
+    { "nhse-13q", "section 13Q(4)", "nhse" },
+  };
+  const char *citations[] = { "14Z45(6)", "14Z2(7)", "13Q(4)" };
+  const char *types[] = { "icb", "ccg", "nhse" };
+
+  for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(InvolveRecord) record = involve_store_create_record (fixture->store, cases[c].framework, &error);
+      InvolveFieldEditor *org;
+      const char *help;
+
+      g_assert_no_error (error);
+      involve_wizard_set_record (fixture->wizard, record);
+      settle ();
+      help = help_text (editor (fixture, "special-administrator"));
+      g_test_message ("%s: %s", cases[c].framework, help);
+      g_assert_nonnull (strstr (help, cases[c].citation));
+      for (guint i = 0; i < G_N_ELEMENTS (citations); i++)
+        if (i != c)
+          g_assert_null (strstr (help, citations[i]));
+
+      org = editor (fixture, "organisation-type");
+      for (guint i = 0; i < G_N_ELEMENTS (types); i++)
+        {
+          GtkWidget *button = involve_field_editor_get_option_button (org, types[i]);
+
+          g_assert_cmpint (gtk_widget_is_visible (button), ==, g_str_equal (types[i], cases[c].type));
+        }
+      g_assert_true (gtk_widget_is_visible (involve_field_editor_get_option_button (org, "provider")));
+    }
+
+  /* An ICB record that says CCG (imported, or from before): the type shows,
+   * and the outcome says what is wrong instead of asking for it again. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(InvolveRecord) record = involve_store_create_record (fixture->store, "icb-14z45", &error);
+    const char *detail;
+
+    g_assert_no_error (error);
+    g_assert_true (involve_store_set_value (fixture->store, record, "organisation-type",
+                                            g_variant_new_string ("ccg"), &error));
+    involve_wizard_set_record (fixture->wizard, record);
+    settle ();
+    g_assert_true (gtk_widget_is_visible (involve_field_editor_get_option_button (editor (fixture, "organisation-type"), "ccg")));
+    {
+      /* Collapsed to two lines; "Show More" (a button, so the keyboard
+       * reaches it) gives the reasons in full, not only in a tooltip. */
+      GtkWidget *label = _involve_wizard_get_outcome_detail (fixture->wizard);
+      GtkWidget *toggle = gtk_widget_get_next_sibling (gtk_widget_get_parent (label));
+
+      g_assert_true (GTK_IS_TOGGLE_BUTTON (toggle));
+      g_assert_true (gtk_widget_get_visible (toggle));
+      g_assert_true (gtk_widget_get_focusable (toggle));
+      g_assert_cmpint (gtk_label_get_lines (GTK_LABEL (label)), ==, 2);
+      g_assert_cmpint (gtk_label_get_ellipsize (GTK_LABEL (label)), ==, PANGO_ELLIPSIZE_END);
+      g_assert_null (gtk_widget_get_tooltip_text (label));
+      gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (toggle), TRUE);
+      g_assert_cmpint (gtk_label_get_ellipsize (GTK_LABEL (label)), ==, PANGO_ELLIPSIZE_NONE);
+      detail = label_text (label);
+    }
+    g_test_message ("outcome: %s", detail);
+    g_assert_nonnull (strstr (detail, "section 14Z45"));
+    {
+      const char *todo = strstr (detail, "Still to record:");
+      g_autofree char *line = todo != NULL ? g_strndup (todo, strcspn (todo, "\n")) : NULL;
+
+      g_assert_true (line == NULL || strstr (line, "Type of organisation") == NULL);
+      g_assert_nonnull (strstr (detail, "is “Clinical commissioning group”, but the record is assessed under section 14Z45"));
+    }
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2057,11 +2289,16 @@ main (int   argc,
   g_test_add ("/gui/register/large-first-rows", Fixture, NULL, fixture_set_up, test_large_register_rows, fixture_tear_down);
   g_test_add ("/gui/sign-off/by-file", Fixture, NULL, fixture_set_up, test_sign_off_by_file, fixture_tear_down);
   g_test_add ("/gui/history/versions-and-trail", Fixture, NULL, fixture_set_up, test_history, fixture_tear_down);
+  g_test_add ("/gui/history/open-version", Fixture, NULL, fixture_set_up, test_history_open_version, fixture_tear_down);
   g_test_add ("/gui/history/imported", Fixture, NULL, fixture_set_up, test_history_imported, fixture_tear_down);
   g_test_add ("/gui/history/long", Fixture, NULL, fixture_set_up, test_history_long, fixture_tear_down);
   g_test_add ("/gui/print/audited", Fixture, NULL, fixture_set_up, test_print_audited, fixture_tear_down);
   g_test_add ("/gui/sign-off/request-evidence-pdf", Fixture, NULL, fixture_set_up, test_request_evidence, fixture_tear_down);
   g_test_add ("/gui/about-and-shortcuts", Fixture, NULL, fixture_set_up, test_about_and_shortcuts, fixture_tear_down);
+  g_test_add ("/gui/three-step/citations-and-organisation-type", Fixture, NULL, fixture_set_up,
+              test_citations_and_organisation_type, fixture_tear_down);
+  g_test_add ("/gui/journey/new-record-on-first-input", Fixture, NULL, fixture_set_up,
+              test_new_record_on_first_input, fixture_tear_down);
   g_test_add ("/gui/a11y/every-step", Fixture, NULL, fixture_set_up, test_accessibility, fixture_tear_down);
   ret = g_test_run ();
   test_util_remove_tree (home);

@@ -445,8 +445,8 @@ test_autosave_and_reload (void)
 
   audit = involve_store_list_audit (store, uuid, &error);
   g_assert_no_error (error);
-  /* create + 29 answers + activities + title + clear */
-  g_assert_cmpuint (audit->len, ==, 33);
+  /* create + 34 answers + activities + title + clear */
+  g_assert_cmpuint (audit->len, ==, 38);
   g_assert_cmpstr (((InvolveAuditEntry *) audit->pdata[0])->kind, ==, INVOLVE_AUDIT_CREATE);
   last = audit->pdata[audit->len - 1];
   g_assert_cmpstr (last->kind, ==, INVOLVE_AUDIT_VALUE);

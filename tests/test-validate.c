@@ -75,6 +75,11 @@ complete_record (void)
   involve_record_set_string (record, "completer-email", "officer@example.org");
   involve_record_set_string (record, "completer-team", "Communications");
   involve_record_set_string (record, "completer-date", "2026-03-31");
+  involve_record_set_string (record, "c-target-audiences", "Patients of the service and their carers.");
+  involve_record_set_string (record, "c-objectives", "Everyone affected knows of the move and can comment.");
+  involve_record_set_string (record, "c-methods", "Drop-in sessions and a survey.");
+  involve_record_set_string (record, "c-timescales", "Six weeks from the first of May.");
+  involve_record_set_string (record, "c-feedback", "A you-said-we-did report.");
   return record;
 }
 
@@ -258,6 +263,56 @@ test_urgency_justification (void)
   g_assert_cmpuint (justified->len, ==, 0);
 }
 
+/* The empty plan that read "Complete" while the duty applied and Step 4
+ * planned more involvement: its core is required when either holds, and
+ * only then. */
+static void
+test_plan_required_when_involving (void)
+{
+  static const char * const core[] = {
+    "c-target-audiences", "c-objectives", "c-methods", "c-timescales", "c-feedback",
+  };
+  struct { gboolean applies; gboolean more; gboolean required; } cases[] = {
+    { TRUE, TRUE, TRUE }, { TRUE, FALSE, TRUE }, { FALSE, TRUE, TRUE }, { FALSE, FALSE, FALSE },
+  };
+
+  for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+    {
+      g_autoptr(InvolveRecord) record = complete_record ();
+      g_autoptr(GPtrArray) problems = NULL;
+      g_autoptr(InvolveAssessment) assessment = NULL;
+
+      if (!cases[c].applies)
+        {
+          set_yes_no (record, "step3-impact-delivery", FALSE);
+          set_yes_no (record, "duty-applies-opinion", FALSE);
+          set_yes_no (record, "beneficial-involvement", FALSE);
+          involve_record_set_string (record, "beneficial-involvement-reason", "Nothing changes for patients.");
+        }
+      set_yes_no (record, "b4-additional-required", cases[c].more);
+      if (!cases[c].more)
+        involve_record_set_string (record, "b4-no-additional-reason", "The patient panel already covers it.");
+      assessment = involve_assess_record (record, defs, NULL);
+      g_assert_cmpint (assessment->outcome, ==, cases[c].applies ? INVOLVE_OUTCOME_APPLIES : INVOLVE_OUTCOME_DOES_NOT_APPLY);
+
+      for (guint i = 0; i < G_N_ELEMENTS (core); i++)
+        involve_record_set_value (record, core[i], NULL);
+      problems = involve_validate_record (defs, record);
+      for (guint i = 0; i < G_N_ELEMENTS (core); i++)
+        {
+          if (cases[c].required)
+            assert_problem (problems, core[i], "is required");
+          else
+            assert_no_problem (problems, core[i]);
+        }
+      if (!cases[c].required)
+        {
+          dump_problems (problems);
+          g_assert_cmpuint (problems->len, ==, 0);
+        }
+    }
+}
+
 static void
 test_appendix_b_steps_always_required (void)
 {
@@ -425,6 +480,7 @@ main (int   argc,
   defs = core_test_load_source_definitions ();
 
   g_test_add_func ("/validate/complete-record", test_complete_record);
+  g_test_add_func ("/validate/plan-required-when-involving", test_plan_required_when_involving);
   g_test_add_func ("/validate/empty-record", test_empty_record);
   g_test_add_func ("/validate/beneficial-involvement/no-impact", test_beneficial_involvement_when_not_applying);
   g_test_add_func ("/validate/beneficial-involvement/not-commissioning", test_beneficial_involvement_not_commissioning);

@@ -134,6 +134,16 @@ int involve_cli_signoff_apply   (const char  *database_path,
                                  int          argc,
                                  char       **argv);
 
+/* cli-involvement.c */
+int involve_cli_log             (const char  *database_path,
+                                 int          argc,
+                                 char       **argv);
+int involve_cli_involvement     (const char  *database_path,
+                                 int          argc,
+                                 char       **argv);
+int involve_cli_report          (const char  *database_path,
+                                 int          argc,
+                                 char       **argv);
 /* cli-store.c */
 int involve_cli_list    (const char  *database_path,
                          int          argc,

@@ -56,7 +56,19 @@ print_fields (InvolveForm *form)
           if (field->required)
             required = "required";
           else if (involve_condition_is_set (&field->required_when))
-            required = condition_to_string (&field->required_when, &required_owned);
+            {
+              required = condition_to_string (&field->required_when, &required_owned);
+              /* Alternatives, "A or B": required when any holds. */
+              for (guint k = 0; field->required_when_also != NULL && k < field->required_when_also->len; k++)
+                {
+                  g_autofree char *also_owned = NULL;
+                  const char *also = condition_to_string (g_ptr_array_index (field->required_when_also, k), &also_owned);
+                  char *joined = g_strdup_printf ("%s or %s", required, also);
+
+                  g_free (required_owned);
+                  required = required_owned = joined;
+                }
+            }
           else
             required = "optional";
 

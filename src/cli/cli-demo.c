@@ -9,8 +9,10 @@
 #include <glib/gi18n.h>
 
 #include "cli-commands.h"
+#include "involve-assess.h"
 #include "involve-definitions.h"
 #include "involve-demo.h"
+#include "involve-store-involvement.h"
 #include "involve-store.h"
 #include "involve-store-trust.h"
 
@@ -367,6 +369,114 @@ failed:
   return 1;
 }
 
+/* @date plus @days, YYYY-MM-DD. */
+static char *
+day_after (const char *date,
+           guint       days)
+{
+  GDate day;
+  char out[16];
+
+  g_date_clear (&day, 1);
+  if (date != NULL)
+    g_date_set_parse (&day, date);
+  if (!g_date_valid (&day))
+    g_date_set_dmy (&day, 1, G_DATE_APRIL, 2025);
+  g_date_add_days (&day, days);
+  g_date_strftime (out, sizeof out, "%Y-%m-%d", &day);
+  return g_strdup (out);
+}
+
+/*
+ * What followed sign-off for the records where the duty applied and a
+ * version is signed off: two activities, what people said, "you said, we
+ * did" (one option not taken, with the reason) and an evaluation, dated
+ * from the sign-off on, so the involvement window, the "you said, we did"
+ * PDF and the annual report have something to show.
+ */
+static gboolean
+add_involvement (Demo          *demo,
+                 InvolveRecord *record,
+                 GError       **error)
+{
+  const char *uuid = involve_record_get_uuid (record);
+  g_autoptr(InvolveRecord) signed_version = NULL;
+  g_autoptr(InvolveAssessment) assessment = NULL;
+  g_autoptr(InvolveLogEntry) survey = involve_log_entry_new (INVOLVE_LOG_ACTIVITY, uuid);
+  g_autoptr(InvolveLogEntry) drop_in = involve_log_entry_new (INVOLVE_LOG_ACTIVITY, uuid);
+  g_autoptr(InvolveLogEntry) access = involve_log_entry_new (INVOLVE_LOG_FEEDBACK, uuid);
+  g_autoptr(InvolveLogEntry) hours = involve_log_entry_new (INVOLVE_LOG_FEEDBACK, uuid);
+  g_autoptr(InvolveLogEntry) said_access = involve_log_entry_new (INVOLVE_LOG_RESPONSE, uuid);
+  g_autoptr(InvolveLogEntry) said_hours = involve_log_entry_new (INVOLVE_LOG_RESPONSE, uuid);
+  g_autoptr(InvolveLogEntry) evaluation = involve_log_entry_new (INVOLVE_LOG_EVALUATION, uuid);
+  const char *groups[] = { "carers", "housebound-older-people", "language-needs", NULL };
+  const char *characteristics[] = { "age", "disability", "race", NULL };
+  const char *partners[] = { "healthwatch", "vcse", NULL };
+  const char *drop_in_groups[] = { "carers", "rural", NULL };
+  const InvolveSignOff *sign_off;
+  guint version;
+
+  version = involve_store_get_loggable_version (demo->store, uuid, NULL);
+  if (version == 0)
+    return TRUE;
+  signed_version = involve_store_load_record (demo->store, uuid, version, error);
+  if (signed_version == NULL)
+    return FALSE;
+  assessment = involve_assess_record (signed_version, demo->defs, NULL);
+  if (assessment == NULL || g_strcmp0 (involve_assessment_get_outcome_string (assessment), "applies") != 0)
+    return TRUE;
+  sign_off = involve_record_get_sign_off (signed_version);
+
+  survey->method = g_strdup ("surveys-feedback-forms");
+  survey->description = g_strdup ("An online and paper survey, with easy-read and translated versions, "
+                                  "sent to everyone who used the service in the last two years.");
+  survey->start_date = day_after (sign_off != NULL ? sign_off->date : NULL, 14);
+  survey->end_date = day_after (sign_off != NULL ? sign_off->date : NULL, 70);
+  survey->reach = 412;
+  survey->groups = g_strdupv ((char **) groups);
+  survey->characteristics = g_strdupv ((char **) characteristics);
+  survey->partner_types = g_strdupv ((char **) partners);
+  survey->partners = g_strdup ("The local Healthwatch and the carers' centre");
+  survey->documents = g_strdup ("Survey questions; easy-read summary; results report");
+  drop_in->method = g_strdup ("local-events-venues");
+  drop_in->description = g_strdup ("Four drop-in sessions at libraries and a community centre, two of them in the evening.");
+  drop_in->start_date = day_after (sign_off != NULL ? sign_off->date : NULL, 28);
+  drop_in->end_date = day_after (sign_off != NULL ? sign_off->date : NULL, 49);
+  drop_in->reach = 63;
+  drop_in->groups = g_strdupv ((char **) drop_in_groups);
+  if (!involve_store_add_log_entry (demo->store, survey, error) ||
+      !involve_store_add_log_entry (demo->store, drop_in, error))
+    return FALSE;
+
+  access->activity_id = survey->id;
+  access->theme = g_strdup ("Getting there");
+  access->summary = g_strdup ("Many said the new site is hard to reach by bus, above all on Sundays, and that parking for disabled people is short.");
+  access->responses = 138;
+  hours->activity_id = drop_in->id;
+  hours->theme = g_strdup ("Evening and weekend appointments");
+  hours->summary = g_strdup ("Working carers asked to keep the Saturday clinic at the old site.");
+  hours->responses = 41;
+  if (!involve_store_add_log_entry (demo->store, access, error) ||
+      !involve_store_add_log_entry (demo->store, hours, error))
+    return FALSE;
+
+  said_access->feedback_id = access->id;
+  said_access->you_said = g_strdup ("The new site is hard to reach by bus, and there are too few disabled parking bays.");
+  said_access->we_did = g_strdup ("We agreed a Sunday bus with the council and added six disabled bays by the entrance.");
+  said_hours->feedback_id = hours->id;
+  said_hours->you_said = g_strdup ("Keep the Saturday clinic at the old site.");
+  said_hours->we_did = g_strdup ("Saturday appointments continue, at the new site.");
+  said_hours->not_taken_reason = g_strdup ("The old building closes; no clinical room is left there.");
+  if (!involve_store_add_log_entry (demo->store, said_access, error) ||
+      !involve_store_add_log_entry (demo->store, said_hours, error))
+    return FALSE;
+
+  evaluation->response_id = said_access->id;
+  evaluation->evaluated_on = day_after (sign_off != NULL ? sign_off->date : NULL, 240);
+  evaluation->impact = g_strdup ("Missed appointments fell from 9% to 5% in the six months after the Sunday bus started.");
+  return involve_store_add_log_entry (demo->store, evaluation, error);
+}
+
 static int
 run_samples (Demo *demo)
 {
@@ -390,6 +500,14 @@ run_samples (Demo *demo)
           goto failed;
         }
       g_ptr_array_add (added, record);
+    }
+  for (guint i = 0; i < added->len; i++)
+    {
+      if (!add_involvement (demo, g_ptr_array_index (added, i), &error))
+        {
+          involve_store_rollback_batch (demo->store);
+          goto failed;
+        }
     }
   if (!involve_store_commit_batch (demo->store, &error))
     goto failed;

@@ -716,6 +716,9 @@ check_condition (InvolveDefinitions      *self,
     }
 }
 
+static char *expand_guidance_ref (InvolveDefinitions *self, const char *ref,
+                                  const char *framework_id, char **unknown);
+
 static gboolean
 check_conditions (InvolveDefinitions  *self,
                   GError             **error)
@@ -738,9 +741,30 @@ check_conditions (InvolveDefinitions  *self,
         {
           const InvolveField *field = g_ptr_array_index (fields, j);
 
+          if (field->guidance_ref != NULL && strchr (field->guidance_ref, '{') != NULL)
+            {
+              g_autofree char *unknown = NULL;
+              g_autofree char *text = expand_guidance_ref (self, field->guidance_ref, NULL, &unknown);
+
+              if (text == NULL)
+                {
+                  g_set_error (error, INVOLVE_FORM_ERROR, INVOLVE_FORM_ERROR_INVALID,
+                               _("%s:%u: the guidance reference of “%s” names “{%s}”; use {duty} or {special-administrator}"),
+                               involve_form_get_name (form), _involve_form_get_line (form, field->id),
+                               field->id, unknown != NULL ? unknown : "");
+                  return FALSE;
+                }
+            }
           if (!check_condition (self, form, field->id, "required-when", &field->required_when, error) ||
               !check_condition (self, form, field->id, "shown-when", &field->shown_when, error))
             return FALSE;
+          for (guint k = 0; field->required_when_also != NULL && k < field->required_when_also->len; k++)
+            {
+              g_autofree char *what = g_strdup_printf ("required-when-%u", k + 1);
+
+              if (!check_condition (self, form, field->id, what, g_ptr_array_index (field->required_when_also, k), error))
+                return FALSE;
+            }
         }
     }
 
@@ -942,6 +966,94 @@ involve_definitions_lookup_framework (InvolveDefinitions *self,
     }
 
   return NULL;
+}
+
+/* NULL for a placeholder that is not known. */
+static char *
+dup_framework_citation (const InvolveFramework *framework,
+                        const char             *key)
+{
+  if (g_str_equal (key, "special-administrator"))
+    return g_strdup (framework->special_administrator_citation != NULL
+                     ? framework->special_administrator_citation
+                     : framework->section);
+  if (g_str_equal (key, "duty"))
+    return g_strdup_printf ("section %s", framework->section);
+  return NULL;
+}
+
+/* Fills @ref's {placeholders}; NULL, with @unknown set, when one is not known. */
+static char *
+expand_guidance_ref (InvolveDefinitions *self,
+                     const char         *ref,
+                     const char         *framework_id,
+                     char              **unknown)
+{
+  const InvolveFramework *framework = involve_definitions_lookup_framework (self, framework_id);
+  g_autoptr(GString) out = g_string_new (NULL);
+  const char *p = ref;
+
+  while (*p != '\0')
+    {
+      const char *open = strchr (p, '{');
+      const char *close = open != NULL ? strchr (open, '}') : NULL;
+      g_autofree char *key = NULL;
+      g_autofree char *value = NULL;
+
+      if (open == NULL || close == NULL)
+        {
+          g_string_append (out, p);
+          break;
+        }
+      g_string_append_len (out, p, open - p);
+      key = g_strndup (open + 1, close - open - 1);
+      if (framework != NULL)
+        value = dup_framework_citation (framework, key);
+      else
+        {
+          /* Not pinned to a known framework: name each. */
+          g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func (g_free);
+
+          for (guint i = 0; i < self->frameworks->len; i++)
+            {
+              char *one = dup_framework_citation (g_ptr_array_index (self->frameworks, i), key);
+
+              if (one == NULL)
+                break;
+              g_ptr_array_add (all, one);
+            }
+          if (all->len == self->frameworks->len && all->len > 0)
+            {
+              g_ptr_array_add (all, NULL);
+              value = g_strjoinv (", ", (char **) all->pdata);
+            }
+        }
+      if (value == NULL)
+        {
+          if (unknown != NULL)
+            *unknown = g_steal_pointer (&key);
+          return NULL;
+        }
+      g_string_append (out, value);
+      p = close + 1;
+    }
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+char *
+involve_definitions_dup_guidance_ref (InvolveDefinitions *self,
+                                      const char         *ref,
+                                      const char         *framework_id)
+{
+  char *text;
+
+  g_return_val_if_fail (INVOLVE_IS_DEFINITIONS (self), NULL);
+
+  if (ref == NULL)
+    return NULL;
+  text = expand_guidance_ref (self, ref, framework_id, NULL);
+  /* The check on loading rejects unknown placeholders; keep the text anyway. */
+  return text != NULL ? text : g_strdup (ref);
 }
 
 GPtrArray *

@@ -120,6 +120,13 @@ const InvolveReferenceItem *involve_reference_list_lookup_item (const InvolveRef
                                                                 const char                 *item_id);
 const InvolveLimb          *involve_framework_lookup_limb      (const InvolveFramework     *framework,
                                                                 const char                 *limb_id);
+/* A guidance pointer (a field's or section's ref) for a record under
+ * @framework_id: "{special-administrator}" becomes that framework's citation
+ * from frameworks.xml ("section 14Z45(6)"), "{duty}" its section ("section
+ * 14Z45"); for an unknown framework, every framework's, joined.  Owned. */
+char                       *involve_definitions_dup_guidance_ref (InvolveDefinitions *self,
+                                                                  const char         *ref,
+                                                                  const char         *framework_id);
 /* The current guidance edition, e.g. "2022". */
 const InvolveGuidanceEdition *involve_framework_get_current_guidance (const InvolveFramework *framework);
 

@@ -162,6 +162,13 @@ condition_clear (InvolveCondition *condition)
 }
 
 static void
+condition_free (gpointer data)
+{
+  condition_clear (data);
+  g_free (data);
+}
+
+static void
 field_free (gpointer data)
 {
   InvolveField *field = data;
@@ -171,6 +178,7 @@ field_free (gpointer data)
   g_free (field->help);
   g_free (field->guidance_ref);
   condition_clear (&field->required_when);
+  g_clear_pointer (&field->required_when_also, g_ptr_array_unref);
   condition_clear (&field->shown_when);
   g_free (field->options_list);
   g_clear_pointer (&field->options, g_ptr_array_unref);
@@ -667,6 +675,7 @@ parse_field (InvolveForm  *self,
   field->options_list = _involve_xml_dup_prop (node, "options-list");
   field->options = g_ptr_array_new_with_free_func (option_free);
   field->columns = g_ptr_array_new_with_free_func (column_free);
+  field->required_when_also = g_ptr_array_new_with_free_func (condition_free);
 
   if (field->id == NULL || !involve_field_type_from_string (type, &field->type))
     {
@@ -684,7 +693,18 @@ parse_field (InvolveForm  *self,
 
   for (xmlNode *child = first_element (node); child != NULL; child = _involve_xml_next_element (child))
     {
-      if (node_is (child, "required-when") || node_is (child, "shown-when"))
+      if (node_is (child, "required-when") && involve_condition_is_set (&field->required_when))
+        {
+          /* Another alternative: required when any of them holds. */
+          InvolveCondition *also = g_new0 (InvolveCondition, 1);
+
+          parse_condition (child, also);
+          g_ptr_array_add (field->required_when_also, also);
+          g_hash_table_insert (self->lines,
+                               g_strdup_printf ("%s#required-when-%u", field->id, field->required_when_also->len),
+                               GUINT_TO_POINTER (node_line (child)));
+        }
+      else if (node_is (child, "required-when") || node_is (child, "shown-when"))
         {
           parse_condition (child, node_is (child, "required-when") ? &field->required_when
                                                                    : &field->shown_when);

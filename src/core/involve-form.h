@@ -89,6 +89,8 @@ typedef struct
   char             *guidance_ref;  /* where seed 004 says it, e.g. "Appendix B, step 2(a)" */
   gboolean          required;      /* always required before submitting */
   InvolveCondition  required_when; /* required only when this holds (kind NONE: never) */
+  GPtrArray        *required_when_also; /* InvolveCondition*: further <required-when>s;
+                                         * required when any one of them holds */
   InvolveCondition  shown_when;    /* asked only when this holds (kind NONE: always) */
   char             *options_list;  /* id of a reference list giving the options, or NULL */
   GPtrArray        *options;       /* InvolveOption*, for choice and multiple choice; filled from

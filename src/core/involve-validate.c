@@ -293,11 +293,27 @@ place_message (const FieldPlace *place,
                           place->section->title, text);
 }
 
+/* The first of the field's <required-when>s that holds, or NULL. */
+static const InvolveCondition *
+required_condition (Context            *ctx,
+                    const InvolveField *field)
+{
+  if (condition_holds (ctx, &field->required_when, FALSE, 0))
+    return &field->required_when;
+  for (guint i = 0; field->required_when_also != NULL && i < field->required_when_also->len; i++)
+    if (condition_holds (ctx, g_ptr_array_index (field->required_when_also, i), FALSE, 0))
+      return g_ptr_array_index (field->required_when_also, i);
+  return NULL;
+}
+
 static char *
 required_text (Context            *ctx,
                const InvolveField *field)
 {
-  const InvolveCondition *when = &field->required_when;
+  const InvolveCondition *when = required_condition (ctx, field);
+
+  if (when == NULL)
+    when = &field->required_when;
 
   if (field->required || when->kind == INVOLVE_CONDITION_NONE)
     return g_strdup_printf (_("“%s” is required."), field->label);
@@ -508,7 +524,7 @@ check_place (Context          *ctx,
 
   if (involve_value_is_empty (value))
     {
-      if (field->required || condition_holds (ctx, &field->required_when, FALSE, 0))
+      if (field->required || required_condition (ctx, field) != NULL)
         text = required_text (ctx, field);
       else if (g_str_equal (field->id, "day-to-day-responsibility"))
         text = co_commissioning_problem (ctx, field);

@@ -661,7 +661,10 @@ add_field_label (InvolveEvidenceDocument *self,
 
   if (field->guidance_ref != NULL && *field->guidance_ref != '\0')
     {
-      g_autofree char *reference = g_markup_escape_text (field->guidance_ref, -1);
+      /* The citations of the record's own framework (frameworks.xml). */
+      g_autofree char *expanded = involve_definitions_dup_guidance_ref (self->definitions, field->guidance_ref,
+                                                                        involve_record_get_framework_id (self->record));
+      g_autofree char *reference = g_markup_escape_text (expanded, -1);
 
       markup = g_strdup_printf ("%s  <span weight=\"normal\" size=\"small\" foreground=\"#5c6169\">%s</span>",
                                 label, reference);

@@ -560,6 +560,39 @@ add_row_clicked_cb (GtkButton          *button,
   gtk_widget_grab_focus (g_ptr_array_index (cells, 0));
 }
 
+/* A radio group inside a flow box traps Tab: the flow box offers the next
+ * option, and the radio hands the focus back to the chosen one.  Tab and
+ * Shift+Tab first move to the group's last (first) shown option, from
+ * where the window's own Tab handling leaves the group. */
+static gboolean
+choices_key_pressed_cb (GtkEventControllerKey *controller,
+                        guint                  keyval,
+                        guint                  keycode,
+                        GdkModifierType        state,
+                        InvolveFieldEditor    *self)
+{
+  gboolean back = keyval == GDK_KEY_ISO_Left_Tab || (state & GDK_SHIFT_MASK) != 0;
+  GtkWidget *edge = NULL;
+
+  if ((keyval != GDK_KEY_Tab && keyval != GDK_KEY_ISO_Left_Tab && keyval != GDK_KEY_KP_Tab) ||
+      (state & (GDK_CONTROL_MASK | GDK_ALT_MASK)) != 0)
+    return GDK_EVENT_PROPAGATE;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (self->input); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (!gtk_widget_get_visible (child) || gtk_flow_box_child_get_child (GTK_FLOW_BOX_CHILD (child)) == NULL)
+        continue;
+      if (back && edge == NULL)
+        edge = gtk_flow_box_child_get_child (GTK_FLOW_BOX_CHILD (child));
+      else if (!back)
+        edge = gtk_flow_box_child_get_child (GTK_FLOW_BOX_CHILD (child));
+    }
+  if (edge != NULL && !gtk_widget_has_focus (edge))
+    gtk_widget_grab_focus (edge);
+  return GDK_EVENT_PROPAGATE;
+}
+
 static GtkWidget *
 icon_button (const char *icon,
              const char *tooltip,
@@ -572,7 +605,7 @@ icon_button (const char *icon,
   gtk_widget_set_tooltip_text (button, tooltip);
   gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, tooltip, -1);
   gtk_widget_add_css_class (button, "flat");
-  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_set_valign (button, GTK_ALIGN_START);
   g_object_set_data (G_OBJECT (button), "row", GUINT_TO_POINTER (row));
   g_object_set_data (G_OBJECT (button), "action", (gpointer) action);
   g_signal_connect (button, "clicked", G_CALLBACK (table_row_action_cb), self);
@@ -655,7 +688,10 @@ rebuild_table (InvolveFieldEditor *self,
         }
       gtk_box_append (GTK_BOX (box), cells_box);
 
-      gtk_widget_set_valign (buttons, GTK_ALIGN_START);
+      /* As tall as the cells, with the buttons at its top: GTK orders Tab
+       * by the centres of the children, and a shorter box at the top came
+       * before the cells, so Tab from the last cell skipped the buttons. */
+      gtk_widget_set_valign (buttons, GTK_ALIGN_FILL);
       if (self->editable)
         {
           GtkWidget *up = icon_button ("go-up-symbolic", _("Move row up"), "up", r, self);
@@ -776,6 +812,14 @@ build_input (InvolveFieldEditor *self)
         guint n = field->options != NULL ? field->options->len : 0;
 
         self->input = gtk_flow_box_new ();
+        if (!multi)
+          {
+            GtkEventController *keys = gtk_event_controller_key_new ();
+
+            gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+            g_signal_connect (keys, "key-pressed", G_CALLBACK (choices_key_pressed_cb), self);
+            gtk_widget_add_controller (self->input, keys);
+          }
         gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (self->input), GTK_SELECTION_NONE);
         gtk_flow_box_set_homogeneous (GTK_FLOW_BOX (self->input), TRUE);
         gtk_flow_box_set_min_children_per_line (GTK_FLOW_BOX (self->input), 1);
@@ -970,6 +1014,41 @@ involve_field_editor_set_editable (InvolveFieldEditor *self,
       rebuild_table (self, value);
       self->updating = FALSE;
     }
+}
+
+void
+involve_field_editor_set_guidance_ref (InvolveFieldEditor *self,
+                                       const char         *ref)
+{
+  g_autofree char *help = NULL;
+
+  g_return_if_fail (INVOLVE_IS_FIELD_EDITOR (self));
+
+  if (self->help_label == NULL)
+    return;
+  help = ref != NULL && ref[0] != '\0'
+    ? g_strdup_printf ("%s (%s)", self->field->help, ref)
+    : g_strdup (self->field->help);
+  gtk_label_set_text (GTK_LABEL (self->help_label), help);
+}
+
+void
+involve_field_editor_set_option_visible (InvolveFieldEditor *self,
+                                         const char         *option_id,
+                                         gboolean            visible)
+{
+  GtkWidget *button;
+
+  g_return_if_fail (INVOLVE_IS_FIELD_EDITOR (self));
+
+  button = g_hash_table_lookup (self->option_buttons, option_id);
+  if (button == NULL)
+    return;
+  /* Choices sit in a flow box child; yes/no buttons directly in a box. */
+  if (GTK_IS_FLOW_BOX_CHILD (gtk_widget_get_parent (button)))
+    gtk_widget_set_visible (gtk_widget_get_parent (button), visible);
+  else
+    gtk_widget_set_visible (button, visible);
 }
 
 void

@@ -30,6 +30,14 @@ void                involve_field_editor_set_editable (InvolveFieldEditor *self,
                                                        gboolean            editable);
 void                involve_field_editor_set_problem  (InvolveFieldEditor *self,
                                                        const char         *message);
+/* Replaces the guidance pointer shown after the help text (the field's
+ * own, with the record's framework's citations filled in). */
+void                involve_field_editor_set_guidance_ref (InvolveFieldEditor *self,
+                                                           const char         *ref);
+/* Shows or hides one option of a choice (an answer not open to the record). */
+void                involve_field_editor_set_option_visible (InvolveFieldEditor *self,
+                                                             const char         *option_id,
+                                                             gboolean            visible);
 /* Moves the keyboard focus to the input. */
 void                involve_field_editor_focus_input  (InvolveFieldEditor *self);
 /* The value the editor holds now (NULL when empty). */

@@ -7,6 +7,7 @@
 #include <inttypes.h>
 
 #include "involve-history-window.h"
+#include "involve-store-involvement.h"
 
 /* Entries are read and formatted a page at a time in a thread, so that a
  * record with thousands of entries, or answers of 100,000 words, opens at
@@ -34,6 +35,13 @@ struct _InvolveHistoryWindow
 };
 
 G_DEFINE_FINAL_TYPE (InvolveHistoryWindow, involve_history_window, ADW_TYPE_WINDOW)
+
+enum {
+  OPEN_VERSION,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 static char *
 format_time (gint64 usec)
@@ -166,6 +174,8 @@ describe_kind (const InvolveAuditEntry *entry,
     return g_strdup (_("Trust list changed (signed)"));
   if (g_str_equal (kind, INVOLVE_AUDIT_REFUSED))
     return g_strdup (_("Refused"));
+  if (g_str_equal (kind, INVOLVE_AUDIT_INVOLVEMENT))
+    return g_strdup_printf (_("Involvement logged (%s)"), entry->field_id != NULL ? entry->field_id : "");
   return g_strdup (kind);
 }
 
@@ -233,7 +243,42 @@ describe_entry (InvolveDefinitions      *definitions,
     g_string_append_printf (subtitle, _("%s · %s · version %u"), when, who, entry->version);
   else
     g_string_append_printf (subtitle, _("%s · %s"), when, who);
-  if (entry->field_id != NULL)
+  if (g_strcmp0 (entry->kind, INVOLVE_AUDIT_INVOLVEMENT) == 0)
+    {
+      /* The log entry as written: one "key: value" a line. */
+      g_autoptr(GVariant) value = entry->new_value != NULL
+                                  ? g_variant_parse (G_VARIANT_TYPE_VARDICT, entry->new_value, NULL, NULL, NULL)
+                                  : NULL;
+      GVariantIter iter;
+      const char *key;
+      GVariant *item;
+
+      if (value == NULL && entry->new_value != NULL)
+        g_string_append_printf (subtitle, "\n%s", entry->new_value);
+      if (value != NULL)
+        {
+          g_variant_iter_init (&iter, value);
+          while (g_variant_iter_next (&iter, "{&sv}", &key, &item))
+            {
+              g_autofree char *shown = NULL;
+
+              if (g_variant_is_of_type (item, G_VARIANT_TYPE_STRING))
+                shown = g_variant_dup_string (item, NULL);
+              else if (g_variant_is_of_type (item, G_VARIANT_TYPE_STRING_ARRAY))
+                {
+                  g_autofree const char **items = g_variant_get_strv (item, NULL);
+
+                  shown = g_strjoinv (", ", (char **) items);
+                }
+              else
+                shown = g_variant_print (item, FALSE);
+              if (!g_str_equal (key, "record"))
+                g_string_append_printf (subtitle, "\n%s: %s", key, shown);
+              g_variant_unref (item);
+            }
+        }
+    }
+  else if (entry->field_id != NULL)
     {
       g_autofree char *old_value = format_value (field, entry->old_value);
       g_autofree char *new_value = format_value (field, entry->new_value);
@@ -403,6 +448,31 @@ more_clicked_cb (InvolveHistoryWindow *self)
   read_next_page (self);
 }
 
+static void
+version_row_activated_cb (AdwActionRow         *row,
+                          InvolveHistoryWindow *self)
+{
+  guint version = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (row), "version"));
+
+  g_signal_emit (self, signals[OPEN_VERSION], 0, version);
+}
+
+/* An earlier version (superseded, returned, ...) opens read-only. */
+static void
+make_openable (InvolveHistoryWindow     *self,
+               GtkWidget                *row,
+               const InvolveVersionInfo *info)
+{
+  GtkWidget *icon = gtk_image_new_from_icon_name ("go-next-symbolic");
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Open this version"), -1);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), icon);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  gtk_widget_set_tooltip_text (row, _("Open this version, read-only"));
+  g_object_set_data (G_OBJECT (row), "version", GUINT_TO_POINTER (info->version));
+  g_signal_connect (row, "activated", G_CALLBACK (version_row_activated_cb), self);
+}
+
 static GtkWidget *
 new_version_row (const InvolveVersionInfo *info)
 {
@@ -459,7 +529,14 @@ load (InvolveHistoryWindow  *self,
     return FALSE;
 
   for (guint i = 0; i < versions->len; i++)
-    adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->versions_group), new_version_row (versions->pdata[i]));
+    {
+      const InvolveVersionInfo *info = versions->pdata[i];
+      GtkWidget *row = new_version_row (info);
+
+      if (info->version != involve_record_get_version (record))
+        make_openable (self, row, info);
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->versions_group), row);
+    }
 
   /* The register's own entries come a page at a time (read_next_page). */
   self->store = g_object_ref (store);
@@ -509,6 +586,9 @@ involve_history_window_class_init (InvolveHistoryWindowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = involve_history_window_dispose;
+
+  signals[OPEN_VERSION] = g_signal_new ("open-version", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                        0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/involve/Involve/ui/involve-history-window.ui");
   gtk_widget_class_bind_template_child (widget_class, InvolveHistoryWindow, window_title);

@@ -8,6 +8,7 @@
 #include "involve-export-store.h"
 #include "involve-lifecycle.h"
 #include "involve-register-model.h"
+#include "involve-report-dialog.h"
 #include "involve-signoff.h"
 #include "involve-unlock-dialog.h"
 #include "involve-profile.h"
@@ -539,13 +540,14 @@ prefill (InvolveWindow *self,
 
   g_strstrip (value);
   if (value[0] != '\0')
-    involve_store_set_value (self->store, record, field_id, g_variant_new_string (value), NULL);
+    involve_record_set_value (record, field_id, g_variant_new_string (value));
 }
 
+/* The new record is only in memory: the wizard writes it to the register
+ * on the first input, so that opening and leaving uses up no reference. */
 gboolean
 involve_window_new_record (InvolveWindow *self)
 {
-  g_autoptr(GError) error = NULL;
   g_autoptr(InvolveRecord) record = NULL;
   g_autofree char *framework = NULL;
   g_autofree char *org_type = NULL;
@@ -563,25 +565,22 @@ involve_window_new_record (InvolveWindow *self)
       g_free (framework);
       framework = g_strdup ("icb-14z45");
     }
-  record = involve_store_create_record (self->store, framework, &error);
-  if (record == NULL)
-    {
-      show_message (self, _("The Assessment Could Not Be Created"), error->message);
-      return FALSE;
-    }
+  record = involve_record_new (framework);
 
   /* What the profile already knows. */
   prefill (self, record, "organisation-name", "profile-organisation-name");
   org_type = g_settings_get_string (self->settings, "profile-organisation-type");
   if (org_type[0] != '\0')
-    involve_store_set_value (self->store, record, "organisation-type", g_variant_new_string (org_type), NULL);
+    involve_record_set_value (record, "organisation-type", g_variant_new_string (org_type));
   prefill (self, record, "completer-name", "profile-name");
   prefill (self, record, "completer-job-title", "profile-job-title");
   prefill (self, record, "completer-email", "profile-email");
   prefill (self, record, "completer-team", "profile-team");
-  involve_store_set_value (self->store, record, "completer-date", g_variant_new_string (today), NULL);
+  involve_record_set_value (record, "completer-date", g_variant_new_string (today));
 
   show_record (self, record);
+  /* Ready to type the title. */
+  involve_wizard_focus_field (INVOLVE_WIZARD (self->wizard), "title");
   return TRUE;
 }
 
@@ -958,6 +957,16 @@ export_listed_action (GtkWidget  *widget,
 }
 
 static void
+annual_report_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  InvolveWindow *self = INVOLVE_WINDOW (widget);
+
+  gtk_window_present (GTK_WINDOW (involve_report_dialog_new (GTK_WINDOW (self), self->store)));
+}
+
+static void
 search_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *parameter)
@@ -1054,6 +1063,7 @@ involve_window_class_init (InvolveWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "register.import-response", NULL, open_file_action);
   gtk_widget_class_install_action (widget_class, "register.import-xml", NULL, open_file_action);
   gtk_widget_class_install_action (widget_class, "register.export-listed", NULL, export_listed_action);
+  gtk_widget_class_install_action (widget_class, "register.annual-report", NULL, annual_report_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "register.search", NULL);
 }
 

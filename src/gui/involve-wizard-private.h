@@ -10,6 +10,8 @@ G_BEGIN_DECLS
 GtkWidget *_involve_wizard_get_editor          (InvolveWizard *self,
                                                 const char    *field_id);
 GtkWidget *_involve_wizard_get_outcome_label   (InvolveWizard *self);
+GtkWidget *_involve_wizard_get_outcome_detail  (InvolveWizard *self);
+GtkWidget *_involve_wizard_get_page_stack      (InvolveWizard *self);
 GtkWidget *_involve_wizard_get_step_row        (InvolveWizard *self,
                                                 guint          step);
 const char *_involve_wizard_get_step_status    (InvolveWizard *self,

@@ -4,11 +4,13 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "involve-assess.h"
 #include "involve-field-editor.h"
 #include "involve-fingerprint.h"
 #include "involve-history-window.h"
+#include "involve-involvement-window.h"
 #include "involve-lifecycle.h"
 #include "involve-signoff.h"
 #include "involve-profile.h"
@@ -56,11 +58,19 @@ struct _InvolveWizard
   guint               refresh_id;
   gboolean            show_problems;
   gboolean            building;
+  gboolean            unsaved;         /* a new record not in the register until the first input */
+  gboolean            opening_old;     /* the next record set is an earlier version */
+  gboolean            viewing_old;     /* an earlier version from the history: read-only */
+  guint               current_step;    /* the page shown; the list's focus may be elsewhere */
+  guint               scroll_tick_id;  /* bringing the focused question into view */
+  guint               scroll_frames;
+  GtkWidget          *focus_root;      /* the window whose focus is followed (not a reference) */
 
   /* three-step test page */
   GtkWidget          *outcome_box;
   GtkWidget          *outcome_label;
   GtkWidget          *outcome_detail;
+  GtkWidget          *outcome_toggle;
   /* review page */
   GtkWidget          *summary_grid;
   GtkWidget          *problems_title;
@@ -68,6 +78,8 @@ struct _InvolveWizard
   GtkWidget          *ready_label;
   GtkWidget          *submit_button;
   GtkWidget          *dialog;
+  char               *kept_comments;   /* typed in a decision the register refused */
+  guint               kept_kind;       /* DialogKind of kept_comments */
 
   /* template */
   GtkWidget          *header_bar;
@@ -78,6 +90,7 @@ struct _InvolveWizard
   GtkWidget          *banner_revealer;
   GtkWidget          *banner_box;
   GtkWidget          *banner_label;
+  GtkWidget          *banner_toggle;
   GtkWidget          *sign_off_button;
   GtkWidget          *return_button;
   GtkWidget          *amend_button;
@@ -128,7 +141,8 @@ wizard_page_free (WizardPage *page)
 static gboolean
 is_editable (InvolveWizard *self)
 {
-  return self->record != NULL && involve_status_is_editable (involve_record_get_status (self->record));
+  return self->record != NULL && !self->viewing_old &&
+         involve_status_is_editable (involve_record_get_status (self->record));
 }
 
 /* Messages */
@@ -162,6 +176,48 @@ dismiss_error_clicked_cb (InvolveWizard *self)
 
 /* Saving */
 
+static void update_title (InvolveWizard *self);
+static void update_actions (InvolveWizard *self);
+
+/* A new record is only written to the register once the person types or
+ * chooses something: opening New Assessment and leaving again uses up no
+ * reference and leaves no empty record to withdraw.  The record shown
+ * (its editors follow it) takes the identity the register gives it. */
+static gboolean
+create_on_first_input (InvolveWizard *self,
+                       const char    *field_id,
+                       GVariant      *value)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InvolveRecord) stored = NULL;
+
+  involve_record_set_value (self->record, field_id, value);
+  stored = involve_store_create_record_with_values (self->store, self->record, &error);
+  if (stored == NULL)
+    {
+      gtk_label_set_text (GTK_LABEL (self->saved_label), _("Not saved"));
+      gtk_widget_remove_css_class (self->saved_label, "dim-label");
+      gtk_widget_add_css_class (self->saved_label, "error");
+      show_error (self, _("The assessment could not be created: %s"), error->message);
+      return FALSE;
+    }
+  involve_record_set_uuid (self->record, involve_record_get_uuid (stored));
+  involve_record_set_reference (self->record, involve_record_get_reference (stored));
+  involve_record_set_version (self->record, involve_record_get_version (stored));
+  involve_record_set_status (self->record, involve_record_get_status (stored));
+  involve_record_set_created_usec (self->record, involve_record_get_created_usec (stored));
+  self->unsaved = FALSE;
+
+  gtk_label_set_text (GTK_LABEL (self->saved_label), _("Saved"));
+  gtk_widget_remove_css_class (self->saved_label, "error");
+  gtk_widget_add_css_class (self->saved_label, "dim-label");
+  update_title (self);
+  update_actions (self);
+  queue_refresh (self);
+  g_signal_emit (self, signals[RECORD_CHANGED], 0);
+  return TRUE;
+}
+
 static gboolean
 save_value (InvolveWizard *self,
             const char    *field_id,
@@ -171,6 +227,9 @@ save_value (InvolveWizard *self,
 
   if (!is_editable (self))
     return FALSE;
+
+  if (self->unsaved)
+    return create_on_first_input (self, field_id, value);
 
   if (!involve_store_set_value (self->store, self->record, field_id, value, &error))
     {
@@ -267,6 +326,74 @@ wrap_label (const char *text,
   return label;
 }
 
+/* Banners stay short so that the questions stay in sight on a 600-pixel
+ * screen: @lines lines, then "…"; the toggle shows the whole text, and is
+ * there only when there is more to show. */
+#define COLLAPSED_CHARS 160
+
+static void
+set_collapsed (GtkWidget *label,
+               GtkWidget *toggle,
+               gboolean   collapsed)
+{
+  int lines = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (label), "collapsed-lines"));
+  const char *full = g_object_get_data (G_OBJECT (label), "full-text");
+
+  /* Pango counts the lines of each paragraph: one paragraph when collapsed. */
+  if (full != NULL)
+    {
+      g_autofree char *text = collapsed ? g_strdelimit (g_strdup (full), "\n", ' ') : g_strdup (full);
+
+      gtk_label_set_text (GTK_LABEL (label), text);
+    }
+  gtk_label_set_lines (GTK_LABEL (label), collapsed ? lines : -1);
+  gtk_label_set_ellipsize (GTK_LABEL (label), collapsed ? PANGO_ELLIPSIZE_END : PANGO_ELLIPSIZE_NONE);
+  gtk_button_set_label (GTK_BUTTON (toggle), collapsed ? _("Show _More") : _("Show _Less"));
+  gtk_accessible_update_state (GTK_ACCESSIBLE (toggle), GTK_ACCESSIBLE_STATE_EXPANDED, !collapsed, -1);
+}
+
+static void
+collapse_toggled_cb (GtkToggleButton *toggle,
+                     GtkWidget       *label)
+{
+  set_collapsed (label, GTK_WIDGET (toggle), !gtk_toggle_button_get_active (toggle));
+}
+
+static GtkWidget *
+collapse_toggle_new (GtkWidget  *label,
+                     int         lines,
+                     const char *accessible_label)
+{
+  GtkWidget *toggle = gtk_toggle_button_new ();
+
+  gtk_button_set_use_underline (GTK_BUTTON (toggle), TRUE);
+  gtk_widget_add_css_class (toggle, "flat");
+  gtk_widget_set_valign (toggle, GTK_ALIGN_CENTER);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (toggle), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, accessible_label, -1);
+  gtk_accessible_update_relation (GTK_ACCESSIBLE (toggle), GTK_ACCESSIBLE_RELATION_CONTROLS, label, NULL, -1);
+  g_object_set_data (G_OBJECT (label), "collapsed-lines", GINT_TO_POINTER (lines));
+  g_signal_connect (toggle, "toggled", G_CALLBACK (collapse_toggled_cb), label);
+  set_collapsed (label, toggle, TRUE);
+  return toggle;
+}
+
+/* Sets a collapsible label's text; long text collapses again. */
+static void
+set_collapsible_text (GtkWidget  *label,
+                      GtkWidget  *toggle,
+                      const char *text)
+{
+  gboolean long_text = g_utf8_strlen (text, -1) > COLLAPSED_CHARS || strchr (text, '\n') != NULL;
+
+  if (g_strcmp0 (g_object_get_data (G_OBJECT (label), "full-text"), text) != 0)
+    {
+      g_object_set_data_full (G_OBJECT (label), "full-text", g_strdup (text), g_free);
+      gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (toggle), FALSE);
+      set_collapsed (label, toggle, TRUE);
+    }
+  gtk_widget_set_visible (toggle, long_text);
+}
+
 static GtkWidget *
 build_guidance (const InvolveSection *section)
 {
@@ -301,6 +428,31 @@ build_guidance (const InvolveSection *section)
   return expander;
 }
 
+/* Only the organisation type of the record's framework (frameworks.xml) is
+ * offered, and the provider, whose duty is another: a CCG on an ICB record
+ * would contradict the duty the record is assessed under.  A value already
+ * recorded stays in sight, so that the problem it raises can be fixed. */
+static void
+limit_organisation_types (InvolveWizard      *self,
+                          InvolveFieldEditor *editor)
+{
+  const InvolveFramework *own = involve_definitions_lookup_framework (self->definitions,
+                                                                      involve_record_get_framework_id (self->record));
+  GPtrArray *frameworks = involve_definitions_get_frameworks (self->definitions);
+  const char *current = involve_record_get_string (self->record, "organisation-type");
+
+  if (own == NULL)
+    return;
+  for (guint i = 0; i < frameworks->len; i++)
+    {
+      const InvolveFramework *framework = g_ptr_array_index (frameworks, i);
+
+      if (g_strcmp0 (framework->organisation_type, own->organisation_type) != 0)
+        involve_field_editor_set_option_visible (editor, framework->organisation_type,
+                                                 g_strcmp0 (current, framework->organisation_type) == 0);
+    }
+}
+
 static void
 add_editor (InvolveWizard      *self,
             WizardPage         *page,
@@ -318,6 +470,15 @@ add_editor (InvolveWizard      *self,
   g_ptr_array_add (list, editor);
   g_ptr_array_add (page->editors, editor);
   g_object_set_data (G_OBJECT (editor), "page", page);
+  if (field->guidance_ref != NULL)
+    {
+      g_autofree char *ref = involve_definitions_dup_guidance_ref (self->definitions, field->guidance_ref,
+                                                                   involve_record_get_framework_id (self->record));
+
+      involve_field_editor_set_guidance_ref (INVOLVE_FIELD_EDITOR (editor), ref);
+    }
+  if (g_str_equal (field->id, "organisation-type"))
+    limit_organisation_types (self, INVOLVE_FIELD_EDITOR (editor));
   involve_field_editor_set_editable (INVOLVE_FIELD_EDITOR (editor), is_editable (self));
   g_signal_connect (editor, "changed", G_CALLBACK (editor_changed_cb), self);
   g_signal_connect (editor, "focus-left", G_CALLBACK (editor_focus_left_cb), self);
@@ -438,13 +599,15 @@ build_outcome_box (InvolveWizard *self,
   self->outcome_label = wrap_label ("", "heading");
   gtk_label_set_selectable (GTK_LABEL (self->outcome_label), TRUE);
   self->outcome_detail = wrap_label ("", NULL);
-  /* Keep the questions in sight on a 768-pixel screen: at most four lines
-   * here; the review page and the PDF give the reasons in full. */
-  gtk_label_set_lines (GTK_LABEL (self->outcome_detail), 4);
-  gtk_label_set_ellipsize (GTK_LABEL (self->outcome_detail), PANGO_ELLIPSIZE_END);
+  /* Selectable, so the keyboard can reach and read the reasons. */
+  gtk_label_set_selectable (GTK_LABEL (self->outcome_detail), TRUE);
+  /* Keep the questions in sight on a 600-pixel screen: two lines until
+   * "Show More" opens the reasons in full. */
+  self->outcome_toggle = collapse_toggle_new (self->outcome_detail, 2, _("Show the outcome's reasons in full"));
   gtk_box_append (GTK_BOX (text_box), self->outcome_label);
   gtk_box_append (GTK_BOX (text_box), self->outcome_detail);
   gtk_box_append (GTK_BOX (self->outcome_box), text_box);
+  gtk_box_append (GTK_BOX (self->outcome_box), self->outcome_toggle);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->outcome_box),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Outcome of the three-step test"), -1);
   /* Above the scrolling questions, so that it is always in sight. */
@@ -526,7 +689,7 @@ clear_pages (InvolveWizard *self)
     gtk_stack_remove (GTK_STACK (self->page_stack), child);
   g_ptr_array_set_size (self->pages, 0);
   g_hash_table_remove_all (self->editors);
-  self->outcome_box = self->outcome_label = self->outcome_detail = NULL;
+  self->outcome_box = self->outcome_label = self->outcome_detail = self->outcome_toggle = NULL;
   self->problem_list = self->submit_button = self->summary_grid = NULL;
 }
 
@@ -584,6 +747,7 @@ update_outcome (InvolveWizard *self)
   g_autoptr(InvolveAssessment) assessment = NULL;
   g_autoptr(GString) detail = g_string_new (NULL);
   g_autoptr(GString) todo = g_string_new (NULL);
+  g_autoptr(GString) wrong = g_string_new (NULL);
   InvolveAnswer opinion;
 
   if (self->outcome_label == NULL)
@@ -635,13 +799,17 @@ update_outcome (InvolveWizard *self)
       field = involve_definitions_lookup_field (self->definitions, problem->field_id, NULL);
       if (field == NULL)
         continue;
-      g_string_append_printf (todo, "%s%s", todo->len ? " · " : "", field->label);
+      /* An answer given but wrong is not "still to record": say what is wrong. */
+      if (!involve_value_is_empty (involve_record_get_value (self->record, problem->field_id)))
+        g_string_append_printf (wrong, "\n%s", problem->message);
+      else
+        g_string_append_printf (todo, "%s%s", todo->len ? " · " : "", field->label);
     }
   if (todo->len > 0)
     g_string_append_printf (detail, "\n%s %s", _("Still to record:"), todo->str);
+  g_string_append (detail, wrong->str);
 
-  gtk_label_set_text (GTK_LABEL (self->outcome_detail), detail->str);
-  gtk_widget_set_tooltip_text (self->outcome_detail, detail->str);
+  set_collapsible_text (self->outcome_detail, self->outcome_toggle, detail->str);
 }
 
 static void
@@ -932,7 +1100,7 @@ update_banner (InvolveWizard *self)
       break;
     }
 
-  gtk_label_set_text (GTK_LABEL (self->banner_label), text ? text : "");
+  set_collapsible_text (self->banner_label, self->banner_toggle, text ? text : "");
   gtk_revealer_set_reveal_child (GTK_REVEALER (self->banner_revealer), text != NULL);
   gtk_widget_set_visible (self->sign_off_button, awaiting);
   gtk_widget_set_visible (self->return_button, awaiting);
@@ -980,8 +1148,18 @@ update_actions (InvolveWizard *self)
       };
 
       for (guint i = 0; i < G_N_ELEMENTS (export_actions); i++)
-        gtk_widget_action_set_enabled (GTK_WIDGET (self), export_actions[i], TRUE);
+        gtk_widget_action_set_enabled (GTK_WIDGET (self), export_actions[i], !self->unsaved);
     }
+  /* Nothing to withdraw, export or show the history of before it exists. */
+  if (self->unsaved)
+    {
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "wizard.withdraw", FALSE);
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "wizard.submit", FALSE);
+    }
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "wizard.involvement",
+                                 self->request == NULL && self->store != NULL &&
+                                 involve_store_get_loggable_version (self->store, involve_record_get_uuid (self->record),
+                                                                     NULL) > 0);
 }
 
 static void
@@ -1023,10 +1201,12 @@ static void
 update_title (InvolveWizard *self)
 {
   const char *title = involve_record_get_string (self->record, "title");
-  g_autofree char *subtitle = g_strdup_printf (_("%s, version %u, %s"),
-                                               involve_record_get_reference (self->record),
-                                               involve_record_get_version (self->record),
-                                               involve_status_get_label (involve_record_get_status (self->record)));
+  g_autofree char *subtitle = self->unsaved
+    ? g_strdup (_("Not in the register until you type or choose something"))
+    : g_strdup_printf (_("%s, version %u, %s"),
+                       involve_record_get_reference (self->record),
+                       involve_record_get_version (self->record),
+                       involve_status_get_label (involve_record_get_status (self->record)));
 
   adw_window_title_set_title (self->window_title, title != NULL && title[0] ? title : _("New Assessment"));
   adw_window_title_set_subtitle (self->window_title, subtitle);
@@ -1052,45 +1232,58 @@ involve_wizard_get_n_steps (InvolveWizard *self)
 guint
 involve_wizard_get_step (InvolveWizard *self)
 {
-  GtkListBoxRow *row;
-
   g_return_val_if_fail (INVOLVE_IS_WIZARD (self), 0);
-
-  row = gtk_list_box_get_selected_row (GTK_LIST_BOX (self->step_list));
-  return row != NULL ? (guint) gtk_list_box_row_get_index (row) : 0;
+  return self->current_step;
 }
+
+static void show_step (InvolveWizard *self, guint step);
 
 void
 involve_wizard_set_step (InvolveWizard *self,
                          guint          step)
 {
-  GtkListBoxRow *row;
-
   g_return_if_fail (INVOLVE_IS_WIZARD (self));
 
-  row = gtk_list_box_get_row_at_index (GTK_LIST_BOX (self->step_list), step);
-  if (row != NULL)
-    gtk_list_box_select_row (GTK_LIST_BOX (self->step_list), row);
+  if (step < self->pages->len)
+    show_step (self, step);
+}
+
+/* The step list moves the keyboard's focus with up and down; only Enter,
+ * Space or a click opens a step (GTK_SELECTION_NONE), so that reading the
+ * list does not switch pages under the person.  The open step is marked
+ * "current-step" (style.css) and selected for screen readers. */
+static void
+mark_current_row (InvolveWizard *self)
+{
+  for (guint i = 0; i < self->pages->len; i++)
+    {
+      WizardPage *page = g_ptr_array_index (self->pages, i);
+
+      if (i == self->current_step)
+        gtk_widget_add_css_class (page->row, "current-step");
+      else
+        gtk_widget_remove_css_class (page->row, "current-step");
+      gtk_accessible_update_state (GTK_ACCESSIBLE (page->row),
+                                   GTK_ACCESSIBLE_STATE_SELECTED, i == self->current_step, -1);
+    }
 }
 
 static void
-step_selected_cb (InvolveWizard *self,
-                  GtkListBoxRow *row)
+show_step (InvolveWizard *self,
+           guint          step)
 {
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
   gboolean focus_in_page = focus != NULL && gtk_widget_is_ancestor (focus, self->page_stack);
-  WizardPage *page;
+  WizardPage *page = g_ptr_array_index (self->pages, step);
 
-  if (row == NULL)
-    return;
-
-  page = g_ptr_array_index (self->pages, gtk_list_box_row_get_index (row));
   involve_wizard_flush (self);
+  self->current_step = step;
+  mark_current_row (self);
   /* Focus must not stay in a page that is going away: keyboard users land
-   * on the new step's first question, others stay in the side list. */
+   * on the new step's first question, others stay where they were. */
   if (focus_in_page)
-    gtk_widget_grab_focus (GTK_WIDGET (row));
+    gtk_widget_grab_focus (page->row);
   gtk_stack_set_visible_child (GTK_STACK (self->page_stack), page->page);
   if (focus_in_page && page->editors->len > 0)
     involve_field_editor_focus_input (g_ptr_array_index (page->editors, 0));
@@ -1103,6 +1296,151 @@ step_selected_cb (InvolveWizard *self,
   if (adw_leaflet_get_folded (self->leaflet))
     adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
   update_actions (self);
+}
+
+static void
+step_activated_cb (InvolveWizard *self,
+                   GtkListBoxRow *row)
+{
+  show_step (self, gtk_list_box_row_get_index (row));
+}
+
+/* Tab from the step list goes into the open page, not past it to the
+ * footer: the page comes next in reading order. */
+static gboolean
+step_list_key_pressed_cb (GtkEventControllerKey *controller,
+                          guint                  keyval,
+                          guint                  keycode,
+                          GdkModifierType        state,
+                          InvolveWizard         *self)
+{
+  WizardPage *page;
+
+  if ((keyval != GDK_KEY_Tab && keyval != GDK_KEY_KP_Tab) ||
+      (state & (GDK_SHIFT_MASK | GDK_CONTROL_MASK | GDK_ALT_MASK)) != 0 ||
+      self->current_step >= self->pages->len)
+    return GDK_EVENT_PROPAGATE;
+
+  page = g_ptr_array_index (self->pages, self->current_step);
+  if (adw_leaflet_get_folded (self->leaflet))
+    adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+  return gtk_widget_child_focus (page->page, GTK_DIR_TAB_FORWARD) ? GDK_EVENT_STOP : GDK_EVENT_PROPAGATE;
+}
+
+/* Bringing the focused question into view */
+
+static GtkWidget *
+find_ancestor_scrolled (GtkWidget *widget,
+                        GtkWidget *stop)
+{
+  for (GtkWidget *w = gtk_widget_get_parent (widget); w != NULL && w != stop; w = gtk_widget_get_parent (w))
+    if (GTK_IS_SCROLLED_WINDOW (w))
+      return w;
+  return NULL;
+}
+
+/* Scrolls the page so that the focused widget, with its question's title
+ * when that fits, is in sight.  Run after layout: a page just switched to,
+ * as a problem link does, has no allocation before its first frame. */
+static gboolean
+scroll_to_focus_tick_cb (GtkWidget     *widget,
+                         GdkFrameClock *clock,
+                         gpointer       data)
+{
+  InvolveWizard *self = INVOLVE_WIZARD (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+  GtkWidget *scrolled, *content, *target;
+  GtkAdjustment *adjustment;
+  graphene_rect_t bounds, focus_bounds;
+  double value, page_size, top, bottom;
+
+  /* Again on the next frames: a page just shown is laid out only then. */
+  if (++self->scroll_frames > 3)
+    {
+      self->scroll_tick_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+  if (focus == NULL || !gtk_widget_is_ancestor (focus, self->page_stack))
+    return G_SOURCE_CONTINUE;
+  scrolled = find_ancestor_scrolled (focus, self->page_stack);
+  /* The table's own list scrolls inside the page: use the page's scroller. */
+  while (scrolled != NULL && find_ancestor_scrolled (scrolled, self->page_stack) != NULL)
+    scrolled = find_ancestor_scrolled (scrolled, self->page_stack);
+  if (scrolled == NULL)
+    return G_SOURCE_CONTINUE;
+  content = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scrolled));
+  /* The viewport's child moves as it scrolls: measure in its coordinates. */
+  if (GTK_IS_VIEWPORT (content))
+    content = gtk_viewport_get_child (GTK_VIEWPORT (content));
+  target = gtk_widget_get_ancestor (focus, INVOLVE_TYPE_FIELD_EDITOR);
+  if (content == NULL || !gtk_widget_compute_bounds (focus, content, &focus_bounds))
+    return G_SOURCE_CONTINUE;
+  adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+  value = gtk_adjustment_get_value (adjustment);
+  page_size = gtk_adjustment_get_page_size (adjustment);
+  top = focus_bounds.origin.y;
+  bottom = top + MIN (focus_bounds.size.height, page_size);
+  /* The whole question, title and help included, when it fits. */
+  if (target != NULL && gtk_widget_compute_bounds (target, content, &bounds) &&
+      bounds.size.height <= page_size && bounds.origin.y + bounds.size.height >= bottom)
+    {
+      top = MIN (top, bounds.origin.y);
+      bottom = bounds.origin.y + bounds.size.height;
+    }
+  if (top < value)
+    gtk_adjustment_set_value (adjustment, top);
+  else if (bottom > value + page_size)
+    gtk_adjustment_set_value (adjustment, MIN (top, bottom - page_size));
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+queue_scroll_to_focus (InvolveWizard *self)
+{
+  self->scroll_frames = 0;
+  if (self->scroll_tick_id == 0 && gtk_widget_get_mapped (GTK_WIDGET (self)))
+    self->scroll_tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), scroll_to_focus_tick_cb, NULL, NULL);
+}
+
+static void
+focus_widget_changed_cb (GtkWindow     *window,
+                         GParamSpec    *pspec,
+                         InvolveWizard *self)
+{
+  GtkWidget *focus = gtk_window_get_focus (window);
+
+  if (focus != NULL && gtk_widget_is_ancestor (focus, self->page_stack))
+    queue_scroll_to_focus (self);
+}
+
+static void
+involve_wizard_root (GtkWidget *widget)
+{
+  InvolveWizard *self = INVOLVE_WIZARD (widget);
+  GtkRoot *root;
+
+  GTK_WIDGET_CLASS (involve_wizard_parent_class)->root (widget);
+  root = gtk_widget_get_root (widget);
+  if (GTK_IS_WINDOW (root))
+    {
+      self->focus_root = GTK_WIDGET (root);
+      g_signal_connect_object (root, "notify::focus-widget", G_CALLBACK (focus_widget_changed_cb), self, 0);
+    }
+}
+
+static void
+involve_wizard_unroot (GtkWidget *widget)
+{
+  InvolveWizard *self = INVOLVE_WIZARD (widget);
+
+  if (self->focus_root != NULL)
+    g_signal_handlers_disconnect_by_func (self->focus_root, focus_widget_changed_cb, self);
+  self->focus_root = NULL;
+  if (self->scroll_tick_id != 0)
+    gtk_widget_remove_tick_callback (widget, self->scroll_tick_id);
+  self->scroll_tick_id = 0;
+  GTK_WIDGET_CLASS (involve_wizard_parent_class)->unroot (widget);
 }
 
 gboolean
@@ -1139,6 +1477,7 @@ involve_wizard_focus_field (InvolveWizard *self,
       involve_wizard_set_step (self, i);
 
   involve_field_editor_focus_input (editor);
+  queue_scroll_to_focus (self);
   return TRUE;
 }
 
@@ -1162,6 +1501,24 @@ reload_record (InvolveWizard *self)
   g_signal_emit (self, signals[RECORD_CHANGED], 0);
 }
 
+static gboolean
+reload_idle_cb (gpointer data)
+{
+  InvolveWizard *self = data;
+
+  if (self->record != NULL)
+    reload_record (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* The pages are rebuilt once the button that asked for it has finished
+ * handling its click: destroying it inside its own signal made GTK warn. */
+static void
+reload_record_later (InvolveWizard *self)
+{
+  g_idle_add_full (G_PRIORITY_HIGH_IDLE, reload_idle_cb, g_object_ref (self), g_object_unref);
+}
+
 static void
 do_submit (InvolveWizard *self)
 {
@@ -1178,7 +1535,7 @@ do_submit (InvolveWizard *self)
       return;
     }
   gtk_revealer_set_reveal_child (GTK_REVEALER (self->error_revealer), FALSE);
-  reload_record (self);
+  reload_record_later (self);
 }
 
 typedef enum
@@ -1251,7 +1608,7 @@ response_chosen_cb (GtkNativeDialog *chooser,
         {
           g_autofree char *message = g_strdup_printf (_("Your decision was saved to %s. Send that file back to the officer, who imports it."), path);
 
-          gtk_label_set_text (GTK_LABEL (self->banner_label), message);
+          set_collapsible_text (self->banner_label, self->banner_toggle, message);
           gtk_widget_set_visible (self->sign_off_button, FALSE);
           gtk_widget_set_visible (self->return_button, FALSE);
           gtk_revealer_set_reveal_child (GTK_REVEALER (self->error_revealer), FALSE);
@@ -1320,13 +1677,17 @@ dialog_response_cb (AdwMessageDialog *dialog,
       {
         g_autoptr(InvolveSignOff) review = involve_profile_dup_reviewer (self->settings);
 
-        review->comments = g_steal_pointer (&text);
+        review->comments = g_strdup (text);
         if (kind == DIALOG_SIGN_OFF)
           ok = involve_store_sign_off (self->store, uuid, review, &error);
         else
           ok = involve_store_return (self->store, uuid, review, &error);
         if (!ok)
           {
+            /* Refused: what was typed comes back in the next such dialog. */
+            g_free (self->kept_comments);
+            self->kept_comments = g_steal_pointer (&text);
+            self->kept_kind = kind;
             if (g_error_matches (error, INVOLVE_LIFECYCLE_ERROR, INVOLVE_LIFECYCLE_ERROR_SAME_PERSON))
               show_error (self, "%s", error->message);
             else
@@ -1359,6 +1720,7 @@ dialog_response_cb (AdwMessageDialog *dialog,
 
   if (ok)
     {
+      g_clear_pointer (&self->kept_comments, g_free);
       gtk_revealer_set_reveal_child (GTK_REVEALER (self->error_revealer), FALSE);
       reload_record (self);
       if (kind == DIALOG_AMEND)
@@ -1472,10 +1834,16 @@ open_dialog (InvolveWizard *self,
 
   g_object_set_data (G_OBJECT (dialog), "text-view", view);
   g_object_set_data (G_OBJECT (dialog), "kind", GUINT_TO_POINTER (kind));
+  if (self->kept_comments != NULL && self->kept_kind == kind)
+    gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)), self->kept_comments, -1);
   if (required)
     {
       g_object_set_data (G_OBJECT (dialog), "required-response", (gpointer) response);
-      adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (dialog), response, FALSE);
+      {
+        g_autofree char *kept = dup_dialog_text (dialog);
+
+        adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (dialog), response, kept != NULL);
+      }
       g_signal_connect (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)), "changed",
                         G_CALLBACK (dialog_text_changed_cb), dialog);
     }
@@ -1655,6 +2023,28 @@ export_action (GtkWidget  *widget,
                           action_name);
 }
 
+/* An earlier version from the history, shown as it was: read-only, since
+ * only a record's latest draft can change. */
+static void
+open_version_cb (GtkWidget     *history,
+                 guint          version,
+                 InvolveWizard *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InvolveRecord) record = NULL;
+
+  involve_wizard_flush (self);
+  record = involve_store_load_record (self->store, involve_record_get_uuid (self->record), version, &error);
+  if (record == NULL)
+    {
+      show_error (self, _("Version %u could not be read: %s"), version, error->message);
+      return;
+    }
+  gtk_window_destroy (GTK_WINDOW (history));
+  self->opening_old = TRUE;
+  involve_wizard_set_record (self, record);
+}
+
 /* Read from the register, so the last change is flushed first: the trail
  * then ends with what the wizard shows. */
 static void
@@ -1675,6 +2065,32 @@ history_action (GtkWidget  *widget,
   if (window == NULL)
     {
       show_error (self, _("The history could not be read: %s"), error->message);
+      return;
+    }
+  g_signal_connect_object (window, "open-version", G_CALLBACK (open_version_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+/* The involvement log of a signed-off record: a window of its own, so
+ * the signed plan stays closed. */
+static void
+involvement_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  InvolveWizard *self = INVOLVE_WIZARD (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  g_autoptr(GError) error = NULL;
+  GtkWidget *window;
+
+  if (self->record == NULL || self->request != NULL)
+    return;
+  involve_wizard_flush (self);
+  window = involve_involvement_window_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                           self->store, self->record, &error);
+  if (window == NULL)
+    {
+      show_error (self, _("The involvement log cannot be opened: %s"), error->message);
       return;
     }
   gtk_window_present (GTK_WINDOW (window));
@@ -1705,10 +2121,17 @@ involve_wizard_set_record (InvolveWizard *self,
   involve_wizard_flush (self);
   if (self->record != NULL)
     g_signal_handlers_disconnect_by_data (self->record, self);
+  /* Comments kept from a refused decision belong to their record. */
+  if (self->record == NULL || g_strcmp0 (involve_record_get_uuid (self->record), involve_record_get_uuid (record)) != 0)
+    g_clear_pointer (&self->kept_comments, g_free);
   if (self->request != NULL && record != self->request->version)
     g_clear_pointer (&self->request, involve_sign_off_request_free);
   g_set_object (&self->record, record);
   g_signal_connect (record, "value-changed::title", G_CALLBACK (title_changed_cb), self);
+  self->viewing_old = self->opening_old;
+  self->opening_old = FALSE;
+  /* Not from the register (involve_window_new_record ()): written on the first input. */
+  self->unsaved = involve_record_get_reference (record) == NULL && self->request == NULL;
 
   self->show_problems = involve_record_get_status (record) == INVOLVE_STATUS_RETURNED;
   gtk_revealer_set_reveal_child (GTK_REVEALER (self->error_revealer), FALSE);
@@ -1770,6 +2193,8 @@ _involve_wizard_get_editor (InvolveWizard *self,
 }
 
 GtkWidget *_involve_wizard_get_outcome_label (InvolveWizard *self) { return self->outcome_label; }
+GtkWidget *_involve_wizard_get_outcome_detail (InvolveWizard *self) { return self->outcome_detail; }
+GtkWidget *_involve_wizard_get_page_stack (InvolveWizard *self) { return self->page_stack; }
 GtkWidget *_involve_wizard_get_problem_list (InvolveWizard *self) { return self->problem_list; }
 GtkWidget *_involve_wizard_get_submit_button (InvolveWizard *self) { return self->submit_button; }
 GtkWidget *_involve_wizard_get_banner_revealer (InvolveWizard *self) { return self->banner_revealer; }
@@ -1824,6 +2249,7 @@ involve_wizard_dispose (GObject *object)
   g_clear_pointer (&self->problems, g_ptr_array_unref);
   g_clear_pointer (&self->pending, g_hash_table_unref);
   g_clear_pointer (&self->request, involve_sign_off_request_free);
+  g_clear_pointer (&self->kept_comments, g_free);
   g_clear_object (&self->record);
   g_clear_object (&self->store);
   g_clear_object (&self->definitions);
@@ -1839,6 +2265,8 @@ involve_wizard_class_init (InvolveWizardClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = involve_wizard_dispose;
+  widget_class->root = involve_wizard_root;
+  widget_class->unroot = involve_wizard_unroot;
 
   signals[CLOSED] = g_signal_new ("closed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
@@ -1868,7 +2296,7 @@ involve_wizard_class_init (InvolveWizardClass *klass)
   gtk_widget_class_bind_template_child (widget_class, InvolveWizard, page_stack);
   gtk_widget_class_bind_template_child (widget_class, InvolveWizard, previous_button);
   gtk_widget_class_bind_template_child (widget_class, InvolveWizard, next_button);
-  gtk_widget_class_bind_template_callback (widget_class, step_selected_cb);
+  gtk_widget_class_bind_template_callback (widget_class, step_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, dismiss_error_clicked_cb);
 
   gtk_widget_class_install_action (widget_class, "wizard.submit", NULL, submit_action);
@@ -1886,28 +2314,55 @@ involve_wizard_class_init (InvolveWizardClass *klass)
   gtk_widget_class_install_action (widget_class, "wizard.export-request", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "wizard.print", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "wizard.history", NULL, history_action);
+  gtk_widget_class_install_action (widget_class, "wizard.involvement", NULL, involvement_action);
 
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Page_Down, GDK_CONTROL_MASK, "wizard.next-step", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Page_Up, GDK_CONTROL_MASK, "wizard.previous-step", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Page_Down, GDK_ALT_MASK, "wizard.next-step", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Page_Up, GDK_ALT_MASK, "wizard.previous-step", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "wizard.export-pdf", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK, "wizard.print", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_h, GDK_CONTROL_MASK, "wizard.history", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "wizard.close", NULL);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "involve-wizard");
+}
+
+/* The wizard's shortcuts act in the capture phase, before the focused
+ * widget sees the key: a text view would otherwise take Ctrl+Page Down
+ * (a page sideways) and the step would not change while typing. */
+static void
+add_shortcuts (InvolveWizard *self)
+{
+  const struct { guint key; GdkModifierType mods; const char *action; } shortcuts[] = {
+    { GDK_KEY_Page_Down, GDK_CONTROL_MASK, "wizard.next-step" },
+    { GDK_KEY_Page_Up, GDK_CONTROL_MASK, "wizard.previous-step" },
+    { GDK_KEY_Page_Down, GDK_ALT_MASK, "wizard.next-step" },
+    { GDK_KEY_Page_Up, GDK_ALT_MASK, "wizard.previous-step" },
+    { GDK_KEY_e, GDK_CONTROL_MASK, "wizard.export-pdf" },
+    { GDK_KEY_p, GDK_CONTROL_MASK, "wizard.print" },
+    { GDK_KEY_h, GDK_CONTROL_MASK, "wizard.history" },
+    { GDK_KEY_Left, GDK_ALT_MASK, "wizard.close" },
+  };
+  GtkEventController *controller = gtk_shortcut_controller_new ();
+
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  for (guint i = 0; i < G_N_ELEMENTS (shortcuts); i++)
+    gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
+                                          gtk_shortcut_new (gtk_keyval_trigger_new (shortcuts[i].key, shortcuts[i].mods),
+                                                            gtk_named_action_new (shortcuts[i].action)));
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
 }
 
 static void
 involve_wizard_init (InvolveWizard *self)
 {
   GtkLayoutManager *layout;
+  GtkEventController *controller;
 
   gtk_widget_init_template (GTK_WIDGET (self));
   layout = gtk_widget_get_layout_manager (GTK_WIDGET (self));
   gtk_orientable_set_orientation (GTK_ORIENTABLE (layout), GTK_ORIENTATION_VERTICAL);
+
+  add_shortcuts (self);
+  self->banner_toggle = collapse_toggle_new (self->banner_label, 2, _("Show the whole message"));
+  gtk_box_insert_child_after (GTK_BOX (self->banner_box), self->banner_toggle, self->banner_label);
+  controller = gtk_event_controller_key_new ();
+  g_signal_connect (controller, "key-pressed", G_CALLBACK (step_list_key_pressed_cb), self);
+  gtk_widget_add_controller (self->step_list, controller);
 
   self->pages = g_ptr_array_new_with_free_func ((GDestroyNotify) wizard_page_free);
   self->editors = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) g_ptr_array_unref);

@@ -363,7 +363,7 @@ _involve_store_append_signed (InvolveStore       *self,
                                   details != NULL ? details : "", details != NULL ? " " : "",
                                   involve_certificate_get_fingerprint (certificate), digest);
   if (!keep_certificate (self, certificate, error) ||
-      !_involve_store_audit_append (self, kind, act->record_uuid, act->version, new_value,
+      !_involve_store_audit_append (self, kind, act->record_uuid, act->version, NULL, NULL, new_value,
                                     full_details, time_usec, &id, error))
     return FALSE;
 
@@ -398,7 +398,7 @@ _involve_store_log_refusal (InvolveStore       *self,
 
   if (!_involve_store_txn_begin (self, &error))
     goto fail;
-  if (!_involve_store_audit_append (self, INVOLVE_AUDIT_REFUSED, record_uuid, version,
+  if (!_involve_store_audit_append (self, INVOLVE_AUDIT_REFUSED, record_uuid, version, NULL, NULL,
                                     certificate != NULL ? involve_certificate_get_fingerprint (certificate) : NULL,
                                     details, g_get_real_time (), NULL, &error) ||
       !_involve_store_txn_commit (self, &error))

@@ -26,6 +26,7 @@
 #include "involve-lifecycle.h"
 #include "involve-paths.h"
 #include "involve-store.h"
+#include "involve-store-internal.h"
 #include "involve-store-private.h"
 #include "involve-validate.h"
 
@@ -1232,6 +1233,103 @@ static const char schema_v6[] =
   "WHEN OLD.status IN ('signed-off', 'superseded', 'withdrawn') "
   "BEGIN SELECT RAISE (ABORT, 'a signed-off or withdrawn version cannot be changed'); END;";
 
+/*
+ * Branch involvement-log: the involvement log kept after sign-off
+ * (involve-store-involvement.c).  One table each for activities, feedback
+ * themes, "you said, we did" responses and evaluations, and one for the
+ * reference-list items an activity reached.  Each row names the audit
+ * entry that wrote it; rows are never changed or deleted: a correction is
+ * a new row that supersedes the old one (at most once).
+ */
+static const char schema_involvement_log[] =
+  "CREATE TABLE involvement_activities ("
+  "  id INTEGER PRIMARY KEY,"
+  "  record_uuid TEXT NOT NULL,"
+  "  version INTEGER NOT NULL,"
+  "  audit_id INTEGER NOT NULL UNIQUE REFERENCES audit (id),"
+  "  supersedes INTEGER UNIQUE REFERENCES involvement_activities (id),"
+  "  retracted INTEGER NOT NULL DEFAULT 0,"
+  "  correction TEXT,"
+  "  method TEXT,"
+  "  description TEXT,"
+  "  start_date TEXT,"
+  "  end_date TEXT,"
+  "  reach INTEGER NOT NULL DEFAULT 0,"
+  "  partners TEXT,"
+  "  documents TEXT"
+  ");"
+  "CREATE INDEX involvement_activities_by_record ON involvement_activities (record_uuid, id);"
+  "CREATE INDEX involvement_activities_by_start ON involvement_activities (start_date);"
+  "CREATE TABLE involvement_reach ("
+  "  activity_id INTEGER NOT NULL REFERENCES involvement_activities (id),"
+  "  list TEXT NOT NULL,"
+  "  item TEXT NOT NULL,"
+  "  PRIMARY KEY (activity_id, list, item)"
+  ") WITHOUT ROWID;"
+  "CREATE TABLE involvement_feedback ("
+  "  id INTEGER PRIMARY KEY,"
+  "  record_uuid TEXT NOT NULL,"
+  "  version INTEGER NOT NULL,"
+  "  audit_id INTEGER NOT NULL UNIQUE REFERENCES audit (id),"
+  "  supersedes INTEGER UNIQUE REFERENCES involvement_feedback (id),"
+  "  retracted INTEGER NOT NULL DEFAULT 0,"
+  "  correction TEXT,"
+  "  activity_id INTEGER REFERENCES involvement_activities (id),"
+  "  theme TEXT,"
+  "  summary TEXT,"
+  "  responses INTEGER NOT NULL DEFAULT 0"
+  ");"
+  "CREATE INDEX involvement_feedback_by_record ON involvement_feedback (record_uuid, id);"
+  "CREATE TABLE involvement_responses ("
+  "  id INTEGER PRIMARY KEY,"
+  "  record_uuid TEXT NOT NULL,"
+  "  version INTEGER NOT NULL,"
+  "  audit_id INTEGER NOT NULL UNIQUE REFERENCES audit (id),"
+  "  supersedes INTEGER UNIQUE REFERENCES involvement_responses (id),"
+  "  retracted INTEGER NOT NULL DEFAULT 0,"
+  "  correction TEXT,"
+  "  feedback_id INTEGER REFERENCES involvement_feedback (id),"
+  "  you_said TEXT,"
+  "  we_did TEXT,"
+  "  not_taken_reason TEXT"
+  ");"
+  "CREATE INDEX involvement_responses_by_record ON involvement_responses (record_uuid, id);"
+  "CREATE TABLE involvement_evaluations ("
+  "  id INTEGER PRIMARY KEY,"
+  "  record_uuid TEXT NOT NULL,"
+  "  version INTEGER NOT NULL,"
+  "  audit_id INTEGER NOT NULL UNIQUE REFERENCES audit (id),"
+  "  supersedes INTEGER UNIQUE REFERENCES involvement_evaluations (id),"
+  "  retracted INTEGER NOT NULL DEFAULT 0,"
+  "  correction TEXT,"
+  "  response_id INTEGER REFERENCES involvement_responses (id),"
+  "  evaluated_on TEXT,"
+  "  impact TEXT"
+  ");"
+  "CREATE INDEX involvement_evaluations_by_record ON involvement_evaluations (record_uuid, id);"
+  /* The annual report finds each version's sign-off, import and withdrawal. */
+  "CREATE INDEX audit_by_kind ON audit (kind, record_uuid, version, id);"
+  "CREATE TRIGGER involvement_activities_no_update BEFORE UPDATE ON involvement_activities "
+  "BEGIN SELECT RAISE (ABORT, 'involvement log entries cannot be changed: add a correction'); END;"
+  "CREATE TRIGGER involvement_activities_no_delete BEFORE DELETE ON involvement_activities "
+  "BEGIN SELECT RAISE (ABORT, 'involvement log entries cannot be deleted: add a correction'); END;"
+  "CREATE TRIGGER involvement_reach_no_update BEFORE UPDATE ON involvement_reach "
+  "BEGIN SELECT RAISE (ABORT, 'involvement log entries cannot be changed: add a correction'); END;"
+  "CREATE TRIGGER involvement_reach_no_delete BEFORE DELETE ON involvement_reach "
+  "BEGIN SELECT RAISE (ABORT, 'involvement log entries cannot be deleted: add a correction'); END;"
+  "CREATE TRIGGER involvement_feedback_no_update BEFORE UPDATE ON involvement_feedback "
+  "BEGIN SELECT RAISE (ABORT, 'involvement log entries cannot be changed: add a correction'); END;"
+  "CREATE TRIGGER involvement_feedback_no_delete BEFORE DELETE ON involvement_feedback "
+  "BEGIN SELECT RAISE (ABORT, 'involvement log entries cannot be deleted: add a correction'); END;"
+  "CREATE TRIGGER involvement_responses_no_update BEFORE UPDATE ON involvement_responses "
+  "BEGIN SELECT RAISE (ABORT, 'involvement log entries cannot be changed: add a correction'); END;"
+  "CREATE TRIGGER involvement_responses_no_delete BEFORE DELETE ON involvement_responses "
+  "BEGIN SELECT RAISE (ABORT, 'involvement log entries cannot be deleted: add a correction'); END;"
+  "CREATE TRIGGER involvement_evaluations_no_update BEFORE UPDATE ON involvement_evaluations "
+  "BEGIN SELECT RAISE (ABORT, 'involvement log entries cannot be changed: add a correction'); END;"
+  "CREATE TRIGGER involvement_evaluations_no_delete BEFORE DELETE ON involvement_evaluations "
+  "BEGIN SELECT RAISE (ABORT, 'involvement log entries cannot be deleted: add a correction'); END;";
+
 typedef struct
 {
   const char *sql;
@@ -1245,6 +1343,7 @@ static const Migration migrations[] = {
   { schema_v4, NULL },
   { schema_v5, NULL },
   { schema_v6, NULL },  /* branch signed-acts */
+  { schema_involvement_log, NULL },   /* involvement log; after the signing steps when they land */
 };
 
 #define LATEST_SCHEMA ((int) G_N_ELEMENTS (migrations))
@@ -2339,6 +2438,81 @@ audit_append (InvolveStore     *self,
   if (out_id != NULL)
     *out_id = entry.id;
   return TRUE;
+}
+
+/* The helpers involve-store-internal.h shares with the store's other files. */
+
+GRecMutex *
+_involve_store_lock (InvolveStore *self)
+{
+  return store_lock (self);
+}
+
+void
+_involve_store_unlock (GRecMutex **lock)
+{
+  store_unlock (lock);
+}
+
+void
+_involve_store_stmt_reset (sqlite3_stmt **stmt)
+{
+  stmt_cleanup (stmt);
+}
+
+sqlite3_stmt *
+_involve_store_prepare (InvolveStore *self,
+                        const char   *sql,
+                        GError      **error)
+{
+  return prepare (self, sql, error);
+}
+
+void
+_involve_store_sqlite_error (InvolveStore *self,
+                             GError      **error,
+                             int           rc,
+                             const char   *doing)
+{
+  set_sqlite_error (self, error, rc, doing);
+}
+
+gboolean
+_involve_store_txn_begin (InvolveStore *self,
+                          GError      **error)
+{
+  return txn_begin (self, error);
+}
+
+gboolean
+_involve_store_txn_commit (InvolveStore *self,
+                           GError      **error)
+{
+  return txn_commit (self, error);
+}
+
+void
+_involve_store_txn_rollback (InvolveStore *self)
+{
+  txn_rollback (self);
+}
+
+gboolean
+_involve_store_audit_append (InvolveStore *self,
+                             const char   *kind,
+                             const char   *record_uuid,
+                             guint         version,
+                             const char   *field_id,
+                             const char   *old_value,
+                             const char   *new_value,
+                             const char   *details,
+                             gint64        time_usec,
+                             gint64       *out_id,
+                             GError      **error)
+{
+  AuditEvent event = { kind, record_uuid, version, field_id, old_value, new_value, details };
+
+  return audit_append (self, &event, time_usec, out_id, error);
 }
 
 static InvolveAuditEntry *
@@ -5037,6 +5211,8 @@ involve_store_verify_full (InvolveStore *self,
   VERIFY_STEP_DONE ("fingerprints");
   ok = ok && _involve_store_verify_signatures (self, first_broken_id, error);
   VERIFY_STEP_DONE ("signatures");
+  ok = ok && _involve_store_verify_involvement (self, first_broken_id, error);
+  VERIFY_STEP_DONE ("involvement log");
   sqlite3_exec (self->db, self->batch_depth > 0 ? "RELEASE involve_verify" : "COMMIT", NULL, NULL, NULL);
   if (g_str_equal (self->journal_mode, "wal"))
     sqlite3_exec (self->db, "PRAGMA mmap_size = 0", NULL, NULL, NULL);
@@ -6008,14 +6184,6 @@ fail:
 
 /* For the store's other files (involve-store-internal.h). */
 
-sqlite3_stmt *
-_involve_store_prepare (InvolveStore *self,
-                        const char   *sql,
-                        GError      **error)
-{
-  return prepare (self, sql, error);
-}
-
 gboolean
 _involve_store_step_done (InvolveStore *self,
                           sqlite3_stmt *stmt,
@@ -6040,48 +6208,6 @@ _involve_store_set_error (GError    **error,
                           const char *message)
 {
   set_error_code (error, code, 0, message);
-}
-
-GRecMutex *
-_involve_store_lock (InvolveStore *self)
-{
-  return store_lock (self);
-}
-
-gboolean
-_involve_store_txn_begin (InvolveStore *self,
-                          GError      **error)
-{
-  return txn_begin (self, error);
-}
-
-gboolean
-_involve_store_txn_commit (InvolveStore *self,
-                           GError      **error)
-{
-  return txn_commit (self, error);
-}
-
-void
-_involve_store_txn_rollback (InvolveStore *self)
-{
-  txn_rollback (self);
-}
-
-gboolean
-_involve_store_audit_append (InvolveStore *self,
-                             const char   *kind,
-                             const char   *record_uuid,
-                             guint         version,
-                             const char   *new_value,
-                             const char   *details,
-                             gint64        time_usec,
-                             gint64       *out_id,
-                             GError      **error)
-{
-  AuditEvent event = { kind, record_uuid, version, NULL, NULL, new_value, details };
-
-  return audit_append (self, &event, time_usec, out_id, error);
 }
 
 InvolveRecord *
