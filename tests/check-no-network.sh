@@ -79,14 +79,21 @@ else missing+=(list); fi
 
 if has show && [ -n "$ref" ]; then run show --database "$db" show "$ref"; else missing+=(show); fi
 
+# Evidence PDFs are signed with the exporter's key.
+if has key; then
+  export INVOLVE_PASSPHRASE="no network needed"
+  run key-create key create --name "Test Exporter" --email exporter@example.invalid --file "$tmp/key.pem"
+  run key-export-certificate --key "$tmp/key.pem" key export-certificate "$tmp/cert.pem"
+else missing+=(key); fi
+
 if has export && [ -n "$ref" ]; then
-  run export-pdf --database "$db" export "$ref" --pdf "$tmp/evidence.pdf"
-  run export-public-pdf --database "$db" export "$ref" --pdf "$tmp/public.pdf" --public
+  run export-pdf --database "$db" --key "$tmp/key.pem" export "$ref" --pdf "$tmp/evidence.pdf"
+  run export-public-pdf --database "$db" --key "$tmp/key.pem" export "$ref" --pdf "$tmp/public.pdf" --public
   run export-xml --database "$db" export "$ref" --xml "$tmp/record.xml"
 else missing+=(export); fi
 
 if has check-pdf && [ -s "$tmp/evidence.pdf" ]; then
-  run check-pdf --database "$db" check-pdf "$tmp/evidence.pdf"
+  run check-pdf --database "$db" check-pdf --trust "$tmp/cert.pem" "$tmp/evidence.pdf"
 else missing+=(check-pdf); fi
 
 # Sign-off by file: request, the reviewer's response, applying it.

@@ -47,6 +47,8 @@ test_cli_journey (void)
   g_autofree char *pdf = g_build_filename (dir, "evidence.pdf", NULL);
   g_autofree char *public_pdf = g_build_filename (dir, "public.pdf", NULL);
   g_autofree char *xml = g_build_filename (dir, "all.xml", NULL);
+  g_autofree char *key = g_build_filename (dir, "exporter.pem", NULL);
+  g_autofree char *certificate = g_build_filename (dir, "exporter-cert.pem", NULL);
   g_autofree char *request = g_build_filename (dir, "request.xml", NULL);
   g_autofree char *response = g_build_filename (dir, "response.xml", NULL);
   g_autofree char *xxe = g_test_build_filename (G_TEST_DIST, "data", "xml", "xxe.xml", NULL);
@@ -62,21 +64,61 @@ test_cli_journey (void)
 
   cli_test_run (&run, "--database", database, "demo", NULL);
   g_assert_cmpint (run.status, ==, 0);
+  /* Evidence PDFs are signed with the exporter's key. */
+  g_setenv ("INVOLVE_PASSPHRASE", "exporter passphrase", TRUE);
+  cli_test_run (&run, "key", "create", "--name", "Rhian Example-Exporter", "--email", "rhian@nhs.example",
+                "--file", key, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  cli_test_run (&run, "--key", key, "key", "export-certificate", certificate, NULL);
+  g_assert_cmpint (run.status, ==, 0);
   signed_ref = find_reference (database, "signed-off");
   awaiting_ref = find_reference (database, "awaiting-sign-off");
   draft_ref = find_reference (database, "draft");
 
   /* Evidence PDFs, full and public, both checked against the register. */
-  cli_test_run (&run, "--database", database, "export", signed_ref, "--pdf", pdf, NULL);
+  g_unsetenv ("INVOLVE_PASSPHRASE");
+  cli_test_run (&run, "--database", database, "--key", key, "export", signed_ref, "--pdf", pdf, NULL);
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_nonnull (strstr (run.err, "passphrase"));
+  g_assert_false (g_file_test (pdf, G_FILE_TEST_EXISTS));
+  g_setenv ("INVOLVE_PASSPHRASE", "exporter passphrase", TRUE);
+  cli_test_run (&run, "--database", database, "--key", key, "export", signed_ref, "--pdf", pdf, NULL);
   g_assert_cmpint (run.status, ==, 0);
   g_assert_true (g_file_test (pdf, G_FILE_TEST_IS_REGULAR));
-  cli_test_run (&run, "--database", database, "check-pdf", pdf, NULL);
+  cli_test_run (&run, "--database", database, "check-pdf", "--trust", certificate, pdf, NULL);
   g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "Rhian Example-Exporter"));
   g_assert_nonnull (strstr (run.out, "matches the register"));
-
-  cli_test_run (&run, "--database", database, "export", signed_ref, "--pdf", public_pdf, "--public", NULL);
+  /* No register needed; but a signer nobody trusts is refused. */
+  cli_test_run (&run, "check-pdf", "--trust", certificate, pdf, NULL);
   g_assert_cmpint (run.status, ==, 0);
-  cli_test_run (&run, "--database", database, "check-pdf", public_pdf, NULL);
+  g_assert_nonnull (strstr (run.out, signed_ref));
+  g_assert_nonnull (strstr (run.out, "Signed off"));
+  g_assert_null (strstr (run.out, "matches the register"));
+  cli_test_run (&run, "check-pdf", pdf, NULL);
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "nothing says whether that certificate is trusted"));
+  /* One byte changed in the middle, or a text file dressed as a PDF. */
+  {
+    g_autofree char *tampered = g_build_filename (dir, "tampered.pdf", NULL);
+    g_autofree char *contents = NULL;
+    gsize length = 0;
+
+    g_assert_true (g_file_get_contents (pdf, &contents, &length, NULL));
+    contents[length / 3] ^= 0x01;
+    g_assert_true (g_file_set_contents (tampered, contents, (gssize) length, NULL));
+    cli_test_run (&run, "check-pdf", "--trust", certificate, tampered, NULL);
+    g_assert_cmpint (run.status, ==, 1);
+    g_assert_nonnull (strstr (run.err, "The document was changed after it was signed."));
+    g_assert_true (g_file_set_contents (tampered, "%PDF-1.7\nfingerprint=0\n", -1, NULL));
+    cli_test_run (&run, "check-pdf", "--trust", certificate, tampered, NULL);
+    g_assert_cmpint (run.status, ==, 1);
+    g_assert_nonnull (strstr (run.err, "is not a PDF file"));
+  }
+
+  cli_test_run (&run, "--database", database, "--key", key, "export", signed_ref, "--pdf", public_pdf, "--public", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  cli_test_run (&run, "--database", database, "check-pdf", "--trust", certificate, public_pdf, NULL);
   g_assert_cmpint (run.status, ==, 0);
   g_assert_nonnull (strstr (run.out, "(public version)"));
 
@@ -88,7 +130,7 @@ test_cli_journey (void)
   /* Usage errors: exit 2. */
   cli_test_run (&run, "--database", database, "export", signed_ref, NULL);
   g_assert_cmpint (run.status, ==, 2);
-  cli_test_run (&run, "--database", database, "export", signed_ref, "--pdf", pdf, "--xml", xml, NULL);
+  cli_test_run (&run, "--database", database, "--key", key, "export", signed_ref, "--pdf", pdf, "--xml", xml, NULL);
   g_assert_cmpint (run.status, ==, 2);
 
   /* The whole register to XML, into an empty register, twice: a register
@@ -107,7 +149,7 @@ test_cli_journey (void)
   g_assert_nonnull (strstr (run.out, "already in the register"));
 
   /* The PDF made from the first register checks out against the copy. */
-  cli_test_run (&run, "--database", other, "check-pdf", pdf, NULL);
+  cli_test_run (&run, "--database", other, "check-pdf", "--trust", certificate, pdf, NULL);
   g_assert_cmpint (run.status, ==, 0);
 
   /* Hostile input: refused, nothing imported. */

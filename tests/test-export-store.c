@@ -6,6 +6,7 @@
 
 #include "involve-export-store.h"
 #include "involve-fingerprint.h"
+#include "involve-pdf-sign.h"
 #include "common-test-util.h"
 #include "export-test-util.h"
 #include "identity-test-util.h"
@@ -177,6 +178,7 @@ test_pdf_and_check (Fixture       *fixture,
   g_autofree char *forged = path_in (fixture, "forged.pdf");
   g_autofree char *report = NULL;
   g_autoptr(GPtrArray) keep = NULL;
+  g_autoptr(GPtrArray) trusted = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(InvolveEvidenceDocument) document = NULL;
   g_autoptr(InvolveRecord) record = NULL;
@@ -192,7 +194,10 @@ test_pdf_and_check (Fixture       *fixture,
   g_assert_cmpstr (entry->record_uuid, ==, fixture->uuid);
   g_assert_nonnull (strstr (entry->details, "evidence.pdf"));
 
-  g_assert_true (involve_export_check_pdf (fixture->store, path, &report, &error));
+  /* The exporter's certificate is trusted: the PDF is signed with it. */
+  trusted = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  g_ptr_array_add (trusted, g_bytes_ref (involve_certificate_get_der (test_certificate ("officer"))));
+  g_assert_true (involve_export_check_signed_pdf (fixture->store, path, trusted, &report, &error));
   g_assert_no_error (error);
   g_assert_nonnull (strstr (report, "matches the register"));
 
@@ -211,9 +216,16 @@ test_pdf_and_check (Fixture       *fixture,
   document = involve_evidence_document_new (definitions, record, INVOLVE_EVIDENCE_FULL);
   involve_evidence_document_set_fingerprint (document, "0123456789abcdef0123456789abcdef"
                                                        "0123456789abcdef0123456789abcdef");
-  g_assert_true (involve_evidence_document_write_pdf (document, forged, &error));
-  g_assert_false (involve_export_check_pdf (fixture->store, forged, NULL, &error));
+  g_assert_true (involve_evidence_document_write_signed_pdf (document, forged, test_identity ("officer"),
+                                                             NULL, &error));
+  g_assert_false (involve_export_check_signed_pdf (fixture->store, forged, trusted, NULL, &error));
   g_assert_error (error, INVOLVE_EXPORT_ERROR, INVOLVE_EXPORT_ERROR_FINGERPRINT);
+  g_clear_error (&error);
+
+  /* … and one nobody signed proves nothing. */
+  g_assert_true (involve_evidence_document_write_pdf (document, forged, &error));
+  g_assert_false (involve_export_check_signed_pdf (fixture->store, forged, trusted, NULL, &error));
+  g_assert_error (error, INVOLVE_PDF_SIGN_ERROR, INVOLVE_PDF_SIGN_ERROR_NOT_SIGNED);
 }
 
 static void

@@ -24,6 +24,8 @@
 #include "involve-fingerprint.h"
 #include "involve-history-window.h"
 #include "involve-export-store.h"
+#include "involve-pdf-sign.h"
+#include "involve-unlock-dialog.h"
 #include "involve-lifecycle.h"
 #include "involve-preferences-window.h"
 #include "involve-profile.h"
@@ -1736,6 +1738,7 @@ test_export_listed (Fixture       *fixture,
       settle ();
     }
   g_assert_cmpint (g_mkdir (out, 0700), ==, 0);
+  /* The PDFs are signed with the unlocked key, in the worker thread too. */
   _involve_window_export_listed (fixture->window, out);
 
   involve_store_query_init (&query);
@@ -1757,6 +1760,67 @@ test_export_listed (Fixture       *fixture,
     }
   g_assert_cmpuint (found, ==, 2);
   wait_ms (300);
+  for (guint i = 0; i < list->len; i++)
+    {
+      const InvolveRecordSummary *summary = g_ptr_array_index (list, i);
+      g_autofree char *name = g_strconcat (summary->reference, ".pdf", NULL);
+      g_autofree char *path = g_build_filename (out, name, NULL);
+      g_autoptr(InvolvePdfSignature) signature = involve_pdf_signature_read_file (path, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpstr (signature->signer_name, ==, "Alex Officer");
+      g_assert_cmpstr (signature->status, ==, "draft");
+    }
+}
+
+/* No key unlocked: exporting a PDF asks for it first, and cancelling
+ * exports nothing. */
+static void
+test_export_asks_to_unlock (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autofree char *key_path = involve_identity_dup_default_path ();
+  g_autofree char *key_dir = g_path_get_dirname (key_path);
+  g_autoptr(InvolveIdentity) key = NULL;
+  g_autoptr(GError) error = NULL;
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  GtkWidget *dialog = NULL;
+
+  key = involve_identity_generate ("Alex Officer", "alex.officer@example.org", NULL,
+                                   INVOLVE_KEY_ECDSA_P256, 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_mkdir_with_parents (key_dir, 0700), ==, 0);
+  g_assert_true (involve_identity_save (key, key_path, "export passphrase", &error));
+  g_assert_no_error (error);
+
+  g_assert_true (involve_window_new_record (fixture->window));
+  settle ();
+  type_text (fixture, "title", "Closing the fracture clinic");
+  involve_store_set_identity (fixture->store, NULL);
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->wizard), "wizard.export-pdf", NULL);
+  wait_ms (200);
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels) && dialog == NULL; i++)
+    {
+      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
+
+      if (INVOLVE_IS_UNLOCK_DIALOG (window) && gtk_widget_get_visible (window))
+        dialog = window;
+    }
+  g_assert_nonnull (dialog);
+  check_a11y_of (dialog, "unlocking the key to export a PDF");
+  screenshot_widget (dialog, "20-export-unlock.png");
+  click (_involve_unlock_dialog_get_cancel_button (INVOLVE_UNLOCK_DIALOG (dialog)));
+  settle ();
+  g_assert_null (involve_store_get_identity (fixture->store));
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
+
+      /* No file was asked for: nothing is exported unsigned. */
+      g_assert_false (GTK_IS_FILE_CHOOSER_DIALOG (window) && gtk_widget_get_visible (window));
+      g_assert_false (INVOLVE_IS_UNLOCK_DIALOG (window) && gtk_widget_get_visible (window));
+    }
 }
 
 static InvolveRecord *
@@ -2236,6 +2300,7 @@ main (int   argc,
   g_test_add ("/gui/journey/withdraw-needs-reason", Fixture, NULL, fixture_set_up, test_return_with_comments, fixture_tear_down);
   g_test_add ("/gui/journey/returned-with-comments", Fixture, NULL, fixture_set_up, test_returned_with_comments, fixture_tear_down);
   g_test_add ("/gui/register/export-listed", Fixture, NULL, fixture_set_up, test_export_listed, fixture_tear_down);
+  g_test_add ("/gui/export/asks-to-unlock", Fixture, NULL, fixture_set_up, test_export_asks_to_unlock, fixture_tear_down);
   g_test_add ("/gui/register/filter-by-organisation", Fixture, NULL, fixture_set_up, test_filter_by_organisation, fixture_tear_down);
   g_test_add ("/gui/register/import-xml", Fixture, NULL, fixture_set_up, test_import_xml, fixture_tear_down);
   g_test_add ("/gui/register/large-first-rows", Fixture, NULL, fixture_set_up, test_large_register_rows, fixture_tear_down);

@@ -12,6 +12,8 @@
 
 #include "cli-commands.h"
 #include "involve-export-store.h"
+#include "involve-paths.h"
+#include "involve-pdf-sign.h"
 
 /*
  * Export and import: evidence PDFs, XML exchange files and sign-off by file.
@@ -19,7 +21,7 @@
  *   export REF... --pdf DIR [--public]
  *   export REF... --xml FILE        (or --all)
  *   import FILE
- *   check-pdf FILE
+ *   check-pdf [--trust CERTS.pem] FILE
  *   signoff-request REF FILE
  *   signoff-respond REQUEST --decision signed-off|returned --name NAME ... --out RESPONSE
  *   signoff-apply RESPONSE
@@ -165,6 +167,7 @@ involve_cli_export (const char  *database_path,
   int status;
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  involve_cli_add_key_options (context);
   status = involve_cli_parse_options ("export", context, &argc, &argv);
   if (status != INVOLVE_CLI_CONTINUE)
     return status;
@@ -200,6 +203,9 @@ involve_cli_export (const char  *database_path,
       uuid = involve_store_lookup_reference (store, argv[1], &error);
       if (uuid == NULL)
         return involve_cli_fail (argv[1], error);
+      /* The PDF is signed with the exporter's key. */
+      if (!involve_cli_unlock_identity (store, &error))
+        return involve_cli_fail (NULL, error);
       if (!involve_export_pdf (store, definitions, uuid, (guint) version,
                                public_version ? INVOLVE_EVIDENCE_PUBLIC : INVOLVE_EVIDENCE_FULL,
                                pdf_path, &error))
@@ -308,8 +314,51 @@ involve_cli_check_pdf (const char  *database_path,
                        int          argc,
                        char       **argv)
 {
-  return run_on_file ("check-pdf", _("FILE — check an evidence PDF against the register"),
-                      _("Give one PDF file."), involve_export_check_pdf, database_path, argc, argv);
+  g_autofree char *trust_path = NULL;
+  const GOptionEntry entries[] = {
+    { "trust", 0, 0, G_OPTION_ARG_FILENAME, &trust_path,
+      N_("Trust the signers whose certificates (PEM or DER) are in FILE, or are issued by one of them"),
+      N_("FILE") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context =
+    g_option_context_new (_("FILE — check an evidence PDF’s signature, and that it matches the register"));
+  g_autoptr(InvolveStore) store = NULL;
+  g_autoptr(GPtrArray) trusted = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *report = NULL;
+  int status;
+
+  g_option_context_set_description (context,
+    _("Without --database or --portable no register is needed: the signature is checked "
+      "against the certificates given with --trust. With a register, its trust list counts "
+      "too, and the version the PDF names must be in the register, unchanged and current."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  status = involve_cli_parse_options ("check-pdf", context, &argc, &argv);
+  if (status != INVOLVE_CLI_CONTINUE)
+    return status;
+  if (argc != 2)
+    return involve_cli_usage_error ("check-pdf", "%s", _("Give one PDF file."));
+
+  if (trust_path != NULL)
+    {
+      trusted = involve_pdf_read_certificates (trust_path, &error);
+      if (trusted == NULL)
+        return involve_cli_fail (NULL, error);
+    }
+  /* The default register only when one was asked for: a PDF can be
+   * checked anywhere, by anyone. */
+  if (database_path != NULL || involve_paths_get_portable_dir () != NULL)
+    {
+      store = involve_cli_open_store (database_path);
+      if (store == NULL)
+        return 1;
+    }
+
+  if (!involve_export_check_signed_pdf (store, argv[1], trusted, &report, &error))
+    return involve_cli_fail (NULL, error);
+  printf ("%s\n", report);
+  return 0;
 }
 
 int

@@ -10,6 +10,8 @@
 #include "involve-export-store.h"
 #include "involve-store-trust.h"
 #include "involve-fingerprint.h"
+#include "involve-pdf-sign.h"
+#include "involve-store-trust.h"
 
 InvolveExchangeRecord *
 involve_export_collect_record (InvolveStore  *store,
@@ -104,6 +106,17 @@ involve_export_evidence_document (InvolveStore        *store,
   return g_steal_pointer (&document);
 }
 
+/* "signed by NAME (certificate SHA-256 HEX)", for the audit trail. */
+static char *
+dup_signed_by (InvolveIdentity *identity)
+{
+  InvolveCertificate *certificate = involve_identity_get_certificate (identity);
+  const char *name = involve_certificate_get_name (certificate);
+
+  return g_strdup_printf (_("signed by %s (certificate SHA-256 %s)"), name != NULL ? name : "?",
+                          involve_certificate_get_fingerprint (certificate));
+}
+
 gboolean
 involve_export_pdf (InvolveStore        *store,
                     InvolveDefinitions  *definitions,
@@ -120,9 +133,12 @@ involve_export_pdf (InvolveStore        *store,
   g_autofree char *fingerprint = NULL;
   g_autofree char *head = NULL;
   g_autofree char *head_description = NULL;
+  g_autofree char *signed_by = NULL;
+  InvolveIdentity *identity;
 
   g_return_val_if_fail (path != NULL, FALSE);
 
+  identity = involve_store_get_identity (store);
   document = involve_export_evidence_document (store, definitions, uuid, version, kind, error);
   if (document == NULL)
     return FALSE;
@@ -130,7 +146,9 @@ involve_export_pdf (InvolveStore        *store,
   if (head == NULL)
     return FALSE;
   involve_evidence_document_set_register_head (document, head, head_description);
-  if (!involve_evidence_document_write_pdf (document, path, error))
+  if (!involve_evidence_document_write_signed_pdf (document, path, identity,
+                                                   _("Evidence of an assessment of the duty to involve the public"),
+                                                   error))
     return FALSE;
 
   record = involve_store_load_record (store, uuid, version, error);
@@ -138,10 +156,12 @@ involve_export_pdf (InvolveStore        *store,
     return FALSE;
   fingerprint = involve_fingerprint_compute (record);
   basename = g_path_get_basename (path);
+  signed_by = dup_signed_by (identity);
   details = g_strdup_printf (kind == INVOLVE_EVIDENCE_PUBLIC ?
-                             _("Evidence PDF, public version, written to “%s” (%u pages, fingerprint %s)") :
-                             _("Evidence PDF written to “%s” (%u pages, fingerprint %s)"),
-                             basename, involve_evidence_document_get_n_pages (document), fingerprint);
+                             _("Evidence PDF, public version, written to “%s” (%u pages, fingerprint %s), %s") :
+                             _("Evidence PDF written to “%s” (%u pages, fingerprint %s), %s"),
+                             basename, involve_evidence_document_get_n_pages (document), fingerprint,
+                             signed_by);
   return involve_store_log_event (store, INVOLVE_AUDIT_EXPORT, uuid,
                                   involve_record_get_version (record), details, error);
 }
@@ -198,47 +218,177 @@ version_fingerprint (InvolveStore  *store,
   return record != NULL ? involve_fingerprint_compute (record) : NULL;
 }
 
+/* Whether the register's trust list names the signer: anyone trusted
+ * with a role in the register (completing, signing off, administering). */
+static gboolean
+register_trusts (InvolveStore         *store,
+                 InvolvePdfSignature  *signature,
+                 gboolean             *trusted,
+                 GError              **error)
+{
+  guint roles = 0;
+
+  if (!involve_store_trust_lookup (store, signature->signer_fingerprint, &roles, error))
+    return FALSE;
+  *trusted = roles != 0;
+  return TRUE;
+}
+
+/* The register's view of the version a signed PDF names. */
+static gboolean
+check_against_register (InvolveStore         *store,
+                        InvolvePdfSignature  *signature,
+                        const char           *name,
+                        GString              *report,
+                        GError              **error)
+{
+  g_autofree char *uuid = NULL;
+  g_autofree char *registered = NULL;
+  g_autoptr(GPtrArray) versions = NULL;
+  const InvolveVersionInfo *latest, *info = NULL;
+
+  uuid = involve_store_lookup_reference (store, signature->reference, error);
+  if (uuid == NULL)
+    return FALSE;
+  versions = involve_store_list_versions (store, uuid, error);
+  if (versions == NULL)
+    return FALSE;
+  for (guint i = 0; i < versions->len; i++)
+    {
+      const InvolveVersionInfo *candidate = g_ptr_array_index (versions, i);
+
+      if (candidate->version == signature->version)
+        info = candidate;
+    }
+  if (info == NULL)
+    {
+      g_set_error (error, INVOLVE_EXPORT_ERROR, INVOLVE_EXPORT_ERROR_NOT_FOUND,
+                   _("“%s” is of version %u of %s, which the register does not hold."),
+                   name, signature->version, signature->reference);
+      return FALSE;
+    }
+  registered = version_fingerprint (store, uuid, signature->version, error);
+  if (registered == NULL)
+    return FALSE;
+  if (!involve_fingerprint_equal (registered, signature->fingerprint))
+    {
+      g_set_error (error, INVOLVE_EXPORT_ERROR, INVOLVE_EXPORT_ERROR_FINGERPRINT,
+                   _("“%s” does NOT match the register: it says version %u of %s has the "
+                     "fingerprint %s, the register holds %s."),
+                   name, signature->version, signature->reference, signature->fingerprint, registered);
+      return FALSE;
+    }
+  latest = g_ptr_array_index (versions, versions->len - 1);
+  if (info->status == INVOLVE_STATUS_SUPERSEDED || latest->version != info->version)
+    {
+      g_set_error (error, INVOLVE_EXPORT_ERROR, INVOLVE_EXPORT_ERROR_CONFLICT,
+                   _("“%s” matches version %u of %s in the register, but that version is no "
+                     "longer current: version %u (%s) replaced it."),
+                   name, info->version, signature->reference, latest->version,
+                   involve_status_get_label (latest->status));
+      return FALSE;
+    }
+  g_string_append_printf (report, _("It matches the register: version %u of %s is current, "
+                                    "with the same fingerprint."),
+                          info->version, signature->reference);
+  if (signature->status != NULL &&
+      !g_str_equal (signature->status, involve_status_to_string (info->status)))
+    g_string_append_printf (report, _(" Its status has since changed: the register now says "
+                                      "“%s”."), involve_status_get_label (info->status));
+  g_string_append_c (report, '\n');
+  return TRUE;
+}
+
+gboolean
+involve_export_check_signed_pdf (InvolveStore  *store,
+                                 const char    *path,
+                                 GPtrArray     *trusted,
+                                 char         **report,
+                                 GError       **error)
+{
+  g_autoptr(InvolvePdfSignature) signature = NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GError) trust_error = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *when = NULL;
+  gboolean is_trusted = FALSE;
+  InvolveStatus status;
+
+  g_return_val_if_fail (store == NULL || INVOLVE_IS_STORE (store), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  name = g_filename_display_name (path);
+  signature = involve_pdf_signature_read_file (path, error);
+  if (signature == NULL)
+    return FALSE;
+
+  if (trusted != NULL && trusted->len > 0)
+    is_trusted = involve_pdf_signature_check_trust (signature, trusted, &trust_error);
+  if (!is_trusted && store != NULL)
+    {
+      g_clear_error (&trust_error);
+      if (!register_trusts (store, signature, &is_trusted, error))
+        return FALSE;
+      if (!is_trusted)
+        g_set_error (&trust_error, INVOLVE_PDF_SIGN_ERROR, INVOLVE_PDF_SIGN_ERROR_UNTRUSTED,
+                     _("The signature was made by a certificate that is not trusted: “%s” "
+                       "(SHA-256 %s) is not on the register’s list of people who may sign."),
+                     signature->signer_name, signature->signer_fingerprint);
+    }
+  if (!is_trusted)
+    {
+      if (trust_error == NULL)
+        g_set_error (error, INVOLVE_PDF_SIGN_ERROR, INVOLVE_PDF_SIGN_ERROR_UNTRUSTED,
+                     _("“%s” is intact and signed by “%s” (certificate SHA-256 %s), but nothing "
+                       "says whether that certificate is trusted: give the trusted certificates "
+                       "with --trust FILE, or check against the register with --database."),
+                     name, signature->signer_name, signature->signer_fingerprint);
+      else
+        g_propagate_error (error, g_steal_pointer (&trust_error));
+      return FALSE;
+    }
+
+  if (signature->signing_usec != 0)
+    {
+      g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (signature->signing_usec / G_USEC_PER_SEC);
+
+      when = g_date_time_format (utc, "%Y-%m-%d %H:%M:%S UTC");
+    }
+  else
+    when = g_strdup (_("not stated"));
+  status = INVOLVE_STATUS_DRAFT;
+  g_string_append_printf (text, _("“%s” is intact: it was signed by a trusted certificate and not "
+                                  "changed since.\n"), name);
+  g_string_append_printf (text, _("Reference:   %s\n"), signature->reference);
+  g_string_append_printf (text, _("Version:     %u%s\n"), signature->version,
+                          signature->is_public ? _(" (public version)") : "");
+  g_string_append_printf (text, _("Status:      %s\n"),
+                          signature->status != NULL && involve_status_from_string (signature->status, &status)
+                          ? involve_status_get_label (status) : _("not stated"));
+  g_string_append_printf (text, _("Fingerprint: %s\n"), signature->fingerprint);
+  g_string_append_printf (text, _("Signed by:   %s (certificate SHA-256 %s)\n"),
+                          signature->signer_name, signature->signer_fingerprint);
+  g_string_append_printf (text, _("Signed at:   %s\n"), when);
+
+  if (store != NULL && !check_against_register (store, signature, name, text, error))
+    return FALSE;
+
+  if (text->len > 0 && text->str[text->len - 1] == '\n')
+    g_string_truncate (text, text->len - 1);
+  if (report != NULL)
+    *report = g_string_free (g_steal_pointer (&text), FALSE);
+  return TRUE;
+}
+
 gboolean
 involve_export_check_pdf (InvolveStore  *store,
                           const char    *path,
                           char         **report,
                           GError       **error)
 {
-  g_autofree char *reference = NULL;
-  g_autofree char *fingerprint = NULL;
-  g_autofree char *uuid = NULL;
-  g_autofree char *registered = NULL;
-  gboolean is_public = FALSE;
-  guint version = 0;
-
   g_return_val_if_fail (INVOLVE_IS_STORE (store), FALSE);
-  g_return_val_if_fail (path != NULL, FALSE);
 
-  if (!involve_evidence_pdf_read_identity (path, &reference, &version, &fingerprint, &is_public,
-                                           error))
-    return FALSE;
-
-  uuid = involve_store_lookup_reference (store, reference, error);
-  if (uuid == NULL)
-    return FALSE;
-  registered = version_fingerprint (store, uuid, version, error);
-  if (registered == NULL)
-    return FALSE;
-
-  if (!involve_fingerprint_equal (registered, fingerprint))
-    {
-      g_set_error (error, INVOLVE_EXPORT_ERROR, INVOLVE_EXPORT_ERROR_FINGERPRINT,
-                   _("“%s” does NOT match the register: it says version %u of %s has the "
-                     "fingerprint %s, the register holds %s."),
-                   path, version, reference, fingerprint, registered);
-      return FALSE;
-    }
-
-  if (report != NULL)
-    *report = g_strdup_printf (_("“%s” matches the register: version %u of %s, fingerprint %s%s."),
-                               path, version, reference, registered,
-                               is_public ? _(" (public version)") : "");
-  return TRUE;
+  return involve_export_check_signed_pdf (store, path, NULL, report, error);
 }
 
 gboolean

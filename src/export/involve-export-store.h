@@ -22,7 +22,8 @@ InvolveEvidenceDocument *involve_export_evidence_document (InvolveStore        *
                                                            guint                version,
                                                            InvolveEvidenceKind  kind,
                                                            GError             **error);
-/* Writes the evidence PDF and logs the export. */
+/* Writes the evidence PDF signed by the store's identity (none:
+ * INVOLVE_PDF_SIGN_ERROR_NO_IDENTITY) and logs the export and its signer. */
 gboolean   involve_export_pdf               (InvolveStore        *store,
                                              InvolveDefinitions  *definitions,
                                              const char          *uuid,
@@ -56,11 +57,21 @@ gboolean   involve_export_pdfs              (InvolveStore             *store,
                                              gpointer                  user_data,
                                              GError                  **error);
 /*
- * Compares the fingerprint an evidence PDF carries with the register's
- * fingerprint of the same version.  TRUE when they match; @report (may be
- * NULL) receives a sentence saying what was checked either way.  A
- * mismatch is INVOLVE_EXPORT_ERROR_FINGERPRINT.
+ * Checks an evidence PDF: its signature covers every byte and verifies
+ * (involve_pdf_signature_read ()), its signer is trusted, being one of
+ * @trusted (GBytes DER, may be NULL) or on the register's trust list,
+ * and, with a register (@store may be NULL), the version it names is in
+ * the register with the same fingerprint (else
+ * INVOLVE_EXPORT_ERROR_FINGERPRINT) and still current (else
+ * INVOLVE_EXPORT_ERROR_CONFLICT).  @report (may be NULL) receives what
+ * the document says and what was checked, a few lines.
  */
+gboolean   involve_export_check_signed_pdf  (InvolveStore        *store,
+                                             const char          *path,
+                                             GPtrArray           *trusted,
+                                             char               **report,
+                                             GError             **error);
+/* The same against @store's trust list only. */
 gboolean   involve_export_check_pdf         (InvolveStore        *store,
                                              const char          *path,
                                              char               **report,

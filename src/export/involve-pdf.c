@@ -134,6 +134,7 @@ static const double color_heading[3] = { 0.00, 0.25, 0.48 };
 static const double color_muted[3] = { 0.36, 0.38, 0.42 };
 static const double color_rule[3] = { 0.69, 0.72, 0.77 };
 static const double color_shade[3] = { 0.91, 0.93, 0.96 };
+static const double color_warning[3] = { 0.70, 0.09, 0.09 };
 
 /* Blocks and cells */
 
@@ -1657,6 +1658,12 @@ add_how_to_verify (InvolveEvidenceDocument *self)
   command = g_strdup ("involve-cli --database REGISTER check-pdf FILE.pdf");
   add_text (self, "Code", command, FALSE, FONT_MONO " 9", color_text, 6);
   add_paragraph (self,
+                 _("The file is digitally signed by the person who exported it (the box at the "
+                   "foot of the first page). The signature covers every byte of the file: a PDF "
+                   "reader’s signature panel, “pdfsig FILE.pdf” or “involve-cli check-pdf "
+                   "--trust CERTIFICATES.pem FILE.pdf” shows who signed it and whether anything "
+                   "was changed afterwards, without the register."));
+  add_paragraph (self,
                  _("The register also keeps an audit trail in which each entry holds the hash of "
                    "the one before it; “involve-cli verify” walks the chain and names the first "
                    "broken entry. A signed-off version can never be changed: an amendment "
@@ -2033,6 +2040,16 @@ draw_furniture (InvolveEvidenceDocument *self,
   g_autofree char *page = g_strdup_printf (_("Page %u of %u"), page_nr + 1, self->pages->len);
   g_autofree char *generated = format_usec (self->generated_usec);
   g_autofree char *footer = g_strdup_printf (_("Involve evidence record · produced %s"), generated);
+  InvolveStatus status = involve_record_get_status (self->record);
+  const InvolveSignOff *decision = involve_record_get_sign_off (self->record);
+  gboolean was_signed_off = decision != NULL && g_strcmp0 (decision->decision, "signed-off") == 0;
+  g_autofree char *draft = NULL;
+
+  /* TRANSLATORS: in every page's header of a version that is not signed off
+   * (or no longer is: superseded); %s is its status. */
+  if (status != INVOLVE_STATUS_SIGNED_OFF)
+    draft = g_strdup_printf (was_signed_off ? _("NO LONGER CURRENT – %s") : _("NOT SIGNED OFF – %s"),
+                             involve_status_get_label (status));
   double right_x = self->page_width - MARGIN_X;
   double footer_y = self->page_height - FOOTER_OFFSET;
   g_autoptr(PangoLayout) layout = NULL;
@@ -2048,6 +2065,16 @@ draw_furniture (InvolveEvidenceDocument *self,
     {
       cairo_set_source_rgb (cr, color_heading[0], color_heading[1], color_heading[2]);
       layout = simple_layout (self, _("PUBLIC VERSION"), FONT_SANS " Bold 8");
+      show_at (cr, layout, self->page_width / 2, HEADER_BASE - (draft != NULL ? 10 : 0), 0.5);
+      g_clear_object (&layout);
+      cairo_set_source_rgb (cr, color_muted[0], color_muted[1], color_muted[2]);
+    }
+
+  /* A version nobody signed off must never pass for a final one. */
+  if (draft != NULL)
+    {
+      cairo_set_source_rgb (cr, color_warning[0], color_warning[1], color_warning[2]);
+      layout = simple_layout (self, draft, FONT_SANS " Bold 9");
       show_at (cr, layout, self->page_width / 2, HEADER_BASE, 0.5);
       g_clear_object (&layout);
       cairo_set_source_rgb (cr, color_muted[0], color_muted[1], color_muted[2]);
@@ -2413,9 +2440,10 @@ set_metadata (InvolveEvidenceDocument *self,
     subject = g_strdup (_("Assessment of the duty to involve the public"));
 
   /* Machine-readable: check-pdf reads these back. */
-  keywords = g_strdup_printf ("Involve; reference=%s; version=%u; fingerprint=%s; public=%s",
+  keywords = g_strdup_printf ("Involve; reference=%s; version=%u; status=%s; fingerprint=%s; public=%s",
                               involve_record_get_reference (self->record),
                               involve_record_get_version (self->record),
+                              involve_status_to_string (involve_record_get_status (self->record)),
                               self->fingerprint, is_public (self) ? "yes" : "no");
 
   cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, title);

@@ -11,6 +11,7 @@
 #include "involve-register-model.h"
 #include "involve-report-dialog.h"
 #include "involve-signoff.h"
+#include "involve-unlock-dialog.h"
 #include "involve-profile.h"
 #include "involve-window-private.h"
 #include "involve-wizard.h"
@@ -715,6 +716,7 @@ typedef struct
   InvolveDefinitions *definitions;
   char               *store_path;
   char               *profile_name;
+  InvolveIdentity    *identity;      /* signs the PDFs; may be NULL */
   GStrv               uuids;
   char               *directory;
   GCancellable       *cancellable;
@@ -746,6 +748,7 @@ batch_export_unref (BatchExport *batch)
   g_object_unref (batch->definitions);
   g_free (batch->store_path);
   g_free (batch->profile_name);
+  g_clear_object (&batch->identity);
   g_strfreev (batch->uuids);
   g_free (batch->directory);
   g_object_unref (batch->cancellable);
@@ -801,7 +804,10 @@ batch_export_thread (GTask        *task,
 
   /* The audit trail names who exported, as the window's register does. */
   if (store != NULL)
-    involve_store_set_profile_name (store, batch->profile_name);
+    {
+      involve_store_set_profile_name (store, batch->profile_name);
+      involve_store_set_identity (store, batch->identity);
+    }
   if (store == NULL
       || !involve_export_pdfs (store, batch->definitions, (const char * const *) batch->uuids,
                                batch->directory, INVOLVE_EVIDENCE_FULL, cancellable,
@@ -881,6 +887,8 @@ _involve_window_export_listed (InvolveWindow *self,
   batch->definitions = g_object_ref (self->definitions);
   batch->store_path = g_strdup (involve_store_get_path (self->store));
   batch->profile_name = g_strdup (involve_store_get_profile_name (self->store));
+  if (involve_store_get_identity (self->store) != NULL)
+    batch->identity = g_object_ref (involve_store_get_identity (self->store));
   batch->uuids = g_steal_pointer (&uuids);
   batch->directory = g_strdup (directory);
   batch->cancellable = g_cancellable_new ();
@@ -921,11 +929,8 @@ export_folder_chosen_cb (GtkNativeDialog *chooser,
 }
 
 static void
-export_listed_action (GtkWidget  *widget,
-                      const char *action_name,
-                      GVariant   *parameter)
+choose_export_folder (InvolveWindow *self)
 {
-  InvolveWindow *self = INVOLVE_WINDOW (widget);
   GtkFileChooserNative *chooser;
 
   chooser = gtk_file_chooser_native_new (_("Export the Listed Records"), GTK_WINDOW (self),
@@ -933,6 +938,36 @@ export_listed_action (GtkWidget  *widget,
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
   g_signal_connect (chooser, "response", G_CALLBACK (export_folder_chosen_cb), g_object_ref (self));
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+export_unlocked_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      data)
+{
+  g_autoptr(InvolveWindow) self = data;
+  g_autoptr(InvolveIdentity) identity = NULL;
+  g_autoptr(GError) error = NULL;
+
+  identity = involve_unlock_identity_finish (result, &error);
+  if (identity != NULL)
+    choose_export_folder (self);
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    show_message (self, _("Export Failed"), error->message);
+}
+
+/* The PDFs are signed with the exporter's key: unlock it first. */
+static void
+export_listed_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  InvolveWindow *self = INVOLVE_WINDOW (widget);
+
+  involve_unlock_identity_async (GTK_WINDOW (self), self->store, self->settings,
+                                 _("The evidence PDFs are signed with your key, so that anyone can "
+                                   "check they were not changed."),
+                                 NULL, export_unlocked_cb, g_object_ref (self));
 }
 
 static void

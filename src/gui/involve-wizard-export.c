@@ -7,6 +7,8 @@
 #include <adwaita.h>
 
 #include "involve-export-store.h"
+#include "involve-pdf-sign.h"
+#include "involve-unlock-dialog.h"
 #include "involve-fingerprint.h"
 #include "involve-wizard-export.h"
 
@@ -18,6 +20,8 @@ typedef struct
   InvolveRecord      *record;
   char               *request_fingerprint; /* the record came in a sign-off request */
   char               *action;
+  char               *chooser_title; /* the file chooser's, once it is wanted */
+  char               *chooser_name;
 } ExportJob;
 
 static void
@@ -29,6 +33,8 @@ export_job_free (ExportJob *job)
   g_object_unref (job->record);
   g_free (job->request_fingerprint);
   g_free (job->action);
+  g_free (job->chooser_title);
+  g_free (job->chooser_name);
   g_free (job);
 }
 
@@ -92,14 +98,21 @@ write_request_pdf (ExportJob            *job,
   g_autofree char *basename = NULL;
   g_autofree char *details = NULL;
 
-  if (document == NULL || !involve_evidence_document_write_pdf (document, path, error))
+  InvolveIdentity *identity = involve_store_get_identity (job->store);
+  InvolveCertificate *certificate;
+
+  if (document == NULL ||
+      !involve_evidence_document_write_signed_pdf (document, path, identity,
+                                                   _("Evidence of a sign-off request"), error))
     return FALSE;
+  certificate = involve_identity_get_certificate (identity);
   basename = g_path_get_basename (path);
   details = g_strdup_printf (kind == INVOLVE_EVIDENCE_PUBLIC
-                             ? _("Evidence PDF, public version, of the sign-off request for %s version %u written to “%s” (%u pages, fingerprint %s)")
-                             : _("Evidence PDF of the sign-off request for %s version %u written to “%s” (%u pages, fingerprint %s)"),
+                             ? _("Evidence PDF, public version, of the sign-off request for %s version %u written to “%s” (%u pages, fingerprint %s), signed by certificate SHA-256 %s")
+                             : _("Evidence PDF of the sign-off request for %s version %u written to “%s” (%u pages, fingerprint %s), signed by certificate SHA-256 %s"),
                              involve_record_get_reference (job->record), involve_record_get_version (job->record),
-                             basename, involve_evidence_document_get_n_pages (document), job->request_fingerprint);
+                             basename, involve_evidence_document_get_n_pages (document), job->request_fingerprint,
+                             involve_certificate_get_fingerprint (certificate));
   return involve_store_log_event (job->store, INVOLVE_AUDIT_EXPORT, NULL, 0, details, error);
 }
 
@@ -317,6 +330,41 @@ print_record (ExportJob   *job,
   return log_printed (job, document, error);
 }
 
+static void
+show_chooser (ExportJob *job)
+{
+  GtkRoot *root = gtk_widget_get_root (job->wizard);
+  GtkFileChooserNative *chooser;
+
+  chooser = gtk_file_chooser_native_new (job->chooser_title, GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), job->chooser_name);
+  g_signal_connect (chooser, "response", G_CALLBACK (chooser_response_cb), job);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+export_unlocked_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      data)
+{
+  ExportJob *job = data;
+  g_autoptr(InvolveIdentity) identity = NULL;
+  g_autoptr(GError) error = NULL;
+
+  identity = involve_unlock_identity_finish (result, &error);
+  if (identity == NULL)
+    {
+      /* Cancelled: nothing is exported, nothing is lost. */
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_result (job->wizard, _("Export Failed"), error->message);
+      export_job_free (job);
+      return;
+    }
+  show_chooser (job);
+}
+
 gboolean
 _involve_wizard_export_to_file (GtkWidget                   *wizard,
                                 InvolveStore                *store,
@@ -352,7 +400,6 @@ _involve_wizard_export (GtkWidget                   *wizard,
                         const char                  *action_name)
 {
   ExportJob *job = export_job_new (wizard, store, definitions, record, request, action_name);
-  GtkFileChooserNative *chooser;
   GtkRoot *root = gtk_widget_get_root (wizard);
   g_autofree char *name = NULL;
   const char *title;
@@ -392,10 +439,20 @@ _involve_wizard_export (GtkWidget                   *wizard,
       name = g_strdup_printf ("%s-v%u-sign-off-request.xml", reference, involve_record_get_version (job->record));
     }
 
-  chooser = gtk_file_chooser_native_new (title, GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
-  g_signal_connect (chooser, "response", G_CALLBACK (chooser_response_cb), job);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  job->chooser_title = g_strdup (title);
+  job->chooser_name = g_steal_pointer (&name);
+
+  /* An evidence PDF is signed with the exporter's key: unlock it first
+   * (once a session), before a file is chosen. */
+  if (g_str_equal (action_name, "wizard.export-pdf") || g_str_equal (action_name, "wizard.export-public-pdf"))
+    {
+      g_autofree char *reason = g_strdup_printf (_("The evidence PDF of %s is signed with your key, "
+                                                   "so that anyone can check it was not changed."),
+                                                 reference);
+
+      involve_unlock_identity_async (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, store, settings,
+                                     reason, NULL, export_unlocked_cb, job);
+      return;
+    }
+  show_chooser (job);
 }
