@@ -69,6 +69,12 @@ demo_values (Shape       shape,
   set (values, "completer-email", g_variant_new_string ("alex.officer@example.org"));
   set (values, "completer-team", g_variant_new_string ("Communications"));
   set (values, "completer-date", g_variant_new_string ("2025-04-01"));
+  /* The plan's core, required where the duty applies or more involvement is planned. */
+  set (values, "c-target-audiences", g_variant_new_string ("Patients of the service and their carers."));
+  set (values, "c-objectives", g_variant_new_string ("Everyone affected knows of the change and can comment."));
+  set (values, "c-methods", g_variant_new_string ("Drop-in sessions, an online survey and letters."));
+  set (values, "c-timescales", g_variant_new_string ("Eight weeks."));
+  set (values, "c-feedback", g_variant_new_string ("A report to everybody who took part."));
   g_variant_builder_init (&table, G_VARIANT_TYPE ("aas"));
   g_variant_builder_add_value (&table, g_variant_new_strv (rows, 2));
   set (values, "c-risks", g_variant_builder_end (&table));
