@@ -84,6 +84,11 @@ template_record (guint i)
   S ("completer-email", "alex.officer@example.org");
   S ("completer-team", "Communications");
   S ("completer-date", "2025-04-01");
+  S ("c-target-audiences", "Patients and carers.");
+  S ("c-objectives", "Everyone affected can comment.");
+  S ("c-methods", "Drop-in sessions.");
+  S ("c-timescales", "Eight weeks.");
+  S ("c-feedback", "A report back.");
 #undef S
 #undef B
   g_variant_builder_init (&table, G_VARIANT_TYPE ("aas"));
