@@ -48,6 +48,10 @@ demo_values (Shape       shape,
       set (values, "urgency-justification", g_variant_new_string ("A provider failed without notice."));
       set (values, "urgency-limited-involvement", g_variant_new_string ("Letters to every patient affected."));
       set (values, "notifiable-reconfiguration", g_variant_new_boolean (TRUE));
+      /* The 2022 edition asks, for a notifiable reconfiguration, who tells
+       * the Secretary of State and when. */
+      set (values, "p22-notification",
+           g_variant_new_string ("The ICB notifies the Secretary of State once the business case is agreed."));
     }
   if (!applies)
     {

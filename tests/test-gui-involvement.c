@@ -16,6 +16,7 @@
 
 #include "a11y-check.h"
 #include "common-test-util.h"
+#include "identity-test-util.h"
 #include "involve-history-window.h"
 #include "involve-involvement-window.h"
 #include "involve-report-dialog.h"
@@ -106,6 +107,9 @@ fixture_setup (Fixture       *f,
   f->store = g_initable_new (INVOLVE_TYPE_STORE, NULL, &error, "path", f->td->path, "auto-backup", FALSE,
                              "os-account", "officer", "profile-name", "Officer", NULL);
   g_assert_no_error (error);
+  /* Acting as the officer, with their key unlocked, as the store tests do:
+   * submitting needs it, and the demo year signs off with the reviewer's. */
+  involve_store_set_identity (f->store, test_identity ("officer"));
   report_test_build_demo_year (f->store, &f->demo);
 }
 
