@@ -37,6 +37,26 @@ parse_id (const char *text,
   return TRUE;
 }
 
+/* Opens the register and finds the record with this reference: 0, or
+ * the exit status after saying why not. */
+static int
+open_record (const char    *database_path,
+             const char    *reference,
+             InvolveStore **out_store,
+             char         **out_uuid)
+{
+  g_autoptr(InvolveStore) store = involve_cli_open_store (database_path);
+  g_autoptr(GError) error = NULL;
+
+  if (store == NULL)
+    return 1;
+  *out_uuid = involve_store_lookup_reference (store, reference, &error);
+  if (*out_uuid == NULL)
+    return involve_cli_fail (reference, error);
+  *out_store = g_steal_pointer (&store);
+  return 0;
+}
+
 int
 involve_cli_log (const char  *database_path,
                  int          argc,
@@ -96,12 +116,9 @@ involve_cli_log (const char  *database_path,
   if (corrects != NULL && withdraws != NULL)
     return involve_cli_usage_error ("log", _("Give --corrects or --withdraws, not both."));
 
-  store = involve_cli_open_store (database_path);
-  if (store == NULL)
-    return 1;
-  uuid = involve_store_lookup_reference (store, argv[1], &error);
-  if (uuid == NULL)
-    return involve_cli_fail (argv[1], error);
+  status = open_record (database_path, argv[1], &store, &uuid);
+  if (status != 0)
+    return status;
 
   entry = involve_log_entry_new (kind, uuid);
 #define ID_OPTION(text, field, option) \
@@ -272,12 +289,9 @@ involve_cli_involvement (const char  *database_path,
   if (argc != 2)
     return involve_cli_usage_error ("involvement", _("Give one record's reference."));
 
-  store = involve_cli_open_store (database_path);
-  if (store == NULL)
-    return 1;
-  uuid = involve_store_lookup_reference (store, argv[1], &error);
-  if (uuid == NULL)
-    return involve_cli_fail (argv[1], error);
+  status = open_record (database_path, argv[1], &store, &uuid);
+  if (status != 0)
+    return status;
 
   if (pdf_path != NULL)
     {

@@ -104,6 +104,43 @@ print_created (InvolveIdentity *identity,
                     "the register’s list of trusted people."));
 }
 
+/* Puts a new passphrase on the key and writes it to path. */
+static int
+save_new_key (InvolveIdentity *identity,
+              const char      *path,
+              const char      *verb)
+{
+  g_autoptr(SecretString) passphrase = NULL;
+  g_autoptr(GError) error = NULL;
+
+  passphrase = involve_cli_read_passphrase (involve_cli_get_passphrase_file (), "INVOLVE_PASSPHRASE",
+                                            _("New passphrase for the key: "), TRUE, &error);
+  if (passphrase == NULL)
+    return involve_cli_fail (NULL, error);
+  if (!involve_identity_save (identity, path, passphrase, &error))
+    return involve_cli_fail (NULL, error);
+  print_created (identity, path, verb);
+  return 0;
+}
+
+/* The certificate of the key file chosen by --file (see dup_path ()); the
+ * path is returned in out_path if that is not NULL. */
+static InvolveCertificate *
+load_key_certificate (const char  *file_option,
+                      char       **out_path,
+                      GError     **error)
+{
+  g_autofree char *path = dup_path (file_option, error);
+  InvolveCertificate *cert;
+
+  if (path == NULL)
+    return NULL;
+  cert = involve_identity_load_certificate (path, error);
+  if (cert != NULL && out_path != NULL)
+    *out_path = g_steal_pointer (&path);
+  return cert;
+}
+
 static int
 key_create (int    argc,
             char **argv)
@@ -115,7 +152,6 @@ key_create (int    argc,
   g_autofree char *type = NULL;
   g_autofree char *file = NULL;
   g_autofree char *path = NULL;
-  g_autoptr(SecretString) passphrase = NULL;
   g_autoptr(InvolveIdentity) identity = NULL;
   g_autoptr(GError) error = NULL;
   InvolveKeyType key_type = INVOLVE_KEY_ECDSA_P256;
@@ -161,14 +197,7 @@ key_create (int    argc,
   identity = involve_identity_generate (name, email, organisation, key_type, (guint) valid_days, &error);
   if (identity == NULL)
     return involve_cli_fail (NULL, error);
-  passphrase = involve_cli_read_passphrase (involve_cli_get_passphrase_file (), "INVOLVE_PASSPHRASE",
-                                            _("New passphrase for the key: "), TRUE, &error);
-  if (passphrase == NULL)
-    return involve_cli_fail (NULL, error);
-  if (!involve_identity_save (identity, path, passphrase, &error))
-    return involve_cli_fail (NULL, error);
-  print_created (identity, path, _("Created a signing key for"));
-  return 0;
+  return save_new_key (identity, path, _("Created a signing key for"));
 }
 
 static int
@@ -181,7 +210,6 @@ key_import (int    argc,
   g_autofree char *path = NULL;
   g_autofree char *contents = NULL;
   g_autoptr(SecretString) p12_pass = NULL;
-  g_autoptr(SecretString) passphrase = NULL;
   g_autoptr(InvolveIdentity) identity = NULL;
   g_autoptr(GBytes) data = NULL;
   g_autoptr(GError) error = NULL;
@@ -226,14 +254,7 @@ key_import (int    argc,
 
       return involve_cli_fail (shown, error);
     }
-  passphrase = involve_cli_read_passphrase (involve_cli_get_passphrase_file (), "INVOLVE_PASSPHRASE",
-                                            _("New passphrase for the key: "), TRUE, &error);
-  if (passphrase == NULL)
-    return involve_cli_fail (NULL, error);
-  if (!involve_identity_save (identity, path, passphrase, &error))
-    return involve_cli_fail (NULL, error);
-  print_created (identity, path, _("Imported the signing key of"));
-  return 0;
+  return save_new_key (identity, path, _("Imported the signing key of"));
 }
 
 static int
@@ -264,10 +285,7 @@ key_show (int    argc,
   if (argc > 1)
     return involve_cli_usage_error ("key show", _("Unexpected argument “%s”."), argv[1]);
 
-  path = dup_path (file, &error);
-  if (path == NULL)
-    return involve_cli_fail (NULL, error);
-  cert = involve_identity_load_certificate (path, &error);
+  cert = load_key_certificate (file, &path, &error);
   if (cert == NULL)
     return involve_cli_fail (NULL, error);
 
@@ -297,7 +315,6 @@ key_export_certificate (int    argc,
 {
   g_autoptr(GOptionContext) context = g_option_context_new (_("FILE"));
   g_autofree char *file = NULL;
-  g_autofree char *path = NULL;
   g_autofree char *pem = NULL;
   g_autoptr(InvolveCertificate) cert = NULL;
   g_autoptr(GError) error = NULL;
@@ -318,10 +335,7 @@ key_export_certificate (int    argc,
   if (argc > 2)
     return involve_cli_usage_error ("key export-certificate", _("Unexpected argument “%s”."), argv[2]);
 
-  path = dup_path (file, &error);
-  if (path == NULL)
-    return involve_cli_fail (NULL, error);
-  cert = involve_identity_load_certificate (path, &error);
+  cert = load_key_certificate (file, NULL, &error);
   if (cert == NULL)
     return involve_cli_fail (NULL, error);
   pem = involve_certificate_dup_pem (cert);

@@ -945,6 +945,20 @@ find_key_block (GBytes          *data,
   return TRUE;
 }
 
+/* The certificates of the key file at @path, read into @data; an error
+ * names the file. */
+static GPtrArray *
+key_file_certificates (GBytes      *data,
+                       const char  *path,
+                       GError     **error)
+{
+  GPtrArray *certs = certificates_parse (data, TRUE, error);
+
+  if (certs == NULL)
+    prefix_file (error, path);
+  return certs;
+}
+
 InvolveCertificate *
 involve_identity_load_certificate (const char  *path,
                                    GError     **error)
@@ -966,12 +980,9 @@ involve_identity_load_certificate (const char  *path,
                    _("“%s” is not an Involve key file"), shown);
       return NULL;
     }
-  certs = certificates_parse (data, TRUE, error);
+  certs = key_file_certificates (data, path, error);
   if (certs == NULL)
-    {
-      prefix_file (error, path);
-      return NULL;
-    }
+    return NULL;
   if (certs->len == 0)
     {
       g_autofree char *shown = display_name (path);
@@ -1027,12 +1038,9 @@ involve_identity_load (const char  *path,
                    _("The key in “%s” is damaged: %s"), shown, gnutls_strerror (ret));
       return NULL;
     }
-  certs = certificates_parse (data, TRUE, error);
+  certs = key_file_certificates (data, path, error);
   if (certs == NULL)
-    {
-      prefix_file (error, path);
-      return NULL;
-    }
+    return NULL;
   if (certs->len == 0)
     {
       g_set_error (error, INVOLVE_IDENTITY_ERROR, INVOLVE_IDENTITY_ERROR_INVALID,

@@ -7,6 +7,7 @@
 #include <inttypes.h>
 
 #include "involve-definitions.h"
+#include "involve-gui-util.h"
 #include "involve-involvement-window.h"
 #include "involve-report-pdf.h"
 
@@ -775,44 +776,26 @@ _involve_involvement_window_export (InvolveInvolvementWindow *self,
   return involve_export_you_said_we_did (self->store, self->uuid, path, error);
 }
 
-static void
-export_chosen_cb (GtkNativeDialog          *chooser,
-                  int                       response,
-                  InvolveInvolvementWindow *self)
+static char *
+export_to (gpointer    owner,
+           const char *path,
+           gpointer    data)
 {
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-      g_autofree char *path = g_file_get_path (file);
-      g_autoptr(GError) error = NULL;
-      g_autofree char *message = NULL;
+  g_autoptr(GError) error = NULL;
 
-      if (path == NULL)
-        message = g_strdup (_("Choose a file on this computer."));
-      else if (!_involve_involvement_window_export (self, path, &error))
-        message = g_strdup_printf (_("The PDF could not be saved: %s"), error->message);
-      else
-        message = g_strdup_printf (_("Saved “%s”"), path);
-      adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (self->toasts), adw_toast_new (message));
-    }
-  gtk_native_dialog_destroy (chooser);
-  g_object_unref (chooser);
-  g_object_unref (self);
+  if (!_involve_involvement_window_export (INVOLVE_INVOLVEMENT_WINDOW (owner), path, &error))
+    return g_strdup_printf (_("The PDF could not be saved: %s"), error->message);
+  return NULL;
 }
 
 static void
 export_clicked_cb (GtkButton                *button,
                    InvolveInvolvementWindow *self)
 {
-  GtkFileChooserNative *chooser;
   g_autofree char *name = g_strdup_printf (_("%s you said we did.pdf"), self->reference);
 
-  chooser = gtk_file_chooser_native_new (_("Export “You Said, We Did”"), GTK_WINDOW (self),
-                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-  g_signal_connect (chooser, "response", G_CALLBACK (export_chosen_cb), g_object_ref (self));
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  involve_gui_save_as (GTK_WINDOW (self), ADW_TOAST_OVERLAY (self->toasts), _("Export “You Said, We Did”"),
+                       name, export_to, NULL);
 }
 
 GtkWidget *

@@ -7,6 +7,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 
+#include "involve-gui-util.h"
 #include "involve-report-dialog.h"
 #include "involve-report-pdf.h"
 
@@ -232,31 +233,17 @@ compute_clicked_cb (GtkButton           *button,
     }
 }
 
-static void
-save_chosen_cb (GtkNativeDialog     *chooser,
-                int                  response,
-                InvolveReportDialog *self)
+static char *
+save_to (gpointer    owner,
+         const char *path,
+         gpointer    data)
 {
-  gboolean csv = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (chooser), "involve-csv"));
+  gboolean csv = GPOINTER_TO_INT (data);
+  g_autoptr(GError) error = NULL;
 
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-      g_autofree char *path = g_file_get_path (file);
-      g_autoptr(GError) error = NULL;
-      g_autofree char *message = NULL;
-
-      if (path == NULL)
-        message = g_strdup (_("Choose a file on this computer."));
-      else if (!_involve_report_dialog_save (self, csv ? NULL : path, csv ? path : NULL, &error))
-        message = g_strdup_printf (_("The report could not be saved: %s"), error->message);
-      else
-        message = g_strdup_printf (_("Saved “%s”"), path);
-      toast (self, message);
-    }
-  gtk_native_dialog_destroy (chooser);
-  g_object_unref (chooser);
-  g_object_unref (self);
+  if (!_involve_report_dialog_save (INVOLVE_REPORT_DIALOG (owner), csv ? NULL : path, csv ? path : NULL, &error))
+    return g_strdup_printf (_("The report could not be saved: %s"), error->message);
+  return NULL;
 }
 
 static void
@@ -264,20 +251,15 @@ save_clicked_cb (GtkButton           *button,
                  InvolveReportDialog *self)
 {
   gboolean csv = GTK_WIDGET (button) == self->save_csv_button;
-  GtkFileChooserNative *chooser;
   g_autofree char *name = NULL;
 
   if (self->report == NULL)
     return;
   name = g_strdup_printf (csv ? _("Involvement annual report %s.csv") : _("Involvement annual report %s.pdf"),
                           self->report->year);
-  chooser = gtk_file_chooser_native_new (csv ? _("Save the Report as CSV") : _("Save the Report as PDF"),
-                                         GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-  g_object_set_data (G_OBJECT (chooser), "involve-csv", GINT_TO_POINTER (csv));
-  g_signal_connect (chooser, "response", G_CALLBACK (save_chosen_cb), g_object_ref (self));
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  involve_gui_save_as (GTK_WINDOW (self), ADW_TOAST_OVERLAY (self->toasts),
+                       csv ? _("Save the Report as CSV") : _("Save the Report as PDF"),
+                       name, save_to, GINT_TO_POINTER (csv));
 }
 
 static void

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+/* Saves to path; returns NULL when saved, else the message to show (transfer full). */
+typedef char *(*InvolveGuiSaveFunc) (gpointer    owner,
+                                     const char *path,
+                                     gpointer    data);
+
+void involve_gui_save_as (GtkWindow          *owner,
+                          AdwToastOverlay    *toasts,
+                          const char         *title,
+                          const char         *name,
+                          InvolveGuiSaveFunc  save,
+                          gpointer            data);
+
+G_END_DECLS
