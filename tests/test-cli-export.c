@@ -297,6 +297,8 @@ test_cli_export_many_pdfs (void)
   g_autofree char *draft_pdf = NULL;
   g_autofree char *public_pdf = NULL;
   g_autofree char *blocker = NULL;
+  g_autofree char *certificate = NULL;
+  g_autofree char *key = test_identity_save ("officer", dir, &certificate);
   g_auto(CliRun) run = { 0 };
 
   cli_test_run (&run, "--database", database, "demo", NULL);
@@ -306,9 +308,11 @@ test_cli_export_many_pdfs (void)
   signed_pdf = g_strdup_printf ("%s/%s.pdf", out, signed_ref);
   draft_pdf = g_strdup_printf ("%s/%s.pdf", out, draft_ref);
   public_pdf = g_strdup_printf ("%s/%s-public.pdf", out, signed_ref);
+  /* Evidence PDFs, one or many, are signed with the exporter's key. */
+  g_setenv ("INVOLVE_PASSPHRASE", "test passphrase", TRUE);
 
   /* Two records into a folder that does not exist yet. */
-  cli_test_run (&run, "--database", database, "export", signed_ref, draft_ref, "--pdf", out, NULL);
+  cli_test_run (&run, "--database", database, "--key", key, "export", signed_ref, draft_ref, "--pdf", out, NULL);
   g_assert_cmpint (run.status, ==, 0);
   g_assert_nonnull (strstr (run.out, "Wrote 2 evidence PDFs to "));
   g_assert_true (g_file_test (signed_pdf, G_FILE_TEST_IS_REGULAR));
@@ -316,18 +320,18 @@ test_cli_export_many_pdfs (void)
   /* Not a terminal: no progress lines on stderr. */
   g_assert_null (strstr (run.err, "[1/2]"));
   g_assert_null (strstr (run.err, "\r"));
-  cli_test_run (&run, "--database", database, "check-pdf", draft_pdf, NULL);
+  cli_test_run (&run, "--database", database, "check-pdf", "--trust", certificate, draft_pdf, NULL);
   g_assert_cmpint (run.status, ==, 0);
 
   /* One reference and an existing folder: REF.pdf in it; --public names it so. */
-  cli_test_run (&run, "--database", database, "export", signed_ref, "--pdf", out, "--public", NULL);
+  cli_test_run (&run, "--database", database, "--key", key, "export", signed_ref, "--pdf", out, "--public", NULL);
   g_assert_cmpint (run.status, ==, 0);
   g_assert_true (g_file_test (public_pdf, G_FILE_TEST_IS_REGULAR));
 
   /* An unknown reference in the middle: named, the others written, exit 1. */
   g_assert_cmpint (g_remove (signed_pdf), ==, 0);
   g_assert_cmpint (g_remove (draft_pdf), ==, 0);
-  cli_test_run (&run, "--database", database, "export", signed_ref, "INV-1999-9999", draft_ref,
+  cli_test_run (&run, "--database", database, "--key", key, "export", signed_ref, "INV-1999-9999", draft_ref,
                 "--pdf", out, NULL);
   g_assert_cmpint (run.status, ==, 1);
   g_assert_nonnull (strstr (run.err, "INV-1999-9999: "));
@@ -342,21 +346,22 @@ test_cli_export_many_pdfs (void)
   g_assert_cmpint (g_mkdir (signed_pdf, 0700), ==, 0);
   blocker = g_build_filename (signed_pdf, "keep", NULL);
   g_assert_true (g_file_set_contents (blocker, "x", 1, NULL));
-  cli_test_run (&run, "--database", database, "export", signed_ref, draft_ref, "--pdf", out, NULL);
+  cli_test_run (&run, "--database", database, "--key", key, "export", signed_ref, draft_ref, "--pdf", out, NULL);
   g_assert_cmpint (run.status, ==, 1);
   g_assert_true (g_str_has_prefix (run.err, signed_ref));
   g_assert_nonnull (strstr (run.out, "Wrote 1 evidence PDF to "));
   g_assert_true (g_file_test (draft_pdf, G_FILE_TEST_IS_REGULAR));
 
   /* Usage: --version with many references, --all with --pdf, no reference. */
-  cli_test_run (&run, "--database", database, "export", signed_ref, draft_ref, "--pdf", out,
+  cli_test_run (&run, "--database", database, "--key", key, "export", signed_ref, draft_ref, "--pdf", out,
                 "--version", "1", NULL);
   g_assert_cmpint (run.status, ==, 2);
-  cli_test_run (&run, "--database", database, "export", "--all", "--pdf", out, NULL);
+  cli_test_run (&run, "--database", database, "--key", key, "export", "--all", "--pdf", out, NULL);
   g_assert_cmpint (run.status, ==, 2);
-  cli_test_run (&run, "--database", database, "export", "--pdf", out, NULL);
+  cli_test_run (&run, "--database", database, "--key", key, "export", "--pdf", out, NULL);
   g_assert_cmpint (run.status, ==, 2);
 
+  g_unsetenv ("INVOLVE_PASSPHRASE");
   test_util_remove_tree (dir);
 }
 

@@ -107,8 +107,9 @@ char            *involve_cli_read_passphrase      (const char       *file,
 InvolveIdentity *involve_cli_load_identity        (GError          **error);
 /* Loads it and sets it on @store (involve_store_set_identity ()). */
 /* For exports, whose register head is signed when a key is at hand: unlocks
- * the key only when one was asked for (--key, --passphrase-file or the
- * INVOLVE_PASSPHRASE variable); otherwise the head goes unsigned. */
+ * the key only when one was asked for (--key, --passphrase-file, or the
+ * INVOLVE_PASSPHRASE variable when the default key file exists); otherwise
+ * the head goes unsigned. */
 gboolean         involve_cli_unlock_identity_if_asked (InvolveStore *store,
                                                        GError      **error);
 gboolean         involve_cli_unlock_identity      (InvolveStore     *store,

@@ -420,8 +420,19 @@ gboolean
 involve_cli_unlock_identity_if_asked (InvolveStore *store,
                                       GError      **error)
 {
-  if (key_option == NULL && passphrase_file_option == NULL && g_getenv ("INVOLVE_PASSPHRASE") == NULL)
-    return TRUE;
+  if (key_option == NULL && passphrase_file_option == NULL)
+    {
+      g_autofree char *path = NULL;
+
+      if (g_getenv ("INVOLVE_PASSPHRASE") == NULL)
+        return TRUE;
+      /* The variable alone names no key: it asks for the default one only
+       * when there is one, so that a script that set it to unlock another
+       * key (--key on an earlier command) can still export unsigned. */
+      path = involve_identity_dup_default_path ();
+      if (!g_file_test (path, G_FILE_TEST_EXISTS))
+        return TRUE;
+    }
   return involve_cli_unlock_identity (store, error);
 }
 

@@ -188,8 +188,10 @@ involve_cli_export (const char  *database_path,
   store = involve_cli_open_store (database_path);
   if (store == NULL)
     return 1;
-  /* The register head the file carries is signed when a key is given. */
-  if (!involve_cli_unlock_identity_if_asked (store, &error))
+  /* The register head the file carries is signed when a key is given;
+   * an evidence PDF, one or many, is always signed with the exporter's key. */
+  if (pdf_path != NULL ? !involve_cli_unlock_identity (store, &error)
+                       : !involve_cli_unlock_identity_if_asked (store, &error))
     return involve_cli_fail (NULL, error);
 
   /* One reference and a path that is not a folder: that file, as before. */
@@ -203,9 +205,6 @@ involve_cli_export (const char  *database_path,
       uuid = involve_store_lookup_reference (store, argv[1], &error);
       if (uuid == NULL)
         return involve_cli_fail (argv[1], error);
-      /* The PDF is signed with the exporter's key. */
-      if (!involve_cli_unlock_identity (store, &error))
-        return involve_cli_fail (NULL, error);
       if (!involve_export_pdf (store, definitions, uuid, (guint) version,
                                public_version ? INVOLVE_EVIDENCE_PUBLIC : INVOLVE_EVIDENCE_FULL,
                                pdf_path, &error))

@@ -409,7 +409,9 @@ _involve_store_log_refusal (InvolveStore       *self,
   return;
 
 fail:
-  g_warning ("Could not record a refusal in the audit log: %s", error->message);
+  /* The refusal itself reaches the user as the act's error; that it could
+   * not also be logged (a full disk) is said here, and is no program fault. */
+  g_message ("Could not record a refusal in the audit log: %s", error->message);
 }
 
 /* The trust list */

@@ -3892,6 +3892,28 @@ involve_store_withdraw (InvolveStore *self,
   return simple_transition (self, uuid, INVOLVE_TRANSITION_WITHDRAW, reason, error);
 }
 
+/* Whether @certificate holds @role.  Not holding it is a refusal, which
+ * the caller records in the audit log; a register that cannot be read or
+ * written (a full disk while the first key is made administrator) is an
+ * ordinary error in @error, reported as it is and recorded nowhere. */
+static gboolean
+check_role (InvolveStore        *self,
+            InvolveCertificate  *certificate,
+            guint                role,
+            GError             **refusal,
+            GError             **error)
+{
+  g_autoptr(GError) local = NULL;
+
+  if (_involve_store_check_role (self, certificate, role, &local))
+    return TRUE;
+  if (g_error_matches (local, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_UNTRUSTED))
+    g_propagate_error (refusal, g_steal_pointer (&local));
+  else
+    g_propagate_error (error, g_steal_pointer (&local));
+  return FALSE;
+}
+
 gboolean
 involve_store_submit (InvolveStore *self,
                       const char   *uuid,
@@ -3969,7 +3991,7 @@ involve_store_submit (InvolveStore *self,
   if (identity == NULL)
     goto fail;
   certificate = involve_identity_get_certificate (identity);
-  if (!_involve_store_check_role (self, certificate, INVOLVE_TRUST_COMPLETE, &refusal))
+  if (!check_role (self, certificate, INVOLVE_TRUST_COMPLETE, &refusal, error))
     goto fail;
   act = involve_act_new (INVOLVE_ACT_SUBMIT);
   act->record_uuid = g_strdup (row.uuid);
@@ -4118,7 +4140,7 @@ decide (InvolveStore         *self,
 
   /* Only a key trusted to sign off decides, and never the completer's:
    * a different person is a different key, whatever names are typed. */
-  if (!_involve_store_check_role (self, certificate, INVOLVE_TRUST_SIGN_OFF, &refusal))
+  if (!check_role (self, certificate, INVOLVE_TRUST_SIGN_OFF, &refusal, error))
     goto fail;
   submitter = dup_submitter_certificate (self, row.version_id, error);
   if (submitter == NULL && error != NULL && *error != NULL)
