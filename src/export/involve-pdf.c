@@ -32,6 +32,9 @@
 #define MARGIN_X        56.0
 #define MARGIN_TOP      62.0
 #define MARGIN_BOTTOM   58.0
+/* The signature box that involve-pdf-sign.c puts at the foot of the cover
+ * reaches 100 pt above the page's bottom edge: the cover's text stops above it. */
+#define COVER_BOTTOM    108.0
 #define HEADER_BASE     34.0
 #define FOOTER_OFFSET   30.0
 #define CELL_PAD        4.0
@@ -1723,6 +1726,8 @@ pager_new_page (Pager *pager)
   pager->page = g_array_new (FALSE, FALSE, sizeof (Placement));
   g_ptr_array_add (pager->self->pages, pager->page);
   pager->y = pager->top;
+  pager->bottom = pager->self->page_height -
+                  (pager->self->pages->len == 1 ? COVER_BOTTOM : MARGIN_BOTTOM);
 }
 
 static void
