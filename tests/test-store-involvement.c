@@ -321,6 +321,74 @@ test_append_only (Fixture       *f,
   g_assert_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_TAMPERED);
 }
 
+/* Issue 14: each entry is a signed act, so no key, no entry. */
+static void
+test_needs_key (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(InvolveLogEntry) entry = make_activity (f->uuid);
+  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(GError) error = NULL;
+
+  involve_store_set_identity (f->store, NULL);
+  assert_refused (f, entry, INVOLVE_STORE_ERROR_NO_IDENTITY, NULL);
+  list = involve_store_list_log_entries (f->store, f->uuid, INVOLVE_LOG_ACTIVITY, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (list->len, ==, 0);
+}
+
+/* An involvement entry's signature removed, or another entry's signed
+ * act put in its place: verify says so. */
+static void
+test_signature_checked (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InvolveLogEntry) first = make_activity (f->uuid);
+  g_autoptr(InvolveLogEntry) second = make_activity (f->uuid);
+  g_autofree char *sql = NULL;
+  gint64 broken = 0;
+
+  g_assert_true (involve_store_add_log_entry (f->store, first, &error));
+  g_assert_no_error (error);
+  g_free (second->description);
+  second->description = g_strdup ("Two drop-in sessions.");
+  g_assert_true (involve_store_add_log_entry (f->store, second, &error));
+  g_assert_no_error (error);
+  g_assert_true (involve_store_verify (f->store, NULL, &error));
+  g_assert_no_error (error);
+  g_clear_object (&f->store);
+
+  /* The second entry's signed act (and signature) swapped for the first's. */
+  sql = g_strdup_printf ("DROP TRIGGER audit_signatures_no_update;"
+                         "UPDATE audit_signatures SET"
+                         " data = (SELECT data FROM audit_signatures WHERE audit_id = %" G_GINT64_FORMAT "),"
+                         " signature = (SELECT signature FROM audit_signatures WHERE audit_id = %" G_GINT64_FORMAT ")"
+                         " WHERE audit_id = %" G_GINT64_FORMAT ";",
+                         first->audit_id, first->audit_id, second->audit_id);
+  raw_exec (f->td->path, sql);
+  f->store = open_store (f->td->path, &error);
+  g_assert_no_error (error);
+  g_assert_false (involve_store_verify (f->store, &broken, &error));
+  g_assert_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_TAMPERED);
+  g_assert_cmpint (broken, ==, second->audit_id);
+  g_clear_error (&error);
+  g_clear_object (&f->store);
+
+  /* Both entries' signatures deleted: the first unsigned one is named. */
+  g_free (sql);
+  sql = g_strdup_printf ("DROP TRIGGER audit_signatures_no_delete;"
+                         "DELETE FROM audit_signatures WHERE audit_id IN (%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT ");",
+                         first->audit_id, second->audit_id);
+  raw_exec (f->td->path, sql);
+  f->store = open_store (f->td->path, &error);
+  g_assert_no_error (error);
+  g_assert_false (involve_store_verify (f->store, &broken, &error));
+  g_assert_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_TAMPERED);
+  g_assert_nonnull (strstr (error->message, "not signed"));
+  g_assert_cmpint (broken, ==, first->audit_id);
+}
+
 static void
 test_migration (void)
 {
@@ -354,6 +422,8 @@ main (int   argc,
   ADD ("/involvement/bad-input", test_bad_input);
   ADD ("/involvement/corrections", test_corrections);
   ADD ("/involvement/append-only", test_append_only);
+  ADD ("/involvement/needs-key", test_needs_key);
+  ADD ("/involvement/signature-checked", test_signature_checked);
 #undef ADD
   g_test_add_func ("/involvement/migration", test_migration);
   return g_test_run ();
