@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli-test-util.h"
+#include "identity-test-util.h"
 #include "store-test-util.h"
 #include "report-test-util.h"
 
@@ -17,6 +18,7 @@ typedef struct
 {
   TestDir  *td;
   DemoYear  demo;
+  char     *key;                /* logging is a signed act: the logger's key */
 } Fixture;
 
 static void
@@ -30,12 +32,16 @@ fixture_setup (Fixture       *f,
   store = open_store (f->td->path, &error);
   g_assert_no_error (error);
   report_test_build_demo_year (store, &f->demo);
+  f->key = test_identity_save ("officer", f->td->dir, NULL);
+  g_setenv ("INVOLVE_PASSPHRASE", "test passphrase", TRUE);
 }
 
 static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
+  g_unsetenv ("INVOLVE_PASSPHRASE");
+  g_free (f->key);
   report_test_demo_year_clear (&f->demo);
   test_dir_free (f->td);
 }
@@ -59,7 +65,7 @@ run (Fixture    *f,
   va_start (args, format);
   command = g_strdup_vprintf (format, args);
   va_end (args);
-  line = g_strdup_printf ("--database '%s' %s", f->td->path, command);
+  line = g_strdup_printf ("--database '%s' --key '%s' %s", f->td->path, f->key, command);
   cli_test_run_line (result, line);
   g_test_message ("%s -> %d\n%s%s", command, result->status, result->out, result->err);
   return result->status;

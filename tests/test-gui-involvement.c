@@ -21,6 +21,7 @@
 #include "involve-involvement-window.h"
 #include "involve-report-dialog.h"
 #include "involve-settings.h"
+#include "involve-unlock-dialog.h"
 #include "involve-wizard.h"
 #include "report-test-util.h"
 
@@ -251,8 +252,55 @@ test_involvement_window (Fixture       *f,
   screenshot (form, "involvement-02-form-problem.png");
 
   type_into (form, "What was done", "A focus group with carers at the library.");
-  g_signal_emit_by_name (save_button (form, "_Save"), "clicked");
-  wait_ms (200);
+  /* Each entry is a signed act: with no key unlocked, the unlock dialog
+   * asks first; cancelling it writes nothing and keeps the form. */
+  {
+    GListModel *toplevels = gtk_window_get_toplevels ();
+    GtkWidget *unlock = NULL;
+    g_autofree char *key_path = involve_identity_dup_default_path ();
+    g_autofree char *key_dir = g_path_get_dirname (key_path);
+
+    g_assert_cmpint (g_mkdir_with_parents (key_dir, 0700), ==, 0);
+    g_assert_true (involve_identity_save (test_identity ("officer"), key_path, "test passphrase", &error));
+    g_assert_no_error (error);
+    involve_store_set_identity (f->store, NULL);
+    g_signal_emit_by_name (save_button (form, "_Save"), "clicked");
+    wait_ms (200);
+    for (guint i = 0; i < g_list_model_get_n_items (toplevels) && unlock == NULL; i++)
+      {
+        g_autoptr(GtkWidget) w = g_list_model_get_item (toplevels, i);
+
+        if (INVOLVE_IS_UNLOCK_DIALOG (w) && gtk_widget_get_visible (w))
+          unlock = w;
+      }
+    g_assert_nonnull (unlock);
+    g_assert_cmpint (head (f), ==, before);
+    g_signal_emit_by_name (_involve_unlock_dialog_get_cancel_button (INVOLVE_UNLOCK_DIALOG (unlock)), "clicked");
+    wait_ms (200);
+    g_assert_true (_involve_involvement_window_get_form (INVOLVE_INVOLVEMENT_WINDOW (window)) == form);
+    g_assert_cmpint (head (f), ==, before);
+    g_assert_null (involve_store_get_identity (f->store));
+
+    /* Unlocked this time: the form is saved with what was typed. */
+    unlock = NULL;
+    g_signal_emit_by_name (save_button (form, "_Save"), "clicked");
+    wait_ms (200);
+    for (guint i = 0; i < g_list_model_get_n_items (toplevels) && unlock == NULL; i++)
+      {
+        g_autoptr(GtkWidget) w = g_list_model_get_item (toplevels, i);
+
+        if (INVOLVE_IS_UNLOCK_DIALOG (w) && gtk_widget_get_visible (w))
+          unlock = w;
+      }
+    g_assert_nonnull (unlock);
+    gtk_editable_set_text (GTK_EDITABLE (_involve_unlock_dialog_get_passphrase_row (INVOLVE_UNLOCK_DIALOG (unlock))),
+                           "test passphrase");
+    g_signal_emit_by_name (_involve_unlock_dialog_get_unlock_button (INVOLVE_UNLOCK_DIALOG (unlock)), "clicked");
+    /* The key is unlocked off the main thread: wait for the save. */
+    for (guint i = 0; i < 100 && _involve_involvement_window_get_form (INVOLVE_INVOLVEMENT_WINDOW (window)) != NULL; i++)
+      wait_ms (100);
+    g_assert_nonnull (involve_store_get_identity (f->store));
+  }
   g_assert_null (_involve_involvement_window_get_form (INVOLVE_INVOLVEMENT_WINDOW (window)));
   activities = involve_store_list_log_entries (f->store, f->demo.uuids[0], INVOLVE_LOG_ACTIVITY, 0, &error);
   g_assert_cmpuint (activities->len, ==, 3);

@@ -321,6 +321,122 @@ test_append_only (Fixture       *f,
   g_assert_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_TAMPERED);
 }
 
+/* Issue 14: each entry is a signed act, so no key, no entry. */
+static void
+test_needs_key (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(InvolveLogEntry) entry = make_activity (f->uuid);
+  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(GError) error = NULL;
+
+  involve_store_set_identity (f->store, NULL);
+  assert_refused (f, entry, INVOLVE_STORE_ERROR_NO_IDENTITY, NULL);
+  list = involve_store_list_log_entries (f->store, f->uuid, INVOLVE_LOG_ACTIVITY, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (list->len, ==, 0);
+}
+
+/* The signed act binds the record, version and the entry's exact text. */
+static void
+test_signed_act (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InvolveLogEntry) entry = make_activity (f->uuid);
+  g_autoptr(InvolveAct) act = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GBytes) empty = NULL;
+  g_autofree char *hash = NULL;
+  g_autofree char *with_empty = NULL;
+  g_autofree char *suffix = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gsize size = 0;
+
+  g_assert_true (involve_store_add_log_entry (f->store, entry, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite3_prepare_v2 (involve_store_get_db (f->store),
+                                       "SELECT s.data, a.new_value, a.field_id FROM audit_signatures s"
+                                       " JOIN audit a ON a.id = s.audit_id WHERE s.audit_id = ?1",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_int64 (stmt, 1, entry->audit_id);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  bytes = g_bytes_new (sqlite3_column_blob (stmt, 0), (gsize) sqlite3_column_bytes (stmt, 0));
+  hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, (const char *) sqlite3_column_text (stmt, 1), -1);
+  g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 2), ==, "activity");
+  sqlite3_finalize (stmt);
+
+  act = involve_act_parse (bytes, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (act->act, ==, INVOLVE_ACT_LOG);
+  g_assert_cmpstr (act->record_uuid, ==, f->uuid);
+  g_assert_cmpuint (act->version, ==, entry->version);
+  g_assert_cmpstr (act->content, ==, hash);
+  /* The optional item comes last, after signer. */
+  suffix = g_strdup_printf ("\ncontent=64:%s\n", hash);
+  size = g_bytes_get_size (bytes);
+  g_assert_cmpuint (size, >, strlen (suffix));
+  g_assert_cmpmem ((const char *) g_bytes_get_data (bytes, NULL) + size - strlen (suffix), strlen (suffix),
+                   suffix, strlen (suffix));
+  /* An empty content item is not canonical: acts without one have none. */
+  with_empty = g_strdup_printf ("%.*scontent=0:\n", (int) size,
+                                (const char *) g_bytes_get_data (bytes, NULL));
+  empty = g_bytes_new (with_empty, strlen (with_empty));
+  g_assert_null (involve_act_parse (empty, NULL));
+}
+
+/* An involvement entry's signature removed, or another entry's signed
+ * act put in its place: verify says so. */
+static void
+test_signature_checked (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InvolveLogEntry) first = make_activity (f->uuid);
+  g_autoptr(InvolveLogEntry) second = make_activity (f->uuid);
+  g_autofree char *sql = NULL;
+  gint64 broken = 0;
+
+  g_assert_true (involve_store_add_log_entry (f->store, first, &error));
+  g_assert_no_error (error);
+  g_free (second->description);
+  second->description = g_strdup ("Two drop-in sessions.");
+  g_assert_true (involve_store_add_log_entry (f->store, second, &error));
+  g_assert_no_error (error);
+  g_assert_true (involve_store_verify (f->store, NULL, &error));
+  g_assert_no_error (error);
+  g_clear_object (&f->store);
+
+  /* The second entry's signed act (and signature) swapped for the first's. */
+  sql = g_strdup_printf ("DROP TRIGGER audit_signatures_no_update;"
+                         "UPDATE audit_signatures SET"
+                         " data = (SELECT data FROM audit_signatures WHERE audit_id = %" G_GINT64_FORMAT "),"
+                         " signature = (SELECT signature FROM audit_signatures WHERE audit_id = %" G_GINT64_FORMAT ")"
+                         " WHERE audit_id = %" G_GINT64_FORMAT ";",
+                         first->audit_id, first->audit_id, second->audit_id);
+  raw_exec (f->td->path, sql);
+  f->store = open_store (f->td->path, &error);
+  g_assert_no_error (error);
+  g_assert_false (involve_store_verify (f->store, &broken, &error));
+  g_assert_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_TAMPERED);
+  g_assert_cmpint (broken, ==, second->audit_id);
+  g_clear_error (&error);
+  g_clear_object (&f->store);
+
+  /* Both entries' signatures deleted: the first unsigned one is named. */
+  g_free (sql);
+  sql = g_strdup_printf ("DROP TRIGGER audit_signatures_no_delete;"
+                         "DELETE FROM audit_signatures WHERE audit_id IN (%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT ");",
+                         first->audit_id, second->audit_id);
+  raw_exec (f->td->path, sql);
+  f->store = open_store (f->td->path, &error);
+  g_assert_no_error (error);
+  g_assert_false (involve_store_verify (f->store, &broken, &error));
+  g_assert_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_TAMPERED);
+  g_assert_nonnull (strstr (error->message, "not signed"));
+  g_assert_cmpint (broken, ==, first->audit_id);
+}
+
 static void
 test_migration (void)
 {
@@ -354,6 +470,9 @@ main (int   argc,
   ADD ("/involvement/bad-input", test_bad_input);
   ADD ("/involvement/corrections", test_corrections);
   ADD ("/involvement/append-only", test_append_only);
+  ADD ("/involvement/needs-key", test_needs_key);
+  ADD ("/involvement/signed-act", test_signed_act);
+  ADD ("/involvement/signature-checked", test_signature_checked);
 #undef ADD
   g_test_add_func ("/involvement/migration", test_migration);
   return g_test_run ();

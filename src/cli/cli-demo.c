@@ -451,6 +451,10 @@ add_involvement (Demo          *demo,
   if (assessment == NULL || g_strcmp0 (involve_assessment_get_outcome_string (assessment), "applies") != 0)
     return TRUE;
   sign_off = involve_record_get_sign_off (signed_version);
+  /* Each log entry is a signed act: the record's completer logs them. */
+  if (!act_as (demo, involve_record_get_string (signed_version, "completer-name"),
+               involve_record_get_string (signed_version, "completer-email"), error))
+    return FALSE;
 
   survey->method = g_strdup ("surveys-feedback-forms");
   survey->description = g_strdup ("An online and paper survey, with easy-read and translated versions, "

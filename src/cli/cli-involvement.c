@@ -207,7 +207,9 @@ involve_cli_log (const char  *database_path,
         }
     }
 
-  if (!involve_store_add_log_entry (store, entry, &error))
+  /* Each log entry is a signed act. */
+  if (!involve_cli_unlock_identity (store, &error) ||
+      !involve_store_add_log_entry (store, entry, &error))
     return involve_cli_fail (argv[1], error);
   /* TRANSLATORS: "Logged activity 3 of INV-2026-0001 (audit entry 120)" */
   printf (_("Logged %s %" PRId64 " of %s (audit entry %" PRId64 ")\n"),

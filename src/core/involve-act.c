@@ -39,6 +39,7 @@ involve_act_free (InvolveAct *act)
   g_free (act->request);
   g_free (act->head_hash);
   g_free (act->signer);
+  g_free (act->content);
   g_free (act);
 }
 
@@ -136,6 +137,9 @@ involve_act_serialise (const InvolveAct *act)
           break;
         }
     }
+  /* Optional, so that acts without it keep their exact bytes. */
+  if (act->content != NULL && *act->content != '\0')
+    append_item (out, "content", act->content);
   return g_string_free_to_bytes (out);
 }
 
@@ -244,6 +248,8 @@ involve_act_parse (GBytes  *data,
           break;
         }
     }
+  if (pos != size && !read_item (bytes, size, &pos, "content", &act->content, error))
+    return NULL;
   if (pos != size || act->act == NULL || act->signer == NULL)
     {
       invalid (error, pos != size ? "trailing data" : "act or signer missing");

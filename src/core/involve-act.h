@@ -24,6 +24,7 @@ G_BEGIN_DECLS
 #define INVOLVE_ACT_RETURN   "return"
 #define INVOLVE_ACT_TRUST    "trust"     /* subject gains roles */
 #define INVOLVE_ACT_UNTRUST  "untrust"   /* subject loses every role */
+#define INVOLVE_ACT_LOG      "log-entry" /* an involvement-log entry */
 
 typedef struct
 {
@@ -47,6 +48,9 @@ typedef struct
   gint64  head_count;          /* the audit head when signing: entries ... */
   char   *head_hash;           /* ... and the hash of the last one */
   char   *signer;              /* the signer's certificate fingerprint */
+  char   *content;             /* optional, after signer and only when set:
+                                * hex SHA-256 of the text the act writes
+                                * (log-entry acts) */
 } InvolveAct;
 
 InvolveAct *involve_act_new       (const char       *act);

@@ -10,6 +10,7 @@
 #include "involve-gui-util.h"
 #include "involve-involvement-window.h"
 #include "involve-report-pdf.h"
+#include "involve-unlock-dialog.h"
 
 struct _InvolveInvolvementWindow
 {
@@ -407,6 +408,50 @@ form_link (Form       *form,
 
 static void reload (InvolveInvolvementWindow *self);
 
+static void form_save_cb (GtkWidget *button, Form *form);
+
+/* Each entry is a signed act: the key is unlocked first (once a session),
+ * and the form, still open with what was typed, is saved then. */
+typedef struct
+{
+  InvolveInvolvementWindow *window;
+  GtkWidget                *dialog;
+  GtkWidget                *button;
+} PendingSave;
+
+static void
+save_unlocked_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      data)
+{
+  PendingSave *pending = data;
+  g_autoptr(InvolveInvolvementWindow) self = pending->window;
+  g_autoptr(GtkWidget) dialog = pending->dialog;
+  g_autoptr(GtkWidget) button = pending->button;
+  g_autoptr(InvolveIdentity) identity = NULL;
+  g_autoptr(GError) error = NULL;
+  Form *form;
+
+  g_free (pending);
+  identity = involve_unlock_identity_finish (result, &error);
+  if (self->form != dialog)
+    return;
+  form = g_object_get_data (G_OBJECT (dialog), "involve-form");
+  if (identity == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_autofree char *message =
+            g_strdup_printf (_("Your signing key could not be unlocked: %s"), error->message);
+
+          gtk_label_set_text (GTK_LABEL (form->error_label), message);
+          gtk_widget_set_visible (form->error_label, TRUE);
+        }
+      return;
+    }
+  form_save_cb (button, form);
+}
+
 static void
 form_save_cb (GtkWidget *button,
               Form      *form)
@@ -416,6 +461,20 @@ form_save_cb (GtkWidget *button,
   g_autoptr(GError) error = NULL;
   GtkWidget *dialog = GTK_WIDGET (gtk_widget_get_root (button));
   g_autofree char *message = NULL;
+
+  if (involve_store_get_identity (self->store) == NULL)
+    {
+      PendingSave *pending = g_new0 (PendingSave, 1);
+      g_autofree char *reason =
+        g_strdup_printf (_("Adding to the involvement log of %s is signed with your key."), self->reference);
+
+      pending->window = g_object_ref (self);
+      pending->dialog = g_object_ref (dialog);
+      pending->button = g_object_ref (button);
+      involve_unlock_identity_async (GTK_WINDOW (dialog), self->store, NULL, reason, NULL,
+                                     save_unlocked_cb, pending);
+      return;
+    }
 
   entry->supersedes = form->supersedes;
   entry->retracted = form->withdraw;

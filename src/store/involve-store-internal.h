@@ -120,6 +120,16 @@ gboolean      _involve_store_append_signed      (InvolveStore       *self,
                                                  gint64              time_usec,
                                                  gint64             *out_id,
                                                  GError            **error);
+/* The same, with the audit entry's field_id set to @field_id. */
+gboolean      _involve_store_append_signed_field (InvolveStore       *self,
+                                                  InvolveAct         *act,
+                                                  const char         *kind,
+                                                  const char         *field_id,
+                                                  const char         *new_value,
+                                                  const char         *details,
+                                                  gint64              time_usec,
+                                                  gint64             *out_id,
+                                                  GError            **error);
 /* In its own transaction, after the refused one was rolled back. */
 void          _involve_store_log_refusal        (InvolveStore       *self,
                                                  const char         *record_uuid,

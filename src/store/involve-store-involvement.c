@@ -962,6 +962,7 @@ involve_store_add_log_entry (InvolveStore    *self,
   g_autoptr(InvolveLogEntry) work = NULL;
   g_autofree char *text = NULL;
   g_autofree char *details = NULL;
+  g_autoptr(InvolveAct) act = NULL;
   gint64 superseded_by = 0;
   gint64 audit_id = 0;
   gint64 now = g_get_real_time ();
@@ -972,6 +973,9 @@ involve_store_add_log_entry (InvolveStore    *self,
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   if (!involve_log_entry_check (entry, error))
+    return FALSE;
+  /* Each entry is a signed act: no key, nothing written. */
+  if (_involve_store_require_identity (self, _("Adding to the involvement log"), error) == NULL)
     return FALSE;
   work = normalised_copy (entry);
 
@@ -1017,9 +1021,13 @@ involve_store_add_log_entry (InvolveStore    *self,
   else
     details = g_strdup_printf ("%s %" PRId64, involve_log_kind_to_string (work->kind), work->id);
 
-  if (!_involve_store_audit_append (self, INVOLVE_AUDIT_INVOLVEMENT, work->record_uuid, version,
-                                    involve_log_kind_to_string (work->kind), NULL, text, details,
-                                    now, &audit_id, error))
+  act = involve_act_new (INVOLVE_ACT_LOG);
+  act->record_uuid = g_strdup (work->record_uuid);
+  act->version = version;
+  act->content = g_compute_checksum_for_string (G_CHECKSUM_SHA256, text, -1);
+  if (!_involve_store_append_signed_field (self, act, INVOLVE_AUDIT_INVOLVEMENT,
+                                           involve_log_kind_to_string (work->kind), text, details,
+                                           now, &audit_id, error))
     goto fail;
   work->audit_id = audit_id;
   if (!insert_row (self, work, error) ||

@@ -300,18 +300,19 @@ _involve_store_check_role (InvolveStore       *self,
   return FALSE;
 }
 
-gboolean
-_involve_store_append_signed (InvolveStore       *self,
-                              InvolveAct         *act,
-                              GBytes             *data,
-                              GBytes             *signature,
-                              InvolveCertificate *certificate,
-                              const char         *kind,
-                              const char         *new_value,
-                              const char         *details,
-                              gint64              time_usec,
-                              gint64             *out_id,
-                              GError            **error)
+static gboolean
+append_signed (InvolveStore       *self,
+               InvolveAct         *act,
+               GBytes             *data,
+               GBytes             *signature,
+               InvolveCertificate *certificate,
+               const char         *kind,
+               const char         *field_id,
+               const char         *new_value,
+               const char         *details,
+               gint64              time_usec,
+               gint64             *out_id,
+               GError            **error)
 {
   g_autoptr(GBytes) made_data = NULL;
   g_autoptr(GBytes) made_signature = NULL;
@@ -363,7 +364,7 @@ _involve_store_append_signed (InvolveStore       *self,
                                   details != NULL ? details : "", details != NULL ? " " : "",
                                   involve_certificate_get_fingerprint (certificate), digest);
   if (!keep_certificate (self, certificate, error) ||
-      !_involve_store_audit_append (self, kind, act->record_uuid, act->version, NULL, NULL, new_value,
+      !_involve_store_audit_append (self, kind, act->record_uuid, act->version, field_id, NULL, new_value,
                                     full_details, time_usec, &id, error))
     return FALSE;
 
@@ -382,6 +383,38 @@ _involve_store_append_signed (InvolveStore       *self,
   if (out_id != NULL)
     *out_id = id;
   return TRUE;
+}
+
+gboolean
+_involve_store_append_signed (InvolveStore       *self,
+                              InvolveAct         *act,
+                              GBytes             *data,
+                              GBytes             *signature,
+                              InvolveCertificate *certificate,
+                              const char         *kind,
+                              const char         *new_value,
+                              const char         *details,
+                              gint64              time_usec,
+                              gint64             *out_id,
+                              GError            **error)
+{
+  return append_signed (self, act, data, signature, certificate, kind, NULL, new_value,
+                        details, time_usec, out_id, error);
+}
+
+gboolean
+_involve_store_append_signed_field (InvolveStore *self,
+                                    InvolveAct   *act,
+                                    const char   *kind,
+                                    const char   *field_id,
+                                    const char   *new_value,
+                                    const char   *details,
+                                    gint64        time_usec,
+                                    gint64       *out_id,
+                                    GError      **error)
+{
+  return append_signed (self, act, NULL, NULL, NULL, kind, field_id, new_value,
+                        details, time_usec, out_id, error);
 }
 
 void

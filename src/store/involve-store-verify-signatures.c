@@ -9,6 +9,7 @@
 
 #include "involve-fingerprint.h"
 #include "involve-store-internal.h"
+#include "involve-store-involvement.h"
 #include "involve-store-trust.h"
 
 /*
@@ -60,6 +61,8 @@ entry_kind_for_act (const char *act)
     return INVOLVE_AUDIT_RETURN;
   if (g_strcmp0 (act, INVOLVE_ACT_TRUST) == 0 || g_strcmp0 (act, INVOLVE_ACT_UNTRUST) == 0)
     return INVOLVE_AUDIT_TRUST;
+  if (g_strcmp0 (act, INVOLVE_ACT_LOG) == 0)
+    return INVOLVE_AUDIT_INVOLVEMENT;
   return NULL;
 }
 
@@ -92,7 +95,7 @@ verify_entries (InvolveStore *self,
 
   stmt = _involve_store_prepare (self,
                                  "SELECT a.id, a.time_usec, a.kind, a.record_uuid, a.version, a.details,"
-                                 " a.prev_hash, s.signer, s.data, s.signature, c.der"
+                                 " a.prev_hash, s.signer, s.data, s.signature, c.der, a.new_value"
                                  " FROM audit_signatures s LEFT JOIN audit a ON a.id = s.audit_id"
                                  " LEFT JOIN certificates c ON c.fingerprint = s.signer ORDER BY s.audit_id",
                                  error);
@@ -112,6 +115,8 @@ verify_entries (InvolveStore *self,
       g_autoptr(GBytes) data = column_bytes (stmt, 8);
       g_autoptr(GBytes) signature = column_bytes (stmt, 9);
       g_autoptr(GBytes) der = column_bytes (stmt, 10);
+      const char *new_value = column_text (stmt, 11);
+      g_autofree char *content = NULL;
       g_autoptr(InvolveCertificate) certificate = NULL;
       g_autoptr(InvolveAct) act = NULL;
       g_autoptr(GError) local = NULL;
@@ -149,11 +154,24 @@ verify_entries (InvolveStore *self,
       if (details == NULL || !g_str_has_suffix (details, suffix) ||
           g_strcmp0 (entry_kind_for_act (act->act), kind) != 0 ||
           g_strcmp0 (act->record_uuid, record_uuid) != 0 || act->version != version ||
-          (act->register_id != NULL && g_strcmp0 (act->register_id, register_id) != 0))
+          (act->register_id != NULL && g_strcmp0 (act->register_id, register_id) != 0) ||
+          (act->content != NULL) != g_str_equal (kind, INVOLVE_AUDIT_INVOLVEMENT))
         {
           message = g_strdup_printf (_("Audit entry %" PRId64 " does not say what its signed act says: the entry or its signature was swapped."),
                                      id);
           return broken (error, first_broken_id, id, message);
+        }
+      if (act->content != NULL)
+        {
+          /* A log entry: the signed hash is that of the entry's text. */
+          content = g_compute_checksum_for_string (G_CHECKSUM_SHA256,
+                                                   new_value != NULL ? new_value : "", -1);
+          if (g_ascii_strcasecmp (content, act->content) != 0)
+            {
+              message = g_strdup_printf (_("The text of audit entry %" PRId64 " is not the text that was signed: the entry was altered."),
+                                         id);
+              return broken (error, first_broken_id, id, message);
+            }
         }
       if (act->request == NULL)
         {
@@ -178,6 +196,41 @@ verify_entries (InvolveStore *self,
               return broken (error, first_broken_id, id, message);
             }
         }
+    }
+  if (rc != SQLITE_DONE)
+    {
+      _involve_store_set_sqlite_error (self, error, rc, _("Could not verify the register"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Every involvement-log entry since signed acts began is signed. */
+static gboolean
+verify_involvement_signed (InvolveStore *self,
+                           gint64        since,
+                           gint64       *first_broken_id,
+                           GError      **error)
+{
+  INTERNAL_AUTO_STMT stmt = NULL;
+  int rc;
+
+  stmt = _involve_store_prepare (self,
+                                 "SELECT a.id FROM audit a LEFT JOIN audit_signatures s ON s.audit_id = a.id"
+                                 " WHERE a.kind = ?1 AND a.id > ?2 AND s.audit_id IS NULL ORDER BY a.id LIMIT 1",
+                                 error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, INVOLVE_AUDIT_INVOLVEMENT, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, since);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+      g_autofree char *message =
+        g_strdup_printf (_("Involvement-log entry %" PRId64 " in the audit log is not signed: its signature was removed."),
+                         id);
+      return broken (error, first_broken_id, id, message);
     }
   if (rc != SQLITE_DONE)
     {
@@ -395,7 +448,8 @@ _involve_store_verify_signatures (InvolveStore *self,
                    _("The register no longer records from when its acts are signed: it was altered."));
 
   if (!verify_entries (self, register_id, &first_signed, first_broken_id, error) ||
-      !verify_trust (self, first_broken_id, error))
+      !verify_trust (self, first_broken_id, error) ||
+      !verify_involvement_signed (self, since, first_broken_id, error))
     return FALSE;
   /* Unsigned decisions are only believed before the first signed entry. */
   if (first_signed > 0 && first_signed - 1 < since)
