@@ -428,6 +428,7 @@ test_response_after_rollback (void)
 
   /* The register as it was holds the head the response repeats (whether
    * the response is then applied is up to its signature). */
+  g_clear_pointer (&contents, g_free);
   g_assert_true (g_file_get_contents (td->path, &contents, &length, NULL));
   g_assert_true (g_file_set_contents (kept, contents, length, NULL));
   g_free (args);

@@ -495,9 +495,10 @@ test_openssl_verifies_act (void)
   g_autofree char *pem = NULL;
   g_autofree char *command = NULL;
   g_autofree char *out = NULL;
+  g_autofree char *openssl = g_find_program_in_path ("openssl");
   int status = -1;
 
-  if (g_find_program_in_path ("openssl") == NULL)
+  if (openssl == NULL)
     {
       g_test_skip ("openssl is not installed");
       return;
