@@ -34,7 +34,9 @@ cli_test_run_argv (CliRun             *run,
   g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
                                &run->out, &run->err, &wait_status, &error));
   g_assert_no_error (error);
-  /* A crash is never an answer. */
+  /* A crash is never an answer; say what the program wrote before it. */
+  if (!WIFEXITED (wait_status))
+    g_printerr ("involve-cli was killed; its error output:\n%s\n", run->err != NULL ? run->err : "");
   g_assert_true (WIFEXITED (wait_status));
   run->status = WEXITSTATUS (wait_status);
 }
