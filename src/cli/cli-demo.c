@@ -616,8 +616,6 @@ involve_cli_demo (const char  *database_path,
   if (store == NULL)
     return 1;
   demo.store = store;
-  demo.people = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
-  demo.keep_keys = large <= 0;
 
   involve_store_query_init (&query);
   if (!involve_store_count (store, &query, &count, &error))
@@ -634,6 +632,9 @@ involve_cli_demo (const char  *database_path,
       return 1;
     }
 
+  /* Only now: the refusals above return without the people. */
+  demo.people = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  demo.keep_keys = large <= 0;
   if (large > 0)
     status = run_large (&demo, (guint) large, (guint64) seed, life_cycle);
   else
