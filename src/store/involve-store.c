@@ -620,8 +620,8 @@ struct _InvolveStore
   GObject    *identity;     /* InvolveIdentity, or NULL */
   int         target_schema;   /* 0 = latest */
 
-  sqlite3    *db;
-  GHashTable *statements;      /* SQL text -> sqlite3_stmt* */
+  InvolveDb  *db;             /* the register's connection */
+  GHashTable *statements;      /* SQL text -> InvolveDbStmt* */
   char       *journal_mode;
   int         schema_version;
   guint       batch_depth;
@@ -661,12 +661,12 @@ static GParamSpec *properties[N_PROPS];
 /* SQLite helpers */
 
 static inline void
-stmt_cleanup (sqlite3_stmt **stmt)
+stmt_cleanup (InvolveDbStmt **stmt)
 {
   if (*stmt != NULL)
     {
-      sqlite3_reset (*stmt);
-      sqlite3_clear_bindings (*stmt);
+      involve_db_reset (*stmt);
+      involve_db_clear_bindings (*stmt);
     }
 }
 
@@ -692,7 +692,7 @@ store_unlock (GRecMutex **lock)
   __attribute__ ((cleanup (store_unlock))) GRecMutex *G_PASTE (store_locked_, __LINE__) G_GNUC_UNUSED = store_lock (self)
 
 /* A cached statement that is reset when it goes out of scope. */
-#define AUTO_STMT __attribute__ ((cleanup (stmt_cleanup))) sqlite3_stmt *
+#define AUTO_STMT __attribute__ ((cleanup (stmt_cleanup))) InvolveDbStmt *
 
 static void
 set_error_code (GError    **error,
@@ -769,7 +769,7 @@ set_sqlite_error (InvolveStore *self,
                   const char   *doing)
 {
   const char *path = self->path != NULL ? self->path : "";
-  const char *detail = self->db != NULL ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc);
+  const char *detail = self->db != NULL ? involve_db_errmsg (self->db) : sqlite3_errstr (rc);
   int saved_errno = errno;
   g_autofree char *message = NULL;
   int code = error_code_for_sqlite (rc);
@@ -777,7 +777,7 @@ set_sqlite_error (InvolveStore *self,
   /* A full disk shows as an I/O error where SQLite extends a file other
    * than by writing to it (the WAL index, a truncate, a sync): say what
    * it is. */
-  if (code == INVOLVE_STORE_ERROR_IO && disk_is_full (self->db, saved_errno, self->path))
+  if (code == INVOLVE_STORE_ERROR_IO && disk_is_full (involve_db_get_sqlite (self->db), saved_errno, self->path))
     code = INVOLVE_STORE_ERROR_FULL;
 
   switch (code)
@@ -816,19 +816,19 @@ set_sqlite_error (InvolveStore *self,
   set_error_code (error, code, rc, message);
 }
 
-static sqlite3_stmt *
+static InvolveDbStmt *
 prepare (InvolveStore *self,
          const char   *sql,
          GError      **error)
 {
-  sqlite3_stmt *stmt;
+  InvolveDbStmt *stmt;
   int rc;
 
   stmt = g_hash_table_lookup (self->statements, sql);
   if (stmt != NULL)
     return stmt;
 
-  rc = sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
+  rc = involve_db_prepare (self->db, sql, TRUE, &stmt);
   if (rc != SQLITE_OK)
     {
       set_sqlite_error (self, error, rc, _("Could not read the register"));
@@ -839,33 +839,33 @@ prepare (InvolveStore *self,
 }
 
 static void
-bind_text (sqlite3_stmt *stmt,
-           int           index,
-           const char   *text)
+bind_text (InvolveDbStmt *stmt,
+           int            index,
+           const char    *text)
 {
   if (text == NULL)
-    sqlite3_bind_null (stmt, index);
+    involve_db_bind_null (stmt, index);
   else
-    sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
+    involve_db_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
 }
 
 static char *
-column_dup (sqlite3_stmt *stmt,
-            int           column)
+column_dup (InvolveDbStmt *stmt,
+            int            column)
 {
-  const char *text = (const char *) sqlite3_column_text (stmt, column);
+  const char *text = (const char *) involve_db_column_text (stmt, column);
 
   return text != NULL ? g_strdup (text) : NULL;
 }
 
 /* Steps a statement that returns no rows (or ignores them). */
 static gboolean
-step_done (InvolveStore *self,
-           sqlite3_stmt *stmt,
-           const char   *doing,
-           GError      **error)
+step_done (InvolveStore  *self,
+           InvolveDbStmt *stmt,
+           const char    *doing,
+           GError       **error)
 {
-  int rc = sqlite3_step (stmt);
+  int rc = involve_db_step (stmt);
 
   if (rc == SQLITE_DONE || rc == SQLITE_ROW)
     return TRUE;
@@ -879,7 +879,7 @@ exec_sql (InvolveStore *self,
           const char   *doing,
           GError      **error)
 {
-  int rc = sqlite3_exec (self->db, sql, NULL, NULL, NULL);
+  int rc = involve_db_exec (self->db, sql, NULL);
 
   if (rc != SQLITE_OK)
     {
@@ -914,8 +914,8 @@ txn_commit (InvolveStore *self,
   if (!exec_sql (self, "COMMIT", _("Could not save"), error))
     {
       /* A failed COMMIT (disk full, I/O) may leave the transaction open. */
-      if (!sqlite3_get_autocommit (self->db))
-        sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+      if (!involve_db_get_autocommit (self->db))
+        involve_db_exec (self->db, "ROLLBACK", NULL);
       return FALSE;
     }
   return TRUE;
@@ -926,11 +926,11 @@ txn_rollback (InvolveStore *self)
 {
   if (self->batch_depth > 0)
     {
-      sqlite3_exec (self->db, "ROLLBACK TO involve_op; RELEASE involve_op", NULL, NULL, NULL);
+      involve_db_exec (self->db, "ROLLBACK TO involve_op; RELEASE involve_op", NULL);
       return;
     }
-  if (!sqlite3_get_autocommit (self->db))
-    sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+  if (!involve_db_get_autocommit (self->db))
+    involve_db_exec (self->db, "ROLLBACK", NULL);
 }
 
 gboolean
@@ -962,8 +962,8 @@ involve_store_commit_batch (InvolveStore *self,
     return TRUE;
   if (!exec_sql (self, "COMMIT", _("Could not save"), error))
     {
-      if (!sqlite3_get_autocommit (self->db))
-        sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+      if (!involve_db_get_autocommit (self->db))
+        involve_db_exec (self->db, "ROLLBACK", NULL);
       return FALSE;
     }
   return TRUE;
@@ -979,8 +979,8 @@ involve_store_rollback_batch (InvolveStore *self)
   if (self->batch_depth == 0)
     return;
   self->batch_depth = 0;
-  if (!sqlite3_get_autocommit (self->db))
-    sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+  if (!involve_db_get_autocommit (self->db))
+    involve_db_exec (self->db, "ROLLBACK", NULL);
 }
 
 /* Schema and migrations
@@ -1410,7 +1410,7 @@ migrate (InvolveStore *self,
           !exec_sql (self, pragmas, doing, error) ||
           !exec_sql (self, "COMMIT", doing, error))
         {
-          sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+          involve_db_exec (self->db, "ROLLBACK", NULL);
           return FALSE;
         }
       self->schema_version = next;
@@ -1545,6 +1545,27 @@ check_file_before_open (InvolveStore *self,
   return TRUE;
 }
 
+/* Opens self->db on the file at self->path.  On failure self->db is kept
+ * when SQLite gave a handle, for its message. */
+static int
+open_connection (InvolveStore *self,
+                 int           flags)
+{
+  sqlite3 *sqlite = NULL;
+  int rc;
+
+  rc = sqlite3_open_v2 (self->path, &sqlite, flags | SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_EXRESCODE, NULL);
+  if (sqlite == NULL)
+    return rc != SQLITE_OK ? rc : SQLITE_NOMEM;
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_extended_result_codes (sqlite, 1);
+      sqlite3_busy_timeout (sqlite, (int) self->busy_timeout);
+    }
+  self->db = involve_db_new_sqlite (sqlite);
+  return rc;
+}
+
 static gboolean
 query_int (InvolveStore *self,
            const char   *sql,
@@ -1552,16 +1573,16 @@ query_int (InvolveStore *self,
            const char   *doing,
            GError      **error)
 {
-  sqlite3_stmt *stmt = NULL;
+  InvolveDbStmt *stmt = NULL;
   int rc;
 
-  rc = sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL);
+  rc = involve_db_prepare (self->db, sql, FALSE, &stmt);
   if (rc == SQLITE_OK)
     {
-      rc = sqlite3_step (stmt);
+      rc = involve_db_step (stmt);
       if (rc == SQLITE_ROW)
         {
-          *value = sqlite3_column_int (stmt, 0);
+          *value = involve_db_column_int (stmt, 0);
           rc = SQLITE_OK;
         }
       else if (rc == SQLITE_DONE)
@@ -1573,10 +1594,10 @@ query_int (InvolveStore *self,
   if (rc != SQLITE_OK)
     {
       set_sqlite_error (self, error, rc, doing);
-      sqlite3_finalize (stmt);
+      involve_db_finalize (stmt);
       return FALSE;
     }
-  sqlite3_finalize (stmt);
+  involve_db_finalize (stmt);
   return TRUE;
 }
 
@@ -1643,7 +1664,7 @@ set_journal_mode (InvolveStore *self,
     wanted = path_is_remote (self->path) ? "delete" : "wal";
   sql = g_ascii_strcasecmp (wanted, "wal") == 0 ? "PRAGMA journal_mode = WAL" : "PRAGMA journal_mode = DELETE";
 
-  rc = sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL);
+  rc = sqlite3_prepare_v2 (involve_db_get_sqlite (self->db), sql, -1, &stmt, NULL);
   if (rc == SQLITE_OK)
     rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
@@ -1752,15 +1773,9 @@ open_damaged (InvolveStore *self,
 
   g_debug ("Register %s is damaged: %s", self->path, detail);
   g_hash_table_remove_all (self->statements);
-  g_clear_pointer (&self->db, sqlite3_close_v2);
+  g_clear_pointer (&self->db, involve_db_close);
 
-  rc = sqlite3_open_v2 (self->path, &self->db,
-                        SQLITE_OPEN_READONLY | SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_EXRESCODE, NULL);
-  if (rc == SQLITE_OK)
-    {
-      sqlite3_extended_result_codes (self->db, 1);
-      sqlite3_busy_timeout (self->db, (int) self->busy_timeout);
-    }
+  rc = open_connection (self, SQLITE_OPEN_READONLY);
   if (rc != SQLITE_OK ||
       !query_int (self, "PRAGMA application_id", &application_id, "", NULL) ||
       !query_int (self, "PRAGMA user_version", &self->schema_version, "", NULL) ||
@@ -1772,7 +1787,7 @@ open_damaged (InvolveStore *self,
 
       set_error_code (error, INVOLVE_STORE_ERROR_CORRUPT, SQLITE_CORRUPT, message);
       g_hash_table_remove_all (self->statements);
-      g_clear_pointer (&self->db, sqlite3_close_v2);
+      g_clear_pointer (&self->db, involve_db_close);
       return FALSE;
     }
   g_free (self->journal_mode);
@@ -1945,18 +1960,14 @@ involve_store_initable_init (GInitable     *initable,
   if (!check_file_before_open (self, &exists, error))
     return FALSE;
 
-  rc = sqlite3_open_v2 (self->path, &self->db,
-                        SQLITE_OPEN_READWRITE | (exists ? 0 : SQLITE_OPEN_CREATE) |
-                        SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_EXRESCODE, NULL);
+  rc = open_connection (self, SQLITE_OPEN_READWRITE | (exists ? 0 : SQLITE_OPEN_CREATE));
   if (rc != SQLITE_OK)
     {
       set_sqlite_error (self, error, rc, doing);
       goto fail;
     }
-  sqlite3_extended_result_codes (self->db, 1);
-  sqlite3_busy_timeout (self->db, (int) self->busy_timeout);
 
-  if (sqlite3_db_readonly (self->db, "main") == 1)
+  if (sqlite3_db_readonly (involve_db_get_sqlite (self->db), "main") == 1)
     {
       set_sqlite_error (self, error, SQLITE_READONLY, doing);
       goto fail;
@@ -2005,7 +2016,7 @@ involve_store_initable_init (GInitable     *initable,
     {
       g_autofree char *problem = NULL;
 
-      if (!quick_check (self->db, &problem, &local_error))
+      if (!quick_check (involve_db_get_sqlite (self->db), &problem, &local_error))
         {
           if (g_error_matches (local_error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_CORRUPT))
             return open_damaged (self, sqlite3_errstr (SQLITE_CORRUPT), error);
@@ -2039,7 +2050,7 @@ involve_store_initable_init (GInitable     *initable,
           g_autofree char *dest = g_build_filename (dir, name, NULL);
 
           if (g_mkdir_with_parents (dir, 0700) != 0 ||
-              !copy_database (self->db, dest, NULL, FALSE, NULL, error))
+              !copy_database (involve_db_get_sqlite (self->db), dest, NULL, FALSE, NULL, error))
             goto fail;
         }
       if (!migrate (self, target, error))
@@ -2071,7 +2082,7 @@ involve_store_initable_init (GInitable     *initable,
 
 fail:
   g_hash_table_remove_all (self->statements);
-  g_clear_pointer (&self->db, sqlite3_close_v2);
+  g_clear_pointer (&self->db, involve_db_close);
   /* A register this open was creating (the disk filled up, say) is not
    * left behind as an empty file, which the next open would refuse.  Only
    * while the file is still empty: another program may have created the
@@ -2134,6 +2145,12 @@ sqlite3 *
 involve_store_get_db (InvolveStore *self)
 {
   g_return_val_if_fail (INVOLVE_IS_STORE (self), NULL);
+  return involve_db_get_sqlite (self->db);
+}
+
+InvolveDb *
+_involve_store_get_connection (InvolveStore *self)
+{
   return self->db;
 }
 
@@ -2148,10 +2165,9 @@ involve_store_finalize (GObject *object)
   g_clear_pointer (&self->statements, g_hash_table_unref);
   if (self->db != NULL)
     {
-      if (self->batch_depth > 0 && !sqlite3_get_autocommit (self->db))
-        sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
-      sqlite3_close_v2 (self->db);
-      self->db = NULL;
+      if (self->batch_depth > 0 && !involve_db_get_autocommit (self->db))
+        involve_db_exec (self->db, "ROLLBACK", NULL);
+      g_clear_pointer (&self->db, involve_db_close);
     }
   g_clear_pointer (&self->path, g_free);
   g_clear_pointer (&self->requested_journal_mode, g_free);
@@ -2294,7 +2310,7 @@ involve_store_class_init (InvolveStoreClass *klass)
 static void
 stmt_finalize (gpointer data)
 {
-  sqlite3_finalize (data);
+  involve_db_finalize (data);
 }
 
 static void
@@ -2405,17 +2421,17 @@ typedef struct
 /* Binds an entry's thirteen columns, in the order of AUDIT_COLUMNS, from
  * parameter @first on. */
 static void
-bind_audit_entry (sqlite3_stmt            *stmt,
+bind_audit_entry (InvolveDbStmt           *stmt,
                   int                      first,
                   const InvolveAuditEntry *entry)
 {
-  sqlite3_bind_int64 (stmt, first, entry->id);
-  sqlite3_bind_int64 (stmt, first + 1, entry->time_usec);
+  involve_db_bind_int64 (stmt, first, entry->id);
+  involve_db_bind_int64 (stmt, first + 1, entry->time_usec);
   bind_text (stmt, first + 2, entry->account);
   bind_text (stmt, first + 3, entry->profile);
   bind_text (stmt, first + 4, entry->kind);
   bind_text (stmt, first + 5, entry->record_uuid);
-  sqlite3_bind_int64 (stmt, first + 6, entry->version);
+  involve_db_bind_int64 (stmt, first + 6, entry->version);
   bind_text (stmt, first + 7, entry->field_id);
   bind_text (stmt, first + 8, entry->old_value);
   bind_text (stmt, first + 9, entry->new_value);
@@ -2444,10 +2460,10 @@ audit_append (InvolveStore     *self,
   head = prepare (self, "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1", error);
   if (head == NULL)
     return FALSE;
-  rc = sqlite3_step (head);
+  rc = involve_db_step (head);
   if (rc == SQLITE_ROW)
     {
-      prev_id = sqlite3_column_int64 (head, 0);
+      prev_id = involve_db_column_int64 (head, 0);
       prev_hash = column_dup (head, 1);
     }
   else if (rc != SQLITE_DONE)
@@ -2502,12 +2518,12 @@ _involve_store_unlock (GRecMutex **lock)
 }
 
 void
-_involve_store_stmt_reset (sqlite3_stmt **stmt)
+_involve_store_stmt_reset (InvolveDbStmt **stmt)
 {
   stmt_cleanup (stmt);
 }
 
-sqlite3_stmt *
+InvolveDbStmt *
 _involve_store_prepare (InvolveStore *self,
                         const char   *sql,
                         GError      **error)
@@ -2563,17 +2579,17 @@ _involve_store_audit_append (InvolveStore *self,
 }
 
 static InvolveAuditEntry *
-audit_entry_from_row (sqlite3_stmt *stmt)
+audit_entry_from_row (InvolveDbStmt *stmt)
 {
   InvolveAuditEntry *entry = g_new0 (InvolveAuditEntry, 1);
 
-  entry->id = sqlite3_column_int64 (stmt, 0);
-  entry->time_usec = sqlite3_column_int64 (stmt, 1);
+  entry->id = involve_db_column_int64 (stmt, 0);
+  entry->time_usec = involve_db_column_int64 (stmt, 1);
   entry->account = column_dup (stmt, 2);
   entry->profile = column_dup (stmt, 3);
   entry->kind = column_dup (stmt, 4);
   entry->record_uuid = column_dup (stmt, 5);
-  entry->version = (guint) sqlite3_column_int64 (stmt, 6);
+  entry->version = (guint) involve_db_column_int64 (stmt, 6);
   entry->field_id = column_dup (stmt, 7);
   entry->old_value = column_dup (stmt, 8);
   entry->new_value = column_dup (stmt, 9);
@@ -2635,7 +2651,7 @@ involve_store_list_audit (InvolveStore *self,
     bind_text (stmt, 1, uuid);
 
   entries = g_ptr_array_new_with_free_func ((GDestroyNotify) involve_audit_entry_free);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = involve_db_step (stmt)) == SQLITE_ROW)
     g_ptr_array_add (entries, audit_entry_from_row (stmt));
   if (rc != SQLITE_DONE)
     {
@@ -2667,11 +2683,11 @@ involve_store_list_audit_page (InvolveStore *self,
   if (stmt == NULL)
     return NULL;
   bind_text (stmt, 1, uuid);
-  sqlite3_bind_int64 (stmt, 2, after_id);
-  sqlite3_bind_int64 (stmt, 3, limit > 0 ? (gint64) limit : -1);
+  involve_db_bind_int64 (stmt, 2, after_id);
+  involve_db_bind_int64 (stmt, 3, limit > 0 ? (gint64) limit : -1);
 
   entries = g_ptr_array_new_with_free_func ((GDestroyNotify) involve_audit_entry_free);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = involve_db_step (stmt)) == SQLITE_ROW)
     g_ptr_array_add (entries, audit_entry_from_row (stmt));
   if (rc != SQLITE_DONE)
     {
@@ -2696,11 +2712,11 @@ involve_store_get_audit_head (InvolveStore *self,
   stmt = prepare (self, "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1", error);
   if (stmt == NULL)
     return FALSE;
-  rc = sqlite3_step (stmt);
+  rc = involve_db_step (stmt);
   if (rc == SQLITE_ROW)
     {
       if (id != NULL)
-        *id = sqlite3_column_int64 (stmt, 0);
+        *id = involve_db_column_int64 (stmt, 0);
       if (hash != NULL)
         *hash = column_dup (stmt, 1);
       return TRUE;
@@ -2754,27 +2770,27 @@ read_imported_trails (InvolveStore *self,
   if (uuid != NULL)
     bind_text (stmt, 1, uuid);
 
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = involve_db_step (stmt)) == SQLITE_ROW)
     {
-      if (trail == NULL || sqlite3_column_int64 (stmt, 14) != trail_id)
+      if (trail == NULL || involve_db_column_int64 (stmt, 14) != trail_id)
         {
-          gint64 count = sqlite3_column_int64 (stmt, 19);
+          gint64 count = involve_db_column_int64 (stmt, 19);
 
           if (trail != NULL && gaps != NULL)
             g_array_append_val (gaps, gap);
-          trail_id = sqlite3_column_int64 (stmt, 14);
-          trail = involve_imported_trail_new ((const char *) sqlite3_column_text (stmt, 15),
-                                              (const char *) sqlite3_column_text (stmt, 17),
-                                              sqlite3_column_int64 (stmt, 18));
-          trail->import_id = sqlite3_column_int64 (stmt, 16);
+          trail_id = involve_db_column_int64 (stmt, 14);
+          trail = involve_imported_trail_new ((const char *) involve_db_column_text (stmt, 15),
+                                              (const char *) involve_db_column_text (stmt, 17),
+                                              involve_db_column_int64 (stmt, 18));
+          trail->import_id = involve_db_column_int64 (stmt, 16);
           g_ptr_array_add (trails, trail);
           gap = -1;
           if (counts != NULL)
             g_array_append_val (counts, count);
         }
-      if (sqlite3_column_type (stmt, 13) == SQLITE_NULL)
+      if (involve_db_column_type (stmt, 13) == SQLITE_NULL)
         continue;
-      if (gap < 0 && sqlite3_column_int64 (stmt, 13) != (gint64) trail->entries->len + 1)
+      if (gap < 0 && involve_db_column_int64 (stmt, 13) != (gint64) trail->entries->len + 1)
         gap = trail->entries->len;
       /* Same columns as the audit table, so the same reader. */
       g_ptr_array_add (trail->entries, audit_entry_from_row (stmt));
@@ -2846,27 +2862,27 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (VersionRow, version_row_clear)
   " v.decided_usec"
 
 static void
-version_row_from_stmt (VersionRow   *row,
-                       sqlite3_stmt *stmt)
+version_row_from_stmt (VersionRow    *row,
+                       InvolveDbStmt *stmt)
 {
   InvolveStatus status = INVOLVE_STATUS_DRAFT;
 
-  row->record_id = sqlite3_column_int64 (stmt, 0);
-  row->version_id = sqlite3_column_int64 (stmt, 1);
+  row->record_id = involve_db_column_int64 (stmt, 0);
+  row->version_id = involve_db_column_int64 (stmt, 1);
   row->uuid = column_dup (stmt, 2);
   row->reference = column_dup (stmt, 3);
   row->framework = column_dup (stmt, 4);
-  row->version = (guint) sqlite3_column_int64 (stmt, 5);
-  row->latest_version = (guint) sqlite3_column_int64 (stmt, 6);
-  involve_status_from_string ((const char *) sqlite3_column_text (stmt, 7), &status);
+  row->version = (guint) involve_db_column_int64 (stmt, 5);
+  row->latest_version = (guint) involve_db_column_int64 (stmt, 6);
+  involve_status_from_string ((const char *) involve_db_column_text (stmt, 7), &status);
   row->status = status;
   row->status_reason = column_dup (stmt, 8);
-  row->created_usec = sqlite3_column_int64 (stmt, 9);
-  row->modified_usec = sqlite3_column_int64 (stmt, 10);
+  row->created_usec = involve_db_column_int64 (stmt, 9);
+  row->modified_usec = involve_db_column_int64 (stmt, 10);
   row->fingerprint = column_dup (stmt, 11);
   row->submitted_account = column_dup (stmt, 12);
   row->submitted_profile = column_dup (stmt, 13);
-  if (sqlite3_column_type (stmt, 19) != SQLITE_NULL)
+  if (involve_db_column_type (stmt, 19) != SQLITE_NULL)
     {
       row->sign_off = involve_sign_off_new ();
       row->sign_off->reviewer_name = column_dup (stmt, 14);
@@ -2877,7 +2893,7 @@ version_row_from_stmt (VersionRow   *row,
       row->sign_off->decision = column_dup (stmt, 19);
       row->sign_off->comments = column_dup (stmt, 20);
       row->sign_off->fingerprint = column_dup (stmt, 21);
-      row->sign_off->decided_at_usec = sqlite3_column_int64 (stmt, 22);
+      row->sign_off->decided_at_usec = involve_db_column_int64 (stmt, 22);
     }
 }
 
@@ -2899,9 +2915,9 @@ fetch_version (InvolveStore *self,
   if (stmt == NULL)
     return FALSE;
   bind_text (stmt, 1, uuid);
-  sqlite3_bind_int64 (stmt, 2, version);
+  involve_db_bind_int64 (stmt, 2, version);
 
-  rc = sqlite3_step (stmt);
+  rc = involve_db_step (stmt);
   if (rc == SQLITE_ROW)
     {
       version_row_from_stmt (row, stmt);
@@ -2957,17 +2973,17 @@ load_values (InvolveStore  *self,
   stmt = prepare (self, "SELECT field_id, value, modified_usec FROM field_values WHERE version_id = ?1", error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, version_id);
+  involve_db_bind_int64 (stmt, 1, version_id);
 
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = involve_db_step (stmt)) == SQLITE_ROW)
     {
-      const char *field_id = (const char *) sqlite3_column_text (stmt, 0);
+      const char *field_id = (const char *) involve_db_column_text (stmt, 0);
       g_autoptr(GVariant) value = NULL;
 
-      value = parse_value (self, (const char *) sqlite3_column_text (stmt, 1), field_id, error);
+      value = parse_value (self, (const char *) involve_db_column_text (stmt, 1), field_id, error);
       if (value == NULL)
         return FALSE;
-      involve_record_set_value_full (record, field_id, value, sqlite3_column_int64 (stmt, 2));
+      involve_record_set_value_full (record, field_id, value, involve_db_column_int64 (stmt, 2));
     }
   if (rc != SQLITE_DONE)
     {
@@ -3033,7 +3049,7 @@ involve_store_lookup_reference (InvolveStore *self,
   if (stmt == NULL)
     return NULL;
   bind_text (stmt, 1, reference);
-  rc = sqlite3_step (stmt);
+  rc = involve_db_step (stmt);
   if (rc == SQLITE_ROW)
     return column_dup (stmt, 0);
   if (rc != SQLITE_DONE)
@@ -3086,7 +3102,7 @@ involve_store_list_versions (InvolveStore *self,
   bind_text (stmt, 1, uuid);
 
   versions = g_ptr_array_new_with_free_func ((GDestroyNotify) involve_version_info_free);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = involve_db_step (stmt)) == SQLITE_ROW)
     {
       g_auto(VersionRow) row = { 0 };
       InvolveVersionInfo *info = g_new0 (InvolveVersionInfo, 1);
@@ -3230,11 +3246,11 @@ refresh_summary (InvolveStore  *self,
       update = prepare (self, updates[i], error);
       if (update == NULL)
         return FALSE;
-      sqlite3_bind_int64 (update, 1, record_id);
+      involve_db_bind_int64 (update, 1, record_id);
       switch (i)
         {
         case 0:
-          sqlite3_bind_int64 (update, 2, now);
+          involve_db_bind_int64 (update, 2, now);
           break;
         case 1:
           bind_text (update, 2, title);
@@ -3246,7 +3262,7 @@ refresh_summary (InvolveStore  *self,
           bind_text (update, 2, outcome);
           break;
         default:
-          sqlite3_bind_int (update, 2, search == SEARCH_DEFER ? 1 : 0);
+          involve_db_bind_int (update, 2, search == SEARCH_DEFER ? 1 : 0);
           break;
         }
       if (!step_done (self, update, doing, error))
@@ -3256,7 +3272,7 @@ refresh_summary (InvolveStore  *self,
   update_version = prepare (self, "UPDATE versions SET outcome = ?2 WHERE id = ?1 AND outcome IS NOT ?2", error);
   if (update_version == NULL)
     return FALSE;
-  sqlite3_bind_int64 (update_version, 1, version_id);
+  involve_db_bind_int64 (update_version, 1, version_id);
   bind_text (update_version, 2, outcome);
   if (!step_done (self, update_version, doing, error))
     return FALSE;
@@ -3273,19 +3289,19 @@ refresh_summary (InvolveStore  *self,
       key = prepare (self, "SELECT ref_year * 100000000 + ref_number FROM records WHERE id = ?1", error);
       if (key == NULL)
         return FALSE;
-      sqlite3_bind_int64 (key, 1, record_id);
-      rc = sqlite3_step (key);
+      involve_db_bind_int64 (key, 1, record_id);
+      rc = involve_db_step (key);
       if (rc != SQLITE_ROW)
         {
           set_sqlite_error (self, error, rc == SQLITE_DONE ? SQLITE_CORRUPT : rc, doing);
           return FALSE;
         }
-      ref_key = sqlite3_column_int64 (key, 0);
+      ref_key = involve_db_column_int64 (key, 0);
 
       remove = prepare (self, "DELETE FROM search_text WHERE rowid = ?1", error);
       if (remove == NULL)
         return FALSE;
-      sqlite3_bind_int64 (remove, 1, ref_key);
+      involve_db_bind_int64 (remove, 1, ref_key);
       if (!step_done (self, remove, doing, error))
         return FALSE;
 
@@ -3295,7 +3311,7 @@ refresh_summary (InvolveStore  *self,
                         error);
       if (insert == NULL)
         return FALSE;
-      sqlite3_bind_int64 (insert, 1, ref_key);
+      involve_db_bind_int64 (insert, 1, ref_key);
       bind_text (insert, 2, involve_record_get_reference (record));
       bind_text (insert, 3, title);
       bind_text (insert, 4, organisation);
@@ -3312,16 +3328,16 @@ populate_search_index (InvolveStore *self,
                        GError      **error)
 {
   g_autoptr(GPtrArray) uuids = g_ptr_array_new_with_free_func (g_free);
-  sqlite3_stmt *stmt = NULL;
+  InvolveDbStmt *stmt = NULL;
   int rc;
 
-  rc = sqlite3_prepare_v2 (self->db, "SELECT uuid FROM records ORDER BY id", -1, &stmt, NULL);
-  while (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  rc = involve_db_prepare (self->db, "SELECT uuid FROM records ORDER BY id", FALSE, &stmt);
+  while (rc == SQLITE_OK && (rc = involve_db_step (stmt)) == SQLITE_ROW)
     {
       g_ptr_array_add (uuids, column_dup (stmt, 0));
       rc = SQLITE_OK;
     }
-  sqlite3_finalize (stmt);
+  involve_db_finalize (stmt);
   if (rc != SQLITE_DONE && rc != SQLITE_OK)
     {
       set_sqlite_error (self, error, rc, _("Could not index the register"));
@@ -3373,21 +3389,21 @@ allocate_reference (InvolveStore *self,
       g_autofree char *candidate = NULL;
       int rc;
 
-      sqlite3_reset (next);
-      sqlite3_bind_int (next, 1, year);
-      rc = sqlite3_step (next);
+      involve_db_reset (next);
+      involve_db_bind_int (next, 1, year);
+      rc = involve_db_step (next);
       if (rc != SQLITE_ROW)
         {
           set_sqlite_error (self, error, rc, doing);
           return FALSE;
         }
-      *number = sqlite3_column_int64 (next, 0);
-      sqlite3_step (next);
+      *number = involve_db_column_int64 (next, 0);
+      involve_db_step (next);
 
       candidate = g_strdup_printf ("INV-%04d-%04" G_GINT64_FORMAT, year, *number);
-      sqlite3_reset (taken);
+      involve_db_reset (taken);
       bind_text (taken, 1, candidate);
-      rc = sqlite3_step (taken);
+      rc = involve_db_step (taken);
       if (rc == SQLITE_DONE)
         {
           *reference = g_steal_pointer (&candidate);
@@ -3424,13 +3440,13 @@ insert_record_row (InvolveStore *self,
     return FALSE;
   bind_text (stmt, 1, uuid);
   bind_text (stmt, 2, reference);
-  sqlite3_bind_int (stmt, 3, ref_year);
-  sqlite3_bind_int64 (stmt, 4, ref_number);
+  involve_db_bind_int (stmt, 3, ref_year);
+  involve_db_bind_int64 (stmt, 4, ref_number);
   bind_text (stmt, 5, framework_id);
-  sqlite3_bind_int64 (stmt, 6, created_usec);
+  involve_db_bind_int64 (stmt, 6, created_usec);
   if (!step_done (self, stmt, _("Could not create the record"), error))
     return FALSE;
-  *record_id = sqlite3_last_insert_rowid (self->db);
+  *record_id = involve_db_last_insert_rowid (self->db);
   return TRUE;
 }
 
@@ -3452,14 +3468,14 @@ insert_version_row (InvolveStore  *self,
                   error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, record_id);
-  sqlite3_bind_int64 (stmt, 2, version);
+  involve_db_bind_int64 (stmt, 1, record_id);
+  involve_db_bind_int64 (stmt, 2, version);
   bind_text (stmt, 3, involve_status_to_string (status));
   bind_text (stmt, 4, reason);
-  sqlite3_bind_int64 (stmt, 5, created_usec);
+  involve_db_bind_int64 (stmt, 5, created_usec);
   if (!step_done (self, stmt, _("Could not create the version"), error))
     return FALSE;
-  *version_id = sqlite3_last_insert_rowid (self->db);
+  *version_id = involve_db_last_insert_rowid (self->db);
   return TRUE;
 }
 
@@ -3605,8 +3621,8 @@ write_value (InvolveStore *self,
       if (stmt == NULL)
         return FALSE;
       bind_text (stmt, 3, text);
-      sqlite3_bind_int64 (stmt, 4, now);
-      sqlite3_bind_int64 (stmt, 5, audit_id);
+      involve_db_bind_int64 (stmt, 4, now);
+      involve_db_bind_int64 (stmt, 5, audit_id);
     }
   else
     {
@@ -3614,7 +3630,7 @@ write_value (InvolveStore *self,
       if (stmt == NULL)
         return FALSE;
     }
-  sqlite3_bind_int64 (stmt, 1, version_id);
+  involve_db_bind_int64 (stmt, 1, version_id);
   bind_text (stmt, 2, field_id);
   return step_done (self, stmt, doing, error);
 }
@@ -3732,8 +3748,8 @@ involve_store_set_value (InvolveStore  *self,
                                    error);
         if (touch == NULL)
           goto fail;
-        sqlite3_bind_int64 (touch, 1, row.version_id);
-        sqlite3_bind_int64 (touch, 2, now);
+        involve_db_bind_int64 (touch, 1, row.version_id);
+        involve_db_bind_int64 (touch, 2, now);
         if (!step_done (self, touch, _("Could not save the change"), error))
           goto fail;
       }
@@ -3805,17 +3821,17 @@ update_status (InvolveStore  *self,
   if (version_stmt == NULL || record_stmt == NULL)
     return FALSE;
 
-  sqlite3_bind_int64 (version_stmt, 1, row->version_id);
+  involve_db_bind_int64 (version_stmt, 1, row->version_id);
   bind_text (version_stmt, 2, involve_status_to_string (to));
   bind_text (version_stmt, 3, reason);
-  sqlite3_bind_int64 (version_stmt, 4, now);
+  involve_db_bind_int64 (version_stmt, 4, now);
   if (!step_done (self, version_stmt, doing, error))
     return FALSE;
 
-  sqlite3_bind_int64 (record_stmt, 1, row->record_id);
+  involve_db_bind_int64 (record_stmt, 1, row->record_id);
   bind_text (record_stmt, 2, involve_status_to_string (to));
-  sqlite3_bind_int64 (record_stmt, 3, now);
-  sqlite3_bind_int64 (record_stmt, 4, row->version);
+  involve_db_bind_int64 (record_stmt, 3, now);
+  involve_db_bind_int64 (record_stmt, 4, row->version);
   if (!step_done (self, record_stmt, doing, error))
     return FALSE;
 
@@ -4006,7 +4022,7 @@ involve_store_submit (InvolveStore *self,
                   error);
   if (stmt == NULL)
     goto fail;
-  sqlite3_bind_int64 (stmt, 1, row.version_id);
+  involve_db_bind_int64 (stmt, 1, row.version_id);
   bind_text (stmt, 2, fingerprint);
   bind_text (stmt, 3, self->os_account);
   bind_text (stmt, 4, self->profile_name);
@@ -4046,8 +4062,8 @@ dup_submitter_certificate (InvolveStore *self,
 
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, version_id);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
+  involve_db_bind_int64 (stmt, 1, version_id);
+  if (involve_db_step (stmt) != SQLITE_ROW)
     return NULL;
   return column_dup (stmt, 0);
 }
@@ -4210,7 +4226,7 @@ decide (InvolveStore         *self,
                   error);
   if (stmt == NULL)
     goto fail;
-  sqlite3_bind_int64 (stmt, 1, row.version_id);
+  involve_db_bind_int64 (stmt, 1, row.version_id);
   bind_text (stmt, 2, input->reviewer_name);
   bind_text (stmt, 3, input->reviewer_job_title);
   bind_text (stmt, 4, input->reviewer_email);
@@ -4219,7 +4235,7 @@ decide (InvolveStore         *self,
   bind_text (stmt, 7, signing ? "signed-off" : "returned");
   bind_text (stmt, 8, input->comments);
   bind_text (stmt, 9, fingerprint);
-  sqlite3_bind_int64 (stmt, 10, decided);
+  involve_db_bind_int64 (stmt, 10, decided);
   bind_text (stmt, 11, involve_certificate_get_fingerprint (certificate));
   bind_text (stmt, 12, INVOLVE_FINGERPRINT_FORMAT_SEALED);
   bind_text (stmt, 13, seal);
@@ -4258,11 +4274,11 @@ decide (InvolveStore         *self,
 
       if (find == NULL)
         goto fail;
-      sqlite3_bind_int64 (find, 1, row.record_id);
-      sqlite3_bind_int64 (find, 2, row.version);
-      while ((rc = sqlite3_step (find)) == SQLITE_ROW)
+      involve_db_bind_int64 (find, 1, row.record_id);
+      involve_db_bind_int64 (find, 2, row.version);
+      while ((rc = involve_db_step (find)) == SQLITE_ROW)
         {
-          guint v = (guint) sqlite3_column_int64 (find, 0);
+          guint v = (guint) involve_db_column_int64 (find, 0);
           g_array_append_val (older, v);
         }
       if (rc != SQLITE_DONE)
@@ -4431,8 +4447,8 @@ involve_store_amend (InvolveStore *self,
                     error);
   if (copy == NULL || latest == NULL)
     goto fail;
-  sqlite3_bind_int64 (copy, 1, row.version_id);
-  sqlite3_bind_int64 (copy, 2, version_id);
+  involve_db_bind_int64 (copy, 1, row.version_id);
+  involve_db_bind_int64 (copy, 2, version_id);
   if (!step_done (self, copy, doing, error))
     goto fail;
   {
@@ -4442,15 +4458,15 @@ involve_store_amend (InvolveStore *self,
                                  error);
     if (outcome == NULL)
       goto fail;
-    sqlite3_bind_int64 (outcome, 1, row.version_id);
-    sqlite3_bind_int64 (outcome, 2, version_id);
+    involve_db_bind_int64 (outcome, 1, row.version_id);
+    involve_db_bind_int64 (outcome, 2, version_id);
     if (!step_done (self, outcome, doing, error))
       goto fail;
   }
-  sqlite3_bind_int64 (latest, 1, row.record_id);
-  sqlite3_bind_int64 (latest, 2, next);
+  involve_db_bind_int64 (latest, 1, row.record_id);
+  involve_db_bind_int64 (latest, 2, next);
   bind_text (latest, 3, involve_status_to_string (to));
-  sqlite3_bind_int64 (latest, 4, now);
+  involve_db_bind_int64 (latest, 4, now);
   if (!step_done (self, latest, doing, error))
     goto fail;
 
@@ -4569,28 +4585,28 @@ query_has_filters (const InvolveStoreQuery *query)
   " JOIN records r ON r.ref_year = m.k / 100000000 AND r.ref_number = m.k % 100000000"
 
 static void
-bind_query (sqlite3_stmt            *stmt,
+bind_query (InvolveDbStmt           *stmt,
             const InvolveStoreQuery *query,
             const char              *match)
 {
   int index;
 
-  if ((index = sqlite3_bind_parameter_index (stmt, ":match")) > 0)
+  if ((index = involve_db_bind_parameter_index (stmt, ":match")) > 0)
     bind_text (stmt, index, match);
-  if ((index = sqlite3_bind_parameter_index (stmt, ":organisation")) > 0)
+  if ((index = involve_db_bind_parameter_index (stmt, ":organisation")) > 0)
     bind_text (stmt, index, query->organisation);
-  if ((index = sqlite3_bind_parameter_index (stmt, ":framework")) > 0)
+  if ((index = involve_db_bind_parameter_index (stmt, ":framework")) > 0)
     bind_text (stmt, index, query->framework_id);
-  if ((index = sqlite3_bind_parameter_index (stmt, ":outcome")) > 0)
+  if ((index = involve_db_bind_parameter_index (stmt, ":outcome")) > 0)
     bind_text (stmt, index, query->outcome);
-  if ((index = sqlite3_bind_parameter_index (stmt, ":from")) > 0)
-    sqlite3_bind_int64 (stmt, index, query->modified_from);
-  if ((index = sqlite3_bind_parameter_index (stmt, ":until")) > 0)
-    sqlite3_bind_int64 (stmt, index, query->modified_until);
-  if ((index = sqlite3_bind_parameter_index (stmt, ":limit")) > 0)
-    sqlite3_bind_int64 (stmt, index, query->limit > 0 ? (gint64) query->limit : -1);
-  if ((index = sqlite3_bind_parameter_index (stmt, ":offset")) > 0)
-    sqlite3_bind_int64 (stmt, index, query->offset);
+  if ((index = involve_db_bind_parameter_index (stmt, ":from")) > 0)
+    involve_db_bind_int64 (stmt, index, query->modified_from);
+  if ((index = involve_db_bind_parameter_index (stmt, ":until")) > 0)
+    involve_db_bind_int64 (stmt, index, query->modified_until);
+  if ((index = involve_db_bind_parameter_index (stmt, ":limit")) > 0)
+    involve_db_bind_int64 (stmt, index, query->limit > 0 ? (gint64) query->limit : -1);
+  if ((index = involve_db_bind_parameter_index (stmt, ":offset")) > 0)
+    involve_db_bind_int64 (stmt, index, query->offset);
 }
 
 /*
@@ -4614,9 +4630,9 @@ refresh_stale_search (InvolveStore *self)
       find = prepare (self, "SELECT uuid FROM records WHERE search_stale LIMIT 200", &error);
       if (find == NULL)
         break;
-      while ((rc = sqlite3_step (find)) == SQLITE_ROW)
+      while ((rc = involve_db_step (find)) == SQLITE_ROW)
         g_ptr_array_add (uuids, column_dup (find, 0));
-      sqlite3_reset (find);
+      involve_db_reset (find);
       if (rc != SQLITE_DONE || uuids->len == 0)
         break;
 
@@ -4647,7 +4663,7 @@ static gboolean
 is_match_syntax_error (InvolveStore *self,
                        int           rc)
 {
-  return rc == SQLITE_ERROR && strstr (sqlite3_errmsg (self->db), "fts5") != NULL;
+  return rc == SQLITE_ERROR && strstr (involve_db_errmsg (self->db), "fts5") != NULL;
 }
 
 gboolean
@@ -4689,7 +4705,7 @@ involve_store_count (InvolveStore            *self,
   if (stmt == NULL)
     return FALSE;
   bind_query (stmt, query, match);
-  rc = sqlite3_step (stmt);
+  rc = involve_db_step (stmt);
   if (rc != SQLITE_ROW)
     {
       if (is_match_syntax_error (self, rc))
@@ -4700,7 +4716,7 @@ involve_store_count (InvolveStore            *self,
       set_sqlite_error (self, error, rc, _("Could not search the register"));
       return FALSE;
     }
-  *count = (guint) sqlite3_column_int64 (stmt, 0);
+  *count = (guint) involve_db_column_int64 (stmt, 0);
   return TRUE;
 }
 
@@ -4771,22 +4787,22 @@ involve_store_list (InvolveStore            *self,
   bind_query (stmt, query, match);
 
   result = g_ptr_array_new_with_free_func ((GDestroyNotify) involve_record_summary_free);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = involve_db_step (stmt)) == SQLITE_ROW)
     {
       InvolveRecordSummary *summary = g_new0 (InvolveRecordSummary, 1);
       InvolveStatus status = INVOLVE_STATUS_DRAFT;
 
       summary->uuid = column_dup (stmt, 0);
       summary->reference = column_dup (stmt, 1);
-      summary->version = (guint) sqlite3_column_int64 (stmt, 2);
+      summary->version = (guint) involve_db_column_int64 (stmt, 2);
       summary->title = column_dup (stmt, 3);
       summary->organisation = column_dup (stmt, 4);
       summary->framework_id = column_dup (stmt, 5);
       summary->outcome = column_dup (stmt, 6);
-      involve_status_from_string ((const char *) sqlite3_column_text (stmt, 7), &status);
+      involve_status_from_string ((const char *) involve_db_column_text (stmt, 7), &status);
       summary->status = status;
-      summary->created_usec = sqlite3_column_int64 (stmt, 8);
-      summary->modified_usec = sqlite3_column_int64 (stmt, 9);
+      summary->created_usec = involve_db_column_int64 (stmt, 8);
+      summary->modified_usec = involve_db_column_int64 (stmt, 9);
       g_ptr_array_add (result, summary);
     }
   if (rc != SQLITE_DONE && !is_match_syntax_error (self, rc))
@@ -4828,8 +4844,8 @@ involve_store_dup_organisations (InvolveStore *self,
                   error);
   if (stmt == NULL)
     return NULL;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_strv_builder_add (builder, (const char *) sqlite3_column_text (stmt, 0));
+  while ((rc = involve_db_step (stmt)) == SQLITE_ROW)
+    g_strv_builder_add (builder, (const char *) involve_db_column_text (stmt, 0));
   if (rc != SQLITE_DONE)
     {
       set_sqlite_error (self, error, rc, _("Could not read the register"));
@@ -4848,30 +4864,30 @@ verify_chain (InvolveStore *self,
   g_auto(AuditHasher) hasher = { NULL, NULL };
   char prev_hash[65] = ZERO_HASH;
   char hash[65];
-  sqlite3_stmt *stmt = NULL;
+  InvolveDbStmt *stmt = NULL;
   gint64 expected = 1;
   int rc;
 
   audit_hasher_init (&hasher);
-  rc = sqlite3_prepare_v2 (self->db, "SELECT " AUDIT_COLUMNS " FROM audit ORDER BY id", -1, &stmt, NULL);
-  while (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  rc = involve_db_prepare (self->db, "SELECT " AUDIT_COLUMNS " FROM audit ORDER BY id", FALSE, &stmt);
+  while (rc == SQLITE_OK && (rc = involve_db_step (stmt)) == SQLITE_ROW)
     {
       g_autofree char *message = NULL;
-      const char *stored_hash = (const char *) sqlite3_column_text (stmt, 12);
+      const char *stored_hash = (const char *) involve_db_column_text (stmt, 12);
       AuditFields fields;
 
-      fields.id = sqlite3_column_int64 (stmt, 0);
-      fields.time_usec = sqlite3_column_int64 (stmt, 1);
-      fields.account = (const char *) sqlite3_column_text (stmt, 2);
-      fields.profile = (const char *) sqlite3_column_text (stmt, 3);
-      fields.kind = (const char *) sqlite3_column_text (stmt, 4);
-      fields.record_uuid = (const char *) sqlite3_column_text (stmt, 5);
-      fields.version = sqlite3_column_int64 (stmt, 6);
-      fields.field_id = (const char *) sqlite3_column_text (stmt, 7);
-      fields.old_value = (const char *) sqlite3_column_text (stmt, 8);
-      fields.new_value = (const char *) sqlite3_column_text (stmt, 9);
-      fields.details = (const char *) sqlite3_column_text (stmt, 10);
-      fields.prev_hash = (const char *) sqlite3_column_text (stmt, 11);
+      fields.id = involve_db_column_int64 (stmt, 0);
+      fields.time_usec = involve_db_column_int64 (stmt, 1);
+      fields.account = (const char *) involve_db_column_text (stmt, 2);
+      fields.profile = (const char *) involve_db_column_text (stmt, 3);
+      fields.kind = (const char *) involve_db_column_text (stmt, 4);
+      fields.record_uuid = (const char *) involve_db_column_text (stmt, 5);
+      fields.version = involve_db_column_int64 (stmt, 6);
+      fields.field_id = (const char *) involve_db_column_text (stmt, 7);
+      fields.old_value = (const char *) involve_db_column_text (stmt, 8);
+      fields.new_value = (const char *) involve_db_column_text (stmt, 9);
+      fields.details = (const char *) involve_db_column_text (stmt, 10);
+      fields.prev_hash = (const char *) involve_db_column_text (stmt, 11);
 
       if (fields.id != expected)
         {
@@ -4887,14 +4903,14 @@ verify_chain (InvolveStore *self,
           else
             message = g_strdup_printf (_("%s: the log jumps from entry %" PRId64 " to %" PRId64 "."),
                                        missing, expected - 1, fields.id);
-          sqlite3_finalize (stmt);
+          involve_db_finalize (stmt);
           return tampered (error, first_broken_id, expected, message);
         }
       if (g_strcmp0 (fields.prev_hash, prev_hash) != 0)
         {
           message = g_strdup_printf (_("Audit entry %" PRId64 " does not follow entry %" PRId64 ": entries were altered, reordered or removed."),
                                      fields.id, fields.id - 1);
-          sqlite3_finalize (stmt);
+          involve_db_finalize (stmt);
           return tampered (error, first_broken_id, fields.id, message);
         }
       audit_fields_hash (&fields, &hasher, hash);
@@ -4902,7 +4918,7 @@ verify_chain (InvolveStore *self,
         {
           message = g_strdup_printf (_("Audit entry %" PRId64 " (%s, %s) was altered after it was written: its content no longer matches its hash."),
                                      fields.id, fields.kind ? fields.kind : "", fields.field_id ? fields.field_id : "");
-          sqlite3_finalize (stmt);
+          involve_db_finalize (stmt);
           return tampered (error, first_broken_id, fields.id, message);
         }
 
@@ -4911,7 +4927,7 @@ verify_chain (InvolveStore *self,
       expected++;
       rc = SQLITE_OK;
     }
-  sqlite3_finalize (stmt);
+  involve_db_finalize (stmt);
   if (rc != SQLITE_DONE)
     {
       set_sqlite_error (self, error, rc, _("Could not read the audit log"));
@@ -4926,10 +4942,10 @@ verify_values (InvolveStore *self,
                gint64       *first_broken_id,
                GError      **error)
 {
-  sqlite3_stmt *stmt = NULL;
+  InvolveDbStmt *stmt = NULL;
   int rc;
 
-  rc = sqlite3_prepare_v2 (self->db,
+  rc = involve_db_prepare (self->db,
                            "SELECT fv.audit_id, r.reference, v.version, fv.field_id"
                            " FROM field_values fv"
                            " JOIN versions v ON v.id = fv.version_id"
@@ -4938,23 +4954,23 @@ verify_values (InvolveStore *self,
                            " WHERE a.id IS NULL OR a.record_uuid IS NOT r.uuid"
                            "    OR a.field_id IS NOT fv.field_id OR a.new_value IS NOT fv.value"
                            " ORDER BY fv.audit_id LIMIT 1",
-                           -1, &stmt, NULL);
+                           FALSE, &stmt);
   if (rc == SQLITE_OK)
-    rc = sqlite3_step (stmt);
+    rc = involve_db_step (stmt);
   if (rc == SQLITE_ROW)
     {
       g_autofree char *message =
         g_strdup_printf (_("The value of “%s” in %s version %d does not match audit entry %" PRId64 " that recorded it: it was changed outside Involve."),
-                         (const char *) sqlite3_column_text (stmt, 3),
-                         (const char *) sqlite3_column_text (stmt, 1),
-                         sqlite3_column_int (stmt, 2),
-                         (gint64) sqlite3_column_int64 (stmt, 0));
-      gint64 id = sqlite3_column_int64 (stmt, 0);
+                         (const char *) involve_db_column_text (stmt, 3),
+                         (const char *) involve_db_column_text (stmt, 1),
+                         involve_db_column_int (stmt, 2),
+                         (gint64) involve_db_column_int64 (stmt, 0));
+      gint64 id = involve_db_column_int64 (stmt, 0);
 
-      sqlite3_finalize (stmt);
+      involve_db_finalize (stmt);
       return tampered (error, first_broken_id, id, message);
     }
-  sqlite3_finalize (stmt);
+  involve_db_finalize (stmt);
   if (rc != SQLITE_DONE)
     {
       set_sqlite_error (self, error, rc, _("Could not read the register"));
@@ -4971,22 +4987,22 @@ verify_fingerprints (InvolveStore *self,
 {
   g_autoptr(GPtrArray) uuids = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GArray) versions = g_array_new (FALSE, FALSE, sizeof (guint));
-  sqlite3_stmt *stmt = NULL;
+  InvolveDbStmt *stmt = NULL;
   int rc;
 
-  rc = sqlite3_prepare_v2 (self->db,
+  rc = involve_db_prepare (self->db,
                            "SELECT r.uuid, v.version FROM versions v JOIN records r ON r.id = v.record_id"
                            " WHERE v.status IN ('signed-off', 'superseded') ORDER BY v.id",
-                           -1, &stmt, NULL);
-  while (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+                           FALSE, &stmt);
+  while (rc == SQLITE_OK && (rc = involve_db_step (stmt)) == SQLITE_ROW)
     {
-      guint version = (guint) sqlite3_column_int64 (stmt, 1);
+      guint version = (guint) involve_db_column_int64 (stmt, 1);
 
       g_ptr_array_add (uuids, column_dup (stmt, 0));
       g_array_append_val (versions, version);
       rc = SQLITE_OK;
     }
-  sqlite3_finalize (stmt);
+  involve_db_finalize (stmt);
   if (rc != SQLITE_DONE && rc != SQLITE_OK)
     {
       set_sqlite_error (self, error, rc, _("Could not read the register"));
@@ -5019,9 +5035,9 @@ verify_fingerprints (InvolveStore *self,
           if (find == NULL)
             return FALSE;
           bind_text (find, 1, row.uuid);
-          sqlite3_bind_int64 (find, 2, row.version);
-          if (sqlite3_step (find) == SQLITE_ROW)
-            id = sqlite3_column_int64 (find, 0);
+          involve_db_bind_int64 (find, 2, row.version);
+          if (involve_db_step (find) == SQLITE_ROW)
+            id = involve_db_column_int64 (find, 0);
 
           message = g_strdup_printf (_("%s version %u was signed off with fingerprint %s, but its values now give %s: they were changed after sign-off (sign-off is audit entry %" PRId64 ")."),
                                      row.reference, row.version, row.fingerprint ? row.fingerprint : "-",
@@ -5061,7 +5077,7 @@ reference_or_uuid (InvolveStore *self,
   if (stmt != NULL)
     {
       bind_text (stmt, 1, uuid);
-      if (sqlite3_step (stmt) == SQLITE_ROW)
+      if (involve_db_step (stmt) == SQLITE_ROW)
         return column_dup (stmt, 0);
     }
   return g_strdup (uuid);
@@ -5082,7 +5098,7 @@ verify_imported (InvolveStore *self,
   g_autoptr(GArray) counts = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr(GArray) gaps = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr(GPtrArray) trails = NULL;
-  sqlite3_stmt *orphans = NULL;
+  InvolveDbStmt *orphans = NULL;
   int rc;
 
   if (self->schema_version < 5)
@@ -5146,11 +5162,11 @@ verify_imported (InvolveStore *self,
       binding = prepare (self, "SELECT kind, record_uuid, new_value FROM audit WHERE id = ?1", error);
       if (binding == NULL)
         return FALSE;
-      sqlite3_bind_int64 (binding, 1, trail->import_id);
-      if (sqlite3_step (binding) == SQLITE_ROW)
-        bound = g_strcmp0 ((const char *) sqlite3_column_text (binding, 0), INVOLVE_AUDIT_IMPORT) == 0 &&
-                g_strcmp0 ((const char *) sqlite3_column_text (binding, 1), trail->record_uuid) == 0 &&
-                g_strcmp0 ((const char *) sqlite3_column_text (binding, 2), digest) == 0;
+      involve_db_bind_int64 (binding, 1, trail->import_id);
+      if (involve_db_step (binding) == SQLITE_ROW)
+        bound = g_strcmp0 ((const char *) involve_db_column_text (binding, 0), INVOLVE_AUDIT_IMPORT) == 0 &&
+                g_strcmp0 ((const char *) involve_db_column_text (binding, 1), trail->record_uuid) == 0 &&
+                g_strcmp0 ((const char *) involve_db_column_text (binding, 2), digest) == 0;
       if (!bound)
         {
           reference = reference_or_uuid (self, trail->record_uuid);
@@ -5161,27 +5177,27 @@ verify_imported (InvolveStore *self,
     }
 
   /* An import entry holding a digest kept a trail: it must still be there. */
-  rc = sqlite3_prepare_v2 (self->db,
+  rc = involve_db_prepare (self->db,
                            "SELECT a.id, a.record_uuid FROM audit a"
                            " LEFT JOIN imported_trails t ON t.import_audit_id = a.id"
                            " WHERE a.kind = 'import' AND a.new_value IS NOT NULL AND t.id IS NULL"
                            " ORDER BY a.id LIMIT 1",
-                           -1, &orphans, NULL);
+                           FALSE, &orphans);
   if (rc == SQLITE_OK)
-    rc = sqlite3_step (orphans);
+    rc = involve_db_step (orphans);
   if (rc == SQLITE_ROW)
     {
-      gint64 id = sqlite3_column_int64 (orphans, 0);
-      g_autofree char *reference = reference_or_uuid (self, (const char *) sqlite3_column_text (orphans, 1));
+      gint64 id = involve_db_column_int64 (orphans, 0);
+      g_autofree char *reference = reference_or_uuid (self, (const char *) involve_db_column_text (orphans, 1));
 
-      sqlite3_finalize (orphans);
+      involve_db_finalize (orphans);
       if (first_broken_id != NULL)
         *first_broken_id = id;
       return imported_broken (error, broken_reference, broken_entry, reference, 0,
                               g_strdup_printf (_("The audit trail of %s that audit entry %" PRId64 " kept was removed."),
                                                reference, id));
     }
-  sqlite3_finalize (orphans);
+  involve_db_finalize (orphans);
   if (rc != SQLITE_DONE)
     {
       set_sqlite_error (self, error, rc, _("Could not read the audit log"));
@@ -5195,16 +5211,19 @@ static gboolean
 verify_file (InvolveStore *self,
              GError      **error)
 {
-  sqlite3_stmt *stmt = NULL;
+  InvolveDbStmt *stmt = NULL;
   g_autofree char *problem = NULL;
   int rc;
 
-  rc = sqlite3_prepare_v2 (self->db, "PRAGMA quick_check (1)", -1, &stmt, NULL);
+  /* A server checks its own files. */
+  if (involve_db_get_engine (self->db) != INVOLVE_DB_ENGINE_SQLITE)
+    return TRUE;
+  rc = involve_db_prepare (self->db, "PRAGMA quick_check (1)", FALSE, &stmt);
   if (rc == SQLITE_OK)
-    rc = sqlite3_step (stmt);
+    rc = involve_db_step (stmt);
   if (rc == SQLITE_ROW)
     {
-      const char *result = (const char *) sqlite3_column_text (stmt, 0);
+      const char *result = (const char *) involve_db_column_text (stmt, 0);
 
       if (g_strcmp0 (result, "ok") != 0)
         {
@@ -5213,7 +5232,7 @@ verify_file (InvolveStore *self,
         }
       rc = SQLITE_OK;
     }
-  sqlite3_finalize (stmt);
+  involve_db_finalize (stmt);
   if (rc != SQLITE_OK)
     {
       set_sqlite_error (self, error, rc, _("Could not check the register"));
@@ -5287,7 +5306,7 @@ involve_store_verify_full (InvolveStore *self,
    * without a system call and a copy each (most of its time, before).
    * Local disks only: a mapped file on a network drive is not safe. */
   if (g_str_equal (self->journal_mode, "wal"))
-    sqlite3_exec (self->db, "PRAGMA mmap_size = " G_STRINGIFY (VERIFY_MMAP_SIZE), NULL, NULL, NULL);
+    involve_db_exec (self->db, "PRAGMA mmap_size = " G_STRINGIFY (VERIFY_MMAP_SIZE), NULL);
 
   /* One read transaction: a consistent snapshot while others write. */
   if (!exec_sql (self, self->batch_depth > 0 ? "SAVEPOINT involve_verify" : "BEGIN",
@@ -5313,9 +5332,9 @@ involve_store_verify_full (InvolveStore *self,
   ok = ok && _involve_store_verify_state (self, first_broken_id, error) &&
        _involve_store_verify_seen_heads (self, first_broken_id, error);
   VERIFY_STEP_DONE ("tables against the log");
-  sqlite3_exec (self->db, self->batch_depth > 0 ? "RELEASE involve_verify" : "COMMIT", NULL, NULL, NULL);
+  involve_db_exec (self->db, self->batch_depth > 0 ? "RELEASE involve_verify" : "COMMIT", NULL);
   if (g_str_equal (self->journal_mode, "wal"))
-    sqlite3_exec (self->db, "PRAGMA mmap_size = 0", NULL, NULL, NULL);
+    involve_db_exec (self->db, "PRAGMA mmap_size = 0", NULL);
   /* Outside the snapshot: a head recorded by another program after it was
    * taken was committed before it was recorded, so a fresh read holds it. */
   ok = ok && (!_involve_store_has_anchors (self) || involve_store_check_own_head (self, error));
@@ -5509,7 +5528,7 @@ involve_store_backup (InvolveStore *self,
       set_error_code (error, INVOLVE_STORE_ERROR_CORRUPT, SQLITE_CORRUPT, message);
       return FALSE;
     }
-  ok = copy_database (self->db, dest_path, NULL, TRUE, &problem, error);
+  ok = copy_database (involve_db_get_sqlite (self->db), dest_path, NULL, TRUE, &problem, error);
   if (!ok && problem != NULL)
     mark_damaged (self, problem);
   return ok && _involve_store_stamp_backup (self, dest_path, error);
@@ -5913,7 +5932,7 @@ import_version (InvolveStore  *self,
                     error);
   if (finish == NULL || latest == NULL)
     return FALSE;
-  sqlite3_bind_int64 (finish, 1, version_id);
+  involve_db_bind_int64 (finish, 1, version_id);
   bind_text (finish, 2, involve_status_to_string (status));
   bind_text (finish, 3, involve_record_get_status_reason (version));
   bind_text (finish, 4, status == INVOLVE_STATUS_DRAFT || status == INVOLVE_STATUS_RETURNED ? NULL : fingerprint);
@@ -5927,9 +5946,9 @@ import_version (InvolveStore  *self,
       bind_text (finish, 10, sign_off->decision);
       bind_text (finish, 11, sign_off->comments);
       bind_text (finish, 12, sign_off->fingerprint);
-      sqlite3_bind_int64 (finish, 13, sign_off->decided_at_usec);
+      involve_db_bind_int64 (finish, 13, sign_off->decided_at_usec);
     }
-  sqlite3_bind_int64 (finish, 14, MAX (involve_record_get_modified_usec (version), created));
+  involve_db_bind_int64 (finish, 14, MAX (involve_record_get_modified_usec (version), created));
   /* The outcome goes in now: once the status is final the lock trigger refuses any change. */
   outcome = outcome_hook (version);
   bind_text (finish, 15, outcome);
@@ -5956,10 +5975,10 @@ import_version (InvolveStore  *self,
       return FALSE;
   }
 
-  sqlite3_bind_int64 (latest, 1, record_id);
-  sqlite3_bind_int64 (latest, 2, involve_record_get_version (version));
+  involve_db_bind_int64 (latest, 1, record_id);
+  involve_db_bind_int64 (latest, 2, involve_record_get_version (version));
   bind_text (latest, 3, involve_status_to_string (status));
-  sqlite3_bind_int64 (latest, 4, now);
+  involve_db_bind_int64 (latest, 4, now);
   return step_done (self, latest, doing, error);
 }
 
@@ -6002,7 +6021,7 @@ keep_imported_trail (InvolveStore               *self,
     return FALSE;
   bind_text (known, 1, uuid);
   bind_text (known, 2, digest);
-  rc = sqlite3_step (known);
+  rc = involve_db_step (known);
   if (rc == SQLITE_ROW)
     return TRUE;
   if (rc != SQLITE_DONE)
@@ -6029,14 +6048,14 @@ keep_imported_trail (InvolveStore               *self,
   if (insert_trail == NULL)
     return FALSE;
   bind_text (insert_trail, 1, uuid);
-  sqlite3_bind_int64 (insert_trail, 2, audit_id);
+  involve_db_bind_int64 (insert_trail, 2, audit_id);
   bind_text (insert_trail, 3, view.source != NULL ? view.source : "");
-  sqlite3_bind_int64 (insert_trail, 4, view.imported_usec);
-  sqlite3_bind_int64 (insert_trail, 5, trail->entries->len);
+  involve_db_bind_int64 (insert_trail, 4, view.imported_usec);
+  involve_db_bind_int64 (insert_trail, 5, trail->entries->len);
   bind_text (insert_trail, 6, digest);
   if (!step_done (self, insert_trail, doing, error))
     return FALSE;
-  trail_id = sqlite3_last_insert_rowid (self->db);
+  trail_id = involve_db_last_insert_rowid (self->db);
 
   insert_entry = prepare (self,
                           "INSERT INTO imported_audit (trail_id, position, source_id, time_usec, account,"
@@ -6050,9 +6069,9 @@ keep_imported_trail (InvolveStore               *self,
     {
       const InvolveAuditEntry *entry = g_ptr_array_index (trail->entries, i);
 
-      sqlite3_reset (insert_entry);
-      sqlite3_bind_int64 (insert_entry, 1, trail_id);
-      sqlite3_bind_int64 (insert_entry, 2, i + 1);
+      involve_db_reset (insert_entry);
+      involve_db_bind_int64 (insert_entry, 1, trail_id);
+      involve_db_bind_int64 (insert_entry, 2, i + 1);
       bind_audit_entry (insert_entry, 3, entry);
       if (!step_done (self, insert_entry, doing, error))
         return FALSE;
@@ -6193,8 +6212,8 @@ involve_store_import_record_full (InvolveStore *self,
                              error);
           if (counter == NULL)
             goto fail;
-          sqlite3_bind_int (counter, 1, year);
-          sqlite3_bind_int64 (counter, 2, number);
+          involve_db_bind_int (counter, 1, year);
+          involve_db_bind_int64 (counter, 2, number);
           if (!step_done (self, counter, doing, error))
             goto fail;
         }
@@ -6206,13 +6225,13 @@ involve_store_import_record_full (InvolveStore *self,
 
           if (next == NULL)
             goto fail;
-          if (sqlite3_step (next) != SQLITE_ROW)
+          if (involve_db_step (next) != SQLITE_ROW)
             {
-              set_sqlite_error (self, error, sqlite3_errcode (self->db), doing);
+              set_sqlite_error (self, error, involve_db_errcode (self->db), doing);
               goto fail;
             }
           year = 0;
-          number = sqlite3_column_int64 (next, 0);
+          number = involve_db_column_int64 (next, 0);
         }
       if (!insert_record_row (self, uuid, involve_record_get_reference (first), year, number,
                               involve_record_get_framework_id (first),
@@ -6271,7 +6290,7 @@ involve_store_import_record_full (InvolveStore *self,
                error);
     if (supersede == NULL)
       goto fail;
-    sqlite3_bind_int64 (supersede, 1, record_id);
+    involve_db_bind_int64 (supersede, 1, record_id);
     if (!step_done (self, supersede, doing, error))
       goto fail;
   }
@@ -6313,10 +6332,10 @@ fail:
 
 
 gboolean
-_involve_store_step_done (InvolveStore *self,
-                          sqlite3_stmt *stmt,
-                          const char   *doing,
-                          GError      **error)
+_involve_store_step_done (InvolveStore  *self,
+                          InvolveDbStmt *stmt,
+                          const char    *doing,
+                          GError       **error)
 {
   return step_done (self, stmt, doing, error);
 }
