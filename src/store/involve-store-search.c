@@ -147,10 +147,10 @@ _involve_store_refresh_summary (InvolveStore  *self,
    * an UPDATE's SET list costs an index rewrite, changed or not). */
   static const char * const updates[] = {
     "UPDATE records SET modified_usec = ?2 WHERE id = ?1 AND modified_usec < ?2",
-    "UPDATE records SET title = ?2 WHERE id = ?1 AND title IS NOT ?2",
-    "UPDATE records SET organisation = ?2 WHERE id = ?1 AND organisation IS NOT ?2",
-    "UPDATE records SET outcome = ?2 WHERE id = ?1 AND outcome IS NOT ?2",
-    "UPDATE records SET search_stale = ?2 WHERE id = ?1 AND search_stale IS NOT ?2",
+    "UPDATE records SET title = ?2 WHERE id = ?1 AND title IS DISTINCT FROM ?2",
+    "UPDATE records SET organisation = ?2 WHERE id = ?1 AND organisation IS DISTINCT FROM ?2",
+    "UPDATE records SET outcome = ?2 WHERE id = ?1 AND outcome IS DISTINCT FROM ?2",
+    "UPDATE records SET search_stale = ?2 WHERE id = ?1 AND search_stale IS DISTINCT FROM ?2",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (updates); i++)
@@ -185,7 +185,7 @@ _involve_store_refresh_summary (InvolveStore  *self,
         return FALSE;
     }
 
-  update_version = prepare (self, "UPDATE versions SET outcome = ?2 WHERE id = ?1 AND outcome IS NOT ?2", error);
+  update_version = prepare (self, "UPDATE versions SET outcome = ?2 WHERE id = ?1 AND outcome IS DISTINCT FROM ?2", error);
   if (update_version == NULL)
     return FALSE;
   involve_db_bind_int64 (update_version, 1, version_id);
