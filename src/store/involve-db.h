@@ -129,6 +129,22 @@ const void      *involve_db_column_blob         (InvolveDbStmt  *stmt,
 int              involve_db_column_bytes        (InvolveDbStmt  *stmt,
                                                  int             column);
 
+/* LISTEN/NOTIFY on PostgreSQL: the connection's socket, to watch for
+ * input (-1 on SQLite, which has none), and the notifications that have
+ * arrived since the last call, oldest first (an empty array on SQLite).
+ * Never blocks. */
+typedef struct
+{
+  char *channel;
+  char *payload;   /* "" when the sender gave none */
+} InvolveDbNotification;
+
+int              involve_db_get_socket          (InvolveDb      *db);
+/* (element-type InvolveDbNotification) (transfer full) */
+GPtrArray       *involve_db_take_notifications  (InvolveDb      *db);
+void             involve_db_notification_free   (InvolveDbNotification *notification);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (InvolveDbStmt, involve_db_finalize)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (InvolveDbNotification, involve_db_notification_free)
 
 G_END_DECLS
