@@ -129,6 +129,7 @@ _involve_db_pg_sql_free (InvolveDbPgSql *parsed)
     for (int i = 0; i <= parsed->n_params; i++)
       g_free (parsed->names[i]);
   g_free (parsed->names);
+  g_free (parsed->used);
   g_free (parsed);
 }
 
@@ -154,6 +155,18 @@ find_name (GPtrArray  *names,
   return 0;
 }
 
+/* 2 for a number the SQL uses; grown with zeros (unused) as needed. */
+static void
+mark_used (GByteArray *used,
+           int         index)
+{
+  guint8 zero = 0;
+
+  while ((int) used->len <= index)
+    g_byte_array_append (used, &zero, 1);
+  used->data[index] = 2;
+}
+
 static void
 append_param (GString *out,
               int      index,
@@ -174,6 +187,8 @@ _involve_db_pg_sql_rewrite (const char  *sql,
   g_autoptr(GString) out = g_string_sized_new (strlen (sql) + 16);
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   InvolveDbPgSql *parsed;
+  g_autoptr(GByteArray) used_array = g_byte_array_new ();
+  g_autofree guint8 *used = NULL;
   const char *p = sql;
   int highest = 0;
 
@@ -247,6 +262,7 @@ _involve_db_pg_sql_rewrite (const char  *sql,
             }
           highest = MAX (highest, index);
           name_param (names, index, NULL);
+          mark_used (used_array, index);
           append_param (out, index, *p);
           continue;
         }
@@ -274,6 +290,7 @@ _involve_db_pg_sql_rewrite (const char  *sql,
               highest = index;
               name_param (names, index, name);
             }
+          mark_used (used_array, index);
           append_param (out, index, *q);
           p = q;
           continue;
@@ -299,8 +316,15 @@ _involve_db_pg_sql_rewrite (const char  *sql,
     }
 
   name_param (names, highest, NULL);
+  if (used_array->len == 0)
+    g_byte_array_set_size (used_array, 1);
+  used = g_byte_array_free (g_steal_pointer (&used_array), FALSE);
+  used[0] = 0;
+  for (int i = 1; i <= highest; i++)
+    used[i] = used[i] == 2;
   parsed = g_new0 (InvolveDbPgSql, 1);
   parsed->n_params = highest;
+  parsed->used = g_steal_pointer (&used);
   parsed->sql = g_string_free (g_steal_pointer (&out), FALSE);
   g_ptr_array_set_free_func (names, NULL);
   parsed->names = (char **) g_ptr_array_free (g_steal_pointer (&names), FALSE);

@@ -27,6 +27,7 @@ typedef struct
   char  *sql;          /* with $1, $2, ... */
   int    n_params;     /* the highest parameter number */
   char **names;        /* [1..n_params]: ":name", "?NNN" or NULL ("?") */
+  guint8 *used;        /* [1..n_params]: whether the SQL names it (?NNN leaves gaps) */
 } InvolveDbPgSql;
 
 /* NULL with a message in *@errmsg (g_free ()) for an unterminated

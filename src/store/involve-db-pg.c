@@ -56,6 +56,7 @@
 #define OID_INT2    21
 #define OID_INT4    23
 #define OID_OID     26
+#define OID_TEXT    25
 #define OID_FLOAT4  700
 #define OID_FLOAT8  701
 #define OID_NUMERIC 1700
@@ -233,6 +234,19 @@ result_failed (const PGresult *res)
          status != PGRES_EMPTY_QUERY;
 }
 
+/* Rows changed, as sqlite3_changes () counts them: only by INSERT,
+ * UPDATE and DELETE (a SELECT leaves the count alone). */
+static void
+note_changes (PgDb           *db,
+              const PGresult *res)
+{
+  const char *status = PQcmdStatus ((PGresult *) res);
+
+  if (g_str_has_prefix (status, "INSERT ") || g_str_has_prefix (status, "UPDATE ") ||
+      g_str_has_prefix (status, "DELETE ") || g_str_has_prefix (status, "MERGE "))
+    db->changes = atoi (PQcmdTuples ((PGresult *) res));
+}
+
 /* Runs @sql (one or more statements, no parameters) with the simple
  * protocol; the first error is kept. */
 static int
@@ -248,6 +262,8 @@ run_simple (PgDb       *db,
     {
       if (rc == SQLITE_OK && result_failed (res))
         rc = set_error_from_result (db, res);
+      else if (rc == SQLITE_OK)
+        note_changes (db, res);
       PQclear (res);
     }
   if (rc == SQLITE_OK && connection_lost (db))
@@ -661,7 +677,6 @@ execute (PgStmt *stmt)
   gboolean prepare_failed = FALSE;
   g_autofree char *prepare_name = NULL;
   PGresult *res;
-  const char *status;
 
   if (connection_lost (db))
     return db->errcode;
@@ -680,7 +695,8 @@ execute (PgStmt *stmt)
     {
       const PgParam *param = &stmt->params[i + 1];
 
-      types[i] = param_type (param);
+      /* A number the SQL skips (?1, ?3) has nothing to infer from. */
+      types[i] = stmt->parsed->used[i + 1] ? param_type (param) : OID_TEXT;
       values[i] = param->kind == PARAM_NULL ? NULL : param->value;
       lengths[i] = param->length;
       formats[i] = param->kind == PARAM_BLOB ? 1 : 0;
@@ -718,10 +734,7 @@ execute (PgStmt *stmt)
       stmt->decoded = g_new0 (char *, PQnfields (res));
       stmt->decoded_length = g_new0 (size_t, PQnfields (res));
     }
-  status = PQcmdStatus (res);
-  if (g_str_has_prefix (status, "INSERT ") || g_str_has_prefix (status, "UPDATE ") ||
-      g_str_has_prefix (status, "DELETE ") || g_str_has_prefix (status, "MERGE "))
-    db->changes = atoi (PQcmdTuples (res));
+  note_changes (db, res);
   set_ok (db);
   return SQLITE_OK;
 }
@@ -1216,6 +1229,15 @@ _involve_db_pg_redact (const char *message,
   return g_string_free (text, FALSE);
 }
 
+/* The server's notices (a COMMIT without a transaction, say) are for
+ * debugging, not for the terminal. */
+static void
+log_notice (void       *data,
+            const char *message)
+{
+  g_debug ("PostgreSQL: %s", message);
+}
+
 static GIOErrorEnum
 connect_error_code (PGconn     *conn,
                     const char *message)
@@ -1298,6 +1320,7 @@ involve_db_connect_postgresql (const char  *conninfo,
       return NULL;
     }
   PQclear (res);
+  PQsetNoticeProcessor (conn, log_notice, NULL);
 
   db = g_new0 (PgDb, 1);
   db->parent.funcs = &pg_funcs;
