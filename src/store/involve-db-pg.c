@@ -374,7 +374,7 @@ run_statement (PgDb              *db,
                gboolean          *prepare_failed)
 {
   gboolean wrap = db->statement_savepoints && in_transaction (db);
-  PipelineResults results;
+  PipelineResults results = { NULL, NULL, -1 };
   int n_commands = 0;
   int main_index;
   gboolean sent = TRUE;
@@ -432,6 +432,8 @@ run_statement (PgDb              *db,
         set_error_from_result (db, NULL);
       else if (!connection_lost (db))
         set_error (db, SQLITE_IOERR, "08000", PQerrorMessage (db->conn));
+      PQclear (results.error);
+      PQclear (results.main);
       PQexitPipelineMode (db->conn);
       return NULL;
     }
