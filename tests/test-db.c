@@ -781,6 +781,54 @@ test_pg_connect_refused (void)
     }
 }
 
+/* Who may not log in, and a database that is not there. */
+static void
+test_pg_connect_denied (Fixture       *f,
+                        gconstpointer  data)
+{
+  const char *admin = admin_conninfo ();
+  g_autofree char *no_role = NULL;
+  g_autofree char *no_db = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (admin == NULL)
+    return;
+  no_role = g_strdup_printf ("%s user=involve_no_such_role password=SeCrEt-43", admin);
+  g_assert_null (involve_db_connect_postgresql (no_role, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED);
+  g_test_message ("%s", error->message);
+  g_assert_null (strstr (error->message, "SeCrEt-43"));
+  g_clear_error (&error);
+
+  no_db = g_strdup_printf ("%s dbname=involve_no_such_db", admin);
+  g_assert_null (involve_db_connect_postgresql (no_db, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_test_message ("%s", error->message);
+}
+
+/* A persistent statement outlives a change to its table (PostgreSQL
+ * refuses the old plan; the engine plans it again, as SQLite does). */
+static void
+test_replan (Fixture       *f,
+             gconstpointer  data)
+{
+  InvolveDbStmt *stmt = NULL;
+
+  SKIP_WITHOUT_DB (f);
+  exec_ok (f->db, "CREATE TABLE p (a bigint); INSERT INTO p VALUES (1)");
+  g_assert_cmpint (involve_db_prepare (f->db, "SELECT * FROM p", TRUE, &stmt), ==, SQLITE_OK);
+  g_assert_cmpint (involve_db_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpint (involve_db_column_count (stmt), ==, 1);
+  involve_db_reset (stmt);
+  exec_ok (f->db, "ALTER TABLE p ADD COLUMN b text DEFAULT 'x'");
+  exec_ok (f->db, "BEGIN");
+  g_assert_cmpint (involve_db_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpint (involve_db_column_count (stmt), ==, 2);
+  g_assert_cmpstr (involve_db_column_text (stmt, 1), ==, "x");
+  exec_ok (f->db, "COMMIT");
+  involve_db_finalize (stmt);
+}
+
 static void
 test_pg_lost_connection (Fixture       *f,
                          gconstpointer  data)
@@ -912,6 +960,8 @@ main (int    argc,
     }
   g_test_add_func ("/db/postgresql/connect-refused", test_pg_connect_refused);
   g_test_add ("/db/postgresql/lost-connection", Fixture, NULL, setup_pg, test_pg_lost_connection, teardown);
+  g_test_add ("/db/postgresql/connect-denied", Fixture, NULL, NULL, test_pg_connect_denied, teardown);
+  g_test_add ("/db/postgresql/replan", Fixture, NULL, setup_pg, test_replan, teardown);
   g_test_add ("/db/postgresql/writers-queue", Fixture, NULL, setup_pg, test_pg_writers_queue, teardown);
 
   return g_test_run ();

@@ -704,26 +704,43 @@ execute (PgStmt *stmt)
       formats[i] = param->kind == PARAM_BLOB ? 1 : 0;
     }
 
-  if (stmt->persistent && stmt->name == NULL)
+  for (int attempt = 0; attempt < 2; attempt++)
     {
-      prepare_name = g_strdup_printf ("involve_%u", ++db->next_name);
-      use_prepared = TRUE;
-    }
-  else if (stmt->name != NULL)
-    {
-      use_prepared = TRUE;
-      for (int i = 0; i < n; i++)
-        if (stmt->params[i + 1].kind != PARAM_NULL && types[i] != stmt->prepared_types[i])
-          use_prepared = FALSE;
-    }
+      use_prepared = FALSE;
+      g_clear_pointer (&prepare_name, g_free);
+      if (stmt->persistent && stmt->name == NULL)
+        {
+          prepare_name = g_strdup_printf ("involve_%u", ++db->next_name);
+          use_prepared = TRUE;
+        }
+      else if (stmt->name != NULL)
+        {
+          use_prepared = TRUE;
+          for (int i = 0; i < n; i++)
+            if (stmt->params[i + 1].kind != PARAM_NULL && types[i] != stmt->prepared_types[i])
+              use_prepared = FALSE;
+        }
 
-  res = run_statement (db, stmt->parsed->sql, n, types, values, lengths, formats,
-                       prepare_name, use_prepared ? (prepare_name != NULL ? prepare_name : stmt->name) : NULL,
-                       &prepare_failed);
-  if (prepare_name != NULL && !prepare_failed && (res != NULL || db->errcode != SQLITE_IOERR))
-    {
-      stmt->name = g_steal_pointer (&prepare_name);
-      stmt->prepared_types = g_steal_pointer (&types);
+      res = run_statement (db, stmt->parsed->sql, n, types, values, lengths, formats,
+                           prepare_name, use_prepared ? (prepare_name != NULL ? prepare_name : stmt->name) : NULL,
+                           &prepare_failed);
+      if (prepare_name != NULL && !prepare_failed && (res != NULL || db->errcode != SQLITE_IOERR))
+        {
+          stmt->name = g_steal_pointer (&prepare_name);
+          g_free (stmt->prepared_types);
+          stmt->prepared_types = g_memdup2 (types, sizeof (Oid) * (n + 1));
+        }
+      /* A table the plan was made for has changed ("cached plan must not
+       * change result type"): plan it again once, as SQLite re-prepares
+       * on SQLITE_SCHEMA.  The failed run was undone. */
+      if (res == NULL && use_prepared && prepare_name == NULL && g_str_equal (db->sqlstate, "0A000") &&
+          db->errmsg != NULL && strstr (db->errmsg, "cached plan") != NULL)
+        {
+          g_debug ("Planning %s again: %s", stmt->name, db->errmsg);
+          g_clear_pointer (&stmt->name, g_free);
+          continue;
+        }
+      break;
     }
   if (res == NULL)
     return db->errcode;
