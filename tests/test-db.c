@@ -326,6 +326,9 @@ test_values (Fixture       *f,
       g_assert_cmpint (involve_db_step (insert), ==, SQLITE_DONE);
       involve_db_reset (insert);
     }
+  /* Big values inside a transaction too (on PostgreSQL each statement is
+   * then pipelined with its savepoint). */
+  exec_ok (f->db, "BEGIN");
   /* A mebibyte of text, given with its length and not NUL-terminated. */
   long_text = g_malloc (1024 * 1024 + 1);
   for (int i = 0; i < 1024 * 1024; i++)
@@ -343,6 +346,14 @@ test_values (Fixture       *f,
   involve_db_bind_int (insert, 1, n++);
   g_assert_cmpint (involve_db_bind_blob (insert, 4, "", 0, SQLITE_STATIC), ==, SQLITE_OK);
   g_assert_cmpint (involve_db_step (insert), ==, SQLITE_DONE);
+  {
+    g_autoptr(InvolveDbStmt) big = prepare_ok (f->db, "SELECT s FROM v WHERE length (s) > 1000");
+
+    g_assert_cmpint (involve_db_step (big), ==, SQLITE_ROW);
+    g_assert_cmpint (involve_db_column_bytes (big, 0), ==, 1024 * 1024);
+    g_assert_cmpint (involve_db_step (big), ==, SQLITE_DONE);
+  }
+  exec_ok (f->db, "COMMIT");
 
   select = prepare_ok (f->db, "SELECT k, i, s, b FROM v ORDER BY k");
   g_assert_cmpint (involve_db_step (select), ==, SQLITE_ROW);
@@ -628,6 +639,18 @@ test_rollback (Fixture       *f,
     g_assert_cmpint (involve_db_step (commit), ==, SQLITE_DONE);
     g_assert_true (involve_db_get_autocommit (f->db));
   }
+
+  if (is_pg (f))
+    {
+      /* A transaction PostgreSQL has aborted (a failed RELEASE: control
+       * statements get no savepoint) is never reported as committed. */
+      exec_ok (f->db, "BEGIN; INSERT INTO c (id) VALUES (40)");
+      g_assert_cmpint (involve_db_exec (f->db, "RELEASE no_such_savepoint", NULL), ==, SQLITE_ERROR);
+      g_assert_cmpint (involve_db_exec (f->db, "COMMIT", NULL), ==, SQLITE_ERROR);
+      g_assert_cmpstr (involve_db_get_sqlstate (f->db), ==, "25P02");
+      g_assert_true (involve_db_get_autocommit (f->db));
+      g_assert_cmpint (query_int (f->db, "SELECT count(*) FROM c WHERE id = 40"), ==, 0);
+    }
 
   /* COMMIT without a transaction is an error on SQLite; on PostgreSQL a
    * warning.  Neither leaves a transaction open. */

@@ -483,6 +483,19 @@ exec_one (PgDb       *db,
         return rc;
       }
     case INVOLVE_DB_PG_STMT_TRANSACTION:
+      /* PostgreSQL answers COMMIT of a failed transaction with a silent
+       * ROLLBACK; the caller must hear that nothing was saved. */
+      if (PQtransactionStatus (db->conn) == PQTRANS_INERROR &&
+          (g_ascii_strncasecmp (statement, "COMMIT", 6) == 0 ||
+           g_ascii_strncasecmp (statement, "END", 3) == 0))
+        {
+          PGresult *res = PQexec (db->conn, "ROLLBACK");
+
+          PQclear (res);
+          set_error (db, SQLITE_ERROR, "25P02",
+                     "the transaction failed earlier and was rolled back, not committed");
+          return SQLITE_ERROR;
+        }
       return run_simple (db, statement);
     case INVOLVE_DB_PG_STMT_OTHER:
     default:
