@@ -415,58 +415,58 @@ CREATE FUNCTION involve.refuse_change () RETURNS trigger
   AS $$
 BEGIN
   RAISE EXCEPTION USING ERRCODE = '23000',
-    MESSAGE = format ('%s: %s is append-only', TG_ARGV[0], TG_TABLE_NAME);
+    MESSAGE = TG_ARGV[0];
 END
 $$;
 
 CREATE TRIGGER audit_no_change BEFORE UPDATE OR DELETE ON involve.audit
-  FOR EACH ROW EXECUTE FUNCTION involve.refuse_change ('audit entries cannot be changed or deleted');
+  FOR EACH ROW EXECUTE FUNCTION involve.refuse_change ('audit entries cannot be changed or deleted (append-only)');
 CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON involve.audit
-  FOR EACH STATEMENT EXECUTE FUNCTION involve.refuse_change ('audit entries cannot be deleted');
+  FOR EACH STATEMENT EXECUTE FUNCTION involve.refuse_change ('audit entries cannot be deleted (append-only)');
 CREATE TRIGGER audit_signatures_no_change BEFORE UPDATE OR DELETE ON involve.audit_signatures
-  FOR EACH ROW EXECUTE FUNCTION involve.refuse_change ('signatures cannot be changed or deleted');
+  FOR EACH ROW EXECUTE FUNCTION involve.refuse_change ('signatures cannot be changed or deleted (append-only)');
 CREATE TRIGGER audit_signatures_no_truncate BEFORE TRUNCATE ON involve.audit_signatures
-  FOR EACH STATEMENT EXECUTE FUNCTION involve.refuse_change ('signatures cannot be deleted');
+  FOR EACH STATEMENT EXECUTE FUNCTION involve.refuse_change ('signatures cannot be deleted (append-only)');
 CREATE TRIGGER certificates_no_change BEFORE UPDATE OR DELETE ON involve.certificates
-  FOR EACH ROW EXECUTE FUNCTION involve.refuse_change ('certificates cannot be changed or deleted');
+  FOR EACH ROW EXECUTE FUNCTION involve.refuse_change ('certificates cannot be changed or deleted (append-only)');
 CREATE TRIGGER certificates_no_truncate BEFORE TRUNCATE ON involve.certificates
-  FOR EACH STATEMENT EXECUTE FUNCTION involve.refuse_change ('certificates cannot be deleted');
+  FOR EACH STATEMENT EXECUTE FUNCTION involve.refuse_change ('certificates cannot be deleted (append-only)');
 CREATE TRIGGER trust_no_change BEFORE UPDATE OR DELETE ON involve.trust
-  FOR EACH ROW EXECUTE FUNCTION involve.refuse_change ('the trust list cannot be changed or deleted');
+  FOR EACH ROW EXECUTE FUNCTION involve.refuse_change ('the trust list cannot be changed or deleted (append-only)');
 CREATE TRIGGER trust_no_truncate BEFORE TRUNCATE ON involve.trust
-  FOR EACH STATEMENT EXECUTE FUNCTION involve.refuse_change ('the trust list cannot be deleted');
+  FOR EACH STATEMENT EXECUTE FUNCTION involve.refuse_change ('the trust list cannot be deleted (append-only)');
 CREATE TRIGGER imported_trails_no_change BEFORE UPDATE OR DELETE ON involve.imported_trails
-  FOR EACH ROW EXECUTE FUNCTION involve.refuse_change ('imported audit trails cannot be changed or deleted');
+  FOR EACH ROW EXECUTE FUNCTION involve.refuse_change ('imported audit trails cannot be changed or deleted (append-only)');
 CREATE TRIGGER imported_trails_no_truncate BEFORE TRUNCATE ON involve.imported_trails
-  FOR EACH STATEMENT EXECUTE FUNCTION involve.refuse_change ('imported audit trails cannot be deleted');
+  FOR EACH STATEMENT EXECUTE FUNCTION involve.refuse_change ('imported audit trails cannot be deleted (append-only)');
 CREATE TRIGGER imported_audit_no_change BEFORE UPDATE OR DELETE ON involve.imported_audit
-  FOR EACH ROW EXECUTE FUNCTION involve.refuse_change ('imported audit entries cannot be changed or deleted');
+  FOR EACH ROW EXECUTE FUNCTION involve.refuse_change ('imported audit entries cannot be changed or deleted (append-only)');
 CREATE TRIGGER imported_audit_no_truncate BEFORE TRUNCATE ON involve.imported_audit
-  FOR EACH STATEMENT EXECUTE FUNCTION involve.refuse_change ('imported audit entries cannot be deleted');
+  FOR EACH STATEMENT EXECUTE FUNCTION involve.refuse_change ('imported audit entries cannot be deleted (append-only)');
 CREATE TRIGGER seen_heads_no_change BEFORE UPDATE OR DELETE ON involve.seen_heads
-  FOR EACH ROW EXECUTE FUNCTION involve.refuse_change ('seen heads cannot be changed or deleted');
+  FOR EACH ROW EXECUTE FUNCTION involve.refuse_change ('seen heads cannot be changed or deleted (append-only)');
 CREATE TRIGGER seen_heads_no_truncate BEFORE TRUNCATE ON involve.seen_heads
-  FOR EACH STATEMENT EXECUTE FUNCTION involve.refuse_change ('seen heads cannot be deleted');
+  FOR EACH STATEMENT EXECUTE FUNCTION involve.refuse_change ('seen heads cannot be deleted (append-only)');
 CREATE TRIGGER involvement_activities_no_change BEFORE UPDATE OR DELETE ON involve.involvement_activities
-  FOR EACH ROW EXECUTE FUNCTION involve.refuse_change ('involvement log entries cannot be changed or deleted: add a correction');
+  FOR EACH ROW EXECUTE FUNCTION involve.refuse_change ('involvement log entries cannot be changed or deleted: add a correction (append-only)');
 CREATE TRIGGER involvement_activities_no_truncate BEFORE TRUNCATE ON involve.involvement_activities
-  FOR EACH STATEMENT EXECUTE FUNCTION involve.refuse_change ('involvement log entries cannot be deleted');
+  FOR EACH STATEMENT EXECUTE FUNCTION involve.refuse_change ('involvement log entries cannot be deleted (append-only)');
 CREATE TRIGGER involvement_reach_no_change BEFORE UPDATE OR DELETE ON involve.involvement_reach
-  FOR EACH ROW EXECUTE FUNCTION involve.refuse_change ('involvement log entries cannot be changed or deleted: add a correction');
+  FOR EACH ROW EXECUTE FUNCTION involve.refuse_change ('involvement log entries cannot be changed or deleted: add a correction (append-only)');
 CREATE TRIGGER involvement_reach_no_truncate BEFORE TRUNCATE ON involve.involvement_reach
-  FOR EACH STATEMENT EXECUTE FUNCTION involve.refuse_change ('involvement log entries cannot be deleted');
+  FOR EACH STATEMENT EXECUTE FUNCTION involve.refuse_change ('involvement log entries cannot be deleted (append-only)');
 CREATE TRIGGER involvement_feedback_no_change BEFORE UPDATE OR DELETE ON involve.involvement_feedback
-  FOR EACH ROW EXECUTE FUNCTION involve.refuse_change ('involvement log entries cannot be changed or deleted: add a correction');
+  FOR EACH ROW EXECUTE FUNCTION involve.refuse_change ('involvement log entries cannot be changed or deleted: add a correction (append-only)');
 CREATE TRIGGER involvement_feedback_no_truncate BEFORE TRUNCATE ON involve.involvement_feedback
-  FOR EACH STATEMENT EXECUTE FUNCTION involve.refuse_change ('involvement log entries cannot be deleted');
+  FOR EACH STATEMENT EXECUTE FUNCTION involve.refuse_change ('involvement log entries cannot be deleted (append-only)');
 CREATE TRIGGER involvement_responses_no_change BEFORE UPDATE OR DELETE ON involve.involvement_responses
-  FOR EACH ROW EXECUTE FUNCTION involve.refuse_change ('involvement log entries cannot be changed or deleted: add a correction');
+  FOR EACH ROW EXECUTE FUNCTION involve.refuse_change ('involvement log entries cannot be changed or deleted: add a correction (append-only)');
 CREATE TRIGGER involvement_responses_no_truncate BEFORE TRUNCATE ON involve.involvement_responses
-  FOR EACH STATEMENT EXECUTE FUNCTION involve.refuse_change ('involvement log entries cannot be deleted');
+  FOR EACH STATEMENT EXECUTE FUNCTION involve.refuse_change ('involvement log entries cannot be deleted (append-only)');
 CREATE TRIGGER involvement_evaluations_no_change BEFORE UPDATE OR DELETE ON involve.involvement_evaluations
-  FOR EACH ROW EXECUTE FUNCTION involve.refuse_change ('involvement log entries cannot be changed or deleted: add a correction');
+  FOR EACH ROW EXECUTE FUNCTION involve.refuse_change ('involvement log entries cannot be changed or deleted: add a correction (append-only)');
 CREATE TRIGGER involvement_evaluations_no_truncate BEFORE TRUNCATE ON involve.involvement_evaluations
-  FOR EACH STATEMENT EXECUTE FUNCTION involve.refuse_change ('involvement log entries cannot be deleted');
+  FOR EACH STATEMENT EXECUTE FUNCTION involve.refuse_change ('involvement log entries cannot be deleted (append-only)');
 
 -- The register's own settings in meta never change; other keys may.
 CREATE TRIGGER meta_fixed BEFORE UPDATE OR DELETE ON involve.meta
