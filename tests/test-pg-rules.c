@@ -16,6 +16,7 @@
 #include <libpq-fe.h>
 #include <sqlite3.h>
 
+#include "cli-test-util.h"
 #include "common-test-util.h"
 #include "involve-pg-schema.h"
 #include "involve-store.h"
@@ -886,6 +887,54 @@ test_search (Fixture       *f,
   g_assert_cmpint (query_int (f->officer, "SELECT MAX (3, 7)"), ==, 7);
 }
 
+/* The IT department's commands, on the fixture's database. */
+static void
+test_cli (Fixture       *f,
+          gconstpointer  data)
+{
+  g_auto(CliRun) run = { 0 };
+  g_autofree char *conninfo = NULL;
+  g_autofree char *other = NULL;
+  g_autofree char *sql = NULL;
+
+  REQUIRE_SERVER (f);
+  /* A later dbname= wins in a key=value connection string. */
+  conninfo = g_strdup_printf ("%s dbname=%s", g_getenv ("INVOLVE_TEST_PG"), f->dbname);
+  cli_test_run (&run, "server-setup", conninfo, "--register", f->reg, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, f->dbname));
+
+  other = g_strconcat (f->reg, "_other", NULL);
+  cli_test_run (&run, "server-setup", conninfo, "--register", other, NULL);
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "already holds the register"));
+
+  cli_test_run (&run, "server-setup", conninfo, "--register", "Bad Name", NULL);
+  g_assert_cmpint (run.status, ==, 2);
+  cli_test_run (&run, "server-setup", conninfo, NULL);
+  g_assert_cmpint (run.status, ==, 2);
+  cli_test_run (&run, "server-add-person", conninfo, "--register", f->reg, "--login", f->officer_login,
+                "--role", "boss", NULL);
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_nonnull (strstr (run.err, "boss"));
+
+  /* Olive becomes a reviewer too. */
+  sql = g_strdup_printf ("SELECT pg_has_role ('%s', '%s_reviewer', 'MEMBER')", f->officer_login, f->reg);
+  {
+    g_autofree char *member = query_value (f->super, sql);
+
+    g_assert_cmpstr (member, ==, "f");
+  }
+  cli_test_run (&run, "server-add-person", conninfo, "--register", f->reg, "--login", f->officer_login,
+                "--role", "reviewer", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  {
+    g_autofree char *member = query_value (f->super, sql);
+
+    g_assert_cmpstr (member, ==, "t");
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -904,5 +953,6 @@ main (int argc, char **argv)
   ADD ("/pg-rules/life-cycle/row-security", test_row_security);
   ADD ("/pg-rules/append-only", test_append_only);
   ADD ("/pg-rules/search", test_search);
+  ADD ("/pg-rules/cli", test_cli);
   return g_test_run ();
 }
