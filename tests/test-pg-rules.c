@@ -520,6 +520,39 @@ test_audit_chain (Fixture       *f,
   g_assert_cmpint (query_int (f->super, "SELECT count (*) FROM involve.audit"), ==, 3);
 }
 
+/* Two people append at once: the second waits for the first to commit,
+ * then follows it. */
+static void
+test_audit_concurrent (Fixture       *f,
+                       gconstpointer  data)
+{
+  PGresult *result;
+
+  REQUIRE_SERVER (f);
+  exec_ok (f->officer, "BEGIN");
+  exec_ok (f->officer, "SELECT involve.audit_lock ()");
+  g_assert_cmpint (append_audit_ok (f->officer, "value", "uuid-1"), ==, 1);
+
+  /* Rita asks for the lock and waits. */
+  exec_ok (f->reviewer, "BEGIN");
+  g_assert_cmpint (PQsendQuery (f->reviewer, "SELECT involve.audit_lock ()"), ==, 1);
+  g_usleep (200 * G_TIME_SPAN_MILLISECOND);
+  g_assert_cmpint (PQconsumeInput (f->reviewer), ==, 1);
+  g_assert_cmpint (PQisBusy (f->reviewer), ==, 1);
+
+  exec_ok (f->officer, "COMMIT");
+  while ((result = PQgetResult (f->reviewer)) != NULL)
+    {
+      g_assert_cmpint (PQresultStatus (result), ==, PGRES_TUPLES_OK);
+      PQclear (result);
+    }
+  /* Under the lock she reads the head Olive left and follows it. */
+  g_assert_cmpint (append_audit_ok (f->reviewer, "value", "uuid-1"), ==, 2);
+  exec_ok (f->reviewer, "COMMIT");
+
+  g_assert_cmpint (query_int (f->super, "SELECT count (*) FROM involve.audit"), ==, 2);
+}
+
 /* A copy by a superuser keeps the copied people and times, but not a broken chain. */
 static void
 test_audit_copy (Fixture       *f,
@@ -946,6 +979,7 @@ main (int argc, char **argv)
   ADD ("/pg-rules/install/same-columns", test_install_same_columns);
   ADD ("/pg-rules/audit/chain", test_audit_chain);
   ADD ("/pg-rules/audit/copy", test_audit_copy);
+  ADD ("/pg-rules/audit/concurrent", test_audit_concurrent);
   ADD ("/pg-rules/privileges/no-ddl", test_no_ddl);
   ADD ("/pg-rules/life-cycle/self-sign-off", test_self_sign_off);
   ADD ("/pg-rules/life-cycle/signed-off-locked", test_signed_off_locked);

@@ -359,9 +359,17 @@ CREATE FUNCTION involve.audit_entry_hash (id bigint, time_usec bigint, account t
           || involve.audit_item ('details', $11)
           || involve.audit_item ('prev', $12), 'UTF8')), 'hex') $$;
 
--- Appends are serialised (a transaction-scoped lock, held to commit), and
--- each must follow the last entry: the next id, the last hash, the person
--- logged in, the transaction's time, and a hash that matches.  SECURITY
+-- Appends to the audit trail are serialised by a transaction-scoped lock
+-- held to commit.  The store takes it (SELECT involve.audit_lock ()) before
+-- it reads the last entry, so that the entry it then hashes still follows
+-- it; the trigger below takes it too, so nobody appends without it.
+CREATE FUNCTION involve.audit_lock () RETURNS void
+  LANGUAGE sql VOLATILE
+  -- 'Involve' in ASCII: one key for the audit head of this database.
+  AS $$ SELECT pg_advisory_xact_lock (x'496e766f6c7665'::bigint) $$;
+
+-- Each append must follow the last entry: the next id, the last hash, the
+-- person logged in, the transaction's time, and a hash that matches.  SECURITY
 -- DEFINER so that the head is read whatever the caller may see.
 CREATE FUNCTION involve.audit_before_insert () RETURNS trigger
   LANGUAGE plpgsql SECURITY DEFINER SET search_path = involve, pg_temp
@@ -370,8 +378,7 @@ DECLARE
   head_id bigint;
   head_hash text;
 BEGIN
-  -- 'Involve' in ASCII: one key for the audit head of this database.
-  PERFORM pg_advisory_xact_lock (x'496e766f6c7665'::bigint);
+  PERFORM involve.audit_lock ();
   SELECT a.id, a.hash INTO head_id, head_hash FROM involve.audit a ORDER BY a.id DESC LIMIT 1;
   IF head_id IS NULL THEN
     head_id := 0;
