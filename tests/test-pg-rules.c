@@ -713,6 +713,12 @@ test_self_sign_off (Fixture       *f,
                   " decided_usec = involve.now_usec () WHERE id = $V",
                   draft.version_id, "42501", "a record cannot be returned by the person who submitted it");
 
+  /* What was submitted is what the reviewer sees: no change to it, nor to its values. */
+  refuse_version (f->both, "UPDATE versions SET fingerprint = 'other' WHERE id = $V", draft.version_id,
+                  "23000", "recall it first");
+  refuse_version (f->officer, "UPDATE field_values SET value = '''Changed''' WHERE version_id = $V",
+                  draft.version_id, "23000", "cannot be changed");
+
   /* An officer is no reviewer at all. */
   refuse_version (f->officer, DECIDE, draft.version_id, "42501", "only a reviewer of this register");
 
@@ -768,6 +774,45 @@ test_signed_off_locked (Fixture       *f,
                          " VALUES (%" G_GINT64_FORMAT ", 2, 'signed-off', 1, 1)", draft.record_id);
   check_refused (f->reviewer, sql, "23000", "starts as a draft");
   g_assert_cmpint (query_int (f->super, "SELECT count (*) FROM involve.versions"), ==, 1);
+}
+
+/* The ordinary ways round the life cycle all go through. */
+static void
+test_return_and_resubmit (Fixture       *f,
+                          gconstpointer  data)
+{
+  Draft draft;
+  Draft other;
+  g_autofree char *state = NULL;
+
+  REQUIRE_SERVER (f);
+  draft = make_draft (f->officer, "uuid-return", "ICB-2026-0005");
+  run_version (f->officer, SUBMIT, draft.version_id);
+  /* Recalled, edited, submitted again. */
+  run_version (f->officer, "UPDATE versions SET status = 'draft' WHERE id = $V", draft.version_id);
+  run_version (f->officer, "UPDATE field_values SET value = '''Better title''' WHERE version_id = $V",
+               draft.version_id);
+  run_version (f->officer, SUBMIT, draft.version_id);
+  /* Returned by the reviewer (the decision first, then the status, as the store does). */
+  run_version (f->reviewer, "BEGIN; UPDATE versions SET decision = 'returned', review_comments = 'More detail',"
+               " decided_usec = involve.now_usec () WHERE id = $V;"
+               " UPDATE versions SET status = 'returned' WHERE id = $V; COMMIT", draft.version_id);
+  /* Reopened, edited, submitted and signed off. */
+  run_version (f->officer, "UPDATE versions SET status = 'draft' WHERE id = $V", draft.version_id);
+  run_version (f->officer, "UPDATE field_values SET value = '''Best title''' WHERE version_id = $V",
+               draft.version_id);
+  run_version (f->officer, SUBMIT, draft.version_id);
+  run_version (f->reviewer, DECIDE, draft.version_id);
+  state = query_value (f->super, "SELECT status || ' ' || decision || ' ' || submitted_role FROM involve.versions");
+  g_assert_nonnull (strstr (state, "signed-off signed-off "));
+  g_assert_nonnull (strstr (state, f->officer_login));
+
+  /* Another is withdrawn while a draft; then it is final. */
+  other = make_draft (f->officer, "uuid-withdraw", "ICB-2026-0006");
+  run_version (f->officer, "UPDATE versions SET status = 'withdrawn', status_reason = 'Not needed' WHERE id = $V",
+               other.version_id);
+  refuse_version (f->officer, "UPDATE versions SET status = 'draft' WHERE id = $V", other.version_id,
+                  "23000", "cannot be changed");
 }
 
 /* An amendment signed off supersedes the version before it; an import of
@@ -983,6 +1028,7 @@ main (int argc, char **argv)
   ADD ("/pg-rules/privileges/no-ddl", test_no_ddl);
   ADD ("/pg-rules/life-cycle/self-sign-off", test_self_sign_off);
   ADD ("/pg-rules/life-cycle/signed-off-locked", test_signed_off_locked);
+  ADD ("/pg-rules/life-cycle/return-and-resubmit", test_return_and_resubmit);
   ADD ("/pg-rules/life-cycle/supersede-and-import", test_supersede_and_import);
   ADD ("/pg-rules/life-cycle/row-security", test_row_security);
   ADD ("/pg-rules/append-only", test_append_only);

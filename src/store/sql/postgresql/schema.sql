@@ -560,6 +560,18 @@ BEGIN
     RETURN NEW;
   END IF;
 
+  -- What was submitted stays as submitted until it is recalled (its values
+  -- are locked too, below), so the reviewer decides on what was sent.
+  IF OLD.status = 'awaiting-sign-off'
+     AND (NEW.fingerprint, NEW.outcome, NEW.submitted_account, NEW.submitted_profile,
+          NEW.submitter_certificate)
+         IS DISTINCT FROM
+         (OLD.fingerprint, OLD.outcome, OLD.submitted_account, OLD.submitted_profile,
+          OLD.submitter_certificate) THEN
+    RAISE EXCEPTION USING ERRCODE = '23000',
+      MESSAGE = 'a version awaiting sign-off cannot be changed: recall it first';
+  END IF;
+
   deciding := (NEW.decision, NEW.decided_usec, NEW.decided_fingerprint, NEW.reviewer_name,
                NEW.reviewer_job_title, NEW.reviewer_email, NEW.reviewer_team, NEW.review_date,
                NEW.review_comments, NEW.reviewer_certificate, NEW.fingerprint_format, NEW.seal)
