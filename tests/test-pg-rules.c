@@ -384,6 +384,54 @@ test_install_idempotent (Fixture       *f,
   }
 }
 
+/* Databases a register does not go into. */
+static void
+test_install_refused (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *latin = g_strconcat (f->dbname, "_latin", NULL);
+  g_autofree char *foreign = g_strconcat (f->dbname, "_foreign", NULL);
+  g_autofree char *sql = NULL;
+  PGconn *postgres;
+  PGconn *conn;
+
+  REQUIRE_SERVER (f);
+  postgres = connect_to (NULL, NULL);
+  sql = g_strdup_printf ("CREATE DATABASE %s ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0",
+                         latin);
+  exec_ok (postgres, sql);
+  g_free (sql);
+  sql = g_strdup_printf ("CREATE DATABASE %s ENCODING 'UTF8' TEMPLATE template0", foreign);
+  exec_ok (postgres, sql);
+
+  /* Audit hashes are over UTF-8. */
+  conn = connect_to (latin, NULL);
+  g_assert_false (involve_pg_schema_install (conn, f->reg, &error));
+  g_assert_error (error, INVOLVE_PG_SCHEMA_ERROR, INVOLVE_PG_SCHEMA_ERROR_UNSUPPORTED);
+  g_assert_nonnull (strstr (error->message, "UTF8"));
+  g_clear_error (&error);
+  g_assert_cmpint (PQtransactionStatus (conn), ==, PQTRANS_IDLE);
+  PQfinish (conn);
+
+  /* Somebody else's schema called involve stays as it is. */
+  conn = connect_to (foreign, NULL);
+  exec_ok (conn, "CREATE SCHEMA involve; CREATE TABLE involve.things (t text)");
+  g_assert_false (involve_pg_schema_install (conn, f->reg, &error));
+  g_assert_error (error, INVOLVE_PG_SCHEMA_ERROR, INVOLVE_PG_SCHEMA_ERROR_OTHER_REGISTER);
+  g_clear_error (&error);
+  g_assert_cmpint (query_int (conn, "SELECT count (*) FROM pg_tables WHERE schemaname = 'involve'"), ==, 1);
+  PQfinish (conn);
+
+  g_free (sql);
+  sql = g_strdup_printf ("DROP DATABASE %s", latin);
+  exec_ok (postgres, sql);
+  g_free (sql);
+  sql = g_strdup_printf ("DROP DATABASE %s", foreign);
+  exec_ok (postgres, sql);
+  PQfinish (postgres);
+}
+
 /* The same tables and columns as a register file at its latest format. */
 static void
 test_install_same_columns (Fixture       *f,
@@ -1021,6 +1069,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/pg-rules/install/idempotent", test_install_idempotent);
+  ADD ("/pg-rules/install/refused", test_install_refused);
   ADD ("/pg-rules/install/same-columns", test_install_same_columns);
   ADD ("/pg-rules/audit/chain", test_audit_chain);
   ADD ("/pg-rules/audit/copy", test_audit_copy);
