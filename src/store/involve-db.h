@@ -46,6 +46,9 @@ InvolveDb       *involve_db_connect_postgresql  (const char     *conninfo,
 /* Whether @location names a PostgreSQL server (a postgresql:// or
  * postgres:// URI, or a key=value connection string) rather than a file. */
 gboolean         involve_db_location_is_server  (const char     *location);
+/* @location fit to show: a server's connection string without its
+ * password (URI or key=value form); a file path unchanged. */
+char            *involve_db_redact_location     (const char     *location);
 /* Finalizes every statement still open, then closes. */
 void             involve_db_close               (InvolveDb      *db);
 
