@@ -425,8 +425,6 @@ _involve_store_audit_entry_from_row (InvolveDbStmt *stmt)
   return entry;
 }
 
-
-
 gboolean
 involve_store_log_event (InvolveStore *self,
                          const char   *kind,
@@ -554,7 +552,6 @@ involve_store_get_audit_head (InvolveStore *self,
 }
 
 /* Audit trails kept from other registers */
-
 
 G_DEFINE_BOXED_TYPE (InvolveImportedTrail, involve_imported_trail,
                      involve_imported_trail_copy, involve_imported_trail_free)

@@ -441,7 +441,6 @@ _involve_store_insert_version_row (InvolveStore  *self,
   return TRUE;
 }
 
-
 static InvolveRecord *
 create_record (InvolveStore  *self,
                const char    *framework_id,

@@ -11,8 +11,6 @@
  * the rooms beside this file (involve-store-rooms.h lists them).
  */
 
-/* The object */
-
 G_DEFINE_FINAL_TYPE_WITH_CODE (InvolveStore, involve_store, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (G_TYPE_INITABLE,
                                                       _involve_store_initable_iface_init))
@@ -39,7 +37,6 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
-
 
 static void
 involve_store_finalize (GObject *object)
