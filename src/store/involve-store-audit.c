@@ -340,6 +340,9 @@ _involve_store_append_event (InvolveStore     *self,
   gint64 prev_id = 0;
   int rc;
 
+  /* On a server, others append too: hold the head until commit. */
+  if (!_involve_store_lock_audit (self, error))
+    return FALSE;
   head = prepare (self, "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1", error);
   if (head == NULL)
     return FALSE;
@@ -442,7 +445,7 @@ involve_store_log_event (InvolveStore *self,
 
   if (!txn_begin (self, error))
     return FALSE;
-  if (!_involve_store_append_event (self, &event, g_get_real_time (), NULL, error) ||
+  if (!_involve_store_append_event (self, &event, _involve_store_now_usec (self), NULL, error) ||
       !txn_commit (self, error))
     {
       txn_rollback (self);

@@ -353,7 +353,7 @@ involve_store_import_record_full (InvolveStore *self,
   g_autoptr(GError) lookup_error = NULL;
   g_autofree char *details = NULL;
   gint64 record_id = 0;
-  gint64 now = g_get_real_time ();
+  gint64 now = 0;
   guint imported = 0;
   guint latest_version = 0;
   gboolean known;
@@ -411,6 +411,7 @@ involve_store_import_record_full (InvolveStore *self,
 
   if (!txn_begin (self, error))
     return FALSE;
+  now = _involve_store_now_usec (self);
 
   known = _involve_store_fetch_version (self, uuid, 0, &latest_row, &lookup_error);
   if (!known && !g_error_matches (lookup_error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_NOT_FOUND))

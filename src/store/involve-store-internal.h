@@ -193,4 +193,22 @@ gboolean   _involve_store_stamp_backup_file    (const char      *dest_path,
 
 #define INVOLVE_STORE_LOCKED(self) INTERNAL_STORE_LOCK (self)
 
+/* involve-store-server.c */
+
+/* The time an audit entry or a row written now carries: this computer's
+ * clock for a file; the server's, the same for the whole transaction, for
+ * a server register (its rules refuse any other).  Call it inside the
+ * transaction that writes. */
+gint64        _involve_store_now_usec       (InvolveStore  *self);
+/* On a server, takes the lock that serialises appends to the audit trail
+ * (held to the end of the transaction); nothing for a file, where the
+ * write transaction already does. */
+gboolean      _involve_store_lock_audit     (InvolveStore  *self,
+                                             GError       **error);
+/* Refuses (UNSUPPORTED-like INVALID) what only a register file can do,
+ * such as backups and restores, on a server register. */
+gboolean      _involve_store_check_file_only (InvolveStore *self,
+                                              const char   *what,
+                                              GError      **error);
+
 G_END_DECLS

@@ -965,7 +965,7 @@ involve_store_add_log_entry (InvolveStore    *self,
   g_autoptr(InvolveAct) act = NULL;
   gint64 superseded_by = 0;
   gint64 audit_id = 0;
-  gint64 now = g_get_real_time ();
+  gint64 now = 0;
   guint version;
 
   g_return_val_if_fail (INVOLVE_IS_STORE (self), FALSE);
@@ -981,6 +981,7 @@ involve_store_add_log_entry (InvolveStore    *self,
 
   if (!_involve_store_txn_begin (self, error))
     return FALSE;
+  now = _involve_store_now_usec (self);
 
   version = involve_store_get_loggable_version (self, work->record_uuid, error);
   if (version == 0)

@@ -149,7 +149,7 @@ simple_transition (InvolveStore      *self,
       goto fail;
     }
   if (!update_status (self, &row, to, transition == INVOLVE_TRANSITION_WITHDRAW ? reason : NULL,
-                      g_get_real_time (), error) ||
+                      _involve_store_now_usec (self), error) ||
       !txn_commit (self, error))
     goto fail;
   return TRUE;
@@ -224,7 +224,7 @@ involve_store_submit (InvolveStore *self,
   InvolveCertificate *certificate = NULL;
   GError *lifecycle = NULL;
   AUTO_STMT stmt = NULL;
-  gint64 now = g_get_real_time ();
+  gint64 now = 0;
   InvolveStatus to;
 
   g_return_val_if_fail (INVOLVE_IS_STORE (self), FALSE);
@@ -236,6 +236,7 @@ involve_store_submit (InvolveStore *self,
 
   if (!txn_begin (self, error))
     return FALSE;
+  now = _involve_store_now_usec (self);
   if (!_involve_store_fetch_version (self, uuid, 0, &row, error))
     goto fail;
   if (!involve_lifecycle_apply (row.status, INVOLVE_TRANSITION_SUBMIT, NULL, &to, &lifecycle))
@@ -366,7 +367,7 @@ decide (InvolveStore         *self,
   g_autofree char *details = NULL;
   GError *lifecycle = NULL;
   AUTO_STMT stmt = NULL;
-  gint64 now = g_get_real_time ();
+  gint64 now = 0;
   InvolveStatus to;
   g_autoptr(InvolveSignOff) block = NULL;
   g_autoptr(InvolveAct) act = NULL;
@@ -389,6 +390,7 @@ decide (InvolveStore         *self,
 
   if (!txn_begin (self, error))
     return FALSE;
+  now = _involve_store_now_usec (self);
   if (!_involve_store_fetch_version (self, uuid, 0, &row, error))
     goto fail;
 
@@ -690,7 +692,7 @@ involve_store_amend (InvolveStore *self,
   GError *lifecycle = NULL;
   AUTO_STMT copy = NULL;
   AUTO_STMT latest = NULL;
-  gint64 now = g_get_real_time ();
+  gint64 now = 0;
   gint64 version_id = 0;
   guint next;
   InvolveStatus to;
@@ -702,6 +704,7 @@ involve_store_amend (InvolveStore *self,
 
   if (!txn_begin (self, error))
     return 0;
+  now = _involve_store_now_usec (self);
   if (!_involve_store_fetch_version (self, uuid, 0, &row, error))
     goto fail;
   if (!involve_lifecycle_apply (row.status, INVOLVE_TRANSITION_AMEND, reason, &to, &lifecycle))

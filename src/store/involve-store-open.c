@@ -537,6 +537,10 @@ involve_store_initable_init (GInitable     *initable,
   if (self->path == NULL)
     self->path = involve_store_dup_default_path ();
 
+  /* A team register: a connection string, not a file. */
+  if (involve_db_location_is_server (self->path))
+    return _involve_store_open_server (self, error);
+
   if (!check_file_before_open (self, &exists, error))
     return FALSE;
 

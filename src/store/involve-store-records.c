@@ -454,15 +454,15 @@ create_record (InvolveStore  *self,
   g_autoptr(InvolveRecord) record = NULL;
   g_autoptr(InvolveRecord) initial = NULL;
   AuditEvent event = { INVOLVE_AUDIT_CREATE, uuid, 1, NULL, NULL, NULL, NULL };
-  gint64 now = g_get_real_time ();
+  gint64 now = 0;
   gint64 number = 0;
   gint64 record_id = 0;
   gint64 version_id = 0;
 
-  now_dt = g_date_time_new_from_unix_utc (now / G_USEC_PER_SEC);
-
   if (!txn_begin (self, error))
     return NULL;
+  now = _involve_store_now_usec (self);
+  now_dt = g_date_time_new_from_unix_utc (now / G_USEC_PER_SEC);
 
   if (!allocate_reference (self, g_date_time_get_year (now_dt), &reference, &number, error) ||
       !_involve_store_insert_record_row (self, uuid, reference, g_date_time_get_year (now_dt), number,
@@ -635,7 +635,7 @@ involve_store_set_value (InvolveStore  *self,
   g_autofree char *new_text = NULL;
   g_autofree char *old_text = NULL;
   GVariant *old_value;
-  gint64 now = g_get_real_time ();
+  gint64 now = 0;
   gint64 audit_id = 0;
   AuditEvent event = { INVOLVE_AUDIT_VALUE, NULL, 0, field_id, NULL, NULL, NULL };
 
@@ -649,6 +649,7 @@ involve_store_set_value (InvolveStore  *self,
 
   if (!txn_begin (self, error))
     return FALSE;
+  now = _involve_store_now_usec (self);
 
   if (!_involve_store_fetch_version (self, involve_record_get_uuid (record), 0, &row, error))
     goto fail;

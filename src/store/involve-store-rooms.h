@@ -77,6 +77,12 @@ struct _InvolveStore
   gpointer    check_job;
   char       *damage;          /* why the register is read-only, or NULL */
   RollingBackup *backup_job;
+
+  /* A team register on a server (involve-store-server.c). */
+  gboolean    is_server;
+  int         backend_pid;     /* the server process of self->db */
+  InvolveDb  *listener;        /* a second connection, for LISTEN */
+  GSource    *listen_source;
 };
 
 /* Shared between rooms: the audit log's entries and their hashing
@@ -387,5 +393,12 @@ txn_rollback (InvolveStore *self)
 {
   _involve_store_txn_rollback (self);
 }
+
+/* involve-store-server.c: a team register on PostgreSQL. */
+
+/* Opens self->path (a connection string) as a server register. */
+gboolean      _involve_store_open_server    (InvolveStore  *self,
+                                             GError       **error);
+void          _involve_store_close_server   (InvolveStore  *self);
 
 G_END_DECLS

@@ -290,7 +290,7 @@ _involve_store_check_role (InvolveStore       *self,
       if (n < 0)
         return FALSE;
       if (n == 0)
-        return trust_write (self, certificate, INVOLVE_TRUST_ALL, g_get_real_time (), error);
+        return trust_write (self, certificate, INVOLVE_TRUST_ALL, _involve_store_now_usec (self), error);
     }
 
   who = involve_certificate_dup_description (certificate);
@@ -433,7 +433,7 @@ _involve_store_log_refusal (InvolveStore       *self,
     goto fail;
   if (!_involve_store_audit_append (self, INVOLVE_AUDIT_REFUSED, record_uuid, version, NULL, NULL,
                                     certificate != NULL ? involve_certificate_get_fingerprint (certificate) : NULL,
-                                    details, g_get_real_time (), NULL, &error) ||
+                                    details, _involve_store_now_usec (self), NULL, &error) ||
       !_involve_store_txn_commit (self, &error))
     {
       _involve_store_txn_rollback (self);
@@ -534,7 +534,7 @@ involve_store_trust_add (InvolveStore        *self,
       goto fail;
     }
   if ((guint) had != roles &&
-      !trust_write (self, certificate, roles, g_get_real_time (), error))
+      !trust_write (self, certificate, roles, _involve_store_now_usec (self), error))
     goto fail;
   if (!_involve_store_txn_commit (self, error))
     goto fail;
@@ -579,7 +579,7 @@ involve_store_trust_remove (InvolveStore *self,
     }
   certificate = involve_store_dup_certificate (self, fingerprint, error);
   if (certificate == NULL ||
-      !trust_write (self, certificate, 0, g_get_real_time (), error) ||
+      !trust_write (self, certificate, 0, _involve_store_now_usec (self), error) ||
       !_involve_store_txn_commit (self, error))
     goto fail;
   return TRUE;

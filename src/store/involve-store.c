@@ -46,6 +46,7 @@ involve_store_finalize (GObject *object)
   /* Closing the register interrupts an unfinished daily backup. */
   _involve_store_stop_rolling_backup (self, TRUE);
   _involve_store_stop_background_check (self, TRUE);
+  _involve_store_close_server (self);
   g_clear_pointer (&self->statements, g_hash_table_unref);
   if (self->db != NULL)
     {
@@ -265,6 +266,9 @@ involve_store_set_os_account (InvolveStore *self,
 {
   g_return_if_fail (INVOLVE_IS_STORE (self));
 
+  /* On a server the account is the login, and the server checks it. */
+  if (self->is_server && self->db != NULL)
+    return;
   if (account == NULL)
     account = g_get_user_name ();
   if (g_strcmp0 (self->os_account, account) == 0)
