@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "cli-commands.h"
+#include "involve-db.h"
 #include "involve-identity.h"
 
 /* What every command shares: the register, option parsing, usage errors. */
@@ -31,11 +32,18 @@ involve_cli_open_store_full (const char *database_path,
   g_autofree char *damage = NULL;
   InvolveStore *store;
 
+  if (create && involve_db_location_is_server (database_path))
+    {
+      involve_cli_refuse_server_create ();
+      return NULL;
+    }
   store = g_initable_new (INVOLVE_TYPE_STORE, NULL, &error,
                           "path", database_path, "create", create, NULL);
   if (store == NULL)
     {
-      fprintf (stderr, "%s\n", error->message);
+      g_autofree char *message = involve_cli_dup_redacted_message (error->message, database_path);
+
+      fprintf (stderr, "%s\n", message);
       return NULL;
     }
   /* Reading a damaged register still works; say so before anything else. */
@@ -53,6 +61,30 @@ involve_cli_open_store (const char *database_path)
   /* The default register is created on first use; a named one only when
    * --create asks, so that a mistyped name is not a new, empty register. */
   return involve_cli_open_store_full (database_path, database_path == NULL || create_requested);
+}
+
+void
+involve_cli_refuse_server_create (void)
+{
+  fprintf (stderr, "%s\n",
+           _("A team register on a server cannot be created with --create: IT creates it on the "
+             "server with the server set-up command (see README), then gives you its connection string."));
+}
+
+char *
+involve_cli_dup_redacted_message (const char *message,
+                                  const char *location)
+{
+  g_autoptr(GString) text = g_string_new (message);
+  g_autofree char *shown = NULL;
+
+  /* Messages may quote the location whole; a server's may hold a password. */
+  if (involve_db_location_is_server (location))
+    {
+      shown = involve_db_redact_location (location);
+      g_string_replace (text, location, shown, 0);
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
 int
