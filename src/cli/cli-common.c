@@ -17,6 +17,9 @@
 /* What every command shares: the register, option parsing, usage errors. */
 
 static gboolean create_requested;
+/* The register last opened, so that later messages quoting it are shown
+ * without a server's password. */
+static char *opened_location;
 
 void
 involve_cli_set_create (gboolean create)
@@ -37,6 +40,8 @@ involve_cli_open_store_full (const char *database_path,
       involve_cli_refuse_server_create ();
       return NULL;
     }
+  g_free (opened_location);
+  opened_location = g_strdup (database_path);
   store = g_initable_new (INVOLVE_TYPE_STORE, NULL, &error,
                           "path", database_path, "create", create, NULL);
   if (store == NULL)
@@ -49,7 +54,11 @@ involve_cli_open_store_full (const char *database_path,
   /* Reading a damaged register still works; say so before anything else. */
   damage = involve_store_dup_damage (store);
   if (damage != NULL)
-    fprintf (stderr, "%s\n", damage);
+    {
+      g_autofree char *shown = involve_cli_dup_redacted_message (damage, database_path);
+
+      fprintf (stderr, "%s\n", shown);
+    }
   if (g_getenv ("INVOLVE_PROFILE") != NULL)
     involve_store_set_profile_name (store, g_getenv ("INVOLVE_PROFILE"));
   return store;
@@ -91,10 +100,12 @@ int
 involve_cli_fail (const char   *what,
                   const GError *error)
 {
+  g_autofree char *message = involve_cli_dup_redacted_message (error->message, opened_location);
+
   if (what != NULL)
-    fprintf (stderr, "%s: %s\n", what, error->message);
+    fprintf (stderr, "%s: %s\n", what, message);
   else
-    fprintf (stderr, "%s\n", error->message);
+    fprintf (stderr, "%s\n", message);
   return g_error_matches (error, INVOLVE_CLI_ERROR, INVOLVE_CLI_ERROR_USAGE) ? 2 : 1;
 }
 

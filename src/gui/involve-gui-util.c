@@ -153,11 +153,21 @@ involve_gui_location_has_password (const char *location)
         p++;
       if (*p == '\'')
         {
+          const char *value = p;
+
           for (p++; *p != '\0' && *p != '\''; p++)
             if (*p == '\\' && p[1] != '\0')
               p++;
           if (*p == '\'')
             p++;
+          else
+            {
+              /* Unterminated: what it swallowed may have been meant as a
+               * password; better refused than kept. */
+              g_autofree char *lower = g_ascii_strdown (value, -1);
+
+              return strstr (lower, "password") != NULL;
+            }
         }
       else
         while (*p != '\0' && !g_ascii_isspace (*p))

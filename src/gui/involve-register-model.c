@@ -56,6 +56,7 @@ struct _InvolveRegisterModel
   GHashTable   *pages;      /* page number -> GPtrArray of InvolveRegisterItem */
   GError       *error;
   guint         generation; /* counts reloads: a refresh started before one is stale */
+  guint         skip;       /* while a move is announced: the new row not there yet, or G_MAXUINT */
   gboolean      refreshing;
   gboolean      refresh_again;
   guint         count_all;  /* of the last refresh */
@@ -131,6 +132,9 @@ involve_register_model_get_item (GListModel *model,
 
   if (position >= self->n_items)
     return NULL;
+  if (position >= self->skip)
+    position++;
+  page = position / PAGE_SIZE;
   items = g_hash_table_lookup (self->pages, GUINT_TO_POINTER (page));
   if (items == NULL)
     items = load_page (self, page);
@@ -389,6 +393,23 @@ same_run (GHashTable *old_pages,
   return TRUE;
 }
 
+/* A row removed at @from and (changed, maybe) inserted at @to, as two
+ * changes, each leaving the model as the list then believes it is. */
+static void
+announce_move (InvolveRegisterModel *self,
+               guint                 from,
+               guint                 to)
+{
+  guint n = self->n_items;
+
+  self->skip = to;
+  self->n_items = n - 1;
+  g_list_model_items_changed (G_LIST_MODEL (self), from, 1, 0);
+  self->skip = G_MAXUINT;
+  self->n_items = n;
+  g_list_model_items_changed (G_LIST_MODEL (self), to, 0, 1);
+}
+
 /*
  * Tells the list which rows changed between the old and the new pages,
  * changing as few as it can: the rows the list shows are kept, with the
@@ -458,18 +479,18 @@ announce_changes (InvolveRegisterModel *self,
 
   if (old_mid == new_mid && old_mid >= 2)
     {
-      /* One row went up to the top of the run: the rest moved down by one. */
+      /* One row went up to the top of the run: the rest moved down by one.
+       * Between the removal and the insertion the list sees the new rows
+       * without the one inserted (the old rows without the one removed). */
       if (same_run (old_pages, prefix, new_pages, prefix + 1, old_mid - 1))
         {
-          g_list_model_items_changed (G_LIST_MODEL (self), prefix + old_mid - 1, 1, 0);
-          g_list_model_items_changed (G_LIST_MODEL (self), prefix, 0, 1);
+          announce_move (self, prefix + old_mid - 1, prefix);
           return;
         }
       /* One row went down to the end of the run. */
       if (same_run (old_pages, prefix + 1, new_pages, prefix, old_mid - 1))
         {
-          g_list_model_items_changed (G_LIST_MODEL (self), prefix, 1, 0);
-          g_list_model_items_changed (G_LIST_MODEL (self), prefix + old_mid - 1, 0, 1);
+          announce_move (self, prefix, prefix + old_mid - 1);
           return;
         }
     }
@@ -616,6 +637,7 @@ static void
 involve_register_model_init (InvolveRegisterModel *self)
 {
   self->pages = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_ptr_array_unref);
+  self->skip = G_MAXUINT;
 }
 
 InvolveRegisterModel *

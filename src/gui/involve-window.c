@@ -115,6 +115,18 @@ update_list_page_counted (InvolveWindow *self,
     subtitle = g_strdup_printf (ngettext ("%u assessment", "%u assessments", all), all);
   else
     subtitle = g_strdup_printf (ngettext ("%u of %u assessment", "%u of %u assessments", all), n, all);
+  /* Which register this is: a team register says so, never with a password. */
+  if (involve_store_is_server (self->store))
+    {
+      g_autofree char *shown = involve_store_dup_display_location (self->store);
+      g_autofree char *counted = g_steal_pointer (&subtitle);
+
+      /* TRANSLATORS: the number of assessments, then the server's connection string */
+      subtitle = g_strdup_printf (_("%s · team register %s"), counted, shown);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->register_title), shown);
+    }
+  else
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->register_title), involve_store_get_path (self->store));
   adw_window_title_set_subtitle (self->register_title, subtitle);
 }
 
