@@ -526,6 +526,40 @@ test_records_changed (Fixture       *fixture,
   g_assert_cmpstr (involve_record_get_string (involve_wizard_get_record (wizard), "step1-explanation"), ==,
                    "Opening the unit until 22:00 on weekdays.");
 
+  /* Typing the register then refuses (withdrawn elsewhere) stays on
+   * screen: the banner says to copy it, and only a second press reloads. */
+  g_assert_true (involve_store_withdraw (other, involve_record_get_uuid (second), "A duplicate of another record", &error));
+  g_assert_no_error (error);
+  {
+    GtkWidget *input = involve_field_editor_get_input (INVOLVE_FIELD_EDITOR (_involve_wizard_get_editor (wizard, "step1-explanation")));
+
+    gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (input)),
+                              "Also opening on Saturday mornings.", -1);
+  }
+  g_signal_emit_by_name (fixture->store, "records-changed", involve_record_get_uuid (second));
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (button)), ==, "_Save and Reload");
+  g_signal_emit_by_name (button, "clicked");
+  wait_ms (100);
+  g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (revealer)));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (label)), "could not be saved"));
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (button)), ==, "_Reload Anyway");
+  {
+    g_autofree char *shown = dup_input_text (wizard, "step1-explanation");
+
+    g_assert_cmpstr (shown, ==, "Also opening on Saturday mornings.");
+  }
+  g_assert_cmpint (involve_record_get_status (involve_wizard_get_record (wizard)), ==, INVOLVE_STATUS_DRAFT);
+  screenshot (GTK_WIDGET (window), "team-register-refused-typing.png");
+  g_signal_emit_by_name (button, "clicked");
+  wait_ms (100);
+  g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (revealer)));
+  g_assert_cmpint (involve_record_get_status (involve_wizard_get_record (wizard)), ==, INVOLVE_STATUS_WITHDRAWN);
+  {
+    g_autofree char *shown = dup_input_text (wizard, "step1-explanation");
+
+    g_assert_cmpstr (shown, ==, "Opening the unit until 22:00 on weekdays.");
+  }
+
   /* Back at the list, everything is there. */
   involve_window_show_register (window);
   wait_ms (50);

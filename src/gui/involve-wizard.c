@@ -62,6 +62,7 @@ struct _InvolveWizard
   gboolean            opening_old;     /* the next record set is an earlier version */
   gboolean            viewing_old;     /* an earlier version from the history: read-only */
   gboolean            changed_elsewhere; /* another client changed the record shown */
+  gboolean            save_failed;     /* typing on screen the register refused */
   guint               current_step;    /* the page shown; the list's focus may be elsewhere */
   guint               scroll_tick_id;  /* bringing the focused question into view */
   guint               scroll_frames;
@@ -238,6 +239,7 @@ save_value (InvolveWizard *self,
 
   if (!involve_store_set_value (self->store, self->record, field_id, value, &error))
     {
+      self->save_failed = TRUE;
       gtk_label_set_text (GTK_LABEL (self->saved_label), _("Not saved"));
       gtk_widget_remove_css_class (self->saved_label, "dim-label");
       gtk_widget_add_css_class (self->saved_label, "error");
@@ -2141,7 +2143,15 @@ update_changed_banner (InvolveWizard *self)
   if (self->changed_revealer == NULL) /* disposed */
     return;
   typing = g_hash_table_size (self->pending) > 0;
-  if (self->changed_elsewhere && typing)
+  if (self->changed_elsewhere && self->save_failed && !typing)
+    {
+      /* Reloading would put the register's text over the refused typing. */
+      gtk_label_set_text (GTK_LABEL (self->changed_label),
+                          _("Someone else changed this record, and what you typed could not be saved. "
+                            "Copy it before you reload: reloading shows the record as the register has it."));
+      gtk_button_set_label (GTK_BUTTON (self->changed_button), _("_Reload Anyway"));
+    }
+  else if (self->changed_elsewhere && typing)
     {
       gtk_label_set_text (GTK_LABEL (self->changed_label),
                           _("Someone else changed this record. What you are typing is kept: save it, "
@@ -2246,6 +2256,7 @@ involve_wizard_set_record (InvolveWizard *self,
 
   self->show_problems = involve_record_get_status (record) == INVOLVE_STATUS_RETURNED;
   self->changed_elsewhere = FALSE;
+  self->save_failed = FALSE;
   update_changed_banner (self);
   gtk_revealer_set_reveal_child (GTK_REVEALER (self->error_revealer), FALSE);
   gtk_label_set_text (GTK_LABEL (self->saved_label), is_editable (self) ? _("Saved") : _("Read-only"));
