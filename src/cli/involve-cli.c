@@ -43,7 +43,8 @@ static const InvolveCliCommand commands[] = {
 static void
 print_usage (FILE *stream)
 {
-  fprintf (stream, "%s\n\n", _("Usage: involve-cli [--portable DIR] [--database PATH [--create]] [--key FILE] [--passphrase-file FILE] COMMAND [ARGUMENTS…]"));
+  fprintf (stream, "%s\n", _("Usage: involve-cli [--portable DIR] [--database PATH [--create]] [--key FILE] [--passphrase-file FILE] COMMAND [ARGUMENTS…]"));
+  fprintf (stream, "%s\n\n", _("PATH is a register file, or a team register's connection string (“host=… dbname=…” or “postgresql://…”)."));
   fprintf (stream, "%s\n", _("Commands:"));
   for (guint i = 0; commands[i].name != NULL; i++)
     fprintf (stream, "  %-16s %s\n", commands[i].name, _(commands[i].summary));
