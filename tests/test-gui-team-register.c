@@ -570,6 +570,87 @@ test_records_changed (Fixture       *fixture,
   wait_ms (50);
 }
 
+/* A register larger than the rows fetched: only the fetched pages are
+ * compared, and refreshes that overlap or go stale end right. */
+static void
+test_model_refresh_large (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InvolveStore) other = NULL;
+  g_autoptr(InvolveRegisterModel) model = NULL;
+  g_autoptr(GArray) changes = g_array_new (FALSE, FALSE, sizeof (Change));
+  g_autoptr(InvolveRecord) theirs = NULL;
+  g_autofree char *moved_uuid = NULL;
+  g_autofree char *fifth = NULL;
+  const Change *change;
+  const guint n = 230;
+
+  g_assert_true (involve_store_begin_batch (fixture->store, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *title = g_strdup_printf ("Record %03u", i);
+      g_autoptr(InvolveRecord) record = make_record (fixture->store, title);
+    }
+  g_assert_true (involve_store_commit_batch (fixture->store, &error));
+  g_assert_no_error (error);
+
+  model = involve_register_model_new (fixture->store);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, n);
+  g_assert_cmpstr (title_at (model, 0), ==, "Record 229");
+  g_assert_cmpstr (title_at (model, 3), ==, "Record 226");
+  fifth = g_strdup (title_at (model, 4));
+  {
+    g_autoptr(InvolveRegisterItem) item = g_list_model_get_item (G_LIST_MODEL (model), 3);
+
+    moved_uuid = g_strdup (involve_register_item_get_summary (item)->uuid);
+  }
+  g_signal_connect (model, "items-changed", G_CALLBACK (items_changed_cb), changes);
+
+  /* Row 3 changes elsewhere and goes to the top: only rows 0 to 3 of the
+   * fetched page change; the rest of the register is not fetched. */
+  other = open_store (fixture->path, &error);
+  g_assert_no_error (error);
+  theirs = involve_store_load_record (other, moved_uuid, 0, &error);
+  g_assert_no_error (error);
+  set_string (other, theirs, "title", "Record 226, renamed");
+  involve_register_model_refresh (model);
+  wait_refreshed (model);
+  g_assert_cmpuint (changes->len, ==, 1);
+  change = &g_array_index (changes, Change, 0);
+  g_assert_cmpuint (change->position, ==, 0);
+  g_assert_cmpuint (change->removed, ==, 4);
+  g_assert_cmpuint (change->added, ==, 4);
+  g_assert_cmpstr (title_at (model, 0), ==, "Record 226, renamed");
+  g_assert_cmpstr (title_at (model, 1), ==, "Record 229");
+  g_assert_cmpstr (title_at (model, 4), ==, fifth);
+  g_assert_cmpstr (title_at (model, 210), ==, "Record 019");
+
+  /* Two changes, two calls while the first runs: the last state wins. */
+  g_array_set_size (changes, 0);
+  set_string (other, theirs, "title", "Record 226, renamed again");
+  involve_register_model_refresh (model);
+  g_assert_true (involve_register_model_is_refreshing (model));
+  {
+    g_autoptr(InvolveRecord) added = make_record (other, "Added elsewhere");
+  }
+  involve_register_model_refresh (model);
+  wait_refreshed (model);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, n + 1);
+  g_assert_cmpstr (title_at (model, 0), ==, "Added elsewhere");
+  g_assert_cmpstr (title_at (model, 1), ==, "Record 226, renamed again");
+  g_assert_cmpuint (changes->len, >=, 1);
+
+  /* A search typed while a refresh runs wins over it. */
+  involve_register_model_refresh (model);
+  involve_register_model_set_query (model, "renamed again", 0, NULL, NULL, NULL);
+  wait_refreshed (model);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 1);
+  g_assert_cmpstr (title_at (model, 0), ==, "Record 226, renamed again");
+  g_assert_null (involve_register_model_get_error (model));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -584,6 +665,7 @@ main (int   argc,
   g_test_add_func ("/gui/team-register/application-redacts", test_application_redacts);
   g_test_add ("/gui/team-register/preferences", Fixture, NULL, fixture_set_up, test_preferences_server, fixture_tear_down);
   g_test_add ("/gui/team-register/records-changed", Fixture, NULL, fixture_set_up, test_records_changed, fixture_tear_down);
+  g_test_add ("/gui/team-register/model-refresh-large", Fixture, NULL, fixture_set_up, test_model_refresh_large, fixture_tear_down);
   ret = g_test_run ();
   test_util_remove_tree (home);
   return ret;
