@@ -507,9 +507,10 @@ refresh_done_cb (GObject      *source,
   InvolveRegisterModel *self = INVOLVE_REGISTER_MODEL (source);
   Refresh *refresh = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
+  gboolean stale = refresh->generation != self->generation;
 
   self->refreshing = FALSE;
-  if (refresh->generation != self->generation)
+  if (stale)
     ; /* reloaded since: what was fetched is stale, and the reload is newer */
   else if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
@@ -532,7 +533,7 @@ refresh_done_cb (GObject      *source,
 
   if (self->refresh_again)
     start_refresh (self);
-  else
+  else if (!stale)
     g_signal_emit (self, signals[REFRESHED], 0);
 }
 
@@ -627,7 +628,8 @@ involve_register_model_class_init (InvolveRegisterModelClass *klass)
    * InvolveRegisterModel::refreshed:
    *
    * A refresh (involve_register_model_refresh ()) has been applied, or
-   * failed (involve_register_model_get_error ()).
+   * failed (involve_register_model_get_error ()); not when a reload came
+   * in between and made it stale.
    */
   signals[REFRESHED] = g_signal_new ("refreshed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                      0, NULL, NULL, NULL, G_TYPE_NONE, 0);
