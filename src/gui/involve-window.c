@@ -253,7 +253,10 @@ records_changed_cb (InvolveStore  *store,
   g_debug ("Records changed elsewhere: %s", uuid != NULL ? uuid : "(several)");
   if (self->model != NULL)
     involve_register_model_refresh (self->model);
-  if (self->wizard != NULL)
+  /* A record is loaded afresh whenever it is opened: only one open now
+   * can be out of date. */
+  if (self->wizard != NULL
+      && g_strcmp0 (gtk_stack_get_visible_child_name (GTK_STACK (self->main_stack)), "record") == 0)
     involve_wizard_note_changed_elsewhere (INVOLVE_WIZARD (self->wizard), uuid);
 }
 
