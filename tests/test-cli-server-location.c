@@ -69,18 +69,18 @@ test_create_refused (TestDir       *fixture,
   /* --create before any command. */
   cli_test_run (&run, "--database", KEYWORDS_WITH_PASSWORD, "--create", "list", NULL);
   g_assert_cmpint (run.status, ==, 2);
-  g_assert_nonnull (strstr (run.err, "server set-up command"));
+  g_assert_nonnull (strstr (run.err, "involve-cli server-setup"));
   assert_no_secret (&run);
 
   cli_test_run (&run, "--database", URI_WITH_PASSWORD, "--create", "list", NULL);
   g_assert_cmpint (run.status, ==, 2);
-  g_assert_nonnull (strstr (run.err, "server set-up command"));
+  g_assert_nonnull (strstr (run.err, "involve-cli server-setup"));
   assert_no_secret (&run);
 
   /* The create command. */
   cli_test_run (&run, "--database", KEYWORDS_WITH_PASSWORD, "create", NULL);
   g_assert_cmpint (run.status, ==, 1);
-  g_assert_nonnull (strstr (run.err, "server set-up command"));
+  g_assert_nonnull (strstr (run.err, "involve-cli server-setup"));
   assert_no_secret (&run);
 
   /* A backup file does not replace a server's register. */

@@ -76,8 +76,8 @@ void
 involve_cli_refuse_server_create (void)
 {
   fprintf (stderr, "%s\n",
-           _("A team register on a server cannot be created with --create: IT creates it on the "
-             "server with the server set-up command (see README), then gives you its connection string."));
+           _("A team register on a server is not made with --create: IT sets it up on the server "
+             "with “involve-cli server-setup” (see README), then gives you its connection string."));
 }
 
 char *
