@@ -242,6 +242,11 @@ gboolean       involve_store_is_server           (InvolveStore  *self);
 /* Where the register is, fit to show: the file, or the server's
  * connection string without any password. */
 char          *involve_store_dup_display_location (InvolveStore *self);
+/* On a team register, starts emitting InvolveStore::records-changed in
+ * the thread-default main context when other clients change records
+ * (through a second connection, LISTEN/NOTIFY).  Nothing for a file. */
+gboolean       involve_store_follow_changes      (InvolveStore  *self,
+                                                  GError       **error);
 /* "wal" or "delete". */
 const char    *involve_store_get_journal_mode    (InvolveStore  *self);
 int            involve_store_get_schema_version  (InvolveStore  *self);
@@ -511,6 +516,22 @@ gboolean       involve_store_verify_full         (InvolveStore  *self,
                                                   gint64        *first_broken_id,
                                                   char         **broken_reference,
                                                   gint64        *broken_imported_entry,
+                                                  GError       **error);
+
+/* Moving a register */
+
+/*
+ * Copies this register, which must verify, into @destination, a new and
+ * empty register on either engine (a file, or a team register on a server
+ * reached as a superuser): every version, audit entry, signature, trust
+ * row, kept trail and involvement log row, exactly as they are, in one
+ * transaction there; then verifies the copy.  Refuses a destination that
+ * holds records or audit entries (EXISTS).  @n_rows (may be NULL) gets the
+ * number of rows copied.
+ */
+gboolean       involve_store_copy_to             (InvolveStore  *self,
+                                                  InvolveStore  *destination,
+                                                  gint64        *n_rows,
                                                   GError       **error);
 
 /* Backups */
