@@ -39,6 +39,12 @@ InvolveStore *involve_cli_open_store      (const char      *database_path);
 InvolveStore *involve_cli_open_store_full (const char      *database_path,
                                            gboolean         create);
 void          involve_cli_set_create      (gboolean         create);
+/* Prints why --create does not make a team register on a server. */
+void          involve_cli_refuse_server_create (void);
+/* @message with every copy of @location replaced by its form without a
+ * password (involve_db_redact_location ()). */
+char         *involve_cli_dup_redacted_message (const char *message,
+                                                const char *location);
 /* Prints "WHAT: message" (or the message alone) on stderr; returns 1, or
  * 2 for INVOLVE_CLI_ERROR_USAGE. */
 int           involve_cli_fail            (const char      *what,

@@ -11,11 +11,15 @@
 #include <glib/gi18n.h>
 
 #include "cli-commands.h"
+#include "involve-db.h"
 #include "involve-identity.h"
 
 /* What every command shares: the register, option parsing, usage errors. */
 
 static gboolean create_requested;
+/* The register last opened, so that later messages quoting it are shown
+ * without a server's password. */
+static char *opened_location;
 
 void
 involve_cli_set_create (gboolean create)
@@ -31,17 +35,30 @@ involve_cli_open_store_full (const char *database_path,
   g_autofree char *damage = NULL;
   InvolveStore *store;
 
+  if (create && involve_db_location_is_server (database_path))
+    {
+      involve_cli_refuse_server_create ();
+      return NULL;
+    }
+  g_free (opened_location);
+  opened_location = g_strdup (database_path);
   store = g_initable_new (INVOLVE_TYPE_STORE, NULL, &error,
                           "path", database_path, "create", create, NULL);
   if (store == NULL)
     {
-      fprintf (stderr, "%s\n", error->message);
+      g_autofree char *message = involve_cli_dup_redacted_message (error->message, database_path);
+
+      fprintf (stderr, "%s\n", message);
       return NULL;
     }
   /* Reading a damaged register still works; say so before anything else. */
   damage = involve_store_dup_damage (store);
   if (damage != NULL)
-    fprintf (stderr, "%s\n", damage);
+    {
+      g_autofree char *shown = involve_cli_dup_redacted_message (damage, database_path);
+
+      fprintf (stderr, "%s\n", shown);
+    }
   if (g_getenv ("INVOLVE_PROFILE") != NULL)
     involve_store_set_profile_name (store, g_getenv ("INVOLVE_PROFILE"));
   return store;
@@ -55,14 +72,40 @@ involve_cli_open_store (const char *database_path)
   return involve_cli_open_store_full (database_path, database_path == NULL || create_requested);
 }
 
+void
+involve_cli_refuse_server_create (void)
+{
+  fprintf (stderr, "%s\n",
+           _("A team register on a server is not made with --create: IT sets it up on the server "
+             "with “involve-cli server-setup” (see README), then gives you its connection string."));
+}
+
+char *
+involve_cli_dup_redacted_message (const char *message,
+                                  const char *location)
+{
+  g_autoptr(GString) text = g_string_new (message);
+  g_autofree char *shown = NULL;
+
+  /* Messages may quote the location whole; a server's may hold a password. */
+  if (involve_db_location_is_server (location))
+    {
+      shown = involve_db_redact_location (location);
+      g_string_replace (text, location, shown, 0);
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
 int
 involve_cli_fail (const char   *what,
                   const GError *error)
 {
+  g_autofree char *message = involve_cli_dup_redacted_message (error->message, opened_location);
+
   if (what != NULL)
-    fprintf (stderr, "%s: %s\n", what, error->message);
+    fprintf (stderr, "%s: %s\n", what, message);
   else
-    fprintf (stderr, "%s\n", error->message);
+    fprintf (stderr, "%s\n", message);
   return g_error_matches (error, INVOLVE_CLI_ERROR, INVOLVE_CLI_ERROR_USAGE) ? 2 : 1;
 }
 

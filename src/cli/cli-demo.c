@@ -10,6 +10,8 @@
 
 #include "cli-commands.h"
 #include "involve-assess.h"
+#include "involve-db.h"
+#include "involve-paths.h"
 #include "involve-definitions.h"
 #include "involve-demo.h"
 #include "involve-store-involvement.h"
@@ -53,7 +55,9 @@ static char *
 demo_key_path (Demo       *demo,
                const char *name)
 {
-  g_autofree char *dir = g_path_get_dirname (involve_store_get_path (demo->store));
+  /* Beside a register file; a team register on a server has no folder. */
+  g_autofree char *dir = involve_store_is_server (demo->store) ? involve_paths_get_data_dir ()
+                                                                : g_path_get_dirname (involve_store_get_path (demo->store));
   g_autofree char *slug = g_ascii_strdown (name, -1);
   g_autofree char *file = NULL;
 
@@ -385,8 +389,12 @@ run_large (Demo     *demo,
   if (isatty (fileno (stderr)))
     fprintf (stderr, "\n");
 
-  printf (_("Added %u generated records to %s in %.1f s.\n"), n,
-          involve_store_get_path (demo->store), (g_get_monotonic_time () - start) / 1e6);
+  {
+    g_autofree char *shown = involve_store_dup_display_location (demo->store);
+
+    printf (_("Added %u generated records to %s in %.1f s.\n"), n,
+            shown, (g_get_monotonic_time () - start) / 1e6);
+  }
   return 0;
 
 failed:
@@ -541,7 +549,11 @@ run_samples (Demo *demo)
   if (!involve_store_commit_batch (demo->store, &error))
     goto failed;
 
-  printf (_("Added %u sample records to %s:\n"), added->len, involve_store_get_path (demo->store));
+  {
+    g_autofree char *shown = involve_store_dup_display_location (demo->store);
+
+    printf (_("Added %u sample records to %s:\n"), added->len, shown);
+  }
   for (guint i = 0; i < added->len; i++)
     {
       InvolveRecord *record = g_ptr_array_index (added, i);
@@ -611,8 +623,8 @@ involve_cli_demo (const char  *database_path,
     }
 
   /* Sample records go into an empty register, so asking for them asks
-   * for a new one too. */
-  store = involve_cli_open_store_full (database_path, TRUE);
+   * for a new one too (IT makes a team register on a server). */
+  store = involve_cli_open_store_full (database_path, !involve_db_location_is_server (database_path));
   if (store == NULL)
     return 1;
   demo.store = store;
@@ -622,13 +634,15 @@ involve_cli_demo (const char  *database_path,
     return involve_cli_fail (NULL, error);
   if (count > 0 && !force)
     {
+      g_autofree char *shown = involve_store_dup_display_location (store);
+
       fprintf (stderr,
                g_dngettext (GETTEXT_PACKAGE,
                             "The register %s already holds %u record. The demo only fills an empty register; "
                             "use --force to add the sample records anyway.\n",
                             "The register %s already holds %u records. The demo only fills an empty register; "
                             "use --force to add the sample records anyway.\n", count),
-               involve_store_get_path (store), count);
+               shown, count);
       return 1;
     }
 

@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "cli-commands.h"
+#include "involve-db.h"
 #include "involve-paths.h"
 
 /*
@@ -26,13 +27,15 @@ involve_cli_paths (const char  *database_path,
   g_autofree char *backup_dir = involve_paths_get_backup_dir ();
   g_autofree char *default_register = involve_paths_get_default_register ();
   const char *portable = involve_paths_get_portable_dir ();
+  g_autofree char *shown = involve_db_redact_location (database_path);
   int status;
 
   status = involve_cli_check_arguments ("paths", _("Usage: involve-cli paths"), argc, argv, 0);
   if (status != INVOLVE_CLI_CONTINUE)
     return status;
 
-  printf ("register: %s\n", database_path != NULL ? database_path : default_register);
+  /* A server's connection string is shown without its password. */
+  printf ("register: %s\n", shown != NULL ? shown : default_register);
   printf ("data: %s\n", data_dir);
   printf ("backups: %s\n", backup_dir);
   printf ("settings: %s\n", config_dir);

@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "cli-commands.h"
+#include "involve-db.h"
 #include "involve-paths.h"
 
 /* Starting a register on purpose, and putting a backup back. */
@@ -26,6 +27,11 @@ involve_cli_create (const char *database_path,
   if (status != INVOLVE_CLI_CONTINUE)
     return status;
 
+  if (involve_db_location_is_server (database_path))
+    {
+      involve_cli_refuse_server_create ();
+      return 1;
+    }
   path = database_path != NULL ? g_strdup (database_path) : involve_paths_get_default_register ();
   /* Never over an existing file, not even an empty one: it may be a
    * register whose copy has not finished. */
@@ -62,6 +68,12 @@ involve_cli_restore (const char *database_path,
   if (argc < 2)
     return involve_cli_usage_error ("restore", _("Give the backup to restore (see “involve-cli paths” for the backups folder)."));
 
+  if (involve_db_location_is_server (database_path))
+    {
+      fprintf (stderr, "%s\n", _("A team register on a server is not restored from a backup file: "
+                                 "its server keeps its own backups; ask your IT department."));
+      return 1;
+    }
   path = database_path != NULL ? g_strdup (database_path) : involve_paths_get_default_register ();
   if (!involve_store_restore_backup (path, argv[1], &kept, &error))
     return involve_cli_fail (NULL, error);

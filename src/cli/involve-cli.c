@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "cli-commands.h"
+#include "involve-db.h"
 #include "involve-paths.h"
 
 /* Add a command: declare its function here and list it in commands[]. */
@@ -44,7 +45,8 @@ static const InvolveCliCommand commands[] = {
 static void
 print_usage (FILE *stream)
 {
-  fprintf (stream, "%s\n\n", _("Usage: involve-cli [--portable DIR] [--database PATH [--create]] [--key FILE] [--passphrase-file FILE] COMMAND [ARGUMENTS…]"));
+  fprintf (stream, "%s\n", _("Usage: involve-cli [--portable DIR] [--database PATH [--create]] [--key FILE] [--passphrase-file FILE] COMMAND [ARGUMENTS…]"));
+  fprintf (stream, "%s\n\n", _("PATH is a register file, or a team register's connection string (“host=… dbname=…” or “postgresql://…”)."));
   fprintf (stream, "%s\n", _("Commands:"));
   for (guint i = 0; commands[i].name != NULL; i++)
     fprintf (stream, "  %-16s %s\n", commands[i].name, _(commands[i].summary));
@@ -55,6 +57,7 @@ main (int   argc,
       char *argv[])
 {
   const char *database_path = NULL;
+  gboolean create = FALSE;
   int first = 1;
 
   setlocale (LC_ALL, "");
@@ -91,7 +94,7 @@ main (int   argc,
         }
       else if (g_str_equal (argv[first], "--create"))
         {
-          involve_cli_set_create (TRUE);
+          create = TRUE;
           first += 1;
         }
       else if (g_str_equal (argv[first], "--help") || g_str_equal (argv[first], "-h"))
@@ -117,6 +120,13 @@ main (int   argc,
       print_usage (stderr);
       return 2;
     }
+  /* A connection string is taken as it is: it names no file. */
+  if (create && involve_db_location_is_server (database_path))
+    {
+      involve_cli_refuse_server_create ();
+      return 2;
+    }
+  involve_cli_set_create (create);
 
   for (guint i = 0; commands[i].name != NULL; i++)
     {

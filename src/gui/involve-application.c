@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "involve-application.h"
+#include "involve-db.h"
 #include "involve-definitions.h"
 #include "involve-paths.h"
 #include "involve-preferences-window.h"
@@ -33,6 +34,22 @@ get_window (InvolveApplication *self)
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
 
   return INVOLVE_IS_WINDOW (window) ? INVOLVE_WINDOW (window) : NULL;
+}
+
+char *
+_involve_application_dup_redacted_message (const char *message,
+                                           const char *location)
+{
+  g_autoptr(GString) text = g_string_new (message);
+
+  /* The store's messages may quote the location; a password stays out. */
+  if (involve_db_location_is_server (location))
+    {
+      g_autofree char *shown = involve_db_redact_location (location);
+
+      g_string_replace (text, location, shown, 0);
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
 static void
@@ -141,8 +158,16 @@ involve_application_activate (GApplication *app)
                                 "defer-backup", TRUE, "create", create, NULL);
   if (self->store == NULL)
     {
-      g_autofree char *message = g_strdup_printf (_("%s\n\nThe file was left as it was. Choose another register with --database PATH."),
-                                                  error->message);
+      g_autofree char *reason = _involve_application_dup_redacted_message (error->message, path);
+      g_autofree char *message = NULL;
+
+      if (involve_db_location_is_server (path))
+        message = g_strdup_printf (_("%s\n\nCheck the connection string, that the server is running and that your "
+                                     "account may use the register; ask your IT department."),
+                                   reason);
+      else
+        message = g_strdup_printf (_("%s\n\nThe file was left as it was. Choose another register with --database PATH."),
+                                   reason);
       fatal_error (self, _("The Register Could Not Be Opened"), message);
       return;
     }
@@ -196,8 +221,14 @@ involve_application_handle_local_options (GApplication *app,
     involve_paths_set_portable_dir (portable);
   if (g_variant_dict_lookup (options, "database", "^&ay", &path))
     {
-      g_autoptr(GFile) file = g_file_new_for_commandline_arg (path);
-      self->database_path = g_file_get_path (file);
+      /* A team register's connection string is no file name: as given. */
+      if (involve_db_location_is_server (path))
+        self->database_path = g_strdup (path);
+      else
+        {
+          g_autoptr(GFile) file = g_file_new_for_commandline_arg (path);
+          self->database_path = g_file_get_path (file);
+        }
     }
   return -1;
 }
@@ -219,12 +250,14 @@ preferences_action (GSimpleAction *action,
                     gpointer       data)
 {
   InvolveApplication *self = INVOLVE_APPLICATION (data);
+  g_autofree char *shown = NULL;
   GtkWidget *preferences;
 
   if (self->settings == NULL)
     return;
+  shown = self->store != NULL ? involve_store_dup_display_location (self->store) : NULL;
   preferences = involve_preferences_window_new (GTK_WINDOW (get_window (self)), self->settings, self->definitions,
-                                                self->store ? involve_store_get_path (self->store) : NULL);
+                                                shown);
   involve_preferences_window_set_store (INVOLVE_PREFERENCES_WINDOW (preferences), self->store);
   gtk_window_present (GTK_WINDOW (preferences));
 }
@@ -261,8 +294,19 @@ about_action (GSimpleAction *action,
               gpointer       data)
 {
   InvolveApplication *self = INVOLVE_APPLICATION (data);
+  GtkWidget *about = involve_about_window_new (GTK_WINDOW (get_window (self)));
 
-  gtk_window_present (GTK_WINDOW (involve_about_window_new (GTK_WINDOW (get_window (self)))));
+  /* For IT support: where the register is, never with a password. */
+  if (self->store != NULL)
+    {
+      g_autofree char *shown = involve_store_dup_display_location (self->store);
+      g_autofree char *info = g_strdup_printf ("%s %s\n%s: %s\n", _("Involve"), PACKAGE_VERSION,
+                                               involve_store_is_server (self->store) ? _("Team register") : _("Register file"),
+                                               shown);
+
+      adw_about_window_set_debug_info (ADW_ABOUT_WINDOW (about), info);
+    }
+  gtk_window_present (GTK_WINDOW (about));
 }
 
 static void
@@ -342,7 +386,7 @@ involve_application_init (InvolveApplication *self)
 {
   const GOptionEntry entries[] = {
     { "database", 'd', 0, G_OPTION_ARG_FILENAME, NULL,
-      N_("Open the register at PATH (created if missing)"), N_("PATH") },
+      N_("Open the register file at PATH, or the team register a PostgreSQL connection string names"), N_("PATH") },
     { "portable", 0, 0, G_OPTION_ARG_FILENAME, NULL,
       N_("Keep the register and settings in DIR (for a shared drive or USB stick)"), N_("DIR") },
     { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the version and exit"), NULL },

@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <string.h>
 #include <glib/gi18n.h>
 
 #include "involve-gui-util.h"
@@ -79,4 +80,98 @@ involve_gui_save_as (GtkWindow          *owner,
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
   g_signal_connect (chooser, "response", G_CALLBACK (save_as_response_cb), save_as);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static gboolean
+is_password_key (const char *key,
+                 gsize       length)
+{
+  g_autofree char *raw = g_strndup (key, length);
+  /* A URI may spell the key with %-escapes. */
+  g_autofree char *unescaped = g_uri_unescape_string (raw, NULL);
+  const char *name = unescaped != NULL ? unescaped : raw;
+
+  return g_ascii_strcasecmp (name, "password") == 0;
+}
+
+gboolean
+involve_gui_location_has_password (const char *location)
+{
+  const char *p;
+
+  if (location == NULL)
+    return FALSE;
+
+  p = strstr (location, "://");
+  if (p != NULL && (g_str_has_prefix (location, "postgresql://") || g_str_has_prefix (location, "postgres://")))
+    {
+      const char *authority = p + 3;
+      const char *end = authority + strcspn (authority, "/?");
+      const char *at = g_strrstr_len (authority, end - authority, "@");
+      const char *query = strchr (authority, '?');
+
+      if (at != NULL && memchr (authority, ':', at - authority) != NULL)
+        return TRUE;
+      if (query != NULL)
+        {
+          g_auto(GStrv) params = g_strsplit (query + 1, "&", -1);
+
+          for (guint i = 0; params[i] != NULL; i++)
+            if (is_password_key (params[i], strcspn (params[i], "=")))
+              return TRUE;
+        }
+      return FALSE;
+    }
+
+  /* key = value pairs; a value may be 'quoted', with \ escapes. */
+  p = location;
+  while (*p != '\0')
+    {
+      const char *key;
+      gsize length;
+
+      while (g_ascii_isspace (*p))
+        p++;
+      key = p;
+      while (*p != '\0' && *p != '=' && !g_ascii_isspace (*p))
+        p++;
+      length = p - key;
+      if (length == 0 && *p == '\0')
+        break;
+      if (length > 0 && is_password_key (key, length))
+        return TRUE;
+      while (g_ascii_isspace (*p))
+        p++;
+      if (*p != '=')
+        {
+          if (length == 0)
+            p++;
+          continue;
+        }
+      p++;
+      while (g_ascii_isspace (*p))
+        p++;
+      if (*p == '\'')
+        {
+          const char *value = p;
+
+          for (p++; *p != '\0' && *p != '\''; p++)
+            if (*p == '\\' && p[1] != '\0')
+              p++;
+          if (*p == '\'')
+            p++;
+          else
+            {
+              /* Unterminated: what it swallowed may have been meant as a
+               * password; better refused than kept. */
+              g_autofree char *lower = g_ascii_strdown (value, -1);
+
+              return strstr (lower, "password") != NULL;
+            }
+        }
+      else
+        while (*p != '\0' && !g_ascii_isspace (*p))
+          p++;
+    }
+  return FALSE;
 }

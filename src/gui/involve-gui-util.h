@@ -17,4 +17,9 @@ void involve_gui_save_as (GtkWindow          *owner,
                           InvolveGuiSaveFunc  save,
                           gpointer            data);
 
+/* Whether a server location (involve_db_location_is_server ()) carries a
+ * password: user:password@ or ?password= in a URI, a password keyword in
+ * a key=value connection string. */
+gboolean involve_gui_location_has_password (const char *location);
+
 G_END_DECLS

@@ -5,6 +5,8 @@
 
 #include <glib/gi18n.h>
 
+#include "involve-db.h"
+#include "involve-gui-util.h"
 #include "involve-identity.h"
 #include "involve-key-dialog.h"
 #include "involve-preferences-window.h"
@@ -26,6 +28,8 @@ struct _InvolvePreferencesWindow
   GtkWidget            *framework_row;
   GtkWidget            *register_row;
   GtkWidget            *reset_register_button;
+  GtkWidget            *server_row;
+  GtkWidget            *server_status_label;
   GtkWidget            *key_row;
   GtkWidget            *copy_fingerprint_button;
   GtkWidget            *export_certificate_button;
@@ -59,6 +63,32 @@ framework_selected_cb (InvolvePreferencesWindow *self)
 }
 
 static void
+set_server_status (InvolvePreferencesWindow *self,
+                   const char               *message,
+                   gboolean                  is_error)
+{
+  gtk_label_set_text (GTK_LABEL (self->server_status_label), message);
+  gtk_widget_set_visible (self->server_status_label, message != NULL && message[0] != '\0');
+  if (is_error)
+    {
+      gtk_widget_add_css_class (self->server_row, "error");
+      gtk_widget_add_css_class (self->server_status_label, "error");
+      gtk_widget_remove_css_class (self->server_status_label, "dim-label");
+    }
+  else
+    {
+      gtk_widget_remove_css_class (self->server_row, "error");
+      gtk_widget_remove_css_class (self->server_status_label, "error");
+      gtk_widget_add_css_class (self->server_status_label, "dim-label");
+    }
+  /* Screen readers read the row's state with it. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->server_row), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  message != NULL ? message : "", -1);
+  gtk_accessible_update_state (GTK_ACCESSIBLE (self->server_row), GTK_ACCESSIBLE_STATE_INVALID,
+                               is_error ? GTK_ACCESSIBLE_INVALID_TRUE : GTK_ACCESSIBLE_INVALID_FALSE, -1);
+}
+
+static void
 update_register_row (InvolvePreferencesWindow *self)
 {
   g_autofree char *path = g_settings_get_string (self->settings, "register-path");
@@ -66,10 +96,85 @@ update_register_row (InvolvePreferencesWindow *self)
 
   if (path[0] == '\0')
     subtitle = g_strdup_printf (_("Default location (now %s)"), self->current_register ? self->current_register : "");
+  else if (involve_db_location_is_server (path))
+    subtitle = g_strdup (_("Not used: the team register on a server below is chosen"));
   else
     subtitle = g_strdup (path);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self->register_row), subtitle);
   gtk_widget_set_sensitive (self->reset_register_button, path[0] != '\0');
+
+  if (involve_db_location_is_server (path))
+    {
+      /* Never holds a password (refused below), but shown as if it might. */
+      g_autofree char *shown = involve_db_redact_location (path);
+
+      if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (self->server_row)), shown) != 0)
+        gtk_editable_set_text (GTK_EDITABLE (self->server_row), shown);
+    }
+  else if (gtk_editable_get_text (GTK_EDITABLE (self->server_row))[0] != '\0')
+    gtk_editable_set_text (GTK_EDITABLE (self->server_row), "");
+}
+
+gboolean
+_involve_preferences_window_apply_server (InvolvePreferencesWindow  *self,
+                                          const char                *text,
+                                          GError                   **error)
+{
+  g_autofree char *location = g_strstrip (g_strdup (text != NULL ? text : ""));
+  g_autofree char *saved = g_settings_get_string (self->settings, "register-path");
+
+  if (location[0] == '\0')
+    {
+      /* Emptied: back to the default register file. */
+      if (involve_db_location_is_server (saved))
+        g_settings_reset (self->settings, "register-path");
+      return TRUE;
+    }
+  if (!involve_db_location_is_server (location))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("“%s” is not a connection string. Write it as key=value pairs, such as "
+                     "“host=db.example.nhs.uk dbname=involve”, or as a postgresql:// address; "
+                     "choose a register file above instead."),
+                   location);
+      return FALSE;
+    }
+  if (involve_gui_location_has_password (location))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                           _("The connection string holds a password, and passwords are not stored. "
+                             "Remove it, then sign in with single sign-on (Kerberos or GSSAPI) or "
+                             "keep the password in a ~/.pgpass file; ask your IT department."));
+      return FALSE;
+    }
+  g_settings_set_string (self->settings, "register-path", location);
+  return TRUE;
+}
+
+static void
+server_apply_cb (InvolvePreferencesWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->server_row));
+
+  if (!_involve_preferences_window_apply_server (self, text, &error))
+    {
+      set_server_status (self, error->message, TRUE);
+      return;
+    }
+  update_register_row (self);
+  if (involve_db_location_is_server (text))
+    set_server_status (self, _("Saved. Involve opens the team register when it next starts."), FALSE);
+  else
+    set_server_status (self, _("The default register file is used again when Involve next starts."), FALSE);
+}
+
+static void
+server_changed_cb (InvolvePreferencesWindow *self)
+{
+  /* A message about the text before is stale once it changes. */
+  if (gtk_widget_get_visible (self->server_status_label))
+    set_server_status (self, NULL, FALSE);
 }
 
 static void
@@ -333,6 +438,8 @@ involve_preferences_window_class_init (InvolvePreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, InvolvePreferencesWindow, framework_row);
   gtk_widget_class_bind_template_child (widget_class, InvolvePreferencesWindow, register_row);
   gtk_widget_class_bind_template_child (widget_class, InvolvePreferencesWindow, reset_register_button);
+  gtk_widget_class_bind_template_child (widget_class, InvolvePreferencesWindow, server_row);
+  gtk_widget_class_bind_template_child (widget_class, InvolvePreferencesWindow, server_status_label);
   gtk_widget_class_bind_template_child (widget_class, InvolvePreferencesWindow, key_row);
   gtk_widget_class_bind_template_child (widget_class, InvolvePreferencesWindow, copy_fingerprint_button);
   gtk_widget_class_bind_template_child (widget_class, InvolvePreferencesWindow, export_certificate_button);
@@ -342,6 +449,8 @@ involve_preferences_window_class_init (InvolvePreferencesWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, export_certificate_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, choose_register_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, reset_register_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, server_apply_cb);
+  gtk_widget_class_bind_template_callback (widget_class, server_changed_cb);
 }
 
 static void
@@ -402,6 +511,7 @@ involve_preferences_window_new (GtkWindow          *parent,
   g_signal_connect_swapped (self->framework_row, "notify::selected", G_CALLBACK (framework_selected_cb), self);
 
   update_register_row (self);
+  set_server_status (self, NULL, FALSE);
   update_key_row (self);
   return GTK_WIDGET (self);
 }

@@ -26,4 +26,12 @@ gboolean   _involve_preferences_window_export_certificate (InvolvePreferencesWin
                                                            const char                *path,
                                                            GError                   **error);
 
+/* What pressing Enter in the connection string row does: saves a team
+ * register's connection string (for the next start), or refuses one that
+ * is not a connection string or holds a password; "" goes back to the
+ * default register. */
+gboolean   _involve_preferences_window_apply_server (InvolvePreferencesWindow  *self,
+                                                     const char                *text,
+                                                     GError                   **error);
+
 G_END_DECLS

@@ -40,6 +40,16 @@ GStrv                 involve_register_model_dup_uuids    (InvolveRegisterModel 
                                                            GError               **error);
 /* Whether a search text or a filter is set. */
 gboolean              involve_register_model_is_filtered  (InvolveRegisterModel  *self);
+/* Fetches the count and the rows fetched so far again, in a thread, and
+ * then tells the list only what changed (rows shown, the focus and the
+ * scroll position stay); for changes another client made.  Emits
+ * ::refreshed when done; calls while one runs make one more after it. */
+void                  involve_register_model_refresh      (InvolveRegisterModel  *self);
+gboolean              involve_register_model_is_refreshing (InvolveRegisterModel *self);
+/* What the last refresh found: all records, ignoring the query, and the
+ * organisations (as involve_store_dup_organisations ()), or NULL. */
+guint                 involve_register_model_get_refreshed_count_all (InvolveRegisterModel *self);
+const char * const   *involve_register_model_get_refreshed_organisations (InvolveRegisterModel *self);
 /* The last error, or NULL. */
 const GError         *involve_register_model_get_error    (InvolveRegisterModel  *self);
 

@@ -84,13 +84,19 @@ show_message (InvolveWindow *self,
 
 /* The list */
 
+/* @all: the records in the register, or G_MAXUINT to count them. */
 static void
-update_list_page (InvolveWindow *self)
+update_list_page_counted (InvolveWindow *self,
+                          guint          all)
 {
   const GError *error = involve_register_model_get_error (self->model);
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->model));
-  guint all = involve_register_model_is_filtered (self->model) ? involve_register_model_count_all (self->model) : n;
   g_autofree char *subtitle = NULL;
+
+  if (!involve_register_model_is_filtered (self->model))
+    all = n;
+  else if (all == G_MAXUINT)
+    all = involve_register_model_count_all (self->model);
 
   if (error != NULL)
     {
@@ -109,7 +115,25 @@ update_list_page (InvolveWindow *self)
     subtitle = g_strdup_printf (ngettext ("%u assessment", "%u assessments", all), all);
   else
     subtitle = g_strdup_printf (ngettext ("%u of %u assessment", "%u of %u assessments", all), n, all);
+  /* Which register this is: a team register says so, never with a password. */
+  if (involve_store_is_server (self->store))
+    {
+      g_autofree char *shown = involve_store_dup_display_location (self->store);
+      g_autofree char *counted = g_steal_pointer (&subtitle);
+
+      /* TRANSLATORS: the number of assessments, then the server's connection string */
+      subtitle = g_strdup_printf (_("%s · team register %s"), counted, shown);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->register_title), shown);
+    }
+  else
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->register_title), involve_store_get_path (self->store));
   adw_window_title_set_subtitle (self->register_title, subtitle);
+}
+
+static void
+update_list_page (InvolveWindow *self)
+{
+  update_list_page_counted (self, G_MAXUINT);
 }
 
 /* The organisation chosen in the filter (its first item is all of them),
@@ -158,26 +182,23 @@ filters_changed_cb (InvolveWindow *self)
  * The organisation filter lists the organisations the register holds now:
  * refreshed whenever the list is shown again, since records are created,
  * renamed and imported in between.  The chosen organisation stays chosen
- * while it is there; otherwise the filter goes back to all of them.
+ * while it is there; otherwise the filter goes back to all of them, and
+ * this returns TRUE (the list needs its query again).  Takes @names.
  */
-static void
-refresh_organisation_filter (InvolveWindow *self)
+static gboolean
+set_organisations (InvolveWindow *self,
+                   GStrv          names)
 {
-  g_autoptr(GError) error = NULL;
-  g_auto(GStrv) names = involve_store_dup_organisations (self->store, &error);
   g_autoptr(GtkStringList) list = NULL;
   const char *chosen;
   guint position = 0;
 
-  if (names == NULL)
-    {
-      /* The list shows the register's error; keep the filter as it is. */
-      g_debug ("Could not list the organisations: %s", error->message);
-      return;
-    }
   if (self->organisations != NULL && g_strv_equal ((const char * const *) names,
                                                    (const char * const *) self->organisations))
-    return;
+    {
+      g_strfreev (names);
+      return FALSE;
+    }
 
   chosen = chosen_organisation (self);
   list = gtk_string_list_new (NULL);
@@ -194,7 +215,23 @@ refresh_organisation_filter (InvolveWindow *self)
   gtk_drop_down_set_selected (GTK_DROP_DOWN (self->organisation_filter), position);
   self->filling_filters = FALSE;
   g_strfreev (self->organisations);
-  self->organisations = g_steal_pointer (&names);
+  self->organisations = names;
+  return chosen != NULL && position == 0;
+}
+
+static void
+refresh_organisation_filter (InvolveWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+  GStrv names = involve_store_dup_organisations (self->store, &error);
+
+  if (names == NULL)
+    {
+      /* The list shows the register's error; keep the filter as it is. */
+      g_debug ("Could not list the organisations: %s", error->message);
+      return;
+    }
+  set_organisations (self, names);
 }
 
 /* Refreshes the filters' lists, then the list itself. */
@@ -203,6 +240,41 @@ reload_register (InvolveWindow *self)
 {
   refresh_organisation_filter (self);
   _involve_window_apply_filters (self);
+}
+
+/* Another client of a team register changed records: the list follows in
+ * place, without waiting on the server (involve_register_model_refresh ()),
+ * and an open record that changed says so. */
+static void
+records_changed_cb (InvolveStore  *store,
+                    const char    *uuid,
+                    InvolveWindow *self)
+{
+  g_debug ("Records changed elsewhere: %s", uuid != NULL ? uuid : "(several)");
+  if (self->model != NULL)
+    involve_register_model_refresh (self->model);
+  /* A record is loaded afresh whenever it is opened: only one open now
+   * can be out of date. */
+  if (self->wizard != NULL
+      && g_strcmp0 (gtk_stack_get_visible_child_name (GTK_STACK (self->main_stack)), "record") == 0)
+    involve_wizard_note_changed_elsewhere (INVOLVE_WIZARD (self->wizard), uuid);
+}
+
+static void
+model_refreshed_cb (InvolveRegisterModel *model,
+                    InvolveWindow        *self)
+{
+  const char * const *names = involve_register_model_get_refreshed_organisations (model);
+
+  if (involve_register_model_get_error (model) == NULL && names != NULL
+      && set_organisations (self, g_strdupv ((GStrv) names)))
+    {
+      /* The organisation chosen has gone: the list shows all of them. */
+      _involve_window_apply_filters (self);
+      return;
+    }
+  update_list_page_counted (self, involve_register_model_get_error (model) == NULL
+                                    ? involve_register_model_get_refreshed_count_all (model) : G_MAXUINT);
 }
 
 static void
@@ -1027,6 +1099,10 @@ involve_window_dispose (GObject *object)
 
   if (self->settings != NULL)
     g_signal_handlers_disconnect_by_data (self->settings, self);
+  if (self->store != NULL)
+    g_signal_handlers_disconnect_by_data (self->store, self);
+  if (self->model != NULL)
+    g_signal_handlers_disconnect_by_data (self->model, self);
   gtk_widget_dispose_template (GTK_WIDGET (self), INVOLVE_TYPE_WINDOW);
   g_clear_object (&self->first_rows);
   g_clear_object (&self->model);
@@ -1210,6 +1286,8 @@ involve_window_new (GtkApplication     *application,
   /* Filters first: setting their models must not reload the list. */
   setup_filters (self);
   self->model = involve_register_model_new (store);
+  g_signal_connect (self->model, "refreshed", G_CALLBACK (model_refreshed_cb), self);
+  g_signal_connect (store, "records-changed", G_CALLBACK (records_changed_cb), self);
   refresh_organisation_filter (self);
   /* A list view makes rows for up to 200 items, whatever its height, and
    * each costs a bound, measured row of six cells.  The first frame shows

@@ -20,6 +20,10 @@ GtkWidget *_involve_wizard_get_problem_list    (InvolveWizard *self);
 GtkWidget *_involve_wizard_get_submit_button   (InvolveWizard *self);
 GtkWidget *_involve_wizard_get_banner_revealer (InvolveWizard *self);
 GtkWidget *_involve_wizard_get_banner_label    (InvolveWizard *self);
+/* The banner saying another client changed the record, and its button. */
+GtkWidget *_involve_wizard_get_changed_revealer (InvolveWizard *self);
+GtkWidget *_involve_wizard_get_changed_label   (InvolveWizard *self);
+GtkWidget *_involve_wizard_get_changed_button  (InvolveWizard *self);
 GtkWidget *_involve_wizard_get_error_label     (InvolveWizard *self);
 GtkWidget *_involve_wizard_get_error_revealer  (InvolveWizard *self);
 GtkWidget *_involve_wizard_get_saved_label     (InvolveWizard *self);

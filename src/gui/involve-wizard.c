@@ -61,6 +61,8 @@ struct _InvolveWizard
   gboolean            unsaved;         /* a new record not in the register until the first input */
   gboolean            opening_old;     /* the next record set is an earlier version */
   gboolean            viewing_old;     /* an earlier version from the history: read-only */
+  gboolean            changed_elsewhere; /* another client changed the record shown */
+  gboolean            save_failed;     /* typing on screen the register refused */
   guint               current_step;    /* the page shown; the list's focus may be elsewhere */
   guint               scroll_tick_id;  /* bringing the focused question into view */
   guint               scroll_frames;
@@ -96,6 +98,9 @@ struct _InvolveWizard
   GtkWidget          *amend_button;
   GtkWidget          *error_revealer;
   GtkWidget          *error_label;
+  GtkWidget          *changed_revealer;
+  GtkWidget          *changed_label;
+  GtkWidget          *changed_button;
   AdwLeaflet         *leaflet;
   GtkWidget          *sidebar;
   GtkWidget          *step_list;
@@ -178,6 +183,7 @@ dismiss_error_clicked_cb (InvolveWizard *self)
 
 static void update_title (InvolveWizard *self);
 static void update_actions (InvolveWizard *self);
+static void update_changed_banner (InvolveWizard *self);
 
 /* A new record is only written to the register once the person types or
  * chooses something: opening New Assessment and leaving again uses up no
@@ -233,6 +239,7 @@ save_value (InvolveWizard *self,
 
   if (!involve_store_set_value (self->store, self->record, field_id, value, &error))
     {
+      self->save_failed = TRUE;
       gtk_label_set_text (GTK_LABEL (self->saved_label), _("Not saved"));
       gtk_widget_remove_css_class (self->saved_label, "dim-label");
       gtk_widget_add_css_class (self->saved_label, "error");
@@ -267,6 +274,7 @@ involve_wizard_flush (InvolveWizard *self)
   g_hash_table_iter_init (&iter, pending);
   while (g_hash_table_iter_next (&iter, &key, &value))
     ok &= save_value (self, key, value == empty_marker ? NULL : value);
+  update_changed_banner (self);
   return ok;
 }
 
@@ -299,6 +307,8 @@ editor_changed_cb (InvolveFieldEditor *editor,
 
   g_hash_table_insert (self->pending, g_strdup (field_id),
                        g_variant_ref (value != NULL ? value : empty_marker));
+  if (self->changed_elsewhere && g_hash_table_size (self->pending) == 1)
+    update_changed_banner (self);
   gtk_label_set_text (GTK_LABEL (self->saved_label), _("Saving…"));
   g_clear_handle_id (&self->pending_id, g_source_remove);
   self->pending_id = g_timeout_add (TYPING_PAUSE_MS, typing_pause_cb, self);
@@ -2121,6 +2131,107 @@ _involve_wizard_export_file (InvolveWizard  *self,
 
 /* The record */
 
+/* Changes another client made (a team register on a server) */
+
+/* Says that the record shown changed elsewhere: reload, or, with typing
+ * not saved yet, save it first, so that nothing typed is lost. */
+static void
+update_changed_banner (InvolveWizard *self)
+{
+  gboolean typing;
+
+  if (self->changed_revealer == NULL) /* disposed */
+    return;
+  typing = g_hash_table_size (self->pending) > 0;
+  if (self->changed_elsewhere && self->save_failed && !typing)
+    {
+      /* Reloading would put the register's text over the refused typing. */
+      gtk_label_set_text (GTK_LABEL (self->changed_label),
+                          _("Someone else changed this record, and what you typed could not be saved. "
+                            "Copy it before you reload: reloading shows the record as the register has it."));
+      gtk_button_set_label (GTK_BUTTON (self->changed_button), _("_Reload Anyway"));
+    }
+  else if (self->changed_elsewhere && typing)
+    {
+      gtk_label_set_text (GTK_LABEL (self->changed_label),
+                          _("Someone else changed this record. What you are typing is kept: save it, "
+                            "then reload to see their changes."));
+      gtk_button_set_label (GTK_BUTTON (self->changed_button), _("_Save and Reload"));
+    }
+  else if (self->changed_elsewhere)
+    {
+      gtk_label_set_text (GTK_LABEL (self->changed_label),
+                          _("Someone else changed this record; reload to see their changes."));
+      gtk_button_set_label (GTK_BUTTON (self->changed_button), _("_Reload"));
+    }
+  gtk_revealer_set_reveal_child (GTK_REVEALER (self->changed_revealer), self->changed_elsewhere);
+}
+
+static void
+changed_reload_clicked_cb (InvolveWizard *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InvolveRecord) record = NULL;
+  guint step = self->current_step;
+
+  if (self->record == NULL || involve_record_get_uuid (self->record) == NULL)
+    return;
+  /* Typing that cannot be saved stays on screen, with the reason. */
+  if (!involve_wizard_flush (self))
+    return;
+  record = involve_store_load_record (self->store, involve_record_get_uuid (self->record), 0, &error);
+  if (record == NULL)
+    {
+      show_error (self, _("The record could not be reloaded: %s"), error->message);
+      return;
+    }
+  involve_wizard_set_record (self, record);
+  /* Where the person was, if the record still has that step. */
+  involve_wizard_set_step (self, MIN (step, self->pages->len - 1));
+  g_signal_emit (self, signals[RECORD_CHANGED], 0);
+}
+
+void
+involve_wizard_note_changed_elsewhere (InvolveWizard *self,
+                                       const char    *uuid)
+{
+  g_autoptr(InvolveRecord) stored = NULL;
+  g_autofree char *ours = NULL;
+  g_autofree char *theirs = NULL;
+  const char *shown;
+
+  g_return_if_fail (INVOLVE_IS_WIZARD (self));
+
+  /* Only a record of this register, as it now stands, can be reloaded. */
+  if (self->record == NULL || self->unsaved || self->request != NULL || self->viewing_old)
+    return;
+  shown = involve_record_get_uuid (self->record);
+  if (shown == NULL || (uuid != NULL && g_strcmp0 (uuid, shown) != 0))
+    return;
+
+  /* Is it really different from what is shown (NULL: any record may have
+   * changed)?  If the register cannot say, the banner is the safe side. */
+  stored = involve_store_load_record (self->store, shown, 0, NULL);
+  if (stored != NULL)
+    {
+      ours = involve_fingerprint_compute (self->record);
+      theirs = involve_fingerprint_compute (stored);
+      if (g_strcmp0 (ours, theirs) == 0
+          && involve_record_get_version (stored) == involve_record_get_version (self->record)
+          && involve_record_get_status (stored) == involve_record_get_status (self->record))
+        return;
+    }
+  self->changed_elsewhere = TRUE;
+  update_changed_banner (self);
+}
+
+gboolean
+involve_wizard_get_changed_elsewhere (InvolveWizard *self)
+{
+  g_return_val_if_fail (INVOLVE_IS_WIZARD (self), FALSE);
+  return self->changed_elsewhere;
+}
+
 void
 involve_wizard_set_record (InvolveWizard *self,
                            InvolveRecord *record)
@@ -2144,6 +2255,9 @@ involve_wizard_set_record (InvolveWizard *self,
   self->unsaved = involve_record_get_reference (record) == NULL && self->request == NULL;
 
   self->show_problems = involve_record_get_status (record) == INVOLVE_STATUS_RETURNED;
+  self->changed_elsewhere = FALSE;
+  self->save_failed = FALSE;
+  update_changed_banner (self);
   gtk_revealer_set_reveal_child (GTK_REVEALER (self->error_revealer), FALSE);
   gtk_label_set_text (GTK_LABEL (self->saved_label), is_editable (self) ? _("Saved") : _("Read-only"));
   build_pages (self);
@@ -2208,6 +2322,9 @@ GtkWidget *_involve_wizard_get_page_stack (InvolveWizard *self) { return self->p
 GtkWidget *_involve_wizard_get_problem_list (InvolveWizard *self) { return self->problem_list; }
 GtkWidget *_involve_wizard_get_submit_button (InvolveWizard *self) { return self->submit_button; }
 GtkWidget *_involve_wizard_get_banner_revealer (InvolveWizard *self) { return self->banner_revealer; }
+GtkWidget *_involve_wizard_get_changed_revealer (InvolveWizard *self) { return self->changed_revealer; }
+GtkWidget *_involve_wizard_get_changed_label (InvolveWizard *self) { return self->changed_label; }
+GtkWidget *_involve_wizard_get_changed_button (InvolveWizard *self) { return self->changed_button; }
 GtkWidget *_involve_wizard_get_banner_label (InvolveWizard *self) { return self->banner_label; }
 GtkWidget *_involve_wizard_get_error_label (InvolveWizard *self) { return self->error_label; }
 GtkWidget *_involve_wizard_get_error_revealer (InvolveWizard *self) { return self->error_revealer; }
@@ -2292,6 +2409,10 @@ involve_wizard_class_init (InvolveWizardClass *klass)
   gtk_widget_class_bind_template_child (widget_class, InvolveWizard, record_menu_button);
   gtk_widget_class_bind_template_child (widget_class, InvolveWizard, saved_label);
   gtk_widget_class_bind_template_child (widget_class, InvolveWizard, banner_revealer);
+  gtk_widget_class_bind_template_child (widget_class, InvolveWizard, changed_revealer);
+  gtk_widget_class_bind_template_child (widget_class, InvolveWizard, changed_label);
+  gtk_widget_class_bind_template_child (widget_class, InvolveWizard, changed_button);
+  gtk_widget_class_bind_template_callback (widget_class, changed_reload_clicked_cb);
   gtk_widget_class_bind_template_child (widget_class, InvolveWizard, banner_box);
   gtk_widget_class_bind_template_child (widget_class, InvolveWizard, banner_label);
   gtk_widget_class_bind_template_child (widget_class, InvolveWizard, sign_off_button);

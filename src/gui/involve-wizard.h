@@ -40,6 +40,12 @@ guint          involve_wizard_get_n_steps    (InvolveWizard      *self);
 guint          involve_wizard_get_step       (InvolveWizard      *self);
 void           involve_wizard_set_step       (InvolveWizard      *self,
                                               guint               step);
+/* Another client of a team register changed records (@uuid, or NULL
+ * for any): when the record shown differs from the register's, a banner
+ * offers to reload it (after saving typing not saved yet). */
+void           involve_wizard_note_changed_elsewhere (InvolveWizard *self,
+                                                      const char    *uuid);
+gboolean       involve_wizard_get_changed_elsewhere  (InvolveWizard *self);
 /* Switches to the step showing @field_id and focuses its input. */
 gboolean       involve_wizard_focus_field    (InvolveWizard      *self,
                                               const char         *field_id);
