@@ -246,8 +246,8 @@ make_appearance (const char *signer,
 }
 
 static gboolean
-sign_failed (int      code,
-             GError **error)
+sign_failed (int       code,
+             GError  **error)
 {
   g_set_error (error, INVOLVE_PDF_SIGN_ERROR, INVOLVE_PDF_SIGN_ERROR_FAILED,
                _("The document could not be signed: %s"), gnutls_strerror (code));
@@ -257,13 +257,13 @@ sign_failed (int      code,
 /* CMS SignedData over @data: SHA-256, detached, with the certificate,
  * the signing time and signingCertificateV2 as signed attributes. */
 static gboolean
-make_cms (const gnutls_datum_t     *data,
-          gnutls_x509_crt_t         certificate,
-          const gnutls_x509_crt_t  *chain,
-          guint                     n_chain,
-          gnutls_privkey_t          key,
-          gnutls_datum_t           *der,
-          GError                  **error)
+make_cms (const gnutls_datum_t    *data,
+          gnutls_x509_crt_t        certificate,
+          const gnutls_x509_crt_t *chain,
+          guint                    n_chain,
+          gnutls_privkey_t         key,
+          gnutls_datum_t          *der,
+          GError                 **error)
 {
   gnutls_pkcs7_t pkcs7 = NULL;
   gnutls_pkcs7_attrs_t attrs = NULL;
@@ -312,14 +312,14 @@ make_cms (const gnutls_datum_t     *data,
 #define BYTE_RANGE_SLOT 48
 
 GBytes *
-involve_pdf_sign (GBytes                   *pdf_bytes,
-                  gnutls_x509_crt_t         certificate,
-                  const gnutls_x509_crt_t  *chain,
-                  guint                     n_chain,
-                  gnutls_privkey_t          key,
-                  const char               *reason,
-                  gint64                    time_usec,
-                  GError                  **error)
+involve_pdf_sign (GBytes                  *pdf_bytes,
+                  gnutls_x509_crt_t        certificate,
+                  const gnutls_x509_crt_t *chain,
+                  guint                    n_chain,
+                  gnutls_privkey_t         key,
+                  const char              *reason,
+                  gint64                   time_usec,
+                  GError                 **error)
 {
   InvolvePdf pdf;
   InvolvePdfXref xref;
@@ -523,11 +523,11 @@ involve_pdf_sign (GBytes                   *pdf_bytes,
 }
 
 gboolean
-involve_evidence_document_write_signed_pdf (InvolveEvidenceDocument  *document,
-                                            const char               *path,
-                                            InvolveIdentity          *identity,
-                                            const char               *reason,
-                                            GError                  **error)
+involve_evidence_document_write_signed_pdf (InvolveEvidenceDocument *document,
+                                            const char              *path,
+                                            InvolveIdentity         *identity,
+                                            const char              *reason,
+                                            GError                 **error)
 {
   g_autofree char *unsigned_path = NULL;
   g_autofree char *contents = NULL;
@@ -604,8 +604,8 @@ involve_pdf_signature_free (InvolvePdfSignature *signature)
 }
 
 static gboolean
-modified (GError     **error,
-          const char  *detail)
+modified (GError    **error,
+          const char *detail)
 {
   g_set_error (error, INVOLVE_PDF_SIGN_ERROR, INVOLVE_PDF_SIGN_ERROR_MODIFIED,
                "%s %s", _("The document was changed after it was signed."), detail);
