@@ -22,6 +22,7 @@
 #include "involve-application.h"
 #include "involve-field-editor.h"
 #include "involve-fingerprint.h"
+#include "involve-audit-text.h"
 #include "involve-history-window.h"
 #include "involve-export-store.h"
 #include "involve-pdf-sign.h"
@@ -1381,6 +1382,7 @@ test_history (Fixture       *fixture,
   g_autoptr(GPtrArray) imported = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *version_title = NULL;
+  g_autofree char *status_words = NULL;
   g_autofree char *fingerprint = involve_fingerprint_compute (record);
   GtkWidget *window;
 
@@ -1409,6 +1411,18 @@ test_history (Fixture       *fixture,
   g_assert_true (rows_contain (entries, "Alex Officer"));
   g_assert_true (rows_contain (entries, " UTC"));
   g_assert_true (g_str_has_prefix (entries->pdata[entries->len - 1], "Status changed\n"));
+  /* Worded as the evidence PDF words the same entries (involve-audit-text). */
+  status_words = g_strdup_printf ("%s → %s", involve_status_get_label (INVOLVE_STATUS_DRAFT),
+                                  involve_status_get_label (INVOLVE_STATUS_AWAITING_SIGN_OFF));
+  g_assert_true (rows_contain (entries, status_words));
+  g_assert_false (rows_contain (entries, "draft -> awaiting-sign-off"));
+  for (guint i = 0; i < audit->len; i++)
+    {
+      g_autofree char *what = involve_audit_describe (audit->pdata[i], NULL);
+
+      if (g_strcmp0 (((InvolveAuditEntry *) audit->pdata[i])->kind, INVOLVE_AUDIT_VALUE) != 0)
+        g_assert_true (g_str_has_prefix (entries->pdata[i], what));
+    }
   /* Nothing was imported. */
   imported = group_rows (window, "Entries from the Source Register");
   g_assert_cmpuint (imported->len, ==, 0);
