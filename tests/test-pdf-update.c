@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "involve-export.h"
 #include "involve-fingerprint.h"
 #include "involve-pdf-head.h"
 #include "involve-pdf-sign.h"
@@ -384,6 +385,64 @@ test_evidence_chain (void)
   test_util_remove_tree (dir);
 }
 
+/* The identity a PDF's /Keywords carry, read without the xref (so a
+ * damaged file still says what it is), through the shared string decoder. */
+static void
+test_read_identity (void)
+{
+  g_autofree char *dir = export_test_make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "identity.pdf", NULL);
+  struct
+  {
+    const char *text;
+    const char *reference;   /* NULL: refused */
+    int         code;
+  } cases[] = {
+    { "%PDF-1.5\n<< /Keywords (reference=INV-1; version=2; fingerprint=ab; public=yes) >>\n",
+      "INV-1", 0 },
+    /* Escapes and nested parentheses, as cairo may write them. */
+    { "%PDF-1.5\n<< /Keywords (reference=INV-\\(2\\); version=1; fingerprint=cd (x)) >>\n",
+      "INV-(2)", 0 },
+    /* UTF-16BE in hex, with its byte order mark. */
+    { "%PDF-1.5\n<< /Keywords <FEFF007200650066006500720065006E00630065003D0049004E0056002D0033003B002000760065007200730069006F006E003D0031003B002000660069006E006700650072007000720069006E0074003D00650066> >>\n",
+      "INV-3", 0 },
+    /* The last /Keywords wins: an older revision's is replaced. */
+    { "%PDF-1.5\n<< /Keywords (reference=OLD; version=1; fingerprint=00) >>\n"
+      "<< /Keywords (reference=NEW; version=3; fingerprint=11) >>\n", "NEW", 0 },
+    /* Cut off inside the string, or right after the key. */
+    { "%PDF-1.5\n<< /Keywords (reference=INV-4; version=1; fingerprint=ab", NULL,
+      INVOLVE_EXPORT_ERROR_NOT_FOUND },
+    { "%PDF-1.5\n<< /Keywords", NULL, INVOLVE_EXPORT_ERROR_NOT_FOUND },
+    { "%PDF-1.5\n<< /Keywords <FEFF00", NULL, INVOLVE_EXPORT_ERROR_NOT_FOUND },
+    /* Fingerprint there, the rest not. */
+    { "%PDF-1.5\n<< /Keywords (fingerprint=ab) >>\n", NULL, INVOLVE_EXPORT_ERROR_INVALID },
+    { "not a PDF /Keywords (reference=INV-5; version=1; fingerprint=ab)", NULL,
+      INVOLVE_EXPORT_ERROR_INVALID },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *reference = NULL;
+      gboolean ok;
+
+      g_assert_true (g_file_set_contents (path, cases[i].text, -1, NULL));
+      ok = involve_evidence_pdf_read_identity (path, &reference, NULL, NULL, NULL, &error);
+      if (cases[i].reference != NULL)
+        {
+          g_assert_no_error (error);
+          g_assert_true (ok);
+          g_assert_cmpstr (reference, ==, cases[i].reference);
+        }
+      else
+        {
+          g_assert_false (ok);
+          g_assert_error (error, INVOLVE_EXPORT_ERROR, cases[i].code);
+        }
+    }
+  test_util_remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -396,5 +455,6 @@ main (int   argc,
   g_test_add_func ("/pdf-update/hostile", test_hostile);
   g_test_add_func ("/pdf-update/register-head", test_register_head);
   g_test_add_func ("/pdf-update/evidence-chain", test_evidence_chain);
+  g_test_add_func ("/pdf-update/read-identity", test_read_identity);
   return g_test_run ();
 }

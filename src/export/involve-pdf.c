@@ -2662,89 +2662,6 @@ involve_evidence_document_write_pdf (InvolveEvidenceDocument *self,
 
 /* Reading a PDF's identity back */
 
-static char *
-read_pdf_string (const char *p,
-                 const char *end)
-{
-  g_autoptr(GString) out = g_string_new (NULL);
-
-  while (p < end && g_ascii_isspace (*p))
-    p++;
-  if (p >= end)
-    return NULL;
-
-  if (*p == '(')
-    {
-      int depth = 1;
-
-      for (p++; p < end; p++)
-        {
-          if (*p == '\\' && p + 1 < end)
-            {
-              p++;
-              switch (*p)
-                {
-                case 'n': g_string_append_c (out, '\n'); break;
-                case 'r': g_string_append_c (out, '\r'); break;
-                case 't': g_string_append_c (out, '\t'); break;
-                default: g_string_append_c (out, *p); break;
-                }
-              continue;
-            }
-          if (*p == '(')
-            depth++;
-          else if (*p == ')' && --depth == 0)
-            return g_string_free (g_steal_pointer (&out), FALSE);
-          g_string_append_c (out, *p);
-        }
-      return NULL;
-    }
-
-  if (*p == '<')
-    {
-      /* UTF-16BE in hex, with a byte order mark. */
-      g_autoptr(GByteArray) bytes = g_byte_array_new ();
-      int high = -1;
-
-      for (p++; p < end && *p != '>'; p++)
-        {
-          int digit = g_ascii_xdigit_value (*p);
-
-          if (digit < 0)
-            continue;
-          if (high < 0)
-            high = digit;
-          else
-            {
-              guint8 byte = (guint8) (high * 16 + digit);
-              g_byte_array_append (bytes, &byte, 1);
-              high = -1;
-            }
-        }
-      if (bytes->len >= 2 && bytes->data[0] == 0xfe && bytes->data[1] == 0xff)
-        return g_convert ((const char *) bytes->data + 2, bytes->len - 2, "UTF-8", "UTF-16BE",
-                          NULL, NULL, NULL);
-      return g_strndup ((const char *) bytes->data, bytes->len);
-    }
-
-  return NULL;
-}
-
-static const char *
-find_bytes (const char *p,
-            const char *end,
-            const char *needle)
-{
-  gsize n = strlen (needle);
-
-  for (; p + n <= end; p++)
-    {
-      if (*p == needle[0] && memcmp (p, needle, n) == 0)
-        return p;
-    }
-  return NULL;
-}
-
 gboolean
 involve_evidence_pdf_read_identity (const char  *path,
                                     char       **reference,
@@ -2780,19 +2697,19 @@ involve_evidence_pdf_read_identity (const char  *path,
       return FALSE;
     }
 
-  /* The document information dictionary is near the end; take the last one. */
-  for (const char *q = data; q != NULL && q < end;)
-    {
-      q = find_bytes (q, end, "/Keywords");
-      if (q != NULL)
-        {
-          p = q + 9;
-          q = p;
-        }
-    }
-
+  /* The document information dictionary is near the end; take the last
+   * one, without trusting the xref: this also reads a damaged file. */
+  p = _involve_pdf_find_last (data, end, "/Keywords");
   if (p != NULL)
-    keywords = read_pdf_string (p, end);
+    {
+      InvolvePdf pdf = { data, length };
+      InvolvePdfSpan value;
+
+      value.start = _involve_pdf_skip_space (&pdf, (gsize) (p - data) + strlen ("/Keywords"));
+      value.end = value.start;
+      if (_involve_pdf_skip_object (&pdf, &value.end, 0))
+        keywords = _involve_pdf_decode_string (&pdf, value);
+    }
 
   if (keywords == NULL || strstr (keywords, "fingerprint=") == NULL)
     {
