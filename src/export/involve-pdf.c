@@ -3,18 +3,16 @@
 
 #include "config.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <cairo-pdf.h>
 #include <pango/pangocairo.h>
 
 #include "involve-assess.h"
+#include "involve-export-file.h"
 #include "involve-pdf-head.h"
 #include "involve-pdf.h"
 #include "involve-audit-text.h"
@@ -2594,7 +2592,6 @@ involve_evidence_document_write_pdf (InvolveEvidenceDocument *self,
   cairo_surface_t *surface;
   cairo_status_t status;
   cairo_t *cr;
-  int fd;
 
   g_return_val_if_fail (INVOLVE_IS_EVIDENCE_DOCUMENT (self), FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
@@ -2605,16 +2602,9 @@ involve_evidence_document_write_pdf (InvolveEvidenceDocument *self,
                                          INVOLVE_EVIDENCE_A4_HEIGHT, error))
     return FALSE;
 
-  temp_path = g_strdup_printf ("%s.XXXXXX", path);
-  fd = g_mkstemp_full (temp_path, O_RDWR, 0666);
-  if (fd < 0)
-    {
-      int saved_errno = errno;
-      g_set_error (error, INVOLVE_EXPORT_ERROR, INVOLVE_EXPORT_ERROR_IO,
-                   _("Cannot write “%s”: %s"), path, g_strerror (saved_errno));
-      return FALSE;
-    }
-  close (fd);
+  temp_path = _involve_export_make_temp (path, error);
+  if (temp_path == NULL)
+    return FALSE;
 
   surface = cairo_pdf_surface_create (temp_path, self->page_width, self->page_height);
   set_metadata (self, surface);
@@ -2648,16 +2638,7 @@ involve_evidence_document_write_pdf (InvolveEvidenceDocument *self,
       return FALSE;
     }
 
-  if (g_rename (temp_path, path) != 0)
-    {
-      int saved_errno = errno;
-      g_set_error (error, INVOLVE_EXPORT_ERROR, INVOLVE_EXPORT_ERROR_IO,
-                   _("Cannot write “%s”: %s"), path, g_strerror (saved_errno));
-      g_unlink (temp_path);
-      return FALSE;
-    }
-
-  return TRUE;
+  return _involve_export_move_into_place (temp_path, path, error);
 }
 
 /* Reading a PDF's identity back */
