@@ -207,6 +207,20 @@ test_hostile (void)
 }
 
 static void
+assert_head_refused (GString *text)
+{
+  g_autoptr(InvolvePdfUpdate) update = NULL;
+  InvolvePdf pdf = { text->str, text->len };
+  InvolvePdfXref xref;
+
+  g_assert_true (_involve_pdf_xref_read (&pdf, &xref));
+  update = _involve_pdf_update_new (&pdf, &xref);
+  g_assert_false (_involve_pdf_add_register_head (update, &pdf, &xref, "involve-head-1 new"));
+  g_assert_true (_involve_pdf_update_is_empty (update));
+  _involve_pdf_xref_clear (&xref);
+}
+
+static void
 test_register_head (void)
 {
   const char * const with_head[] = {
@@ -226,26 +240,8 @@ test_register_head (void)
   InvolvePdfXref xref;
 
   /* Refused, the update left empty: a head already there, no /Info, not ASCII. */
-  {
-    InvolvePdf other = { headed->str, headed->len };
-
-    g_assert_true (_involve_pdf_xref_read (&other, &xref));
-    update = _involve_pdf_update_new (&other, &xref);
-    g_assert_false (_involve_pdf_add_register_head (update, &other, &xref, "involve-head-1 new"));
-    g_assert_true (_involve_pdf_update_is_empty (update));
-    g_clear_pointer (&update, _involve_pdf_update_free);
-    _involve_pdf_xref_clear (&xref);
-  }
-  {
-    InvolvePdf other = { no_info->str, no_info->len };
-
-    g_assert_true (_involve_pdf_xref_read (&other, &xref));
-    update = _involve_pdf_update_new (&other, &xref);
-    g_assert_false (_involve_pdf_add_register_head (update, &other, &xref, "involve-head-1 new"));
-    g_assert_true (_involve_pdf_update_is_empty (update));
-    g_clear_pointer (&update, _involve_pdf_update_free);
-    _involve_pdf_xref_clear (&xref);
-  }
+  assert_head_refused (headed);
+  assert_head_refused (no_info);
   g_assert_true (_involve_pdf_xref_read (&pdf, &xref));
   update = _involve_pdf_update_new (&pdf, &xref);
   g_assert_false (_involve_pdf_add_register_head (update, &pdf, &xref, "h\xc3\xa9\x61\x64"));
