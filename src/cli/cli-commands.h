@@ -180,6 +180,14 @@ int involve_cli_assess (const char  *database_path,
                         int          argc,
                         char       **argv);
 
+/* cli-server.c */
+int involve_cli_server_setup      (const char  *database_path,
+                                   int          argc,
+                                   char       **argv);
+int involve_cli_server_add_person (const char  *database_path,
+                                   int          argc,
+                                   char       **argv);
+
 /* cli-paths.c */
 int involve_cli_paths (const char  *database_path,
                        int          argc,

@@ -34,6 +34,8 @@ static const InvolveCliCommand commands[] = {
   { "paths", N_("Show where the register, backups and settings are kept"), involve_cli_paths },
   { "definitions", N_("Check or list the form definitions, frameworks and reference lists"), involve_cli_definitions },
   { "trust", N_("Trust certificates to complete, sign off or administer; list or remove them"), involve_cli_trust },
+  { "server-setup", N_("Set up a team register on a PostgreSQL server (for IT departments)"), involve_cli_server_setup },
+  { "server-add-person", N_("Let a person's login role act in a team register on a server"), involve_cli_server_add_person },
   { "demo", N_("Fill an empty register with sample records in every state"), involve_cli_demo },
   { "key", N_("Create, import, show or export your signing key"), involve_cli_key },
   { NULL, NULL, NULL },

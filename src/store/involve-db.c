@@ -26,6 +26,102 @@ involve_db_location_is_server (const char *location)
   return FALSE;
 }
 
+char *
+involve_db_redact_location (const char *location)
+{
+  GString *out;
+  const char *p;
+
+  if (location == NULL)
+    return NULL;
+  if (!involve_db_location_is_server (location))
+    return g_strdup (location);
+
+  out = g_string_new (NULL);
+  if (g_str_has_prefix (location, "postgresql://") || g_str_has_prefix (location, "postgres://"))
+    {
+      const char *authority = strstr (location, "://") + 3;
+      const char *end = authority + strcspn (authority, "/?");
+      const char *at = g_strstr_len (authority, end - authority, "@");
+
+      g_string_append_len (out, location, authority - location);
+      if (at != NULL)
+        {
+          const char *colon = memchr (authority, ':', at - authority);
+          /* user:password@ → user@ */
+          g_string_append_len (out, authority, (colon != NULL ? colon : at) - authority);
+          authority = at;
+        }
+      /* A password can also be a query parameter. */
+      p = authority + strcspn (authority, "?");
+      g_string_append_len (out, authority, p - authority);
+      if (*p == '?')
+        {
+          g_auto(GStrv) params = g_strsplit (p + 1, "&", -1);
+          gboolean first = TRUE;
+
+          for (guint i = 0; params[i] != NULL; i++)
+            {
+              if (g_ascii_strncasecmp (params[i], "password=", 9) == 0)
+                continue;
+              g_string_append_c (out, first ? '?' : '&');
+              g_string_append (out, params[i]);
+              first = FALSE;
+            }
+        }
+      return g_string_free (out, FALSE);
+    }
+
+  /* key=value pairs, values maybe 'quoted' with \ escapes. */
+  p = location;
+  while (*p != '\0')
+    {
+      const char *key = p;
+      gboolean is_password;
+
+      while (g_ascii_isspace (*p))
+        p++;
+      key = p;
+      while (*p != '\0' && *p != '=' && !g_ascii_isspace (*p))
+        p++;
+      is_password = (p - key == 8 && g_ascii_strncasecmp (key, "password", 8) == 0);
+      if (!is_password && p > key)
+        {
+          if (out->len > 0)
+            g_string_append_c (out, ' ');
+          g_string_append_len (out, key, p - key);
+        }
+      while (g_ascii_isspace (*p))
+        p++;
+      if (*p != '=')
+        continue;
+      p++;
+      while (g_ascii_isspace (*p))
+        p++;
+      {
+        const char *value = p;
+
+        if (*p == '\'')
+          {
+            for (p++; *p != '\0' && *p != '\''; p++)
+              if (*p == '\\' && p[1] != '\0')
+                p++;
+            if (*p == '\'')
+              p++;
+          }
+        else
+          while (*p != '\0' && !g_ascii_isspace (*p))
+            p++;
+        if (!is_password)
+          {
+            g_string_append_c (out, '=');
+            g_string_append_len (out, value, p - value);
+          }
+      }
+    }
+  return g_string_free (out, FALSE);
+}
+
 void
 involve_db_close (InvolveDb *db)
 {
@@ -260,4 +356,29 @@ involve_db_column_bytes (InvolveDbStmt *stmt,
                          int            column)
 {
   return stmt->db->funcs->column_bytes (stmt, column);
+}
+
+int
+involve_db_get_socket (InvolveDb *db)
+{
+  return db->funcs->get_socket (db);
+}
+
+GPtrArray *
+involve_db_take_notifications (InvolveDb *db)
+{
+  GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) involve_db_notification_free);
+
+  db->funcs->take_notifications (db, out);
+  return out;
+}
+
+void
+involve_db_notification_free (InvolveDbNotification *notification)
+{
+  if (notification == NULL)
+    return;
+  g_free (notification->channel);
+  g_free (notification->payload);
+  g_free (notification);
 }

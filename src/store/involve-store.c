@@ -21,6 +21,7 @@
 #include "involve-assess.h"
 #include "involve-definitions.h"
 #include "involve-fingerprint.h"
+#include "involve-db.h"
 #include "involve-store-internal.h"
 #include "involve-store-trust.h"
 #include "involve-lifecycle.h"
@@ -657,6 +658,13 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+enum {
+  SIGNAL_RECORDS_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 /* SQLite helpers */
 
@@ -2289,6 +2297,18 @@ involve_store_class_init (InvolveStoreClass *klass)
                           G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * InvolveStore::records-changed:
+   * @uuid: (nullable): the record another client changed, or %NULL when
+   *   several may have changed
+   *
+   * Another client of the same team register saved, created or decided a
+   * record.  Emitted in the main context; only server registers emit it.
+   */
+  signals[SIGNAL_RECORDS_CHANGED] =
+    g_signal_new ("records-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void
@@ -2313,6 +2333,22 @@ involve_store_get_path (InvolveStore *self)
 {
   g_return_val_if_fail (INVOLVE_IS_STORE (self), NULL);
   return self->path;
+}
+
+gboolean
+involve_store_is_server (InvolveStore *self)
+{
+  g_return_val_if_fail (INVOLVE_IS_STORE (self), FALSE);
+
+  return involve_db_location_is_server (self->path);
+}
+
+char *
+involve_store_dup_display_location (InvolveStore *self)
+{
+  g_return_val_if_fail (INVOLVE_IS_STORE (self), NULL);
+
+  return involve_db_redact_location (self->path);
 }
 
 const char *

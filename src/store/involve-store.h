@@ -236,6 +236,12 @@ InvolveStore  *involve_store_open                (const char    *path,
                                                   GError       **error);
 
 const char    *involve_store_get_path            (InvolveStore  *self);
+/* Whether the register is a team register on a PostgreSQL server (its
+ * path is a connection string) rather than a file. */
+gboolean       involve_store_is_server           (InvolveStore  *self);
+/* Where the register is, fit to show: the file, or the server's
+ * connection string without any password. */
+char          *involve_store_dup_display_location (InvolveStore *self);
 /* "wal" or "delete". */
 const char    *involve_store_get_journal_mode    (InvolveStore  *self);
 int            involve_store_get_schema_version  (InvolveStore  *self);
