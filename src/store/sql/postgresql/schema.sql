@@ -686,6 +686,20 @@ CREATE TRIGGER versions_no_truncate BEFORE TRUNCATE ON involve.versions
 CREATE TRIGGER records_no_truncate BEFORE TRUNCATE ON involve.records
   FOR EACH STATEMENT EXECUTE FUNCTION involve.refuse_change ('records cannot be deleted wholesale');
 
+-- Other clients follow changes: every change to a record's row (a save,
+-- a new version, a decision) is announced on channel involve_records with
+-- "UUID PID", the writer's server process, so that the writer can tell
+-- its own changes from others'.  Delivered at commit, never before.
+CREATE FUNCTION involve.records_announce () RETURNS trigger
+  LANGUAGE plpgsql
+  AS $$
+BEGIN
+  PERFORM pg_notify ('involve_records', NEW.uuid || ' ' || pg_backend_pid ());
+  RETURN NULL;
+END $$;
+CREATE TRIGGER records_announce AFTER INSERT OR UPDATE ON involve.records
+  FOR EACH ROW EXECUTE FUNCTION involve.records_announce ();
+
 -- Row-level security, forced so that the owner's functions are bound too
 -- (superusers, who copy registers and make backups, pass it).  Everyone
 -- in the register reads everything; a new version is a draft; officers
