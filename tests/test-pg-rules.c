@@ -1009,6 +1009,15 @@ test_search (Fixture       *f,
   g_assert_cmpint (query_int (f->officer, "SELECT count (*) FROM search_text WHERE document @@"
                               " plainto_tsquery ('simple', 'cafe')"), ==, 0);
   exec_ok (f->officer, "DELETE FROM search_text WHERE rowid = 202600000001");
+  /* References are one whatever their case, as in a register file. */
+  make_draft (f->officer, "uuid-case-1", "ICB-2026-0001");
+  check_refused (f->officer, "INSERT INTO records (uuid, reference, ref_year, ref_number, framework,"
+                 " created_usec, modified_usec) VALUES ('uuid-case-2', 'icb-2026-0001', 2026, 1, 'x', 1, 1)",
+                 "23505", "records_reference_nocase");
+  g_assert_cmpint (query_int (f->officer, "SELECT count (*) FROM records WHERE reference = 'icb-2026-0001'"),
+                   ==, 1);
+  exec_ok (f->officer, "SELECT title FROM records ORDER BY title COLLATE NOCASE");
+
   /* The store's "MAX (a, b)". */
   g_assert_cmpint (query_int (f->officer, "SELECT MAX (3, 7)"), ==, 7);
 }
