@@ -367,6 +367,14 @@ test_install_idempotent (Fixture       *f,
   g_assert_error (error, INVOLVE_PG_SCHEMA_ERROR, INVOLVE_PG_SCHEMA_ERROR_INVALID_NAME);
   g_clear_error (&error);
 
+  /* Never inside the caller's transaction, which it would commit. */
+  exec_ok (f->super, "BEGIN");
+  g_assert_false (involve_pg_schema_install (f->super, f->reg, &error));
+  g_assert_error (error, INVOLVE_PG_SCHEMA_ERROR, INVOLVE_PG_SCHEMA_ERROR_FAILED);
+  g_clear_error (&error);
+  g_assert_cmpint (PQtransactionStatus (f->super), ==, PQTRANS_INTRANS);
+  exec_ok (f->super, "ROLLBACK");
+
   /* Only a superuser sets up a register. */
   g_assert_false (involve_pg_schema_install (f->officer, f->reg, &error));
   g_assert_error (error, INVOLVE_PG_SCHEMA_ERROR, INVOLVE_PG_SCHEMA_ERROR_NOT_PERMITTED);

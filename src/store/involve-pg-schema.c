@@ -209,6 +209,13 @@ check_server (PGconn     *conn,
       set_server_error (error, conn, NULL, doing);
       return FALSE;
     }
+  /* Setting up commits: never the caller's transaction. */
+  if (PQtransactionStatus (conn) != PQTRANS_IDLE)
+    {
+      g_set_error (error, INVOLVE_PG_SCHEMA_ERROR, INVOLVE_PG_SCHEMA_ERROR_FAILED,
+                   _("%s: the connection is inside a transaction; use one of its own."), doing);
+      return FALSE;
+    }
   if (PQserverVersion (conn) < MIN_SERVER_VERSION)
     {
       g_set_error (error, INVOLVE_PG_SCHEMA_ERROR, INVOLVE_PG_SCHEMA_ERROR_UNSUPPORTED,
