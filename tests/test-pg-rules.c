@@ -700,13 +700,21 @@ make_draft (PGconn     *conn,
   return draft;
 }
 
+/* The store keeps a record's summary with its latest version's status,
+ * and the server checks that at commit. */
+#define SYNC_SUMMARY "UPDATE records r SET status = v.status FROM versions v" \
+                     " WHERE v.record_id = r.id AND v.version = r.latest_version AND r.status <> v.status"
+
+/* @format with $V replaced by @version_id, in a transaction of its own
+ * that also brings the records' summary up to date, as the store does. */
 static char *
 version_sql (const char *format,
              gint64      version_id)
 {
   g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, version_id);
-  GString *out = g_string_new (format);
+  GString *out = g_string_new (NULL);
 
+  g_string_append_printf (out, "BEGIN; %s; %s; COMMIT", format, SYNC_SUMMARY);
   g_string_replace (out, "$V", id, 0);
   return g_string_free (out, FALSE);
 }
@@ -734,9 +742,9 @@ refuse_version (PGconn     *conn,
 }
 
 #define SUBMIT "UPDATE versions SET status = 'awaiting-sign-off', fingerprint = 'f' WHERE id = $V"
-#define DECIDE "BEGIN; UPDATE versions SET reviewer_name = 'R', decision = 'signed-off'," \
+#define DECIDE "UPDATE versions SET reviewer_name = 'R', decision = 'signed-off'," \
                " decided_usec = involve.now_usec (), decided_fingerprint = 'f' WHERE id = $V;" \
-               " UPDATE versions SET status = 'signed-off' WHERE id = $V; COMMIT"
+               " UPDATE versions SET status = 'signed-off' WHERE id = $V"
 
 static void
 test_self_sign_off (Fixture       *f,
@@ -850,9 +858,9 @@ test_return_and_resubmit (Fixture       *f,
                draft.version_id);
   run_version (f->officer, SUBMIT, draft.version_id);
   /* Returned by the reviewer (the decision first, then the status, as the store does). */
-  run_version (f->reviewer, "BEGIN; UPDATE versions SET decision = 'returned', review_comments = 'More detail',"
+  run_version (f->reviewer, "UPDATE versions SET decision = 'returned', review_comments = 'More detail',"
                " decided_usec = involve.now_usec () WHERE id = $V;"
-               " UPDATE versions SET status = 'returned' WHERE id = $V; COMMIT", draft.version_id);
+               " UPDATE versions SET status = 'returned' WHERE id = $V", draft.version_id);
   /* Reopened, edited, submitted and signed off. */
   run_version (f->officer, "UPDATE versions SET status = 'draft' WHERE id = $V", draft.version_id);
   run_version (f->officer, "UPDATE field_values SET value = '''Best title''' WHERE version_id = $V",
@@ -887,18 +895,23 @@ test_supersede_and_import (Fixture       *f,
   run_version (f->officer, SUBMIT, draft.version_id);
   run_version (f->reviewer, DECIDE, draft.version_id);
 
-  sql = g_strdup_printf ("INSERT INTO versions (record_id, version, status, created_usec, modified_usec)"
-                         " VALUES (%" G_GINT64_FORMAT ", 2, 'draft', 2, 2)", draft.record_id);
+  /* The amendment: version 2, a draft, now the record's latest. */
+  sql = g_strdup_printf ("BEGIN; INSERT INTO versions (record_id, version, status, created_usec, modified_usec)"
+                         " VALUES (%" G_GINT64_FORMAT ", 2, 'draft', 2, 2);"
+                         " UPDATE records SET latest_version = 2, status = 'draft' WHERE id = %" G_GINT64_FORMAT ";"
+                         " COMMIT", draft.record_id, draft.record_id);
   exec_ok (f->officer, sql);
   second = query_int (f->officer, "SELECT max (id) FROM versions");
   run_version (f->officer, SUBMIT, second);
-  exec_ok (f->reviewer, "BEGIN");
-  run_version (f->reviewer, "UPDATE versions SET decision = 'signed-off', decided_usec = involve.now_usec ()"
-               " WHERE id = $V", second);
-  run_version (f->reviewer, "UPDATE versions SET status = 'signed-off' WHERE id = $V", second);
-  run_version (f->reviewer, "UPDATE versions SET status = 'superseded', modified_usec = 5 WHERE id = $V",
-               draft.version_id);
-  exec_ok (f->reviewer, "COMMIT");
+  {
+    g_autofree char *sign = g_strdup_printf ("UPDATE versions SET decision = 'signed-off',"
+                                             " decided_usec = involve.now_usec () WHERE id = $V;"
+                                             " UPDATE versions SET status = 'signed-off' WHERE id = $V;"
+                                             " UPDATE versions SET status = 'superseded', modified_usec = 5"
+                                             " WHERE id = %" G_GINT64_FORMAT, draft.version_id);
+
+    run_version (f->reviewer, sign, second);
+  }
   status = query_value (f->super, "SELECT string_agg (status, ',' ORDER BY version) FROM involve.versions");
   g_assert_cmpstr (status, ==, "superseded,signed-off");
 
@@ -947,6 +960,12 @@ test_row_security (Fixture       *f,
   }
   g_assert_cmpint (query_int (f->super, "SELECT count (*) FROM involve.versions"), ==, 0);
   exec_ok (f->super, "ROLLBACK");
+
+  /* A record's summary cannot claim a state its latest version is not in. */
+  check_refused (f->officer, "UPDATE records SET status = 'signed-off'", "23000",
+                 "says its version 1 is signed-off, but that version is draft");
+  check_refused (f->officer, "BEGIN; UPDATE records SET latest_version = 2; COMMIT", "23000",
+                 "but that version is missing");
 
   /* With the life-cycle trigger out of the way, the policies alone still
    * keep an officer from writing a decided status. */

@@ -692,6 +692,45 @@ CREATE TRIGGER versions_no_truncate BEFORE TRUNCATE ON involve.versions
 CREATE TRIGGER records_no_truncate BEFORE TRUNCATE ON involve.records
   FOR EACH STATEMENT EXECUTE FUNCTION involve.refuse_change ('records cannot be deleted wholesale');
 
+-- A record's summary says what its latest version is, so the list
+-- shows no status that was not reached.  Checked at commit (the store
+-- writes the record and its version in either order).
+CREATE FUNCTION involve.record_matches_latest () RETURNS trigger
+  LANGUAGE plpgsql SET search_path = involve, pg_temp
+  AS $$
+DECLARE
+  the_record bigint;
+  latest_status text;
+  summary involve.records%ROWTYPE;
+BEGIN
+  IF involve.copying () THEN
+    RETURN NULL;
+  END IF;
+  -- Each branch is planned only when it runs: NEW has one of the columns.
+  IF TG_TABLE_NAME = 'records' THEN
+    the_record := NEW.id;
+  ELSE
+    the_record := NEW.record_id;
+  END IF;
+  SELECT * INTO summary FROM involve.records r WHERE r.id = the_record;
+  SELECT v.status INTO latest_status FROM involve.versions v
+    WHERE v.record_id = summary.id AND v.version = summary.latest_version;
+  IF latest_status IS DISTINCT FROM summary.status THEN
+    RAISE EXCEPTION USING ERRCODE = '23000',
+      MESSAGE = format ('record %s says its version %s is %s, but that version is %s',
+                        summary.reference, summary.latest_version, summary.status,
+                        coalesce (latest_status, 'missing'));
+  END IF;
+  RETURN NULL;
+END
+$$;
+CREATE CONSTRAINT TRIGGER records_summary AFTER INSERT OR UPDATE OF status, latest_version ON involve.records
+  DEFERRABLE INITIALLY DEFERRED
+  FOR EACH ROW EXECUTE FUNCTION involve.record_matches_latest ();
+CREATE CONSTRAINT TRIGGER versions_summary AFTER INSERT OR UPDATE OF status ON involve.versions
+  DEFERRABLE INITIALLY DEFERRED
+  FOR EACH ROW EXECUTE FUNCTION involve.record_matches_latest ();
+
 -- Row-level security, forced so that the owner's functions are bound too
 -- (superusers, who copy registers and make backups, pass it).  Everyone
 -- in the register reads everything; a new version is a draft; officers
