@@ -58,6 +58,9 @@ struct _InvolveDbEngineFuncs
   gint64        (*column_int64)       (InvolveDbStmt *stmt, int column);
   const void   *(*column_blob)        (InvolveDbStmt *stmt, int column);
   int           (*column_bytes)       (InvolveDbStmt *stmt, int column);
+  int           (*get_socket)         (InvolveDb *db);
+  /* Adds InvolveDbNotification * to @out. */
+  void          (*take_notifications) (InvolveDb *db, GPtrArray *out);
 };
 
 /* For engines: the SQLite connection behind an SQLite InvolveDb. */

@@ -212,6 +212,19 @@ sqlite_column_bytes (InvolveDbStmt *stmt,
   return sqlite3_column_bytes (SQLITE_STMT (stmt), column);
 }
 
+static int
+sqlite_get_socket (InvolveDb *db)
+{
+  return -1;
+}
+
+static void
+sqlite_take_notifications (InvolveDb *db,
+                           GPtrArray *out)
+{
+  /* A register file has no notifications. */
+}
+
 static const InvolveDbEngineFuncs sqlite_funcs = {
   .close = sqlite_close,
   .errmsg = sqlite_errmsg,
@@ -237,6 +250,8 @@ static const InvolveDbEngineFuncs sqlite_funcs = {
   .column_int64 = sqlite_column_int64,
   .column_blob = sqlite_column_blob,
   .column_bytes = sqlite_column_bytes,
+  .get_socket = sqlite_get_socket,
+  .take_notifications = sqlite_take_notifications,
 };
 
 InvolveDb *

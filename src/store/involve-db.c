@@ -357,3 +357,28 @@ involve_db_column_bytes (InvolveDbStmt *stmt,
 {
   return stmt->db->funcs->column_bytes (stmt, column);
 }
+
+int
+involve_db_get_socket (InvolveDb *db)
+{
+  return db->funcs->get_socket (db);
+}
+
+GPtrArray *
+involve_db_take_notifications (InvolveDb *db)
+{
+  GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) involve_db_notification_free);
+
+  db->funcs->take_notifications (db, out);
+  return out;
+}
+
+void
+involve_db_notification_free (InvolveDbNotification *notification)
+{
+  if (notification == NULL)
+    return;
+  g_free (notification->channel);
+  g_free (notification->payload);
+  g_free (notification);
+}

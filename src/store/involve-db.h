@@ -24,6 +24,22 @@ G_BEGIN_DECLS
  * is chosen by the caller with involve_db_get_engine (); SQLite-only work
  * (backups, integrity checks, journal modes) uses involve_db_get_sqlite ().
  *
+ * Writing SQL that runs on both (involve-db-pg.c has the details):
+ *  - "?", "?NNN", ":name", "@name" and "$name" are numbered as SQLite
+ *    numbers them; PostgreSQL's "?" jsonb operators cannot be used.
+ *  - An int64 is sent as PostgreSQL's bigint, a blob as bytea; text and
+ *    NULL take the type the SQL around them implies.  Where nothing
+ *    implies one ("? IS NULL", "coalesce (?, ?)") PostgreSQL refuses
+ *    (SQLSTATE 42P18): write "CAST (? AS text)".  A bigint is not narrowed
+ *    for functions that take an integer: "substr (x, CAST (? AS integer))".
+ *  - PostgreSQL's text cannot hold a NUL character: binding one is
+ *    refused (SQLITE_MISMATCH); keep such bytes in blobs.
+ *  - Inside a transaction a failed statement undoes only itself and the
+ *    transaction goes on, on both engines.  BEGIN IMMEDIATE (or
+ *    EXCLUSIVE) makes writers queue one at a time on both; waiting too
+ *    long is SQLITE_BUSY.
+ *  - Results are read whole on PostgreSQL when a statement first steps.
+ *
  * Not thread-safe: the store serialises access with its own lock.
  */
 
@@ -132,6 +148,22 @@ const void      *involve_db_column_blob         (InvolveDbStmt  *stmt,
 int              involve_db_column_bytes        (InvolveDbStmt  *stmt,
                                                  int             column);
 
+/* LISTEN/NOTIFY on PostgreSQL: the connection's socket, to watch for
+ * input (-1 on SQLite, which has none), and the notifications that have
+ * arrived since the last call, oldest first (an empty array on SQLite).
+ * Never blocks. */
+typedef struct
+{
+  char *channel;
+  char *payload;   /* "" when the sender gave none */
+} InvolveDbNotification;
+
+int              involve_db_get_socket          (InvolveDb      *db);
+/* (element-type InvolveDbNotification) (transfer full) */
+GPtrArray       *involve_db_take_notifications  (InvolveDb      *db);
+void             involve_db_notification_free   (InvolveDbNotification *notification);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (InvolveDbStmt, involve_db_finalize)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (InvolveDbNotification, involve_db_notification_free)
 
 G_END_DECLS

@@ -1,0 +1,1 @@
+SELECT :n::text || $q$ ? :n $q$ || E'\' ?' || length ($$?$$)

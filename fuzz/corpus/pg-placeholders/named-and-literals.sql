@@ -1,0 +1,2 @@
+SELECT :a || '?' || ':x' /* ? :y */ || :a, -- ? :z
+ ?, ?7 FROM t WHERE 'it''s ?' <> :b

@@ -1,0 +1,1 @@
+SELECT /* ? /* nested ? */ :x */ ?, @b, $c, a$b, x::int
