@@ -629,14 +629,49 @@ test_audit_copy (Fixture       *f,
   g_clear_pointer (&state, g_free);
 
   exec_ok (f->super, "SET involve.copy = 'on'");
+  /* A new register takes the copied register's id... */
+  exec_ok (f->super, "INSERT INTO involve.meta (key, value) VALUES ('register-id', 'copied-id'), ('signed-acts-since', '1')"
+           " ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+  check_refused (f->super, "UPDATE involve.meta SET value = 'x' WHERE key = 'register-name'", "23000", "identity");
+
+  /* ...then its rows as they are: values before their signed-off version
+   * (foreign keys checked at commit), people and times kept. */
+  exec_ok (f->super, "BEGIN; SET CONSTRAINTS ALL DEFERRED;"
+           " INSERT INTO involve.records (id, uuid, reference, ref_year, ref_number, framework, latest_version,"
+           "  status, created_usec, modified_usec) VALUES (10, 'uuid-1', 'ICB-2020-0001', 2020, 1, 'x', 1,"
+           "  'signed-off', 1, 1)");
   state = append_audit (f->super, &lie, "create", "uuid-1", NULL);
   g_assert_cmpstr (state, ==, "");
   g_clear_pointer (&state, g_free);
+  exec_ok (f->super, "INSERT INTO involve.field_values (version_id, field_id, value, modified_usec, audit_id)"
+           " VALUES (20, 'title', '''Old''', 1, 1);"
+           " INSERT INTO involve.versions (id, record_id, version, status, created_usec, modified_usec,"
+           "  decision, decided_usec) VALUES (20, 10, 1, 'signed-off', 1, 1, 'signed-off', 1700000000000000);"
+           " COMMIT");
+  {
+    g_autofree char *account = query_value (f->super, "SELECT account FROM involve.audit WHERE id = 1");
+
+    g_assert_cmpstr (account, ==, "someone-on-a-desktop");
+  }
+  /* The chain is still checked. */
   lie.id_offset = 1;
   state = append_audit (f->super, &lie, "value", "uuid-1", NULL);
   g_assert_cmpstr (state, ==, "23000");
   g_clear_pointer (&state, g_free);
+  /* Once the register has a history, its id stays. */
+  check_refused (f->super, "UPDATE involve.meta SET value = 'x' WHERE key = 'register-id'", "23000", "identity");
+  exec_ok (f->super, "SELECT involve.sync_identities ()");
   exec_ok (f->super, "RESET involve.copy");
+
+  /* The ids go on after the copied ones; nobody else may reset them. */
+  check_refused (f->officer, "SELECT involve.sync_identities ()", "42501", "permission denied");
+  exec_ok (f->officer, "BEGIN; INSERT INTO records (uuid, reference, ref_year, ref_number, framework,"
+           " created_usec, modified_usec) VALUES ('uuid-2', 'ICB-2020-0002', 2020, 2, 'x', 1, 1);"
+           " INSERT INTO versions (record_id, version, status, created_usec, modified_usec)"
+           " VALUES ((SELECT id FROM records WHERE uuid = 'uuid-2'), 1, 'draft', 1, 1); COMMIT");
+  g_assert_cmpint (query_int (f->super, "SELECT max (id) FROM involve.records"), ==, 11);
+  g_assert_cmpint (query_int (f->super, "SELECT max (id) FROM involve.versions"), ==, 21);
+  g_assert_cmpint (query_int (f->super, "SELECT count (*) FROM involve.meta WHERE value = 'copied-id'"), ==, 1);
 }
 
 /* No DDL, no temporary tables, nothing in public. */
