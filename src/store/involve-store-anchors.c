@@ -332,7 +332,7 @@ sql_error (InvolveStore *self,
            const char   *doing)
 {
   g_set_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_FAILED, "%s: %s", doing,
-               sqlite3_errmsg (involve_store_get_db (self)));
+               involve_db_errmsg (_involve_store_get_connection (self)));
   return FALSE;
 }
 
@@ -341,17 +341,17 @@ query_text (InvolveStore *self,
             const char   *sql,
             const char   *arg)
 {
-  sqlite3_stmt *stmt = NULL;
+  InvolveDbStmt *stmt = NULL;
   char *result = NULL;
 
-  if (sqlite3_prepare_v2 (involve_store_get_db (self), sql, -1, &stmt, NULL) == SQLITE_OK)
+  if (involve_db_prepare (_involve_store_get_connection (self), sql, FALSE, &stmt) == SQLITE_OK)
     {
       if (arg != NULL)
-        sqlite3_bind_text (stmt, 1, arg, -1, SQLITE_STATIC);
-      if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_text (stmt, 0) != NULL)
-        result = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+        involve_db_bind_text (stmt, 1, arg, -1, SQLITE_STATIC);
+      if (involve_db_step (stmt) == SQLITE_ROW && involve_db_column_text (stmt, 0) != NULL)
+        result = g_strdup ((const char *) involve_db_column_text (stmt, 0));
     }
-  sqlite3_finalize (stmt);
+  involve_db_finalize (stmt);
   return result;
 }
 
@@ -360,18 +360,18 @@ _involve_store_populate_anchors (InvolveStore *self,
                                  GError      **error)
 {
   g_autofree char *id = g_uuid_string_random ();
-  sqlite3_stmt *stmt = NULL;
+  InvolveDbStmt *stmt = NULL;
   int rc;
 
-  rc = sqlite3_prepare_v2 (involve_store_get_db (self),
-                           "INSERT OR IGNORE INTO meta (key, value) VALUES ('register-id', ?1)",
-                           -1, &stmt, NULL);
+  rc = involve_db_prepare (_involve_store_get_connection (self),
+                           "INSERT INTO meta (key, value) VALUES ('register-id', ?1) ON CONFLICT DO NOTHING",
+                           FALSE, &stmt);
   if (rc == SQLITE_OK)
     {
-      sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
-      rc = sqlite3_step (stmt);
+      involve_db_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+      rc = involve_db_step (stmt);
     }
-  sqlite3_finalize (stmt);
+  involve_db_finalize (stmt);
   if (rc != SQLITE_DONE)
     return sql_error (self, error, _("Could not give the register its id"));
   return TRUE;
@@ -452,48 +452,48 @@ check_chain_from (InvolveStore *self,
                   const char   *from_hash,
                   GError      **error)
 {
-  sqlite3_stmt *stmt = NULL;
+  InvolveDbStmt *stmt = NULL;
   g_autofree char *prev_hash = g_strdup (from_hash);
   gint64 expected = from + 1;
   int rc;
 
-  rc = sqlite3_prepare_v2 (involve_store_get_db (self),
+  rc = involve_db_prepare (_involve_store_get_connection (self),
                            "SELECT id, time_usec, account, profile, kind, record_uuid, version,"
                            " field_id, old_value, new_value, details, prev_hash, hash"
                            " FROM audit WHERE id > ?1 ORDER BY id",
-                           -1, &stmt, NULL);
+                           FALSE, &stmt);
   if (rc == SQLITE_OK)
-    sqlite3_bind_int64 (stmt, 1, from);
-  while (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    involve_db_bind_int64 (stmt, 1, from);
+  while (rc == SQLITE_OK && (rc = involve_db_step (stmt)) == SQLITE_ROW)
     {
       InvolveAuditEntry entry = { 0 };
       g_autofree char *hash = NULL;
 
       rc = SQLITE_OK;
-      entry.id = sqlite3_column_int64 (stmt, 0);
-      entry.time_usec = sqlite3_column_int64 (stmt, 1);
-      entry.account = (char *) sqlite3_column_text (stmt, 2);
-      entry.profile = (char *) sqlite3_column_text (stmt, 3);
-      entry.kind = (char *) sqlite3_column_text (stmt, 4);
-      entry.record_uuid = (char *) sqlite3_column_text (stmt, 5);
-      entry.version = (guint) sqlite3_column_int64 (stmt, 6);
-      entry.field_id = (char *) sqlite3_column_text (stmt, 7);
-      entry.old_value = (char *) sqlite3_column_text (stmt, 8);
-      entry.new_value = (char *) sqlite3_column_text (stmt, 9);
-      entry.details = (char *) sqlite3_column_text (stmt, 10);
-      entry.prev_hash = (char *) sqlite3_column_text (stmt, 11);
+      entry.id = involve_db_column_int64 (stmt, 0);
+      entry.time_usec = involve_db_column_int64 (stmt, 1);
+      entry.account = (char *) involve_db_column_text (stmt, 2);
+      entry.profile = (char *) involve_db_column_text (stmt, 3);
+      entry.kind = (char *) involve_db_column_text (stmt, 4);
+      entry.record_uuid = (char *) involve_db_column_text (stmt, 5);
+      entry.version = (guint) involve_db_column_int64 (stmt, 6);
+      entry.field_id = (char *) involve_db_column_text (stmt, 7);
+      entry.old_value = (char *) involve_db_column_text (stmt, 8);
+      entry.new_value = (char *) involve_db_column_text (stmt, 9);
+      entry.details = (char *) involve_db_column_text (stmt, 10);
+      entry.prev_hash = (char *) involve_db_column_text (stmt, 11);
       hash = involve_audit_entry_compute_hash (&entry);
       if (entry.id != expected || g_strcmp0 (entry.prev_hash, prev_hash) != 0 ||
-          g_strcmp0 (hash, (const char *) sqlite3_column_text (stmt, 12)) != 0)
+          g_strcmp0 (hash, (const char *) involve_db_column_text (stmt, 12)) != 0)
         {
-          sqlite3_finalize (stmt);
+          involve_db_finalize (stmt);
           return expected;
         }
       g_free (prev_hash);
       prev_hash = g_steal_pointer (&hash);
       expected++;
     }
-  sqlite3_finalize (stmt);
+  involve_db_finalize (stmt);
   if (rc != SQLITE_DONE)
     {
       sql_error (self, error, _("Could not read the audit log"));
@@ -617,7 +617,7 @@ involve_store_remember_head (InvolveStore      *self,
   g_autofree char *text = NULL;
   g_autofree char *details = NULL;
   g_autofree char *signer = NULL;
-  sqlite3_stmt *stmt = NULL;
+  InvolveDbStmt *stmt = NULL;
   gint64 audit_id = 0;
   int rc;
 
@@ -638,31 +638,31 @@ involve_store_remember_head (InvolveStore      *self,
     return FALSE;
 
   /* The same register cannot have two different entries N. */
-  rc = sqlite3_prepare_v2 (involve_store_get_db (self),
+  rc = involve_db_prepare (_involve_store_get_connection (self),
                            "SELECT hash, source FROM seen_heads WHERE register_id = ?1 AND entries = ?2",
-                           -1, &stmt, NULL);
+                           FALSE, &stmt);
   if (rc == SQLITE_OK)
     {
-      sqlite3_bind_text (stmt, 1, head->register_id, -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (stmt, 2, head->entries);
-      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+      involve_db_bind_text (stmt, 1, head->register_id, -1, SQLITE_STATIC);
+      involve_db_bind_int64 (stmt, 2, head->entries);
+      while ((rc = involve_db_step (stmt)) == SQLITE_ROW)
         {
-          const char *hash = (const char *) sqlite3_column_text (stmt, 0);
+          const char *hash = (const char *) involve_db_column_text (stmt, 0);
 
           if (g_strcmp0 (hash, head->hash) == 0)
             {
-              sqlite3_finalize (stmt);
+              involve_db_finalize (stmt);
               return TRUE;
             }
           g_set_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_TAMPERED,
                        _("%s says register %s had audit entry %" PRId64 " with hash %.16s…, but %s said %.16s…: that register’s audit log was rewritten."),
                        source, head->register_id, head->entries, head->hash,
-                       (const char *) sqlite3_column_text (stmt, 1), hash);
-          sqlite3_finalize (stmt);
+                       (const char *) involve_db_column_text (stmt, 1), hash);
+          involve_db_finalize (stmt);
           return FALSE;
         }
     }
-  sqlite3_finalize (stmt);
+  involve_db_finalize (stmt);
   if (rc != SQLITE_DONE)
     return sql_error (self, error, _("Could not read the heads seen"));
 
@@ -683,24 +683,24 @@ involve_store_remember_head (InvolveStore      *self,
   if (!involve_store_log_event (self, INVOLVE_AUDIT_SEEN_HEAD, NULL, 0, details, error) ||
       !involve_store_get_audit_head (self, &audit_id, NULL, error))
     goto fail;
-  rc = sqlite3_prepare_v2 (involve_store_get_db (self),
+  rc = involve_db_prepare (_involve_store_get_connection (self),
                            "INSERT INTO seen_heads (register_id, entries, hash, head_usec, signer, source,"
                            " seen_usec, audit_id, text) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                           -1, &stmt, NULL);
+                           FALSE, &stmt);
   if (rc == SQLITE_OK)
     {
-      sqlite3_bind_text (stmt, 1, head->register_id, -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (stmt, 2, head->entries);
-      sqlite3_bind_text (stmt, 3, head->hash, -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (stmt, 4, head->time_usec);
-      sqlite3_bind_text (stmt, 5, signer, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 6, source, -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (stmt, 7, g_get_real_time ());
-      sqlite3_bind_int64 (stmt, 8, audit_id);
-      sqlite3_bind_text (stmt, 9, text, -1, SQLITE_STATIC);
-      rc = sqlite3_step (stmt);
+      involve_db_bind_text (stmt, 1, head->register_id, -1, SQLITE_STATIC);
+      involve_db_bind_int64 (stmt, 2, head->entries);
+      involve_db_bind_text (stmt, 3, head->hash, -1, SQLITE_STATIC);
+      involve_db_bind_int64 (stmt, 4, head->time_usec);
+      involve_db_bind_text (stmt, 5, signer, -1, SQLITE_STATIC);
+      involve_db_bind_text (stmt, 6, source, -1, SQLITE_STATIC);
+      involve_db_bind_int64 (stmt, 7, g_get_real_time ());
+      involve_db_bind_int64 (stmt, 8, audit_id);
+      involve_db_bind_text (stmt, 9, text, -1, SQLITE_STATIC);
+      rc = involve_db_step (stmt);
     }
-  sqlite3_finalize (stmt);
+  involve_db_finalize (stmt);
   if (rc != SQLITE_DONE)
     {
       sql_error (self, error, _("Could not keep the head seen"));
@@ -719,24 +719,24 @@ involve_store_list_seen_heads (InvolveStore *self,
 {
   INVOLVE_STORE_LOCKED (self);
   g_autoptr(GPtrArray) heads = g_ptr_array_new_with_free_func ((GDestroyNotify) involve_head_free);
-  sqlite3_stmt *stmt = NULL;
+  InvolveDbStmt *stmt = NULL;
   int rc;
 
   g_return_val_if_fail (INVOLVE_IS_STORE (self), NULL);
 
   if (!_involve_store_has_anchors (self))
     return g_steal_pointer (&heads);
-  rc = sqlite3_prepare_v2 (involve_store_get_db (self), "SELECT text FROM seen_heads ORDER BY id",
-                           -1, &stmt, NULL);
-  while (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  rc = involve_db_prepare (_involve_store_get_connection (self), "SELECT text FROM seen_heads ORDER BY id",
+                           FALSE, &stmt);
+  while (rc == SQLITE_OK && (rc = involve_db_step (stmt)) == SQLITE_ROW)
     {
-      InvolveHead *head = involve_head_parse ((const char *) sqlite3_column_text (stmt, 0), NULL);
+      InvolveHead *head = involve_head_parse ((const char *) involve_db_column_text (stmt, 0), NULL);
 
       rc = SQLITE_OK;
       if (head != NULL)
         g_ptr_array_add (heads, head);
     }
-  sqlite3_finalize (stmt);
+  involve_db_finalize (stmt);
   if (rc != SQLITE_DONE)
     {
       sql_error (self, error, _("Could not read the heads seen"));
@@ -1028,8 +1028,8 @@ _involve_store_verify_seen_heads (InvolveStore *self,
                                   gint64       *first_broken_id,
                                   GError      **error)
 {
-  sqlite3 *db = involve_store_get_db (self);
-  sqlite3_stmt *stmt = NULL;
+  InvolveDb *db = _involve_store_get_connection (self);
+  InvolveDbStmt *stmt = NULL;
   gint64 rows = 0;
   gint64 entries = 0;
   int rc;
@@ -1037,25 +1037,25 @@ _involve_store_verify_seen_heads (InvolveStore *self,
   if (!_involve_store_has_anchors (self))
     return TRUE;
 
-  rc = sqlite3_prepare_v2 (db,
+  rc = involve_db_prepare (db,
                            "SELECT s.audit_id, s.register_id, s.entries, s.hash, a.kind, a.details"
                            " FROM seen_heads s LEFT JOIN audit a ON a.id = s.audit_id ORDER BY s.id",
-                           -1, &stmt, NULL);
-  while (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+                           FALSE, &stmt);
+  while (rc == SQLITE_OK && (rc = involve_db_step (stmt)) == SQLITE_ROW)
     {
-      gint64 audit_id = sqlite3_column_int64 (stmt, 0);
+      gint64 audit_id = involve_db_column_int64 (stmt, 0);
       g_autofree char *expected =
         g_strdup_printf ("head of register %s: %" G_GINT64_FORMAT " entries, hash %s, ",
-                         (const char *) sqlite3_column_text (stmt, 1), (gint64) sqlite3_column_int64 (stmt, 2),
-                         (const char *) sqlite3_column_text (stmt, 3));
-      const char *details = (const char *) sqlite3_column_text (stmt, 5);
+                         (const char *) involve_db_column_text (stmt, 1), (gint64) involve_db_column_int64 (stmt, 2),
+                         (const char *) involve_db_column_text (stmt, 3));
+      const char *details = (const char *) involve_db_column_text (stmt, 5);
 
       rc = SQLITE_OK;
       rows++;
-      if (g_strcmp0 ((const char *) sqlite3_column_text (stmt, 4), INVOLVE_AUDIT_SEEN_HEAD) != 0 ||
+      if (g_strcmp0 ((const char *) involve_db_column_text (stmt, 4), INVOLVE_AUDIT_SEEN_HEAD) != 0 ||
           details == NULL || !g_str_has_prefix (details, expected))
         {
-          sqlite3_finalize (stmt);
+          involve_db_finalize (stmt);
           if (first_broken_id != NULL)
             *first_broken_id = audit_id;
           g_set_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_TAMPERED,
@@ -1064,14 +1064,14 @@ _involve_store_verify_seen_heads (InvolveStore *self,
           return FALSE;
         }
     }
-  sqlite3_finalize (stmt);
+  involve_db_finalize (stmt);
   if (rc != SQLITE_DONE)
     return sql_error (self, error, _("Could not read the heads seen"));
 
-  rc = sqlite3_prepare_v2 (db, "SELECT COUNT (*) FROM audit WHERE kind = 'seen-head'", -1, &stmt, NULL);
-  if (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    entries = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
+  rc = involve_db_prepare (db, "SELECT COUNT (*) FROM audit WHERE kind = 'seen-head'", FALSE, &stmt);
+  if (rc == SQLITE_OK && (rc = involve_db_step (stmt)) == SQLITE_ROW)
+    entries = involve_db_column_int64 (stmt, 0);
+  involve_db_finalize (stmt);
   if (rc != SQLITE_ROW)
     return sql_error (self, error, _("Could not read the audit log"));
   if (entries != rows)

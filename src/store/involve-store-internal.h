@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 
 #include "involve-act.h"
+#include "involve-db.h"
 #include "involve-store.h"
 
 G_BEGIN_DECLS
@@ -20,11 +21,11 @@ void          _involve_store_unlock        (GRecMutex    **lock);
 #define INVOLVE_STORE_LOCK(self) \
   __attribute__ ((cleanup (_involve_store_unlock))) GRecMutex *G_PASTE (involve_store_locked_, __LINE__) G_GNUC_UNUSED = _involve_store_lock (self)
 
-void          _involve_store_stmt_reset    (sqlite3_stmt **stmt);
+void          _involve_store_stmt_reset    (InvolveDbStmt **stmt);
 /* A cached statement that is reset when it goes out of scope. */
-#define INVOLVE_AUTO_STMT __attribute__ ((cleanup (_involve_store_stmt_reset))) sqlite3_stmt *
+#define INVOLVE_AUTO_STMT __attribute__ ((cleanup (_involve_store_stmt_reset))) InvolveDbStmt *
 
-sqlite3_stmt *_involve_store_prepare       (InvolveStore  *self,
+InvolveDbStmt *_involve_store_prepare      (InvolveStore  *self,
                                             const char    *sql,
                                             GError       **error);
 void          _involve_store_sqlite_error  (InvolveStore  *self,
@@ -58,8 +59,10 @@ gboolean      _involve_store_verify_involvement (InvolveStore  *self,
 /* Branch signed-acts: more of the same, and the signed acts. */
 
 sqlite3      *involve_store_get_db              (InvolveStore  *self);
+/* The register's connection, for the store's own files. */
+InvolveDb    *_involve_store_get_connection     (InvolveStore  *self);
 gboolean      _involve_store_step_done          (InvolveStore  *self,
-                                                 sqlite3_stmt  *stmt,
+                                                 InvolveDbStmt *stmt,
                                                  const char    *doing,
                                                  GError       **error);
 void          _involve_store_set_sqlite_error   (InvolveStore  *self,

@@ -529,7 +529,7 @@ normalised_copy (const InvolveLogEntry *source)
 
 /* Reading */
 
-static sqlite3_stmt *
+static InvolveDbStmt *
 prepare_or_fail (InvolveStore *self,
                  const char   *sql,
                  GError      **error)
@@ -560,8 +560,8 @@ involve_store_get_loggable_version (InvolveStore *self,
                           error);
   if (stmt == NULL)
     return 0;
-  sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_TRANSIENT);
-  rc = sqlite3_step (stmt);
+  involve_db_bind_text (stmt, 1, uuid, -1, SQLITE_TRANSIENT);
+  rc = involve_db_step (stmt);
   if (rc == SQLITE_DONE)
     {
       g_set_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_NOT_FOUND,
@@ -573,9 +573,9 @@ involve_store_get_loggable_version (InvolveStore *self,
       _involve_store_sqlite_error (self, error, rc, _("Could not read the involvement log"));
       return 0;
     }
-  reference = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  status = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-  version = (guint) sqlite3_column_int64 (stmt, 2);
+  reference = g_strdup ((const char *) involve_db_column_text (stmt, 0));
+  status = g_strdup ((const char *) involve_db_column_text (stmt, 1));
+  version = (guint) involve_db_column_int64 (stmt, 2);
 
   if (g_strcmp0 (status, "withdrawn") == 0)
     {
@@ -607,30 +607,30 @@ static const char * const kind_columns[] = {
 static const int kind_n_columns[] = { 7, 4, 4, 3 };
 
 static char *
-col (sqlite3_stmt *stmt,
-     int           i)
+col (InvolveDbStmt *stmt,
+     int            i)
 {
-  const char *text = (const char *) sqlite3_column_text (stmt, i);
+  const char *text = (const char *) involve_db_column_text (stmt, i);
 
   return text != NULL ? g_strdup (text) : NULL;
 }
 
 static InvolveLogEntry *
-read_row (sqlite3_stmt  *stmt,
+read_row (InvolveDbStmt *stmt,
           InvolveLogKind kind)
 {
   InvolveLogEntry *entry = g_new0 (InvolveLogEntry, 1);
   int c = N_COMMON;
 
   entry->kind = kind;
-  entry->id = sqlite3_column_int64 (stmt, 0);
+  entry->id = involve_db_column_int64 (stmt, 0);
   entry->record_uuid = col (stmt, 1);
-  entry->version = (guint) sqlite3_column_int64 (stmt, 2);
-  entry->audit_id = sqlite3_column_int64 (stmt, 3);
-  entry->supersedes = sqlite3_column_int64 (stmt, 4);
-  entry->retracted = sqlite3_column_int (stmt, 5) != 0;
+  entry->version = (guint) involve_db_column_int64 (stmt, 2);
+  entry->audit_id = involve_db_column_int64 (stmt, 3);
+  entry->supersedes = involve_db_column_int64 (stmt, 4);
+  entry->retracted = involve_db_column_int (stmt, 5) != 0;
   entry->correction = col (stmt, 6);
-  entry->time_usec = sqlite3_column_int64 (stmt, 7);
+  entry->time_usec = involve_db_column_int64 (stmt, 7);
   entry->account = col (stmt, 8);
 
   switch (kind)
@@ -640,24 +640,24 @@ read_row (sqlite3_stmt  *stmt,
       entry->description = col (stmt, c++);
       entry->start_date = col (stmt, c++);
       entry->end_date = col (stmt, c++);
-      entry->reach = sqlite3_column_int64 (stmt, c++);
+      entry->reach = involve_db_column_int64 (stmt, c++);
       entry->partners = col (stmt, c++);
       entry->documents = col (stmt, c++);
       break;
     case INVOLVE_LOG_FEEDBACK:
-      entry->activity_id = sqlite3_column_int64 (stmt, c++);
+      entry->activity_id = involve_db_column_int64 (stmt, c++);
       entry->theme = col (stmt, c++);
       entry->summary = col (stmt, c++);
-      entry->responses = sqlite3_column_int64 (stmt, c++);
+      entry->responses = involve_db_column_int64 (stmt, c++);
       break;
     case INVOLVE_LOG_RESPONSE:
-      entry->feedback_id = sqlite3_column_int64 (stmt, c++);
+      entry->feedback_id = involve_db_column_int64 (stmt, c++);
       entry->you_said = col (stmt, c++);
       entry->we_did = col (stmt, c++);
       entry->not_taken_reason = col (stmt, c++);
       break;
     case INVOLVE_LOG_EVALUATION:
-      entry->response_id = sqlite3_column_int64 (stmt, c++);
+      entry->response_id = involve_db_column_int64 (stmt, c++);
       entry->evaluated_on = col (stmt, c++);
       entry->impact = col (stmt, c++);
       break;
@@ -684,11 +684,11 @@ read_reach (InvolveStore    *self,
                           error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, entry->id);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  involve_db_bind_int64 (stmt, 1, entry->id);
+  while ((rc = involve_db_step (stmt)) == SQLITE_ROW)
     {
-      const char *list = (const char *) sqlite3_column_text (stmt, 0);
-      const char *item = (const char *) sqlite3_column_text (stmt, 1);
+      const char *list = (const char *) involve_db_column_text (stmt, 0);
+      const char *item = (const char *) involve_db_column_text (stmt, 1);
 
       if (g_strcmp0 (list, INVOLVE_LOG_LIST_GROUPS) == 0)
         g_strv_builder_add (groups, item), n_groups++;
@@ -737,14 +737,14 @@ list_entries (InvolveStore  *self,
   if (stmt == NULL)
     return NULL;
   if (uuid != NULL)
-    sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 2, as_of > 0 ? as_of : G_MAXINT64);
+    involve_db_bind_text (stmt, 1, uuid, -1, SQLITE_TRANSIENT);
+  involve_db_bind_int64 (stmt, 2, as_of > 0 ? as_of : G_MAXINT64);
 
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = involve_db_step (stmt)) == SQLITE_ROW)
     {
       InvolveLogEntry *entry = read_row (stmt, kind);
 
-      entry->superseded_by = sqlite3_column_int64 (stmt, N_COMMON + kind_n_columns[kind]);
+      entry->superseded_by = involve_db_column_int64 (stmt, N_COMMON + kind_n_columns[kind]);
       g_ptr_array_add (entries, entry);
     }
   if (rc != SQLITE_DONE)
@@ -801,12 +801,12 @@ find_entry (InvolveStore  *self,
   stmt = prepare_or_fail (self, sql, error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, id);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW && g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), uuid) == 0)
+  involve_db_bind_int64 (stmt, 1, id);
+  rc = involve_db_step (stmt);
+  if (rc == SQLITE_ROW && g_strcmp0 ((const char *) involve_db_column_text (stmt, 0), uuid) == 0)
     {
       if (superseded_by != NULL)
-        *superseded_by = sqlite3_column_int64 (stmt, 1);
+        *superseded_by = involve_db_column_int64 (stmt, 1);
       return TRUE;
     }
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
@@ -843,18 +843,18 @@ insert_row (InvolveStore          *self,
   INVOLVE_AUTO_STMT stmt = NULL;
   int rc;
 
-#define BIND_TEXT(i, v) ((v) != NULL ? sqlite3_bind_text (stmt, (i), (v), -1, SQLITE_TRANSIENT) : sqlite3_bind_null (stmt, (i)))
-#define BIND_ID(i, v) ((v) != 0 ? sqlite3_bind_int64 (stmt, (i), (v)) : sqlite3_bind_null (stmt, (i)))
+#define BIND_TEXT(i, v) ((v) != NULL ? involve_db_bind_text (stmt, (i), (v), -1, SQLITE_TRANSIENT) : involve_db_bind_null (stmt, (i)))
+#define BIND_ID(i, v) ((v) != 0 ? involve_db_bind_int64 (stmt, (i), (v)) : involve_db_bind_null (stmt, (i)))
 
   stmt = prepare_or_fail (self, insert_sql[entry->kind], error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, entry->id);
+  involve_db_bind_int64 (stmt, 1, entry->id);
   BIND_TEXT (2, entry->record_uuid);
-  sqlite3_bind_int64 (stmt, 3, entry->version);
-  sqlite3_bind_int64 (stmt, 4, entry->audit_id);
+  involve_db_bind_int64 (stmt, 3, entry->version);
+  involve_db_bind_int64 (stmt, 4, entry->audit_id);
   BIND_ID (5, entry->supersedes);
-  sqlite3_bind_int (stmt, 6, entry->retracted ? 1 : 0);
+  involve_db_bind_int (stmt, 6, entry->retracted ? 1 : 0);
   BIND_TEXT (7, entry->correction);
   switch (entry->kind)
     {
@@ -863,7 +863,7 @@ insert_row (InvolveStore          *self,
       BIND_TEXT (9, entry->description);
       BIND_TEXT (10, entry->start_date);
       BIND_TEXT (11, entry->end_date);
-      sqlite3_bind_int64 (stmt, 12, entry->reach);
+      involve_db_bind_int64 (stmt, 12, entry->reach);
       BIND_TEXT (13, entry->partners);
       BIND_TEXT (14, entry->documents);
       break;
@@ -871,7 +871,7 @@ insert_row (InvolveStore          *self,
       BIND_ID (8, entry->activity_id);
       BIND_TEXT (9, entry->theme);
       BIND_TEXT (10, entry->summary);
-      sqlite3_bind_int64 (stmt, 11, entry->responses);
+      involve_db_bind_int64 (stmt, 11, entry->responses);
       break;
     case INVOLVE_LOG_RESPONSE:
       BIND_ID (8, entry->feedback_id);
@@ -889,7 +889,7 @@ insert_row (InvolveStore          *self,
     }
 #undef BIND_TEXT
 #undef BIND_ID
-  rc = sqlite3_step (stmt);
+  rc = involve_db_step (stmt);
   if (rc != SQLITE_DONE)
     {
       _involve_store_sqlite_error (self, error, rc, doing);
@@ -913,11 +913,11 @@ insert_row (InvolveStore          *self,
         {
           for (guint i = 0; reach[l].items != NULL && reach[l].items[i] != NULL; i++)
             {
-              sqlite3_bind_int64 (item, 1, entry->id);
-              sqlite3_bind_text (item, 2, reach[l].list, -1, SQLITE_STATIC);
-              sqlite3_bind_text (item, 3, reach[l].items[i], -1, SQLITE_TRANSIENT);
-              rc = sqlite3_step (item);
-              sqlite3_reset (item);
+              involve_db_bind_int64 (item, 1, entry->id);
+              involve_db_bind_text (item, 2, reach[l].list, -1, SQLITE_STATIC);
+              involve_db_bind_text (item, 3, reach[l].items[i], -1, SQLITE_TRANSIENT);
+              rc = involve_db_step (item);
+              involve_db_reset (item);
               if (rc != SQLITE_DONE)
                 {
                   _involve_store_sqlite_error (self, error, rc, doing);
@@ -940,13 +940,13 @@ next_id (InvolveStore  *self,
 
   if (stmt == NULL)
     return 0;
-  rc = sqlite3_step (stmt);
+  rc = involve_db_step (stmt);
   if (rc != SQLITE_ROW)
     {
       _involve_store_sqlite_error (self, error, rc, _("Could not read the involvement log"));
       return 0;
     }
-  return sqlite3_column_int64 (stmt, 0);
+  return involve_db_column_int64 (stmt, 0);
 }
 
 /*
@@ -1060,7 +1060,7 @@ _involve_store_verify_involvement (InvolveStore *self,
   exists = prepare_or_fail (self, "SELECT 1 FROM sqlite_master WHERE name = 'involvement_activities'", error);
   if (exists == NULL)
     return FALSE;
-  rc = sqlite3_step (exists);
+  rc = involve_db_step (exists);
   if (rc != SQLITE_ROW)
     return rc == SQLITE_DONE;
 
@@ -1080,13 +1080,13 @@ _involve_store_verify_involvement (InvolveStore *self,
 
           if (audit == NULL)
             return FALSE;
-          sqlite3_bind_int64 (audit, 1, entry->audit_id);
-          rc = sqlite3_step (audit);
+          involve_db_bind_int64 (audit, 1, entry->audit_id);
+          rc = involve_db_step (audit);
           if (rc != SQLITE_ROW ||
-              g_strcmp0 ((const char *) sqlite3_column_text (audit, 0), INVOLVE_AUDIT_INVOLVEMENT) != 0 ||
-              g_strcmp0 ((const char *) sqlite3_column_text (audit, 1), entry->record_uuid) != 0 ||
-              g_strcmp0 ((const char *) sqlite3_column_text (audit, 2), kind_names[k]) != 0 ||
-              g_strcmp0 ((const char *) sqlite3_column_text (audit, 3), text) != 0)
+              g_strcmp0 ((const char *) involve_db_column_text (audit, 0), INVOLVE_AUDIT_INVOLVEMENT) != 0 ||
+              g_strcmp0 ((const char *) involve_db_column_text (audit, 1), entry->record_uuid) != 0 ||
+              g_strcmp0 ((const char *) involve_db_column_text (audit, 2), kind_names[k]) != 0 ||
+              g_strcmp0 ((const char *) involve_db_column_text (audit, 3), text) != 0)
             {
               if (first_broken_id != NULL)
                 *first_broken_id = entry->audit_id;
@@ -1109,10 +1109,10 @@ _involve_store_verify_involvement (InvolveStore *self,
                                                 " ORDER BY a.id LIMIT 1", error);
     if (orphan == NULL)
       return FALSE;
-    rc = sqlite3_step (orphan);
+    rc = involve_db_step (orphan);
     if (rc == SQLITE_ROW)
       {
-        gint64 id = sqlite3_column_int64 (orphan, 0);
+        gint64 id = involve_db_column_int64 (orphan, 0);
 
         if (first_broken_id != NULL)
           *first_broken_id = id;

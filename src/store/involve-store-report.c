@@ -367,10 +367,10 @@ compare_decisions (gconstpointer a,
 /* Stored values are GVariant text; these read the few kinds used here,
  * without the parser for the common shapes (a report reads 100,000s). */
 static char *
-value_string (sqlite3_stmt *stmt,
-              int           column)
+value_string (InvolveDbStmt *stmt,
+              int            column)
 {
-  const char *text = (const char *) sqlite3_column_text (stmt, column);
+  const char *text = (const char *) involve_db_column_text (stmt, column);
   g_autoptr(GVariant) value = NULL;
   size_t length;
 
@@ -386,10 +386,10 @@ value_string (sqlite3_stmt *stmt,
 }
 
 static int
-value_answer (sqlite3_stmt *stmt,
-              int           column)
+value_answer (InvolveDbStmt *stmt,
+              int            column)
 {
-  const char *text = (const char *) sqlite3_column_text (stmt, column);
+  const char *text = (const char *) involve_db_column_text (stmt, column);
 
   if (g_strcmp0 (text, "true") == 0)
     return 1;
@@ -401,11 +401,11 @@ value_answer (sqlite3_stmt *stmt,
 /* A list of option ids ("['planning', 'proposal']") holds @item: ids are
  * plain tokens, printed in single quotes. */
 static gboolean
-value_has_item (sqlite3_stmt *stmt,
-                int           column,
-                const char   *item)
+value_has_item (InvolveDbStmt *stmt,
+                int            column,
+                const char    *item)
 {
-  const char *text = (const char *) sqlite3_column_text (stmt, column);
+  const char *text = (const char *) involve_db_column_text (stmt, column);
   g_autofree char *quoted = NULL;
 
   if (text == NULL || text[0] != '[')
@@ -461,12 +461,12 @@ head_at (InvolveStore *self,
                                  error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, as_of > 0 ? as_of : G_MAXINT64);
-  rc = sqlite3_step (stmt);
+  involve_db_bind_int64 (stmt, 1, as_of > 0 ? as_of : G_MAXINT64);
+  rc = involve_db_step (stmt);
   if (rc == SQLITE_ROW)
     {
-      *id = sqlite3_column_int64 (stmt, 0);
-      *hash = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      *id = involve_db_column_int64 (stmt, 0);
+      *hash = g_strdup ((const char *) involve_db_column_text (stmt, 1));
       if (as_of > 0 && *id != as_of)
         {
           g_set_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_NOT_FOUND,
@@ -524,16 +524,16 @@ decided_versions (InvolveStore *self,
                                  error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, as_of);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  involve_db_bind_int64 (stmt, 1, as_of);
+  while ((rc = involve_db_step (stmt)) == SQLITE_ROW)
     {
-      const char *kind = (const char *) sqlite3_column_text (stmt, 0);
-      const char *uuid = (const char *) sqlite3_column_text (stmt, 1);
+      const char *kind = (const char *) involve_db_column_text (stmt, 0);
+      const char *uuid = (const char *) involve_db_column_text (stmt, 1);
 
       if (uuid == NULL)
         continue;
       if (kind[0] == 's')
-        g_hash_table_add (signed_here, g_strdup_printf ("%s/%d", uuid, sqlite3_column_int (stmt, 2)));
+        g_hash_table_add (signed_here, g_strdup_printf ("%s/%d", uuid, involve_db_column_int (stmt, 2)));
       else
         g_hash_table_add (imported, g_strdup (uuid));
     }
@@ -573,21 +573,21 @@ count_decisions (InvolveStore        *self,
       g_string_free (key, TRUE);
       return FALSE;
     }
-  sqlite3_bind_text (stmt, 1, report->first_day, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, report->last_day, -1, SQLITE_STATIC);
+  involve_db_bind_text (stmt, 1, report->first_day, -1, SQLITE_STATIC);
+  involve_db_bind_text (stmt, 2, report->last_day, -1, SQLITE_STATIC);
 
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = involve_db_step (stmt)) == SQLITE_ROW)
     {
       InvolveReportDecision *decision;
-      const char *uuid = (const char *) sqlite3_column_text (stmt, 0);
+      const char *uuid = (const char *) involve_db_column_text (stmt, 0);
       int urgent, reconfiguration, beneficial, delivery, range;
       gboolean impact;
       GString *limbs;
 
       if (organisation_text != NULL &&
-          g_strcmp0 ((const char *) sqlite3_column_text (stmt, 6), organisation_text) != 0)
+          g_strcmp0 ((const char *) involve_db_column_text (stmt, 6), organisation_text) != 0)
         continue;
-      g_string_printf (key, "%s/%d", uuid, sqlite3_column_int (stmt, 2));
+      g_string_printf (key, "%s/%d", uuid, involve_db_column_int (stmt, 2));
       if (!g_hash_table_contains (signed_here, key->str) && !g_hash_table_contains (imported, uuid))
         continue;
 
@@ -600,10 +600,10 @@ count_decisions (InvolveStore        *self,
         }
       decision = g_new0 (InvolveReportDecision, 1);
       decision->uuid = g_strdup (uuid);
-      decision->reference = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-      decision->version = (guint) sqlite3_column_int64 (stmt, 2);
-      decision->outcome = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
-      decision->review_date = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
+      decision->reference = g_strdup ((const char *) involve_db_column_text (stmt, 1));
+      decision->version = (guint) involve_db_column_int64 (stmt, 2);
+      decision->outcome = g_strdup ((const char *) involve_db_column_text (stmt, 3));
+      decision->review_date = g_strdup ((const char *) involve_db_column_text (stmt, 4));
       decision->title = value_string (stmt, 5);
       decision->organisation = value_string (stmt, 6);
 
@@ -682,11 +682,11 @@ count_reach (InvolveStore *self,
   stmt = _involve_store_prepare (self, "SELECT list, item FROM involvement_reach WHERE activity_id = ?1", error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, activity_id);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  involve_db_bind_int64 (stmt, 1, activity_id);
+  while ((rc = involve_db_step (stmt)) == SQLITE_ROW)
     {
-      const char *list = (const char *) sqlite3_column_text (stmt, 0);
-      const char *item = (const char *) sqlite3_column_text (stmt, 1);
+      const char *list = (const char *) involve_db_column_text (stmt, 0);
+      const char *item = (const char *) involve_db_column_text (stmt, 1);
       const char *section = g_strcmp0 (list, INVOLVE_LOG_LIST_GROUPS) == 0 ? "group" :
                             g_strcmp0 (list, INVOLVE_LOG_LIST_CHARACTERISTICS) == 0 ? "characteristic" :
                             g_strcmp0 (list, INVOLVE_LOG_LIST_PARTNERS) == 0 ? "partner" : NULL;
@@ -744,17 +744,17 @@ count_activities (InvolveStore        *self,
   stmt = _involve_store_prepare (self, activities_sql, error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_text (stmt, 1, report->first_day, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, report->last_day, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 3, report->as_of_entry);
+  involve_db_bind_text (stmt, 1, report->first_day, -1, SQLITE_STATIC);
+  involve_db_bind_text (stmt, 2, report->last_day, -1, SQLITE_STATIC);
+  involve_db_bind_int64 (stmt, 3, report->as_of_entry);
 
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = involve_db_step (stmt)) == SQLITE_ROW)
     {
-      gint64 id = sqlite3_column_int64 (stmt, 0);
-      const char *uuid = (const char *) sqlite3_column_text (stmt, 1);
-      const char *reference = (const char *) sqlite3_column_text (stmt, 2);
-      const char *method = (const char *) sqlite3_column_text (stmt, 3);
-      gint64 people = sqlite3_column_int64 (stmt, 4);
+      gint64 id = involve_db_column_int64 (stmt, 0);
+      const char *uuid = (const char *) involve_db_column_text (stmt, 1);
+      const char *reference = (const char *) involve_db_column_text (stmt, 2);
+      const char *method = (const char *) involve_db_column_text (stmt, 3);
+      gint64 people = involve_db_column_int64 (stmt, 4);
       g_autofree char *organisation = value_string (stmt, 5);
       g_autofree char *method_id = NULL;
       ActiveRecord *record;
@@ -796,7 +796,7 @@ count_activities (InvolveStore        *self,
     }
   if (!step_error (self, rc, error))
     return FALSE;
-  sqlite3_reset (stmt);
+  involve_db_reset (stmt);
 
   for (guint i = 0; i < ids->len; i++)
     {
@@ -840,15 +840,15 @@ count_follow_up (InvolveStore *self,
 
       if (stmt == NULL)
         return FALSE;
-      sqlite3_bind_int64 (stmt, 1, as_of);
-      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+      involve_db_bind_int64 (stmt, 1, as_of);
+      while ((rc = involve_db_step (stmt)) == SQLITE_ROW)
         {
-          const ActiveRecord *record = g_hash_table_lookup (active, sqlite3_column_text (stmt, 0));
+          const ActiveRecord *record = g_hash_table_lookup (active, involve_db_column_text (stmt, 0));
 
           if (record == NULL)
             continue;
           count (tallies, kinds[k].id, record->reference, 0);
-          if (sqlite3_column_int (stmt, 1) != 0)
+          if (involve_db_column_int (stmt, 1) != 0)
             count (tallies, "options-not-taken", record->reference, 0);
         }
       if (!step_error (self, rc, error))
@@ -869,7 +869,7 @@ involve_store_compute_report (InvolveStore *self,
   g_autoptr(GHashTable) strings = NULL;
   g_autoptr(GHashTable) active = NULL;
   Tallies tallies;
-  sqlite3 *db;
+  InvolveDb *db;
   gboolean own_txn;
   gboolean ok;
 
@@ -893,11 +893,11 @@ involve_store_compute_report (InvolveStore *self,
     return NULL;
 
   /* One read transaction: every figure from the same state. */
-  db = involve_store_get_db (self);
-  own_txn = sqlite3_get_autocommit (db);
-  if (own_txn && sqlite3_exec (db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+  db = _involve_store_get_connection (self);
+  own_txn = involve_db_get_autocommit (db);
+  if (own_txn && involve_db_exec (db, "BEGIN", NULL) != SQLITE_OK)
     {
-      _involve_store_sqlite_error (self, error, sqlite3_errcode (db), _("Could not compute the annual report"));
+      _involve_store_sqlite_error (self, error, involve_db_errcode (db), _("Could not compute the annual report"));
       return NULL;
     }
 
@@ -928,7 +928,7 @@ involve_store_compute_report (InvolveStore *self,
 
   /* End our own read; a batch's transaction stays open. */
   if (own_txn)
-    sqlite3_exec (db, "COMMIT", NULL, NULL, NULL);
+    involve_db_exec (db, "COMMIT", NULL);
 
   if (ok)
     {

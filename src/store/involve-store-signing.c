@@ -131,10 +131,10 @@ dup_meta (InvolveStore *self,
 
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_TRANSIENT);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
+  involve_db_bind_text (stmt, 1, key, -1, SQLITE_TRANSIENT);
+  if (involve_db_step (stmt) != SQLITE_ROW)
     return NULL;
-  text = (const char *) sqlite3_column_text (stmt, 0);
+  text = (const char *) involve_db_column_text (stmt, 0);
   return g_strdup (text);
 }
 
@@ -149,14 +149,14 @@ read_head (InvolveStore *self,
 
   if (stmt == NULL)
     return FALSE;
-  rc = sqlite3_step (stmt);
+  rc = involve_db_step (stmt);
   *count = 0;
   *hash = g_strdup ("0000000000000000000000000000000000000000000000000000000000000000");
   if (rc == SQLITE_ROW)
     {
-      *count = sqlite3_column_int64 (stmt, 0);
+      *count = involve_db_column_int64 (stmt, 0);
       g_free (*hash);
-      *hash = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      *hash = g_strdup ((const char *) involve_db_column_text (stmt, 1));
       return TRUE;
     }
   if (rc != SQLITE_DONE)
@@ -173,17 +173,17 @@ keep_certificate (InvolveStore       *self,
                   GError            **error)
 {
   INTERNAL_AUTO_STMT stmt = _involve_store_prepare (self,
-                                                    "INSERT OR IGNORE INTO certificates (fingerprint, der, subject)"
-                                                    " VALUES (?1, ?2, ?3)",
+                                                    "INSERT INTO certificates (fingerprint, der, subject)"
+                                                    " VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
                                                     error);
   GBytes *der = involve_certificate_get_der (certificate);
   g_autofree char *subject = involve_certificate_dup_description (certificate);
 
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_text (stmt, 1, involve_certificate_get_fingerprint (certificate), -1, SQLITE_TRANSIENT);
-  sqlite3_bind_blob (stmt, 2, g_bytes_get_data (der, NULL), (int) g_bytes_get_size (der), SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 3, subject, -1, SQLITE_TRANSIENT);
+  involve_db_bind_text (stmt, 1, involve_certificate_get_fingerprint (certificate), -1, SQLITE_TRANSIENT);
+  involve_db_bind_blob (stmt, 2, g_bytes_get_data (der, NULL), (int) g_bytes_get_size (der), SQLITE_TRANSIENT);
+  involve_db_bind_text (stmt, 3, subject, -1, SQLITE_TRANSIENT);
   return _involve_store_step_done (self, stmt, _("Could not keep the certificate"), error);
 }
 
@@ -203,10 +203,10 @@ current_roles (InvolveStore *self,
   if (stmt == NULL)
     return -1;
   lower = g_ascii_strdown (fingerprint, -1);
-  sqlite3_bind_text (stmt, 1, lower, -1, SQLITE_TRANSIENT);
-  rc = sqlite3_step (stmt);
+  involve_db_bind_text (stmt, 1, lower, -1, SQLITE_TRANSIENT);
+  rc = involve_db_step (stmt);
   if (rc == SQLITE_ROW)
-    return roles_from_text ((const char *) sqlite3_column_text (stmt, 0));
+    return roles_from_text ((const char *) involve_db_column_text (stmt, 0));
   if (rc != SQLITE_DONE)
     {
       _involve_store_set_sqlite_error (self, error, rc, _("Could not read the trust list"));
@@ -374,10 +374,10 @@ append_signed (InvolveStore       *self,
                                    error);
   if (insert == NULL)
     return FALSE;
-  sqlite3_bind_int64 (insert, 1, id);
-  sqlite3_bind_text (insert, 2, involve_certificate_get_fingerprint (certificate), -1, SQLITE_TRANSIENT);
-  sqlite3_bind_blob (insert, 3, g_bytes_get_data (data, NULL), (int) g_bytes_get_size (data), SQLITE_TRANSIENT);
-  sqlite3_bind_blob (insert, 4, g_bytes_get_data (signature, NULL), (int) g_bytes_get_size (signature), SQLITE_TRANSIENT);
+  involve_db_bind_int64 (insert, 1, id);
+  involve_db_bind_text (insert, 2, involve_certificate_get_fingerprint (certificate), -1, SQLITE_TRANSIENT);
+  involve_db_bind_blob (insert, 3, g_bytes_get_data (data, NULL), (int) g_bytes_get_size (data), SQLITE_TRANSIENT);
+  involve_db_bind_blob (insert, 4, g_bytes_get_data (signature, NULL), (int) g_bytes_get_size (signature), SQLITE_TRANSIENT);
   if (!_involve_store_step_done (self, insert, _("Could not keep the signature"), error))
     return FALSE;
   if (out_id != NULL)
@@ -477,9 +477,9 @@ trust_write (InvolveStore       *self,
                                    error);
   if (insert == NULL)
     return FALSE;
-  sqlite3_bind_text (insert, 1, involve_certificate_get_fingerprint (certificate), -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (insert, 2, role_text, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (insert, 3, id);
+  involve_db_bind_text (insert, 1, involve_certificate_get_fingerprint (certificate), -1, SQLITE_TRANSIENT);
+  involve_db_bind_text (insert, 2, role_text, -1, SQLITE_TRANSIENT);
+  involve_db_bind_int64 (insert, 3, id);
   return _involve_store_step_done (self, insert, _("Could not change the trust list"), error);
 }
 
@@ -610,18 +610,18 @@ involve_store_trust_list (InvolveStore *self,
                                  error);
   if (stmt == NULL)
     return NULL;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = involve_db_step (stmt)) == SQLITE_ROW)
     {
       InvolveTrustEntry *entry = g_new0 (InvolveTrustEntry, 1);
       g_autoptr(GBytes) der = NULL;
       g_autoptr(InvolveCertificate) certificate = NULL;
 
-      entry->fingerprint = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-      entry->roles = roles_from_text ((const char *) sqlite3_column_text (stmt, 1));
-      entry->audit_id = sqlite3_column_int64 (stmt, 2);
-      entry->time_usec = sqlite3_column_int64 (stmt, 3);
-      entry->added_by = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
-      der = g_bytes_new (sqlite3_column_blob (stmt, 5), sqlite3_column_bytes (stmt, 5));
+      entry->fingerprint = g_strdup ((const char *) involve_db_column_text (stmt, 0));
+      entry->roles = roles_from_text ((const char *) involve_db_column_text (stmt, 1));
+      entry->audit_id = involve_db_column_int64 (stmt, 2);
+      entry->time_usec = involve_db_column_int64 (stmt, 3);
+      entry->added_by = g_strdup ((const char *) involve_db_column_text (stmt, 4));
+      der = g_bytes_new (involve_db_column_blob (stmt, 5), involve_db_column_bytes (stmt, 5));
       certificate = involve_certificate_new_from_data (der, NULL);
       if (certificate != NULL)
         {
@@ -675,8 +675,8 @@ involve_store_dup_certificate (InvolveStore *self,
   if (stmt == NULL)
     return NULL;
   lower = g_ascii_strdown (fingerprint, -1);
-  sqlite3_bind_text (stmt, 1, lower, -1, SQLITE_TRANSIENT);
-  rc = sqlite3_step (stmt);
+  involve_db_bind_text (stmt, 1, lower, -1, SQLITE_TRANSIENT);
+  rc = involve_db_step (stmt);
   if (rc != SQLITE_ROW)
     {
       g_autofree char *message = g_strdup_printf (_("The register has no certificate %s."), fingerprint);
@@ -687,7 +687,7 @@ involve_store_dup_certificate (InvolveStore *self,
         _involve_store_set_sqlite_error (self, error, rc, _("Could not read the certificate"));
       return NULL;
     }
-  der = g_bytes_new (sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0));
+  der = g_bytes_new (involve_db_column_blob (stmt, 0), involve_db_column_bytes (stmt, 0));
   return involve_certificate_new_from_data (der, error);
 }
 
@@ -717,9 +717,9 @@ involve_store_get_submit_act (InvolveStore        *self,
                                  error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 2, version);
-  rc = sqlite3_step (stmt);
+  involve_db_bind_text (stmt, 1, uuid, -1, SQLITE_TRANSIENT);
+  involve_db_bind_int64 (stmt, 2, version);
+  rc = involve_db_step (stmt);
   if (rc != SQLITE_ROW)
     {
       if (rc == SQLITE_DONE)
@@ -730,12 +730,12 @@ involve_store_get_submit_act (InvolveStore        *self,
       return FALSE;
     }
   if (data != NULL)
-    *data = g_bytes_new (sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0));
+    *data = g_bytes_new (involve_db_column_blob (stmt, 0), involve_db_column_bytes (stmt, 0));
   if (signature != NULL)
-    *signature = g_bytes_new (sqlite3_column_blob (stmt, 1), sqlite3_column_bytes (stmt, 1));
+    *signature = g_bytes_new (involve_db_column_blob (stmt, 1), involve_db_column_bytes (stmt, 1));
   if (certificate != NULL)
     {
-      der = g_bytes_new (sqlite3_column_blob (stmt, 2), sqlite3_column_bytes (stmt, 2));
+      der = g_bytes_new (involve_db_column_blob (stmt, 2), involve_db_column_bytes (stmt, 2));
       *certificate = involve_certificate_new_from_data (der, error);
       if (*certificate == NULL)
         return FALSE;

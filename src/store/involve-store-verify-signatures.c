@@ -35,19 +35,19 @@ broken (GError    **error,
 }
 
 static GBytes *
-column_bytes (sqlite3_stmt *stmt,
-              int           column)
+column_bytes (InvolveDbStmt *stmt,
+              int            column)
 {
-  if (sqlite3_column_type (stmt, column) == SQLITE_NULL)
+  if (involve_db_column_type (stmt, column) == SQLITE_NULL)
     return NULL;
-  return g_bytes_new (sqlite3_column_blob (stmt, column), sqlite3_column_bytes (stmt, column));
+  return g_bytes_new (involve_db_column_blob (stmt, column), involve_db_column_bytes (stmt, column));
 }
 
 static const char *
-column_text (sqlite3_stmt *stmt,
-             int           column)
+column_text (InvolveDbStmt *stmt,
+             int            column)
 {
-  return (const char *) sqlite3_column_text (stmt, column);
+  return (const char *) involve_db_column_text (stmt, column);
 }
 
 static const char *
@@ -76,8 +76,8 @@ hash_of_entry (InvolveStore *self,
     return NULL;
   if (id == 0)
     return g_strdup ("0000000000000000000000000000000000000000000000000000000000000000");
-  sqlite3_bind_int64 (stmt, 1, id);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
+  involve_db_bind_int64 (stmt, 1, id);
+  if (involve_db_step (stmt) != SQLITE_ROW)
     return NULL;
   return g_strdup (column_text (stmt, 0));
 }
@@ -102,13 +102,13 @@ verify_entries (InvolveStore *self,
   if (stmt == NULL)
     return FALSE;
   *first_signed = 0;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = involve_db_step (stmt)) == SQLITE_ROW)
     {
-      gint64 id = sqlite3_column_int64 (stmt, 0);
-      gint64 time_usec = sqlite3_column_int64 (stmt, 1);
+      gint64 id = involve_db_column_int64 (stmt, 0);
+      gint64 time_usec = involve_db_column_int64 (stmt, 1);
       const char *kind = column_text (stmt, 2);
       const char *record_uuid = column_text (stmt, 3);
-      guint version = (guint) sqlite3_column_int64 (stmt, 4);
+      guint version = (guint) involve_db_column_int64 (stmt, 4);
       const char *details = column_text (stmt, 5);
       const char *prev_hash = column_text (stmt, 6);
       const char *signer = column_text (stmt, 7);
@@ -221,12 +221,12 @@ verify_involvement_signed (InvolveStore *self,
                                  error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_text (stmt, 1, INVOLVE_AUDIT_INVOLVEMENT, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 2, since);
-  rc = sqlite3_step (stmt);
+  involve_db_bind_text (stmt, 1, INVOLVE_AUDIT_INVOLVEMENT, -1, SQLITE_STATIC);
+  involve_db_bind_int64 (stmt, 2, since);
+  rc = involve_db_step (stmt);
   if (rc == SQLITE_ROW)
     {
-      gint64 id = sqlite3_column_int64 (stmt, 0);
+      gint64 id = involve_db_column_int64 (stmt, 0);
       g_autofree char *message =
         g_strdup_printf (_("Involvement-log entry %" PRId64 " in the audit log is not signed: its signature was removed."),
                          id);
@@ -256,11 +256,11 @@ verify_trust (InvolveStore *self,
                                  error);
   if (stmt == NULL)
     return FALSE;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = involve_db_step (stmt)) == SQLITE_ROW)
     {
       const char *fingerprint = column_text (stmt, 0);
       const char *role_text = column_text (stmt, 1);
-      gint64 id = sqlite3_column_int64 (stmt, 2);
+      gint64 id = involve_db_column_int64 (stmt, 2);
       g_autoptr(GBytes) data = column_bytes (stmt, 3);
       g_autoptr(InvolveAct) act = data != NULL ? involve_act_parse (data, NULL) : NULL;
       g_autofree char *message = NULL;
@@ -321,15 +321,15 @@ verify_decisions (InvolveStore *self,
                                  error);
   if (stmt == NULL)
     return FALSE;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = involve_db_step (stmt)) == SQLITE_ROW)
     {
       const char *uuid = column_text (stmt, 0);
       const char *reference = column_text (stmt, 1);
-      guint version = (guint) sqlite3_column_int64 (stmt, 2);
-      gint64 entry_id = sqlite3_column_int64 (stmt, 14);
+      guint version = (guint) involve_db_column_int64 (stmt, 2);
+      gint64 entry_id = involve_db_column_int64 (stmt, 14);
       const char *entry_kind = column_text (stmt, 15);
       const char *submitter = column_text (stmt, 16);
-      gboolean imported = sqlite3_column_int64 (stmt, 17) > 0;
+      gboolean imported = involve_db_column_int64 (stmt, 17) > 0;
       g_autofree char *message = NULL;
       INTERNAL_AUTO_STMT sig = NULL;
       g_autoptr(GBytes) data = NULL;
@@ -357,8 +357,8 @@ verify_decisions (InvolveStore *self,
       sig = _involve_store_prepare (self, "SELECT data FROM audit_signatures WHERE audit_id = ?1", error);
       if (sig == NULL)
         return FALSE;
-      sqlite3_bind_int64 (sig, 1, entry_id);
-      if (sqlite3_step (sig) == SQLITE_ROW)
+      involve_db_bind_int64 (sig, 1, entry_id);
+      if (involve_db_step (sig) == SQLITE_ROW)
         data = column_bytes (sig, 0);
       if (data == NULL)
         {
@@ -378,7 +378,7 @@ verify_decisions (InvolveStore *self,
       block->reviewer_email = g_strdup (column_text (stmt, 8));
       block->reviewer_team = g_strdup (column_text (stmt, 9));
       block->date = g_strdup (column_text (stmt, 10));
-      block->decided_at_usec = sqlite3_column_int64 (stmt, 11);
+      block->decided_at_usec = involve_db_column_int64 (stmt, 11);
       if (act == NULL ||
           g_strcmp0 (act->fingerprint, column_text (stmt, 3)) != 0 ||
           g_strcmp0 (act->decision, block->decision) != 0 ||
@@ -435,7 +435,7 @@ _involve_store_verify_signatures (InvolveStore *self,
                                                       error);
     if (meta == NULL)
       return FALSE;
-    while (sqlite3_step (meta) == SQLITE_ROW)
+    while (involve_db_step (meta) == SQLITE_ROW)
       {
         if (g_strcmp0 (column_text (meta, 0), "register-id") == 0)
           register_id = g_strdup (column_text (meta, 1));

@@ -161,24 +161,24 @@ replay_log (InvolveStore *self,
             GHashTable   *records,
             GError      **error)
 {
-  sqlite3_stmt *stmt = NULL;
+  InvolveDbStmt *stmt = NULL;
   int rc;
 
-  rc = sqlite3_prepare_v2 (involve_store_get_db (self),
+  rc = involve_db_prepare (_involve_store_get_connection (self),
                            "SELECT id, time_usec, kind, record_uuid, version, field_id, old_value,"
                            " new_value, details FROM audit WHERE record_uuid IS NOT NULL ORDER BY id",
-                           -1, &stmt, NULL);
-  while (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+                           FALSE, &stmt);
+  while (rc == SQLITE_OK && (rc = involve_db_step (stmt)) == SQLITE_ROW)
     {
-      gint64 id = sqlite3_column_int64 (stmt, 0);
-      gint64 time = sqlite3_column_int64 (stmt, 1);
-      const char *kind = (const char *) sqlite3_column_text (stmt, 2);
-      const char *uuid = (const char *) sqlite3_column_text (stmt, 3);
-      guint version = (guint) sqlite3_column_int64 (stmt, 4);
-      const char *field_id = (const char *) sqlite3_column_text (stmt, 5);
-      const char *old_value = (const char *) sqlite3_column_text (stmt, 6);
-      const char *new_value = (const char *) sqlite3_column_text (stmt, 7);
-      const char *details = (const char *) sqlite3_column_text (stmt, 8);
+      gint64 id = involve_db_column_int64 (stmt, 0);
+      gint64 time = involve_db_column_int64 (stmt, 1);
+      const char *kind = (const char *) involve_db_column_text (stmt, 2);
+      const char *uuid = (const char *) involve_db_column_text (stmt, 3);
+      guint version = (guint) involve_db_column_int64 (stmt, 4);
+      const char *field_id = (const char *) involve_db_column_text (stmt, 5);
+      const char *old_value = (const char *) involve_db_column_text (stmt, 6);
+      const char *new_value = (const char *) involve_db_column_text (stmt, 7);
+      const char *details = (const char *) involve_db_column_text (stmt, 8);
       RecordState *r;
       VersionState *v;
       gboolean change = TRUE;
@@ -280,7 +280,7 @@ replay_log (InvolveStore *self,
             v->modified_usec = MAX (v->modified_usec, time);
         }
     }
-  sqlite3_finalize (stmt);
+  involve_db_finalize (stmt);
   if (rc != SQLITE_DONE)
     {
       g_set_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_FAILED,
@@ -354,26 +354,26 @@ check_versions (InvolveStore *self,
                 gint64       *first_broken_id,
                 GError      **error)
 {
-  sqlite3_stmt *stmt = NULL;
+  InvolveDbStmt *stmt = NULL;
   int rc;
 
-  rc = sqlite3_prepare_v2 (involve_store_get_db (self),
+  rc = involve_db_prepare (_involve_store_get_connection (self),
                            "SELECT r.uuid, r.reference, v.version, v.status, v.status_reason,"
                            " v.created_usec, v.modified_usec, v.reviewer_name, v.reviewer_job_title,"
                            " v.reviewer_email, v.review_date, v.decision, v.review_comments,"
                            " v.decided_fingerprint, v.decided_usec"
                            " FROM versions v JOIN records r ON r.id = v.record_id ORDER BY v.id",
-                           -1, &stmt, NULL);
-  while (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+                           FALSE, &stmt);
+  while (rc == SQLITE_OK && (rc = involve_db_step (stmt)) == SQLITE_ROW)
     {
-      const char *uuid = (const char *) sqlite3_column_text (stmt, 0);
-      const char *reference = (const char *) sqlite3_column_text (stmt, 1);
-      guint version = (guint) sqlite3_column_int64 (stmt, 2);
-      const char *status = (const char *) sqlite3_column_text (stmt, 3);
-      const char *reason = (const char *) sqlite3_column_text (stmt, 4);
-      gint64 created = sqlite3_column_int64 (stmt, 5);
-      gint64 modified = sqlite3_column_int64 (stmt, 6);
-      const char *decision = (const char *) sqlite3_column_text (stmt, 11);
+      const char *uuid = (const char *) involve_db_column_text (stmt, 0);
+      const char *reference = (const char *) involve_db_column_text (stmt, 1);
+      guint version = (guint) involve_db_column_int64 (stmt, 2);
+      const char *status = (const char *) involve_db_column_text (stmt, 3);
+      const char *reason = (const char *) involve_db_column_text (stmt, 4);
+      gint64 created = involve_db_column_int64 (stmt, 5);
+      gint64 modified = involve_db_column_int64 (stmt, 6);
+      const char *decision = (const char *) involve_db_column_text (stmt, 11);
       RecordState *r = g_hash_table_lookup (records, uuid);
       VersionState *v = find_version (r, version);
       char *message = NULL;
@@ -411,12 +411,12 @@ check_versions (InvolveStore *self,
               gboolean signing = g_strcmp0 (decision, "signed-off") == 0;
               g_autofree char *details =
                 _involve_store_format_decision (signing,
-                                                (const char *) sqlite3_column_text (stmt, 7),
-                                                (const char *) sqlite3_column_text (stmt, 8),
-                                                (const char *) sqlite3_column_text (stmt, 9),
-                                                (const char *) sqlite3_column_text (stmt, 10),
-                                                (const char *) sqlite3_column_text (stmt, 13),
-                                                (const char *) sqlite3_column_text (stmt, 12));
+                                                (const char *) involve_db_column_text (stmt, 7),
+                                                (const char *) involve_db_column_text (stmt, 8),
+                                                (const char *) involve_db_column_text (stmt, 9),
+                                                (const char *) involve_db_column_text (stmt, 10),
+                                                (const char *) involve_db_column_text (stmt, 13),
+                                                (const char *) involve_db_column_text (stmt, 12));
               const char *expected_decision = g_str_equal (v->decision_kind, INVOLVE_AUDIT_SIGN_OFF) ?
                                               "signed-off" : "returned";
 
@@ -432,12 +432,12 @@ check_versions (InvolveStore *self,
             {
               g_autofree char *state =
                 _involve_store_format_imported_state (status, reason, decision,
-                                                      (const char *) sqlite3_column_text (stmt, 7),
-                                                      (const char *) sqlite3_column_text (stmt, 8),
-                                                      (const char *) sqlite3_column_text (stmt, 9),
-                                                      (const char *) sqlite3_column_text (stmt, 10),
-                                                      (const char *) sqlite3_column_text (stmt, 13),
-                                                      (const char *) sqlite3_column_text (stmt, 12));
+                                                      (const char *) involve_db_column_text (stmt, 7),
+                                                      (const char *) involve_db_column_text (stmt, 8),
+                                                      (const char *) involve_db_column_text (stmt, 9),
+                                                      (const char *) involve_db_column_text (stmt, 10),
+                                                      (const char *) involve_db_column_text (stmt, 13),
+                                                      (const char *) involve_db_column_text (stmt, 12));
 
               entry = v->imported_id;
               if (g_strcmp0 (state, v->imported_state) != 0)
@@ -450,11 +450,11 @@ check_versions (InvolveStore *self,
         }
       if (message != NULL)
         {
-          sqlite3_finalize (stmt);
+          involve_db_finalize (stmt);
           return mismatch (error, first_broken_id, entry, message);
         }
     }
-  sqlite3_finalize (stmt);
+  involve_db_finalize (stmt);
   if (rc != SQLITE_DONE)
     return sql_failed (error, rc);
   return TRUE;
@@ -506,23 +506,23 @@ check_values (InvolveStore *self,
               gint64       *first_broken_id,
               GError      **error)
 {
-  sqlite3_stmt *stmt = NULL;
+  InvolveDbStmt *stmt = NULL;
   GHashTableIter iter;
   gpointer value;
   int rc;
 
-  rc = sqlite3_prepare_v2 (involve_store_get_db (self),
+  rc = involve_db_prepare (_involve_store_get_connection (self),
                            "SELECT r.uuid, r.reference, v.version, fv.field_id, fv.audit_id"
                            " FROM field_values fv JOIN versions v ON v.id = fv.version_id"
                            " JOIN records r ON r.id = v.record_id",
-                           -1, &stmt, NULL);
-  while (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+                           FALSE, &stmt);
+  while (rc == SQLITE_OK && (rc = involve_db_step (stmt)) == SQLITE_ROW)
     {
-      const char *reference = (const char *) sqlite3_column_text (stmt, 1);
-      guint version = (guint) sqlite3_column_int64 (stmt, 2);
-      const char *field_id = (const char *) sqlite3_column_text (stmt, 3);
-      gint64 audit_id = sqlite3_column_int64 (stmt, 4);
-      VersionState *v = find_version (g_hash_table_lookup (records, sqlite3_column_text (stmt, 0)), version);
+      const char *reference = (const char *) involve_db_column_text (stmt, 1);
+      guint version = (guint) involve_db_column_int64 (stmt, 2);
+      const char *field_id = (const char *) involve_db_column_text (stmt, 3);
+      gint64 audit_id = involve_db_column_int64 (stmt, 4);
+      VersionState *v = find_version (g_hash_table_lookup (records, involve_db_column_text (stmt, 0)), version);
       gpointer expected = NULL;
       char *message = NULL;
 
@@ -537,12 +537,12 @@ check_values (InvolveStore *self,
                                    field_id, reference, version, audit_id, (gint64) GPOINTER_TO_SIZE (expected));
       if (message != NULL)
         {
-          sqlite3_finalize (stmt);
+          involve_db_finalize (stmt);
           return mismatch (error, first_broken_id, (gint64) GPOINTER_TO_SIZE (expected), message);
         }
       v->matched++;
     }
-  sqlite3_finalize (stmt);
+  involve_db_finalize (stmt);
   if (rc != SQLITE_DONE)
     return sql_failed (error, rc);
 
@@ -563,21 +563,21 @@ check_values (InvolveStore *self,
           g_hash_table_iter_init (&fields, v->values);
           while (g_hash_table_iter_next (&fields, &key, &id))
             {
-              sqlite3_stmt *find = NULL;
+              InvolveDbStmt *find = NULL;
               gboolean present = FALSE;
 
-              if (sqlite3_prepare_v2 (involve_store_get_db (self),
+              if (involve_db_prepare (_involve_store_get_connection (self),
                                       "SELECT 1 FROM field_values fv JOIN versions v ON v.id = fv.version_id"
                                       " JOIN records r ON r.id = v.record_id"
                                       " WHERE r.uuid = ?1 AND v.version = ?2 AND fv.field_id = ?3",
-                                      -1, &find, NULL) == SQLITE_OK)
+                                      FALSE, &find) == SQLITE_OK)
                 {
-                  sqlite3_bind_text (find, 1, r->uuid, -1, SQLITE_STATIC);
-                  sqlite3_bind_int64 (find, 2, v->version);
-                  sqlite3_bind_text (find, 3, key, -1, SQLITE_STATIC);
-                  present = sqlite3_step (find) == SQLITE_ROW;
+                  involve_db_bind_text (find, 1, r->uuid, -1, SQLITE_STATIC);
+                  involve_db_bind_int64 (find, 2, v->version);
+                  involve_db_bind_text (find, 3, key, -1, SQLITE_STATIC);
+                  present = involve_db_step (find) == SQLITE_ROW;
                 }
-              sqlite3_finalize (find);
+              involve_db_finalize (find);
               if (!present)
                 return mismatch (error, first_broken_id, (gint64) GPOINTER_TO_SIZE (id),
                                  g_strdup_printf (_("“%s” in %s version %u is empty, but audit entry %" PRId64 " gave it a value: it was deleted outside Involve."),
@@ -599,9 +599,9 @@ check_summaries (InvolveStore *self,
                  GError      **error)
 {
   int schema = involve_store_get_schema_version (self);
-  sqlite3 *db = involve_store_get_db (self);
-  sqlite3_stmt *stmt = NULL;
-  sqlite3_stmt *text = NULL;
+  InvolveDb *db = _involve_store_get_connection (self);
+  InvolveDbStmt *stmt = NULL;
+  InvolveDbStmt *text = NULL;
   g_autofree char *sql = NULL;
   gint64 n_records = 0;
   int rc;
@@ -613,17 +613,17 @@ check_summaries (InvolveStore *self,
                          " r.ref_year * 100000000 + r.ref_number"
                          " FROM records r ORDER BY r.id",
                          schema >= 4 ? "r.search_stale" : "1");
-  rc = sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL);
+  rc = involve_db_prepare (db, sql, FALSE, &stmt);
   if (rc == SQLITE_OK && schema >= 3)
-    rc = sqlite3_prepare_v2 (db, "SELECT reference, title, organisation, body FROM search_text WHERE rowid = ?1",
-                             -1, &text, NULL);
-  while (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    rc = involve_db_prepare (db, "SELECT reference, title, organisation, body FROM search_text WHERE rowid = ?1",
+                             FALSE, &text);
+  while (rc == SQLITE_OK && (rc = involve_db_step (stmt)) == SQLITE_ROW)
     {
-      const char *uuid = (const char *) sqlite3_column_text (stmt, 0);
-      const char *reference = (const char *) sqlite3_column_text (stmt, 1);
-      guint latest = (guint) sqlite3_column_int64 (stmt, 2);
-      const char *status = (const char *) sqlite3_column_text (stmt, 3);
-      gint64 modified = sqlite3_column_int64 (stmt, 8);
+      const char *uuid = (const char *) involve_db_column_text (stmt, 0);
+      const char *reference = (const char *) involve_db_column_text (stmt, 1);
+      guint latest = (guint) involve_db_column_int64 (stmt, 2);
+      const char *status = (const char *) involve_db_column_text (stmt, 3);
+      gint64 modified = involve_db_column_int64 (stmt, 8);
       RecordState *r = g_hash_table_lookup (records, uuid);
       g_autoptr(InvolveRecord) record = NULL;
       g_autoptr(GError) load_error = NULL;
@@ -634,13 +634,13 @@ check_summaries (InvolveStore *self,
 
       rc = SQLITE_OK;
       n_records++;
-      if (latest != (guint) sqlite3_column_int64 (stmt, 11))
+      if (latest != (guint) involve_db_column_int64 (stmt, 11))
         message = g_strdup_printf (_("%s: the register list says its latest version is %u, but it has version %u: it was changed outside Involve."),
-                                   reference, latest, (guint) sqlite3_column_int64 (stmt, 11));
-      else if (g_strcmp0 (status, (const char *) sqlite3_column_text (stmt, 10)) != 0)
+                                   reference, latest, (guint) involve_db_column_int64 (stmt, 11));
+      else if (g_strcmp0 (status, (const char *) involve_db_column_text (stmt, 10)) != 0)
         message = g_strdup_printf (_("%s: the register list says its status is “%s”, but version %u is “%s”: it was changed outside Involve."),
-                                   reference, status, latest, or_none ((const char *) sqlite3_column_text (stmt, 10)));
-      else if (r != NULL && r->local && sqlite3_column_int64 (stmt, 7) != r->created_usec)
+                                   reference, status, latest, or_none ((const char *) involve_db_column_text (stmt, 10)));
+      else if (r != NULL && r->local && involve_db_column_int64 (stmt, 7) != r->created_usec)
         message = g_strdup_printf (_("%s: its creation time in the register is not the time of its creation entry: it was changed outside Involve."),
                                    reference);
       else if (r != NULL && (modified < r->changed_usec || (!r->imported && modified != r->changed_usec)))
@@ -652,8 +652,8 @@ check_summaries (InvolveStore *self,
       record = involve_store_load_record (self, uuid, latest, &load_error);
       if (record == NULL)
         {
-          sqlite3_finalize (stmt);
-          sqlite3_finalize (text);
+          involve_db_finalize (stmt);
+          involve_db_finalize (text);
           g_propagate_error (error, g_steal_pointer (&load_error));
           return FALSE;
         }
@@ -665,26 +665,26 @@ check_summaries (InvolveStore *self,
         title = NULL;
       if (is_blank (organisation))
         organisation = NULL;
-      if (g_strcmp0 (title, (const char *) sqlite3_column_text (stmt, 5)) != 0)
+      if (g_strcmp0 (title, (const char *) involve_db_column_text (stmt, 5)) != 0)
         message = g_strdup_printf (_("%s: the title in the register list is not the one its answers give: it was changed outside Involve."),
                                    reference);
-      else if (g_strcmp0 (organisation, (const char *) sqlite3_column_text (stmt, 6)) != 0)
+      else if (g_strcmp0 (organisation, (const char *) involve_db_column_text (stmt, 6)) != 0)
         message = g_strdup_printf (_("%s: the organisation in the register list is not the one its answers give: it was changed outside Involve."),
                                    reference);
-      else if (g_strcmp0 (outcome, (const char *) sqlite3_column_text (stmt, 4)) != 0)
+      else if (g_strcmp0 (outcome, (const char *) involve_db_column_text (stmt, 4)) != 0)
         message = g_strdup_printf (_("%s: the register list gives the outcome “%s”, but its answers give “%s”: it was changed outside Involve."),
-                                   reference, or_none ((const char *) sqlite3_column_text (stmt, 4)), or_none (outcome));
-      else if (text != NULL && sqlite3_column_int (stmt, 9) == 0)
+                                   reference, or_none ((const char *) involve_db_column_text (stmt, 4)), or_none (outcome));
+      else if (text != NULL && involve_db_column_int (stmt, 9) == 0)
         {
           g_autofree char *body = _involve_store_compute_search_body (record);
 
-          sqlite3_reset (text);
-          sqlite3_bind_int64 (text, 1, sqlite3_column_int64 (stmt, 12));
-          if (sqlite3_step (text) != SQLITE_ROW ||
-              g_strcmp0 ((const char *) sqlite3_column_text (text, 0), reference) != 0 ||
-              g_strcmp0 ((const char *) sqlite3_column_text (text, 1), title) != 0 ||
-              g_strcmp0 ((const char *) sqlite3_column_text (text, 2), organisation) != 0 ||
-              g_strcmp0 ((const char *) sqlite3_column_text (text, 3), body) != 0)
+          involve_db_reset (text);
+          involve_db_bind_int64 (text, 1, involve_db_column_int64 (stmt, 12));
+          if (involve_db_step (text) != SQLITE_ROW ||
+              g_strcmp0 ((const char *) involve_db_column_text (text, 0), reference) != 0 ||
+              g_strcmp0 ((const char *) involve_db_column_text (text, 1), title) != 0 ||
+              g_strcmp0 ((const char *) involve_db_column_text (text, 2), organisation) != 0 ||
+              g_strcmp0 ((const char *) involve_db_column_text (text, 3), body) != 0)
             message = g_strdup_printf (_("%s: the search index does not hold what its answers say, so searches would miss or wrongly find it: it was changed outside Involve."),
                                        reference);
         }
@@ -693,12 +693,12 @@ check_summaries (InvolveStore *self,
       continue;
 
     failed:
-      sqlite3_finalize (stmt);
-      sqlite3_finalize (text);
+      involve_db_finalize (stmt);
+      involve_db_finalize (text);
       return mismatch (error, first_broken_id, 0, message);
     }
-  sqlite3_finalize (stmt);
-  sqlite3_finalize (text);
+  involve_db_finalize (stmt);
+  involve_db_finalize (text);
   if (rc != SQLITE_DONE)
     return sql_failed (error, rc);
 
@@ -707,10 +707,10 @@ check_summaries (InvolveStore *self,
     {
       gint64 rows = 0;
 
-      rc = sqlite3_prepare_v2 (db, "SELECT COUNT (*) FROM search_text", -1, &stmt, NULL);
-      if (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
-        rows = sqlite3_column_int64 (stmt, 0);
-      sqlite3_finalize (stmt);
+      rc = involve_db_prepare (db, "SELECT COUNT (*) FROM search_text", FALSE, &stmt);
+      if (rc == SQLITE_OK && (rc = involve_db_step (stmt)) == SQLITE_ROW)
+        rows = involve_db_column_int64 (stmt, 0);
+      involve_db_finalize (stmt);
       if (rc != SQLITE_ROW)
         return sql_failed (error, rc);
       if (rows != n_records)
