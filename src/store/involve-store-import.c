@@ -459,7 +459,7 @@ involve_store_import_record_full (InvolveStore *self,
         {
           counter = prepare (self,
                              "INSERT INTO reference_counters (year, last) VALUES (?1, ?2)"
-                             " ON CONFLICT (year) DO UPDATE SET last = MAX (last, excluded.last)",
+                             " ON CONFLICT (year) DO UPDATE SET last = MAX (reference_counters.last, excluded.last)",
                              error);
           if (counter == NULL)
             goto fail;
