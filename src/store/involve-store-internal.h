@@ -28,6 +28,12 @@ void          _involve_store_stmt_reset    (InvolveDbStmt **stmt);
 InvolveDbStmt *_involve_store_prepare      (InvolveStore  *self,
                                             const char    *sql,
                                             GError       **error);
+/* Whether the register has table @name (sqlite_master or the server's
+ * catalogue); FALSE with @error set when it cannot tell. */
+gboolean      _involve_store_has_table     (InvolveStore  *self,
+                                            const char    *name,
+                                            gboolean      *has,
+                                            GError       **error);
 void          _involve_store_sqlite_error  (InvolveStore  *self,
                                             GError       **error,
                                             int            rc,

@@ -1055,15 +1055,13 @@ _involve_store_verify_involvement (InvolveStore *self,
                                    gint64       *first_broken_id,
                                    GError      **error)
 {
-  INVOLVE_AUTO_STMT exists = NULL;
+  gboolean has = FALSE;
   int rc;
 
-  exists = prepare_or_fail (self, "SELECT 1 FROM sqlite_master WHERE name = 'involvement_activities'", error);
-  if (exists == NULL)
+  if (!_involve_store_has_table (self, "involvement_activities", &has, error))
     return FALSE;
-  rc = involve_db_step (exists);
-  if (rc != SQLITE_ROW)
-    return rc == SQLITE_DONE;
+  if (!has)
+    return TRUE;
 
   for (guint k = 0; k < G_N_ELEMENTS (kind_tables); k++)
     {

@@ -174,6 +174,35 @@ _involve_store_check_file_only (InvolveStore  *self,
   return FALSE;
 }
 
+gboolean
+_involve_store_has_table (InvolveStore  *self,
+                          const char    *name,
+                          gboolean      *has,
+                          GError       **error)
+{
+  INVOLVE_AUTO_STMT stmt = NULL;
+  int rc;
+
+  /* The server's tables live in the schema "involve", each role's
+   * search_path. */
+  stmt = _involve_store_prepare (self,
+                                          self->is_server
+                                          ? "SELECT 1 FROM pg_catalog.pg_tables WHERE schemaname = 'involve' AND tablename = ?1"
+                                          : "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1",
+                                          error);
+  if (stmt == NULL)
+    return FALSE;
+  involve_db_bind_text (stmt, 1, name, -1, SQLITE_TRANSIENT);
+  rc = involve_db_step (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, error, rc, _("Could not read the register"));
+      return FALSE;
+    }
+  *has = rc == SQLITE_ROW;
+  return TRUE;
+}
+
 /* Following other clients */
 
 static gboolean
