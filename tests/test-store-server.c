@@ -50,6 +50,305 @@ test_open_and_edit (void)
   g_assert_nonnull (strstr (shown, reg->dbname));
 }
 
+/* Opens @reg as @login, acting with @who's key. */
+static InvolveStore *
+open_as (PgTestRegister *reg,
+         const char     *login,
+         const char     *who)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *conninfo = pg_test_register_conninfo (reg, login);
+  InvolveStore *store = open_store (conninfo, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (store);
+  act_as (store, who);
+  return store;
+}
+
+static guint
+count_matching (InvolveStore *store,
+                const char   *text,
+                guint         status_mask)
+{
+  g_autoptr(GError) error = NULL;
+  InvolveStoreQuery query;
+  guint count = 0;
+
+  involve_store_query_init (&query);
+  query.text = text;
+  query.status_mask = status_mask;
+  g_assert_true (involve_store_count (store, &query, &count, &error));
+  g_assert_no_error (error);
+  return count;
+}
+
+static void
+test_search (void)
+{
+  g_autoptr(PgTestRegister) reg = NULL;
+  g_autoptr(InvolveStore) store = NULL;
+  g_autoptr(InvolveRecord) first = NULL;
+  g_autoptr(InvolveRecord) second = NULL;
+  g_autoptr(GPtrArray) listed = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *officer = pg_test_unique_login ("officer");
+  g_auto(GStrv) organisations = NULL;
+  InvolveStoreQuery query;
+  guint total = 0;
+
+  if (!pg_test_available ())
+    return;
+  reg = pg_test_register_new ("search");
+  pg_test_register_add_person (reg, officer, INVOLVE_PG_ROLE_OFFICER);
+  store = open_as (reg, officer, "officer");
+
+  first = involve_store_create_record (store, "icb-14z45", &error);
+  g_assert_no_error (error);
+  set_string (store, first, "title", "Hôpital de jour: podiatry move");
+  set_string (store, first, "organisation-name", "Northshire ICB");
+  second = involve_store_create_record (store, "icb-14z45", &error);
+  g_assert_no_error (error);
+  set_string (store, second, "title", "Dermatology waiting list");
+  set_string (store, second, "organisation-name", "Southshire ICB");
+
+  /* Accents and case as on a file: "hopital" finds "Hôpital", prefixes match. */
+  g_assert_cmpuint (count_matching (store, "hopital", 0), ==, 1);
+  g_assert_cmpuint (count_matching (store, "HÔPITAL", 0), ==, 1);
+  g_assert_cmpuint (count_matching (store, "podia", 0), ==, 1);
+  g_assert_cmpuint (count_matching (store, "derm list", 0), ==, 1);
+  g_assert_cmpuint (count_matching (store, "nothing-like-this", 0), ==, 0);
+  /* Words a query language would take as operators are plain words. */
+  g_assert_cmpuint (count_matching (store, "move OR \"list", 0), ==, 0);
+  g_assert_cmpuint (count_matching (store, "'; DROP TABLE records; --", 0), ==, 0);
+  g_assert_cmpuint (count_matching (store, NULL, 0), ==, 2);
+  g_assert_cmpuint (count_matching (store, NULL, 1u << INVOLVE_STATUS_DRAFT), ==, 2);
+  g_assert_cmpuint (count_matching (store, NULL, 1u << INVOLVE_STATUS_SIGNED_OFF), ==, 0);
+
+  involve_store_query_init (&query);
+  query.sort = INVOLVE_STORE_SORT_TITLE;
+  query.limit = 1;
+  listed = involve_store_list (store, &query, &total, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (total, ==, 2);
+  g_assert_cmpuint (listed->len, ==, 1);
+  g_assert_cmpstr (((InvolveRecordSummary *) listed->pdata[0])->uuid, ==, involve_record_get_uuid (second));
+  g_clear_pointer (&listed, g_ptr_array_unref);
+
+  query.organisation = "Northshire ICB";
+  query.limit = 0;
+  listed = involve_store_list (store, &query, &total, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (listed->len, ==, 1);
+  g_assert_cmpstr (((InvolveRecordSummary *) listed->pdata[0])->uuid, ==, involve_record_get_uuid (first));
+
+  organisations = involve_store_dup_organisations (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length (organisations), ==, 2);
+  g_assert_cmpstr (organisations[0], ==, "Northshire ICB");
+}
+
+static InvolveStatus
+status_of (InvolveStore *store,
+           const char   *uuid)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InvolveRecord) record = involve_store_load_record (store, uuid, 0, &error);
+
+  g_assert_no_error (error);
+  return involve_record_get_status (record);
+}
+
+static char *
+submitted_record (InvolveStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(InvolveRecord) record = involve_store_create_record (store, "icb-14z45", &error);
+
+  g_assert_no_error (error);
+  fill_record (store, record, "Podiatry clinic move");
+  g_assert_true (involve_store_submit (store, involve_record_get_uuid (record), &problems, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (status_of (store, involve_record_get_uuid (record)), ==, INVOLVE_STATUS_AWAITING_SIGN_OFF);
+  return g_strdup (involve_record_get_uuid (record));
+}
+
+static void
+test_two_people (void)
+{
+  g_autoptr(PgTestRegister) reg = NULL;
+  g_autoptr(InvolveStore) officer_store = NULL;
+  g_autoptr(InvolveStore) reviewer_store = NULL;
+  g_autoptr(InvolveSignOff) sign_off = reviewer ("Sam Reviewer", "sam.reviewer@example.org");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *officer = pg_test_unique_login ("officer");
+  g_autofree char *checker = pg_test_unique_login ("reviewer");
+  g_autofree char *uuid = NULL;
+
+  if (!pg_test_available ())
+    return;
+  reg = pg_test_register_new ("two");
+  pg_test_register_add_person (reg, officer, INVOLVE_PG_ROLE_OFFICER | INVOLVE_PG_ROLE_ADMIN);
+  pg_test_register_add_person (reg, checker, INVOLVE_PG_ROLE_REVIEWER);
+  officer_store = open_as (reg, officer, "officer");
+  reviewer_store = open_as (reg, checker, "reviewer");
+
+  uuid = submitted_record (officer_store);
+  trust_reviewer (officer_store);
+  g_assert_true (involve_store_sign_off (reviewer_store, uuid, sign_off, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (status_of (officer_store, uuid), ==, INVOLVE_STATUS_SIGNED_OFF);
+  g_assert_cmpint (status_of (reviewer_store, uuid), ==, INVOLVE_STATUS_SIGNED_OFF);
+
+  g_assert_true (involve_store_verify (officer_store, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (involve_store_verify (reviewer_store, NULL, &error));
+  g_assert_no_error (error);
+}
+
+/* The client's checks pass (the key is the trusted reviewer's), but the
+ * login submitted the record: the server refuses. */
+static void
+test_self_sign_off (void)
+{
+  g_autoptr(PgTestRegister) reg = NULL;
+  g_autoptr(InvolveStore) store = NULL;
+  g_autoptr(InvolveSignOff) sign_off = reviewer ("Sam Reviewer", "sam.reviewer@example.org");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *both = pg_test_unique_login ("both");
+  g_autofree char *uuid = NULL;
+
+  if (!pg_test_available ())
+    return;
+  reg = pg_test_register_new ("self");
+  pg_test_register_add_person (reg, both, INVOLVE_PG_ROLE_OFFICER | INVOLVE_PG_ROLE_REVIEWER | INVOLVE_PG_ROLE_ADMIN);
+  store = open_as (reg, both, "officer");
+  uuid = submitted_record (store);
+  trust_reviewer (store);
+  act_as (store, "reviewer");
+  /* Another profile, so that the client's own same-person check passes. */
+  involve_store_set_profile_name (store, "Reviewer");
+
+  g_assert_false (involve_store_sign_off (store, uuid, sign_off, &error));
+  g_assert_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_UNTRUSTED);
+  g_test_message ("refused: %s", error->message);
+  g_assert_nonnull (strstr (error->message, "submitted"));
+  g_assert_null (strstr (error->message, "SQLite"));
+  g_clear_error (&error);
+  g_assert_cmpint (status_of (store, uuid), ==, INVOLVE_STATUS_AWAITING_SIGN_OFF);
+  g_assert_true (involve_store_verify (store, NULL, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_officer_cannot_sign_off (void)
+{
+  g_autoptr(PgTestRegister) reg = NULL;
+  g_autoptr(InvolveStore) officer_store = NULL;
+  g_autoptr(InvolveStore) other_store = NULL;
+  g_autoptr(InvolveSignOff) sign_off = reviewer ("Sam Reviewer", "sam.reviewer@example.org");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *officer = pg_test_unique_login ("officer");
+  g_autofree char *other = pg_test_unique_login ("other");
+  g_autofree char *uuid = NULL;
+
+  if (!pg_test_available ())
+    return;
+  reg = pg_test_register_new ("officer");
+  pg_test_register_add_person (reg, officer, INVOLVE_PG_ROLE_OFFICER | INVOLVE_PG_ROLE_ADMIN);
+  pg_test_register_add_person (reg, other, INVOLVE_PG_ROLE_OFFICER);
+  officer_store = open_as (reg, officer, "officer");
+  uuid = submitted_record (officer_store);
+  trust_reviewer (officer_store);
+
+  /* Another officer holding the trusted reviewer's key: not a reviewer
+   * on the server. */
+  other_store = open_as (reg, other, "reviewer");
+  g_assert_false (involve_store_sign_off (other_store, uuid, sign_off, &error));
+  g_assert_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_UNTRUSTED);
+  g_test_message ("refused: %s", error->message);
+  g_assert_nonnull (strstr (error->message, "reviewer"));
+  g_clear_error (&error);
+  g_assert_cmpint (status_of (officer_store, uuid), ==, INVOLVE_STATUS_AWAITING_SIGN_OFF);
+}
+
+static void
+changed_cb (InvolveStore *store,
+            const char   *uuid,
+            gpointer      data)
+{
+  GPtrArray *seen = data;
+
+  g_ptr_array_add (seen, g_strdup (uuid != NULL ? uuid : "(all)"));
+}
+
+static gboolean
+timeout_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Iterates the main context until @seen has @n entries or 5 s pass. */
+static void
+wait_for (GPtrArray *seen,
+          guint      n,
+          guint      timeout_ms)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add (timeout_ms, timeout_cb, &timed_out);
+
+  while (seen->len < n && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (!timed_out)
+    g_source_remove (id);
+}
+
+static void
+test_records_changed (void)
+{
+  g_autoptr(PgTestRegister) reg = NULL;
+  g_autoptr(InvolveStore) a = NULL;
+  g_autoptr(InvolveStore) b = NULL;
+  g_autoptr(InvolveRecord) own = NULL;
+  g_autoptr(InvolveRecord) theirs = NULL;
+  g_autoptr(InvolveRecord) record = NULL;
+  g_autoptr(GPtrArray) seen = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *first = pg_test_unique_login ("officer");
+  g_autofree char *second = pg_test_unique_login ("officer");
+
+  if (!pg_test_available ())
+    return;
+  reg = pg_test_register_new ("follow");
+  pg_test_register_add_person (reg, first, INVOLVE_PG_ROLE_OFFICER);
+  pg_test_register_add_person (reg, second, INVOLVE_PG_ROLE_OFFICER);
+  a = open_as (reg, first, "officer");
+  b = open_as (reg, second, "other");
+  g_signal_connect (a, "records-changed", G_CALLBACK (changed_cb), seen);
+  g_assert_true (involve_store_follow_changes (a, &error));
+  g_assert_no_error (error);
+
+  /* A's own saves are not news to A. */
+  own = involve_store_create_record (a, "icb-14z45", &error);
+  g_assert_no_error (error);
+  set_string (a, own, "title", "Mine");
+  wait_for (seen, 1, 1000);
+  g_assert_cmpuint (seen->len, ==, 0);
+
+  theirs = involve_store_load_record (b, involve_record_get_uuid (own), 0, &error);
+  g_assert_no_error (error);
+  set_string (b, theirs, "title", "Changed by B");
+  wait_for (seen, 1, 5000);
+  g_assert_cmpuint (seen->len, >=, 1);
+  g_assert_cmpstr (seen->pdata[0], ==, involve_record_get_uuid (own));
+
+  record = involve_store_load_record (a, involve_record_get_uuid (own), 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (involve_record_get_string (record, "title"), ==, "Changed by B");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -57,6 +356,11 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/store-server/open-and-edit", test_open_and_edit);
+  g_test_add_func ("/store-server/search", test_search);
+  g_test_add_func ("/store-server/two-people", test_two_people);
+  g_test_add_func ("/store-server/self-sign-off", test_self_sign_off);
+  g_test_add_func ("/store-server/officer-cannot-sign-off", test_officer_cannot_sign_off);
+  g_test_add_func ("/store-server/records-changed", test_records_changed);
 
   return g_test_run ();
 }

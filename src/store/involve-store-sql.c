@@ -172,6 +172,24 @@ _involve_store_sqlite_error (InvolveStore *self,
   if (code == INVOLVE_STORE_ERROR_IO && _involve_store_disk_is_full (involve_db_get_sqlite (self->db), saved_errno, self->path))
     code = INVOLVE_STORE_ERROR_FULL;
 
+  /* A team register's server refuses by its own rules (42501: not this
+   * person's to do; P0001: a raised refusal): say so in its words, which
+   * are written for people (docs/postgresql.md). */
+  if (self->is_server && self->db != NULL)
+    {
+      const char *state = involve_db_get_sqlstate (self->db);
+
+      if (g_strcmp0 (state, "42501") == 0 || g_strcmp0 (state, "P0001") == 0)
+        {
+          message = g_strdup_printf (_("%s: the team register refused it: %s."), doing, detail);
+          _involve_store_set_error_code (error,
+                                         g_strcmp0 (state, "42501") == 0 ? INVOLVE_STORE_ERROR_UNTRUSTED
+                                                                         : INVOLVE_STORE_ERROR_LOCKED,
+                                         rc, message);
+          return;
+        }
+    }
+
   switch (code)
     {
     case INVOLVE_STORE_ERROR_BUSY:
