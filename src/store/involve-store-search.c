@@ -286,9 +286,13 @@ _involve_store_populate_search_index (InvolveStore *self,
  * no word is taken as an operator), all of them required, the last one as
  * a prefix because it may still be being typed:
  *   «podiatry clinic reloc»  ->  "podiatry" "clinic" "reloc"*
+ * On a server it is a tsquery in the same spirit, each word a quoted
+ * lexeme (accents are removed on the server, as from the documents):
+ *   «podiatry clinic reloc»  ->  'podiatry' & 'clinic' & 'reloc':*
  */
 static char *
-make_match_expression (const char *text)
+make_match_expression (const char *text,
+                       gboolean    server)
 {
   g_auto(GStrv) words = g_strsplit_set (text, " \t\n\r", -1);
   GString *out = g_string_new (NULL);
@@ -304,6 +308,20 @@ make_match_expression (const char *text)
     {
       if (words[i][0] == '\0')
         continue;
+      if (server)
+        {
+          if (out->len > 0)
+            g_string_append (out, " & ");
+          g_string_append_c (out, '\'');
+          for (const char *p = words[i]; *p != '\0'; p++)
+            {
+              if (*p == '\'' || *p == '\\')
+                g_string_append_c (out, *p);
+              g_string_append_c (out, *p);
+            }
+          g_string_append (out, i == last ? "':*" : "'");
+          continue;
+        }
       if (out->len > 0)
         g_string_append_c (out, ' ');
       g_string_append_c (out, '"');
@@ -327,7 +345,7 @@ make_match_expression (const char *text)
 static char *
 build_where (const InvolveStoreQuery *query)
 {
-  GString *where = g_string_new (" WHERE 1");
+  GString *where = g_string_new (" WHERE 1 = 1");
 
   if (query->status_mask != 0)
     {
@@ -371,12 +389,27 @@ query_has_filters (const InvolveStoreQuery *query)
 }
 
 /* Full-text matches joined to their records, in reference order. */
+#define MATCHES_JOIN \
+  " JOIN records r ON r.ref_year = m.k / 100000000 AND r.ref_number = m.k % 100000000"
 #define MATCHES_ASC \
-  " FROM (SELECT rowid AS k FROM search_text WHERE search_text MATCH :match ORDER BY rowid) m" \
-  " JOIN records r ON r.ref_year = m.k / 100000000 AND r.ref_number = m.k % 100000000"
+  " FROM (SELECT rowid AS k FROM search_text WHERE search_text MATCH :match ORDER BY rowid) m" MATCHES_JOIN
 #define MATCHES_DESC \
-  " FROM (SELECT rowid AS k FROM search_text WHERE search_text MATCH :match ORDER BY rowid DESC) m" \
-  " JOIN records r ON r.ref_year = m.k / 100000000 AND r.ref_number = m.k % 100000000"
+  " FROM (SELECT rowid AS k FROM search_text WHERE search_text MATCH :match ORDER BY rowid DESC) m" MATCHES_JOIN
+/* On a server: search_text.document, kept by a trigger (schema.sql). */
+#define PG_MATCH "document @@ to_tsquery ('simple', involve.search_unaccent (:match))"
+#define PG_MATCHES_ASC \
+  " FROM (SELECT rowid AS k FROM search_text WHERE " PG_MATCH " ORDER BY rowid) m" MATCHES_JOIN
+#define PG_MATCHES_DESC \
+  " FROM (SELECT rowid AS k FROM search_text WHERE " PG_MATCH " ORDER BY rowid DESC) m" MATCHES_JOIN
+
+static const char *
+matches_from (InvolveStore *self,
+              gboolean      descending)
+{
+  if (self->is_server)
+    return descending ? PG_MATCHES_DESC : PG_MATCHES_ASC;
+  return descending ? MATCHES_DESC : MATCHES_ASC;
+}
 
 static void
 bind_query (InvolveDbStmt           *stmt,
@@ -421,7 +454,7 @@ refresh_stale_search (InvolveStore *self)
       AUTO_STMT find = NULL;
       int rc;
 
-      find = prepare (self, "SELECT uuid FROM records WHERE search_stale LIMIT 200", &error);
+      find = prepare (self, "SELECT uuid FROM records WHERE search_stale <> 0 LIMIT 200", &error);
       if (find == NULL)
         break;
       while ((rc = involve_db_step (find)) == SQLITE_ROW)
@@ -483,15 +516,16 @@ involve_store_count (InvolveStore            *self,
       query = &all;
     }
   if (query->text != NULL)
-    match = make_match_expression (query->text);
+    match = make_match_expression (query->text, self->is_server);
   if (match != NULL)
     refresh_stale_search (self);
   where = build_where (query);
 
   if (match != NULL && !query_has_filters (query))
-    sql = g_strdup ("SELECT count(*) FROM search_text WHERE search_text MATCH :match");
+    sql = g_strdup (self->is_server ? "SELECT count(*) FROM search_text WHERE " PG_MATCH
+                                    : "SELECT count(*) FROM search_text WHERE search_text MATCH :match");
   else if (match != NULL)
-    sql = g_strconcat ("SELECT count(*)", MATCHES_ASC, where, NULL);
+    sql = g_strconcat ("SELECT count(*)", matches_from (self, FALSE), where, NULL);
   else
     sql = g_strconcat ("SELECT count(*) FROM records r", where, NULL);
 
@@ -543,7 +577,7 @@ involve_store_list (InvolveStore            *self,
       query = &all;
     }
   if (query->text != NULL)
-    match = make_match_expression (query->text);
+    match = make_match_expression (query->text, self->is_server);
   if (match != NULL)
     refresh_stale_search (self);
 
@@ -569,9 +603,9 @@ involve_store_list (InvolveStore            *self,
   if (match == NULL)
     from = " FROM records r";
   else if (query->sort == INVOLVE_STORE_SORT_REFERENCE)
-    from = query->descending ? MATCHES_DESC : MATCHES_ASC;
+    from = matches_from (self, query->descending);
   else
-    from = MATCHES_ASC;
+    from = matches_from (self, FALSE);
 
   where = build_where (query);
   sql = g_strconcat (SUMMARY_COLUMNS, from, where, order, " LIMIT :limit OFFSET :offset", NULL);
