@@ -349,6 +349,56 @@ test_records_changed (void)
   g_assert_cmpstr (involve_record_get_string (record, "title"), ==, "Changed by B");
 }
 
+/* Backups are the server's job: refused, and no "backups" folder appears
+ * (a connection string's "folder" would be the current one). */
+static void
+test_no_backups (void)
+{
+  g_autoptr(PgTestRegister) reg = NULL;
+  g_autoptr(InvolveStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *officer = pg_test_unique_login ("officer");
+  g_autofree char *conninfo = NULL;
+  g_autofree char *here = g_get_current_dir ();
+  g_autofree char *dir = g_dir_make_tmp ("involve-pg-XXXXXX", &error);
+  g_autofree char *backups = NULL;
+  g_autofree char *dest = NULL;
+
+  if (!pg_test_available ())
+    return;
+  g_assert_no_error (error);
+  reg = pg_test_register_new ("backups");
+  pg_test_register_add_person (reg, officer, INVOLVE_PG_ROLE_OFFICER);
+  conninfo = pg_test_register_conninfo (reg, officer);
+  g_assert_cmpint (g_chdir (dir), ==, 0);
+
+  store = g_initable_new (INVOLVE_TYPE_STORE, NULL, &error, "path", conninfo, "auto-backup", TRUE, NULL);
+  g_assert_no_error (error);
+  involve_store_start_deferred_backup (store);
+  involve_store_wait_for_backup (store);
+  g_assert_null (involve_store_dup_backup_dir (store));
+
+  dest = g_build_filename (dir, "copy.involve", NULL);
+  g_assert_false (involve_store_backup (store, dest, &error));
+  g_assert_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "server"));
+  g_clear_error (&error);
+  g_assert_false (involve_store_rolling_backup (store, &error));
+  g_assert_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (involve_store_restore_backup (conninfo, dest, NULL, &error));
+  g_assert_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_null (involve_store_find_good_backup (conninfo));
+  g_clear_object (&store);
+
+  backups = g_build_filename (dir, "backups", NULL);
+  g_assert_false (g_file_test (backups, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (dest, G_FILE_TEST_EXISTS));
+  g_assert_cmpint (g_chdir (here), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -361,6 +411,7 @@ main (int    argc,
   g_test_add_func ("/store-server/self-sign-off", test_self_sign_off);
   g_test_add_func ("/store-server/officer-cannot-sign-off", test_officer_cannot_sign_off);
   g_test_add_func ("/store-server/records-changed", test_records_changed);
+  g_test_add_func ("/store-server/no-backups", test_no_backups);
 
   return g_test_run ();
 }

@@ -190,6 +190,8 @@ involve_store_backup (InvolveStore *self,
   g_return_val_if_fail (dest_path != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
+  if (!_involve_store_check_file_only (self, _("Backing up"), error))
+    return FALSE;
   if (self->damage != NULL)
     {
       g_autofree char *message =
@@ -211,6 +213,9 @@ involve_store_dup_backup_dir (InvolveStore *self)
 
   g_return_val_if_fail (INVOLVE_IS_STORE (self), NULL);
 
+  /* A connection string has no folder. */
+  if (self->is_server)
+    return NULL;
   dir = g_path_get_dirname (self->path);
   return g_build_filename (dir, "backups", NULL);
 }
@@ -453,6 +458,8 @@ involve_store_rolling_backup (InvolveStore *self,
   g_return_val_if_fail (INVOLVE_IS_STORE (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
+  if (!_involve_store_check_file_only (self, _("Backing up"), error))
+    return FALSE;
   job = rolling_backup_new (self);
   ok = rolling_backup_run (job, error);
   rolling_backup_free (job);

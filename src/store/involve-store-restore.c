@@ -11,6 +11,7 @@
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 
+#include "involve-db.h"
 #include "involve-store.h"
 #include "involve-store-anchors.h"
 #include "involve-store-internal.h"
@@ -77,6 +78,10 @@ involve_store_find_good_backup (const char *register_path)
   const char *entry;
 
   g_return_val_if_fail (register_path != NULL, NULL);
+
+  /* A team register has no backups folder beside it. */
+  if (involve_db_location_is_server (register_path))
+    return NULL;
 
   parent = g_path_get_dirname (register_path);
   dir = g_build_filename (parent, "backups", NULL);
@@ -219,6 +224,13 @@ involve_store_restore_backup (const char *register_path,
 
   if (kept_path != NULL)
     *kept_path = NULL;
+  if (involve_db_location_is_server (register_path))
+    {
+      g_set_error_literal (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_INVALID,
+                           _("Restoring a backup is for a register file. A team register lives on its server, "
+                             "which your IT department backs up and restores (pg_dump, pg_restore)."));
+      return FALSE;
+    }
   if (!g_file_test (backup_path, G_FILE_TEST_IS_REGULAR))
     {
       g_set_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_NOT_FOUND,

@@ -556,6 +556,8 @@ gboolean       involve_store_rolling_backup      (InvolveStore  *self,
 void           involve_store_start_deferred_backup (InvolveStore *self);
 /* Waits until the backup started on open (if any) has finished. */
 void           involve_store_wait_for_backup     (InvolveStore  *self);
+/* The "backups" folder beside the register file; NULL for a team
+ * register (backing up or restoring one is refused: its server's job). */
 char          *involve_store_dup_backup_dir      (InvolveStore  *self);
 /* The newest backup of the register at @register_path (in its "backups"
  * folder) that is an Involve register and passes SQLite's quick check, or
