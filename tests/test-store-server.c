@@ -5,6 +5,8 @@
  */
 #include "config.h"
 
+#include "involve-store-involvement.h"
+#include "involve-store-report.h"
 #include "pg-test-util.h"
 #include "store-test-util.h"
 
@@ -399,6 +401,68 @@ test_no_backups (void)
   g_assert_cmpint (g_rmdir (dir), ==, 0);
 }
 
+/* After sign-off on a server: the officer logs an activity, the reviewer
+ * reads it, both verify, and the year's report counts the decision. */
+static void
+test_involvement_and_report (void)
+{
+  g_autoptr(PgTestRegister) reg = NULL;
+  g_autoptr(InvolveStore) officer_store = NULL;
+  g_autoptr(InvolveStore) reviewer_store = NULL;
+  g_autoptr(InvolveSignOff) sign_off = reviewer ("Sam Reviewer", "sam.reviewer@example.org");
+  g_autoptr(InvolveLogEntry) entry = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(InvolveAnnualReport) report = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *officer = pg_test_unique_login ("officer");
+  g_autofree char *checker = pg_test_unique_login ("reviewer");
+  g_autofree char *today = g_date_time_format (now, "%Y-%m-%d");
+  g_autofree char *year = involve_financial_year_of (today);
+  g_autofree char *uuid = NULL;
+  const InvolveReportDecision *decision;
+
+  if (!pg_test_available ())
+    return;
+  reg = pg_test_register_new ("log");
+  pg_test_register_add_person (reg, officer, INVOLVE_PG_ROLE_OFFICER | INVOLVE_PG_ROLE_ADMIN);
+  pg_test_register_add_person (reg, checker, INVOLVE_PG_ROLE_REVIEWER);
+  officer_store = open_as (reg, officer, "officer");
+  reviewer_store = open_as (reg, checker, "reviewer");
+  uuid = submitted_record (officer_store);
+  trust_reviewer (officer_store);
+  g_assert_true (involve_store_sign_off (reviewer_store, uuid, sign_off, &error));
+  g_assert_no_error (error);
+
+  entry = involve_log_entry_new (INVOLVE_LOG_ACTIVITY, uuid);
+  entry->method = g_strdup ("letters-emails");
+  entry->description = g_strdup ("Letters to every patient of the clinic");
+  entry->start_date = g_strdup (today);
+  entry->reach = 120;
+  g_assert_true (involve_store_add_log_entry (officer_store, entry, &error));
+  g_assert_no_error (error);
+  /* The server's account, not the client's claim. */
+  g_assert_cmpstr (entry->account, ==, officer);
+
+  entries = involve_store_list_log_entries (reviewer_store, uuid, INVOLVE_LOG_ACTIVITY, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (entries->len, ==, 1);
+  g_assert_cmpint (((InvolveLogEntry *) entries->pdata[0])->reach, ==, 120);
+
+  g_assert_true (involve_store_verify (officer_store, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (involve_store_verify (reviewer_store, NULL, &error));
+  g_assert_no_error (error);
+
+  report = involve_store_compute_report (reviewer_store, year, NULL, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (report->decisions->len, ==, 1);
+  decision = report->decisions->pdata[0];
+  g_assert_cmpstr (decision->uuid, ==, uuid);
+  g_assert_cmpuint (decision->n_activities, ==, 1);
+  g_assert_cmpint (decision->people, ==, 120);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -412,6 +476,7 @@ main (int    argc,
   g_test_add_func ("/store-server/officer-cannot-sign-off", test_officer_cannot_sign_off);
   g_test_add_func ("/store-server/records-changed", test_records_changed);
   g_test_add_func ("/store-server/no-backups", test_no_backups);
+  g_test_add_func ("/store-server/involvement-and-report", test_involvement_and_report);
 
   return g_test_run ();
 }

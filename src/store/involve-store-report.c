@@ -436,14 +436,14 @@ static const char activities_sql[] =
   " (SELECT fv.value FROM versions vv JOIN field_values fv ON fv.version_id = vv.id"
   "  WHERE vv.record_id = r.id AND vv.version = e.version AND fv.field_id = 'organisation-name')"
   " FROM involvement_activities e JOIN records r ON r.uuid = e.record_uuid"
-  " WHERE e.audit_id <= ?3 AND NOT e.retracted AND e.start_date BETWEEN ?1 AND ?2"
+  " WHERE e.audit_id <= ?3 AND e.retracted = 0 AND e.start_date BETWEEN ?1 AND ?2"
   " AND NOT EXISTS (SELECT 1 FROM involvement_activities s WHERE s.supersedes = e.id AND s.audit_id <= ?3)"
   " ORDER BY e.id";
 
 /* Entries of the other kinds current at @as_of, by record. */
 #define CURRENT_SQL(table, extra) \
   "SELECT e.record_uuid" extra " FROM " table " e" \
-  " WHERE e.audit_id <= ?1 AND NOT e.retracted" \
+  " WHERE e.audit_id <= ?1 AND e.retracted = 0" \
   " AND NOT EXISTS (SELECT 1 FROM " table " s WHERE s.supersedes = e.id AND s.audit_id <= ?1)"
 
 static gboolean
@@ -518,9 +518,13 @@ decided_versions (InvolveStore *self,
   INVOLVE_AUTO_STMT stmt = NULL;
   int rc;
 
+  /* INDEXED BY is SQLite's; a server's planner picks the index itself. */
   stmt = _involve_store_prepare (self,
-                                 "SELECT kind, record_uuid, version FROM audit INDEXED BY audit_by_kind"
-                                 " WHERE kind IN ('sign-off', 'import') AND id <= ?1",
+                                 involve_store_is_server (self)
+                                 ? "SELECT kind, record_uuid, version FROM audit"
+                                   " WHERE kind IN ('sign-off', 'import') AND id <= ?1"
+                                 : "SELECT kind, record_uuid, version FROM audit INDEXED BY audit_by_kind"
+                                   " WHERE kind IN ('sign-off', 'import') AND id <= ?1",
                                  error);
   if (stmt == NULL)
     return FALSE;
