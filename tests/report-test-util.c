@@ -5,6 +5,7 @@
 #include "involve-lifecycle.h"
 #include "involve-store-trust.h"
 #include "identity-test-util.h"
+#include "store-test-util.h"
 
 typedef enum { APPLIES_C, APPLIES_AB_URGENT, NOT_APPLIES_BENEFICIAL, NOT_APPLIES_NOT_BENEFICIAL } Shape;
 
@@ -280,4 +281,25 @@ report_test_demo_year_clear (DemoYear *demo)
       g_clear_pointer (&demo->refs[i], g_free);
       g_clear_pointer (&demo->uuids[i], g_free);
     }
+}
+
+void
+report_test_fixture_setup (DemoYearFixture *f,
+                           gconstpointer    data)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->td = test_dir_new ();
+  f->store = open_store (f->td->path, &error);
+  g_assert_no_error (error);
+  report_test_build_demo_year (f->store, &f->demo);
+}
+
+void
+report_test_fixture_teardown (DemoYearFixture *f,
+                              gconstpointer    data)
+{
+  g_clear_object (&f->store);
+  report_test_demo_year_clear (&f->demo);
+  test_dir_free (f->td);
 }

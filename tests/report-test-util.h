@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include "common-test-util.h"
 #include "involve-store.h"
 #include "involve-store-involvement.h"
 #include "involve-store-report.h"
@@ -37,3 +38,21 @@ void report_test_demo_year_clear (DemoYear     *demo);
 void report_test_sign_off        (InvolveStore *store,
                                   const char   *uuid,
                                   const char   *date);
+
+/*
+ * The fixture of the report and involvement-log tests: a register in a
+ * temporary folder, the officer acting with their key unlocked, holding
+ * the demo year.  g_test_add (path, DemoYearFixture, NULL,
+ * report_test_fixture_setup, func, report_test_fixture_teardown).
+ */
+typedef struct
+{
+  TestDir      *td;
+  InvolveStore *store;
+  DemoYear      demo;
+} DemoYearFixture;
+
+void report_test_fixture_setup    (DemoYearFixture *f,
+                                   gconstpointer    data);
+void report_test_fixture_teardown (DemoYearFixture *f,
+                                   gconstpointer    data);

@@ -426,6 +426,8 @@ test_placeholders (Fixture       *f,
   g_assert_cmpint (involve_db_bind_int64 (stmt, 2, 42), ==, SQLITE_OK);
   g_assert_cmpint (involve_db_bind_int64 (stmt, 7, 7), ==, SQLITE_OK);
   g_assert_cmpint (involve_db_bind_text (stmt, 8, "B", -1, SQLITE_STATIC), ==, SQLITE_OK);
+  /* A number the SQL skips may be bound; it goes nowhere. */
+  g_assert_cmpint (involve_db_bind_blob (stmt, 4, "\xff\xfe", 2, SQLITE_STATIC), ==, SQLITE_OK);
   g_assert_cmpint (involve_db_bind_int64 (stmt, 9, 1), ==, SQLITE_RANGE);
   g_assert_cmpint (involve_db_bind_int64 (stmt, 0, 1), ==, SQLITE_RANGE);
   g_assert_cmpint (involve_db_step (stmt), ==, SQLITE_ROW);
@@ -901,6 +903,32 @@ test_pg_writers_queue (Fixture       *f,
   involve_db_close (other);
 }
 
+/* A conflicting edit is SQLITE_BUSY (the caller says so and may try
+ * again); a statement stopped by the server is SQLITE_INTERRUPT. */
+static void
+test_pg_conflicts (Fixture       *f,
+                   gconstpointer  data)
+{
+  InvolveDb *other;
+
+  SKIP_WITHOUT_DB (f);
+  other = connect_or_fail (f->conninfo);
+  exec_ok (f->db, "CREATE TABLE e (id bigint PRIMARY KEY, v text); INSERT INTO e VALUES (1, 'a')");
+  exec_ok (f->db, "BEGIN ISOLATION LEVEL REPEATABLE READ; SELECT v FROM e");
+  exec_ok (other, "UPDATE e SET v = 'theirs' WHERE id = 1");
+  g_assert_cmpint (involve_db_exec (f->db, "UPDATE e SET v = 'mine' WHERE id = 1", NULL), ==, SQLITE_BUSY);
+  g_assert_cmpstr (involve_db_get_sqlstate (f->db), ==, "40001");
+  g_assert_false (involve_db_get_autocommit (f->db));
+  exec_ok (f->db, "ROLLBACK");
+  g_assert_cmpint (query_int (f->db, "SELECT count(*) FROM e WHERE v = 'theirs'"), ==, 1);
+
+  exec_ok (f->db, "SET statement_timeout = '50ms'");
+  g_assert_cmpint (involve_db_exec (f->db, "SELECT pg_sleep (5)", NULL), ==, SQLITE_INTERRUPT);
+  g_assert_cmpstr (involve_db_get_sqlstate (f->db), ==, "57014");
+  exec_ok (f->db, "RESET statement_timeout");
+  involve_db_close (other);
+}
+
 static void
 test_notifications (Fixture       *f,
                     gconstpointer  data)
@@ -985,6 +1013,7 @@ main (int    argc,
   g_test_add ("/db/postgresql/lost-connection", Fixture, NULL, setup_pg, test_pg_lost_connection, teardown);
   g_test_add ("/db/postgresql/connect-denied", Fixture, NULL, NULL, test_pg_connect_denied, teardown);
   g_test_add ("/db/postgresql/replan", Fixture, NULL, setup_pg, test_replan, teardown);
+  g_test_add ("/db/postgresql/conflicts", Fixture, NULL, setup_pg, test_pg_conflicts, teardown);
   g_test_add ("/db/postgresql/writers-queue", Fixture, NULL, setup_pg, test_pg_writers_queue, teardown);
 
   return g_test_run ();

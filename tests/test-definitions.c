@@ -4,6 +4,7 @@
 #include <string.h>
 #include <glib/gstdio.h>
 
+#include "common-test-util.h"
 #include "core-test-util.h"
 #include "involve-definitions.h"
 
@@ -227,25 +228,6 @@ copy_tree (GFile *source,
   g_assert_no_error (error);
 }
 
-static void
-remove_tree (GFile *file)
-{
-  g_autoptr(GFileEnumerator) enumerator = g_file_enumerate_children (file, "standard::name",
-                                                                     G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS,
-                                                                     NULL, NULL);
-  GFileInfo *info;
-
-  while (enumerator != NULL && (info = g_file_enumerator_next_file (enumerator, NULL, NULL)) != NULL)
-    {
-      g_autoptr(GFile) child = g_file_get_child (file, g_file_info_get_name (info));
-
-      remove_tree (child);
-      g_object_unref (info);
-    }
-
-  g_file_delete (file, NULL, NULL);
-}
-
 /* Loads the real data with one file replaced by a broken sample and
  * returns the error. */
 static GError *
@@ -278,7 +260,7 @@ load_with_replacement (const char *relative_path,
   g_assert_nonnull (error);
   g_test_message ("%s", error->message);
 
-  remove_tree (directory);
+  test_util_remove_tree (g_file_peek_path (directory));
   return error;
 }
 
@@ -471,7 +453,7 @@ test_default_data_dir_checked_against_schemas (void)
 
       g_setenv ("INVOLVE_DATA_DIR", tmp, TRUE);
       g_assert_null (involve_definitions_get_default (&error));
-      remove_tree (directory);
+      test_util_remove_tree (g_file_peek_path (directory));
       g_assert_error (error, INVOLVE_FORM_ERROR, INVOLVE_FORM_ERROR_INVALID);
       g_assert_nonnull (strstr (error->message, "does not match the schema form.rng"));
       return;

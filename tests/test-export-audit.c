@@ -12,6 +12,8 @@
 #include "involve-audit-text.h"
 #include "involve-fingerprint.h"
 #include "involve-pdf.h"
+#include "involve-store-anchors.h"
+#include "involve-store-involvement.h"
 #include "common-test-util.h"
 #include "export-test-util.h"
 
@@ -269,6 +271,67 @@ test_pdf_audit_public (void)
   test_util_remove_tree (dir);
 }
 
+/* Every kind the register writes has words, the same for the PDF and the
+ * History window (which both call these). */
+static void
+test_describe_every_kind (void)
+{
+  const char *kinds[] = {
+    INVOLVE_AUDIT_CREATE, INVOLVE_AUDIT_VALUE, INVOLVE_AUDIT_STATUS, INVOLVE_AUDIT_SIGN_OFF,
+    INVOLVE_AUDIT_RETURN, INVOLVE_AUDIT_AMEND, INVOLVE_AUDIT_EXPORT, INVOLVE_AUDIT_IMPORT,
+    INVOLVE_AUDIT_BACKUP, INVOLVE_AUDIT_SUBMIT, INVOLVE_AUDIT_TRUST, INVOLVE_AUDIT_REFUSED,
+    INVOLVE_AUDIT_INVOLVEMENT, INVOLVE_AUDIT_IMPORT_VERSION, INVOLVE_AUDIT_SEEN_HEAD,
+  };
+  InvolveDefinitions *definitions = export_test_definitions ();
+  g_autoptr(GPtrArray) audit = new_audit ();
+  InvolveAuditEntry *entry;
+
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    {
+      g_autofree char *what = NULL;
+
+      entry = add_entry (audit, i, "officer", kinds[i], "activity", NULL, NULL);
+      what = involve_audit_describe (entry, NULL);
+      /* Words, never the bare id. */
+      g_assert_cmpstr (what, !=, kinds[i]);
+      g_assert_true (g_unichar_isupper (g_utf8_get_char (what)));
+    }
+  /* A kind a newer release writes is shown as it is, not dropped. */
+  entry = add_entry (audit, 99, "officer", "future-kind", NULL, NULL, NULL);
+  {
+    g_autofree char *what = involve_audit_describe (entry, NULL);
+    g_autofree char *none = involve_audit_dup_details (definitions, entry);
+    g_autofree char *actor = involve_audit_dup_actor (entry);
+
+    g_assert_cmpstr (what, ==, "future-kind");
+    g_assert_null (none);
+    g_assert_cmpstr (actor, ==, "officer");
+  }
+
+  /* Details in words: statuses by their labels, the reason kept. */
+  entry = add_entry (audit, 100, "officer", INVOLVE_AUDIT_STATUS, NULL, NULL, NULL);
+  entry->details = g_strdup ("awaiting-sign-off -> returned: fix section B");
+  entry->profile = g_strdup ("Alex Officer");
+  {
+    g_autofree char *details = involve_audit_dup_details (definitions, entry);
+    g_autofree char *actor = involve_audit_dup_actor (entry);
+    g_autofree char *expected = g_strdup_printf ("%s → %s: fix section B",
+                                                 involve_status_get_label (INVOLVE_STATUS_AWAITING_SIGN_OFF),
+                                                 involve_status_get_label (INVOLVE_STATUS_RETURNED));
+
+    g_assert_cmpstr (details, ==, expected);
+    g_assert_cmpstr (actor, ==, "officer (Alex Officer)");
+  }
+  /* Empty details are none. */
+  entry = add_entry (audit, 101, "officer", INVOLVE_AUDIT_EXPORT, NULL, NULL, NULL);
+  entry->details = g_strdup ("");
+  {
+    g_autofree char *details = involve_audit_dup_details (definitions, entry);
+
+    g_assert_null (details);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -277,6 +340,7 @@ main (int   argc,
 
   g_test_add_func ("/export/audit/fold-sessions", test_fold_sessions);
   g_test_add_func ("/export/audit/format-odd-values", test_format_odd_values);
+  g_test_add_func ("/export/audit/describe-every-kind", test_describe_every_kind);
   g_test_add_func ("/export/audit/pdf-readable", test_pdf_audit_readable);
   g_test_add_func ("/export/audit/pdf-public", test_pdf_audit_public);
 

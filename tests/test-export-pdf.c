@@ -566,6 +566,30 @@ test_write_failure_leaves_nothing (void)
   involve_evidence_document_set_fingerprint (document, "00");
   g_assert_false (involve_evidence_document_write_pdf (document, "/nonexistent/dir/x.pdf", &error));
   g_assert_error (error, INVOLVE_EXPORT_ERROR, INVOLVE_EXPORT_ERROR_IO);
+  g_clear_error (&error);
+
+  /* Written whole, then refused at the last step (a folder stands where
+   * the file would go): the temporary file beside it is gone too. */
+  {
+    g_autofree char *dir = export_test_make_tmpdir ();
+    g_autofree char *target = g_build_filename (dir, "taken.pdf", NULL);
+    g_autoptr(GDir) listing = NULL;
+    const char *name;
+    guint n = 0;
+
+    g_assert_cmpint (g_mkdir (target, 0700), ==, 0);
+    g_assert_false (involve_evidence_document_write_pdf (document, target, &error));
+    g_assert_error (error, INVOLVE_EXPORT_ERROR, INVOLVE_EXPORT_ERROR_IO);
+    listing = g_dir_open (dir, 0, NULL);
+    while ((name = g_dir_read_name (listing)) != NULL)
+      {
+        g_assert_cmpstr (name, ==, "taken.pdf");
+        n++;
+      }
+    g_assert_cmpuint (n, ==, 1);
+    g_rmdir (target);
+    g_rmdir (dir);
+  }
 }
 
 int

@@ -12,10 +12,9 @@
 #include <adwaita.h>
 #include <string.h>
 #include <glib/gstdio.h>
-#include <gsk/gl/gskglrenderer.h>
 
-#include "a11y-check.h"
 #include "common-test-util.h"
+#include "gui-test-util.h"
 #include "identity-test-util.h"
 #include "involve-history-window.h"
 #include "involve-involvement-window.h"
@@ -25,135 +24,14 @@
 #include "involve-wizard.h"
 #include "report-test-util.h"
 
-typedef struct
-{
-  TestDir      *td;
-  InvolveStore *store;
-  DemoYear      demo;
-} Fixture;
-
-static void
-wait_ms (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    {
-      while (g_main_context_pending (NULL))
-        g_main_context_iteration (NULL, FALSE);
-      g_usleep (5000);
-    }
-}
-
-/* As test-gui.c: rendered with the GL renderer, which draws every glyph. */
-static void
-screenshot (GtkWidget  *widget,
-            const char *name)
-{
-  const char *dir = g_getenv ("INVOLVE_SCREENSHOT_DIR");
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GtkSnapshot) snapshot = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GskRenderer) gl = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = NULL;
-  graphene_rect_t viewport;
-  int width, height;
-
-  if (dir == NULL)
-    return;
-  wait_ms (400);
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-  paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  if (node == NULL)
-    return;
-  path = g_build_filename (dir, name, NULL);
-  viewport = GRAPHENE_RECT_INIT (0, 0, width, height);
-  gl = gsk_gl_renderer_new ();
-  if (!gsk_renderer_realize (gl, NULL, NULL))
-    texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)), node, &viewport);
-  else
-    texture = gsk_renderer_render_texture (gl, node, &viewport);
-  gdk_texture_save_to_png (texture, path);
-  g_clear_object (&texture);
-  if (gsk_renderer_is_realized (gl))
-    gsk_renderer_unrealize (gl);
-}
-
-static void
-check_a11y_of (GtkWidget  *root,
-               const char *where)
-{
-  g_autoptr(GString) problems = g_string_new (NULL);
-  guint n;
-
-  wait_ms (60);
-  n = involve_test_check_accessibility (root, problems);
-  if (n > 0)
-    g_test_message ("%s:\n%s", where, problems->str);
-  g_assert_cmpuint (n, ==, 0);
-}
-
-static void
-fixture_setup (Fixture       *f,
-               gconstpointer  data)
-{
-  g_autoptr(GError) error = NULL;
-
-  f->td = test_dir_new ();
-  f->store = g_initable_new (INVOLVE_TYPE_STORE, NULL, &error, "path", f->td->path, "auto-backup", FALSE,
-                             "os-account", "officer", "profile-name", "Officer", NULL);
-  g_assert_no_error (error);
-  /* Acting as the officer, with their key unlocked, as the store tests do:
-   * submitting needs it, and the demo year signs off with the reviewer's. */
-  involve_store_set_identity (f->store, test_identity ("officer"));
-  report_test_build_demo_year (f->store, &f->demo);
-}
-
-static void
-fixture_teardown (Fixture       *f,
-                  gconstpointer  data)
-{
-  g_clear_object (&f->store);
-  report_test_demo_year_clear (&f->demo);
-  test_dir_free (f->td);
-}
-
-/* The first widget under @root of @type whose label (a label's text, a
- * button's label) is @text; NULL when none. */
-static GtkWidget *
-find_labelled (GtkWidget  *root,
-               GType       type,
-               const char *text)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
-    {
-      const char *label = GTK_IS_LABEL (root) ? gtk_label_get_text (GTK_LABEL (root))
-                          : GTK_IS_BUTTON (root) ? gtk_button_get_label (GTK_BUTTON (root)) : NULL;
-
-      if (g_strcmp0 (label, text) == 0)
-        return root;
-    }
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_labelled (child, type, text);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
+typedef DemoYearFixture Fixture;
 
 /* The control a form's label (its text without the mnemonic) names. */
 static GtkWidget *
 control (GtkWidget  *form,
          const char *label_text)
 {
-  GtkWidget *label = find_labelled (form, GTK_TYPE_LABEL, label_text);
+  GtkWidget *label = gui_test_find_labelled (form, GTK_TYPE_LABEL, label_text);
 
   if (label == NULL)
     g_error ("no label “%s” in the form", label_text);
@@ -172,7 +50,7 @@ static GtkWidget *
 save_button (GtkWidget *form,
              const char *label)
 {
-  GtkWidget *button = find_labelled (form, GTK_TYPE_BUTTON, label);
+  GtkWidget *button = gui_test_find_labelled (form, GTK_TYPE_BUTTON, label);
 
   g_assert_nonnull (button);
   return button;
@@ -222,21 +100,21 @@ test_involvement_window (Fixture       *f,
   g_assert_no_error (error);
   gtk_window_set_default_size (GTK_WINDOW (window), 900, 760);
   gtk_window_present (GTK_WINDOW (window));
-  wait_ms (200);
+  gui_test_wait_ms (200);
   g_assert_cmpuint (count_rows_with (window, "1. Surveys"), ==, 1);
   g_assert_cmpuint (count_rows_with (window, "2. Events"), ==, 1);
   g_assert_cmpuint (count_rows_with (window, "1. Getting there by bus"), ==, 1);
   g_assert_cmpuint (count_rows_with (window, "2. You said: Keep the Saturday clinic"), ==, 1);
-  check_a11y_of (window, "involvement window");
-  screenshot (window, "involvement-01-log.png");
+  gui_test_check_a11y (window, "involvement window");
+  gui_test_screenshot (window, "involvement-01-log.png");
 
   /* Add an activity: refused while the description is missing, with
    * what was typed kept and nothing written. */
-  g_signal_emit_by_name (find_labelled (window, GTK_TYPE_BUTTON, "Add _Activity…"), "clicked");
-  wait_ms (200);
+  g_signal_emit_by_name (gui_test_find_labelled (window, GTK_TYPE_BUTTON, "Add _Activity…"), "clicked");
+  gui_test_wait_ms (200);
   form = _involve_involvement_window_get_form (INVOLVE_INVOLVEMENT_WINDOW (window));
   g_assert_nonnull (form);
-  check_a11y_of (form, "activity form");
+  gui_test_check_a11y (form, "activity form");
   type_into (form, "Start date", "2025-09-10");
   gtk_drop_down_set_selected (GTK_DROP_DOWN (control (form, "Method")), 8);   /* focus groups */
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (control (form, "People who took part")), 17);
@@ -244,12 +122,12 @@ test_involvement_window (Fixture       *f,
   gtk_check_button_set_active (GTK_CHECK_BUTTON (control (form, "Seldom-heard groups reached")), TRUE);
   before = head (f);
   g_signal_emit_by_name (save_button (form, "_Save"), "clicked");
-  wait_ms (100);
+  gui_test_wait_ms (100);
   g_assert_true (_involve_involvement_window_get_form (INVOLVE_INVOLVEMENT_WINDOW (window)) == form);
-  g_assert_true (gtk_widget_get_visible (find_labelled (form, GTK_TYPE_LABEL, "What was done is required.")));
+  g_assert_true (gtk_widget_get_visible (gui_test_find_labelled (form, GTK_TYPE_LABEL, "What was done is required.")));
   g_assert_cmpint (head (f), ==, before);
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (control (form, "Start date"))), ==, "2025-09-10");
-  screenshot (form, "involvement-02-form-problem.png");
+  gui_test_screenshot (form, "involvement-02-form-problem.png");
 
   type_into (form, "What was done", "A focus group with carers at the library.");
   /* Each entry is a signed act: with no key unlocked, the unlock dialog
@@ -265,7 +143,7 @@ test_involvement_window (Fixture       *f,
     g_assert_no_error (error);
     involve_store_set_identity (f->store, NULL);
     g_signal_emit_by_name (save_button (form, "_Save"), "clicked");
-    wait_ms (200);
+    gui_test_wait_ms (200);
     for (guint i = 0; i < g_list_model_get_n_items (toplevels) && unlock == NULL; i++)
       {
         g_autoptr(GtkWidget) w = g_list_model_get_item (toplevels, i);
@@ -276,7 +154,7 @@ test_involvement_window (Fixture       *f,
     g_assert_nonnull (unlock);
     g_assert_cmpint (head (f), ==, before);
     g_signal_emit_by_name (_involve_unlock_dialog_get_cancel_button (INVOLVE_UNLOCK_DIALOG (unlock)), "clicked");
-    wait_ms (200);
+    gui_test_wait_ms (200);
     g_assert_true (_involve_involvement_window_get_form (INVOLVE_INVOLVEMENT_WINDOW (window)) == form);
     g_assert_cmpint (head (f), ==, before);
     g_assert_null (involve_store_get_identity (f->store));
@@ -284,7 +162,7 @@ test_involvement_window (Fixture       *f,
     /* Unlocked this time: the form is saved with what was typed. */
     unlock = NULL;
     g_signal_emit_by_name (save_button (form, "_Save"), "clicked");
-    wait_ms (200);
+    gui_test_wait_ms (200);
     for (guint i = 0; i < g_list_model_get_n_items (toplevels) && unlock == NULL; i++)
       {
         g_autoptr(GtkWidget) w = g_list_model_get_item (toplevels, i);
@@ -298,7 +176,7 @@ test_involvement_window (Fixture       *f,
     g_signal_emit_by_name (_involve_unlock_dialog_get_unlock_button (INVOLVE_UNLOCK_DIALOG (unlock)), "clicked");
     /* The key is unlocked off the main thread: wait for the save. */
     for (guint i = 0; i < 100 && _involve_involvement_window_get_form (INVOLVE_INVOLVEMENT_WINDOW (window)) != NULL; i++)
-      wait_ms (100);
+      gui_test_wait_ms (100);
     g_assert_nonnull (involve_store_get_identity (f->store));
   }
   g_assert_null (_involve_involvement_window_get_form (INVOLVE_INVOLVEMENT_WINDOW (window)));
@@ -316,20 +194,20 @@ test_involvement_window (Fixture       *f,
   }
 
   /* Correct the survey: the form comes filled in with it. */
-  g_signal_emit_by_name (find_labelled (window, GTK_TYPE_BUTTON, "Correct…"), "clicked");
-  wait_ms (200);
+  g_signal_emit_by_name (gui_test_find_labelled (window, GTK_TYPE_BUTTON, "Correct…"), "clicked");
+  gui_test_wait_ms (200);
   form = _involve_involvement_window_get_form (INVOLVE_INVOLVEMENT_WINDOW (window));
-  check_a11y_of (form, "correction form");
+  gui_test_check_a11y (form, "correction form");
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (control (form, "Start date"))), ==, "2025-06-02");
   g_assert_cmpint (gtk_spin_button_get_value (GTK_SPIN_BUTTON (control (form, "People who took part"))), ==, 120);
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (control (form, "People who took part")), 130);
   before = head (f);
   g_signal_emit_by_name (save_button (form, "_Save"), "clicked");
-  wait_ms (100);
+  gui_test_wait_ms (100);
   g_assert_cmpint (head (f), ==, before);   /* no reason given */
   type_into (form, "Why it is corrected", "Ten paper forms came in late.");
   g_signal_emit_by_name (save_button (form, "_Save"), "clicked");
-  wait_ms (200);
+  gui_test_wait_ms (200);
   g_clear_pointer (&activities, g_ptr_array_unref);
   activities = involve_store_list_log_entries (f->store, f->demo.uuids[0], INVOLVE_LOG_ACTIVITY, 0, &error);
   g_assert_cmpuint (activities->len, ==, 4);
@@ -344,19 +222,19 @@ test_involvement_window (Fixture       *f,
   }
 
   /* Withdraw the next one (the event): a reason is needed. */
-  withdraw = find_labelled (window, GTK_TYPE_BUTTON, "Withdraw…");
+  withdraw = gui_test_find_labelled (window, GTK_TYPE_BUTTON, "Withdraw…");
   g_assert_nonnull (withdraw);
   g_signal_emit_by_name (withdraw, "clicked");
-  wait_ms (200);
+  gui_test_wait_ms (200);
   form = _involve_involvement_window_get_form (INVOLVE_INVOLVEMENT_WINDOW (window));
-  check_a11y_of (form, "withdraw form");
+  gui_test_check_a11y (form, "withdraw form");
   before = head (f);
   g_signal_emit_by_name (save_button (form, "_Withdraw"), "clicked");
-  wait_ms (100);
+  gui_test_wait_ms (100);
   g_assert_cmpint (head (f), ==, before);
   type_into (form, "Why it is corrected", "Logged against the wrong record.");
   g_signal_emit_by_name (save_button (form, "_Withdraw"), "clicked");
-  wait_ms (200);
+  gui_test_wait_ms (200);
   g_assert_cmpint (head (f), ==, before + 1);
   g_assert_null (_involve_involvement_window_get_form (INVOLVE_INVOLVEMENT_WINDOW (window)));
   g_clear_pointer (&activities, g_ptr_array_unref);
@@ -369,9 +247,9 @@ test_involvement_window (Fixture       *f,
   g_assert_true (_involve_involvement_window_export (INVOLVE_INVOLVEMENT_WINDOW (window), pdf, &error));
   g_assert_no_error (error);
   g_assert_true (g_file_test (pdf, G_FILE_TEST_EXISTS));
-  screenshot (window, "involvement-03-after.png");
+  gui_test_screenshot (window, "involvement-03-after.png");
   gtk_window_destroy (GTK_WINDOW (window));
-  wait_ms (100);
+  gui_test_wait_ms (100);
 }
 
 static void
@@ -389,21 +267,21 @@ test_report_dialog (Fixture       *f,
   dialog = involve_report_dialog_new (NULL, f->store);
   gtk_window_set_default_size (GTK_WINDOW (dialog), 900, 760);
   gtk_window_present (GTK_WINDOW (dialog));
-  wait_ms (200);
-  check_a11y_of (dialog, "report dialog");
+  gui_test_wait_ms (200);
+  gui_test_check_a11y (dialog, "report dialog");
   g_assert_null (_involve_report_dialog_get_report (INVOLVE_REPORT_DIALOG (dialog)));
 
   g_assert_true (_involve_report_dialog_compute (INVOLVE_REPORT_DIALOG (dialog), "2025-26", NULL, &error));
   g_assert_no_error (error);
-  wait_ms (200);
+  gui_test_wait_ms (200);
   report = _involve_report_dialog_get_report (INVOLVE_REPORT_DIALOG (dialog));
   g_assert_cmpint (involve_annual_report_lookup (report, "decisions")->count, ==, 5);
   g_assert_cmpuint (count_rows_with (dialog, "Decisions signed off in the year"), ==, 1);
   g_assert_cmpuint (count_rows_with (dialog, "Carers, including"), ==, 1);
   /* Reach lists leave out what nobody reached. */
   g_assert_cmpuint (count_rows_with (dialog, "Young men"), ==, 0);
-  check_a11y_of (dialog, "report dialog with figures");
-  screenshot (dialog, "report-01-figures.png");
+  gui_test_check_a11y (dialog, "report dialog with figures");
+  gui_test_screenshot (dialog, "report-01-figures.png");
 
   /* Logged after the figures were shown: the files still say what the
    * dialog said. */
@@ -448,20 +326,7 @@ test_report_dialog (Fixture       *f,
   g_assert_cmpint (involve_annual_report_lookup (_involve_report_dialog_get_report (INVOLVE_REPORT_DIALOG (dialog)),
                                                  "decisions")->count, ==, 0);
   gtk_window_destroy (GTK_WINDOW (dialog));
-  wait_ms (100);
-}
-
-static GtkWidget *
-find_involvement_window (void)
-{
-  g_autoptr(GList) windows = gtk_window_list_toplevels ();
-
-  for (GList *l = windows; l != NULL; l = l->next)
-    {
-      if (INVOLVE_IS_INVOLVEMENT_WINDOW (l->data))
-        return l->data;
-    }
-  return NULL;
+  gui_test_wait_ms (100);
 }
 
 /* The record menu's Involvement Log: there for a signed-off record, not
@@ -490,37 +355,21 @@ test_record_menu (Fixture       *f,
   gtk_window_set_child (GTK_WINDOW (holder), wizard);
   gtk_window_present (GTK_WINDOW (holder));
   involve_wizard_set_record (INVOLVE_WIZARD (wizard), draft);
-  wait_ms (200);
+  gui_test_wait_ms (200);
   gtk_widget_activate_action (wizard, "wizard.involvement", NULL);
-  wait_ms (200);
-  g_assert_null (find_involvement_window ());
+  gui_test_wait_ms (200);
+  g_assert_null (gui_test_find_toplevel (INVOLVE_TYPE_INVOLVEMENT_WINDOW));
 
   involve_wizard_set_record (INVOLVE_WIZARD (wizard), signed_record);
-  wait_ms (200);
+  gui_test_wait_ms (200);
   g_assert_true (gtk_widget_activate_action (wizard, "wizard.involvement", NULL));
-  wait_ms (300);
-  window = find_involvement_window ();
+  gui_test_wait_ms (300);
+  window = gui_test_find_toplevel (INVOLVE_TYPE_INVOLVEMENT_WINDOW);
   g_assert_nonnull (window);
   g_assert_cmpuint (count_rows_with (window, "1. Surveys"), ==, 1);
   gtk_window_destroy (GTK_WINDOW (window));
   gtk_window_destroy (GTK_WINDOW (holder));
-  wait_ms (100);
-}
-
-static GtkWidget *
-find_row (GtkWidget  *root,
-          const char *title)
-{
-  if (ADW_IS_ACTION_ROW (root) && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (root)), title) == 0)
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_row (child, title);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  gui_test_wait_ms (100);
 }
 
 /* The record's History shows each log entry as written, readably. */
@@ -541,16 +390,16 @@ test_history (Fixture       *f,
   window = involve_history_window_new (NULL, f->store, definitions, record, &error);
   g_assert_no_error (error);
   gtk_window_present (GTK_WINDOW (window));
-  wait_ms (200);
-  row = find_row (window, "Involvement logged (activity)");
+  gui_test_wait_ms (200);
+  row = gui_test_find_row (window, ADW_TYPE_ACTION_ROW, "Involvement logged (activity)");
   g_assert_nonnull (row);
   subtitle = adw_action_row_get_subtitle (ADW_ACTION_ROW (row));
   g_assert_nonnull (strstr (subtitle, "method: surveys-feedback-forms"));
   g_assert_nonnull (strstr (subtitle, "groups: carers, learning-disability"));
   g_assert_nonnull (strstr (subtitle, "activity 1"));
-  g_assert_nonnull (find_row (window, "Involvement logged (response)"));
+  g_assert_nonnull (gui_test_find_row (window, ADW_TYPE_ACTION_ROW, "Involvement logged (response)"));
   gtk_window_destroy (GTK_WINDOW (window));
-  wait_ms (100);
+  gui_test_wait_ms (100);
 }
 
 int
@@ -561,9 +410,9 @@ main (int   argc,
 
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
-  g_test_add ("/gui/involvement/window", Fixture, NULL, fixture_setup, test_involvement_window, fixture_teardown);
-  g_test_add ("/gui/involvement/history", Fixture, NULL, fixture_setup, test_history, fixture_teardown);
-  g_test_add ("/gui/involvement/record-menu", Fixture, NULL, fixture_setup, test_record_menu, fixture_teardown);
-  g_test_add ("/gui/involvement/report-dialog", Fixture, NULL, fixture_setup, test_report_dialog, fixture_teardown);
+  g_test_add ("/gui/involvement/window", Fixture, NULL, report_test_fixture_setup, test_involvement_window, report_test_fixture_teardown);
+  g_test_add ("/gui/involvement/history", Fixture, NULL, report_test_fixture_setup, test_history, report_test_fixture_teardown);
+  g_test_add ("/gui/involvement/record-menu", Fixture, NULL, report_test_fixture_setup, test_record_menu, report_test_fixture_teardown);
+  g_test_add ("/gui/involvement/report-dialog", Fixture, NULL, report_test_fixture_setup, test_report_dialog, report_test_fixture_teardown);
   return g_test_run ();
 }

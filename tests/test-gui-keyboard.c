@@ -22,6 +22,7 @@
 #include <X11/keysym.h>
 #include <X11/extensions/XTest.h>
 
+#include "gui-test-util.h"
 #include "involve-application.h"
 #include "involve-field-editor.h"
 #include "involve-lifecycle.h"
@@ -43,20 +44,6 @@ typedef struct
   Display            *xdisplay;
 } Fixture;
 
-static void
-wait_ms (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  do
-    {
-      while (g_main_context_pending (NULL))
-        g_main_context_iteration (NULL, FALSE);
-      g_usleep (2000);
-    }
-  while (g_get_monotonic_time () < end);
-}
-
 /* Presses and releases @keysym with @modifiers (keysyms) held. */
 static void
 press (Fixture    *fixture,
@@ -74,7 +61,7 @@ press (Fixture    *fixture,
   for (guint i = n_modifiers; i > 0; i--)
     XTestFakeKeyEvent (fixture->xdisplay, XKeysymToKeycode (fixture->xdisplay, modifiers[i - 1]), False, CurrentTime);
   XFlush (fixture->xdisplay);
-  wait_ms (25);
+  gui_test_wait_ms (25);
 }
 
 static void
@@ -114,7 +101,7 @@ type (Fixture    *fixture,
       g_assert_true (g_ascii_islower (*p) || g_ascii_isdigit (*p) || strchr (" -.", *p) != NULL);
       key (fixture, keysym);
     }
-  wait_ms (50);
+  gui_test_wait_ms (50);
 }
 
 static GtkWidget *
@@ -171,7 +158,7 @@ assert_focus_in_sight (Fixture *fixture)
          gtk_widget_is_ancestor (gtk_widget_get_ancestor (gtk_widget_get_parent (scrolled), GTK_TYPE_SCROLLED_WINDOW),
                                  _involve_wizard_get_page_stack (fixture->wizard)))
     scrolled = gtk_widget_get_ancestor (gtk_widget_get_parent (scrolled), GTK_TYPE_SCROLLED_WINDOW);
-  wait_ms (100);
+  gui_test_wait_ms (100);
   g_assert_true (gtk_widget_compute_bounds (focused, scrolled, &bounds));
   g_test_message ("focus %s at y %.0f, height %.0f, in a page %d high", G_OBJECT_TYPE_NAME (focused),
                   bounds.origin.y, bounds.size.height, gtk_widget_get_height (scrolled));
@@ -250,12 +237,12 @@ fixture_set_up (Fixture       *fixture,
 
   gtk_window_present (GTK_WINDOW (fixture->window));
   fixture->wizard = _involve_window_get_wizard (fixture->window);
-  wait_ms (300);
+  gui_test_wait_ms (300);
   /* No window manager under Xvfb: give the window the keyboard. */
   XSetInputFocus (fixture->xdisplay, gdk_x11_surface_get_xid (gtk_native_get_surface (GTK_NATIVE (fixture->window))),
                   RevertToParent, CurrentTime);
   XSync (fixture->xdisplay, False);
-  wait_ms (200);
+  gui_test_wait_ms (200);
 }
 
 static void
@@ -266,7 +253,7 @@ fixture_tear_down (Fixture       *fixture,
     {
       gtk_window_destroy (GTK_WINDOW (fixture->window));
       g_object_unref (fixture->window);
-      wait_ms (50);
+      gui_test_wait_ms (50);
     }
   g_clear_object (&fixture->store);
   g_clear_object (&fixture->definitions);
@@ -305,7 +292,7 @@ answer_focused (Fixture            *fixture,
       type (fixture, "written with the keyboard alone.");
       break;
     }
-  wait_ms (350);
+  gui_test_wait_ms (350);
 }
 
 static void
@@ -318,11 +305,11 @@ go_to_review (Fixture *fixture)
       guint before = involve_wizard_get_step (fixture->wizard);
 
       ctrl_key (fixture, XK_Page_Down);
-      wait_ms (50);
+      gui_test_wait_ms (50);
       g_assert_cmpuint (involve_wizard_get_step (fixture->wizard), ==, before + 1);
     }
   g_assert_cmpuint (involve_wizard_get_step (fixture->wizard), ==, review);
-  wait_ms (200);
+  gui_test_wait_ms (200);
 }
 
 static void
@@ -342,7 +329,7 @@ test_new_to_submitted (Fixture       *fixture,
 
   /* Ctrl+N opens a new record. */
   ctrl_key (fixture, XK_n);
-  wait_ms (300);
+  gui_test_wait_ms (300);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (_involve_window_get_main_stack (fixture->window))), ==, "record");
   g_assert_cmpuint (involve_wizard_get_step (fixture->wizard), ==, 0);
 
@@ -355,7 +342,7 @@ test_new_to_submitted (Fixture       *fixture,
   g_assert_true (focus (fixture) == row2);
   g_assert_cmpuint (involve_wizard_get_step (fixture->wizard), ==, 0);
   key (fixture, XK_Return);
-  wait_ms (100);
+  gui_test_wait_ms (100);
   g_assert_cmpuint (involve_wizard_get_step (fixture->wizard), ==, 2);
   /* Tab goes from the list into the open page, not to the footer. */
   key (fixture, XK_Tab);
@@ -398,7 +385,7 @@ test_new_to_submitted (Fixture       *fixture,
       g_assert_cmpuint (++fixed, <, 60);
       tab_to (fixture, GTK_WIDGET (row), TRUE);
       key (fixture, XK_Return);
-      wait_ms (150);
+      gui_test_wait_ms (150);
       g_assert_true (focus_in (fixture, _involve_wizard_get_editor (fixture->wizard, field_id)));
       assert_focus_in_sight (fixture);
       answer_focused (fixture, field);
@@ -411,7 +398,7 @@ test_new_to_submitted (Fixture       *fixture,
   g_assert_true (gtk_widget_get_sensitive (submit));
   tab_to (fixture, submit, TRUE);
   key (fixture, XK_Return);
-  wait_ms (500);
+  gui_test_wait_ms (500);
   record = involve_store_load_record (fixture->store, involve_record_get_uuid (involve_wizard_get_record (fixture->wizard)), 0, &error);
   g_assert_no_error (error);
   g_assert_cmpint (involve_record_get_status (record), ==, INVOLVE_STATUS_AWAITING_SIGN_OFF);
@@ -433,7 +420,7 @@ test_risk_table (Fixture       *fixture,
       return;
     }
   ctrl_key (fixture, XK_n);
-  wait_ms (300);
+  gui_test_wait_ms (300);
   type (fixture, "risks");
   /* To Appendix C's step, however many steps the record's form edition has
    * before it (the 2022 edition adds one). */
@@ -441,13 +428,13 @@ test_risk_table (Fixture       *fixture,
   for (guint i = 0; i < 12 && !gtk_widget_get_mapped (GTK_WIDGET (risks)); i++)
     {
       ctrl_key (fixture, XK_Page_Down);
-      wait_ms (50);
+      gui_test_wait_ms (50);
     }
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (risks)));
   add = involve_field_editor_get_add_row_button (risks);
   tab_to (fixture, add, FALSE);
   key (fixture, XK_Return);
-  wait_ms (100);
+  gui_test_wait_ms (100);
   g_assert_true (focus (fixture) == involve_field_editor_get_table_cell (risks, 0, 0));
   type (fixture, "low turnout");
   key (fixture, XK_Tab);
@@ -459,7 +446,7 @@ test_risk_table (Fixture       *fixture,
   g_assert_true (focus (fixture) == remove);
   assert_focus_in_sight (fixture);
   key (fixture, XK_Return);
-  wait_ms (400);
+  gui_test_wait_ms (400);
   g_assert_null (involve_field_editor_get_table_cell (risks, 0, 0));
 }
 
@@ -488,12 +475,12 @@ test_submit_by_pointer (Fixture       *fixture,
   fill_record (fixture->store, record, "Relocating the podiatry clinic");
   g_assert_true (involve_window_open_record (fixture->window, involve_record_get_uuid (record)));
   involve_wizard_set_step (fixture->wizard, involve_wizard_get_n_steps (fixture->wizard) - 1);
-  wait_ms (400);
+  gui_test_wait_ms (400);
   submit = _involve_wizard_get_submit_button (fixture->wizard);
   g_assert_true (gtk_widget_get_sensitive (submit));
   /* In sight on a 600-pixel screen: the focused widget is scrolled to. */
   gtk_widget_grab_focus (submit);
-  wait_ms (300);
+  gui_test_wait_ms (300);
 
   /* The button's middle, on the screen. */
   g_assert_true (gtk_widget_compute_point (submit, GTK_WIDGET (fixture->window),
@@ -509,13 +496,13 @@ test_submit_by_pointer (Fixture       *fixture,
   g_test_message ("Submit at %d,%d on the screen", x, y);
   XTestFakeMotionEvent (fixture->xdisplay, -1, x, y, CurrentTime);
   XFlush (fixture->xdisplay);
-  wait_ms (200);
+  gui_test_wait_ms (200);
   XTestFakeButtonEvent (fixture->xdisplay, 1, True, CurrentTime);
   XFlush (fixture->xdisplay);
-  wait_ms (80);
+  gui_test_wait_ms (80);
   XTestFakeButtonEvent (fixture->xdisplay, 1, False, CurrentTime);
   XFlush (fixture->xdisplay);
-  wait_ms (600);
+  gui_test_wait_ms (600);
 
   submitted = involve_store_load_record (fixture->store, involve_record_get_uuid (record), 0, &error);
   g_assert_no_error (error);

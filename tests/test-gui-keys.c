@@ -13,8 +13,8 @@
 #include <sys/stat.h>
 #include <glib/gstdio.h>
 
-#include "a11y-check.h"
 #include "common-test-util.h"
+#include "gui-test-util.h"
 #include "involve-identity.h"
 #include "involve-key-dialog.h"
 #include "involve-preferences-window.h"
@@ -32,122 +32,12 @@ typedef struct
 } Fixture;
 
 static void
-wait_ms (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    {
-      while (g_main_context_pending (NULL))
-        g_main_context_iteration (NULL, FALSE);
-      g_usleep (5000);
-    }
-}
-
-static void
 click (GtkWidget *button)
 {
   g_assert_true (gtk_widget_is_sensitive (button));
   g_assert_true (gtk_widget_is_visible (button));
   g_signal_emit_by_name (button, "clicked");
-  wait_ms (60);
-}
-
-static void
-check_a11y (GtkWidget  *widget,
-            const char *where)
-{
-  g_autoptr(GString) problems = g_string_new (NULL);
-
-  if (involve_test_check_accessibility (widget, problems) > 0)
-    g_test_message ("%s:\n%s", where, problems->str);
-  g_assert_cmpuint (problems->len, ==, 0);
-}
-
-static void
-screenshot (GtkWidget  *widget,
-            const char *name)
-{
-  const char *dir = g_getenv ("INVOLVE_SCREENSHOT_DIR");
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GtkSnapshot) snapshot = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = NULL;
-  graphene_rect_t viewport;
-  int width, height;
-
-  if (dir == NULL)
-    return;
-  wait_ms (300);
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-  viewport = GRAPHENE_RECT_INIT (0, 0, width, height);
-  paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  if (node == NULL)
-    return;
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)), node, &viewport);
-  path = g_build_filename (dir, name, NULL);
-  gdk_texture_save_to_png (texture, path);
-}
-
-/* The one shown window of @type, or NULL. */
-static GtkWidget *
-find_toplevel (GType type)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-  GtkWidget *found = NULL;
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_visible (window))
-        found = window;
-    }
-  return found;
-}
-
-/* A button under @root whose label is @label. */
-static GtkWidget *
-find_button (GtkWidget  *root,
-             const char *label)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
-
-      if (GTK_IS_BUTTON (child) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (child)), label) == 0)
-        return child;
-      found = find_button (child, label);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static GtkWidget *
-find_row_titled (GtkWidget  *root,
-                 GType       type,
-                 const char *title)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type) && ADW_IS_PREFERENCES_ROW (child)
-          && (title == NULL || g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (child)), title) == 0))
-        return child;
-      found = find_row_titled (child, type, title);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  gui_test_wait_ms (60);
 }
 
 static void
@@ -217,17 +107,17 @@ test_create_from_preferences (Fixture       *fixture,
   involve_preferences_window_set_store (INVOLVE_PREFERENCES_WINDOW (preferences), fixture->store);
   gtk_window_set_default_size (GTK_WINDOW (preferences), 560, 760);
   gtk_window_present (GTK_WINDOW (preferences));
-  wait_ms (300);
-  check_a11y (preferences, "preferences without a key");
+  gui_test_wait_ms (300);
+  gui_test_check_a11y (preferences, "preferences without a key");
 
-  key_row = find_row_titled (preferences, ADW_TYPE_ACTION_ROW, "No signing key yet");
+  key_row = gui_test_find_row (preferences, ADW_TYPE_ACTION_ROW, "No signing key yet");
   g_assert_nonnull (key_row);
-  g_assert_false (gtk_widget_get_sensitive (find_button (preferences, "E_xport Certificate…")));
+  g_assert_false (gtk_widget_get_sensitive (gui_test_find_button (preferences, "E_xport Certificate…")));
 
-  create = find_button (preferences, "C_reate Key…");
+  create = gui_test_find_button (preferences, "C_reate Key…");
   g_assert_nonnull (create);
   click (create);
-  dialog = INVOLVE_KEY_DIALOG (find_toplevel (INVOLVE_TYPE_KEY_DIALOG));
+  dialog = INVOLVE_KEY_DIALOG (gui_test_find_toplevel (INVOLVE_TYPE_KEY_DIALOG));
   g_assert_nonnull (dialog);
   ok = _involve_key_dialog_get_ok_button (dialog);
   hint = _involve_key_dialog_get_row (dialog, "hint");
@@ -238,7 +128,7 @@ test_create_from_preferences (Fixture       *fixture,
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (_involve_key_dialog_get_row (dialog, "email"))), ==,
                    "alex.officer@example.org");
   g_assert_false (gtk_widget_get_sensitive (ok));
-  check_a11y (GTK_WIDGET (dialog), "create key dialog");
+  gui_test_check_a11y (GTK_WIDGET (dialog), "create key dialog");
 
   /* Too short; then different; then right. */
   gtk_editable_set_text (GTK_EDITABLE (_involve_key_dialog_get_row (dialog, "passphrase")), "short");
@@ -251,13 +141,13 @@ test_create_from_preferences (Fixture       *fixture,
   gtk_editable_set_text (GTK_EDITABLE (_involve_key_dialog_get_row (dialog, "confirm")), "Purple Heron 42 lake");
   g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (hint)), "strong"));
   g_assert_true (gtk_widget_get_sensitive (ok));
-  screenshot (GTK_WIDGET (dialog), "keys-01-create-dialog.png");
+  gui_test_screenshot (GTK_WIDGET (dialog), "keys-01-create-dialog.png");
 
   /* An e-mail address that is not one: refused in the dialog, which stays. */
   gtk_editable_set_text (GTK_EDITABLE (_involve_key_dialog_get_row (dialog, "email")), "alex at example");
   click (ok);
   for (guint i = 0; i < 200 && !gtk_widget_get_visible (_involve_key_dialog_get_error_label (dialog)); i++)
-    wait_ms (25);
+    gui_test_wait_ms (25);
   g_assert_true (gtk_widget_get_visible (_involve_key_dialog_get_error_label (dialog)));
   g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (_involve_key_dialog_get_error_label (dialog))),
                             "not an e-mail address"));
@@ -265,9 +155,9 @@ test_create_from_preferences (Fixture       *fixture,
   gtk_editable_set_text (GTK_EDITABLE (_involve_key_dialog_get_row (dialog, "email")), "alex.officer@example.org");
 
   click (ok);
-  for (guint i = 0; i < 400 && find_toplevel (INVOLVE_TYPE_KEY_DIALOG) != NULL; i++)
-    wait_ms (25);
-  g_assert_null (find_toplevel (INVOLVE_TYPE_KEY_DIALOG));
+  for (guint i = 0; i < 400 && gui_test_find_toplevel (INVOLVE_TYPE_KEY_DIALOG) != NULL; i++)
+    gui_test_wait_ms (25);
+  g_assert_null (gui_test_find_toplevel (INVOLVE_TYPE_KEY_DIALOG));
 
   /* Saved, private, and unlocked on the register for this session. */
   g_assert_cmpint (g_stat (fixture->key_path, &st), ==, 0);
@@ -280,9 +170,9 @@ test_create_from_preferences (Fixture       *fixture,
   g_assert_true (involve_certificate_equal (cert, involve_identity_get_certificate (involve_store_get_identity (fixture->store))));
 
   /* The row shows it. */
-  key_row = find_row_titled (preferences, ADW_TYPE_ACTION_ROW, "Alex Officer <alex.officer@example.org>");
+  key_row = gui_test_find_row (preferences, ADW_TYPE_ACTION_ROW, "Alex Officer <alex.officer@example.org>");
   g_assert_nonnull (key_row);
-  g_assert_true (gtk_widget_get_sensitive (find_button (preferences, "E_xport Certificate…")));
+  g_assert_true (gtk_widget_get_sensitive (gui_test_find_button (preferences, "E_xport Certificate…")));
 
   /* Opened again, it reads the key file.  (Without the toast just shown,
    * whose close button libadwaita 1.2 leaves unnamed.) */
@@ -293,13 +183,13 @@ test_create_from_preferences (Fixture       *fixture,
 
     gtk_window_set_default_size (GTK_WINDOW (again), 560, 760);
     gtk_window_present (GTK_WINDOW (again));
-    wait_ms (300);
-    key_row = find_row_titled (again, ADW_TYPE_ACTION_ROW, "Alex Officer <alex.officer@example.org>");
+    gui_test_wait_ms (300);
+    key_row = gui_test_find_row (again, ADW_TYPE_ACTION_ROW, "Alex Officer <alex.officer@example.org>");
     g_assert_nonnull (key_row);
     g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (key_row)), shortfp));
     g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (key_row)), "ECDSA P-256"));
-    check_a11y (again, "preferences with a key");
-    screenshot (again, "keys-02-preferences.png");
+    gui_test_check_a11y (again, "preferences with a key");
+    gui_test_screenshot (again, "keys-02-preferences.png");
     gtk_window_destroy (GTK_WINDOW (again));
   }
 
@@ -316,13 +206,13 @@ test_create_from_preferences (Fixture       *fixture,
 
   /* Creating another key keeps the first one, set aside. */
   click (create);
-  dialog = INVOLVE_KEY_DIALOG (find_toplevel (INVOLVE_TYPE_KEY_DIALOG));
+  dialog = INVOLVE_KEY_DIALOG (gui_test_find_toplevel (INVOLVE_TYPE_KEY_DIALOG));
   g_assert_nonnull (dialog);
   gtk_editable_set_text (GTK_EDITABLE (_involve_key_dialog_get_row (dialog, "passphrase")), "another passphrase");
   gtk_editable_set_text (GTK_EDITABLE (_involve_key_dialog_get_row (dialog, "confirm")), "another passphrase");
   click (_involve_key_dialog_get_ok_button (dialog));
-  for (guint i = 0; i < 400 && find_toplevel (INVOLVE_TYPE_KEY_DIALOG) != NULL; i++)
-    wait_ms (25);
+  for (guint i = 0; i < 400 && gui_test_find_toplevel (INVOLVE_TYPE_KEY_DIALOG) != NULL; i++)
+    gui_test_wait_ms (25);
   {
     g_autofree char *dir = g_path_get_dirname (fixture->key_path);
     g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
@@ -378,16 +268,16 @@ test_unlock_wrong_then_right (Fixture       *fixture,
 
   involve_unlock_identity_async (NULL, fixture->store, fixture->settings, "Signing off INV-2026-0001 is signed with your key.",
                                  NULL, unlocked_cb, &r);
-  wait_ms (200);
+  gui_test_wait_ms (200);
   g_assert_false (r.done);
-  dialog = INVOLVE_UNLOCK_DIALOG (find_toplevel (INVOLVE_TYPE_UNLOCK_DIALOG));
+  dialog = INVOLVE_UNLOCK_DIALOG (gui_test_find_toplevel (INVOLVE_TYPE_UNLOCK_DIALOG));
   g_assert_nonnull (dialog);
   row = _involve_unlock_dialog_get_passphrase_row (dialog);
   error_label = _involve_unlock_dialog_get_error_label (dialog);
   g_assert_false (gtk_widget_get_visible (error_label));
-  check_a11y (GTK_WIDGET (dialog), "unlock dialog");
+  gui_test_check_a11y (GTK_WIDGET (dialog), "unlock dialog");
   /* Whose key it is, so that nobody types a passphrase into the wrong one. */
-  g_assert_nonnull (find_row_titled (GTK_WIDGET (dialog), ADW_TYPE_ACTION_ROW,
+  g_assert_nonnull (gui_test_find_row (GTK_WIDGET (dialog), ADW_TYPE_ACTION_ROW,
                                      "Alex Officer <alex.officer@example.org>"));
 
   /* Nothing typed. */
@@ -403,30 +293,30 @@ test_unlock_wrong_then_right (Fixture       *fixture,
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (error_label)), ==, "Wrong passphrase. Try again.");
   g_assert_false (r.done);
   g_assert_null (involve_store_get_identity (fixture->store));
-  g_assert_true (find_toplevel (INVOLVE_TYPE_UNLOCK_DIALOG) == GTK_WIDGET (dialog));
-  check_a11y (GTK_WIDGET (dialog), "unlock dialog with an error");
-  screenshot (GTK_WIDGET (dialog), "keys-03-unlock-wrong.png");
+  g_assert_true (gui_test_find_toplevel (INVOLVE_TYPE_UNLOCK_DIALOG) == GTK_WIDGET (dialog));
+  gui_test_check_a11y (GTK_WIDGET (dialog), "unlock dialog with an error");
+  gui_test_screenshot (GTK_WIDGET (dialog), "keys-03-unlock-wrong.png");
 
   /* Right, with Enter in the row as a keyboard user would. */
   gtk_editable_set_text (GTK_EDITABLE (row), "the right one");
   g_signal_emit_by_name (row, "entry-activated");
   for (guint i = 0; i < 100 && !r.done; i++)
-    wait_ms (20);
+    gui_test_wait_ms (20);
   g_assert_true (r.done);
   g_assert_no_error (r.error);
   g_assert_nonnull (r.identity);
   g_assert_true (involve_certificate_equal (involve_identity_get_certificate (r.identity), cert));
   g_assert_true (involve_store_get_identity (fixture->store) == r.identity);
-  g_assert_null (find_toplevel (INVOLVE_TYPE_UNLOCK_DIALOG));
+  g_assert_null (gui_test_find_toplevel (INVOLVE_TYPE_UNLOCK_DIALOG));
   g_clear_object (&r.identity);
 
   /* Kept for the session: no second question. */
   memset (&r, 0, sizeof r);
   involve_unlock_identity_async (NULL, fixture->store, fixture->settings, NULL, NULL, unlocked_cb, &r);
-  wait_ms (100);
+  gui_test_wait_ms (100);
   g_assert_true (r.done);
   g_assert_nonnull (r.identity);
-  g_assert_null (find_toplevel (INVOLVE_TYPE_UNLOCK_DIALOG));
+  g_assert_null (gui_test_find_toplevel (INVOLVE_TYPE_UNLOCK_DIALOG));
   g_clear_object (&r.identity);
 }
 
@@ -439,27 +329,27 @@ test_unlock_cancel (Fixture       *fixture,
 
   save_key (fixture, "the right one");
   involve_unlock_identity_async (NULL, fixture->store, fixture->settings, NULL, NULL, unlocked_cb, &r);
-  wait_ms (200);
-  dialog = INVOLVE_UNLOCK_DIALOG (find_toplevel (INVOLVE_TYPE_UNLOCK_DIALOG));
+  gui_test_wait_ms (200);
+  dialog = INVOLVE_UNLOCK_DIALOG (gui_test_find_toplevel (INVOLVE_TYPE_UNLOCK_DIALOG));
   g_assert_nonnull (dialog);
   gtk_editable_set_text (GTK_EDITABLE (_involve_unlock_dialog_get_passphrase_row (dialog)), "the right one");
   click (_involve_unlock_dialog_get_cancel_button (dialog));
-  wait_ms (100);
+  gui_test_wait_ms (100);
   g_assert_true (r.done);
   g_assert_null (r.identity);
   g_assert_error (r.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_null (involve_store_get_identity (fixture->store));
-  g_assert_null (find_toplevel (INVOLVE_TYPE_UNLOCK_DIALOG));
+  g_assert_null (gui_test_find_toplevel (INVOLVE_TYPE_UNLOCK_DIALOG));
   g_clear_error (&r.error);
 
   /* Closing the window is Cancel too. */
   memset (&r, 0, sizeof r);
   involve_unlock_identity_async (NULL, fixture->store, fixture->settings, NULL, NULL, unlocked_cb, &r);
-  wait_ms (200);
-  dialog = INVOLVE_UNLOCK_DIALOG (find_toplevel (INVOLVE_TYPE_UNLOCK_DIALOG));
+  gui_test_wait_ms (200);
+  dialog = INVOLVE_UNLOCK_DIALOG (gui_test_find_toplevel (INVOLVE_TYPE_UNLOCK_DIALOG));
   g_assert_nonnull (dialog);
   gtk_window_close (GTK_WINDOW (dialog));
-  wait_ms (100);
+  gui_test_wait_ms (100);
   g_assert_true (r.done);
   g_assert_error (r.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&r.error);
@@ -503,12 +393,12 @@ test_import_pkcs12 (Fixture       *fixture,
   g_assert_true (g_spawn_check_wait_status (status, NULL));
 
   involve_key_dialog_import_async (NULL, file, fixture->key_path, NULL, key_made_cb, &r);
-  wait_ms (200);
-  dialog = INVOLVE_KEY_DIALOG (find_toplevel (INVOLVE_TYPE_KEY_DIALOG));
+  gui_test_wait_ms (200);
+  dialog = INVOLVE_KEY_DIALOG (gui_test_find_toplevel (INVOLVE_TYPE_KEY_DIALOG));
   g_assert_nonnull (dialog);
   g_assert_false (gtk_widget_is_visible (_involve_key_dialog_get_row (dialog, "name")));
   g_assert_true (gtk_widget_is_visible (_involve_key_dialog_get_row (dialog, "pkcs12")));
-  check_a11y (GTK_WIDGET (dialog), "import dialog");
+  gui_test_check_a11y (GTK_WIDGET (dialog), "import dialog");
   error_label = _involve_key_dialog_get_error_label (dialog);
 
   gtk_editable_set_text (GTK_EDITABLE (_involve_key_dialog_get_row (dialog, "pkcs12")), "a guess");
@@ -519,12 +409,12 @@ test_import_pkcs12 (Fixture       *fixture,
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (error_label)), ==, "Wrong password for the PKCS#12 file. Try again.");
   g_assert_false (r.done);
   g_assert_false (g_file_test (fixture->key_path, G_FILE_TEST_EXISTS));
-  screenshot (GTK_WIDGET (dialog), "keys-04-import-wrong.png");
+  gui_test_screenshot (GTK_WIDGET (dialog), "keys-04-import-wrong.png");
 
   gtk_editable_set_text (GTK_EDITABLE (_involve_key_dialog_get_row (dialog, "pkcs12")), "org secret");
   click (_involve_key_dialog_get_ok_button (dialog));
   for (guint i = 0; i < 100 && !r.done; i++)
-    wait_ms (20);
+    gui_test_wait_ms (20);
   g_assert_true (r.done);
   g_assert_no_error (r.error);
   g_assert_true (involve_certificate_equal (involve_identity_get_certificate (r.identity),
@@ -546,21 +436,21 @@ test_unlock_without_key (Fixture       *fixture,
   InvolveKeyDialog *dialog;
 
   involve_unlock_identity_async (NULL, fixture->store, fixture->settings, NULL, NULL, unlocked_cb, &r);
-  wait_ms (200);
-  message = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  gui_test_wait_ms (200);
+  message = gui_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
   g_assert_nonnull (message);
   g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (message)), ==, "No Signing Key");
-  check_a11y (message, "no key message");
+  gui_test_check_a11y (message, "no key message");
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (message), "create");
   gtk_window_destroy (GTK_WINDOW (message));
-  wait_ms (100);
-  dialog = INVOLVE_KEY_DIALOG (find_toplevel (INVOLVE_TYPE_KEY_DIALOG));
+  gui_test_wait_ms (100);
+  dialog = INVOLVE_KEY_DIALOG (gui_test_find_toplevel (INVOLVE_TYPE_KEY_DIALOG));
   g_assert_nonnull (dialog);
   gtk_editable_set_text (GTK_EDITABLE (_involve_key_dialog_get_row (dialog, "passphrase")), "a long passphrase");
   gtk_editable_set_text (GTK_EDITABLE (_involve_key_dialog_get_row (dialog, "confirm")), "a long passphrase");
   click (_involve_key_dialog_get_ok_button (dialog));
   for (guint i = 0; i < 400 && !r.done; i++)
-    wait_ms (25);
+    gui_test_wait_ms (25);
   g_assert_true (r.done);
   g_assert_no_error (r.error);
   g_assert_nonnull (r.identity);

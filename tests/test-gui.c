@@ -14,14 +14,15 @@
 
 #include <adwaita.h>
 #include <glib/gstdio.h>
-#include <gsk/gl/gskglrenderer.h>
 
 #include "a11y-check.h"
 #include "common-test-util.h"
 #include "export-test-util.h"
+#include "gui-test-util.h"
 #include "involve-application.h"
 #include "involve-field-editor.h"
 #include "involve-fingerprint.h"
+#include "involve-audit-text.h"
 #include "involve-history-window.h"
 #include "involve-export-store.h"
 #include "involve-pdf-sign.h"
@@ -47,22 +48,9 @@ typedef struct
 } Fixture;
 
 static void
-wait_ms (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    {
-      while (g_main_context_pending (NULL))
-        g_main_context_iteration (NULL, FALSE);
-      g_usleep (5000);
-    }
-}
-
-static void
 settle (void)
 {
-  wait_ms (60);
+  gui_test_wait_ms (60);
 }
 
 /* A click, as a pointer or the keyboard would make it (activating a
@@ -78,98 +66,27 @@ click (GtkWidget *button)
     g_signal_emit_by_name (button, "clicked");
 }
 
-/* With INVOLVE_SCREENSHOT_DIR set, saves a PNG of @widget as it is now.
- * The widgets still draw with the cairo renderer the tests run with
- * (tests/meson.build), but the PNG is rendered with the GL renderer (Mesa's
- * llvmpipe under Xvfb): GTK 4.8's cairo renderer, rendering to a texture,
- * drops parts of some glyphs, such as the dot of an i.  data/screenshots/
- * three-step-test.png, review.png and signed-off.png are 02-three-step-test.png,
- * 05-review-problems.png and 08-signed-off.png of a run on a 1366x768 screen:
+/* With INVOLVE_SCREENSHOT_DIR set, a PNG of the main window (see
+ * gui-test-util.h).  data/screenshots/three-step-test.png, review.png and
+ * signed-off.png are 02-three-step-test.png, 05-review-problems.png and
+ * 08-signed-off.png of a run on a 1366x768 screen:
  *   INVOLVE_SCREENSHOT_DIR=/tmp/shots dbus-run-session -- \
  *     xvfb-run -a -s '-screen 0 1366x768x24' meson test -C _build test-gui
  * register.png is not from this test: it is the demo register (involve-cli
  * demo) captured from a 1366x768 Xvfb screen with import -window root, as
  * tools/run-app does. */
 static void
-save_screenshot (GtkWidget     *widget,
-                 GskRenderNode *node,
-                 int            width,
-                 int            height,
-                 const char    *path)
-{
-  g_autoptr(GskRenderer) gl = gsk_gl_renderer_new ();
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autoptr(GError) error = NULL;
-  const graphene_rect_t viewport = GRAPHENE_RECT_INIT (0, 0, width, height);
-
-  if (!gsk_renderer_realize (gl, NULL, &error))
-    {
-      g_printerr ("test-gui: screenshots taken with the window's own renderer, "
-                  "which may drop the dot of an i: no GL renderer: %s\n", error->message);
-      texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)), node, &viewport);
-      gdk_texture_save_to_png (texture, path);
-      return;
-    }
-  /* Saved while the renderer that made the texture is still there. */
-  texture = gsk_renderer_render_texture (gl, node, &viewport);
-  gdk_texture_save_to_png (texture, path);
-  g_clear_object (&texture);
-  gsk_renderer_unrealize (gl);
-}
-
-static void
-screenshot_widget (GtkWidget  *widget,
-                   const char *name)
-{
-  const char *dir = g_getenv ("INVOLVE_SCREENSHOT_DIR");
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GtkSnapshot) snapshot = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autofree char *path = NULL;
-  int width, height;
-
-  if (dir == NULL)
-    return;
-  wait_ms (400);
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-  paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  if (node == NULL)
-    return;
-  path = g_build_filename (dir, name, NULL);
-  save_screenshot (widget, node, width, height, path);
-}
-
-static void
 screenshot (Fixture    *fixture,
             const char *name)
 {
-  screenshot_widget (GTK_WIDGET (fixture->window), name);
-}
-
-/* Fails on an input without an accessible name or out of the keyboard's reach. */
-static void
-check_a11y_of (GtkWidget  *root,
-               const char *where)
-{
-  g_autoptr(GString) problems = g_string_new (NULL);
-  guint n;
-
-  settle ();
-  n = involve_test_check_accessibility (root, problems);
-  if (n > 0)
-    g_test_message ("%s:\n%s", where, problems->str);
-  g_assert_cmpuint (n, ==, 0);
+  gui_test_screenshot (GTK_WIDGET (fixture->window), name);
 }
 
 static void
 check_a11y (Fixture    *fixture,
             const char *where)
 {
-  check_a11y_of (GTK_WIDGET (fixture->window), where);
+  gui_test_check_a11y (GTK_WIDGET (fixture->window), where);
 }
 
 static InvolveFieldEditor *
@@ -341,7 +258,7 @@ fixture_set_up (Fixture       *fixture,
   g_object_ref_sink (fixture->window);
   gtk_window_present (GTK_WINDOW (fixture->window));
   fixture->wizard = _involve_window_get_wizard (fixture->window);
-  wait_ms (200);
+  gui_test_wait_ms (200);
 }
 
 /* A window on another register, such as a reviewer's, shown. */
@@ -369,24 +286,6 @@ other_window_close (InvolveWindow *window)
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
@@ -396,7 +295,7 @@ fixture_tear_down (Fixture       *fixture,
   g_clear_object (&fixture->store);
   g_clear_object (&fixture->settings);
   g_clear_object (&fixture->definitions);
-  remove_tree (fixture->dir);
+  test_util_remove_tree (fixture->dir);
   g_free (fixture->dir);
 }
 
@@ -420,7 +319,7 @@ fill_three_step_test (Fixture *fixture)
   type_text (fixture, "step3-impact-delivery-details", "Patients would travel further; bus links are poor.");
   choose (fixture, "step3-impact-range", "no");
   type_text (fixture, "step3-impact-range-details", "The same podiatry services stay available.");
-  wait_ms (400);
+  gui_test_wait_ms (400);
 
   /* The outcome follows the answers. */
   g_test_message ("outcome: %s", label_text (outcome));
@@ -429,10 +328,10 @@ fill_three_step_test (Fixture *fixture)
   /* Departing from the outcome asks for a reason. */
   g_assert_false (shown (fixture, "departure-reason"));
   choose (fixture, "duty-applies-opinion", "no");
-  wait_ms (100);
+  gui_test_wait_ms (100);
   g_assert_true (shown (fixture, "departure-reason"));
   choose (fixture, "duty-applies-opinion", "yes");
-  wait_ms (100);
+  gui_test_wait_ms (100);
   g_assert_false (shown (fixture, "departure-reason"));
   type_text (fixture, "duty-applies-reason", "Moving the clinic changes how patients reach the service.");
 
@@ -477,7 +376,7 @@ type_into (GtkWidget  *view,
 
       gtk_text_buffer_insert_at_cursor (buffer, p, next - p);
       p = next;
-      wait_ms (5);
+      gui_test_wait_ms (5);
     }
 }
 
@@ -498,7 +397,7 @@ assert_whole_text_shown (GtkWidget *view)
   GtkTextIter end;
   int y, height, needed;
 
-  wait_ms (300);
+  gui_test_wait_ms (300);
   gtk_text_buffer_get_end_iter (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)), &end);
   gtk_text_view_get_line_yrange (GTK_TEXT_VIEW (view), &end, &y, &height);
   needed = gtk_text_view_get_top_margin (GTK_TEXT_VIEW (view)) + y + height
@@ -593,7 +492,7 @@ fill_appendix_c (Fixture *fixture)
   one_line = gtk_widget_get_height (risk2);
   type_into (risk2, "Misinformation on social media");
   type_into (action2, "Publish a question-and-answer page");
-  wait_ms (400);
+  gui_test_wait_ms (400);
 
   /* Saved as typed, without leaving the cell. */
   assert_saved_risk (fixture, 2, 0, 0, "Low turnout from older patients");
@@ -606,7 +505,7 @@ fill_appendix_c (Fixture *fixture)
 
     gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (risk2)), "", -1);
     type_into (risk2, LONG_RISK);
-    wait_ms (400);
+    gui_test_wait_ms (400);
     g_test_message ("risk cell: %d pixels high with one line, %d with a sentence",
                     one_line, gtk_widget_get_height (risk2));
     g_assert_cmpint (gtk_widget_get_height (risk2), >, one_line);
@@ -627,7 +526,7 @@ fill_appendix_c (Fixture *fixture)
   g_assert_null (involve_field_editor_get_table_cell (risks, 2, 0));
   g_assert_true (gtk_root_get_focus (GTK_ROOT (fixture->window))
                  == involve_field_editor_get_table_row_button (risks, 1, "remove"));
-  wait_ms (300);
+  gui_test_wait_ms (300);
   assert_saved_risk (fixture, 2, 1, 0, LONG_RISK);
 
   /* Move the second row up, from the keyboard's point of view: the focus
@@ -724,7 +623,7 @@ unlock_key (Fixture    *fixture,
       g_assert_true (gtk_widget_get_visible (error_label));
       g_test_message ("unlock refused: %s", gtk_label_get_text (GTK_LABEL (error_label)));
       g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (error_label)), ==, "Wrong passphrase. Try again.");
-      screenshot_widget (GTK_WIDGET (dialog), "06b-unlock-wrong-passphrase.png");
+      gui_test_screenshot (GTK_WIDGET (dialog), "06b-unlock-wrong-passphrase.png");
     }
   gtk_editable_set_text (GTK_EDITABLE (row), right);
   click (_involve_unlock_dialog_get_unlock_button (dialog));
@@ -768,7 +667,7 @@ test_journey (Fixture       *fixture,
   saved = _involve_wizard_get_saved_label (fixture->wizard);
   type_text (fixture, "title", "Relocating");
   g_assert_cmpstr (label_text (saved), ==, "Saving…");
-  wait_ms (400);
+  gui_test_wait_ms (400);
   g_assert_cmpstr (label_text (saved), ==, "Saved");
   record = reload (fixture);
   g_assert_cmpstr (involve_record_get_string (record, "title"), ==, "Relocating");
@@ -791,7 +690,7 @@ test_journey (Fixture       *fixture,
 
   /* The review lists what is missing; submitting is not possible yet. */
   involve_wizard_set_step (fixture->wizard, review);
-  wait_ms (300);
+  gui_test_wait_ms (300);
   problems = _involve_wizard_get_problem_list (fixture->wizard);
   submit = _involve_wizard_get_submit_button (fixture->wizard);
   n_problems = count_children (problems);
@@ -826,11 +725,11 @@ test_journey (Fixture       *fixture,
   }
   type_text (fixture, "b5-ongoing-impact", "Quarterly review of attendance and complaints.");
   fill_plan_core (fixture);
-  wait_ms (400);
+  gui_test_wait_ms (400);
   g_assert_cmpstr (_involve_wizard_get_step_status (fixture->wizard, 7), ==, "complete");
 
   involve_wizard_set_step (fixture->wizard, review);
-  wait_ms (300);
+  gui_test_wait_ms (300);
   for (guint i = 0; i < count_children (problems); i++)
     g_test_message ("problem left: %s",
                     adw_preferences_row_get_title (ADW_PREFERENCES_ROW (gtk_list_box_get_row_at_index (GTK_LIST_BOX (problems), i))));
@@ -1051,7 +950,7 @@ submit_filled_record (Fixture *fixture)
   fill_appendix_b (fixture);
   type_text (fixture, "b5-ongoing-impact", "Quarterly review of attendance and complaints.");
   fill_plan_core (fixture);
-  wait_ms (400);
+  gui_test_wait_ms (400);
   involve_wizard_set_step (fixture->wizard, involve_wizard_get_n_steps (fixture->wizard) - 1);
   settle ();
   click (_involve_wizard_get_submit_button (fixture->wizard));
@@ -1158,7 +1057,7 @@ test_request_evidence (Fixture       *fixture,
   wizard = _involve_window_get_wizard (window);
   g_assert_true (g_str_has_prefix (label_text (_involve_wizard_get_banner_label (wizard)),
                                    "Sign-off request from Alex Officer"));
-  check_a11y_of (GTK_WIDGET (window), "a request in the reviewer's window");
+  gui_test_check_a11y (GTK_WIDGET (window), "a request in the reviewer's window");
 
   /* The evidence PDF of the request's version, from the record menu's action. */
   g_assert_true (_involve_wizard_export_file (wizard, "wizard.export-pdf", pdf_path, &error));
@@ -1221,38 +1120,6 @@ test_request_evidence (Fixture       *fixture,
   other_window_close (window);
 }
 
-/* The history window the wizard opened (wizard.history), or NULL. */
-static GtkWidget *
-find_history_window (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
-
-      if (INVOLVE_IS_HISTORY_WINDOW (window) && gtk_widget_get_visible (window))
-        return window;
-    }
-  return NULL;
-}
-
-/* The widgets of @type in @widget, in order, but not those inside them. */
-static void
-collect_widgets (GtkWidget *widget,
-                 GType      type,
-                 GPtrArray *found)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    {
-      g_ptr_array_add (found, widget);
-      return;
-    }
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    collect_widgets (child, type, found);
-}
-
 /* What a group's rows say: title and subtitle, one row a line. */
 static GPtrArray *
 group_rows (GtkWidget  *window,
@@ -1261,7 +1128,7 @@ group_rows (GtkWidget  *window,
   GPtrArray *rows = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) groups = g_ptr_array_new ();
 
-  collect_widgets (window, ADW_TYPE_PREFERENCES_GROUP, groups);
+  gui_test_collect_widgets (window, ADW_TYPE_PREFERENCES_GROUP, groups);
   for (guint i = 0; i < groups->len; i++)
     {
       AdwPreferencesGroup *group = groups->pdata[i];
@@ -1269,7 +1136,7 @@ group_rows (GtkWidget  *window,
 
       if (g_strcmp0 (adw_preferences_group_get_title (group), title) != 0)
         continue;
-      collect_widgets (GTK_WIDGET (group), ADW_TYPE_ACTION_ROW, widgets);
+      gui_test_collect_widgets (GTK_WIDGET (group), ADW_TYPE_ACTION_ROW, widgets);
       for (guint j = 0; j < widgets->len; j++)
         g_ptr_array_add (rows, g_strdup_printf ("%s\n%s",
                                                 adw_preferences_row_get_title (widgets->pdata[j]),
@@ -1333,10 +1200,10 @@ open_history (InvolveWizard *wizard)
 {
   GtkWidget *window;
 
-  g_assert_null (find_history_window ());
+  g_assert_null (gui_test_find_toplevel (INVOLVE_TYPE_HISTORY_WINDOW));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.history", NULL));
-  wait_ms (300);
-  window = find_history_window ();
+  gui_test_wait_ms (300);
+  window = gui_test_find_toplevel (INVOLVE_TYPE_HISTORY_WINDOW);
   g_assert_nonnull (window);
   return window;
 }
@@ -1367,7 +1234,7 @@ close_history (GtkWidget *window)
   g_assert_true (escape_closes);
   g_assert_true (gtk_widget_activate_action (window, "window.close", NULL));
   settle ();
-  g_assert_null (find_history_window ());
+  g_assert_null (gui_test_find_toplevel (INVOLVE_TYPE_HISTORY_WINDOW));
 }
 
 static void
@@ -1381,6 +1248,7 @@ test_history (Fixture       *fixture,
   g_autoptr(GPtrArray) imported = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *version_title = NULL;
+  g_autofree char *status_words = NULL;
   g_autofree char *fingerprint = involve_fingerprint_compute (record);
   GtkWidget *window;
 
@@ -1409,31 +1277,25 @@ test_history (Fixture       *fixture,
   g_assert_true (rows_contain (entries, "Alex Officer"));
   g_assert_true (rows_contain (entries, " UTC"));
   g_assert_true (g_str_has_prefix (entries->pdata[entries->len - 1], "Status changed\n"));
+  /* Worded as the evidence PDF words the same entries (involve-audit-text). */
+  status_words = g_strdup_printf ("%s → %s", involve_status_get_label (INVOLVE_STATUS_DRAFT),
+                                  involve_status_get_label (INVOLVE_STATUS_AWAITING_SIGN_OFF));
+  g_assert_true (rows_contain (entries, status_words));
+  g_assert_false (rows_contain (entries, "draft -> awaiting-sign-off"));
+  for (guint i = 0; i < audit->len; i++)
+    {
+      g_autofree char *what = involve_audit_describe (audit->pdata[i], NULL);
+
+      if (g_strcmp0 (((InvolveAuditEntry *) audit->pdata[i])->kind, INVOLVE_AUDIT_VALUE) != 0)
+        g_assert_true (g_str_has_prefix (entries->pdata[i], what));
+    }
   /* Nothing was imported. */
   imported = group_rows (window, "Entries from the Source Register");
   g_assert_cmpuint (imported->len, ==, 0);
 
-  check_a11y_of (window, "history window");
-  screenshot_widget (window, "13-history.png");
+  gui_test_check_a11y (window, "history window");
+  gui_test_screenshot (window, "13-history.png");
   close_history (window);
-}
-
-/* The "Show More Entries" button of the history window, or NULL. */
-static GtkWidget *
-find_button_labelled (GtkWidget  *widget,
-                      const char *label)
-{
-  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_button_labelled (child, label);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
 }
 
 /* Waits (up to 20 s) until the audit trail shows @n rows. */
@@ -1447,7 +1309,7 @@ wait_for_rows (GtkWidget *window,
 
       if (rows->len >= n)
         return g_steal_pointer (&rows);
-      wait_ms (100);
+      gui_test_wait_ms (100);
     }
   return group_rows (window, "Audit Trail");
 }
@@ -1501,11 +1363,11 @@ test_history_long (Fixture       *fixture,
   for (guint i = 0; i < rows->len; i++)
     g_assert_cmpuint (strlen (rows->pdata[i]), <, 4000);
 
-  more = find_button_labelled (window, "Show _More Entries");
+  more = gui_test_find_button (window, "Show _More Entries");
   g_assert_nonnull (more);
   g_assert_true (gtk_widget_get_visible (more));
-  check_a11y_of (window, "history window with more entries");
-  screenshot_widget (window, "15-history-long.png");
+  gui_test_check_a11y (window, "history window with more entries");
+  gui_test_screenshot (window, "15-history-long.png");
 
   g_signal_emit_by_name (more, "clicked");
   g_clear_pointer (&rows, g_ptr_array_unref);
@@ -1565,7 +1427,7 @@ test_history_open_version (Fixture       *fixture,
   window = open_history (fixture->wizard);
   group = find_widget (window, ADW_TYPE_PREFERENCES_GROUP, "Versions");
   g_assert_nonnull (group);
-  collect_widgets (group, ADW_TYPE_ACTION_ROW, rows);
+  gui_test_collect_widgets (group, ADW_TYPE_ACTION_ROW, rows);
   g_assert_cmpuint (rows->len, ==, 2);
   for (guint i = 0; i < rows->len; i++)
     {
@@ -1578,8 +1440,8 @@ test_history_open_version (Fixture       *fixture,
     }
   g_assert_nonnull (old_row);
   gtk_widget_activate (old_row);
-  wait_ms (300);
-  g_assert_null (find_history_window ());
+  gui_test_wait_ms (300);
+  g_assert_null (gui_test_find_toplevel (INVOLVE_TYPE_HISTORY_WINDOW));
 
   shown_record = involve_wizard_get_record (fixture->wizard);
   g_assert_cmpuint (involve_record_get_version (shown_record), ==, 1);
@@ -1634,9 +1496,9 @@ test_history_imported (Fixture       *fixture,
   /* This register's own trail says it was imported. */
   entries = group_rows (history, "Audit Trail");
   g_assert_true (rows_contain (entries, "Imported\n"));
-  check_a11y_of (history, "history window of an imported record");
+  gui_test_check_a11y (history, "history window of an imported record");
   scroll_to_group (history, "Entries from the Source Register");
-  screenshot_widget (history, "14-history-imported.png");
+  gui_test_screenshot (history, "14-history-imported.png");
   close_history (history);
 
   other_window_close (window);
@@ -1747,7 +1609,7 @@ test_export_listed (Fixture       *fixture,
   deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
   while (found < list->len && g_get_monotonic_time () < deadline)
     {
-      wait_ms (100);
+      gui_test_wait_ms (100);
       found = 0;
       for (guint i = 0; i < list->len; i++)
         {
@@ -1759,7 +1621,7 @@ test_export_listed (Fixture       *fixture,
         }
     }
   g_assert_cmpuint (found, ==, 2);
-  wait_ms (300);
+  gui_test_wait_ms (300);
   for (guint i = 0; i < list->len; i++)
     {
       const InvolveRecordSummary *summary = g_ptr_array_index (list, i);
@@ -1803,7 +1665,7 @@ test_export_asks_to_unlock (Fixture       *fixture,
   involve_store_set_identity (fixture->store, NULL);
 
   gtk_widget_activate_action (GTK_WIDGET (fixture->wizard), "wizard.export-pdf", NULL);
-  wait_ms (200);
+  gui_test_wait_ms (200);
   for (guint i = 0; i < g_list_model_get_n_items (toplevels) && dialog == NULL; i++)
     {
       g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
@@ -1812,8 +1674,8 @@ test_export_asks_to_unlock (Fixture       *fixture,
         dialog = window;
     }
   g_assert_nonnull (dialog);
-  check_a11y_of (dialog, "unlocking the key to export a PDF");
-  screenshot_widget (dialog, "20-export-unlock.png");
+  gui_test_check_a11y (dialog, "unlocking the key to export a PDF");
+  gui_test_screenshot (dialog, "20-export-unlock.png");
   click (_involve_unlock_dialog_get_cancel_button (INVOLVE_UNLOCK_DIALOG (dialog)));
   settle ();
   g_assert_null (involve_store_get_identity (fixture->store));
@@ -1913,7 +1775,7 @@ test_filter_by_organisation (Fixture       *fixture,
   g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (_involve_window_get_list_stack (fixture->window))),
                    ==, "list");
   column_view = gtk_stack_get_visible_child (GTK_STACK (_involve_window_get_list_stack (fixture->window)));
-  wait_ms (200);
+  gui_test_wait_ms (200);
   collect_labels (column_view, shown);
   g_test_message ("rows shown:\n%s", shown->str);
   g_assert_nonnull (strstr (shown->str, involve_record_get_reference (b)));
@@ -2024,7 +1886,7 @@ test_large_register_rows (Fixture       *fixture,
 
   gtk_window_present (GTK_WINDOW (window));
   for (guint i = 0; i < 100 && g_list_model_get_n_items (rows) < 300; i++)
-    wait_ms (20);
+    gui_test_wait_ms (20);
   g_assert_cmpuint (g_list_model_get_n_items (rows), ==, 300);
 
   /* Positions in the view are positions in the register. */
@@ -2087,11 +1949,11 @@ test_accessibility (Fixture       *fixture,
 
     gtk_window_set_default_size (GTK_WINDOW (preferences), 560, 700);
     gtk_window_present (GTK_WINDOW (preferences));
-    wait_ms (300);
+    gui_test_wait_ms (300);
     if (involve_test_check_accessibility (preferences, problems) > 0)
       g_test_message ("preferences:\n%s", problems->str);
     g_assert_cmpuint (problems->len, ==, 0);
-    screenshot_widget (preferences, "10-preferences.png");
+    gui_test_screenshot (preferences, "10-preferences.png");
     /* Typing a name in its row changes the profile. */
     {
       GtkWidget *row = NULL;
@@ -2181,7 +2043,7 @@ test_new_record_on_first_input (Fixture       *fixture,
   g_assert_true (involve_window_new_record (fixture->window));
   settle ();
   type_text (fixture, "title", "Relocating");
-  wait_ms (400);
+  gui_test_wait_ms (400);
   g_assert_cmpuint (count_records (fixture), ==, 1);
   record = reload (fixture);
   g_assert_cmpstr (involve_record_get_string (record, "title"), ==, "Relocating");
@@ -2192,7 +2054,7 @@ test_new_record_on_first_input (Fixture       *fixture,
                          "Title of the activity"));
   /* Later input goes to the same record. */
   type_text (fixture, "b1-location", "Riverside");
-  wait_ms (400);
+  gui_test_wait_ms (400);
   g_assert_cmpuint (count_records (fixture), ==, 1);
 }
 

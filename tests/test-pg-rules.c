@@ -367,6 +367,14 @@ test_install_idempotent (Fixture       *f,
   g_assert_error (error, INVOLVE_PG_SCHEMA_ERROR, INVOLVE_PG_SCHEMA_ERROR_INVALID_NAME);
   g_clear_error (&error);
 
+  /* Never inside the caller's transaction, which it would commit. */
+  exec_ok (f->super, "BEGIN");
+  g_assert_false (involve_pg_schema_install (f->super, f->reg, &error));
+  g_assert_error (error, INVOLVE_PG_SCHEMA_ERROR, INVOLVE_PG_SCHEMA_ERROR_FAILED);
+  g_clear_error (&error);
+  g_assert_cmpint (PQtransactionStatus (f->super), ==, PQTRANS_INTRANS);
+  exec_ok (f->super, "ROLLBACK");
+
   /* Only a superuser sets up a register. */
   g_assert_false (involve_pg_schema_install (f->officer, f->reg, &error));
   g_assert_error (error, INVOLVE_PG_SCHEMA_ERROR, INVOLVE_PG_SCHEMA_ERROR_NOT_PERMITTED);
@@ -621,14 +629,49 @@ test_audit_copy (Fixture       *f,
   g_clear_pointer (&state, g_free);
 
   exec_ok (f->super, "SET involve.copy = 'on'");
+  /* A new register takes the copied register's id... */
+  exec_ok (f->super, "INSERT INTO involve.meta (key, value) VALUES ('register-id', 'copied-id'), ('signed-acts-since', '1')"
+           " ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+  check_refused (f->super, "UPDATE involve.meta SET value = 'x' WHERE key = 'register-name'", "23000", "identity");
+
+  /* ...then its rows as they are: values before their signed-off version
+   * (foreign keys checked at commit), people and times kept. */
+  exec_ok (f->super, "BEGIN; SET CONSTRAINTS ALL DEFERRED;"
+           " INSERT INTO involve.records (id, uuid, reference, ref_year, ref_number, framework, latest_version,"
+           "  status, created_usec, modified_usec) VALUES (10, 'uuid-1', 'ICB-2020-0001', 2020, 1, 'x', 1,"
+           "  'signed-off', 1, 1)");
   state = append_audit (f->super, &lie, "create", "uuid-1", NULL);
   g_assert_cmpstr (state, ==, "");
   g_clear_pointer (&state, g_free);
+  exec_ok (f->super, "INSERT INTO involve.field_values (version_id, field_id, value, modified_usec, audit_id)"
+           " VALUES (20, 'title', '''Old''', 1, 1);"
+           " INSERT INTO involve.versions (id, record_id, version, status, created_usec, modified_usec,"
+           "  decision, decided_usec) VALUES (20, 10, 1, 'signed-off', 1, 1, 'signed-off', 1700000000000000);"
+           " COMMIT");
+  {
+    g_autofree char *account = query_value (f->super, "SELECT account FROM involve.audit WHERE id = 1");
+
+    g_assert_cmpstr (account, ==, "someone-on-a-desktop");
+  }
+  /* The chain is still checked. */
   lie.id_offset = 1;
   state = append_audit (f->super, &lie, "value", "uuid-1", NULL);
   g_assert_cmpstr (state, ==, "23000");
   g_clear_pointer (&state, g_free);
+  /* Once the register has a history, its id stays. */
+  check_refused (f->super, "UPDATE involve.meta SET value = 'x' WHERE key = 'register-id'", "23000", "identity");
+  exec_ok (f->super, "SELECT involve.sync_identities ()");
   exec_ok (f->super, "RESET involve.copy");
+
+  /* The ids go on after the copied ones; nobody else may reset them. */
+  check_refused (f->officer, "SELECT involve.sync_identities ()", "42501", "permission denied");
+  exec_ok (f->officer, "BEGIN; INSERT INTO records (uuid, reference, ref_year, ref_number, framework,"
+           " created_usec, modified_usec) VALUES ('uuid-2', 'ICB-2020-0002', 2020, 2, 'x', 1, 1);"
+           " INSERT INTO versions (record_id, version, status, created_usec, modified_usec)"
+           " VALUES ((SELECT id FROM records WHERE uuid = 'uuid-2'), 1, 'draft', 1, 1); COMMIT");
+  g_assert_cmpint (query_int (f->super, "SELECT max (id) FROM involve.records"), ==, 11);
+  g_assert_cmpint (query_int (f->super, "SELECT max (id) FROM involve.versions"), ==, 21);
+  g_assert_cmpint (query_int (f->super, "SELECT count (*) FROM involve.meta WHERE value = 'copied-id'"), ==, 1);
 }
 
 /* No DDL, no temporary tables, nothing in public. */
@@ -692,13 +735,21 @@ make_draft (PGconn     *conn,
   return draft;
 }
 
+/* The store keeps a record's summary with its latest version's status,
+ * and the server checks that at commit. */
+#define SYNC_SUMMARY "UPDATE records r SET status = v.status FROM versions v" \
+                     " WHERE v.record_id = r.id AND v.version = r.latest_version AND r.status <> v.status"
+
+/* @format with $V replaced by @version_id, in a transaction of its own
+ * that also brings the records' summary up to date, as the store does. */
 static char *
 version_sql (const char *format,
              gint64      version_id)
 {
   g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, version_id);
-  GString *out = g_string_new (format);
+  GString *out = g_string_new (NULL);
 
+  g_string_append_printf (out, "BEGIN; %s; %s; COMMIT", format, SYNC_SUMMARY);
   g_string_replace (out, "$V", id, 0);
   return g_string_free (out, FALSE);
 }
@@ -726,9 +777,9 @@ refuse_version (PGconn     *conn,
 }
 
 #define SUBMIT "UPDATE versions SET status = 'awaiting-sign-off', fingerprint = 'f' WHERE id = $V"
-#define DECIDE "BEGIN; UPDATE versions SET reviewer_name = 'R', decision = 'signed-off'," \
+#define DECIDE "UPDATE versions SET reviewer_name = 'R', decision = 'signed-off'," \
                " decided_usec = involve.now_usec (), decided_fingerprint = 'f' WHERE id = $V;" \
-               " UPDATE versions SET status = 'signed-off' WHERE id = $V; COMMIT"
+               " UPDATE versions SET status = 'signed-off' WHERE id = $V"
 
 static void
 test_self_sign_off (Fixture       *f,
@@ -842,9 +893,9 @@ test_return_and_resubmit (Fixture       *f,
                draft.version_id);
   run_version (f->officer, SUBMIT, draft.version_id);
   /* Returned by the reviewer (the decision first, then the status, as the store does). */
-  run_version (f->reviewer, "BEGIN; UPDATE versions SET decision = 'returned', review_comments = 'More detail',"
+  run_version (f->reviewer, "UPDATE versions SET decision = 'returned', review_comments = 'More detail',"
                " decided_usec = involve.now_usec () WHERE id = $V;"
-               " UPDATE versions SET status = 'returned' WHERE id = $V; COMMIT", draft.version_id);
+               " UPDATE versions SET status = 'returned' WHERE id = $V", draft.version_id);
   /* Reopened, edited, submitted and signed off. */
   run_version (f->officer, "UPDATE versions SET status = 'draft' WHERE id = $V", draft.version_id);
   run_version (f->officer, "UPDATE field_values SET value = '''Best title''' WHERE version_id = $V",
@@ -879,18 +930,23 @@ test_supersede_and_import (Fixture       *f,
   run_version (f->officer, SUBMIT, draft.version_id);
   run_version (f->reviewer, DECIDE, draft.version_id);
 
-  sql = g_strdup_printf ("INSERT INTO versions (record_id, version, status, created_usec, modified_usec)"
-                         " VALUES (%" G_GINT64_FORMAT ", 2, 'draft', 2, 2)", draft.record_id);
+  /* The amendment: version 2, a draft, now the record's latest. */
+  sql = g_strdup_printf ("BEGIN; INSERT INTO versions (record_id, version, status, created_usec, modified_usec)"
+                         " VALUES (%" G_GINT64_FORMAT ", 2, 'draft', 2, 2);"
+                         " UPDATE records SET latest_version = 2, status = 'draft' WHERE id = %" G_GINT64_FORMAT ";"
+                         " COMMIT", draft.record_id, draft.record_id);
   exec_ok (f->officer, sql);
   second = query_int (f->officer, "SELECT max (id) FROM versions");
   run_version (f->officer, SUBMIT, second);
-  exec_ok (f->reviewer, "BEGIN");
-  run_version (f->reviewer, "UPDATE versions SET decision = 'signed-off', decided_usec = involve.now_usec ()"
-               " WHERE id = $V", second);
-  run_version (f->reviewer, "UPDATE versions SET status = 'signed-off' WHERE id = $V", second);
-  run_version (f->reviewer, "UPDATE versions SET status = 'superseded', modified_usec = 5 WHERE id = $V",
-               draft.version_id);
-  exec_ok (f->reviewer, "COMMIT");
+  {
+    g_autofree char *sign = g_strdup_printf ("UPDATE versions SET decision = 'signed-off',"
+                                             " decided_usec = involve.now_usec () WHERE id = $V;"
+                                             " UPDATE versions SET status = 'signed-off' WHERE id = $V;"
+                                             " UPDATE versions SET status = 'superseded', modified_usec = 5"
+                                             " WHERE id = %" G_GINT64_FORMAT, draft.version_id);
+
+    run_version (f->reviewer, sign, second);
+  }
   status = query_value (f->super, "SELECT string_agg (status, ',' ORDER BY version) FROM involve.versions");
   g_assert_cmpstr (status, ==, "superseded,signed-off");
 
@@ -939,6 +995,12 @@ test_row_security (Fixture       *f,
   }
   g_assert_cmpint (query_int (f->super, "SELECT count (*) FROM involve.versions"), ==, 0);
   exec_ok (f->super, "ROLLBACK");
+
+  /* A record's summary cannot claim a state its latest version is not in. */
+  check_refused (f->officer, "UPDATE records SET status = 'signed-off'", "23000",
+                 "says its version 1 is signed-off, but that version is draft");
+  check_refused (f->officer, "BEGIN; UPDATE records SET latest_version = 2; COMMIT", "23000",
+                 "but that version is missing");
 
   /* With the life-cycle trigger out of the way, the policies alone still
    * keep an officer from writing a decided status. */
@@ -1009,6 +1071,15 @@ test_search (Fixture       *f,
   g_assert_cmpint (query_int (f->officer, "SELECT count (*) FROM search_text WHERE document @@"
                               " plainto_tsquery ('simple', 'cafe')"), ==, 0);
   exec_ok (f->officer, "DELETE FROM search_text WHERE rowid = 202600000001");
+  /* References are one whatever their case, as in a register file. */
+  make_draft (f->officer, "uuid-case-1", "ICB-2026-0001");
+  check_refused (f->officer, "INSERT INTO records (uuid, reference, ref_year, ref_number, framework,"
+                 " created_usec, modified_usec) VALUES ('uuid-case-2', 'icb-2026-0001', 2026, 1, 'x', 1, 1)",
+                 "23505", "records_reference_nocase");
+  g_assert_cmpint (query_int (f->officer, "SELECT count (*) FROM records WHERE reference = 'icb-2026-0001'"),
+                   ==, 1);
+  exec_ok (f->officer, "SELECT title FROM records ORDER BY title COLLATE NOCASE");
+
   /* The store's "MAX (a, b)". */
   g_assert_cmpint (query_int (f->officer, "SELECT MAX (3, 7)"), ==, 7);
 }

@@ -9,33 +9,7 @@
 #include "involve-export.h"
 #include "involve-report-pdf.h"
 
-typedef struct
-{
-  TestDir      *td;
-  InvolveStore *store;
-  DemoYear      demo;
-} Fixture;
-
-static void
-fixture_setup (Fixture       *f,
-               gconstpointer  data)
-{
-  g_autoptr(GError) error = NULL;
-
-  f->td = test_dir_new ();
-  f->store = open_store (f->td->path, &error);
-  g_assert_no_error (error);
-  report_test_build_demo_year (f->store, &f->demo);
-}
-
-static void
-fixture_teardown (Fixture       *f,
-                  gconstpointer  data)
-{
-  g_clear_object (&f->store);
-  report_test_demo_year_clear (&f->demo);
-  test_dir_free (f->td);
-}
+typedef DemoYearFixture Fixture;
 
 static gboolean
 need_poppler (void)
@@ -227,7 +201,7 @@ main (int   argc,
   g_autofree char *home = test_util_isolate_user_dirs ();
 
   g_test_init (&argc, &argv, NULL);
-#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+#define ADD(path, func) g_test_add (path, Fixture, NULL, report_test_fixture_setup, func, report_test_fixture_teardown)
   ADD ("/report-export/annual-report", test_annual_report);
   ADD ("/report-export/bad-paths", test_bad_paths);
   ADD ("/report-export/you-said-we-did", test_you_said_we_did);

@@ -8,6 +8,8 @@
 #include <glib/gi18n-lib.h>
 
 #include "involve-audit-text.h"
+#include "involve-store-anchors.h"
+#include "involve-store-involvement.h"
 
 void
 involve_audit_row_free (InvolveAuditRow *row)
@@ -214,7 +216,32 @@ involve_audit_describe (const InvolveAuditEntry *entry,
     return g_strdup (_("Imported"));
   if (g_str_equal (kind, INVOLVE_AUDIT_BACKUP))
     return g_strdup (_("Backed up"));
+  if (g_str_equal (kind, INVOLVE_AUDIT_SUBMIT))
+    return g_strdup (_("Submitted for sign-off (signed)"));
+  if (g_str_equal (kind, INVOLVE_AUDIT_TRUST))
+    return g_strdup (_("Trust list changed (signed)"));
+  if (g_str_equal (kind, INVOLVE_AUDIT_REFUSED))
+    return g_strdup (_("Refused"));
+  if (g_str_equal (kind, INVOLVE_AUDIT_INVOLVEMENT))
+    return g_strdup_printf (_("Involvement logged (%s)"), entry->field_id != NULL ? entry->field_id : "");
+  if (g_str_equal (kind, INVOLVE_AUDIT_IMPORT_VERSION))
+    return g_strdup (_("Version imported"));
+  if (g_str_equal (kind, INVOLVE_AUDIT_SEEN_HEAD))
+    return g_strdup (_("Noted where another register’s audit trail stood"));
   return g_strdup (kind);
+}
+
+char *
+involve_audit_dup_details (InvolveDefinitions      *definitions,
+                           const InvolveAuditEntry *entry)
+{
+  if (g_strcmp0 (entry->kind, INVOLVE_AUDIT_STATUS) == 0)
+    return dup_status_details (entry->details);
+  if (g_strcmp0 (entry->kind, INVOLVE_AUDIT_CREATE) == 0)
+    return dup_create_details (definitions, entry->details);
+  if (entry->details != NULL && *entry->details != '\0')
+    return g_strdup (entry->details);
+  return NULL;
 }
 
 /* Short labels ("Date", "Name") say little alone: name their section too. */
@@ -241,8 +268,8 @@ dup_what (InvolveDefinitions      *definitions,
   return g_strdup_printf (_("%s in “%s”"), what, section->title);
 }
 
-static char *
-dup_actor (const InvolveAuditEntry *entry)
+char *
+involve_audit_dup_actor (const InvolveAuditEntry *entry)
 {
   if (entry->profile != NULL && *entry->profile != '\0')
     return g_strdup_printf ("%s (%s)", entry->account != NULL ? entry->account : "", entry->profile);
@@ -279,7 +306,7 @@ involve_audit_fold (InvolveDefinitions *definitions,
     {
       const InvolveAuditEntry *entry = g_ptr_array_index (entries, i);
       const InvolveField *field = NULL;
-      g_autofree char *actor = dup_actor (entry);
+      g_autofree char *actor = involve_audit_dup_actor (entry);
       InvolveAuditRow *row;
 
       if (entry->field_id != NULL && definitions != NULL)
@@ -320,12 +347,8 @@ involve_audit_fold (InvolveDefinitions *definitions,
           if (entry->details != NULL && *entry->details != '\0')
             row->details = g_strdup (entry->details);
         }
-      else if (g_strcmp0 (entry->kind, INVOLVE_AUDIT_STATUS) == 0)
-        row->details = dup_status_details (entry->details);
-      else if (g_strcmp0 (entry->kind, INVOLVE_AUDIT_CREATE) == 0)
-        row->details = dup_create_details (definitions, entry->details);
-      else if (entry->details != NULL && *entry->details != '\0')
-        row->details = g_strdup (entry->details);
+      else
+        row->details = involve_audit_dup_details (definitions, entry);
     }
   if (run != NULL)
     run->new_text = involve_audit_format_value (definitions,

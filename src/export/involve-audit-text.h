@@ -46,9 +46,18 @@ char            *involve_audit_format_value  (InvolveDefinitions      *definitio
                                               const InvolveField      *field,
                                               const char              *stored);
 
-/* What an entry did, in words, naming the field's label. */
+/* What an entry did, in words, naming the field's label (@field may be NULL). */
 char            *involve_audit_describe      (const InvolveAuditEntry *entry,
                                               const InvolveField      *field);
+/*
+ * An entry's details in words: a status change as "Draft → Awaiting
+ * sign-off: reason", a record's creation with its duty named; others as
+ * stored.  NULL when there are none.
+ */
+char            *involve_audit_dup_details   (InvolveDefinitions      *definitions,
+                                              const InvolveAuditEntry *entry);
+/* Who acted: "account (profile)", or the account alone. */
+char            *involve_audit_dup_actor     (const InvolveAuditEntry *entry);
 
 /*
  * Folds @entries (InvolveAuditEntry*, oldest first) into rows: consecutive

@@ -3,10 +3,16 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 
 #include "involve-export.h"
+#include "involve-export-file.h"
 
 G_DEFINE_QUARK (involve-export-error-quark, involve_export_error)
 
@@ -61,5 +67,41 @@ involve_export_parse_usec (const char *text,
     return FALSE;
 
   *usec = g_date_time_to_unix (utc) * G_USEC_PER_SEC + fraction;
+  return TRUE;
+}
+
+char *
+_involve_export_make_temp (const char  *path,
+                           GError     **error)
+{
+  g_autofree char *temp_path = g_strdup_printf ("%s.XXXXXX", path);
+  int fd = g_mkstemp_full (temp_path, O_RDWR, 0666);
+
+  if (fd < 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, INVOLVE_EXPORT_ERROR, INVOLVE_EXPORT_ERROR_IO,
+                   _("Cannot write “%s”: %s"), path, g_strerror (saved_errno));
+      return NULL;
+    }
+  close (fd);
+  return g_steal_pointer (&temp_path);
+}
+
+gboolean
+_involve_export_move_into_place (const char  *temp_path,
+                                 const char  *path,
+                                 GError     **error)
+{
+  if (g_rename (temp_path, path) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, INVOLVE_EXPORT_ERROR, INVOLVE_EXPORT_ERROR_IO,
+                   _("Cannot write “%s”: %s"), path, g_strerror (saved_errno));
+      g_unlink (temp_path);
+      return FALSE;
+    }
   return TRUE;
 }

@@ -13,359 +13,16 @@
 #include <gnutls/pkcs7.h>
 
 #include "involve-pdf-sign.h"
+#include "involve-pdf-update.h"
 
-/*
- * A deliberately small PDF reader: classic xref tables, trailers and
- * dictionaries, which is all cairo writes and all we append.  Every offset
- * read from the file is checked against its length, nesting is bounded,
- * and anything else (xref streams, broken tables) is refused, never
- * guessed at: the input may be hostile.
- */
+/* The PDF is read and appended to through involve-pdf-update.h. */
 
-#define MAX_DEPTH     32
-#define MAX_SECTIONS  64
-#define MAX_OBJECTS   10000000
 /* GnuTLS takes the signed bytes' length as an unsigned int. */
 #define MAX_PDF_SIZE  ((gsize) G_MAXINT32)
 /* ESS signingCertificateV2 (RFC 5035), what CAdES requires. */
 #define OID_SIGNING_CERTIFICATE_V2 "1.2.840.113549.1.9.16.2.47"
 
 G_DEFINE_QUARK (involve-pdf-sign-error-quark, involve_pdf_sign_error)
-
-typedef struct
-{
-  const char *data;
-  gsize       len;
-} Pdf;
-
-typedef struct
-{
-  gsize start;
-  gsize end;
-} Span;
-
-static gboolean
-is_space (char c)
-{
-  return c == 0 || c == '\t' || c == '\n' || c == '\f' || c == '\r' || c == ' ';
-}
-
-static gboolean
-is_delimiter (char c)
-{
-  return strchr ("()<>[]{}/%", c) != NULL && c != '\0';
-}
-
-static gsize
-skip_space (const Pdf *pdf,
-            gsize      p)
-{
-  while (p < pdf->len)
-    {
-      if (is_space (pdf->data[p]))
-        p++;
-      else if (pdf->data[p] == '%')
-        {
-          while (p < pdf->len && pdf->data[p] != '\n' && pdf->data[p] != '\r')
-            p++;
-        }
-      else
-        break;
-    }
-  return p;
-}
-
-static gsize
-token_end (const Pdf *pdf,
-           gsize      p)
-{
-  while (p < pdf->len && !is_space (pdf->data[p]) && !is_delimiter (pdf->data[p]))
-    p++;
-  return p;
-}
-
-static gboolean
-is_digits (const Pdf *pdf,
-           gsize      start,
-           gsize      end)
-{
-  if (start >= end)
-    return FALSE;
-  for (gsize i = start; i < end; i++)
-    if (!g_ascii_isdigit (pdf->data[i]))
-      return FALSE;
-  return TRUE;
-}
-
-/* Moves *p past one object (and "N G R" as one); FALSE when malformed. */
-static gboolean
-skip_object (const Pdf *pdf,
-             gsize     *p,
-             int        depth)
-{
-  gsize q = skip_space (pdf, *p);
-  char c;
-
-  if (depth > MAX_DEPTH || q >= pdf->len)
-    return FALSE;
-  c = pdf->data[q];
-
-  if (c == '(')
-    {
-      int nesting = 0;
-
-      for (; q < pdf->len; q++)
-        {
-          if (pdf->data[q] == '\\')
-            q++;
-          else if (pdf->data[q] == '(')
-            nesting++;
-          else if (pdf->data[q] == ')' && --nesting == 0)
-            {
-              *p = q + 1;
-              return TRUE;
-            }
-        }
-      return FALSE;
-    }
-  if (c == '<' && q + 1 < pdf->len && pdf->data[q + 1] == '<')
-    {
-      q += 2;
-      for (;;)
-        {
-          q = skip_space (pdf, q);
-          if (q + 1 < pdf->len && pdf->data[q] == '>' && pdf->data[q + 1] == '>')
-            {
-              *p = q + 2;
-              return TRUE;
-            }
-          if (!skip_object (pdf, &q, depth + 1))
-            return FALSE;
-        }
-    }
-  if (c == '<')
-    {
-      for (q++; q < pdf->len && pdf->data[q] != '>'; q++)
-        if (!g_ascii_isxdigit (pdf->data[q]) && !is_space (pdf->data[q]))
-          return FALSE;
-      if (q >= pdf->len)
-        return FALSE;
-      *p = q + 1;
-      return TRUE;
-    }
-  if (c == '[')
-    {
-      q++;
-      for (;;)
-        {
-          q = skip_space (pdf, q);
-          if (q < pdf->len && pdf->data[q] == ']')
-            {
-              *p = q + 1;
-              return TRUE;
-            }
-          if (!skip_object (pdf, &q, depth + 1))
-            return FALSE;
-        }
-    }
-  if (c == '/')
-    {
-      *p = token_end (pdf, q + 1);
-      return TRUE;
-    }
-  if (is_delimiter (c))
-    return FALSE;
-
-  /* A number, a keyword, or the first number of "N G R". */
-  {
-    gsize end = token_end (pdf, q);
-    gsize g_start, g_end, r_start;
-
-    if (is_digits (pdf, q, end))
-      {
-        g_start = skip_space (pdf, end);
-        g_end = token_end (pdf, g_start);
-        if (is_digits (pdf, g_start, g_end))
-          {
-            r_start = skip_space (pdf, g_end);
-            if (r_start < pdf->len && pdf->data[r_start] == 'R' &&
-                token_end (pdf, r_start) == r_start + 1)
-              end = r_start + 1;
-          }
-      }
-    *p = end;
-    return TRUE;
-  }
-}
-
-/* The value of /KEY at the top level of the dictionary starting at @dict. */
-static gboolean
-dict_find (const Pdf  *pdf,
-           gsize       dict,
-           const char *key,
-           Span       *value)
-{
-  gsize key_len = strlen (key);
-  gsize q = skip_space (pdf, dict);
-
-  if (q + 1 >= pdf->len || pdf->data[q] != '<' || pdf->data[q + 1] != '<')
-    return FALSE;
-  q += 2;
-  for (;;)
-    {
-      gsize name_start, name_end;
-
-      q = skip_space (pdf, q);
-      if (q >= pdf->len || pdf->data[q] != '/')
-        return FALSE;   /* the end ">>", or malformed */
-      name_start = q + 1;
-      name_end = token_end (pdf, name_start);
-      q = name_end;
-      if (!skip_object (pdf, &q, 1))
-        return FALSE;
-      if (name_end - name_start == key_len && memcmp (pdf->data + name_start, key, key_len) == 0)
-        {
-          value->start = skip_space (pdf, name_end);
-          value->end = q;
-          return TRUE;
-        }
-    }
-}
-
-static gboolean
-parse_uint (const Pdf *pdf,
-            gsize      start,
-            gsize      end,
-            guint64   *out)
-{
-  guint64 value = 0;
-
-  if (!is_digits (pdf, start, end) || end - start > 15)
-    return FALSE;
-  for (gsize i = start; i < end; i++)
-    value = value * 10 + (guint64) (pdf->data[i] - '0');
-  *out = value;
-  return TRUE;
-}
-
-static gboolean
-dict_get_uint (const Pdf  *pdf,
-               gsize       dict,
-               const char *key,
-               guint64    *out)
-{
-  Span span;
-
-  return dict_find (pdf, dict, key, &span) &&
-         parse_uint (pdf, span.start, token_end (pdf, span.start), out);
-}
-
-/* The object number of "/KEY N 0 R". */
-static gboolean
-dict_get_ref (const Pdf  *pdf,
-              gsize       dict,
-              const char *key,
-              guint64    *out)
-{
-  Span span;
-
-  return dict_find (pdf, dict, key, &span) &&
-         pdf->data[span.end - 1] == 'R' &&
-         parse_uint (pdf, span.start, token_end (pdf, span.start), out);
-}
-
-/* A PDF text string, literal or hex, PDFDocEncoding taken as Latin-1 or
- * UTF-16BE with its byte order mark, as UTF-8. */
-static char *
-decode_string (const Pdf *pdf,
-               Span       span)
-{
-  g_autoptr(GByteArray) bytes = g_byte_array_new ();
-  const char *p = pdf->data + span.start;
-  const char *end = pdf->data + span.end;
-
-  if (p >= end)
-    return NULL;
-  if (*p == '(')
-    {
-      for (p++; p < end - 1; p++)
-        {
-          guint8 byte = (guint8) *p;
-
-          if (*p == '\\' && p + 1 < end - 1)
-            {
-              p++;
-              switch (*p)
-                {
-                case 'n': byte = '\n'; break;
-                case 'r': byte = '\r'; break;
-                case 't': byte = '\t'; break;
-                case 'b': byte = '\b'; break;
-                case 'f': byte = '\f'; break;
-                default:
-                  if (*p >= '0' && *p <= '7')
-                    {
-                      int value = 0;
-
-                      for (int i = 0; i < 3 && p < end - 1 && *p >= '0' && *p <= '7'; i++, p++)
-                        value = value * 8 + (*p - '0');
-                      p--;
-                      byte = (guint8) value;
-                    }
-                  else
-                    byte = (guint8) *p;
-                }
-            }
-          g_byte_array_append (bytes, &byte, 1);
-        }
-    }
-  else if (*p == '<')
-    {
-      int high = -1;
-
-      for (p++; p < end && *p != '>'; p++)
-        {
-          int digit = g_ascii_xdigit_value (*p);
-
-          if (digit < 0)
-            continue;
-          if (high < 0)
-            high = digit;
-          else
-            {
-              guint8 byte = (guint8) (high * 16 + digit);
-
-              g_byte_array_append (bytes, &byte, 1);
-              high = -1;
-            }
-        }
-    }
-  else
-    return NULL;
-
-  if (bytes->len >= 2 && bytes->data[0] == 0xfe && bytes->data[1] == 0xff)
-    return g_convert ((const char *) bytes->data + 2, bytes->len - 2, "UTF-8", "UTF-16BE",
-                      NULL, NULL, NULL);
-  if (g_utf8_validate ((const char *) bytes->data, bytes->len, NULL))
-    return g_strndup ((const char *) bytes->data, bytes->len);
-  return g_convert ((const char *) bytes->data, bytes->len, "UTF-8", "ISO-8859-1", NULL, NULL, NULL);
-}
-
-/* Cross-reference tables */
-
-typedef struct
-{
-  GHashTable *offsets;        /* object number → offset, the newest revision's */
-  gsize       trailer;        /* the newest trailer's dictionary */
-  guint64     startxref;
-  guint64     size;
-} Xref;
-
-static void
-xref_clear (Xref *xref)
-{
-  g_clear_pointer (&xref->offsets, g_hash_table_unref);
-}
 
 static gboolean
 unsupported (GError **error)
@@ -375,174 +32,14 @@ unsupported (GError **error)
   return FALSE;
 }
 
-static const char *
-find_last (const char *start,
-           const char *end,
-           const char *needle)
-{
-  gsize n = strlen (needle);
-
-  if ((gsize) (end - start) < n)
-    return NULL;
-  for (const char *p = end - n; p >= start; p--)
-    if (*p == needle[0] && memcmp (p, needle, n) == 0)
-      return p;
-  return NULL;
-}
-
-static gboolean
-match (const Pdf  *pdf,
-       gsize       p,
-       const char *word)
-{
-  gsize n = strlen (word);
-
-  return p + n <= pdf->len && memcmp (pdf->data + p, word, n) == 0;
-}
-
-static gboolean
-read_xref_sections (const Pdf  *pdf,
-                    Xref       *xref,
-                    GError    **error)
-{
-  const char *tail_start = pdf->data + (pdf->len > 1024 ? pdf->len - 1024 : 0);
-  const char *startxref = find_last (tail_start, pdf->data + pdf->len, "startxref");
-  g_autoptr(GArray) visited = g_array_new (FALSE, FALSE, sizeof (gint64));
-  guint64 offset;
-  gsize p;
-
-  memset (xref, 0, sizeof *xref);
-  if (startxref == NULL)
-    return unsupported (error);
-  p = skip_space (pdf, (gsize) (startxref - pdf->data) + strlen ("startxref"));
-  if (!parse_uint (pdf, p, token_end (pdf, p), &offset))
-    return unsupported (error);
-  xref->startxref = offset;
-  xref->offsets = g_hash_table_new (g_direct_hash, g_direct_equal);
-
-  for (guint section = 0;; section++)
-    {
-      guint64 prev;
-      gsize trailer;
-
-      if (section >= MAX_SECTIONS || offset >= pdf->len)
-        return unsupported (error);
-      for (guint i = 0; i < visited->len; i++)
-        if ((guint64) g_array_index (visited, gint64, i) == offset)
-          return unsupported (error);
-      g_array_append_val (visited, offset);
-
-      p = (gsize) offset;
-      /* An xref stream (PDF 1.5 compressed) is not what we write or read. */
-      if (!match (pdf, p, "xref"))
-        return unsupported (error);
-      p += 4;
-      for (;;)
-        {
-          guint64 first, count;
-          gsize end;
-
-          p = skip_space (pdf, p);
-          if (match (pdf, p, "trailer"))
-            break;
-          end = token_end (pdf, p);
-          if (!parse_uint (pdf, p, end, &first))
-            return unsupported (error);
-          p = skip_space (pdf, end);
-          end = token_end (pdf, p);
-          if (!parse_uint (pdf, p, end, &count) || count > MAX_OBJECTS || first > MAX_OBJECTS)
-            return unsupported (error);
-          /* Entries are 20 bytes; the line end after the count may be one or two. */
-          p = end;
-          while (p < pdf->len && (pdf->data[p] == ' ' || pdf->data[p] == '\r' || pdf->data[p] == '\n'))
-            p++;
-          if (count * 20 > pdf->len - p)
-            return unsupported (error);
-          for (guint64 i = 0; i < count; i++, p += 20)
-            {
-              guint64 entry_offset;
-              gpointer key = GSIZE_TO_POINTER ((gsize) (first + i));
-
-              if (!parse_uint (pdf, p, p + 10, &entry_offset) || pdf->data[p + 10] != ' ')
-                return unsupported (error);
-              if (pdf->data[p + 17] != 'n' && pdf->data[p + 17] != 'f')
-                return unsupported (error);
-              /* The first revision read is the newest: it wins. */
-              if (!g_hash_table_contains (xref->offsets, key) && pdf->data[p + 17] == 'n')
-                {
-                  if (entry_offset >= pdf->len)
-                    return unsupported (error);
-                  g_hash_table_insert (xref->offsets, key, GSIZE_TO_POINTER ((gsize) entry_offset));
-                }
-              else if (!g_hash_table_contains (xref->offsets, key))
-                g_hash_table_insert (xref->offsets, key, GSIZE_TO_POINTER ((gsize) 0));
-            }
-        }
-      trailer = skip_space (pdf, p + strlen ("trailer"));
-      {
-        gsize q = trailer;
-
-        if (!skip_object (pdf, &q, 0) || pdf->data[trailer] != '<')
-          return unsupported (error);
-      }
-      if (section == 0)
-        {
-          xref->trailer = trailer;
-          if (!dict_get_uint (pdf, trailer, "Size", &xref->size))
-            return unsupported (error);
-        }
-      if (!dict_get_uint (pdf, trailer, "Prev", &prev))
-        break;
-      offset = prev;
-    }
-  return TRUE;
-}
-
 /* The newest revision's trailer and where each object is; on failure
  * @xref holds nothing. */
 static gboolean
-read_xref (const Pdf  *pdf,
-           Xref       *xref,
-           GError    **error)
+read_xref (const InvolvePdf  *pdf,
+           InvolvePdfXref    *xref,
+           GError           **error)
 {
-  if (read_xref_sections (pdf, xref, error))
-    return TRUE;
-  xref_clear (xref);
-  return FALSE;
-}
-
-/* The dictionary of object @number ("N 0 obj << … >>"), by the xref. */
-static gboolean
-object_dict (const Pdf  *pdf,
-             const Xref *xref,
-             guint64     number,
-             Span       *dict)
-{
-  gpointer value;
-  gsize p, end;
-  guint64 found;
-
-  if (!g_hash_table_lookup_extended (xref->offsets, GSIZE_TO_POINTER ((gsize) number), NULL, &value))
-    return FALSE;
-  p = GPOINTER_TO_SIZE (value);
-  if (p == 0)
-    return FALSE;
-  p = skip_space (pdf, p);
-  end = token_end (pdf, p);
-  if (!parse_uint (pdf, p, end, &found) || found != number)
-    return FALSE;
-  p = skip_space (pdf, end);
-  p = skip_space (pdf, token_end (pdf, p));
-  if (!match (pdf, p, "obj"))
-    return FALSE;
-  p = skip_space (pdf, p + 3);
-  if (!match (pdf, p, "<<"))
-    return FALSE;
-  dict->start = p;
-  if (!skip_object (pdf, &p, 0))
-    return FALSE;
-  dict->end = p;
-  return TRUE;
+  return _involve_pdf_xref_read (pdf, xref) || unsupported (error);
 }
 
 /* Signing */
@@ -655,22 +152,22 @@ append_winansi_string (GString    *out,
 
 /* The first page's object, through the page tree. */
 static gboolean
-first_page (const Pdf  *pdf,
-            const Xref *xref,
-            Span        catalog,
-            guint64    *number,
-            Span       *page)
+first_page (const InvolvePdf     *pdf,
+            const InvolvePdfXref *xref,
+            InvolvePdfSpan        catalog,
+            guint64              *number,
+            InvolvePdfSpan       *page)
 {
   guint64 node;
 
-  if (!dict_get_ref (pdf, catalog.start, "Pages", &node))
+  if (!_involve_pdf_dict_get_ref (pdf, catalog.start, "Pages", &node))
     return FALSE;
-  for (int depth = 0; depth < MAX_DEPTH; depth++)
+  for (int depth = 0; depth < INVOLVE_PDF_MAX_DEPTH; depth++)
     {
-      Span dict, kids, type;
+      InvolvePdfSpan dict, kids, type;
       gsize p;
 
-      if (!object_dict (pdf, xref, node, &dict) || !dict_find (pdf, dict.start, "Type", &type))
+      if (!_involve_pdf_object_dict (pdf, xref, node, &dict) || !_involve_pdf_dict_find (pdf, dict.start, "Type", &type))
         return FALSE;
       if (type.end - type.start == 5 && memcmp (pdf->data + type.start, "/Page", 5) == 0)
         {
@@ -678,28 +175,28 @@ first_page (const Pdf  *pdf,
           *page = dict;
           return TRUE;
         }
-      if (!dict_find (pdf, dict.start, "Kids", &kids) || pdf->data[kids.start] != '[')
+      if (!_involve_pdf_dict_find (pdf, dict.start, "Kids", &kids) || pdf->data[kids.start] != '[')
         return FALSE;
-      p = skip_space (pdf, kids.start + 1);
-      if (!parse_uint (pdf, p, token_end (pdf, p), &node))
+      p = _involve_pdf_skip_space (pdf, kids.start + 1);
+      if (!_involve_pdf_parse_uint (pdf, p, _involve_pdf_token_end (pdf, p), &node))
         return FALSE;
     }
   return FALSE;
 }
 
 static void
-page_size (const Pdf *pdf,
-           Span       page,
-           double    *width,
-           double    *height)
+page_size (const InvolvePdf *pdf,
+           InvolvePdfSpan    page,
+           double           *width,
+           double           *height)
 {
-  Span box;
+  InvolvePdfSpan box;
   double values[4];
   gsize p;
 
   *width = 595.276;
   *height = 841.89;
-  if (!dict_find (pdf, page.start, "MediaBox", &box) || pdf->data[box.start] != '[')
+  if (!_involve_pdf_dict_find (pdf, page.start, "MediaBox", &box) || pdf->data[box.start] != '[')
     return;
   p = box.start + 1;
   for (int i = 0; i < 4; i++)
@@ -707,8 +204,8 @@ page_size (const Pdf *pdf,
       g_autofree char *number = NULL;
       gsize end;
 
-      p = skip_space (pdf, p);
-      end = token_end (pdf, p);
+      p = _involve_pdf_skip_space (pdf, p);
+      end = _involve_pdf_token_end (pdf, p);
       if (end == p || end - p > 20)
         return;
       number = g_strndup (pdf->data + p, end - p);
@@ -812,21 +309,6 @@ make_cms (const gnutls_datum_t    *data,
   return TRUE;
 }
 
-typedef struct
-{
-  guint64 number;
-  gsize   offset;
-} NewObject;
-
-static int
-compare_objects (gconstpointer a,
-                 gconstpointer b)
-{
-  guint64 x = ((const NewObject *) a)->number, y = ((const NewObject *) b)->number;
-
-  return x < y ? -1 : x > y;
-}
-
 #define BYTE_RANGE_SLOT 48
 
 GBytes *
@@ -839,25 +321,24 @@ involve_pdf_sign (GBytes                  *pdf_bytes,
                   gint64                   time_usec,
                   GError                 **error)
 {
-  Pdf pdf;
-  Xref xref;
-  Span catalog, page, value;
-  guint64 root, page_number, info = 0;
+  InvolvePdf pdf;
+  InvolvePdfXref xref;
+  InvolvePdfSpan catalog, page, value;
+  guint64 root, page_number;
   guint64 sig_object, widget_object, appearance_object;
   g_autofree char *signer = NULL;
-  g_autoptr(GString) update = NULL;
-  g_autoptr(GArray) objects = g_array_new (FALSE, FALSE, sizeof (NewObject));
+  g_autoptr(InvolvePdfUpdate) pdf_update = NULL;
+  GString *update;
   g_autoptr(GBytes) appearance = NULL;
   g_autoptr(GDateTime) utc = NULL;
   g_autofree char *pdf_date = NULL;
-  gsize byte_range_slot, contents_start, contents_end, xref_offset, total;
+  gsize byte_range_slot, contents_start, contents_end, total;
   double page_width, page_height;
   const double box_width = 300, box_height = 48;
   double box_x, box_y;
   gnutls_datum_t signed_data, cms = { NULL, 0 };
   g_autofree guint8 *signed_buffer = NULL;
   char *out;
-  NewObject object;
 
   g_return_val_if_fail (pdf_bytes != NULL, NULL);
   g_return_val_if_fail (certificate != NULL, NULL);
@@ -880,34 +361,37 @@ involve_pdf_sign (GBytes                  *pdf_bytes,
 
   if (!read_xref (&pdf, &xref, error))
     return NULL;
-  if (!dict_get_ref (&pdf, xref.trailer, "Root", &root) ||
-      !object_dict (&pdf, &xref, root, &catalog) ||
+  root = xref.root;
+  if (root == 0 ||
+      !_involve_pdf_object_dict (&pdf, &xref, root, &catalog) ||
       !first_page (&pdf, &xref, catalog, &page_number, &page) ||
-      xref.size == 0 || xref.size > MAX_OBJECTS)
+      xref.size == 0 || xref.size > INVOLVE_PDF_MAX_OBJECTS)
     {
-      xref_clear (&xref);
+      _involve_pdf_xref_clear (&xref);
       unsupported (error);
       return NULL;
     }
-  dict_get_ref (&pdf, xref.trailer, "Info", &info);
-  if (dict_find (&pdf, catalog.start, "AcroForm", &value))
+  if (_involve_pdf_dict_find (&pdf, catalog.start, "AcroForm", &value))
     {
-      xref_clear (&xref);
+      _involve_pdf_xref_clear (&xref);
       g_set_error (error, INVOLVE_PDF_SIGN_ERROR, INVOLVE_PDF_SIGN_ERROR_UNSUPPORTED,
                    _("The PDF file already has a form or a signature."));
       return NULL;
     }
-  if (dict_find (&pdf, page.start, "Annots", &value) && pdf.data[value.start] != '[')
+  if (_involve_pdf_dict_find (&pdf, page.start, "Annots", &value) && pdf.data[value.start] != '[')
     {
-      xref_clear (&xref);
+      _involve_pdf_xref_clear (&xref);
       unsupported (error);
       return NULL;
     }
 
+  pdf_update = _involve_pdf_update_new (&pdf, &xref);
+  _involve_pdf_xref_clear (&xref);
+  update = _involve_pdf_update_get_buffer (pdf_update);
   signer = dup_certificate_name (certificate);
-  sig_object = xref.size;
-  widget_object = xref.size + 1;
-  appearance_object = xref.size + 2;
+  sig_object = _involve_pdf_update_new_number (pdf_update);
+  widget_object = _involve_pdf_update_new_number (pdf_update);
+  appearance_object = _involve_pdf_update_new_number (pdf_update);
   page_size (&pdf, page, &page_width, &page_height);
   /* Bottom right of the cover, above the footer rule. */
   box_x = page_width - 56 - box_width;
@@ -916,15 +400,11 @@ involve_pdf_sign (GBytes                  *pdf_bytes,
   utc = g_date_time_new_from_unix_utc (time_usec / G_USEC_PER_SEC);
   pdf_date = g_date_time_format (utc, "D:%Y%m%d%H%M%S+00'00'");
 
-  update = g_string_new ("\n");
-
   /* The signature value. */
-  object.number = sig_object;
-  object.offset = pdf.len + update->len;
-  g_array_append_val (objects, object);
-  g_string_append_printf (update, "%" G_GUINT64_FORMAT " 0 obj\n<< /Type /Sig\n"
-                          "   /Filter /Adobe.PPKLite\n   /SubFilter /ETSI.CAdES.detached\n"
-                          "   /ByteRange [", sig_object);
+  _involve_pdf_update_begin_object (pdf_update, sig_object);
+  g_string_append (update, "<< /Type /Sig\n"
+                   "   /Filter /Adobe.PPKLite\n   /SubFilter /ETSI.CAdES.detached\n"
+                   "   /ByteRange [");
   byte_range_slot = update->len;
   for (int i = 0; i < BYTE_RANGE_SLOT; i++)
     g_string_append_c (update, ' ');
@@ -942,89 +422,62 @@ involve_pdf_sign (GBytes                  *pdf_bytes,
       g_string_append (update, "\n   /Reason ");
       append_text_string (update, reason);
     }
-  g_string_append (update, "\n   /Prop_Build << /App << /Name /Involve >> >>\n>>\nendobj\n");
+  g_string_append (update, "\n   /Prop_Build << /App << /Name /Involve >> >>\n>>\n");
+  _involve_pdf_update_end_object (pdf_update);
 
   /* The field and its widget, one object. */
-  object.number = widget_object;
-  object.offset = pdf.len + update->len;
-  g_array_append_val (objects, object);
-  g_string_append_printf (update, "%" G_GUINT64_FORMAT " 0 obj\n<< /Type /Annot\n   /Subtype /Widget\n"
-                          "   /FT /Sig\n   /T (Involve signature)\n   /TU ",
-                          widget_object);
+  _involve_pdf_update_begin_object (pdf_update, widget_object);
+  g_string_append (update, "<< /Type /Annot\n   /Subtype /Widget\n"
+                   "   /FT /Sig\n   /T (Involve signature)\n   /TU ");
   {
     g_autofree char *tooltip = g_strdup_printf (_("Digital signature of %s"), signer);
     append_text_string (update, tooltip);
   }
   g_string_append_printf (update, "\n   /V %" G_GUINT64_FORMAT " 0 R\n   /F 132\n"
                           "   /P %" G_GUINT64_FORMAT " 0 R\n   /Rect [%.2f %.2f %.2f %.2f]\n"
-                          "   /AP << /N %" G_GUINT64_FORMAT " 0 R >>\n>>\nendobj\n",
+                          "   /AP << /N %" G_GUINT64_FORMAT " 0 R >>\n>>\n",
                           sig_object, page_number, box_x, box_y, box_x + box_width,
                           box_y + box_height, appearance_object);
+  _involve_pdf_update_end_object (pdf_update);
 
   /* What the widget shows. */
-  object.number = appearance_object;
-  object.offset = pdf.len + update->len;
-  g_array_append_val (objects, object);
-  g_string_append_printf (update, "%" G_GUINT64_FORMAT " 0 obj\n<< /Type /XObject\n   /Subtype /Form\n"
+  _involve_pdf_update_begin_object (pdf_update, appearance_object);
+  g_string_append_printf (update, "<< /Type /XObject\n   /Subtype /Form\n"
                           "   /BBox [0 0 %.2f %.2f]\n"
                           "   /Resources << /Font << /F1 << /Type /Font /Subtype /Type1 "
                           "/BaseFont /Helvetica /Encoding /WinAnsiEncoding >> >> >>\n"
                           "   /Length %" G_GSIZE_FORMAT "\n>>\nstream\n",
-                          appearance_object, box_width, box_height, g_bytes_get_size (appearance));
+                          box_width, box_height, g_bytes_get_size (appearance));
   g_string_append_len (update, g_bytes_get_data (appearance, NULL), g_bytes_get_size (appearance));
-  g_string_append (update, "\nendstream\nendobj\n");
+  g_string_append (update, "\nendstream\n");
+  _involve_pdf_update_end_object (pdf_update);
 
   /* A new revision of the catalog with the form, and of the page with the widget. */
-  object.number = root;
-  object.offset = pdf.len + update->len;
-  g_array_append_val (objects, object);
-  g_string_append_printf (update, "%" G_GUINT64_FORMAT " 0 obj\n<<", root);
-  g_string_append_len (update, pdf.data + catalog.start + 2, catalog.end - 2 - (catalog.start + 2));
-  g_string_append_printf (update, "\n   /AcroForm << /Fields [%" G_GUINT64_FORMAT " 0 R] /SigFlags 3 >>\n>>\nendobj\n",
+  _involve_pdf_update_begin_object (pdf_update, root);
+  g_string_append (update, "<<");
+  _involve_pdf_update_copy_entries (pdf_update, catalog);
+  g_string_append_printf (update, "\n   /AcroForm << /Fields [%" G_GUINT64_FORMAT " 0 R] /SigFlags 3 >>\n>>\n",
                           widget_object);
+  _involve_pdf_update_end_object (pdf_update);
 
-  object.number = page_number;
-  object.offset = pdf.len + update->len;
-  g_array_append_val (objects, object);
-  g_string_append_printf (update, "%" G_GUINT64_FORMAT " 0 obj\n<<", page_number);
-  if (dict_find (&pdf, page.start, "Annots", &value))
+  _involve_pdf_update_begin_object (pdf_update, page_number);
+  g_string_append (update, "<<");
+  if (_involve_pdf_dict_find (&pdf, page.start, "Annots", &value))
     {
       /* Everything but the old /Annots array, then the array with ours added. */
       g_string_append_len (update, pdf.data + page.start + 2, value.start - (page.start + 2));
       g_string_append_printf (update, "[%" G_GUINT64_FORMAT " 0 R ", widget_object);
       g_string_append_len (update, pdf.data + value.start + 1, page.end - 2 - (value.start + 1));
-      g_string_append (update, "\n>>\nendobj\n");
+      g_string_append (update, "\n>>\n");
     }
   else
     {
-      g_string_append_len (update, pdf.data + page.start + 2, page.end - 2 - (page.start + 2));
-      g_string_append_printf (update, "\n   /Annots [%" G_GUINT64_FORMAT " 0 R]\n>>\nendobj\n",
+      _involve_pdf_update_copy_entries (pdf_update, page);
+      g_string_append_printf (update, "\n   /Annots [%" G_GUINT64_FORMAT " 0 R]\n>>\n",
                               widget_object);
     }
-
-  g_array_sort (objects, compare_objects);
-  xref_offset = pdf.len + update->len;
-  g_string_append (update, "xref\n");
-  for (guint i = 0; i < objects->len; i++)
-    {
-      const NewObject *entry = &g_array_index (objects, NewObject, i);
-
-      g_string_append_printf (update, "%" G_GUINT64_FORMAT " 1\n%010" G_GSIZE_MODIFIER "u 00000 n \n",
-                              entry->number, entry->offset);
-    }
-  g_string_append_printf (update, "trailer\n<< /Size %" G_GUINT64_FORMAT "\n   /Root %" G_GUINT64_FORMAT " 0 R\n",
-                          appearance_object + 1, root);
-  if (info != 0)
-    g_string_append_printf (update, "   /Info %" G_GUINT64_FORMAT " 0 R\n", info);
-  if (dict_find (&pdf, xref.trailer, "ID", &value))
-    {
-      g_string_append (update, "   /ID ");
-      g_string_append_len (update, pdf.data + value.start, value.end - value.start);
-      g_string_append_c (update, '\n');
-    }
-  g_string_append_printf (update, "   /Prev %" G_GUINT64_FORMAT "\n>>\nstartxref\n%" G_GSIZE_FORMAT "\n%%%%EOF\n",
-                          xref.startxref, xref_offset);
-  xref_clear (&xref);
+  _involve_pdf_update_end_object (pdf_update);
+  _involve_pdf_update_finish (pdf_update);
 
   /* Fill in the byte range, then sign everything but the /Contents value. */
   total = pdf.len + update->len;
@@ -1243,31 +696,30 @@ replace_str (char       **target,
 }
 
 static gboolean
-read_metadata (const Pdf            *pdf,
+read_metadata (const InvolvePdf     *pdf,
                InvolvePdfSignature  *signature,
                const char           *name,
                GError              **error)
 {
-  Xref xref;
-  Span info, keywords;
-  guint64 info_number;
+  InvolvePdfXref xref;
+  InvolvePdfSpan info, keywords;
   g_autofree char *text = NULL;
   g_auto(GStrv) parts = NULL;
 
   if (!read_xref (pdf, &xref, error))
     return FALSE;
-  if (!dict_get_ref (pdf, xref.trailer, "Info", &info_number) ||
-      !object_dict (pdf, &xref, info_number, &info) ||
-      !dict_find (pdf, info.start, "Keywords", &keywords) ||
-      (text = decode_string (pdf, keywords)) == NULL)
+  if (xref.info == 0 ||
+      !_involve_pdf_object_dict (pdf, &xref, xref.info, &info) ||
+      !_involve_pdf_dict_find (pdf, info.start, "Keywords", &keywords) ||
+      (text = _involve_pdf_decode_string (pdf, keywords)) == NULL)
     {
-      xref_clear (&xref);
+      _involve_pdf_xref_clear (&xref);
       g_set_error (error, INVOLVE_PDF_SIGN_ERROR, INVOLVE_PDF_SIGN_ERROR_NOT_INVOLVE,
                    _("“%s” is signed, but it is not an Involve evidence document: it carries "
                      "no record reference or fingerprint."), name);
       return FALSE;
     }
-  xref_clear (&xref);
+  _involve_pdf_xref_clear (&xref);
 
   parts = g_strsplit (text, ";", -1);
   for (guint i = 0; parts[i] != NULL; i++)
@@ -1316,11 +768,11 @@ has_usable_key (gnutls_x509_crt_t crt)
 }
 
 static gboolean
-read_byte_range (const Pdf *pdf,
-                 gsize      at,
-                 guint64    range[4])
+read_byte_range (const InvolvePdf *pdf,
+                 gsize             at,
+                 guint64           range[4])
 {
-  gsize p = skip_space (pdf, at + strlen ("/ByteRange"));
+  gsize p = _involve_pdf_skip_space (pdf, at + strlen ("/ByteRange"));
 
   if (p >= pdf->len || pdf->data[p] != '[')
     return FALSE;
@@ -1329,13 +781,13 @@ read_byte_range (const Pdf *pdf,
     {
       gsize end;
 
-      p = skip_space (pdf, p);
-      end = token_end (pdf, p);
-      if (!parse_uint (pdf, p, end, &range[i]))
+      p = _involve_pdf_skip_space (pdf, p);
+      end = _involve_pdf_token_end (pdf, p);
+      if (!_involve_pdf_parse_uint (pdf, p, end, &range[i]))
         return FALSE;
       p = end;
     }
-  p = skip_space (pdf, p);
+  p = _involve_pdf_skip_space (pdf, p);
   return p < pdf->len && pdf->data[p] == ']';
 }
 
@@ -1345,7 +797,7 @@ involve_pdf_signature_read (GBytes      *bytes,
                             GError     **error)
 {
   g_autoptr(InvolvePdfSignature) signature = g_new0 (InvolvePdfSignature, 1);
-  Pdf pdf;
+  InvolvePdf pdf;
   const char *at = NULL;
   guint n_ranges = 0;
   guint64 range[4];
@@ -1363,7 +815,7 @@ involve_pdf_signature_read (GBytes      *bytes,
 
   pdf.data = g_bytes_get_data (bytes, &pdf.len);
   if (pdf.len < 8 || memcmp (pdf.data, "%PDF-", 5) != 0 ||
-      find_last (pdf.data, pdf.data + pdf.len, " obj") == NULL)
+      _involve_pdf_find_last (pdf.data, pdf.data + pdf.len, " obj") == NULL)
     {
       g_set_error (error, INVOLVE_PDF_SIGN_ERROR, INVOLVE_PDF_SIGN_ERROR_NOT_PDF,
                    _("“%s” is not a PDF file."), name);
@@ -1375,7 +827,7 @@ involve_pdf_signature_read (GBytes      *bytes,
       return NULL;
     }
   /* A PDF ends with its last revision's %%EOF (and a line end). */
-  if (find_last (pdf.data + (pdf.len > 32 ? pdf.len - 32 : 0), pdf.data + pdf.len, "%%EOF") == NULL)
+  if (_involve_pdf_find_last (pdf.data + (pdf.len > 32 ? pdf.len - 32 : 0), pdf.data + pdf.len, "%%EOF") == NULL)
     {
       g_set_error (error, INVOLVE_PDF_SIGN_ERROR, INVOLVE_PDF_SIGN_ERROR_MODIFIED,
                    _("“%s” is incomplete: its end is missing, so it was cut off or damaged."), name);
@@ -1428,7 +880,7 @@ involve_pdf_signature_read (GBytes      *bytes,
       return NULL;
     }
   p = gap_start;
-  while (p > 0 && is_space (pdf.data[p - 1]))
+  while (p > 0 && _involve_pdf_is_space (pdf.data[p - 1]))
     p--;
   if (p < 9 || memcmp (pdf.data + p - 9, "/Contents", 9) != 0)
     {

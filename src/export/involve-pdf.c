@@ -3,18 +3,16 @@
 
 #include "config.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <cairo-pdf.h>
 #include <pango/pangocairo.h>
 
 #include "involve-assess.h"
+#include "involve-export-file.h"
 #include "involve-pdf-head.h"
 #include "involve-pdf.h"
 #include "involve-audit-text.h"
@@ -2495,115 +2493,94 @@ add_outline (InvolveEvidenceDocument *self,
     }
 }
 
-/* The last occurrence of needle in [start, end). */
-static const char *
-find_last (const char *start,
-           const char *end,
-           const char *needle)
-{
-  gsize n = strlen (needle);
-
-  for (const char *p = end - n; p >= start; p--)
-    {
-      if (*p == needle[0] && memcmp (p, needle, n) == 0)
-        return p;
-    }
-  return NULL;
-}
-
 /*
  * cairo 1.16 writes the structure tree but neither /MarkInfo nor the
- * document language, so readers do not treat the file as tagged.  Append
- * an incremental update (a new catalog object, an xref section and a
- * trailer pointing back to the old one) that adds /MarkInfo, /Lang and
- * /ViewerPreferences.  Nothing cairo wrote is changed.
+ * document language, so readers do not treat the file as tagged.  A new
+ * revision of the catalog adds /MarkInfo, /Lang and /ViewerPreferences;
+ * nothing cairo wrote is changed.
  */
 static gboolean
-mark_tagged (const char  *path,
-             const char  *language,
-             GError     **error)
+mark_tagged (InvolvePdfUpdate     *update,
+             const InvolvePdf     *pdf,
+             const InvolvePdfXref *xref,
+             const char           *language)
 {
-  g_autofree char *contents = NULL;
-  g_autofree char *root_text = NULL;
-  g_autofree char *catalog = NULL;
-  g_autofree char *trailer = NULL;
-  g_autoptr(GString) update = NULL;
-  const char *end, *p, *q, *dict_start, *dict_end;
-  gsize length;
-  guint64 previous_xref, root;
-  FILE *file;
+  InvolvePdfSpan catalog, mark_info;
 
-  if (!g_file_get_contents (path, &contents, &length, error))
+  if (xref->root == 0 || !_involve_pdf_object_dict (pdf, xref, xref->root, &catalog))
     return FALSE;
-  end = contents + length;
-
-  /* startxref N */
-  p = find_last (contents, end, "startxref");
-  if (p == NULL)
-    goto malformed;
-  previous_xref = g_ascii_strtoull (p + strlen ("startxref"), NULL, 10);
-
-  /* trailer << ... >> */
-  p = find_last (contents, end, "trailer");
-  q = p != NULL ? find_last (p, end, ">>") : NULL;
-  if (p == NULL || q == NULL || (p = strstr (p, "<<")) == NULL || p > q)
-    goto malformed;
-  trailer = g_strndup (p + 2, q - (p + 2));
-
-  p = strstr (trailer, "/Root");
-  if (p == NULL)
-    goto malformed;
-  root = g_ascii_strtoull (p + strlen ("/Root"), NULL, 10);
-  if (root == 0)
-    goto malformed;
-
-  /* The catalog object: "ROOT 0 obj << ... >> endobj". */
-  root_text = g_strdup_printf ("\n%" G_GUINT64_FORMAT " 0 obj", root);
-  p = find_last (contents, end, root_text);
-  if (p == NULL)
-    goto malformed;
-  dict_start = strstr (p + strlen (root_text), "<<");
-  q = strstr (p, "endobj");
-  if (dict_start == NULL || q == NULL || dict_start > q)
-    goto malformed;
-  dict_end = find_last (dict_start, q, ">>");
-  if (dict_end == NULL)
-    goto malformed;
-  catalog = g_strndup (dict_start + 2, dict_end - (dict_start + 2));
-  if (strstr (catalog, "/MarkInfo") != NULL)
+  if (_involve_pdf_dict_find (pdf, catalog.start, "MarkInfo", &mark_info))
     return TRUE;
 
-  update = g_string_new (NULL);
-  {
-    gsize object_offset = length + 1;
-    gsize xref_offset;
+  _involve_pdf_update_begin_object (update, xref->root);
+  g_string_append (_involve_pdf_update_get_buffer (update), "<<");
+  _involve_pdf_update_copy_entries (update, catalog);
+  g_string_append_printf (_involve_pdf_update_get_buffer (update),
+                          "   /MarkInfo << /Marked true >>\n"
+                          "   /Lang (%s)\n"
+                          "   /ViewerPreferences << /DisplayDocTitle true >>\n"
+                          ">>\n", language);
+  _involve_pdf_update_end_object (update);
+  return TRUE;
+}
 
-    g_string_append_printf (update, "\n%" G_GUINT64_FORMAT " 0 obj\n<<%s"
-                            "   /MarkInfo << /Marked true >>\n"
-                            "   /Lang (%s)\n"
-                            "   /ViewerPreferences << /DisplayDocTitle true >>\n"
-                            ">>\nendobj\n",
-                            root, catalog, language);
-    xref_offset = length + update->len;
-    g_string_append_printf (update, "xref\n%" G_GUINT64_FORMAT " 1\n%010" G_GSIZE_MODIFIER "u 00000 n \n"
-                            "trailer\n<<%s   /Prev %" G_GUINT64_FORMAT "\n>>\n"
-                            "startxref\n%" G_GSIZE_FORMAT "\n%%%%EOF\n",
-                            root, object_offset, trailer, previous_xref, xref_offset);
-  }
+/* What cairo cannot write (tagging, the register head; @head may be
+ * NULL), in one incremental update appended to the PDF at @path. */
+static gboolean
+finish_pdf (const char  *path,
+            const char  *language,
+            const char  *head,
+            GError     **error)
+{
+  g_autofree char *contents = NULL;
+  g_autoptr(InvolvePdfUpdate) update = NULL;
+  InvolvePdfXref xref;
+  InvolvePdf pdf;
+  GString *bytes;
+  gboolean tagged, headed, written;
+  FILE *file;
 
+  if (!g_file_get_contents (path, &contents, &pdf.len, error))
+    return FALSE;
+  pdf.data = contents;
+  if (!_involve_pdf_xref_read (&pdf, &xref))
+    {
+      g_set_error (error, INVOLVE_EXPORT_ERROR, INVOLVE_EXPORT_ERROR_FAILED,
+                   _("The PDF cairo wrote has an unexpected layout; it cannot be marked as tagged."));
+      return FALSE;
+    }
+  update = _involve_pdf_update_new (&pdf, &xref);
+  tagged = mark_tagged (update, &pdf, &xref, language);
+  headed = tagged && (head == NULL || _involve_pdf_add_register_head (update, &pdf, &xref, head));
+  _involve_pdf_xref_clear (&xref);
+  if (!tagged)
+    {
+      g_set_error (error, INVOLVE_EXPORT_ERROR, INVOLVE_EXPORT_ERROR_FAILED,
+                   _("The PDF cairo wrote has an unexpected layout; it cannot be marked as tagged."));
+      return FALSE;
+    }
+  if (!headed)
+    {
+      g_set_error (error, INVOLVE_EXPORT_ERROR, INVOLVE_EXPORT_ERROR_FAILED,
+                   _("The register head could not be added to the PDF’s document information."));
+      return FALSE;
+    }
+  if (_involve_pdf_update_is_empty (update))
+    return TRUE;
+  _involve_pdf_update_finish (update);
+
+  bytes = _involve_pdf_update_get_buffer (update);
   file = g_fopen (path, "ab");
-  if (file == NULL || fwrite (update->str, 1, update->len, file) != update->len || fclose (file) != 0)
+  written = file != NULL && fwrite (bytes->str, 1, bytes->len, file) == bytes->len;
+  if (file != NULL && fclose (file) != 0)
+    written = FALSE;
+  if (!written)
     {
       g_set_error (error, INVOLVE_EXPORT_ERROR, INVOLVE_EXPORT_ERROR_IO,
                    _("Cannot write “%s”."), path);
       return FALSE;
     }
   return TRUE;
-
-malformed:
-  g_set_error (error, INVOLVE_EXPORT_ERROR, INVOLVE_EXPORT_ERROR_FAILED,
-               _("The PDF cairo wrote has an unexpected layout; it cannot be marked as tagged."));
-  return FALSE;
 }
 
 gboolean
@@ -2615,7 +2592,6 @@ involve_evidence_document_write_pdf (InvolveEvidenceDocument *self,
   cairo_surface_t *surface;
   cairo_status_t status;
   cairo_t *cr;
-  int fd;
 
   g_return_val_if_fail (INVOLVE_IS_EVIDENCE_DOCUMENT (self), FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
@@ -2626,16 +2602,9 @@ involve_evidence_document_write_pdf (InvolveEvidenceDocument *self,
                                          INVOLVE_EVIDENCE_A4_HEIGHT, error))
     return FALSE;
 
-  temp_path = g_strdup_printf ("%s.XXXXXX", path);
-  fd = g_mkstemp_full (temp_path, O_RDWR, 0666);
-  if (fd < 0)
-    {
-      int saved_errno = errno;
-      g_set_error (error, INVOLVE_EXPORT_ERROR, INVOLVE_EXPORT_ERROR_IO,
-                   _("Cannot write “%s”: %s"), path, g_strerror (saved_errno));
-      return FALSE;
-    }
-  close (fd);
+  temp_path = _involve_export_make_temp (path, error);
+  if (temp_path == NULL)
+    return FALSE;
 
   surface = cairo_pdf_surface_create (temp_path, self->page_width, self->page_height);
   set_metadata (self, surface);
@@ -2663,109 +2632,16 @@ involve_evidence_document_write_pdf (InvolveEvidenceDocument *self,
       return FALSE;
     }
 
-  if (!mark_tagged (temp_path, "en-GB", error) ||
-      (self->register_head != NULL && !_involve_pdf_add_register_head (temp_path, self->register_head, error)))
+  if (!finish_pdf (temp_path, "en-GB", self->register_head, error))
     {
       g_unlink (temp_path);
       return FALSE;
     }
 
-  if (g_rename (temp_path, path) != 0)
-    {
-      int saved_errno = errno;
-      g_set_error (error, INVOLVE_EXPORT_ERROR, INVOLVE_EXPORT_ERROR_IO,
-                   _("Cannot write “%s”: %s"), path, g_strerror (saved_errno));
-      g_unlink (temp_path);
-      return FALSE;
-    }
-
-  return TRUE;
+  return _involve_export_move_into_place (temp_path, path, error);
 }
 
 /* Reading a PDF's identity back */
-
-static char *
-read_pdf_string (const char *p,
-                 const char *end)
-{
-  g_autoptr(GString) out = g_string_new (NULL);
-
-  while (p < end && g_ascii_isspace (*p))
-    p++;
-  if (p >= end)
-    return NULL;
-
-  if (*p == '(')
-    {
-      int depth = 1;
-
-      for (p++; p < end; p++)
-        {
-          if (*p == '\\' && p + 1 < end)
-            {
-              p++;
-              switch (*p)
-                {
-                case 'n': g_string_append_c (out, '\n'); break;
-                case 'r': g_string_append_c (out, '\r'); break;
-                case 't': g_string_append_c (out, '\t'); break;
-                default: g_string_append_c (out, *p); break;
-                }
-              continue;
-            }
-          if (*p == '(')
-            depth++;
-          else if (*p == ')' && --depth == 0)
-            return g_string_free (g_steal_pointer (&out), FALSE);
-          g_string_append_c (out, *p);
-        }
-      return NULL;
-    }
-
-  if (*p == '<')
-    {
-      /* UTF-16BE in hex, with a byte order mark. */
-      g_autoptr(GByteArray) bytes = g_byte_array_new ();
-      int high = -1;
-
-      for (p++; p < end && *p != '>'; p++)
-        {
-          int digit = g_ascii_xdigit_value (*p);
-
-          if (digit < 0)
-            continue;
-          if (high < 0)
-            high = digit;
-          else
-            {
-              guint8 byte = (guint8) (high * 16 + digit);
-              g_byte_array_append (bytes, &byte, 1);
-              high = -1;
-            }
-        }
-      if (bytes->len >= 2 && bytes->data[0] == 0xfe && bytes->data[1] == 0xff)
-        return g_convert ((const char *) bytes->data + 2, bytes->len - 2, "UTF-8", "UTF-16BE",
-                          NULL, NULL, NULL);
-      return g_strndup ((const char *) bytes->data, bytes->len);
-    }
-
-  return NULL;
-}
-
-static const char *
-find_bytes (const char *p,
-            const char *end,
-            const char *needle)
-{
-  gsize n = strlen (needle);
-
-  for (; p + n <= end; p++)
-    {
-      if (*p == needle[0] && memcmp (p, needle, n) == 0)
-        return p;
-    }
-  return NULL;
-}
 
 gboolean
 involve_evidence_pdf_read_identity (const char  *path,
@@ -2802,19 +2678,19 @@ involve_evidence_pdf_read_identity (const char  *path,
       return FALSE;
     }
 
-  /* The document information dictionary is near the end; take the last one. */
-  for (const char *q = data; q != NULL && q < end;)
-    {
-      q = find_bytes (q, end, "/Keywords");
-      if (q != NULL)
-        {
-          p = q + 9;
-          q = p;
-        }
-    }
-
+  /* The document information dictionary is near the end; take the last
+   * one, without trusting the xref: this also reads a damaged file. */
+  p = _involve_pdf_find_last (data, end, "/Keywords");
   if (p != NULL)
-    keywords = read_pdf_string (p, end);
+    {
+      InvolvePdf pdf = { data, length };
+      InvolvePdfSpan value;
+
+      value.start = _involve_pdf_skip_space (&pdf, (gsize) (p - data) + strlen ("/Keywords"));
+      value.end = value.start;
+      if (_involve_pdf_skip_object (&pdf, &value.end, 0))
+        keywords = _involve_pdf_decode_string (&pdf, value);
+    }
 
   if (keywords == NULL || strstr (keywords, "fingerprint=") == NULL)
     {

@@ -3,11 +3,8 @@
 
 #include "config.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <string.h>
-#include <unistd.h>
 #include <cairo.h>
 #include <cairo-pdf.h>
 #include <glib/gi18n-lib.h>
@@ -16,6 +13,7 @@
 
 #include "involve-definitions.h"
 #include "involve-export.h"
+#include "involve-export-file.h"
 #include "involve-report-pdf.h"
 #include "involve-store-involvement.h"
 
@@ -262,36 +260,7 @@ flow_end (Flow        *flow,
       g_unlink (temp_path);
       return FALSE;
     }
-  if (g_rename (temp_path, path) != 0)
-    {
-      int saved_errno = errno;
-
-      g_set_error (error, INVOLVE_EXPORT_ERROR, INVOLVE_EXPORT_ERROR_IO,
-                   _("Cannot write “%s”: %s"), path, g_strerror (saved_errno));
-      g_unlink (temp_path);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-/* A temporary file beside @path (so the rename stays on one disk). */
-static char *
-make_temp (const char  *path,
-           GError     **error)
-{
-  g_autofree char *temp_path = g_strdup_printf ("%s.XXXXXX", path);
-  int fd = g_mkstemp_full (temp_path, O_RDWR, 0666);
-
-  if (fd < 0)
-    {
-      int saved_errno = errno;
-
-      g_set_error (error, INVOLVE_EXPORT_ERROR, INVOLVE_EXPORT_ERROR_IO,
-                   _("Cannot write “%s”: %s"), path, g_strerror (saved_errno));
-      return NULL;
-    }
-  close (fd);
-  return g_steal_pointer (&temp_path);
+  return _involve_export_move_into_place (temp_path, path, error);
 }
 
 /* Charts */
@@ -421,7 +390,7 @@ involve_report_write_pdf (const InvolveAnnualReport *report,
   g_return_val_if_fail (report != NULL, FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
 
-  temp_path = make_temp (path, error);
+  temp_path = _involve_export_make_temp (path, error);
   if (temp_path == NULL)
     return FALSE;
 
@@ -774,7 +743,7 @@ involve_export_you_said_we_did (InvolveStore  *store,
   if (evaluations == NULL)
     return FALSE;
 
-  temp_path = make_temp (path, error);
+  temp_path = _involve_export_make_temp (path, error);
   if (temp_path == NULL)
     return FALSE;
 

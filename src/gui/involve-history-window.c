@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <inttypes.h>
 
+#include "involve-audit-text.h"
 #include "involve-history-window.h"
 #include "involve-store-involvement.h"
 #include "involve-store-anchors.h"
@@ -55,21 +56,6 @@ format_time (gint64 usec)
   return g_date_time_format (time, "%Y-%m-%d %H:%M:%S UTC");
 }
 
-/* A choice as its label says it, not its stored id. */
-static const char *
-option_label (const InvolveField *field,
-              const char         *id)
-{
-  for (guint i = 0; field != NULL && field->options != NULL && i < field->options->len; i++)
-    {
-      const InvolveOption *option = g_ptr_array_index (field->options, i);
-
-      if (g_strcmp0 (option->id, id) == 0 && option->label != NULL)
-        return option->label;
-    }
-  return id;
-}
-
 /* At most VALUE_PREVIEW_CHARS characters of @text, saying how many more. */
 static char *
 preview (char *text)
@@ -85,103 +71,6 @@ preview (char *text)
                                        "%.*s… (and %ld more characters)",
                                        (gulong) (length - VALUE_PREVIEW_CHARS)),
                           (int) (end - text), text, length - VALUE_PREVIEW_CHARS);
-}
-
-static char *format_full_value (const InvolveField *field,
-                                const char         *text);
-
-/* A stored value (GVariant text form) as a person reads it, cut short. */
-static char *
-format_value (const InvolveField *field,
-              const char         *text)
-{
-  return preview (format_full_value (field, text));
-}
-
-static char *
-format_full_value (const InvolveField *field,
-                   const char         *text)
-{
-  g_autoptr(GVariant) value = NULL;
-
-  if (text == NULL)
-    return g_strdup (_("(empty)"));
-  value = g_variant_parse (NULL, text, NULL, NULL, NULL);
-  if (value == NULL)
-    return g_strdup (text);
-  if (g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
-    {
-      const char *string = g_variant_get_string (value, NULL);
-      return g_strdup (string[0] != '\0' ? option_label (field, string) : _("(empty)"));
-    }
-  if (g_variant_is_of_type (value, G_VARIANT_TYPE_BOOLEAN))
-    return g_strdup (g_variant_get_boolean (value) ? _("yes") : _("no"));
-  if (g_variant_is_of_type (value, G_VARIANT_TYPE_STRING_ARRAY))
-    {
-      g_autofree const char **items = g_variant_get_strv (value, NULL);
-
-      for (guint i = 0; items[i] != NULL; i++)
-        items[i] = option_label (field, items[i]);
-      return g_strjoinv (", ", (char **) items);
-    }
-  if (g_variant_is_of_type (value, G_VARIANT_TYPE ("aas")))
-    {
-      GString *out = g_string_new (NULL);
-      gsize n = g_variant_n_children (value);
-
-      for (gsize i = 0; i < n; i++)
-        {
-          g_autoptr(GVariant) row = g_variant_get_child_value (value, i);
-          g_autofree const char **cells = g_variant_get_strv (row, NULL);
-          g_autofree char *joined = g_strjoinv (" | ", (char **) cells);
-
-          g_string_append_printf (out, "%s%s", i > 0 ? "; " : "", joined);
-        }
-      return g_string_free (out, FALSE);
-    }
-  return g_variant_print (value, FALSE);
-}
-
-/* What happened, in words; the kind's own name when it is a new one.
- * @field is the entry's, or NULL. */
-static char *
-describe_kind (const InvolveAuditEntry *entry,
-               const InvolveField      *field)
-{
-  const char *kind = entry->kind != NULL ? entry->kind : "";
-
-  if (g_str_equal (kind, INVOLVE_AUDIT_CREATE))
-    return g_strdup (_("Record created"));
-  if (g_str_equal (kind, INVOLVE_AUDIT_VALUE))
-    return g_strdup_printf (_("Changed “%s”"), field != NULL ? field->label
-                                                 : entry->field_id != NULL ? entry->field_id : "");
-  if (g_str_equal (kind, INVOLVE_AUDIT_STATUS))
-    return g_strdup (_("Status changed"));
-  if (g_str_equal (kind, INVOLVE_AUDIT_SIGN_OFF))
-    return g_strdup (_("Signed off"));
-  if (g_str_equal (kind, INVOLVE_AUDIT_RETURN))
-    return g_strdup (_("Returned with comments"));
-  if (g_str_equal (kind, INVOLVE_AUDIT_AMEND))
-    return g_strdup (_("Amended"));
-  if (g_str_equal (kind, INVOLVE_AUDIT_EXPORT))
-    return g_strdup (_("Exported"));
-  if (g_str_equal (kind, INVOLVE_AUDIT_IMPORT))
-    return g_strdup (_("Imported"));
-  if (g_str_equal (kind, INVOLVE_AUDIT_BACKUP))
-    return g_strdup (_("Backed up"));
-  if (g_str_equal (kind, INVOLVE_AUDIT_SUBMIT))
-    return g_strdup (_("Submitted for sign-off (signed)"));
-  if (g_str_equal (kind, INVOLVE_AUDIT_TRUST))
-    return g_strdup (_("Trust list changed (signed)"));
-  if (g_str_equal (kind, INVOLVE_AUDIT_REFUSED))
-    return g_strdup (_("Refused"));
-  if (g_str_equal (kind, INVOLVE_AUDIT_INVOLVEMENT))
-    return g_strdup_printf (_("Involvement logged (%s)"), entry->field_id != NULL ? entry->field_id : "");
-  if (g_str_equal (kind, INVOLVE_AUDIT_IMPORT_VERSION))
-    return g_strdup (_("Version imported"));
-  if (g_str_equal (kind, INVOLVE_AUDIT_SEEN_HEAD))
-    return g_strdup (_("Noted where another register’s audit trail stood"));
-  return g_strdup (kind);
 }
 
 /* Rows show stored text as it is: never as markup. */
@@ -235,14 +124,17 @@ describe_entry (InvolveDefinitions      *definitions,
   EntryText *text = g_new0 (EntryText, 1);
   g_autofree char *when = format_time (entry->time_usec);
   g_autofree char *who = NULL;
+  g_autofree char *details = NULL;
   g_autoptr(GString) subtitle = g_string_new (NULL);
 
-  text->title = describe_kind (entry, field);
+  text->title = involve_audit_describe (entry, field);
   text->number = g_strdup_printf ("%s%" G_GINT64_FORMAT, number_prefix, entry->id);
-  if (entry->profile != NULL && entry->account != NULL)
-    who = g_strdup_printf (_("%s (account %s)"), entry->profile, entry->account);
-  else
-    who = g_strdup (entry->profile != NULL ? entry->profile : entry->account != NULL ? entry->account : _("unknown"));
+  who = involve_audit_dup_actor (entry);
+  if (*who == '\0')
+    {
+      g_free (who);
+      who = g_strdup (_("unknown"));
+    }
 
   if (entry->version > 0)
     g_string_append_printf (subtitle, _("%s · %s · version %u"), when, who, entry->version);
@@ -285,20 +177,22 @@ describe_entry (InvolveDefinitions      *definitions,
     }
   else if (entry->field_id != NULL)
     {
-      g_autofree char *old_value = format_value (field, entry->old_value);
-      g_autofree char *new_value = format_value (field, entry->new_value);
+      /* Worded as the evidence PDF words them, cut short. */
+      g_autofree char *old_value = preview (involve_audit_format_value (definitions, field, entry->old_value));
+      g_autofree char *new_value = preview (involve_audit_format_value (definitions, field, entry->new_value));
 
       g_string_append_c (subtitle, '\n');
       g_string_append_printf (subtitle, _("From: %s"), old_value);
       g_string_append_c (subtitle, '\n');
       g_string_append_printf (subtitle, _("To: %s"), new_value);
     }
-  if (entry->details != NULL && entry->details[0] != '\0')
+  details = involve_audit_dup_details (definitions, entry);
+  if (details != NULL)
     {
-      g_autofree char *details = preview (g_strdup (entry->details));
+      g_autofree char *shown = preview (g_steal_pointer (&details));
 
       g_string_append_c (subtitle, '\n');
-      g_string_append (subtitle, details);
+      g_string_append (subtitle, shown);
     }
   text->subtitle = g_string_free (g_steal_pointer (&subtitle), FALSE);
   return text;

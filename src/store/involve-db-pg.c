@@ -702,7 +702,10 @@ execute (PgStmt *stmt)
       int rc = exec_one (db, stmt->parsed->sql);
 
       if (rc == SQLITE_OK)
-        stmt->executed = TRUE;
+        {
+          stmt->executed = TRUE;
+          set_ok (db);
+        }
       return rc;
     }
 
@@ -710,8 +713,14 @@ execute (PgStmt *stmt)
     {
       const PgParam *param = &stmt->params[i + 1];
 
-      /* A number the SQL skips (?1, ?3) has nothing to infer from. */
-      types[i] = stmt->parsed->used[i + 1] ? param_type (param) : OID_TEXT;
+      /* A number the SQL skips (?1, ?3) has nothing to infer from, and
+       * its value goes nowhere. */
+      if (!stmt->parsed->used[i + 1])
+        {
+          types[i] = OID_TEXT;
+          continue;
+        }
+      types[i] = param_type (param);
       values[i] = param->kind == PARAM_NULL ? NULL : param->value;
       lengths[i] = param->length;
       formats[i] = param->kind == PARAM_BLOB ? 1 : 0;

@@ -209,6 +209,13 @@ check_server (PGconn     *conn,
       set_server_error (error, conn, NULL, doing);
       return FALSE;
     }
+  /* Setting up commits: never the caller's transaction. */
+  if (PQtransactionStatus (conn) != PQTRANS_IDLE)
+    {
+      g_set_error (error, INVOLVE_PG_SCHEMA_ERROR, INVOLVE_PG_SCHEMA_ERROR_FAILED,
+                   _("%s: the connection is inside a transaction; use one of its own."), doing);
+      return FALSE;
+    }
   if (PQserverVersion (conn) < MIN_SERVER_VERSION)
     {
       g_set_error (error, INVOLVE_PG_SCHEMA_ERROR, INVOLVE_PG_SCHEMA_ERROR_UNSUPPORTED,
@@ -356,7 +363,6 @@ install_locked (PGconn     *conn,
   g_autofree char *reviewer_literal = NULL;
   g_autofree char *admin_literal = NULL;
   g_autofree char *name_literal = NULL;
-  g_autofree char *unaccent_quoted = NULL;
   g_autofree char *sql = NULL;
   g_autofree char *text = NULL;
   int version = 0;
@@ -413,6 +419,7 @@ install_locked (PGconn     *conn,
       if (!run (conn, create, doing, error))
         return FALSE;
     }
+  /* regnamespace::text is quoted where it needs to be. */
   if (!query_text (conn, "SELECT extnamespace::regnamespace::text FROM pg_catalog.pg_extension"
                    " WHERE extname = 'unaccent'", NULL, NULL, &unaccent_schema, doing, error))
     return FALSE;
@@ -423,14 +430,12 @@ install_locked (PGconn     *conn,
                    doing);
       return FALSE;
     }
-  /* regnamespace::text is quoted already where it needs to be. */
-  unaccent_quoted = g_strdup (unaccent_schema);
 
   {
     const char *keys[] = { "@OWNER@", "@OFFICER@", "@REVIEWER@", "@ADMIN@",
                            "@REVIEWER_NAME@", "@ADMIN_NAME@", "@REGISTER_NAME@", "@UNACCENT@", NULL };
     const char *values[] = { quoted[0], quoted[1], quoted[2], quoted[3],
-                             reviewer_literal, admin_literal, name_literal, unaccent_quoted, NULL };
+                             reviewer_literal, admin_literal, name_literal, unaccent_schema, NULL };
     g_autofree char *set_role = g_strdup_printf ("SET LOCAL ROLE %s", quoted[0]);
 
     if (!run (conn, set_role, doing, error))
@@ -467,7 +472,7 @@ install_locked (PGconn     *conn,
                          "REVOKE ALL ON SCHEMA public FROM PUBLIC;"
                          "GRANT USAGE ON SCHEMA %s TO %s, %s, %s",
                          quoted[1], quoted[2], quoted[3],
-                         unaccent_quoted, quoted[1], quoted[2], quoted[3]);
+                         unaccent_schema, quoted[1], quoted[2], quoted[3]);
   return run (conn, sql, doing, error);
 }
 

@@ -510,7 +510,7 @@ involve_store_list_audit_page (InvolveStore *self,
     return NULL;
   bind_text (stmt, 1, uuid);
   involve_db_bind_int64 (stmt, 2, after_id);
-  involve_db_bind_int64 (stmt, 3, limit > 0 ? (gint64) limit : -1);
+  involve_db_bind_int64 (stmt, 3, limit > 0 ? (gint64) limit : G_MAXINT64);
 
   entries = g_ptr_array_new_with_free_func ((GDestroyNotify) involve_audit_entry_free);
   while ((rc = involve_db_step (stmt)) == SQLITE_ROW)

@@ -398,7 +398,7 @@ bind_query (InvolveDbStmt           *stmt,
   if ((index = involve_db_bind_parameter_index (stmt, ":until")) > 0)
     involve_db_bind_int64 (stmt, index, query->modified_until);
   if ((index = involve_db_bind_parameter_index (stmt, ":limit")) > 0)
-    involve_db_bind_int64 (stmt, index, query->limit > 0 ? (gint64) query->limit : -1);
+    involve_db_bind_int64 (stmt, index, query->limit > 0 ? (gint64) query->limit : G_MAXINT64);
   if ((index = involve_db_bind_parameter_index (stmt, ":offset")) > 0)
     involve_db_bind_int64 (stmt, index, query->offset);
 }

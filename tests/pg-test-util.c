@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <libpq-fe.h>
+
+#include "pg-test-util.h"
+
+static void
+ignore_notice (void       *data,
+               const char *message)
+{
+}
+
+gboolean
+pg_test_available (void)
+{
+  const char *conninfo = g_getenv ("INVOLVE_TEST_PG");
+
+  if (g_strcmp0 (conninfo, "skip") == 0)
+    {
+      g_test_skip ("INVOLVE_TEST_PG=skip: no PostgreSQL tests");
+      return FALSE;
+    }
+  if (conninfo == NULL || *conninfo == '\0')
+    g_error ("INVOLVE_TEST_PG is not set: run the tests with `bash tools/run-tests`, or start a throw-away "
+             "cluster with `eval \"$(bash tools/pg-test-cluster start /tmp/pgc)\"` "
+             "(INVOLVE_TEST_PG=skip skips these tests)");
+  return TRUE;
+}
+
+static PGconn *
+connect_super (const char *dbname)
+{
+  const char *keywords[] = { "dbname", "dbname", NULL };
+  const char *values[] = { g_getenv ("INVOLVE_TEST_PG"), dbname, NULL };
+  PGconn *conn = PQconnectdbParams (keywords, values, 1);
+
+  if (PQstatus (conn) != CONNECTION_OK)
+    g_error ("Cannot reach the test server: %s", PQerrorMessage (conn));
+  PQsetNoticeProcessor (conn, ignore_notice, NULL);
+  return conn;
+}
+
+static void
+exec_or_die (PGconn     *conn,
+             const char *sql)
+{
+  PGresult *result = PQexec (conn, sql);
+  ExecStatusType status = PQresultStatus (result);
+
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
+    g_error ("%s failed: %s", sql, PQresultErrorMessage (result));
+  PQclear (result);
+}
+
+char *
+pg_test_unique_login (const char *stem)
+{
+  return g_strdup_printf ("%s_%08x", stem, g_random_int ());
+}
+
+PgTestRegister *
+pg_test_register_new (const char *label)
+{
+  PgTestRegister *reg = g_new0 (PgTestRegister, 1);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *create = NULL;
+  PGconn *conn;
+
+  reg->name = pg_test_unique_login (label);
+  reg->dbname = g_strdup_printf ("involve_test_%s", reg->name);
+  conn = connect_super ("postgres");
+  create = g_strdup_printf ("CREATE DATABASE %s ENCODING 'UTF8' TEMPLATE template0", reg->dbname);
+  exec_or_die (conn, create);
+  PQfinish (conn);
+
+  conn = connect_super (reg->dbname);
+  if (!involve_pg_schema_install (conn, reg->name, &error))
+    g_error ("Cannot install register %s: %s", reg->name, error->message);
+  PQfinish (conn);
+  return reg;
+}
+
+void
+pg_test_register_add_person (PgTestRegister *reg,
+                             const char     *login,
+                             InvolvePgRoles  roles)
+{
+  g_autoptr(GError) error = NULL;
+  PGconn *conn = connect_super (reg->dbname);
+
+  if (!involve_pg_schema_add_person (conn, reg->name, login, roles, &error))
+    g_error ("Cannot add %s: %s", login, error->message);
+  PQfinish (conn);
+}
+
+char *
+pg_test_register_conninfo (PgTestRegister *reg,
+                           const char     *login)
+{
+  /* In a key=value string the last of a keyword wins. */
+  if (login == NULL)
+    return g_strdup_printf ("%s dbname=%s", g_getenv ("INVOLVE_TEST_PG"), reg->dbname);
+  return g_strdup_printf ("%s dbname=%s user=%s", g_getenv ("INVOLVE_TEST_PG"), reg->dbname, login);
+}
+
+void
+pg_test_register_exec (PgTestRegister *reg,
+                       const char     *sql)
+{
+  PGconn *conn = connect_super (reg->dbname);
+
+  exec_or_die (conn, sql);
+  PQfinish (conn);
+}
+
+void
+pg_test_register_free (PgTestRegister *reg)
+{
+  g_autofree char *drop = NULL;
+  PGconn *conn;
+
+  if (reg == NULL)
+    return;
+  conn = connect_super ("postgres");
+  drop = g_strdup_printf ("DROP DATABASE IF EXISTS %s WITH (FORCE)", reg->dbname);
+  exec_or_die (conn, drop);
+  PQfinish (conn);
+  g_free (reg->dbname);
+  g_free (reg->name);
+  g_free (reg);
+}

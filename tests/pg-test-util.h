@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+#include "involve-pg-schema.h"
+
+G_BEGIN_DECLS
+
+/*
+ * Team registers for tests, on the throw-away cluster INVOLVE_TEST_PG names
+ * (a superuser's connection string; tools/run-tests starts one).  Without
+ * it the calling test fails, saying how to start one, unless it is "skip":
+ * then pg_test_available () is FALSE and the caller skips.
+ */
+
+typedef struct
+{
+  char *dbname;      /* a new database of its own */
+  char *name;        /* the register name (roles NAME_officer ...) */
+} PgTestRegister;
+
+/* FALSE (after g_test_skip ()) only when INVOLVE_TEST_PG=skip. */
+gboolean        pg_test_available          (void);
+/* A new database with register @label_NNN installed. */
+PgTestRegister *pg_test_register_new       (const char      *label);
+/* Lets @login (made when missing, no password) act as @roles. */
+void            pg_test_register_add_person (PgTestRegister *reg,
+                                             const char     *login,
+                                             InvolvePgRoles  roles);
+/* The connection string of @reg as @login (NULL: the superuser). */
+char           *pg_test_register_conninfo  (PgTestRegister  *reg,
+                                            const char      *login);
+/* A login name unique to this test run, e.g. "officer_1a2b3c". */
+char           *pg_test_unique_login       (const char      *stem);
+/* Runs SQL as the superuser on @reg's database; fails the test on error. */
+void            pg_test_register_exec      (PgTestRegister  *reg,
+                                            const char      *sql);
+/* Drops the database (the roles stay: they are cluster-wide and unique). */
+void            pg_test_register_free      (PgTestRegister  *reg);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PgTestRegister, pg_test_register_free)
+
+G_END_DECLS
