@@ -340,7 +340,7 @@ allocate_reference (InvolveStore *self,
 
   next = prepare (self,
                   "INSERT INTO reference_counters (year, last) VALUES (?1, 1)"
-                  " ON CONFLICT (year) DO UPDATE SET last = last + 1 RETURNING last",
+                  " ON CONFLICT (year) DO UPDATE SET last = reference_counters.last + 1 RETURNING last",
                   error);
   taken = prepare (self, "SELECT 1 FROM records WHERE reference = ?1", error);
   if (next == NULL || taken == NULL)
