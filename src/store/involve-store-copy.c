@@ -187,7 +187,8 @@ copy_table (InvolveDb   *from,
   /* meta: the destination's own rows (made when it was created) give way
    * to the register's. */
   if (g_str_equal (table, "meta"))
-    g_string_append (insert, " ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+    g_string_append (insert, " ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+                             " WHERE meta.value IS DISTINCT FROM excluded.value");
   g_string_append_printf (select, " FROM %s", table);
   if (g_ptr_array_find_with_equal_func (shared, "rowid", g_str_equal, NULL))
     g_string_append (select, " ORDER BY rowid");
@@ -356,4 +357,36 @@ involve_store_copy_to (InvolveStore  *self,
   /* Whatever the destination keeps in memory about the register (its id,
    * its head) is read again. */
   return involve_store_verify (destination, NULL, error);
+}
+
+gboolean
+involve_store_count_history (InvolveStore  *self,
+                             gint64        *n_records,
+                             gint64        *n_versions,
+                             gint64        *n_audit,
+                             GError       **error)
+{
+  InvolveDb *db;
+  g_autoptr(InvolveDbStmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (INVOLVE_IS_STORE (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  db = _involve_store_get_connection (self);
+  {
+    INVOLVE_STORE_LOCKED (self);
+
+    rc = involve_db_prepare (db, "SELECT (SELECT COUNT (*) FROM records), (SELECT COUNT (*) FROM versions),"
+                                 " (SELECT COUNT (*) FROM audit)", FALSE, &stmt);
+    if (rc != SQLITE_OK || (rc = involve_db_step (stmt)) != SQLITE_ROW)
+      return db_failed (db, rc, _("Could not read the register"), error);
+    if (n_records != NULL)
+      *n_records = involve_db_column_int64 (stmt, 0);
+    if (n_versions != NULL)
+      *n_versions = involve_db_column_int64 (stmt, 1);
+    if (n_audit != NULL)
+      *n_audit = involve_db_column_int64 (stmt, 2);
+  }
+  return TRUE;
 }

@@ -538,6 +538,14 @@ gboolean       involve_store_copy_to             (InvolveStore  *self,
                                                   gint64        *n_rows,
                                                   GError       **error);
 
+/* How much history a register holds: its records, versions and audit
+ * entries (for saying what a copy moved). */
+gboolean       involve_store_count_history       (InvolveStore  *self,
+                                                  gint64        *n_records,
+                                                  gint64        *n_versions,
+                                                  gint64        *n_audit,
+                                                  GError       **error);
+
 /* Backups */
 
 /* A consistent copy of the register at @dest_path (SQLite online backup),
