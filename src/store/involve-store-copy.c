@@ -27,7 +27,7 @@ static const char *const copied_tables[] = {
   "reference_counters",
   "records",
   "audit",
-  "field_values",     /* after "versions" on a server (see copy_order ()) */
+  "field_values",
   "versions",
   "imported_trails",
   "imported_audit",
@@ -247,17 +247,12 @@ copy_table (InvolveDb   *from,
 
 /* The server checks foreign keys at once but lets a bulk copy add the
  * values of a signed-off version; SQLite is the other way round. */
+/* Values before their versions on both engines: the server, too, refuses
+ * values for a version that is already signed off, even in a copy. */
 static const char *
 copy_order (InvolveDb *to,
             guint      i)
 {
-  if (involve_db_get_engine (to) == INVOLVE_DB_ENGINE_POSTGRESQL)
-    {
-      if (g_str_equal (copied_tables[i], "field_values"))
-        return "versions";
-      if (g_str_equal (copied_tables[i], "versions"))
-        return "field_values";
-    }
   return copied_tables[i];
 }
 
@@ -273,7 +268,7 @@ begin_bulk_copy (InvolveStore  *destination,
   else
     /* Only a superuser's "on" lets the server take other people's
      * entries and times (sql/postgresql/schema.sql, involve.copying ()). */
-    sql = "SET LOCAL involve.copy = 'on'";
+    sql = "SET LOCAL involve.copy = 'on'; SET CONSTRAINTS ALL DEFERRED";
   return exec_sql (destination, sql, _("Could not start the copy"), error);
 }
 
