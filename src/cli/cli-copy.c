@@ -113,6 +113,9 @@ involve_cli_copy (const char  *database_path,
 
   if (!involve_store_copy_to (source, destination, &n_rows, &error))
     {
+      if (error == NULL)
+        g_set_error_literal (&error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_FAILED,
+                             _("The copy could not be checked; treat the destination as unverified."));
       g_autofree char *message = involve_cli_dup_redacted_message (error->message, to);
       g_autofree char *shown = involve_cli_dup_redacted_message (message, from);
 

@@ -50,6 +50,18 @@ meta_key_is_local (const char *key)
   return g_strcmp0 (key, "schema-version") == 0;
 }
 
+/* The server's own stamps and index (docs/postgresql.md), which a file has
+ * no place for: who submitted in which role, in which transaction. */
+static gboolean
+server_only_column (const char *table,
+                    const char *column)
+{
+  return (g_str_equal (table, "versions") &&
+          (g_str_equal (column, "submitted_role") || g_str_equal (column, "created_xact"))) ||
+         /* FTS5 makes its own index from the same text. */
+         (g_str_equal (table, "search_text") && g_str_equal (column, "document"));
+}
+
 static gboolean
 db_failed (InvolveDb   *db,
            int          rc,
@@ -159,6 +171,9 @@ copy_table (InvolveDb   *from,
     {
       const char *column = from_columns->pdata[i];
 
+      if (involve_db_get_engine (to) == INVOLVE_DB_ENGINE_SQLITE &&
+          involve_db_get_engine (from) == INVOLVE_DB_ENGINE_POSTGRESQL && server_only_column (table, column))
+        continue;
       if (!g_ptr_array_find_with_equal_func (to_columns, column, g_str_equal, NULL))
         {
           g_set_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_NEWER_SCHEMA,

@@ -1058,12 +1058,16 @@ _involve_store_verify_involvement (InvolveStore *self,
   INVOLVE_AUTO_STMT exists = NULL;
   int rc;
 
-  exists = prepare_or_fail (self, "SELECT 1 FROM sqlite_master WHERE name = 'involvement_activities'", error);
-  if (exists == NULL)
-    return FALSE;
-  rc = involve_db_step (exists);
-  if (rc != SQLITE_ROW)
-    return rc == SQLITE_DONE;
+  /* A server's schema always has the log; an old file may not. */
+  if (involve_db_get_engine (_involve_store_get_connection (self)) == INVOLVE_DB_ENGINE_SQLITE)
+    {
+      exists = prepare_or_fail (self, "SELECT 1 FROM sqlite_master WHERE name = 'involvement_activities'", error);
+      if (exists == NULL)
+        return FALSE;
+      rc = involve_db_step (exists);
+      if (rc != SQLITE_ROW)
+        return rc == SQLITE_DONE;
+    }
 
   for (guint k = 0; k < G_N_ELEMENTS (kind_tables); k++)
     {

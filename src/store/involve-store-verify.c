@@ -106,8 +106,8 @@ verify_values (InvolveStore *self,
                            " JOIN versions v ON v.id = fv.version_id"
                            " JOIN records r ON r.id = v.record_id"
                            " LEFT JOIN audit a ON a.id = fv.audit_id"
-                           " WHERE a.id IS NULL OR a.record_uuid IS NOT r.uuid"
-                           "    OR a.field_id IS NOT fv.field_id OR a.new_value IS NOT fv.value"
+                           " WHERE a.id IS NULL OR a.record_uuid IS DISTINCT FROM r.uuid"
+                           "    OR a.field_id IS DISTINCT FROM fv.field_id OR a.new_value IS DISTINCT FROM fv.value"
                            " ORDER BY fv.audit_id LIMIT 1",
                            FALSE, &stmt);
   if (rc == SQLITE_OK)
