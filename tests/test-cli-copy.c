@@ -9,6 +9,7 @@
 
 #include "cli-test-util.h"
 #include "common-test-util.h"
+#include "pg-test-util.h"
 #include "store-test-util.h"
 
 static char *
@@ -93,6 +94,103 @@ test_file_to_file (void)
   g_assert_cmpint (run.status, ==, 2);
 }
 
+static char *
+count_line (const char *out,
+            guint       index)
+{
+  g_auto(GStrv) lines = g_strsplit (out, "\n", -1);
+
+  g_assert_cmpuint (g_strv_length (lines), >, index);
+  g_assert_nonnull (strchr (lines[index], ':'));
+  return g_strdup (strchr (lines[index], ':'));
+}
+
+/* File -> server (as a superuser) -> new file: the same counts and audit
+ * head on all three; a copy into the server again is refused. */
+static void
+test_server_round_trip (void)
+{
+  g_autoptr(TestDir) td = test_dir_new ();
+  g_autoptr(PgTestRegister) reg = NULL;
+  g_autofree char *portable = g_build_filename (td->dir, "p", NULL);
+  g_autofree char *source = g_build_filename (portable, "data", "register.sqlite", NULL);
+  g_autofree char *back = g_build_filename (td->dir, "back.sqlite", NULL);
+  g_autofree char *server = NULL;
+  g_autofree char *head_source = NULL, *head_server = NULL, *head_back = NULL;
+  g_autofree char *counts_source = NULL, *counts_server = NULL, *counts_back = NULL;
+  g_auto(CliRun) run = { 0 };
+
+  if (!pg_test_available ())
+    return;
+  reg = pg_test_register_new ("copy");
+  server = pg_test_register_conninfo (reg, NULL);
+
+  cli_test_run (&run, "--portable", portable, "demo", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  cli_run_clear (&run);
+
+  cli_test_run (&run, "copy", "--from", source, "--to", server, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "Verify passed on both sides"));
+  counts_source = count_line (run.out, 0);
+  counts_server = count_line (run.out, 1);
+  g_assert_cmpstr (counts_source, ==, counts_server);
+  cli_run_clear (&run);
+
+  cli_test_run (&run, "copy", "--from", server, "--to", back, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  counts_back = count_line (run.out, 1);
+  g_assert_cmpstr (counts_source, ==, counts_back);
+  cli_run_clear (&run);
+
+  head_source = head_of (source);
+  head_server = head_of (server);
+  head_back = head_of (back);
+  g_assert_cmpstr (head_source, ==, head_server);
+  g_assert_cmpstr (head_source, ==, head_back);
+
+  /* Not into a register that holds one already. */
+  cli_test_run (&run, "copy", "--from", source, "--to", server, NULL);
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "not empty"));
+  cli_run_clear (&run);
+  g_free (head_server);
+  head_server = head_of (server);
+  g_assert_cmpstr (head_source, ==, head_server);
+}
+
+/* A copy that fails half-way (the destination lacks a table the source
+ * fills) leaves the destination empty. */
+static void
+test_half_way (void)
+{
+  g_autoptr(TestDir) td = test_dir_new ();
+  g_autofree char *portable = g_build_filename (td->dir, "p", NULL);
+  g_autofree char *source = g_build_filename (portable, "data", "register.sqlite", NULL);
+  g_autofree char *broken = g_build_filename (td->dir, "broken.sqlite", NULL);
+  g_auto(CliRun) run = { 0 };
+
+  cli_test_run (&run, "--portable", portable, "demo", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  cli_run_clear (&run);
+  cli_test_run (&run, "--database", broken, "--create", "list", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  cli_run_clear (&run);
+  raw_exec (broken, "DROP TABLE involvement_evaluations");
+
+  cli_test_run (&run, "copy", "--from", source, "--to", broken, NULL);
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "Nothing was copied"));
+  cli_run_clear (&run);
+
+  cli_test_run (&run, "--database", broken, "list", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_cmpstr (run.out, ==, "");
+  cli_run_clear (&run);
+  cli_test_run (&run, "--database", broken, "history", NULL);
+  g_assert_null (strstr (run.out, "INV-"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -100,6 +198,8 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/cli-copy/file-to-file", test_file_to_file);
+  g_test_add_func ("/cli-copy/half-way", test_half_way);
+  g_test_add_func ("/cli-copy/server-round-trip", test_server_round_trip);
 
   return g_test_run ();
 }

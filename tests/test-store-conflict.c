@@ -154,12 +154,8 @@ run_conflicts (gboolean server)
   save (pair.first, mine, "title", "Podiatry move (my words)");
   save (pair.first, mine, "title", "Podiatry move (my final words)");
 
-  /* Verify on a server waits for the rooms' portable SQL (branch pg-store). */
-  if (!server)
-    {
-      g_assert_true (involve_store_verify (pair.first, NULL, &error));
-      g_assert_no_error (error);
-    }
+  g_assert_true (involve_store_verify (pair.first, NULL, &error));
+  g_assert_no_error (error);
   pair_close (&pair);
 }
 
