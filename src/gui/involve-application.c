@@ -173,6 +173,13 @@ involve_application_activate (GApplication *app)
     }
   startup_mark ("register open");
 
+  /* On a team register, other people's changes refresh the window. */
+  if (!involve_store_follow_changes (self->store, &error))
+    {
+      g_message ("%s", error->message);
+      g_clear_error (&error);
+    }
+
   window = involve_window_new (GTK_APPLICATION (self), self->store, self->definitions, self->settings);
   startup_mark ("window built");
   g_signal_connect_object (window, "first-frame", G_CALLBACK (first_frame_cb), self, 0);
