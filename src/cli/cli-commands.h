@@ -186,6 +186,11 @@ int involve_cli_assess (const char  *database_path,
                         int          argc,
                         char       **argv);
 
+/* cli-copy.c */
+int involve_cli_copy (const char  *database_path,
+                      int          argc,
+                      char       **argv);
+
 /* cli-server.c */
 int involve_cli_server_setup      (const char  *database_path,
                                    int          argc,

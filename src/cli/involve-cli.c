@@ -29,6 +29,7 @@ static const InvolveCliCommand commands[] = {
   { "report", N_("The annual report for a financial year, as a PDF and CSV"), involve_cli_report },
   { "verify", N_("Check the audit chain and the fingerprints of signed-off versions"), involve_cli_verify },
   { "backup", N_("Write a consistent copy of the register to a new file"), involve_cli_backup },
+  { "copy", N_("Copy a register with its whole history between a file and a team server"), involve_cli_copy },
   { "create", N_("Start a new, empty register at --database PATH"), involve_cli_create },
   { "restore", N_("Put a backup back in place of a damaged register, keeping the damaged file"), involve_cli_restore },
   { "assess", N_("Run the three-step test: does the duty to involve apply?"), involve_cli_assess },

@@ -27,7 +27,7 @@ static const char *const copied_tables[] = {
   "reference_counters",
   "records",
   "audit",
-  "field_values",     /* after "versions" on a server (see copy_order ()) */
+  "field_values",
   "versions",
   "imported_trails",
   "imported_audit",
@@ -48,6 +48,18 @@ static gboolean
 meta_key_is_local (const char *key)
 {
   return g_strcmp0 (key, "schema-version") == 0;
+}
+
+/* The server's own stamps and index (docs/postgresql.md), which a file has
+ * no place for: who submitted in which role, in which transaction. */
+static gboolean
+server_only_column (const char *table,
+                    const char *column)
+{
+  return (g_str_equal (table, "versions") &&
+          (g_str_equal (column, "submitted_role") || g_str_equal (column, "created_xact"))) ||
+         /* FTS5 makes its own index from the same text. */
+         (g_str_equal (table, "search_text") && g_str_equal (column, "document"));
 }
 
 static gboolean
@@ -159,6 +171,9 @@ copy_table (InvolveDb   *from,
     {
       const char *column = from_columns->pdata[i];
 
+      if (involve_db_get_engine (to) == INVOLVE_DB_ENGINE_SQLITE &&
+          involve_db_get_engine (from) == INVOLVE_DB_ENGINE_POSTGRESQL && server_only_column (table, column))
+        continue;
       if (!g_ptr_array_find_with_equal_func (to_columns, column, g_str_equal, NULL))
         {
           g_set_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_NEWER_SCHEMA,
@@ -187,7 +202,8 @@ copy_table (InvolveDb   *from,
   /* meta: the destination's own rows (made when it was created) give way
    * to the register's. */
   if (g_str_equal (table, "meta"))
-    g_string_append (insert, " ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+    g_string_append (insert, " ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+                             " WHERE meta.value IS DISTINCT FROM excluded.value");
   g_string_append_printf (select, " FROM %s", table);
   if (g_ptr_array_find_with_equal_func (shared, "rowid", g_str_equal, NULL))
     g_string_append (select, " ORDER BY rowid");
@@ -246,17 +262,12 @@ copy_table (InvolveDb   *from,
 
 /* The server checks foreign keys at once but lets a bulk copy add the
  * values of a signed-off version; SQLite is the other way round. */
+/* Values before their versions on both engines: the server, too, refuses
+ * values for a version that is already signed off, even in a copy. */
 static const char *
 copy_order (InvolveDb *to,
             guint      i)
 {
-  if (involve_db_get_engine (to) == INVOLVE_DB_ENGINE_POSTGRESQL)
-    {
-      if (g_str_equal (copied_tables[i], "field_values"))
-        return "versions";
-      if (g_str_equal (copied_tables[i], "versions"))
-        return "field_values";
-    }
   return copied_tables[i];
 }
 
@@ -272,7 +283,7 @@ begin_bulk_copy (InvolveStore  *destination,
   else
     /* Only a superuser's "on" lets the server take other people's
      * entries and times (sql/postgresql/schema.sql, involve.copying ()). */
-    sql = "SET LOCAL involve.copy = 'on'";
+    sql = "SET LOCAL involve.copy = 'on'; SET CONSTRAINTS ALL DEFERRED";
   return exec_sql (destination, sql, _("Could not start the copy"), error);
 }
 
@@ -356,4 +367,36 @@ involve_store_copy_to (InvolveStore  *self,
   /* Whatever the destination keeps in memory about the register (its id,
    * its head) is read again. */
   return involve_store_verify (destination, NULL, error);
+}
+
+gboolean
+involve_store_count_history (InvolveStore  *self,
+                             gint64        *n_records,
+                             gint64        *n_versions,
+                             gint64        *n_audit,
+                             GError       **error)
+{
+  InvolveDb *db;
+  g_autoptr(InvolveDbStmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (INVOLVE_IS_STORE (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  db = _involve_store_get_connection (self);
+  {
+    INVOLVE_STORE_LOCKED (self);
+
+    rc = involve_db_prepare (db, "SELECT (SELECT COUNT (*) FROM records), (SELECT COUNT (*) FROM versions),"
+                                 " (SELECT COUNT (*) FROM audit)", FALSE, &stmt);
+    if (rc != SQLITE_OK || (rc = involve_db_step (stmt)) != SQLITE_ROW)
+      return db_failed (db, rc, _("Could not read the register"), error);
+    if (n_records != NULL)
+      *n_records = involve_db_column_int64 (stmt, 0);
+    if (n_versions != NULL)
+      *n_versions = involve_db_column_int64 (stmt, 1);
+    if (n_audit != NULL)
+      *n_audit = involve_db_column_int64 (stmt, 2);
+  }
+  return TRUE;
 }

@@ -621,6 +621,60 @@ set_locked_error (GError       **error,
   set_error_code (error, INVOLVE_STORE_ERROR_LOCKED, 0, message);
 }
 
+/* Whether someone changed @field_id of the version in @row after @record
+ * read it: the stored value differs from the one @record holds and was
+ * written later (a cleared field is found through its audit entry).  The
+ * times are the register's own on both engines. */
+static gboolean
+check_conflict (InvolveStore  *self,
+                const VersionRow *row,
+                InvolveRecord *record,
+                const char    *field_id,
+                const char    *stored_text,
+                GError       **error)
+{
+  g_autofree char *mine_text = _involve_store_print_value (involve_record_get_value (record, field_id));
+  gint64 mine_usec = involve_record_get_value_modified (record, field_id);
+  g_autofree char *who = NULL;
+  g_autofree char *when = NULL;
+  g_autofree char *message = NULL;
+  g_autoptr(GDateTime) local = NULL;
+  gint64 changed_usec;
+  AUTO_STMT stmt = NULL;
+
+  if (g_strcmp0 (mine_text, stored_text) == 0)
+    return TRUE;
+  /* The latest value entry of this field in this version says who and when. */
+  stmt = prepare (self,
+                  "SELECT time_usec, account, profile FROM audit"
+                  " WHERE record_uuid = ?1 AND version = ?2 AND field_id = ?3 AND kind = ?4"
+                  " ORDER BY id DESC LIMIT 1",
+                  error);
+  if (stmt == NULL)
+    return FALSE;
+  involve_db_bind_text (stmt, 1, row->uuid, -1, SQLITE_TRANSIENT);
+  involve_db_bind_int64 (stmt, 2, row->version);
+  involve_db_bind_text (stmt, 3, field_id, -1, SQLITE_TRANSIENT);
+  involve_db_bind_text (stmt, 4, INVOLVE_AUDIT_VALUE, -1, SQLITE_STATIC);
+  if (involve_db_step (stmt) != SQLITE_ROW)
+    return TRUE;   /* never written through the register: nothing to lose */
+  changed_usec = involve_db_column_int64 (stmt, 0);
+  if (changed_usec <= mine_usec)
+    return TRUE;   /* @record has seen it, or changed it itself since */
+
+  if (involve_db_column_type (stmt, 2) == SQLITE_TEXT && *involve_db_column_text (stmt, 2) != '\0')
+    who = g_strdup (involve_db_column_text (stmt, 2));
+  else
+    who = g_strdup (involve_db_column_text (stmt, 1));
+  local = g_date_time_new_from_unix_local (changed_usec / G_USEC_PER_SEC);
+  when = local != NULL ? g_date_time_format (local, "%H:%M") : g_strdup ("?");
+  message = g_strdup_printf (_("%s changed this answer at %s after you opened the record; your text was not saved "
+                               "over theirs — copy it, reload the record and add it again."),
+                             who, when);
+  set_error_code (error, INVOLVE_STORE_ERROR_CONFLICT, 0, message);
+  return FALSE;
+}
+
 gboolean
 involve_store_set_value (InvolveStore  *self,
                          InvolveRecord *record,
@@ -687,6 +741,10 @@ involve_store_set_value (InvolveStore  *self,
       set_error_code (error, INVOLVE_STORE_ERROR_INVALID, 0, message);
       goto fail;
     }
+
+  if (g_strcmp0 (old_text, new_text) != 0 &&
+      !check_conflict (self, &row, record, field_id, old_text, error))
+    goto fail;
 
   if (g_strcmp0 (old_text, new_text) != 0)
     {

@@ -45,6 +45,7 @@ typedef enum
   INVOLVE_STORE_ERROR_NO_IDENTITY,          /* a signed act without an unlocked key */
   INVOLVE_STORE_ERROR_UNTRUSTED,            /* a certificate not trusted for the act */
   INVOLVE_STORE_ERROR_BAD_SIGNATURE,        /* unsigned, or a signature that does not verify */
+  INVOLVE_STORE_ERROR_CONFLICT,             /* someone else changed the answer since it was read */
 } InvolveStoreError;
 
 GQuark       involve_store_error_quark           (void);
@@ -326,7 +327,10 @@ GPtrArray     *involve_store_list_versions       (InvolveStore  *self,
  * the latest version of @record, stamps it with the current UTC time,
  * appends an audit entry (field, old value, new value) and refreshes the
  * search index and the derived outcome.  Refused (LOCKED) unless the latest
- * version is editable (draft or returned) and is @record's version.  On
+ * version is editable (draft or returned) and is @record's version.
+ * Refused (CONFLICT, saying who changed it and when) when someone else
+ * changed the field after @record read it, so that a stale copy never
+ * overwrites a newer answer; @value is not saved.  On
  * success @record itself is updated too.  Setting the value it already has
  * does nothing and succeeds.  A floating @value is sunk.
  */
@@ -532,6 +536,14 @@ gboolean       involve_store_verify_full         (InvolveStore  *self,
 gboolean       involve_store_copy_to             (InvolveStore  *self,
                                                   InvolveStore  *destination,
                                                   gint64        *n_rows,
+                                                  GError       **error);
+
+/* How much history a register holds: its records, versions and audit
+ * entries (for saying what a copy moved). */
+gboolean       involve_store_count_history       (InvolveStore  *self,
+                                                  gint64        *n_records,
+                                                  gint64        *n_versions,
+                                                  gint64        *n_audit,
                                                   GError       **error);
 
 /* Backups */
