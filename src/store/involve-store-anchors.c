@@ -750,6 +750,9 @@ involve_store_list_seen_heads (InvolveStore *self,
 static char *
 own_head_path_beside (InvolveStore *self)
 {
+  /* A team register has no folder of its own: the data folder only. */
+  if (involve_store_is_server (self))
+    return NULL;
   return g_strconcat (involve_store_get_path (self), ".head", NULL);
 }
 
@@ -786,6 +789,9 @@ read_head_file (const char  *path,
 static char *
 canonical_store_path (InvolveStore *self)
 {
+  /* Never a password in a file. */
+  if (involve_store_is_server (self))
+    return involve_store_dup_display_location (self);
   return g_canonicalize_filename (involve_store_get_path (self), NULL);
 }
 
@@ -810,8 +816,12 @@ check_own_head (InvolveStore *self,
     {
       g_autofree char *recorded_for = NULL;
       g_autofree char *here = canonical_store_path (self);
-      g_autoptr(InvolveHead) head = read_head_file (paths[i], &recorded_for);
+      g_autoptr(InvolveHead) head = NULL;
       g_autofree char *what = NULL;
+
+      if (paths[i] == NULL)
+        continue;
+      head = read_head_file (paths[i], &recorded_for);
 
       /* A copy elsewhere (a backup being checked) is not the register
        * whose head was recorded. */
@@ -907,7 +917,8 @@ save_own_head (InvolveStore *self,
   in_data = own_head_path_in_data (head->register_id);
   /* Both, even when one fails: each alone still catches a rollback. */
   ok = save_head_file (in_data, head, text, lower, error);
-  ok = save_head_file (beside, head, text, lower, ok ? error : NULL) && ok;
+  if (beside != NULL)
+    ok = save_head_file (beside, head, text, lower, ok ? error : NULL) && ok;
   return ok;
 }
 
