@@ -12,19 +12,15 @@
 #include "involve-store.h"
 #include "involve-store-private.h"
 #include "involve-store-trust.h"
+#include "store-engine-test-util.h"
 
-/* Acting as the officer, with their key unlocked. */
+/* Acting as the officer, with their key unlocked (on a team register as
+ * the officer's login: store-engine-test-util.h). */
 static inline InvolveStore *
 open_store (const char *path,
             GError    **error)
 {
-  InvolveStore *store = g_initable_new (INVOLVE_TYPE_STORE, NULL, error,
-                                        "path", path,
-                                        "auto-backup", FALSE,
-                                        "busy-timeout", 200,
-                                        "profile-name", "Officer",
-                                        "os-account", "officer",
-                                        NULL);
+  InvolveStore *store = store_test_open_as (path, "officer", "Officer", error);
 
   if (store != NULL)
     involve_store_set_identity (store, test_identity ("officer"));
@@ -48,8 +44,9 @@ trust_reviewer (InvolveStore *store)
   g_assert_no_error (error);
 }
 
-/* Makes @who ("officer", "reviewer", "other") the acting person; returns
- * the identity that acted before (not owned). */
+/* Makes @who ("officer", "reviewer", "other") the acting person (on a
+ * team register also its login); returns the identity that acted before
+ * (not owned), for act_as_identity (). */
 static inline InvolveIdentity *
 act_as (InvolveStore *store,
         const char   *who)
@@ -57,7 +54,30 @@ act_as (InvolveStore *store,
   InvolveIdentity *before = involve_store_get_identity (store);
 
   involve_store_set_identity (store, who != NULL ? test_identity (who) : NULL);
+  store_test_become (store, who);
   return before;
+}
+
+/* The test person whose key @identity is, or NULL.  (Here, not in
+ * store-engine-test-util.c: each file has its own test keys.) */
+static inline const char *
+store_test_who (InvolveIdentity *identity)
+{
+  const char *people[] = { "officer", "reviewer", "other" };
+
+  for (guint i = 0; identity != NULL && i < G_N_ELEMENTS (people); i++)
+    if (identity == test_identity (people[i]))
+      return people[i];
+  return NULL;
+}
+
+/* Acts again as the test person whose key @identity is. */
+static inline void
+act_as_identity (InvolveStore    *store,
+                 InvolveIdentity *identity)
+{
+  involve_store_set_identity (store, identity);
+  store_test_become (store, store_test_who (identity));
 }
 
 static inline char *
@@ -71,6 +91,7 @@ file_checksum (const char *path)
   return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, length);
 }
 
+/* SQL straight into a register file (never a team register). */
 static inline void
 raw_exec (const char *path,
           const char *sql)
@@ -79,6 +100,7 @@ raw_exec (const char *path,
   char *message = NULL;
   int rc;
 
+  g_assert_false (store_test_on_server ());
   rc = sqlite3_open (path, &db);
   g_assert_cmpint (rc, ==, SQLITE_OK);
   rc = sqlite3_exec (db, sql, NULL, NULL, &message);
@@ -196,11 +218,11 @@ sign_off_as_reviewer (InvolveStore *store,
   before = act_as (store, "reviewer");
   involve_store_set_os_account (store, "reviewer");
   involve_store_set_profile_name (store, "Reviewer");
-  g_assert_true (involve_store_sign_off (store, uuid, sign_off, &error));
+  involve_store_sign_off (store, uuid, sign_off, &error);
   g_assert_no_error (error);
   involve_store_set_os_account (store, account);
   involve_store_set_profile_name (store, profile);
-  involve_store_set_identity (store, before);
+  act_as_identity (store, before);
 }
 
 /* A signed response by @who to the signed request of @uuid's @version. */

@@ -111,6 +111,39 @@ fail:
   return FALSE;
 }
 
+gboolean
+involve_store_server_become (InvolveStore  *self,
+                             const char    *login,
+                             GError       **error)
+{
+  g_autoptr(GString) sql = g_string_new ("SET SESSION AUTHORIZATION \"");
+  g_autofree char *account = NULL;
+  char *message = NULL;
+
+  g_return_val_if_fail (INVOLVE_IS_STORE (self), FALSE);
+  g_return_val_if_fail (self->is_server, FALSE);
+  g_return_val_if_fail (login != NULL, FALSE);
+
+  for (const char *p = login; *p != '\0'; p++)
+    {
+      if (*p == '"')
+        g_string_append_c (sql, '"');
+      g_string_append_c (sql, *p);
+    }
+  g_string_append_c (sql, '"');
+  if (involve_db_exec (self->db, sql->str, &message) != SQLITE_OK)
+    {
+      set_error_code (error, INVOLVE_STORE_ERROR_FAILED, 0, message);
+      g_free (message);
+      return FALSE;
+    }
+  if (!query_text (self, "SELECT session_user::text", &account, error))
+    return FALSE;
+  g_free (self->os_account);
+  self->os_account = g_steal_pointer (&account);
+  return TRUE;
+}
+
 gint64
 _involve_store_now_usec (InvolveStore *self)
 {
