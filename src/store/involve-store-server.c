@@ -61,14 +61,16 @@ _involve_store_open_server (InvolveStore  *self,
     }
 
   /* Is there a register here at all?  The tables live in the schema
-   * "involve", which the connection puts first on its search path. */
-  if (!query_text (self, "SELECT to_regclass ('meta')::text", &created_by, error))
+   * "involve", which the connection puts first on its search path; named
+   * in full here, as another program's own "meta" in "public" would be
+   * found without it. */
+  if (!query_text (self, "SELECT to_regclass ('involve.meta')::text", &created_by, error))
     goto fail;
   if (created_by != NULL)
     {
       g_clear_pointer (&created_by, g_free);
-      if (!query_text (self, "SELECT value FROM meta WHERE key = 'created-by'", &created_by, error) ||
-          !query_text (self, "SELECT value FROM meta WHERE key = 'schema-version'", &version, error))
+      if (!query_text (self, "SELECT value FROM involve.meta WHERE key = 'created-by'", &created_by, error) ||
+          !query_text (self, "SELECT value FROM involve.meta WHERE key = 'schema-version'", &version, error))
         goto fail;
     }
   if (g_strcmp0 (created_by, "Involve") != 0)
