@@ -7,6 +7,7 @@
 #include <utime.h>
 
 #include "store-test-util.h"
+#include "involve-db.h"
 #include "involve-validate.h"
 
 /* Opening and migrations */
@@ -22,10 +23,25 @@ test_open_creates_register (void)
   store = open_store (nested, &error);
   g_assert_no_error (error);
   g_assert_nonnull (store);
-  g_assert_true (g_file_test (nested, G_FILE_TEST_IS_REGULAR));
   g_assert_cmpint (involve_store_get_schema_version (store), ==, involve_store_get_latest_schema_version ());
-  g_assert_cmpstr (involve_store_get_journal_mode (store), ==, "wal");
-  g_assert_cmpstr (involve_store_get_path (store), ==, nested);
+  if (store_test_on_server ())
+    {
+      /* A team register is the server's: nothing is made on this disk,
+       * and it has no backups folder here. */
+      g_assert_true (involve_store_is_server (store));
+      g_assert_false (g_file_test (nested, G_FILE_TEST_EXISTS));
+      g_assert_cmpstr (involve_store_get_journal_mode (store), ==, "server");
+      g_assert_cmpstr (involve_store_get_path (store), ==, store_test_location (nested));
+      g_assert_cmpstr (involve_store_get_os_account (store), ==, store_test_login (nested, "officer"));
+      g_assert_null (involve_store_dup_backup_dir (store));
+    }
+  else
+    {
+      g_assert_false (involve_store_is_server (store));
+      g_assert_true (g_file_test (nested, G_FILE_TEST_IS_REGULAR));
+      g_assert_cmpstr (involve_store_get_journal_mode (store), ==, "wal");
+      g_assert_cmpstr (involve_store_get_path (store), ==, nested);
+    }
   g_clear_object (&store);
 
   /* Opening again changes nothing. */
@@ -56,6 +72,8 @@ test_migrate_to_latest (gconstpointer data)
   g_autofree char *backup = NULL;
   InvolveStoreQuery query;
   gint64 broken = -1;
+
+  STORE_TEST_FILE_ONLY ("migrates register files of older formats");
 
   store = involve_store_open_at_schema (td->path, from, &error);
   g_assert_no_error (error);
@@ -103,6 +121,8 @@ test_migrate_failure_rolls_back (void)
   g_autofree char *before = NULL;
   g_autofree char *after = NULL;
 
+  STORE_TEST_FILE_ONLY ("migrates a register file of an older format");
+
   store = involve_store_open_at_schema (td->path, 1, &error);
   g_assert_no_error (error);
   g_clear_object (&store);
@@ -146,12 +166,77 @@ assert_open_refused (const char *path,
   g_assert_cmpstr (before, ==, after);
 }
 
+/* What a team register's location may carry that no message may show. */
+#define TEST_PASSWORD "n0t-to-be-shown"
+
+/* @path's team register, with a password the test cluster ignores
+ * (it trusts loopback) but no message may show. */
+static char *
+server_location_with_password (const char *path)
+{
+  return g_strconcat (store_test_location (path), " password=" TEST_PASSWORD, NULL);
+}
+
+/* @path's team register opened through a location with a password,
+ * acting as the officer. */
+static InvolveStore *
+open_server_with_password (const char *path)
+{
+  g_autofree char *location = server_location_with_password (path);
+  g_autoptr(InvolveStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+
+  store = g_initable_new (INVOLVE_TYPE_STORE, NULL, &error, "path", location, "auto-backup", FALSE,
+                          "busy-timeout", 200, "profile-name", "Officer", NULL);
+  g_assert_no_error (error);
+  g_assert_true (involve_store_server_become (store, store_test_login (path, "officer"), &error));
+  g_assert_no_error (error);
+  involve_store_set_identity (store, test_identity ("officer"));
+  return g_steal_pointer (&store);
+}
+
+/* On a team register: opening @location is refused with @code, naming
+ * the location without its password. */
+static void
+assert_server_open_refused (const char *location,
+                            int         code)
+{
+  g_autofree char *shown = involve_db_redact_location (location);
+  g_autoptr(InvolveStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_nonnull (strstr (location, TEST_PASSWORD));
+  g_assert_null (strstr (shown, TEST_PASSWORD));
+  store = g_initable_new (INVOLVE_TYPE_STORE, NULL, &error, "path", location, "auto-backup", FALSE, NULL);
+  g_assert_null (store);
+  g_assert_error (error, INVOLVE_STORE_ERROR, code);
+  g_test_message ("refused: %s", error->message);
+  g_assert_nonnull (strstr (error->message, shown));
+  g_assert_null (strstr (error->message, TEST_PASSWORD));
+}
+
 static void
 test_open_not_a_database (void)
 {
   g_autoptr(TestDir) td = test_dir_new ();
   g_autoptr(GError) error = NULL;
   g_autofree char *big = g_strnfill (5000, 'x');
+
+  if (store_test_on_server ())
+    {
+      g_autofree char *missing = NULL;
+
+      /* Nothing there: no server at that address, or no such database
+       * on the server.  Either way it says where, never the password. */
+      assert_server_open_refused ("host=127.0.0.1 port=1 dbname=involve user=officer password=" TEST_PASSWORD,
+                                  INVOLVE_STORE_ERROR_IO);
+      assert_server_open_refused ("postgresql://officer:" TEST_PASSWORD "@127.0.0.1:1/involve?connect_timeout=5",
+                                  INVOLVE_STORE_ERROR_IO);
+      missing = g_strconcat (store_test_location (td->path), " dbname=involve_test_no_such_database",
+                             " password=" TEST_PASSWORD, NULL);
+      assert_server_open_refused (missing, INVOLVE_STORE_ERROR_IO);
+      return;
+    }
 
   g_file_set_contents (td->path, "Minutes of the meeting\n", -1, &error);
   g_assert_no_error (error);
@@ -167,6 +252,32 @@ test_open_foreign_database (void)
 {
   g_autoptr(TestDir) td = test_dir_new ();
 
+  if (store_test_on_server ())
+    {
+      /* A database without a register: empty, then another program's,
+       * with a table named like one of ours.  Refused, and left as it was
+       * (opening never creates a register there). */
+      g_autoptr(PgTestRegister) foreign = pg_test_register_new ("foreign");
+      g_autofree char *location = g_strconcat (pg_test_register_conninfo (foreign, NULL),
+                                               " password=" TEST_PASSWORD, NULL);
+
+      pg_test_register_exec (foreign, "DROP SCHEMA involve CASCADE");
+      assert_server_open_refused (location, INVOLVE_STORE_ERROR_NOT_A_REGISTER);
+      pg_test_register_exec (foreign,
+                             "CREATE TABLE public.patients (name text);"
+                             "INSERT INTO public.patients VALUES ('x');"
+                             "CREATE TABLE public.meta (name text)");
+      assert_server_open_refused (location, INVOLVE_STORE_ERROR_NOT_A_REGISTER);
+      pg_test_register_exec (foreign,
+                             "DO $$ BEGIN"
+                             " IF to_regnamespace ('involve') IS NOT NULL"
+                             "  OR (SELECT count(*) FROM public.patients) <> 1"
+                             "  OR (SELECT count(*) FROM public.meta) <> 0"
+                             " THEN RAISE EXCEPTION 'opening changed the database'; END IF;"
+                             " END $$");
+      return;
+    }
+
   raw_exec (td->path, "CREATE TABLE patients (name TEXT); INSERT INTO patients VALUES ('x');");
   assert_open_refused (td->path, INVOLVE_STORE_ERROR_NOT_A_REGISTER);
 }
@@ -181,6 +292,25 @@ test_open_newer_schema (void)
   store = open_store (td->path, &error);
   g_assert_no_error (error);
   g_clear_object (&store);
+
+  if (store_test_on_server ())
+    {
+      PgTestRegister *reg = store_test_server_register (td->path);
+      g_autofree char *location = server_location_with_password (td->path);
+
+      /* A register set up by a newer Involve: the server format the
+       * register records.  Refused, and left as it was. */
+      pg_test_register_exec (reg, "SET session_replication_role = replica;"
+                                  "UPDATE involve.meta SET value = '99' WHERE key = 'schema-version'");
+      assert_server_open_refused (location, INVOLVE_STORE_ERROR_NEWER_SCHEMA);
+      pg_test_register_exec (reg,
+                             "DO $$ BEGIN"
+                             " IF (SELECT value FROM involve.meta WHERE key = 'schema-version') <> '99'"
+                             " THEN RAISE EXCEPTION 'opening changed the register'; END IF;"
+                             " END $$");
+      return;
+    }
+
   raw_exec (td->path, "PRAGMA user_version = 99;");
 
   assert_open_refused (td->path, INVOLVE_STORE_ERROR_NEWER_SCHEMA);
@@ -194,6 +324,8 @@ test_open_truncated (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *contents = NULL;
   gsize length = 0;
+
+  STORE_TEST_FILE_ONLY ("about the bytes of a register file");
 
   store = open_store (td->path, &error);
   g_assert_no_error (error);
@@ -222,6 +354,8 @@ test_open_directory (void)
   g_autoptr(InvolveStore) store = NULL;
   g_autoptr(GError) error = NULL;
 
+  STORE_TEST_FILE_ONLY ("about a folder where a register file should be");
+
   store = open_store (td->dir, &error);
   g_assert_null (store);
   g_assert_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_NOT_A_REGISTER);
@@ -241,6 +375,8 @@ become_nobody_if_root (const char *dir)
 static void
 test_open_read_only_file (void)
 {
+  STORE_TEST_FILE_ONLY ("about file permissions");
+
   if (g_test_subprocess ())
     {
       g_autoptr(TestDir) td = test_dir_new ();
@@ -263,6 +399,8 @@ test_open_read_only_file (void)
 static void
 test_open_read_only_folder (void)
 {
+  STORE_TEST_FILE_ONLY ("about folder permissions");
+
   if (g_test_subprocess ())
     {
       g_autoptr(TestDir) td = test_dir_new ();
@@ -298,6 +436,8 @@ test_open_locked (void)
   g_autofree char *before = NULL;
   g_autofree char *after = NULL;
   sqlite3 *other = NULL;
+
+  STORE_TEST_FILE_ONLY ("about SQLite file locks");
 
   /* A rollback-journal register: another program's exclusive lock keeps
    * even readers out, so opening fails. */
@@ -353,18 +493,41 @@ test_disk_full (void)
   g_autofree char *huge = g_strnfill (400000, 'z');
   gint64 broken = 0;
 
-  store = open_store (td->path, &error);
+  if (store_test_on_server ())
+    store = open_server_with_password (td->path);
+  else
+    store = open_store (td->path, &error);
   g_assert_no_error (error);
   record = involve_store_create_record (store, "icb-14z45", &error);
   g_assert_no_error (error);
   g_assert_true (involve_store_set_value (store, record, "title", g_variant_new_string ("Before"), &error));
 
-  /* SQLite reports a full disk when the file may not grow. */
-  g_assert_cmpint (sqlite3_exec (involve_store_get_db (store),
-                                 "PRAGMA max_page_count = 1", NULL, NULL, NULL), ==, SQLITE_OK);
+  if (store_test_on_server ())
+    {
+      /* The server's disk fills up: it refuses the write with SQLSTATE
+       * 53100, as PostgreSQL does when it cannot extend a file. */
+      pg_test_register_exec (store_test_server_register (td->path),
+                             "CREATE FUNCTION public.test_disk_full () RETURNS trigger LANGUAGE plpgsql AS $$"
+                             " BEGIN"
+                             "  IF length (NEW.value) > 100000 THEN"
+                             "   RAISE EXCEPTION 'could not extend file: No space left on device'"
+                             "    USING ERRCODE = 'disk_full';"
+                             "  END IF;"
+                             "  RETURN NEW;"
+                             " END $$;"
+                             "CREATE TRIGGER test_disk_full BEFORE INSERT OR UPDATE ON involve.field_values"
+                             " FOR EACH ROW EXECUTE FUNCTION public.test_disk_full ()");
+    }
+  else
+    {
+      /* SQLite reports a full disk when the file may not grow. */
+      g_assert_cmpint (sqlite3_exec (involve_store_get_db (store),
+                                     "PRAGMA max_page_count = 1", NULL, NULL, NULL), ==, SQLITE_OK);
+    }
   g_assert_false (involve_store_set_value (store, record, "b1-objectives", g_variant_new_string (huge), &error));
   g_assert_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_FULL);
   g_test_message ("%s", error->message);
+  g_assert_null (strstr (error->message, TEST_PASSWORD));
   g_clear_error (&error);
   g_assert_false (involve_record_has_value (record, "b1-objectives"));
 
@@ -2158,6 +2321,8 @@ test_migrate_previous_keeps_data (void)
   g_autofree char *imported = NULL;
   g_autofree char *backup = NULL;
   gint64 broken = -1;
+
+  STORE_TEST_FILE_ONLY ("migrates a register file of the previous format");
 
   store = involve_store_open_at_schema (td->path, previous, &error);
   g_assert_no_error (error);
