@@ -616,7 +616,8 @@ test_autosave_and_reload (void)
   g_assert_cmpstr (last->field_id, ==, "organisation-type");
   g_assert_cmpstr (last->old_value, ==, "'icb'");
   g_assert_null (last->new_value);
-  g_assert_cmpstr (last->account, ==, "officer");
+  /* On a team register the account is the login, which the server checks. */
+  g_assert_cmpstr (last->account, ==, store_test_on_server () ? store_test_login (td->path, "officer") : "officer");
   g_assert_cmpstr (last->profile, ==, "Officer");
   last = audit->pdata[audit->len - 2];
   g_assert_cmpstr (last->field_id, ==, "title");
@@ -807,12 +808,33 @@ test_lifecycle_return_and_resubmit (void)
   g_autoptr(InvolveSignOff) review = reviewer ("Sam Reviewer", "sam@example.org");
   g_autoptr(GError) error = NULL;
   g_autofree char *uuid = NULL;
+  InvolveIdentity *officer = NULL;
 
   store = open_store (td->path, &error);
   record = involve_store_create_record (store, "icb-14z45", &error);
   uuid = g_strdup (involve_record_get_uuid (record));
   fill_record (store, record, "GP practice closure");
   g_assert_true (involve_store_submit (store, uuid, NULL, &error));
+
+  if (store_test_on_server ())
+    {
+      /* On a team register only a reviewer returns a record, and never
+       * the person who submitted it: the server refuses the officer. */
+      review->comments = g_strdup ("Returned by the person who submitted it.");
+      g_assert_false (involve_store_return (store, uuid, review, &error));
+      g_assert_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_UNTRUSTED);
+      g_test_message ("%s", error->message);
+      g_assert_nonnull (strstr (error->message, "only a reviewer of this register can sign off or return a record"));
+      g_clear_error (&error);
+      g_clear_pointer (&review->comments, g_free);
+      g_clear_object (&record);
+      record = involve_store_load_record (store, uuid, 0, &error);
+      g_assert_cmpint (involve_record_get_status (record), ==, INVOLVE_STATUS_AWAITING_SIGN_OFF);
+      g_assert_null (involve_record_get_sign_off (record));
+
+      trust_reviewer (store);
+      officer = act_as (store, "reviewer");
+    }
 
   /* Returning needs comments. */
   g_assert_false (involve_store_return (store, uuid, review, &error));
@@ -821,6 +843,8 @@ test_lifecycle_return_and_resubmit (void)
   review->comments = g_strdup ("Step 3 needs the patient survey results.");
   g_assert_true (involve_store_return (store, uuid, review, &error));
   g_assert_no_error (error);
+  if (officer != NULL)
+    act_as_identity (store, officer);
 
   g_clear_object (&record);
   record = involve_store_load_record (store, uuid, 0, &error);
@@ -995,13 +1019,37 @@ test_reviewer_is_completer (void)
   /* The account and profile that submitted it, even with another key. */
   {
     g_autoptr(InvolveSignOff) other = reviewer ("Sam Reviewer", "sam@example.org");
-    act_as (store, "reviewer");
+    g_autoptr(InvolveRecord) still = NULL;
+
+    /* On a team register the account is the login: the officer's, with
+     * the reviewer's key. */
+    if (store_test_on_server ())
+      involve_store_set_identity (store, test_identity ("reviewer"));
+    else
+      act_as (store, "reviewer");
     involve_store_set_os_account (store, "officer");
     involve_store_set_profile_name (store, "Officer");
     g_assert_false (involve_store_sign_off (store, uuid, other, &error));
     g_assert_error (error, INVOLVE_LIFECYCLE_ERROR, INVOLVE_LIFECYCLE_ERROR_SAME_PERSON);
     g_test_message ("%s", error->message);
     g_clear_error (&error);
+
+    if (store_test_on_server ())
+      {
+        /* Another profile name does not make the officer's login a
+         * reviewer: the server refuses it, whatever key signs. */
+        g_assert_cmpstr (involve_store_get_os_account (store), ==, store_test_login (td->path, "officer"));
+        involve_store_set_profile_name (store, "Sam Reviewer");
+        g_assert_false (involve_store_sign_off (store, uuid, other, &error));
+        g_assert_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_UNTRUSTED);
+        g_test_message ("%s", error->message);
+        g_assert_nonnull (strstr (error->message, "only a reviewer of this register can sign off or return a record"));
+        g_clear_error (&error);
+        act_as (store, "reviewer");
+      }
+    still = involve_store_load_record (store, uuid, 0, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (involve_record_get_status (still), ==, INVOLVE_STATUS_AWAITING_SIGN_OFF);
 
     /* A different profile with a different key is a different person. */
     involve_store_set_profile_name (store, "Sam Reviewer");
@@ -1451,12 +1499,34 @@ test_search_and_filters (void)
   g_assert_cmpstr (organisations[0], ==, "Northshire ICB");
 }
 
+/* Records marked for the search index, read on a connection of its own
+ * on a team register (what the server holds, committed). */
+static int
+count_stale_on_server (InvolveStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  InvolveDb *db = involve_db_connect_postgresql (involve_store_get_path (store), &error);
+  InvolveDbStmt *stmt = NULL;
+  int n;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (involve_db_prepare (db, "SELECT count(*) FROM records WHERE search_stale <> 0", FALSE, &stmt),
+                   ==, SQLITE_OK);
+  g_assert_cmpint (involve_db_step (stmt), ==, SQLITE_ROW);
+  n = involve_db_column_int (stmt, 0);
+  involve_db_finalize (stmt);
+  involve_db_close (db);
+  return n;
+}
+
 static int
 count_stale (InvolveStore *store)
 {
   sqlite3_stmt *stmt = NULL;
   int n;
 
+  if (involve_store_is_server (store))
+    return count_stale_on_server (store);
   g_assert_cmpint (sqlite3_prepare_v2 (involve_store_get_db (store),
                                        "SELECT count(*) FROM records WHERE search_stale", -1, &stmt, NULL), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
@@ -1668,6 +1738,20 @@ test_backup (void)
   gint64 broken = 0;
 
   store = open_store (td->path, &error);
+  if (store_test_on_server ())
+    {
+      /* A team register is backed up on its server (pg_dump), not into a
+       * file on this desktop: refused, saying so, and nothing written. */
+      g_assert_false (involve_store_backup (store, dest, &error));
+      g_assert_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_INVALID);
+      g_test_message ("%s", error->message);
+      g_assert_nonnull (strstr (error->message, "pg_dump"));
+      g_clear_error (&error);
+      g_assert_false (g_file_test (dest, G_FILE_TEST_EXISTS));
+      g_assert_true (involve_store_verify (store, &broken, &error));
+      g_assert_no_error (error);
+      return;
+    }
   g_assert_true (involve_store_backup (store, dest, &error));
   g_assert_no_error (error);
   g_assert_false (involve_store_backup (store, bad_dest, &error));
@@ -1696,6 +1780,22 @@ test_rolling_backup (void)
   g_autoptr(GDir) dir = NULL;
   const char *name;
   guint n = 0;
+
+  if (store_test_on_server ())
+    {
+      /* Opened as the app opens it, a team register makes no daily copy on
+       * this desktop, and asking for one is refused, saying why. */
+      store = g_initable_new (INVOLVE_TYPE_STORE, NULL, &error, "path", store_test_location (td->path), NULL);
+      g_assert_no_error (error);
+      involve_store_wait_for_backup (store);
+      g_assert_null (involve_store_dup_backup_dir (store));
+      g_assert_false (involve_store_rolling_backup (store, &error));
+      g_assert_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_INVALID);
+      g_test_message ("%s", error->message);
+      g_clear_error (&error);
+      g_assert_false (g_file_test (backups, G_FILE_TEST_EXISTS));
+      return;
+    }
 
   /* Seven old backups from earlier days. */
   g_assert_cmpint (g_mkdir_with_parents (backups, 0700), ==, 0);
@@ -1773,6 +1873,20 @@ test_rolling_backup_deferred (void)
   g_autofree char *today_path = g_build_filename (td->dir, "backups", today, NULL);
   g_autofree char *today_path2 = g_build_filename (td2->dir, "backups", today, NULL);
 
+  if (store_test_on_server ())
+    {
+      /* Nothing to start on a team register, and nothing made here. */
+      store = g_initable_new (INVOLVE_TYPE_STORE, NULL, &error, "path", store_test_location (td->path),
+                              "defer-backup", TRUE, NULL);
+      g_assert_no_error (error);
+      g_assert_cmpstr (involve_store_get_journal_mode (store), ==, "server");
+      involve_store_start_deferred_backup (store);
+      involve_store_wait_for_backup (store);
+      g_assert_false (g_file_test (today_path, G_FILE_TEST_EXISTS));
+      g_assert_null (involve_store_dup_backup_dir (store));
+      return;
+    }
+
   store = g_initable_new (INVOLVE_TYPE_STORE, NULL, &error, "path", td->path, "defer-backup", TRUE, NULL);
   g_assert_no_error (error);
   g_assert_cmpstr (involve_store_get_journal_mode (store), ==, "wal");
@@ -1826,6 +1940,8 @@ test_rolling_backup_interrupted (void)
   g_autoptr(GDir) dir = NULL;
   const char *name;
 
+  STORE_TEST_FILE_ONLY ("about the daily backup files of a register file");
+
   fill_many_records (td->path, 300);
 
   /* Closing at once: the backup may be cut short, but never left half-written. */
@@ -1862,6 +1978,8 @@ test_rolling_backup_locked (void)
   g_autofree char *lock = g_strconcat (dest, ".lock", NULL);
   struct utimbuf old_times;
 
+  STORE_TEST_FILE_ONLY ("about the lock files beside the daily backups of a register file");
+
   store = open_store (td->path, &error);
   g_assert_no_error (error);
   g_assert_cmpint (g_mkdir_with_parents (backups, 0700), ==, 0);
@@ -1894,6 +2012,8 @@ test_rolling_backup_concurrent (void)
   GPid children[6];
   int start[2];
   guint n_files = 0;
+
+  STORE_TEST_FILE_ONLY ("about the daily backup files of a register file");
 
   fill_many_records (td->path, 200);
 
