@@ -258,8 +258,8 @@ test_open_foreign_database (void)
        * with a table named like one of ours.  Refused, and left as it was
        * (opening never creates a register there). */
       g_autoptr(PgTestRegister) foreign = pg_test_register_new ("foreign");
-      g_autofree char *location = g_strconcat (pg_test_register_conninfo (foreign, NULL),
-                                               " password=" TEST_PASSWORD, NULL);
+      g_autofree char *conninfo = pg_test_register_conninfo (foreign, NULL);
+      g_autofree char *location = g_strconcat (conninfo, " password=" TEST_PASSWORD, NULL);
 
       pg_test_register_exec (foreign, "DROP SCHEMA involve CASCADE");
       assert_server_open_refused (location, INVOLVE_STORE_ERROR_NOT_A_REGISTER);
