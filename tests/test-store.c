@@ -437,7 +437,46 @@ test_open_locked (void)
   g_autofree char *after = NULL;
   sqlite3 *other = NULL;
 
-  STORE_TEST_FILE_ONLY ("about SQLite file locks");
+  if (store_test_on_server ())
+    {
+      /* Another person's change holding what a save needs past the
+       * server's lock timeout: PostgreSQL then cancels the save with
+       * SQLSTATE 55P03, raised here by a trigger so as not to wait for it.
+       * The save fails with a clear message, changes nothing, and the
+       * next one goes through. */
+      PgTestRegister *reg = store_test_server_register (td->path);
+
+      store = open_server_with_password (td->path);
+      record = involve_store_create_record (store, "nhse-13q", &error);
+      g_assert_no_error (error);
+      pg_test_register_exec (reg,
+                             "CREATE FUNCTION public.test_lock_timeout () RETURNS trigger LANGUAGE plpgsql AS $$"
+                             " BEGIN"
+                             "  RAISE EXCEPTION 'canceling statement due to lock timeout'"
+                             "   USING ERRCODE = 'lock_not_available';"
+                             " END $$;"
+                             "CREATE TRIGGER test_lock_timeout BEFORE INSERT OR UPDATE ON involve.field_values"
+                             " FOR EACH ROW EXECUTE FUNCTION public.test_lock_timeout ()");
+      g_assert_false (involve_store_set_value (store, record, "title", g_variant_new_string ("x"), &error));
+      g_assert_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_BUSY);
+      g_test_message ("%s", error->message);
+      g_assert_nonnull (strstr (error->message, "team register"));
+      g_assert_null (strstr (error->message, TEST_PASSWORD));
+      g_clear_error (&error);
+      g_assert_false (involve_record_has_value (record, "title"));
+
+      pg_test_register_exec (reg, "DROP TRIGGER test_lock_timeout ON involve.field_values");
+      g_assert_true (involve_store_set_value (store, record, "title", g_variant_new_string ("x"), &error));
+      g_assert_no_error (error);
+      uuid = g_strdup (involve_record_get_uuid (record));
+      g_clear_object (&record);
+      record = involve_store_load_record (store, uuid, 0, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (involve_record_get_string (record, "title"), ==, "x");
+      g_assert_true (involve_store_verify (store, NULL, &error));
+      g_assert_no_error (error);
+      return;
+    }
 
   /* A rollback-journal register: another program's exclusive lock keeps
    * even readers out, so opening fails. */

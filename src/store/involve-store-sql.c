@@ -196,6 +196,13 @@ _involve_store_sqlite_error (InvolveStore *self,
   switch (code)
     {
     case INVOLVE_STORE_ERROR_BUSY:
+      /* The server waits by its own lock timeout, not busy_timeout. */
+      if (self->is_server)
+        {
+          message = g_strdup_printf (_("%s: the team register “%s” stayed busy with other people’s changes for too long (%s). Nothing of this change was saved; try again in a moment."),
+                                     doing, path, detail);
+          break;
+        }
       message = g_strdup_printf (_("%s: the register “%s” is in use by another program and stayed locked for %u seconds. Close the other program (or wait for it to finish) and try again."),
                                  doing, path, (self->busy_timeout + 999) / 1000);
       break;
