@@ -580,6 +580,55 @@ test_disk_full (void)
   g_assert_true (involve_store_verify (store, &broken, &error));
 }
 
+/* A team register's connection lost between two saves (the server
+ * restarted, the network went): the next save fails as an I/O error that
+ * says so without the location's password, and nothing of it is kept. */
+static void
+test_connection_lost (void)
+{
+  g_autoptr(TestDir) td = test_dir_new ();
+  g_autoptr(InvolveStore) store = NULL;
+  g_autoptr(InvolveStore) again = NULL;
+  g_autoptr(InvolveRecord) record = NULL;
+  g_autoptr(InvolveRecord) reloaded = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!store_test_on_server ())
+    {
+      g_test_skip ("about a team register's connection (files: test-store-faults)");
+      return;
+    }
+
+  store = open_server_with_password (td->path);
+  record = involve_store_create_record (store, "icb-14z45", &error);
+  g_assert_no_error (error);
+  set_string (store, record, "title", "Before");
+
+  pg_test_register_exec (store_test_server_register (td->path),
+                         "SELECT pg_terminate_backend (pid) FROM pg_stat_activity"
+                         " WHERE datname = current_database () AND application_name = 'Involve'");
+  g_assert_false (involve_store_set_value (store, record, "title", g_variant_new_string ("After"), &error));
+  g_assert_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_IO);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "team register"));
+  g_assert_null (strstr (error->message, TEST_PASSWORD));
+  g_clear_error (&error);
+  g_assert_cmpstr (involve_record_get_string (record, "title"), ==, "Before");
+
+  /* Everything after fails the same way, and nothing crashes. */
+  g_assert_null (involve_store_create_record (store, "icb-14z45", &error));
+  g_assert_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_IO);
+  g_clear_error (&error);
+
+  again = open_store (td->path, &error);
+  g_assert_no_error (error);
+  reloaded = involve_store_load_record (again, involve_record_get_uuid (record), 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (involve_record_get_string (reloaded, "title"), ==, "Before");
+  g_assert_true (involve_store_verify (again, NULL, &error));
+  g_assert_no_error (error);
+}
+
 /* Autosave */
 
 static void
@@ -2552,6 +2601,7 @@ main (int   argc,
   g_test_add_func ("/store/open/read-only-folder", test_open_read_only_folder);
   g_test_add_func ("/store/open/locked", test_open_locked);
   g_test_add_func ("/store/save/disk-full", test_disk_full);
+  g_test_add_func ("/store/save/connection-lost", test_connection_lost);
   g_test_add_func ("/store/save/autosave-and-reload", test_autosave_and_reload);
   g_test_add_func ("/store/save/references-per-year", test_references_per_year);
   g_test_add_func ("/store/save/create-with-values", test_create_with_values);

@@ -229,6 +229,12 @@ _involve_store_sqlite_error (InvolveStore *self,
                                  doing, path, detail);
       break;
     case INVOLVE_STORE_ERROR_IO:
+      if (self->is_server)
+        {
+          message = g_strdup_printf (_("%s: the connection to the team register “%s” failed (%s). Check the network connection, open the register again and check that your last change is there."),
+                                     doing, path, detail);
+          break;
+        }
       message = g_strdup_printf (_("%s: the register “%s” could not be read or written (%s). Check that the drive is still there."),
                                  doing, path, detail);
       break;
