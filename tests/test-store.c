@@ -7,6 +7,7 @@
 #include <utime.h>
 
 #include "store-test-util.h"
+#include "store-tamper-util.h"
 #include "involve-validate.h"
 
 /* Opening and migrations */
@@ -957,6 +958,56 @@ signed_record (const char *path)
   return uuid;
 }
 
+/* What the server says when a signed-off version's values or the
+ * version itself are written to. */
+#define LOCKED_VALUES "the values of a signed-off version cannot be changed"
+#define LOCKED_VERSION "a signed-off or withdrawn version cannot be changed"
+#define NO_AUDIT_WRITES "permission denied for table audit"
+
+/* On a team register nobody gets as far as the triggers of a file: the
+ * server refuses each change, whoever asks and however. */
+static void
+server_triggers_block_changes (const char *path)
+{
+  static const struct
+  {
+    const char *sql;
+    const char *sqlstate;
+    const char *words;
+  } writes[] = {
+    { "UPDATE field_values SET value = '''Edited''' WHERE field_id = 'title'", "23000", LOCKED_VALUES },
+    { "DELETE FROM field_values", "23000", LOCKED_VALUES },
+    { "INSERT INTO field_values SELECT version_id, 'extra', '''x''', 0, audit_id FROM field_values LIMIT 1",
+      "23000", LOCKED_VALUES },
+    { "UPDATE field_values SET audit_id = 1 WHERE field_id = 'title'", "23000", LOCKED_VALUES },
+    { "UPDATE field_values SET version_id = version_id + 1", "42501", "permission denied for table field_values" },
+    { "TRUNCATE field_values", "42501", "permission denied for table field_values" },
+    { "UPDATE versions SET fingerprint = 'x'", "23000", LOCKED_VERSION },
+    { "UPDATE versions SET status = 'draft'", "23000", LOCKED_VERSION },
+    { "UPDATE versions SET status = 'withdrawn', status_reason = 'Tamper'", "23000", LOCKED_VERSION },
+    { "UPDATE versions SET reviewer_name = 'Someone'", "23000", LOCKED_VERSION },
+    { "UPDATE versions SET decided_usec = decided_usec - 1", "23000", LOCKED_VERSION },
+    { "UPDATE versions SET status = 'superseded'", "23000", "superseded only by a newer signed-off version" },
+    { "UPDATE versions SET submitted_role = session_user", "42501", "permission denied for table versions" },
+    { "DELETE FROM versions", "42501", "permission denied for table versions" },
+    { "TRUNCATE versions", "42501", "permission denied for table versions" },
+    { "UPDATE records SET status = 'draft'", "23000", "says its version 1 is draft, but that version is signed-off" },
+    { "UPDATE audit SET details = 'x' WHERE id = 2", "42501", NO_AUDIT_WRITES },
+    { "DELETE FROM audit WHERE id = 2", "42501", NO_AUDIT_WRITES },
+    { "DELETE FROM audit", "42501", NO_AUDIT_WRITES },
+    { "TRUNCATE audit", "42501", NO_AUDIT_WRITES },
+  };
+  g_autofree char *before = tamper_server_state (path);
+
+  for (guint i = 0; i < G_N_ELEMENTS (writes); i++)
+    tamper_refused (path, writes[i].sql, writes[i].sqlstate, writes[i].words);
+  tamper_ways_round (path, "field_values", "field_values_locked", writes[0].sql, "23000", LOCKED_VALUES);
+  tamper_ways_round (path, "versions", "versions_life_cycle", "UPDATE versions SET fingerprint = 'x'",
+                     "23000", LOCKED_VERSION);
+  tamper_ways_round (path, "audit", "audit_no_change", "DELETE FROM audit WHERE id = 2", "42501", NO_AUDIT_WRITES);
+  tamper_assert_untouched (path, before);
+}
+
 static void
 test_triggers_block_changes (void)
 {
@@ -964,6 +1015,12 @@ test_triggers_block_changes (void)
   g_autofree char *uuid = signed_record (td->path);
   g_assert_nonnull (uuid);
   sqlite3 *db = NULL;
+
+  if (store_test_on_server ())
+    {
+      server_triggers_block_changes (td->path);
+      return;
+    }
 
   g_assert_cmpint (sqlite3_open (td->path, &db), ==, SQLITE_OK);
   sqlite3_extended_result_codes (db, 1);
@@ -1037,12 +1094,48 @@ audit_id_of (const char *path,
   return id;
 }
 
+/* The signed-off title of @uuid is still the one it was signed off with. */
+static void
+assert_signed_title (const char *path,
+                     const char *uuid)
+{
+  g_autoptr(InvolveStore) store = NULL;
+  g_autoptr(InvolveRecord) record = NULL;
+  g_autoptr(GError) error = NULL;
+
+  store = open_store (path, &error);
+  record = involve_store_load_record (store, uuid, 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (involve_record_get_status (record), ==, INVOLVE_STATUS_SIGNED_OFF);
+  g_assert_cmpstr (involve_record_get_string (record, "title"), ==, "Signed assessment");
+}
+
+/* On a team register the edit never happens. */
+static void
+server_tamper_value (const char *path,
+                     const char *uuid,
+                     const char *sql)
+{
+  g_autofree char *before = tamper_server_state (path);
+
+  tamper_refused (path, sql, "23000", LOCKED_VALUES);
+  tamper_ways_round (path, "field_values", "field_values_locked", sql, "23000", LOCKED_VALUES);
+  tamper_assert_untouched (path, before);
+  assert_signed_title (path, uuid);
+}
+
 static void
 test_tamper_signed_value (void)
 {
   g_autoptr(TestDir) td = test_dir_new ();
   g_autofree char *uuid = signed_record (td->path);
   g_assert_nonnull (uuid);
+  if (store_test_on_server ())
+    {
+      server_tamper_value (td->path, uuid, "UPDATE field_values SET value = '''A different title'''"
+                                           " WHERE field_id = 'title'");
+      return;
+    }
   gint64 title_entry = audit_id_of (td->path, "field_id = 'title'");
 
   verify_path (td->path, TRUE);
@@ -1051,12 +1144,37 @@ test_tamper_signed_value (void)
   g_assert_cmpint (verify_path (td->path, FALSE), ==, title_entry);
 }
 
+/* On a team register neither the value nor its entry changes, together
+ * or apart, and no forged entry follows them. */
+static void
+server_tamper_value_and_audit (const char *path,
+                               const char *uuid)
+{
+  const char *value = "UPDATE field_values SET value = '''Forged''' WHERE field_id = 'title'";
+  const char *entry = "UPDATE audit SET new_value = '''Forged''' WHERE field_id = 'title'";
+  g_autofree char *both = g_strdup_printf ("BEGIN; %s; %s; COMMIT", entry, value);
+  g_autofree char *before = tamper_server_state (path);
+
+  tamper_refused (path, value, "23000", LOCKED_VALUES);
+  tamper_refused (path, entry, "42501", NO_AUDIT_WRITES);
+  tamper_refused (path, both, "42501", NO_AUDIT_WRITES);
+  tamper_ways_round (path, "audit", "audit_no_change", entry, "42501", NO_AUDIT_WRITES);
+  tamper_forged_entries_refused (path);
+  tamper_assert_untouched (path, before);
+  assert_signed_title (path, uuid);
+}
+
 static void
 test_tamper_signed_value_and_audit (void)
 {
   g_autoptr(TestDir) td = test_dir_new ();
   g_autofree char *uuid = signed_record (td->path);
   g_assert_nonnull (uuid);
+  if (store_test_on_server ())
+    {
+      server_tamper_value_and_audit (td->path, uuid);
+      return;
+    }
   gint64 title_entry = audit_id_of (td->path, "field_id = 'title'");
 
   /* A careful forger also edits the audit entry: the chain breaks there. */
@@ -1072,6 +1190,11 @@ test_tamper_deleted_value (void)
   g_autoptr(TestDir) td = test_dir_new ();
   g_autofree char *uuid = signed_record (td->path);
   g_assert_nonnull (uuid);
+  if (store_test_on_server ())
+    {
+      server_tamper_value (td->path, uuid, "DELETE FROM field_values WHERE field_id = 'step1-explanation'");
+      return;
+    }
   gint64 sign_off_entry = audit_id_of (td->path, "kind = 'sign-off'");
 
   /* Removing an answer from a signed-off version breaks its fingerprint. */
@@ -1096,6 +1219,26 @@ static const AuditTamper reordered_entries = {
 };
 static const AuditTamper altered_entry = { "UPDATE audit SET account = 'somebody-else' WHERE id = 7;", 7 };
 
+/* On a team register the log stays as written: no change, no removal,
+ * and no entry written again in another form, nor a forged one added. */
+static void
+server_tamper_audit (const char        *path,
+                     const AuditTamper *tamper)
+{
+  g_autofree char *before = tamper_server_state (path);
+  g_autofree char *again = g_strdup_printf ("INSERT INTO audit SELECT * FROM audit WHERE id = %" G_GINT64_FORMAT,
+                                            tamper->first_broken);
+  g_autofree char *follows = g_strdup_printf ("audit entry %" G_GINT64_FORMAT " does not follow the last entry",
+                                              tamper->first_broken);
+
+  tamper_refused (path, tamper->sql, "42501", NO_AUDIT_WRITES);
+  tamper_refused (path, "TRUNCATE audit CASCADE", "42501", NO_AUDIT_WRITES);
+  tamper_refused (path, again, "23000", follows);
+  tamper_ways_round (path, "audit", "audit_no_change", tamper->sql, "42501", NO_AUDIT_WRITES);
+  tamper_forged_entries_refused (path);
+  tamper_assert_untouched (path, before);
+}
+
 static void
 test_tamper_audit (gconstpointer data)
 {
@@ -1105,6 +1248,11 @@ test_tamper_audit (gconstpointer data)
   g_autofree char *sql = g_strconcat (DROP_TRIGGERS, tamper->sql, NULL);
 
   g_assert_nonnull (uuid);
+  if (store_test_on_server ())
+    {
+      server_tamper_audit (td->path, tamper);
+      return;
+    }
   raw_exec (td->path, sql);
   g_assert_cmpint (verify_path (td->path, FALSE), ==, tamper->first_broken);
 }
@@ -1130,6 +1278,26 @@ test_tamper_rehashed_entry (void)
   g_free (entry->details);
   entry->details = g_strdup ("rewritten");
   hash = involve_audit_entry_compute_hash (entry);
+  if (store_test_on_server ())
+    {
+      g_autofree char *before = tamper_server_state (td->path);
+      g_autofree char *update = g_strdup_printf ("UPDATE audit SET details = 'rewritten', hash = '%s' WHERE id = 3",
+                                                 hash);
+      /* The rewritten entry 3 with its own hash, as a new entry ... */
+      g_autofree char *again = g_strdup_printf ("INSERT INTO audit SELECT id, time_usec, account, profile, kind,"
+                                                " record_uuid, version, field_id, old_value, new_value,"
+                                                " 'rewritten', prev_hash, '%s' FROM audit WHERE id = 3", hash);
+      /* ... and rewritten at the end, hashed to follow entry 2. */
+      g_autofree char *relinked = tamper_audit_entry_sql ("session_user", "involve.now_usec ()",
+                                                          "(SELECT hash FROM audit WHERE id = 2)", "rewritten");
+
+      tamper_refused (td->path, update, "42501", NO_AUDIT_WRITES);
+      tamper_refused (td->path, again, "23000", "audit entry 3 does not follow the last entry");
+      tamper_refused (td->path, relinked, "23000", "does not carry the hash of entry");
+      tamper_ways_round (td->path, "audit", "audit_no_change", update, "42501", NO_AUDIT_WRITES);
+      tamper_assert_untouched (td->path, before);
+      return;
+    }
   sql = g_strdup_printf (DROP_TRIGGERS "UPDATE audit SET details = 'rewritten', hash = '%s' WHERE id = 3;", hash);
   raw_exec (td->path, sql);
   g_assert_cmpint (verify_path (td->path, FALSE), ==, 4);
@@ -1145,6 +1313,7 @@ test_verify_damaged_file (void)
   gsize length = 0;
   gint64 broken = -1;
 
+  STORE_TEST_FILE_ONLY ("scribbles over the bytes of a register file");
   store = open_store (td->path, &error);
   g_assert_true (involve_store_begin_batch (store, &error));
   for (guint i = 0; i < 200; i++)
