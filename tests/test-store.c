@@ -2212,6 +2212,40 @@ verify_imported_broken (const char *path,
   return entry;
 }
 
+/* What the server says to a change of a kept trail. */
+#define NO_IMPORTED_WRITES "permission denied for table imported_"
+
+/* A new entry appended to the kept trail, after its last one. */
+#define APPEND_IMPORTED_ENTRY \
+  "INSERT INTO imported_audit SELECT trail_id, position + 1, source_id + 1, time_usec, account, profile, kind," \
+  " record_uuid, version, field_id, old_value, new_value, 'appended', hash, hash FROM imported_audit" \
+  " WHERE position = (SELECT max (position) FROM imported_audit)"
+
+/* On a team register a kept trail stays as it came: each of @writes is
+ * refused for want of privilege, nothing is added to the trail and no
+ * other trail is bound to its record's import; then everything reads as
+ * before and verify passes. */
+static void
+server_tamper_imported (const char        *path,
+                        const char *const *writes,
+                        const char        *table)
+{
+  g_autofree char *before = tamper_server_state (path);
+  g_autofree char *trigger = g_strdup_printf ("%s_no_change", table);
+  /* A trail of its own for an import entry that has none. */
+  const char *bound = "INSERT INTO imported_trails (record_uuid, import_audit_id, source, imported_usec,"
+                      " n_entries, digest) SELECT record_uuid, id, 'elsewhere', 1, 0, 'x' FROM audit"
+                      " WHERE kind = 'import' AND id NOT IN (SELECT import_audit_id FROM imported_trails)"
+                      " ORDER BY id LIMIT 1";
+
+  for (guint i = 0; writes[i] != NULL; i++)
+    tamper_refused (path, writes[i], "42501", NO_IMPORTED_WRITES);
+  tamper_ways_round (path, table, trigger, writes[0], "42501", NO_IMPORTED_WRITES);
+  tamper_refused (path, APPEND_IMPORTED_ENTRY, "23000", "an imported audit trail is kept as it came");
+  tamper_refused (path, bound, "23000", "bound to the import entry appended for it");
+  tamper_assert_untouched (path, before);
+}
+
 static void
 test_tamper_imported_entry (void)
 {
@@ -2223,6 +2257,18 @@ test_tamper_imported_entry (void)
   sqlite3 *db = NULL;
 
   verify_path (td2->path, TRUE);
+  if (store_test_on_server ())
+    {
+      const char *writes[] = { "UPDATE imported_audit SET account = 'somebody-else' WHERE position = 3",
+                               "UPDATE imported_audit SET details = 'x' WHERE position = 3",
+                               "DELETE FROM imported_audit WHERE position = 3",
+                               "UPDATE imported_trails SET source = 'x'",
+                               "DELETE FROM imported_trails",
+                               NULL };
+
+      server_tamper_imported (td2->path, writes, "imported_audit");
+      return;
+    }
 
   /* The triggers refuse it ... */
   g_assert_cmpint (sqlite3_open (td2->path, &db), ==, SQLITE_OK);
@@ -2263,6 +2309,15 @@ test_tamper_imported_entry_rehashed (void)
   g_free (last->details);
   last->details = g_strdup ("rewritten");
   hash = involve_audit_entry_compute_hash (last);
+  if (store_test_on_server ())
+    {
+      g_autofree char *update = g_strdup_printf ("UPDATE imported_audit SET details = 'rewritten', hash = '%s'"
+                                                 " WHERE position = %u", hash, trail->entries->len);
+      const char *writes[] = { update, NULL };
+
+      server_tamper_imported (td2->path, writes, "imported_audit");
+      return;
+    }
   sql = g_strdup_printf (DROP_IMPORTED_TRIGGERS
                          "UPDATE imported_audit SET details = 'rewritten', hash = '%s' WHERE position = %u;",
                          hash, trail->entries->len);
@@ -2278,6 +2333,13 @@ test_tamper_imported_entry_deleted (void)
   g_autofree char *uuid = import_with_trail (td->path, td2->path);
   gint64 sixth = imported_source_id (td2->path, 6);
 
+  if (store_test_on_server ())
+    {
+      const char *writes[] = { "DELETE FROM imported_audit WHERE position = 5", "TRUNCATE imported_audit", NULL };
+
+      server_tamper_imported (td2->path, writes, "imported_audit");
+      return;
+    }
   raw_exec (td2->path, DROP_IMPORTED_TRIGGERS "DELETE FROM imported_audit WHERE position = 5;");
   g_assert_cmpint (verify_imported_broken (td2->path, uuid), ==, sixth);
 }
@@ -2289,6 +2351,19 @@ test_tamper_imported_last_entry_deleted (void)
   g_autoptr(TestDir) td2 = test_dir_new ();
   g_autofree char *uuid = import_with_trail (td->path, td2->path);
 
+  if (store_test_on_server ())
+    {
+      const char *writes[] = {
+        "DELETE FROM imported_audit WHERE position = (SELECT max (position) FROM imported_audit)",
+        "UPDATE imported_trails SET n_entries = n_entries - 1",
+        "BEGIN; DELETE FROM imported_audit WHERE position = (SELECT max (position) FROM imported_audit);"
+        " UPDATE imported_trails SET n_entries = n_entries - 1; COMMIT",
+        NULL
+      };
+
+      server_tamper_imported (td2->path, writes, "imported_audit");
+      return;
+    }
   /* The newest entry removed and the count fixed: the digest catches it. */
   raw_exec (td2->path, DROP_IMPORTED_TRIGGERS
             "DELETE FROM imported_audit WHERE position = (SELECT max (position) FROM imported_audit);"
@@ -2302,6 +2377,16 @@ test_tamper_imported_trail_deleted (void)
   g_autoptr(TestDir) td = test_dir_new ();
   g_autoptr(TestDir) td2 = test_dir_new ();
   g_autofree char *uuid = import_with_trail (td->path, td2->path);
+
+  if (store_test_on_server ())
+    {
+      const char *writes[] = { "DELETE FROM imported_trails", "DELETE FROM imported_audit",
+                               "BEGIN; DELETE FROM imported_audit; DELETE FROM imported_trails; COMMIT",
+                               "TRUNCATE imported_trails CASCADE", NULL };
+
+      server_tamper_imported (td2->path, writes, "imported_trails");
+      return;
+    }
   gint64 binding = audit_id_of (td2->path, "kind = 'import' AND new_value IS NOT NULL");
 
   raw_exec (td2->path, DROP_IMPORTED_TRIGGERS "DELETE FROM imported_audit; DELETE FROM imported_trails;");
