@@ -1056,6 +1056,45 @@ test_append_only (Fixture       *f,
   check_refused (f->super, "DELETE FROM involve.certificates", "23000", "append-only");
 }
 
+/* A signature goes in with the entry it signs; no entry is signed later. */
+#define SIGN_ENTRY "INSERT INTO audit_signatures (audit_id, signer, data, signature)" \
+                   " VALUES (%" G_GINT64_FORMAT ", 'fp', '\\x01', '\\x02')"
+
+static void
+test_signature_with_entry (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autofree char *sql = NULL;
+  gint64 unsigned_id;
+  gint64 signed_id;
+
+  REQUIRE_SERVER (f);
+  exec_ok (f->officer, "INSERT INTO certificates (fingerprint, der) VALUES ('fp', '\\x3082')");
+  unsigned_id = append_audit_ok (f->officer, "value", "uuid-1");
+  /* As the store signs an act: the entry, then its signature. */
+  exec_ok (f->reviewer, "BEGIN");
+  signed_id = append_audit_ok (f->reviewer, "sign-off", "uuid-1");
+  sql = g_strdup_printf (SIGN_ENTRY, signed_id);
+  exec_ok (f->reviewer, sql);
+  exec_ok (f->reviewer, "COMMIT");
+
+  /* The older entry stays unsigned, whoever signs and however. */
+  g_free (sql);
+  sql = g_strdup_printf (SIGN_ENTRY, unsigned_id);
+  check_refused (f->officer, sql, "23000", "a signature is kept with the audit entry it signs");
+  check_refused (f->reviewer, sql, "23000", "a signature is kept with the audit entry it signs");
+  check_refused (f->admin, sql, "23000", "a signature is kept with the audit entry it signs");
+  g_free (sql);
+  sql = g_strdup_printf ("SET involve.copy = 'on'; " SIGN_ENTRY, unsigned_id);
+  check_refused (f->officer, sql, "23000", "a signature is kept with the audit entry it signs");
+  exec_ok (f->officer, "RESET involve.copy");
+  /* Nor a second signature for the last entry. */
+  g_free (sql);
+  sql = g_strdup_printf (SIGN_ENTRY, signed_id);
+  check_refused (f->officer, sql, "23505", NULL);
+  g_assert_cmpint (query_int (f->super, "SELECT count (*) FROM involve.audit_signatures"), ==, 1);
+}
+
 /* A kept audit trail: written whole, bound to its own import entry, and
  * closed; append-only alone would let entries be added to it later. */
 static void
@@ -1241,6 +1280,7 @@ main (int argc, char **argv)
   ADD ("/pg-rules/life-cycle/supersede-and-import", test_supersede_and_import);
   ADD ("/pg-rules/life-cycle/row-security", test_row_security);
   ADD ("/pg-rules/append-only", test_append_only);
+  ADD ("/pg-rules/signature-with-entry", test_signature_with_entry);
   ADD ("/pg-rules/imported-trail-kept", test_imported_trail_kept);
   ADD ("/pg-rules/search", test_search);
   ADD ("/pg-rules/cli", test_cli);

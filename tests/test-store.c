@@ -1230,10 +1230,16 @@ server_tamper_audit (const char        *path,
                                             tamper->first_broken);
   g_autofree char *follows = g_strdup_printf ("audit entry %" G_GINT64_FORMAT " does not follow the last entry",
                                               tamper->first_broken);
+  /* A signature (somebody's real one, of another act) given later to an
+   * entry that had none. */
+  g_autofree char *signed_later = g_strdup_printf ("INSERT INTO audit_signatures SELECT %" G_GINT64_FORMAT ","
+                                                   " signer, data, signature FROM audit_signatures LIMIT 1",
+                                                   tamper->first_broken);
 
   tamper_refused (path, tamper->sql, "42501", NO_AUDIT_WRITES);
   tamper_refused (path, "TRUNCATE audit CASCADE", "42501", NO_AUDIT_WRITES);
   tamper_refused (path, again, "23000", follows);
+  tamper_refused (path, signed_later, "23000", "a signature is kept with the audit entry it signs");
   tamper_ways_round (path, "audit", "audit_no_change", tamper->sql, "42501", NO_AUDIT_WRITES);
   tamper_forged_entries_refused (path);
   tamper_assert_untouched (path, before);

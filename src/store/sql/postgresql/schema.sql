@@ -500,6 +500,26 @@ CREATE TRIGGER involvement_evaluations_no_change BEFORE UPDATE OR DELETE ON invo
 CREATE TRIGGER involvement_evaluations_no_truncate BEFORE TRUNCATE ON involve.involvement_evaluations
   FOR EACH STATEMENT EXECUTE FUNCTION involve.refuse_change ('involvement log entries cannot be deleted (append-only)');
 
+-- A signed act's signature goes in with its audit entry, right after it
+-- (the store appends the entry, then the signature, under the audit
+-- lock): nobody gives an entry a signature later, so an unsigned entry
+-- stays unsigned.  A copy brings the signatures of its entries.
+CREATE FUNCTION involve.audit_signatures_before_insert () RETURNS trigger
+  LANGUAGE plpgsql SET search_path = involve, pg_temp
+  AS $$
+BEGIN
+  IF NOT involve.copying ()
+     AND NEW.audit_id IS DISTINCT FROM (SELECT max (a.id) FROM involve.audit a) THEN
+    RAISE EXCEPTION USING ERRCODE = '23000',
+      MESSAGE = format ('a signature is kept with the audit entry it signs, appended just before it, not with entry %s',
+                        NEW.audit_id);
+  END IF;
+  RETURN NEW;
+END
+$$;
+CREATE TRIGGER audit_signatures_with_entry BEFORE INSERT ON involve.audit_signatures
+  FOR EACH ROW EXECUTE FUNCTION involve.audit_signatures_before_insert ();
+
 -- An audit trail kept from another register is kept as it came: written
 -- whole in the transaction that imports it, bound to the import entry
 -- appended for it just before (whose new value is the trail's digest),
