@@ -958,8 +958,8 @@ signed_record (const char *path)
   return uuid;
 }
 
-/* What the server says when a signed-off version's values or the
- * version itself are written to. */
+/* What the server says when a signed-off version's values, the version
+ * itself or the audit log are written to. */
 #define LOCKED_VALUES "the values of a signed-off version cannot be changed"
 #define LOCKED_VERSION "a signed-off or withdrawn version cannot be changed"
 #define NO_AUDIT_WRITES "permission denied for table audit"
