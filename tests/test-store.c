@@ -8,6 +8,7 @@
 
 #include "store-test-util.h"
 #include "involve-db.h"
+#include "store-tamper-util.h"
 #include "involve-validate.h"
 
 /* Opening and migrations */
@@ -1256,6 +1257,56 @@ signed_record (const char *path)
   return uuid;
 }
 
+/* What the server says when a signed-off version's values, the version
+ * itself or the audit log are written to. */
+#define LOCKED_VALUES "the values of a signed-off version cannot be changed"
+#define LOCKED_VERSION "a signed-off or withdrawn version cannot be changed"
+#define NO_AUDIT_WRITES "permission denied for table audit"
+
+/* On a team register nobody gets as far as the triggers of a file: the
+ * server refuses each change, whoever asks and however. */
+static void
+server_triggers_block_changes (const char *path)
+{
+  static const struct
+  {
+    const char *sql;
+    const char *sqlstate;
+    const char *words;
+  } writes[] = {
+    { "UPDATE field_values SET value = '''Edited''' WHERE field_id = 'title'", "23000", LOCKED_VALUES },
+    { "DELETE FROM field_values", "23000", LOCKED_VALUES },
+    { "INSERT INTO field_values SELECT version_id, 'extra', '''x''', 0, audit_id FROM field_values LIMIT 1",
+      "23000", LOCKED_VALUES },
+    { "UPDATE field_values SET audit_id = 1 WHERE field_id = 'title'", "23000", LOCKED_VALUES },
+    { "UPDATE field_values SET version_id = version_id + 1", "42501", "permission denied for table field_values" },
+    { "TRUNCATE field_values", "42501", "permission denied for table field_values" },
+    { "UPDATE versions SET fingerprint = 'x'", "23000", LOCKED_VERSION },
+    { "UPDATE versions SET status = 'draft'", "23000", LOCKED_VERSION },
+    { "UPDATE versions SET status = 'withdrawn', status_reason = 'Tamper'", "23000", LOCKED_VERSION },
+    { "UPDATE versions SET reviewer_name = 'Someone'", "23000", LOCKED_VERSION },
+    { "UPDATE versions SET decided_usec = decided_usec - 1", "23000", LOCKED_VERSION },
+    { "UPDATE versions SET status = 'superseded'", "23000", "superseded only by a newer signed-off version" },
+    { "UPDATE versions SET submitted_role = session_user", "42501", "permission denied for table versions" },
+    { "DELETE FROM versions", "42501", "permission denied for table versions" },
+    { "TRUNCATE versions", "42501", "permission denied for table versions" },
+    { "UPDATE records SET status = 'draft'", "23000", "says its version 1 is draft, but that version is signed-off" },
+    { "UPDATE audit SET details = 'x' WHERE id = 2", "42501", NO_AUDIT_WRITES },
+    { "DELETE FROM audit WHERE id = 2", "42501", NO_AUDIT_WRITES },
+    { "DELETE FROM audit", "42501", NO_AUDIT_WRITES },
+    { "TRUNCATE audit", "42501", NO_AUDIT_WRITES },
+  };
+  g_autofree char *before = tamper_server_state (path);
+
+  for (guint i = 0; i < G_N_ELEMENTS (writes); i++)
+    tamper_refused (path, writes[i].sql, writes[i].sqlstate, writes[i].words);
+  tamper_ways_round (path, "field_values", "field_values_locked", writes[0].sql, "23000", LOCKED_VALUES);
+  tamper_ways_round (path, "versions", "versions_life_cycle", "UPDATE versions SET fingerprint = 'x'",
+                     "23000", LOCKED_VERSION);
+  tamper_ways_round (path, "audit", "audit_no_change", "DELETE FROM audit WHERE id = 2", "42501", NO_AUDIT_WRITES);
+  tamper_assert_untouched (path, before);
+}
+
 static void
 test_triggers_block_changes (void)
 {
@@ -1263,6 +1314,12 @@ test_triggers_block_changes (void)
   g_autofree char *uuid = signed_record (td->path);
   g_assert_nonnull (uuid);
   sqlite3 *db = NULL;
+
+  if (store_test_on_server ())
+    {
+      server_triggers_block_changes (td->path);
+      return;
+    }
 
   g_assert_cmpint (sqlite3_open (td->path, &db), ==, SQLITE_OK);
   sqlite3_extended_result_codes (db, 1);
@@ -1336,12 +1393,48 @@ audit_id_of (const char *path,
   return id;
 }
 
+/* The signed-off title of @uuid is still the one it was signed off with. */
+static void
+assert_signed_title (const char *path,
+                     const char *uuid)
+{
+  g_autoptr(InvolveStore) store = NULL;
+  g_autoptr(InvolveRecord) record = NULL;
+  g_autoptr(GError) error = NULL;
+
+  store = open_store (path, &error);
+  record = involve_store_load_record (store, uuid, 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (involve_record_get_status (record), ==, INVOLVE_STATUS_SIGNED_OFF);
+  g_assert_cmpstr (involve_record_get_string (record, "title"), ==, "Signed assessment");
+}
+
+/* On a team register the edit never happens. */
+static void
+server_tamper_value (const char *path,
+                     const char *uuid,
+                     const char *sql)
+{
+  g_autofree char *before = tamper_server_state (path);
+
+  tamper_refused (path, sql, "23000", LOCKED_VALUES);
+  tamper_ways_round (path, "field_values", "field_values_locked", sql, "23000", LOCKED_VALUES);
+  tamper_assert_untouched (path, before);
+  assert_signed_title (path, uuid);
+}
+
 static void
 test_tamper_signed_value (void)
 {
   g_autoptr(TestDir) td = test_dir_new ();
   g_autofree char *uuid = signed_record (td->path);
   g_assert_nonnull (uuid);
+  if (store_test_on_server ())
+    {
+      server_tamper_value (td->path, uuid, "UPDATE field_values SET value = '''A different title'''"
+                                           " WHERE field_id = 'title'");
+      return;
+    }
   gint64 title_entry = audit_id_of (td->path, "field_id = 'title'");
 
   verify_path (td->path, TRUE);
@@ -1350,12 +1443,37 @@ test_tamper_signed_value (void)
   g_assert_cmpint (verify_path (td->path, FALSE), ==, title_entry);
 }
 
+/* On a team register neither the value nor its entry changes, together
+ * or apart, and no forged entry follows them. */
+static void
+server_tamper_value_and_audit (const char *path,
+                               const char *uuid)
+{
+  const char *value = "UPDATE field_values SET value = '''Forged''' WHERE field_id = 'title'";
+  const char *entry = "UPDATE audit SET new_value = '''Forged''' WHERE field_id = 'title'";
+  g_autofree char *both = g_strdup_printf ("BEGIN; %s; %s; COMMIT", entry, value);
+  g_autofree char *before = tamper_server_state (path);
+
+  tamper_refused (path, value, "23000", LOCKED_VALUES);
+  tamper_refused (path, entry, "42501", NO_AUDIT_WRITES);
+  tamper_refused (path, both, "42501", NO_AUDIT_WRITES);
+  tamper_ways_round (path, "audit", "audit_no_change", entry, "42501", NO_AUDIT_WRITES);
+  tamper_forged_entries_refused (path);
+  tamper_assert_untouched (path, before);
+  assert_signed_title (path, uuid);
+}
+
 static void
 test_tamper_signed_value_and_audit (void)
 {
   g_autoptr(TestDir) td = test_dir_new ();
   g_autofree char *uuid = signed_record (td->path);
   g_assert_nonnull (uuid);
+  if (store_test_on_server ())
+    {
+      server_tamper_value_and_audit (td->path, uuid);
+      return;
+    }
   gint64 title_entry = audit_id_of (td->path, "field_id = 'title'");
 
   /* A careful forger also edits the audit entry: the chain breaks there. */
@@ -1371,6 +1489,11 @@ test_tamper_deleted_value (void)
   g_autoptr(TestDir) td = test_dir_new ();
   g_autofree char *uuid = signed_record (td->path);
   g_assert_nonnull (uuid);
+  if (store_test_on_server ())
+    {
+      server_tamper_value (td->path, uuid, "DELETE FROM field_values WHERE field_id = 'step1-explanation'");
+      return;
+    }
   gint64 sign_off_entry = audit_id_of (td->path, "kind = 'sign-off'");
 
   /* Removing an answer from a signed-off version breaks its fingerprint. */
@@ -1395,6 +1518,32 @@ static const AuditTamper reordered_entries = {
 };
 static const AuditTamper altered_entry = { "UPDATE audit SET account = 'somebody-else' WHERE id = 7;", 7 };
 
+/* On a team register the log stays as written: no change, no removal,
+ * and no entry written again in another form, nor a forged one added. */
+static void
+server_tamper_audit (const char        *path,
+                     const AuditTamper *tamper)
+{
+  g_autofree char *before = tamper_server_state (path);
+  g_autofree char *again = g_strdup_printf ("INSERT INTO audit SELECT * FROM audit WHERE id = %" G_GINT64_FORMAT,
+                                            tamper->first_broken);
+  g_autofree char *follows = g_strdup_printf ("audit entry %" G_GINT64_FORMAT " does not follow the last entry",
+                                              tamper->first_broken);
+  /* A signature (somebody's real one, of another act) given later to an
+   * entry that had none. */
+  g_autofree char *signed_later = g_strdup_printf ("INSERT INTO audit_signatures SELECT %" G_GINT64_FORMAT ","
+                                                   " signer, data, signature FROM audit_signatures LIMIT 1",
+                                                   tamper->first_broken);
+
+  tamper_refused (path, tamper->sql, "42501", NO_AUDIT_WRITES);
+  tamper_refused (path, "TRUNCATE audit CASCADE", "42501", NO_AUDIT_WRITES);
+  tamper_refused (path, again, "23000", follows);
+  tamper_refused (path, signed_later, "23000", "a signature is kept with the audit entry it signs");
+  tamper_ways_round (path, "audit", "audit_no_change", tamper->sql, "42501", NO_AUDIT_WRITES);
+  tamper_forged_entries_refused (path);
+  tamper_assert_untouched (path, before);
+}
+
 static void
 test_tamper_audit (gconstpointer data)
 {
@@ -1404,6 +1553,11 @@ test_tamper_audit (gconstpointer data)
   g_autofree char *sql = g_strconcat (DROP_TRIGGERS, tamper->sql, NULL);
 
   g_assert_nonnull (uuid);
+  if (store_test_on_server ())
+    {
+      server_tamper_audit (td->path, tamper);
+      return;
+    }
   raw_exec (td->path, sql);
   g_assert_cmpint (verify_path (td->path, FALSE), ==, tamper->first_broken);
 }
@@ -1429,6 +1583,26 @@ test_tamper_rehashed_entry (void)
   g_free (entry->details);
   entry->details = g_strdup ("rewritten");
   hash = involve_audit_entry_compute_hash (entry);
+  if (store_test_on_server ())
+    {
+      g_autofree char *before = tamper_server_state (td->path);
+      g_autofree char *update = g_strdup_printf ("UPDATE audit SET details = 'rewritten', hash = '%s' WHERE id = 3",
+                                                 hash);
+      /* The rewritten entry 3 with its own hash, as a new entry ... */
+      g_autofree char *again = g_strdup_printf ("INSERT INTO audit SELECT id, time_usec, account, profile, kind,"
+                                                " record_uuid, version, field_id, old_value, new_value,"
+                                                " 'rewritten', prev_hash, '%s' FROM audit WHERE id = 3", hash);
+      /* ... and rewritten at the end, hashed to follow entry 2. */
+      g_autofree char *relinked = tamper_audit_entry_sql ("session_user", "involve.now_usec ()",
+                                                          "(SELECT hash FROM audit WHERE id = 2)", "rewritten");
+
+      tamper_refused (td->path, update, "42501", NO_AUDIT_WRITES);
+      tamper_refused (td->path, again, "23000", "audit entry 3 does not follow the last entry");
+      tamper_refused (td->path, relinked, "23000", "does not carry the hash of entry");
+      tamper_ways_round (td->path, "audit", "audit_no_change", update, "42501", NO_AUDIT_WRITES);
+      tamper_assert_untouched (td->path, before);
+      return;
+    }
   sql = g_strdup_printf (DROP_TRIGGERS "UPDATE audit SET details = 'rewritten', hash = '%s' WHERE id = 3;", hash);
   raw_exec (td->path, sql);
   g_assert_cmpint (verify_path (td->path, FALSE), ==, 4);
@@ -1444,6 +1618,7 @@ test_verify_damaged_file (void)
   gsize length = 0;
   gint64 broken = -1;
 
+  STORE_TEST_FILE_ONLY ("scribbles over the bytes of a register file");
   store = open_store (td->path, &error);
   g_assert_true (involve_store_begin_batch (store, &error));
   for (guint i = 0; i < 200; i++)
@@ -2414,6 +2589,40 @@ verify_imported_broken (const char *path,
   return entry;
 }
 
+/* What the server says to a change of a kept trail. */
+#define NO_IMPORTED_WRITES "permission denied for table imported_"
+
+/* A new entry appended to the kept trail, after its last one. */
+#define APPEND_IMPORTED_ENTRY \
+  "INSERT INTO imported_audit SELECT trail_id, position + 1, source_id + 1, time_usec, account, profile, kind," \
+  " record_uuid, version, field_id, old_value, new_value, 'appended', hash, hash FROM imported_audit" \
+  " WHERE position = (SELECT max (position) FROM imported_audit)"
+
+/* On a team register a kept trail stays as it came: each of @writes is
+ * refused for want of privilege, nothing is added to the trail and no
+ * other trail is bound to its record's import; then everything reads as
+ * before and verify passes. */
+static void
+server_tamper_imported (const char        *path,
+                        const char *const *writes,
+                        const char        *table)
+{
+  g_autofree char *before = tamper_server_state (path);
+  g_autofree char *trigger = g_strdup_printf ("%s_no_change", table);
+  /* A trail of its own for an import entry that has none. */
+  const char *bound = "INSERT INTO imported_trails (record_uuid, import_audit_id, source, imported_usec,"
+                      " n_entries, digest) SELECT record_uuid, id, 'elsewhere', 1, 0, 'x' FROM audit"
+                      " WHERE kind = 'import' AND id NOT IN (SELECT import_audit_id FROM imported_trails)"
+                      " ORDER BY id LIMIT 1";
+
+  for (guint i = 0; writes[i] != NULL; i++)
+    tamper_refused (path, writes[i], "42501", NO_IMPORTED_WRITES);
+  tamper_ways_round (path, table, trigger, writes[0], "42501", NO_IMPORTED_WRITES);
+  tamper_refused (path, APPEND_IMPORTED_ENTRY, "23000", "an imported audit trail is kept as it came");
+  tamper_refused (path, bound, "23000", "bound to the import entry appended for it");
+  tamper_assert_untouched (path, before);
+}
+
 static void
 test_tamper_imported_entry (void)
 {
@@ -2425,6 +2634,18 @@ test_tamper_imported_entry (void)
   sqlite3 *db = NULL;
 
   verify_path (td2->path, TRUE);
+  if (store_test_on_server ())
+    {
+      const char *writes[] = { "UPDATE imported_audit SET account = 'somebody-else' WHERE position = 3",
+                               "UPDATE imported_audit SET details = 'x' WHERE position = 3",
+                               "DELETE FROM imported_audit WHERE position = 3",
+                               "UPDATE imported_trails SET source = 'x'",
+                               "DELETE FROM imported_trails",
+                               NULL };
+
+      server_tamper_imported (td2->path, writes, "imported_audit");
+      return;
+    }
 
   /* The triggers refuse it ... */
   g_assert_cmpint (sqlite3_open (td2->path, &db), ==, SQLITE_OK);
@@ -2465,6 +2686,15 @@ test_tamper_imported_entry_rehashed (void)
   g_free (last->details);
   last->details = g_strdup ("rewritten");
   hash = involve_audit_entry_compute_hash (last);
+  if (store_test_on_server ())
+    {
+      g_autofree char *update = g_strdup_printf ("UPDATE imported_audit SET details = 'rewritten', hash = '%s'"
+                                                 " WHERE position = %u", hash, trail->entries->len);
+      const char *writes[] = { update, NULL };
+
+      server_tamper_imported (td2->path, writes, "imported_audit");
+      return;
+    }
   sql = g_strdup_printf (DROP_IMPORTED_TRIGGERS
                          "UPDATE imported_audit SET details = 'rewritten', hash = '%s' WHERE position = %u;",
                          hash, trail->entries->len);
@@ -2480,6 +2710,13 @@ test_tamper_imported_entry_deleted (void)
   g_autofree char *uuid = import_with_trail (td->path, td2->path);
   gint64 sixth = imported_source_id (td2->path, 6);
 
+  if (store_test_on_server ())
+    {
+      const char *writes[] = { "DELETE FROM imported_audit WHERE position = 5", "TRUNCATE imported_audit", NULL };
+
+      server_tamper_imported (td2->path, writes, "imported_audit");
+      return;
+    }
   raw_exec (td2->path, DROP_IMPORTED_TRIGGERS "DELETE FROM imported_audit WHERE position = 5;");
   g_assert_cmpint (verify_imported_broken (td2->path, uuid), ==, sixth);
 }
@@ -2491,6 +2728,19 @@ test_tamper_imported_last_entry_deleted (void)
   g_autoptr(TestDir) td2 = test_dir_new ();
   g_autofree char *uuid = import_with_trail (td->path, td2->path);
 
+  if (store_test_on_server ())
+    {
+      const char *writes[] = {
+        "DELETE FROM imported_audit WHERE position = (SELECT max (position) FROM imported_audit)",
+        "UPDATE imported_trails SET n_entries = n_entries - 1",
+        "BEGIN; DELETE FROM imported_audit WHERE position = (SELECT max (position) FROM imported_audit);"
+        " UPDATE imported_trails SET n_entries = n_entries - 1; COMMIT",
+        NULL
+      };
+
+      server_tamper_imported (td2->path, writes, "imported_audit");
+      return;
+    }
   /* The newest entry removed and the count fixed: the digest catches it. */
   raw_exec (td2->path, DROP_IMPORTED_TRIGGERS
             "DELETE FROM imported_audit WHERE position = (SELECT max (position) FROM imported_audit);"
@@ -2504,6 +2754,16 @@ test_tamper_imported_trail_deleted (void)
   g_autoptr(TestDir) td = test_dir_new ();
   g_autoptr(TestDir) td2 = test_dir_new ();
   g_autofree char *uuid = import_with_trail (td->path, td2->path);
+
+  if (store_test_on_server ())
+    {
+      const char *writes[] = { "DELETE FROM imported_trails", "DELETE FROM imported_audit",
+                               "BEGIN; DELETE FROM imported_audit; DELETE FROM imported_trails; COMMIT",
+                               "TRUNCATE imported_trails CASCADE", NULL };
+
+      server_tamper_imported (td2->path, writes, "imported_trails");
+      return;
+    }
   gint64 binding = audit_id_of (td2->path, "kind = 'import' AND new_value IS NOT NULL");
 
   raw_exec (td2->path, DROP_IMPORTED_TRIGGERS "DELETE FROM imported_audit; DELETE FROM imported_trails;");
