@@ -90,6 +90,7 @@ typedef struct
   /* Lost connections */
   char                   *conninfo;     /* to redact messages */
   InvolveDbLoss           loss;         /* of the last error */
+  char                   *loss_reason;  /* ... and why, as the server or libpq said */
   gboolean                txn_open;     /* when the current statement began */
   gboolean                committing;   /* the current statement commits */
   gboolean                lost_txn;     /* waits for the caller's ROLLBACK */
@@ -252,6 +253,8 @@ set_loss_because (PgDb           *db,
     }
   set_error (db, SQLITE_IOERR, loss == INVOLVE_DB_LOSS_UNKNOWN ? "08007" : "08006", message);
   db->loss = loss;
+  g_free (db->loss_reason);
+  db->loss_reason = g_steal_pointer (&reason);
 }
 
 static void
@@ -1489,6 +1492,14 @@ pg_get_loss (InvolveDb *db)
   return PG_DB (db)->loss;
 }
 
+static const char *
+pg_get_loss_reason (InvolveDb *idb)
+{
+  PgDb *db = PG_DB (idb);
+
+  return db->loss != INVOLVE_DB_LOSS_NONE && db->loss_reason != NULL ? db->loss_reason : "";
+}
+
 static gboolean
 pg_is_lost (InvolveDb *idb)
 {
@@ -1518,6 +1529,7 @@ pg_close (InvolveDb *idb)
   PQfinish (db->conn);
   g_free (db->errmsg);
   g_free (db->conninfo);
+  g_free (db->loss_reason);
   g_free (db);
 }
 
@@ -1549,6 +1561,7 @@ static const InvolveDbEngineFuncs pg_funcs = {
   .get_socket = pg_get_socket,
   .take_notifications = pg_take_notifications,
   .get_loss = pg_get_loss,
+  .get_loss_reason = pg_get_loss_reason,
   .is_lost = pg_is_lost,
   .set_reconnect_func = pg_set_reconnect_func,
 };

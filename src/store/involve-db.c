@@ -389,6 +389,12 @@ involve_db_get_loss (InvolveDb *db)
   return db->funcs->get_loss != NULL ? db->funcs->get_loss (db) : INVOLVE_DB_LOSS_NONE;
 }
 
+const char *
+involve_db_get_loss_reason (InvolveDb *db)
+{
+  return db->funcs->get_loss_reason != NULL ? db->funcs->get_loss_reason (db) : "";
+}
+
 gboolean
 involve_db_is_lost (InvolveDb *db)
 {

@@ -192,6 +192,8 @@ typedef gboolean (*InvolveDbReconnectFunc) (InvolveDb  *db,
                                             GError    **error);
 
 InvolveDbLoss    involve_db_get_loss            (InvolveDb      *db);
+/* Why, in the server's or libpq's words ("" without a loss). */
+const char      *involve_db_get_loss_reason     (InvolveDb      *db);
 /* TRUE while a server connection is known to be gone (and not made again
  * yet); FALSE on SQLite. */
 gboolean         involve_db_is_lost             (InvolveDb      *db);
