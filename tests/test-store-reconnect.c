@@ -405,10 +405,69 @@ test_follower (Fixture       *f,
   g_assert_cmpuint (seen->len, ==, 3);
 }
 
+/* How many times the follower tried to connect again and failed (its
+ * debug message, seen whatever G_MESSAGES_DEBUG says). */
+static guint follow_failures;
+
+static GLogWriterOutput
+count_writer (GLogLevelFlags   level,
+              const GLogField *fields,
+              gsize            n_fields,
+              gpointer         data)
+{
+  for (gsize i = 0; i < n_fields; i++)
+    if (g_str_equal (fields[i].key, "MESSAGE") && fields[i].length < 0 &&
+        strstr (fields[i].value, "trying again in") != NULL)
+      g_atomic_int_inc (&follow_failures);
+  return g_log_writer_default (level, fields, n_fields, data);
+}
+
+/* While the server keeps the follower out it tries again on a growing
+ * back-off, not in a busy loop, and follows again once let in. */
+static void
+test_follower_back_off (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) seen = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *nologin = NULL;
+  g_autofree char *login = NULL;
+  guint failures;
+
+  SKIP_WITHOUT_SERVER (f);
+  g_signal_connect (f->store, "records-changed", G_CALLBACK (changed_cb), seen);
+  g_assert_true (involve_store_follow_changes (f->store, &error));
+  g_assert_no_error (error);
+  nologin = g_strdup_printf ("ALTER ROLE %s NOLOGIN", f->officer);
+  login = g_strdup_printf ("ALTER ROLE %s LOGIN", f->officer);
+  pg_test_register_exec (f->reg, nologin);
+  g_atomic_int_set (&follow_failures, 0);
+  terminate (f, involve_store_server_get_listener_pid (f->store));
+
+  /* Tries at about 0.5 s and 1.5 s; the next not before 3.5 s. */
+  wait_for (seen, 1, 3000);
+  failures = g_atomic_int_get (&follow_failures);
+  g_test_message ("%u failed attempts in 3 s", failures);
+  g_assert_cmpuint (seen->len, ==, 0);
+  g_assert_cmpuint (failures, >=, 1);
+  g_assert_cmpuint (failures, <=, 3);
+  g_assert_cmpint (involve_store_server_get_listener_pid (f->store), ==, 0);
+  /* Following again does nothing while it waits: the timer brings it back. */
+  g_assert_true (involve_store_follow_changes (f->store, &error));
+  g_assert_no_error (error);
+
+  pg_test_register_exec (f->reg, login);
+  wait_for (seen, 1, 15000);
+  g_assert_cmpuint (seen->len, ==, 1);
+  g_assert_cmpstr (seen->pdata[0], ==, "(any)");
+  g_assert_cmpint (involve_store_server_get_listener_pid (f->store), >, 0);
+}
+
 int
 main (int    argc,
       char **argv)
 {
+  g_log_set_writer_func (count_writer, NULL, NULL);
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
@@ -418,6 +477,7 @@ main (int    argc,
   ADD ("/store-reconnect/unreachable", test_unreachable);
   ADD ("/store-reconnect/become-again", test_become_again);
   ADD ("/store-reconnect/follower", test_follower);
+  ADD ("/store-reconnect/follower-back-off", test_follower_back_off);
 #undef ADD
 
   return g_test_run ();
