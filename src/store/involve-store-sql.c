@@ -193,6 +193,13 @@ _involve_store_sqlite_error (InvolveStore *self,
         }
     }
 
+  /* The server went away: say what that did to the change. */
+  if (self->is_server && self->db != NULL && involve_db_get_loss (self->db) != INVOLVE_DB_LOSS_NONE)
+    {
+      _involve_store_connection_lost_error (self, error, rc, doing);
+      return;
+    }
+
   switch (code)
     {
     case INVOLVE_STORE_ERROR_BUSY:
