@@ -662,12 +662,29 @@ check_conflict (InvolveStore  *self,
   if (changed_usec <= mine_usec)
     return TRUE;   /* @record has seen it, or changed it itself since */
 
-  if (involve_db_column_type (stmt, 2) == SQLITE_TEXT && *involve_db_column_text (stmt, 2) != '\0')
-    who = g_strdup (involve_db_column_text (stmt, 2));
+  /* The profile is what they called themselves; the account (on a
+   * server, the login) is who the register knows them as. */
+  if (involve_db_column_type (stmt, 2) == SQLITE_TEXT && *involve_db_column_text (stmt, 2) != '\0' &&
+      g_strcmp0 (involve_db_column_text (stmt, 2), involve_db_column_text (stmt, 1)) != 0)
+    /* TRANSLATORS: a profile name and, in brackets, the account behind it */
+    who = g_strdup_printf (_("%s (%s)"), involve_db_column_text (stmt, 2), involve_db_column_text (stmt, 1));
   else
     who = g_strdup (involve_db_column_text (stmt, 1));
   local = g_date_time_new_from_unix_local (changed_usec / G_USEC_PER_SEC);
-  when = local != NULL ? g_date_time_format (local, "%H:%M") : g_strdup ("?");
+  if (local == NULL)
+    when = g_strdup ("?");
+  else
+    {
+      g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+
+      /* The day too, unless it was today. */
+      if (g_date_time_get_year (local) == g_date_time_get_year (now) &&
+          g_date_time_get_day_of_year (local) == g_date_time_get_day_of_year (now))
+        when = g_date_time_format (local, "%H:%M");
+      else
+        /* TRANSLATORS: a time and a date, for example 14:32 on 3 December 2026 */
+        when = g_date_time_format (local, _("%H:%M on %-d %B %Y"));
+    }
   message = g_strdup_printf (_("%s changed this answer at %s after you opened the record; your text was not saved "
                                "over theirs — copy it, reload the record and add it again."),
                              who, when);
