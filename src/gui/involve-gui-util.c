@@ -212,8 +212,6 @@ involve_gui_dup_conflict_message (InvolveStore *store,
                                   const char   *fallback)
 {
   g_autoptr(InvolveFieldChange) change = NULL;
-  g_autoptr(GDateTime) local = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *who = NULL;
   g_autofree char *when = NULL;
   g_autofree char *answer = NULL;
@@ -224,31 +222,16 @@ involve_gui_dup_conflict_message (InvolveStore *store,
     change = involve_store_dup_field_change (store, uuid, field_id, NULL);
   if (change == NULL || change->account == NULL || change->time_usec == 0)
     return g_strdup (fallback);
-  local = g_date_time_new_from_unix_local (change->time_usec / G_USEC_PER_SEC);
-  if (local == NULL)
-    return g_strdup (fallback);
-
-  /* The name they gave, and the account the register knows them by. */
-  if (change->profile != NULL && g_strcmp0 (change->profile, change->account) != 0)
-    /* TRANSLATORS: a profile name and, in brackets, the account behind it */
-    who = g_strdup_printf (_("%s (%s)"), change->profile, change->account);
-  else
-    who = g_strdup (change->account);
-  if (g_date_time_get_year (local) == g_date_time_get_year (now) &&
-      g_date_time_get_day_of_year (local) == g_date_time_get_day_of_year (now))
-    /* TRANSLATORS: when someone changed an answer today, such as "at 14:32" */
-    when = g_date_time_format (local, _("at %H:%M"));
-  else
-    /* TRANSLATORS: when someone changed an answer, such as "at 14:32 on 3 December 2026" */
-    when = g_date_time_format (local, _("at %H:%M on %-d %B %Y"));
+  who = involve_field_change_dup_who (change);
+  when = involve_field_change_dup_when (change);
 
   if (change->value == NULL)
-    return g_strdup_printf (_("%s cleared this answer %s, after you opened the record. What you typed was not "
+    return g_strdup_printf (_("%s cleared this answer at %s, after you opened the record. What you typed was not "
                               "saved and is still on screen: copy it, reload the record and add it again "
                               "if it is still needed."),
                             who, when);
   answer = dup_answer_text (change->value);
-  return g_strdup_printf (_("%s changed this answer %s, after you opened the record. Their answer: “%s”. "
+  return g_strdup_printf (_("%s changed this answer at %s, after you opened the record. Their answer: “%s”. "
                             "What you typed was not saved over it and is still on screen: copy it, reload the "
                             "record and add it again."),
                           who, when, answer);

@@ -18,6 +18,37 @@ involve_field_change_free (InvolveFieldChange *change)
   g_free (change);
 }
 
+char *
+involve_field_change_dup_who (const InvolveFieldChange *change)
+{
+  g_return_val_if_fail (change != NULL, NULL);
+
+  /* The profile is what they called themselves; the account (on a
+   * server, the login) is who the register knows them as. */
+  if (change->profile != NULL && *change->profile != '\0' && g_strcmp0 (change->profile, change->account) != 0)
+    /* TRANSLATORS: a profile name and, in brackets, the account behind it */
+    return g_strdup_printf (_("%s (%s)"), change->profile, change->account != NULL ? change->account : "?");
+  return g_strdup (change->account != NULL ? change->account : "?");
+}
+
+char *
+involve_field_change_dup_when (const InvolveFieldChange *change)
+{
+  g_autoptr(GDateTime) local = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+
+  g_return_val_if_fail (change != NULL, NULL);
+
+  local = g_date_time_new_from_unix_local (change->time_usec / G_USEC_PER_SEC);
+  if (local == NULL)
+    return g_strdup ("?");
+  if (g_date_time_get_year (local) == g_date_time_get_year (now) &&
+      g_date_time_get_day_of_year (local) == g_date_time_get_day_of_year (now))
+    return g_date_time_format (local, "%H:%M");
+  /* TRANSLATORS: a time and a date, for example 14:32 on 3 December 2026 */
+  return g_date_time_format (local, _("%H:%M on %-d %B %Y"));
+}
+
 InvolveFieldChange *
 involve_store_dup_field_change (InvolveStore  *self,
                                 const char    *uuid,

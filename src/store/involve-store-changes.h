@@ -21,6 +21,10 @@ typedef struct
 } InvolveFieldChange;
 
 void                involve_field_change_free       (InvolveFieldChange *change);
+/* Who, as people read it: "profile (account)", or the account alone. */
+char               *involve_field_change_dup_who    (const InvolveFieldChange *change);
+/* When, in local time: "14:32" today, else "14:32 on 3 December 2026". */
+char               *involve_field_change_dup_when   (const InvolveFieldChange *change);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (InvolveFieldChange, involve_field_change_free)
 
 /* The answer to @field_id in the latest version of @uuid as the register

@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include "involve-store-changes.h"
 #include "involve-store-rooms.h"
 
 /*
@@ -638,7 +639,7 @@ check_conflict (InvolveStore  *self,
   g_autofree char *who = NULL;
   g_autofree char *when = NULL;
   g_autofree char *message = NULL;
-  g_autoptr(GDateTime) local = NULL;
+  InvolveFieldChange change = { 0 };
   gint64 changed_usec;
   AUTO_STMT stmt = NULL;
 
@@ -662,29 +663,11 @@ check_conflict (InvolveStore  *self,
   if (changed_usec <= mine_usec)
     return TRUE;   /* @record has seen it, or changed it itself since */
 
-  /* The profile is what they called themselves; the account (on a
-   * server, the login) is who the register knows them as. */
-  if (involve_db_column_type (stmt, 2) == SQLITE_TEXT && *involve_db_column_text (stmt, 2) != '\0' &&
-      g_strcmp0 (involve_db_column_text (stmt, 2), involve_db_column_text (stmt, 1)) != 0)
-    /* TRANSLATORS: a profile name and, in brackets, the account behind it */
-    who = g_strdup_printf (_("%s (%s)"), involve_db_column_text (stmt, 2), involve_db_column_text (stmt, 1));
-  else
-    who = g_strdup (involve_db_column_text (stmt, 1));
-  local = g_date_time_new_from_unix_local (changed_usec / G_USEC_PER_SEC);
-  if (local == NULL)
-    when = g_strdup ("?");
-  else
-    {
-      g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-
-      /* The day too, unless it was today. */
-      if (g_date_time_get_year (local) == g_date_time_get_year (now) &&
-          g_date_time_get_day_of_year (local) == g_date_time_get_day_of_year (now))
-        when = g_date_time_format (local, "%H:%M");
-      else
-        /* TRANSLATORS: a time and a date, for example 14:32 on 3 December 2026 */
-        when = g_date_time_format (local, _("%H:%M on %-d %B %Y"));
-    }
+  change.time_usec = changed_usec;
+  change.account = (char *) involve_db_column_text (stmt, 1);
+  change.profile = (char *) involve_db_column_text (stmt, 2);
+  who = involve_field_change_dup_who (&change);
+  when = involve_field_change_dup_when (&change);
   message = g_strdup_printf (_("%s changed this answer at %s after you opened the record; your text was not saved "
                                "over theirs — copy it, reload the record and add it again."),
                              who, when);
