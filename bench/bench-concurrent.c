@@ -13,7 +13,8 @@
  * --sqlite defaults to a new file in a temporary folder; --server names a
  * team register on PostgreSQL (see README.md, and tools/pg-test-cluster for
  * a throw-away server); both may be given and are printed side by side.
- * --server-admin takes a superuser's key=value connection string instead:
+ * --server-admin takes a superuser's connection string instead (key=value
+ * or a postgresql:// URI):
  * it makes a throw-away database with a register and one officer login a
  * client (each client then logs in as its own person, as on a real team
  * register), and drops the database after.
@@ -38,6 +39,7 @@
 
 #include <libpq-fe.h>
 
+#include "involve-db-pg-private.h"
 #include "involve-pg-schema.h"
 #include "involve-store.h"
 
@@ -194,12 +196,18 @@ admin_setup (const char *admin,
              GStrv      *logins)
 {
   g_autofree char *create = g_strdup_printf ("CREATE DATABASE %s", dbname);
-  g_autofree char *in_db = g_strdup_printf ("%s dbname=%s", admin, dbname);
   g_autoptr(GError) error = NULL;
+  g_autofree char *in_db = _involve_db_pg_conninfo_with_dbname (admin, dbname, &error);
   g_autoptr(GStrvBuilder) names = g_strv_builder_new ();
-  PGconn *conn = PQconnectdb (admin);
+  PGconn *conn;
   char *location;
 
+  if (in_db == NULL)
+    {
+      g_printerr ("bench-concurrent: --server-admin: %s\n", error->message);
+      return NULL;
+    }
+  conn = PQconnectdb (admin);
   if (PQstatus (conn) != CONNECTION_OK || !admin_exec (conn, create))
     {
       g_printerr ("bench-concurrent: %s", PQerrorMessage (conn));
@@ -269,7 +277,7 @@ main (int    argc,
     { "sqlite", 0, 0, G_OPTION_ARG_FILENAME, &sqlite_path, "Register file (default: a new one)", "FILE" },
     { "server", 0, 0, G_OPTION_ARG_STRING, &server, "Team register on PostgreSQL", "CONNINFO" },
     { "server-admin", 0, 0, G_OPTION_ARG_STRING, &server_admin,
-      "A superuser's key=value connection string: a throw-away register with one login a client", "CONNINFO" },
+      "A superuser's connection string (key=value or postgresql://): a throw-away register with one login a client", "CONNINFO" },
     { NULL }
   };
   gboolean ok = TRUE;
@@ -280,6 +288,17 @@ main (int    argc,
     {
       g_printerr ("bench-concurrent: %s\n", error != NULL ? error->message : "bad numbers");
       return 2;
+    }
+  /* A string libpq cannot read is said before anything runs. */
+  if (server_admin != NULL)
+    {
+      g_autofree char *parsed = _involve_db_pg_conninfo_with_dbname (server_admin, "postgres", &error);
+
+      if (parsed == NULL)
+        {
+          g_printerr ("bench-concurrent: --server-admin: %s\n", error->message);
+          return 2;
+        }
     }
   if (sqlite_path == NULL)
     {

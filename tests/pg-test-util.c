@@ -1,8 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
-#include <libpq-fe.h>
-
 #include "pg-test-util.h"
 
 static void
@@ -28,29 +26,54 @@ pg_test_available (void)
   return TRUE;
 }
 
-static PGconn *
-connect_super (const char *dbname)
+PGconn *
+pg_test_connect (const char *dbname,
+                 const char *login)
 {
-  const char *keywords[] = { "dbname", "dbname", NULL };
-  const char *values[] = { g_getenv ("INVOLVE_TEST_PG"), dbname, NULL };
-  PGconn *conn = PQconnectdbParams (keywords, values, 1);
+  /* The string first (expanded), then what replaces its keywords. */
+  const char *keywords[4] = { "dbname", NULL, NULL, NULL };
+  const char *values[4] = { g_getenv ("INVOLVE_TEST_PG"), NULL, NULL, NULL };
+  int n = 1;
+  PGconn *conn;
 
+  if (dbname != NULL)
+    keywords[n] = "dbname", values[n++] = dbname;
+  if (login != NULL)
+    keywords[n] = "user", values[n++] = login;
+  conn = PQconnectdbParams (keywords, values, 1);
   if (PQstatus (conn) != CONNECTION_OK)
-    g_error ("Cannot reach the test server: %s", PQerrorMessage (conn));
+    g_error ("Cannot reach the test server as %s: %s", login != NULL ? login : "the superuser",
+             PQerrorMessage (conn));
   PQsetNoticeProcessor (conn, ignore_notice, NULL);
   return conn;
 }
 
-static void
-exec_or_die (PGconn     *conn,
-             const char *sql)
+gboolean
+pg_test_try_exec (PGconn      *conn,
+                  const char  *sql,
+                  char       **sqlstate,
+                  char       **message)
 {
   PGresult *result = PQexec (conn, sql);
   ExecStatusType status = PQresultStatus (result);
+  gboolean ok = status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK;
 
-  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
-    g_error ("%s failed: %s", sql, PQresultErrorMessage (result));
+  if (sqlstate != NULL)
+    *sqlstate = ok ? NULL : g_strdup (PQresultErrorField (result, PG_DIAG_SQLSTATE));
+  if (message != NULL)
+    *message = ok ? NULL : g_strdup (PQresultErrorField (result, PG_DIAG_MESSAGE_PRIMARY));
   PQclear (result);
+  return ok;
+}
+
+void
+pg_test_exec (PGconn     *conn,
+              const char *sql)
+{
+  g_autofree char *message = NULL;
+
+  if (!pg_test_try_exec (conn, sql, NULL, &message))
+    g_error ("%s failed: %s", sql, message != NULL ? message : PQerrorMessage (conn));
 }
 
 char *
@@ -69,12 +92,12 @@ pg_test_register_new (const char *label)
 
   reg->name = pg_test_unique_login (label);
   reg->dbname = g_strdup_printf ("involve_test_%s", reg->name);
-  conn = connect_super ("postgres");
+  conn = pg_test_connect ("postgres", NULL);
   create = g_strdup_printf ("CREATE DATABASE %s ENCODING 'UTF8' TEMPLATE template0", reg->dbname);
-  exec_or_die (conn, create);
+  pg_test_exec (conn, create);
   PQfinish (conn);
 
-  conn = connect_super (reg->dbname);
+  conn = pg_test_connect (reg->dbname, NULL);
   if (!involve_pg_schema_install (conn, reg->name, &error))
     g_error ("Cannot install register %s: %s", reg->name, error->message);
   PQfinish (conn);
@@ -87,7 +110,7 @@ pg_test_register_add_person (PgTestRegister *reg,
                              InvolvePgRoles  roles)
 {
   g_autoptr(GError) error = NULL;
-  PGconn *conn = connect_super (reg->dbname);
+  PGconn *conn = pg_test_connect (reg->dbname, NULL);
 
   if (!involve_pg_schema_add_person (conn, reg->name, login, roles, &error))
     g_error ("Cannot add %s: %s", login, error->message);
@@ -108,9 +131,9 @@ void
 pg_test_register_exec (PgTestRegister *reg,
                        const char     *sql)
 {
-  PGconn *conn = connect_super (reg->dbname);
+  PGconn *conn = pg_test_connect (reg->dbname, NULL);
 
-  exec_or_die (conn, sql);
+  pg_test_exec (conn, sql);
   PQfinish (conn);
 }
 
@@ -122,9 +145,9 @@ pg_test_register_free (PgTestRegister *reg)
 
   if (reg == NULL)
     return;
-  conn = connect_super ("postgres");
+  conn = pg_test_connect ("postgres", NULL);
   drop = g_strdup_printf ("DROP DATABASE IF EXISTS %s WITH (FORCE)", reg->dbname);
-  exec_or_die (conn, drop);
+  pg_test_exec (conn, drop);
   PQfinish (conn);
   g_free (reg->dbname);
   g_free (reg->name);

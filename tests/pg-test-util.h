@@ -2,6 +2,7 @@
 #pragma once
 
 #include <glib.h>
+#include <libpq-fe.h>
 
 #include "involve-pg-schema.h"
 
@@ -36,6 +37,20 @@ char           *pg_test_unique_login       (const char      *stem);
 /* Runs SQL as the superuser on @reg's database; fails the test on error. */
 void            pg_test_register_exec      (PgTestRegister  *reg,
                                             const char      *sql);
+/* A connection to @dbname (NULL: INVOLVE_TEST_PG's own) as @login (NULL:
+ * the superuser), notices silenced; fails the test when it cannot log in. */
+PGconn         *pg_test_connect            (const char      *dbname,
+                                            const char      *login);
+/* Runs @sql on @conn; fails the test on error. */
+void            pg_test_exec               (PGconn          *conn,
+                                            const char      *sql);
+/* Runs @sql on @conn.  FALSE when the server refuses it: then @sqlstate
+ * and @message (each may be NULL) receive the SQLSTATE and the primary
+ * message. */
+gboolean        pg_test_try_exec           (PGconn          *conn,
+                                            const char      *sql,
+                                            char           **sqlstate,
+                                            char           **message);
 /* Drops the database (the roles stay: they are cluster-wide and unique). */
 void            pg_test_register_free      (PgTestRegister  *reg);
 

@@ -169,29 +169,14 @@ store_test_server_exec_as (const char  *path,
                            GError     **error)
 {
   ServerRegister *server = lookup_server (path);
-  g_autofree char *conninfo = pg_test_register_conninfo (server->reg, server_login (server, who));
-  PGconn *conn = PQconnectdb (conninfo);
-  PGresult *result;
-  ExecStatusType status;
+  PGconn *conn = pg_test_connect (server->reg->dbname, server_login (server, who));
+  g_autofree char *message = NULL;
   gboolean ok;
 
-  if (sqlstate != NULL)
-    *sqlstate = NULL;
-  if (PQstatus (conn) != CONNECTION_OK)
-    g_error ("Cannot log in as %s: %s", who, PQerrorMessage (conn));
-  result = PQexec (conn, "SET search_path = involve");
-  PQclear (result);
-  result = PQexec (conn, sql);
-  status = PQresultStatus (result);
-  ok = status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK;
+  pg_test_exec (conn, "SET search_path = involve");
+  ok = pg_test_try_exec (conn, sql, sqlstate, &message);
   if (!ok)
-    {
-      if (sqlstate != NULL)
-        *sqlstate = g_strdup (PQresultErrorField (result, PG_DIAG_SQLSTATE));
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED, "%s",
-                   PQresultErrorField (result, PG_DIAG_MESSAGE_PRIMARY));
-    }
-  PQclear (result);
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED, "%s", message);
   PQfinish (conn);
   return ok;
 }

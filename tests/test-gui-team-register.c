@@ -570,6 +570,82 @@ test_records_changed (Fixture       *fixture,
   wait_ms (50);
 }
 
+/* Two people typed in the same answer: the second save is refused, and
+ * the error banner says who changed it, when, and what their answer is,
+ * with the refused typing still on screen. */
+static void
+test_conflict_banner (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InvolveStore) other = NULL;
+  g_autoptr(InvolveRecord) record = make_record (fixture->store, "Podiatry clinic move");
+  g_autoptr(InvolveRecord) theirs = NULL;
+  g_autoptr(InvolveRecord) stored = NULL;
+  g_autoptr(GDateTime) before = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) after = NULL;
+  g_autofree char *shown = NULL;
+  g_autofree char *hour_before = g_date_time_format (before, "at %H:");
+  g_autofree char *hour_after = NULL;
+  InvolveWindow *window;
+  InvolveWizard *wizard;
+  GtkWidget *input;
+  const char *message;
+
+  window = involve_window_new (NULL, fixture->store, fixture->definitions, fixture->settings);
+  g_object_ref_sink (window);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_ms (200);
+  wizard = _involve_window_get_wizard (window);
+  g_assert_true (involve_window_open_record (window, involve_record_get_uuid (record)));
+  wait_ms (100);
+
+  /* Ben, on another desktop, saves a new title after this one opened it. */
+  g_usleep (2000);
+  other = open_store (fixture->path, &error);
+  g_assert_no_error (error);
+  involve_store_set_profile_name (other, "Ben");
+  theirs = involve_store_load_record (other, involve_record_get_uuid (record), 0, &error);
+  g_assert_no_error (error);
+  set_string (other, theirs, "title", "Podiatry clinic relocation to Elm Street");
+  after = g_date_time_new_now_local ();
+  hour_after = g_date_time_format (after, "at %H:");
+
+  input = involve_field_editor_get_input (INVOLVE_FIELD_EDITOR (_involve_wizard_get_editor (wizard, "title")));
+  g_assert_true (GTK_IS_EDITABLE (input));
+  gtk_editable_set_text (GTK_EDITABLE (input), "Podiatry move (my words)");
+  g_assert_false (involve_wizard_flush (wizard));
+  wait_ms (50);
+
+  g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (_involve_wizard_get_error_revealer (wizard))));
+  message = gtk_label_get_text (GTK_LABEL (_involve_wizard_get_error_label (wizard)));
+  g_test_message ("%s", message);
+  g_assert_nonnull (strstr (message, "could not be saved"));
+  g_assert_nonnull (strstr (message, "Ben (officer) changed this answer"));
+  /* Today: the time alone (the hour may have turned meanwhile). */
+  g_assert_true (strstr (message, hour_before) != NULL || strstr (message, hour_after) != NULL);
+  {
+    g_autofree char *date = g_date_time_format (after, " on %-d %B");
+
+    g_assert_null (strstr (message, date));
+  }
+  g_assert_nonnull (strstr (message, "“Podiatry clinic relocation to Elm Street”"));
+  g_assert_nonnull (strstr (message, "still on screen"));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (_involve_wizard_get_saved_label (wizard))), ==, "Not saved");
+  /* The typing stays; the register keeps Ben's answer. */
+  shown = dup_input_text (wizard, "title");
+  g_assert_cmpstr (shown, ==, "Podiatry move (my words)");
+  stored = involve_store_load_record (other, involve_record_get_uuid (record), 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (involve_record_get_string (stored, "title"), ==, "Podiatry clinic relocation to Elm Street");
+  check_a11y (GTK_WIDGET (window), "conflict banner");
+  screenshot (GTK_WIDGET (window), "team-register-conflict.png");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_object_unref (window);
+  wait_ms (50);
+}
+
 /* A register larger than the rows fetched: only the fetched pages are
  * compared, and refreshes that overlap or go stale end right. */
 static void
@@ -665,6 +741,7 @@ main (int   argc,
   g_test_add_func ("/gui/team-register/application-redacts", test_application_redacts);
   g_test_add ("/gui/team-register/preferences", Fixture, NULL, fixture_set_up, test_preferences_server, fixture_tear_down);
   g_test_add ("/gui/team-register/records-changed", Fixture, NULL, fixture_set_up, test_records_changed, fixture_tear_down);
+  g_test_add ("/gui/team-register/conflict-banner", Fixture, NULL, fixture_set_up, test_conflict_banner, fixture_tear_down);
   g_test_add ("/gui/team-register/model-refresh-large", Fixture, NULL, fixture_set_up, test_model_refresh_large, fixture_tear_down);
   ret = g_test_run ();
   test_util_remove_tree (home);

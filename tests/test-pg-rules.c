@@ -20,6 +20,7 @@
 #include "common-test-util.h"
 #include "involve-pg-schema.h"
 #include "involve-store.h"
+#include "pg-test-util.h"
 
 #define ZERO_HASH "0000000000000000000000000000000000000000000000000000000000000000"
 
@@ -38,38 +39,6 @@ typedef struct
   PGconn *admin;
 } Fixture;
 
-static void
-ignore_notice (void       *data,
-               const char *message)
-{
-}
-
-static PGconn *
-connect_to (const char *dbname,
-            const char *user)
-{
-  const char *keywords[] = { "dbname", "dbname", "user", NULL };
-  const char *values[] = { g_getenv ("INVOLVE_TEST_PG"), dbname, user, NULL };
-  PGconn *conn = PQconnectdbParams (keywords, values, 1);
-
-  if (PQstatus (conn) != CONNECTION_OK)
-    g_error ("Cannot reach the test server as %s: %s", user ? user : "the superuser", PQerrorMessage (conn));
-  PQsetNoticeProcessor (conn, ignore_notice, NULL);
-  return conn;
-}
-
-static void
-exec_ok (PGconn     *conn,
-         const char *sql)
-{
-  PGresult *result = PQexec (conn, sql);
-  ExecStatusType status = PQresultStatus (result);
-
-  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
-    g_error ("%s failed: %s", sql, PQresultErrorMessage (result));
-  PQclear (result);
-}
-
 /* Asserts that @sql fails with @sqlstate and a message containing @words. */
 static void
 check_refused (PGconn     *conn,
@@ -77,20 +46,18 @@ check_refused (PGconn     *conn,
                const char *sqlstate,
                const char *words)
 {
-  PGresult *result = PQexec (conn, sql);
-  const char *state = PQresultErrorField (result, PG_DIAG_SQLSTATE);
-  const char *message = PQresultErrorField (result, PG_DIAG_MESSAGE_PRIMARY);
+  g_autofree char *state = NULL;
+  g_autofree char *message = NULL;
 
-  if (PQresultStatus (result) == PGRES_COMMAND_OK || PQresultStatus (result) == PGRES_TUPLES_OK)
-    g_error ("%s was allowed (%s rows)", sql, PQcmdTuples (result));
+  if (pg_test_try_exec (conn, sql, &state, &message))
+    g_error ("%s was allowed", sql);
   g_test_message ("%s -> %s %s", sql, state, message);
   g_assert_cmpstr (state, ==, sqlstate);
   if (words != NULL && strstr (message, words) == NULL)
     g_error ("%s: expected “%s” in “%s”", sql, words, message);
-  PQclear (result);
   /* Leave an aborted transaction behind, if any. */
   if (PQtransactionStatus (conn) == PQTRANS_INERROR)
-    exec_ok (conn, "ROLLBACK");
+    pg_test_exec (conn, "ROLLBACK");
 }
 
 static char *
@@ -141,7 +108,7 @@ append_audit (PGconn        *conn,
   InvolveAuditEntry entry = { 0 };
   /* The time is the transaction's: read it in the same one. */
   gboolean own_transaction = (PQtransactionStatus (conn) == PQTRANS_IDLE &&
-                              (exec_ok (conn, "BEGIN"), TRUE));
+                              (pg_test_exec (conn, "BEGIN"), TRUE));
   g_autofree char *now = query_value (conn, "SELECT involve.now_usec ()");
   g_autofree char *me = query_value (conn, "SELECT session_user");
   g_autofree char *head_id = query_value (conn, "SELECT max (id) FROM involve.audit");
@@ -200,9 +167,9 @@ append_audit (PGconn        *conn,
   if (id != NULL)
     *id = entry.id;
   if (*state != '\0' && PQtransactionStatus (conn) == PQTRANS_INERROR)
-    exec_ok (conn, "ROLLBACK");
+    pg_test_exec (conn, "ROLLBACK");
   else if (own_transaction)
-    exec_ok (conn, "COMMIT");
+    pg_test_exec (conn, "COMMIT");
   return state;
 }
 
@@ -216,26 +183,6 @@ append_audit_ok (PGconn     *conn,
 
   g_assert_cmpstr (state, ==, "");
   return id;
-}
-
-static gboolean
-server_given (void)
-{
-  const char *conninfo = g_getenv ("INVOLVE_TEST_PG");
-
-  if (g_strcmp0 (conninfo, "skip") == 0)
-    {
-      g_test_skip ("INVOLVE_TEST_PG=skip");
-      return FALSE;
-    }
-  if (conninfo == NULL || *conninfo == '\0')
-    {
-      g_test_fail_printf ("INVOLVE_TEST_PG is not set: run the tests with `bash tools/run-tests`, or start a "
-                          "throw-away cluster with `eval \"$(bash tools/pg-test-cluster start /tmp/pgc)\"` "
-                          "(INVOLVE_TEST_PG=skip skips these tests)");
-      return FALSE;
-    }
-  return TRUE;
 }
 
 static void
@@ -259,7 +206,7 @@ fixture_setup (Fixture       *f,
   PGconn *postgres;
 
   memset (f, 0, sizeof *f);
-  if (!server_given ())
+  if (!pg_test_available ())
     return;
   suffix = g_strdup_printf ("%08x", g_random_int ());
   f->dbname = g_strconcat ("involve_test_", suffix, NULL);
@@ -269,22 +216,22 @@ fixture_setup (Fixture       *f,
   f->both_login = g_strconcat (f->reg, "_bea", NULL);
   f->admin_login = g_strconcat (f->reg, "_ada", NULL);
 
-  postgres = connect_to (NULL, NULL);
+  postgres = pg_test_connect (NULL, NULL);
   sql = g_strdup_printf ("CREATE DATABASE %s ENCODING 'UTF8' TEMPLATE template0", f->dbname);
-  exec_ok (postgres, sql);
+  pg_test_exec (postgres, sql);
   PQfinish (postgres);
 
-  f->super = connect_to (f->dbname, NULL);
+  f->super = pg_test_connect (f->dbname, NULL);
   g_assert_true (involve_pg_schema_install (f->super, f->reg, &error));
   g_assert_no_error (error);
   add_person (f, f->officer_login, INVOLVE_PG_ROLE_OFFICER);
   add_person (f, f->reviewer_login, INVOLVE_PG_ROLE_REVIEWER);
   add_person (f, f->both_login, INVOLVE_PG_ROLE_OFFICER | INVOLVE_PG_ROLE_REVIEWER);
   add_person (f, f->admin_login, INVOLVE_PG_ROLE_ADMIN);
-  f->officer = connect_to (f->dbname, f->officer_login);
-  f->reviewer = connect_to (f->dbname, f->reviewer_login);
-  f->both = connect_to (f->dbname, f->both_login);
-  f->admin = connect_to (f->dbname, f->admin_login);
+  f->officer = pg_test_connect (f->dbname, f->officer_login);
+  f->reviewer = pg_test_connect (f->dbname, f->reviewer_login);
+  f->both = pg_test_connect (f->dbname, f->both_login);
+  f->admin = pg_test_connect (f->dbname, f->admin_login);
 }
 
 static void
@@ -303,18 +250,18 @@ fixture_teardown (Fixture       *f,
   g_clear_pointer (&f->admin, PQfinish);
   g_clear_pointer (&f->super, PQfinish);
 
-  postgres = connect_to (NULL, NULL);
+  postgres = pg_test_connect (NULL, NULL);
   sql = g_strdup_printf ("DROP DATABASE %s WITH (FORCE)", f->dbname);
-  exec_ok (postgres, sql);
+  pg_test_exec (postgres, sql);
   g_free (sql);
   sql = g_strdup_printf ("DROP ROLE IF EXISTS %s, %s, %s, %s",
                          f->officer_login, f->reviewer_login, f->both_login, f->admin_login);
-  exec_ok (postgres, sql);
+  pg_test_exec (postgres, sql);
   for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
     {
       g_free (sql);
       sql = g_strdup_printf ("DROP ROLE IF EXISTS %s_%s", f->reg, kinds[i]);
-      exec_ok (postgres, sql);
+      pg_test_exec (postgres, sql);
     }
   PQfinish (postgres);
   g_free (f->dbname);
@@ -368,12 +315,12 @@ test_install_idempotent (Fixture       *f,
   g_clear_error (&error);
 
   /* Never inside the caller's transaction, which it would commit. */
-  exec_ok (f->super, "BEGIN");
+  pg_test_exec (f->super, "BEGIN");
   g_assert_false (involve_pg_schema_install (f->super, f->reg, &error));
   g_assert_error (error, INVOLVE_PG_SCHEMA_ERROR, INVOLVE_PG_SCHEMA_ERROR_FAILED);
   g_clear_error (&error);
   g_assert_cmpint (PQtransactionStatus (f->super), ==, PQTRANS_INTRANS);
-  exec_ok (f->super, "ROLLBACK");
+  pg_test_exec (f->super, "ROLLBACK");
 
   /* Only a superuser sets up a register. */
   g_assert_false (involve_pg_schema_install (f->officer, f->reg, &error));
@@ -405,16 +352,16 @@ test_install_refused (Fixture       *f,
   PGconn *conn;
 
   REQUIRE_SERVER (f);
-  postgres = connect_to (NULL, NULL);
+  postgres = pg_test_connect (NULL, NULL);
   sql = g_strdup_printf ("CREATE DATABASE %s ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0",
                          latin);
-  exec_ok (postgres, sql);
+  pg_test_exec (postgres, sql);
   g_free (sql);
   sql = g_strdup_printf ("CREATE DATABASE %s ENCODING 'UTF8' TEMPLATE template0", foreign);
-  exec_ok (postgres, sql);
+  pg_test_exec (postgres, sql);
 
   /* Audit hashes are over UTF-8. */
-  conn = connect_to (latin, NULL);
+  conn = pg_test_connect (latin, NULL);
   g_assert_false (involve_pg_schema_install (conn, f->reg, &error));
   g_assert_error (error, INVOLVE_PG_SCHEMA_ERROR, INVOLVE_PG_SCHEMA_ERROR_UNSUPPORTED);
   g_assert_nonnull (strstr (error->message, "UTF8"));
@@ -423,8 +370,8 @@ test_install_refused (Fixture       *f,
   PQfinish (conn);
 
   /* Somebody else's schema called involve stays as it is. */
-  conn = connect_to (foreign, NULL);
-  exec_ok (conn, "CREATE SCHEMA involve; CREATE TABLE involve.things (t text)");
+  conn = pg_test_connect (foreign, NULL);
+  pg_test_exec (conn, "CREATE SCHEMA involve; CREATE TABLE involve.things (t text)");
   g_assert_false (involve_pg_schema_install (conn, f->reg, &error));
   g_assert_error (error, INVOLVE_PG_SCHEMA_ERROR, INVOLVE_PG_SCHEMA_ERROR_OTHER_REGISTER);
   g_clear_error (&error);
@@ -433,10 +380,10 @@ test_install_refused (Fixture       *f,
 
   g_free (sql);
   sql = g_strdup_printf ("DROP DATABASE %s", latin);
-  exec_ok (postgres, sql);
+  pg_test_exec (postgres, sql);
   g_free (sql);
   sql = g_strdup_printf ("DROP DATABASE %s", foreign);
-  exec_ok (postgres, sql);
+  pg_test_exec (postgres, sql);
   PQfinish (postgres);
 }
 
@@ -585,18 +532,18 @@ test_audit_concurrent (Fixture       *f,
   PGresult *result;
 
   REQUIRE_SERVER (f);
-  exec_ok (f->officer, "BEGIN");
-  exec_ok (f->officer, "SELECT involve.audit_lock ()");
+  pg_test_exec (f->officer, "BEGIN");
+  pg_test_exec (f->officer, "SELECT involve.audit_lock ()");
   g_assert_cmpint (append_audit_ok (f->officer, "value", "uuid-1"), ==, 1);
 
   /* Rita asks for the lock and waits. */
-  exec_ok (f->reviewer, "BEGIN");
+  pg_test_exec (f->reviewer, "BEGIN");
   g_assert_cmpint (PQsendQuery (f->reviewer, "SELECT involve.audit_lock ()"), ==, 1);
   g_usleep (200 * G_TIME_SPAN_MILLISECOND);
   g_assert_cmpint (PQconsumeInput (f->reviewer), ==, 1);
   g_assert_cmpint (PQisBusy (f->reviewer), ==, 1);
 
-  exec_ok (f->officer, "COMMIT");
+  pg_test_exec (f->officer, "COMMIT");
   while ((result = PQgetResult (f->reviewer)) != NULL)
     {
       g_assert_cmpint (PQresultStatus (result), ==, PGRES_TUPLES_OK);
@@ -604,7 +551,7 @@ test_audit_concurrent (Fixture       *f,
     }
   /* Under the lock she reads the head Olive left and follows it. */
   g_assert_cmpint (append_audit_ok (f->reviewer, "value", "uuid-1"), ==, 2);
-  exec_ok (f->reviewer, "COMMIT");
+  pg_test_exec (f->reviewer, "COMMIT");
 
   g_assert_cmpint (query_int (f->super, "SELECT count (*) FROM involve.audit"), ==, 2);
 }
@@ -623,27 +570,27 @@ test_audit_copy (Fixture       *f,
   g_assert_cmpstr (state, ==, "42501");
   g_clear_pointer (&state, g_free);
   /* An officer cannot switch copying on. */
-  exec_ok (f->officer, "SET involve.copy = 'on'");
+  pg_test_exec (f->officer, "SET involve.copy = 'on'");
   state = append_audit (f->officer, &lie, "create", "uuid-1", NULL);
   g_assert_cmpstr (state, ==, "42501");
   g_clear_pointer (&state, g_free);
 
-  exec_ok (f->super, "SET involve.copy = 'on'");
+  pg_test_exec (f->super, "SET involve.copy = 'on'");
   /* A new register takes the copied register's id... */
-  exec_ok (f->super, "INSERT INTO involve.meta (key, value) VALUES ('register-id', 'copied-id'), ('signed-acts-since', '1')"
+  pg_test_exec (f->super, "INSERT INTO involve.meta (key, value) VALUES ('register-id', 'copied-id'), ('signed-acts-since', '1')"
            " ON CONFLICT (key) DO UPDATE SET value = excluded.value");
   check_refused (f->super, "UPDATE involve.meta SET value = 'x' WHERE key = 'register-name'", "23000", "identity");
 
   /* ...then its rows as they are: values before their signed-off version
    * (foreign keys checked at commit), people and times kept. */
-  exec_ok (f->super, "BEGIN; SET CONSTRAINTS ALL DEFERRED;"
+  pg_test_exec (f->super, "BEGIN; SET CONSTRAINTS ALL DEFERRED;"
            " INSERT INTO involve.records (id, uuid, reference, ref_year, ref_number, framework, latest_version,"
            "  status, created_usec, modified_usec) VALUES (10, 'uuid-1', 'ICB-2020-0001', 2020, 1, 'x', 1,"
            "  'signed-off', 1, 1)");
   state = append_audit (f->super, &lie, "create", "uuid-1", NULL);
   g_assert_cmpstr (state, ==, "");
   g_clear_pointer (&state, g_free);
-  exec_ok (f->super, "INSERT INTO involve.field_values (version_id, field_id, value, modified_usec, audit_id)"
+  pg_test_exec (f->super, "INSERT INTO involve.field_values (version_id, field_id, value, modified_usec, audit_id)"
            " VALUES (20, 'title', '''Old''', 1, 1);"
            " INSERT INTO involve.versions (id, record_id, version, status, created_usec, modified_usec,"
            "  decision, decided_usec) VALUES (20, 10, 1, 'signed-off', 1, 1, 'signed-off', 1700000000000000);"
@@ -660,12 +607,12 @@ test_audit_copy (Fixture       *f,
   g_clear_pointer (&state, g_free);
   /* Once the register has a history, its id stays. */
   check_refused (f->super, "UPDATE involve.meta SET value = 'x' WHERE key = 'register-id'", "23000", "identity");
-  exec_ok (f->super, "SELECT involve.sync_identities ()");
-  exec_ok (f->super, "RESET involve.copy");
+  pg_test_exec (f->super, "SELECT involve.sync_identities ()");
+  pg_test_exec (f->super, "RESET involve.copy");
 
   /* The ids go on after the copied ones; nobody else may reset them. */
   check_refused (f->officer, "SELECT involve.sync_identities ()", "42501", "permission denied");
-  exec_ok (f->officer, "BEGIN; INSERT INTO records (uuid, reference, ref_year, ref_number, framework,"
+  pg_test_exec (f->officer, "BEGIN; INSERT INTO records (uuid, reference, ref_year, ref_number, framework,"
            " created_usec, modified_usec) VALUES ('uuid-2', 'ICB-2020-0002', 2020, 2, 'x', 1, 1);"
            " INSERT INTO versions (record_id, version, status, created_usec, modified_usec)"
            " VALUES ((SELECT id FROM records WHERE uuid = 'uuid-2'), 1, 'draft', 1, 1); COMMIT");
@@ -713,25 +660,25 @@ make_draft (PGconn     *conn,
   g_autofree char *sql = NULL;
   gint64 audit_id;
 
-  exec_ok (conn, "BEGIN");
+  pg_test_exec (conn, "BEGIN");
   audit_id = append_audit_ok (conn, "create", uuid);
   sql = g_strdup_printf ("INSERT INTO records (uuid, reference, ref_year, ref_number, framework,"
                          " created_usec, modified_usec) VALUES ('%s', '%s', 2026, 1, 'icb-14z45', 1, 1)",
                          uuid, reference);
-  exec_ok (conn, sql);
+  pg_test_exec (conn, sql);
   draft.record_id = query_int (conn, "SELECT lastval ()");
   g_free (sql);
   sql = g_strdup_printf ("INSERT INTO versions (record_id, version, status, created_usec, modified_usec)"
                          " VALUES (%" G_GINT64_FORMAT ", 1, 'draft', 1, 1)", draft.record_id);
-  exec_ok (conn, sql);
+  pg_test_exec (conn, sql);
   draft.version_id = query_int (conn, "SELECT lastval ()");
   g_free (sql);
   sql = g_strdup_printf ("INSERT INTO field_values (version_id, field_id, value, modified_usec, audit_id)"
                          " VALUES (%" G_GINT64_FORMAT ", 'title', '''A title''', 1, %" G_GINT64_FORMAT ")"
                          " ON CONFLICT (version_id, field_id) DO UPDATE SET value = excluded.value",
                          draft.version_id, audit_id);
-  exec_ok (conn, sql);
-  exec_ok (conn, "COMMIT");
+  pg_test_exec (conn, sql);
+  pg_test_exec (conn, "COMMIT");
   return draft;
 }
 
@@ -761,7 +708,7 @@ run_version (PGconn     *conn,
 {
   g_autofree char *sql = version_sql (format, version_id);
 
-  exec_ok (conn, sql);
+  pg_test_exec (conn, sql);
 }
 
 static void
@@ -935,7 +882,7 @@ test_supersede_and_import (Fixture       *f,
                          " VALUES (%" G_GINT64_FORMAT ", 2, 'draft', 2, 2);"
                          " UPDATE records SET latest_version = 2, status = 'draft' WHERE id = %" G_GINT64_FORMAT ";"
                          " COMMIT", draft.record_id, draft.record_id);
-  exec_ok (f->officer, sql);
+  pg_test_exec (f->officer, sql);
   second = query_int (f->officer, "SELECT max (id) FROM versions");
   run_version (f->officer, SUBMIT, second);
   {
@@ -959,14 +906,14 @@ test_supersede_and_import (Fixture       *f,
                          draft.record_id, draft.record_id);
   check_refused (f->reviewer, sql, "42501", "only an administrator");
   check_refused (f->officer, sql, "42501", "only an administrator");
-  exec_ok (f->admin, sql);
+  pg_test_exec (f->admin, sql);
   g_assert_cmpint (query_int (f->super, "SELECT decided_usec FROM involve.versions WHERE version = 3"), ==, 42);
 
   /* A draft of an earlier transaction is no import: an admin cannot decide it. */
   g_free (sql);
   sql = g_strdup_printf ("INSERT INTO versions (record_id, version, status, created_usec, modified_usec)"
                          " VALUES (%" G_GINT64_FORMAT ", 4, 'draft', 4, 4)", draft.record_id);
-  exec_ok (f->admin, sql);
+  pg_test_exec (f->admin, sql);
   g_free (sql);
   sql = g_strdup_printf ("UPDATE versions SET status = 'signed-off', decision = 'signed-off',"
                          " decided_usec = involve.now_usec () WHERE record_id = %" G_GINT64_FORMAT
@@ -987,14 +934,14 @@ test_row_security (Fixture       *f,
   g_assert_cmpint (query_int (f->reviewer, "SELECT count (*) FROM versions"), ==, 1);
   g_assert_cmpint (query_int (f->admin, "SELECT count (*) FROM field_values"), ==, 1);
   /* The owner's own functions see nothing (forced row security, no policy). */
-  exec_ok (f->super, "BEGIN");
+  pg_test_exec (f->super, "BEGIN");
   {
     g_autofree char *set = g_strdup_printf ("SET LOCAL ROLE %s_owner", f->reg);
 
-    exec_ok (f->super, set);
+    pg_test_exec (f->super, set);
   }
   g_assert_cmpint (query_int (f->super, "SELECT count (*) FROM involve.versions"), ==, 0);
-  exec_ok (f->super, "ROLLBACK");
+  pg_test_exec (f->super, "ROLLBACK");
 
   /* A record's summary cannot claim a state its latest version is not in. */
   check_refused (f->officer, "UPDATE records SET status = 'signed-off'", "23000",
@@ -1005,13 +952,13 @@ test_row_security (Fixture       *f,
   /* With the life-cycle trigger out of the way, the policies alone still
    * keep an officer from writing a decided status. */
   run_version (f->officer, SUBMIT, draft.version_id);
-  exec_ok (f->super, "ALTER TABLE involve.versions DISABLE TRIGGER versions_life_cycle");
+  pg_test_exec (f->super, "ALTER TABLE involve.versions DISABLE TRIGGER versions_life_cycle");
   refuse_version (f->officer, "UPDATE versions SET status = 'signed-off' WHERE id = $V", draft.version_id,
                   "42501", "row-level security");
   run_version (f->reviewer, "UPDATE versions SET status = 'returned' WHERE id = $V", draft.version_id);
   refuse_version (f->officer, "INSERT INTO versions (record_id, version, status, created_usec, modified_usec)"
                   " VALUES ($V, 7, 'signed-off', 1, 1)", draft.record_id, "42501", "row-level security");
-  exec_ok (f->super, "ALTER TABLE involve.versions ENABLE TRIGGER versions_life_cycle");
+  pg_test_exec (f->super, "ALTER TABLE involve.versions ENABLE TRIGGER versions_life_cycle");
 }
 
 /* Append-only tables and the trust list. */
@@ -1045,13 +992,13 @@ test_append_only (Fixture       *f,
     }
 
   /* A row that is there stays as it is, even for a superuser. */
-  exec_ok (f->admin, "BEGIN");
+  pg_test_exec (f->admin, "BEGIN");
   audit_id = append_audit_ok (f->admin, "trust", NULL);
-  exec_ok (f->admin, "INSERT INTO certificates (fingerprint, der) VALUES ('fp', '\\x3082')");
+  pg_test_exec (f->admin, "INSERT INTO certificates (fingerprint, der) VALUES ('fp', '\\x3082')");
   sql = g_strdup_printf ("INSERT INTO trust (fingerprint, roles, audit_id) VALUES ('fp', 'sign-off', %"
                          G_GINT64_FORMAT ")", audit_id);
-  exec_ok (f->admin, sql);
-  exec_ok (f->admin, "COMMIT");
+  pg_test_exec (f->admin, sql);
+  pg_test_exec (f->admin, "COMMIT");
   check_refused (f->super, "UPDATE involve.trust SET roles = ''", "23000", "append-only");
   check_refused (f->super, "DELETE FROM involve.certificates", "23000", "append-only");
 }
@@ -1069,14 +1016,14 @@ test_signature_with_entry (Fixture       *f,
   gint64 signed_id;
 
   REQUIRE_SERVER (f);
-  exec_ok (f->officer, "INSERT INTO certificates (fingerprint, der) VALUES ('fp', '\\x3082')");
+  pg_test_exec (f->officer, "INSERT INTO certificates (fingerprint, der) VALUES ('fp', '\\x3082')");
   unsigned_id = append_audit_ok (f->officer, "value", "uuid-1");
   /* As the store signs an act: the entry, then its signature. */
-  exec_ok (f->reviewer, "BEGIN");
+  pg_test_exec (f->reviewer, "BEGIN");
   signed_id = append_audit_ok (f->reviewer, "sign-off", "uuid-1");
   sql = g_strdup_printf (SIGN_ENTRY, signed_id);
-  exec_ok (f->reviewer, sql);
-  exec_ok (f->reviewer, "COMMIT");
+  pg_test_exec (f->reviewer, sql);
+  pg_test_exec (f->reviewer, "COMMIT");
 
   /* The older entry stays unsigned, whoever signs and however. */
   g_free (sql);
@@ -1087,7 +1034,7 @@ test_signature_with_entry (Fixture       *f,
   g_free (sql);
   sql = g_strdup_printf ("SET involve.copy = 'on'; " SIGN_ENTRY, unsigned_id);
   check_refused (f->officer, sql, "23000", "a signature is kept with the audit entry it signs");
-  exec_ok (f->officer, "RESET involve.copy");
+  pg_test_exec (f->officer, "RESET involve.copy");
   /* Nor a second signature for the last entry. */
   g_free (sql);
   sql = g_strdup_printf (SIGN_ENTRY, signed_id);
@@ -1111,18 +1058,18 @@ test_imported_trail_kept (Fixture       *f,
 
   REQUIRE_SERVER (f);
   /* As the store imports: the entry, then the trail and its entries. */
-  exec_ok (f->officer, "BEGIN");
+  pg_test_exec (f->officer, "BEGIN");
   import_id = append_audit_ok (f->officer, "import", "uuid-kept");
   sql = g_strdup_printf ("INSERT INTO imported_trails (record_uuid, import_audit_id, source, imported_usec,"
                          " n_entries, digest) VALUES ('uuid-kept', %" G_GINT64_FORMAT ", 'a.xml', 1, 2, %s)",
                          import_id, digest);
-  exec_ok (f->officer, sql);
+  pg_test_exec (f->officer, sql);
   trail_id = query_int (f->officer, "SELECT lastval ()");
   g_free (sql);
   sql = g_strdup_printf ("INSERT INTO imported_audit %s VALUES (%" G_GINT64_FORMAT ", 1, 7, 1, 'p', 'h1'),"
                          " (%" G_GINT64_FORMAT ", 2, 9, 2, 'h1', 'h2')", entry_columns, trail_id, trail_id);
-  exec_ok (f->officer, sql);
-  exec_ok (f->officer, "COMMIT");
+  pg_test_exec (f->officer, sql);
+  pg_test_exec (f->officer, "COMMIT");
   kept = query_value (f->super, "SELECT md5 (string_agg (a::text, '|' ORDER BY position)) FROM involve.imported_audit a");
 
   /* Nothing is added to it later, by anybody. */
@@ -1146,7 +1093,7 @@ test_imported_trail_kept (Fixture       *f,
                          " n_entries, digest) VALUES ('uuid-kept', %" G_GINT64_FORMAT ", 'b.xml', 1, 0, %s)",
                          import_id, digest);
   check_refused (f->officer, sql, "23000", "bound to the import entry appended for it");
-  exec_ok (f->officer, "BEGIN");
+  pg_test_exec (f->officer, "BEGIN");
   import_id = append_audit_ok (f->officer, "import", "uuid-kept");
   g_free (sql);
   sql = g_strdup_printf ("INSERT INTO imported_trails (record_uuid, import_audit_id, source, imported_usec,"
@@ -1155,13 +1102,13 @@ test_imported_trail_kept (Fixture       *f,
   check_refused (f->officer, sql, "23000", "bound to the import entry appended for it");
 
   /* A trail is written whole: one of its two entries is not enough at commit. */
-  exec_ok (f->officer, "BEGIN");
+  pg_test_exec (f->officer, "BEGIN");
   import_id = append_audit_ok (f->officer, "import", "uuid-kept");
   g_free (sql);
   sql = g_strdup_printf ("INSERT INTO imported_trails (record_uuid, import_audit_id, source, imported_usec,"
                          " n_entries, digest) VALUES ('uuid-kept', %" G_GINT64_FORMAT ", 'c.xml', 1, 2, %s)",
                          import_id, digest);
-  exec_ok (f->officer, sql);
+  pg_test_exec (f->officer, sql);
   g_free (sql);
   sql = g_strdup_printf ("INSERT INTO imported_audit %s VALUES (lastval (), 1, 7, 1, 'p', 'h1'); COMMIT",
                          entry_columns);
@@ -1172,7 +1119,7 @@ test_imported_trail_kept (Fixture       *f,
   sql = g_strdup_printf ("SET involve.copy = 'on'; INSERT INTO imported_audit %s VALUES (%" G_GINT64_FORMAT
                          ", 3, 10, 3, 'h2', 'h3')", entry_columns, trail_id);
   check_refused (f->officer, sql, "23000", "kept as it came");
-  exec_ok (f->officer, "RESET involve.copy");
+  pg_test_exec (f->officer, "RESET involve.copy");
 
   /* The trail is as it was written; just the one. */
   g_assert_cmpint (query_int (f->super, "SELECT count (*) FROM involve.imported_trails"), ==, 1);
@@ -1190,15 +1137,15 @@ test_search (Fixture       *f,
              gconstpointer  data)
 {
   REQUIRE_SERVER (f);
-  exec_ok (f->officer, "INSERT INTO search_text (rowid, reference, title, organisation, body)"
+  pg_test_exec (f->officer, "INSERT INTO search_text (rowid, reference, title, organisation, body)"
            " VALUES (202600000001, 'ICB-2026-0001', 'Réaménagement du Café', 'Nörth ICB', 'Naïve body text')");
   g_assert_cmpint (query_int (f->officer, "SELECT rowid FROM search_text WHERE document @@"
                               " plainto_tsquery ('simple', search_unaccent ('cafe NORTH naive'))"), ==,
                    G_GINT64_CONSTANT (202600000001));
-  exec_ok (f->officer, "UPDATE search_text SET title = 'Podiatry' WHERE rowid = 202600000001");
+  pg_test_exec (f->officer, "UPDATE search_text SET title = 'Podiatry' WHERE rowid = 202600000001");
   g_assert_cmpint (query_int (f->officer, "SELECT count (*) FROM search_text WHERE document @@"
                               " plainto_tsquery ('simple', 'cafe')"), ==, 0);
-  exec_ok (f->officer, "DELETE FROM search_text WHERE rowid = 202600000001");
+  pg_test_exec (f->officer, "DELETE FROM search_text WHERE rowid = 202600000001");
   /* References are one whatever their case, as in a register file. */
   make_draft (f->officer, "uuid-case-1", "ICB-2026-0001");
   check_refused (f->officer, "INSERT INTO records (uuid, reference, ref_year, ref_number, framework,"
@@ -1206,7 +1153,7 @@ test_search (Fixture       *f,
                  "23505", "records_reference_nocase");
   g_assert_cmpint (query_int (f->officer, "SELECT count (*) FROM records WHERE reference = 'icb-2026-0001'"),
                    ==, 1);
-  exec_ok (f->officer, "SELECT title FROM records ORDER BY title COLLATE NOCASE");
+  pg_test_exec (f->officer, "SELECT title FROM records ORDER BY title COLLATE NOCASE");
 
   /* The store's "MAX (a, b)". */
   g_assert_cmpint (query_int (f->officer, "SELECT MAX (3, 7)"), ==, 7);

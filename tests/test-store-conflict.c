@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include "common-test-util.h"
+#include "involve-store-changes.h"
 #include "pg-test-util.h"
 #include "store-test-util.h"
 
@@ -16,6 +17,7 @@ typedef struct
   PgTestRegister  *reg;
   InvolveStore    *first;
   InvolveStore    *second;
+  char            *second_account;  /* what the audit trail names the second as */
 } Pair;
 
 static gboolean
@@ -38,6 +40,7 @@ pair_open (Pair     *pair,
       pg_test_register_add_person (pair->reg, two, INVOLVE_PG_ROLE_OFFICER);
       a = pg_test_register_conninfo (pair->reg, one);
       b = pg_test_register_conninfo (pair->reg, two);
+      pair->second_account = g_strdup (two);
     }
   else
     {
@@ -53,6 +56,7 @@ pair_open (Pair     *pair,
     {
       involve_store_set_profile_name (pair->first, "Asha");
       involve_store_set_profile_name (pair->second, "Ben");
+      pair->second_account = g_strdup (involve_store_get_os_account (pair->second));
     }
   return TRUE;
 }
@@ -64,6 +68,7 @@ pair_close (Pair *pair)
   g_clear_object (&pair->second);
   g_clear_pointer (&pair->reg, pg_test_register_free);
   g_clear_pointer (&pair->dir, test_dir_free);
+  g_free (pair->second_account);
 }
 
 static InvolveRecord *
@@ -96,6 +101,7 @@ run_conflicts (gboolean server)
   g_autoptr(GError) error = NULL;
   g_autoptr(InvolveRecord) mine = NULL, theirs = NULL, other = NULL, other_theirs = NULL;
   g_autoptr(InvolveRecord) check = NULL;
+  g_autoptr(InvolveFieldChange) change = NULL;
 
   if (!pair_open (&pair, server))
     return;
@@ -125,6 +131,34 @@ run_conflicts (gboolean server)
   g_assert_nonnull (strstr (error->message, "after you opened the record"));
   if (!server)
     g_assert_nonnull (strstr (error->message, "Ben"));
+  else
+    g_assert_nonnull (strstr (error->message, pair.second_account));
+  g_clear_error (&error);
+
+  /* What the caller shows beside the refused text: their answer, who and when. */
+  change = involve_store_dup_field_change (pair.first, involve_record_get_uuid (mine), "title", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (change->field_id, ==, "title");
+  g_assert_cmpuint (change->version, ==, 1);
+  g_assert_nonnull (change->value);
+  g_assert_cmpstr (g_variant_get_string (change->value, NULL), ==, "Podiatry clinic relocation");
+  g_assert_cmpstr (change->account, ==, pair.second_account);
+  if (!server)
+    g_assert_cmpstr (change->profile, ==, "Ben");
+  g_assert_cmpint (change->time_usec, >, involve_record_get_value_modified (mine, "title"));
+  g_assert_cmpint (change->time_usec, <=, g_get_real_time () + G_USEC_PER_SEC);
+  g_clear_pointer (&change, involve_field_change_free);
+  /* An answer nobody wrote: no value, nobody, no time. */
+  change = involve_store_dup_field_change (pair.first, involve_record_get_uuid (mine), "step2-explanation", &error);
+  g_assert_no_error (error);
+  g_assert_null (change->value);
+  g_assert_null (change->account);
+  g_assert_cmpint (change->time_usec, ==, 0);
+  g_clear_pointer (&change, involve_field_change_free);
+  /* No such record. */
+  change = involve_store_dup_field_change (pair.first, "00000000-0000-4000-8000-000000000000", "title", &error);
+  g_assert_null (change);
+  g_assert_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_NOT_FOUND);
   g_clear_error (&error);
 
   /* Nothing lost: their title stays, every other save is there, and the
@@ -146,6 +180,12 @@ run_conflicts (gboolean server)
                                            g_variant_new_string ("Clinic moves"), &error));
   g_assert_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_CONFLICT);
   g_clear_error (&error);
+  change = involve_store_dup_field_change (pair.first, involve_record_get_uuid (mine), "organisation-name", &error);
+  g_assert_no_error (error);
+  g_assert_null (change->value);
+  g_assert_cmpstr (change->account, ==, pair.second_account);
+  g_assert_cmpint (change->time_usec, >, 0);
+  g_clear_pointer (&change, involve_field_change_free);
 
   /* Reloaded, the same person saves again, and again (their own newer
    * value is no conflict). */

@@ -68,6 +68,66 @@ open_as (PgTestRegister *reg,
   return store;
 }
 
+/* Two people on one register, each with a store of their own. */
+typedef struct
+{
+  const char     *label;         /* of the register's name */
+  InvolvePgRoles  first_roles;   /* the first acts with the officer's key */
+  const char     *second_stem;   /* of the second's login */
+  InvolvePgRoles  second_roles;
+  const char     *second_key;    /* whose key the second acts with */
+} TwoPeopleSetup;
+
+typedef struct
+{
+  PgTestRegister *reg;           /* NULL: no server, the test skips */
+  char           *first_login;
+  char           *second_login;
+  InvolveStore   *first;
+  InvolveStore   *second;
+} TwoPeople;
+
+static void
+two_people_setup (TwoPeople     *f,
+                  gconstpointer  data)
+{
+  const TwoPeopleSetup *setup = data;
+
+  memset (f, 0, sizeof *f);
+  if (!pg_test_available ())
+    return;
+  f->reg = pg_test_register_new (setup->label);
+  f->first_login = pg_test_unique_login ("officer");
+  f->second_login = pg_test_unique_login (setup->second_stem);
+  pg_test_register_add_person (f->reg, f->first_login, setup->first_roles);
+  pg_test_register_add_person (f->reg, f->second_login, setup->second_roles);
+  f->first = open_as (f->reg, f->first_login, "officer");
+  f->second = open_as (f->reg, f->second_login, setup->second_key);
+}
+
+static void
+two_people_teardown (TwoPeople     *f,
+                     gconstpointer  data)
+{
+  g_clear_object (&f->first);
+  g_clear_object (&f->second);
+  g_clear_pointer (&f->reg, pg_test_register_free);
+  g_free (f->first_login);
+  g_free (f->second_login);
+}
+
+#define REQUIRE_SERVER(f) G_STMT_START { if ((f)->reg == NULL) return; } G_STMT_END
+
+static const TwoPeopleSetup officer_and_reviewer = {
+  "two", INVOLVE_PG_ROLE_OFFICER | INVOLVE_PG_ROLE_ADMIN, "reviewer", INVOLVE_PG_ROLE_REVIEWER, "reviewer"
+};
+static const TwoPeopleSetup officer_with_reviewer_key = {
+  "officer", INVOLVE_PG_ROLE_OFFICER | INVOLVE_PG_ROLE_ADMIN, "other", INVOLVE_PG_ROLE_OFFICER, "reviewer"
+};
+static const TwoPeopleSetup two_officers = {
+  "follow", INVOLVE_PG_ROLE_OFFICER, "officer", INVOLVE_PG_ROLE_OFFICER, "other"
+};
+
 static guint
 count_matching (InvolveStore *store,
                 const char   *text,
@@ -177,35 +237,24 @@ submitted_record (InvolveStore *store)
 }
 
 static void
-test_two_people (void)
+test_two_people (TwoPeople     *f,
+                 gconstpointer  data)
 {
-  g_autoptr(PgTestRegister) reg = NULL;
-  g_autoptr(InvolveStore) officer_store = NULL;
-  g_autoptr(InvolveStore) reviewer_store = NULL;
   g_autoptr(InvolveSignOff) sign_off = reviewer ("Sam Reviewer", "sam.reviewer@example.org");
   g_autoptr(GError) error = NULL;
-  g_autofree char *officer = pg_test_unique_login ("officer");
-  g_autofree char *checker = pg_test_unique_login ("reviewer");
   g_autofree char *uuid = NULL;
 
-  if (!pg_test_available ())
-    return;
-  reg = pg_test_register_new ("two");
-  pg_test_register_add_person (reg, officer, INVOLVE_PG_ROLE_OFFICER | INVOLVE_PG_ROLE_ADMIN);
-  pg_test_register_add_person (reg, checker, INVOLVE_PG_ROLE_REVIEWER);
-  officer_store = open_as (reg, officer, "officer");
-  reviewer_store = open_as (reg, checker, "reviewer");
-
-  uuid = submitted_record (officer_store);
-  trust_reviewer (officer_store);
-  g_assert_true (involve_store_sign_off (reviewer_store, uuid, sign_off, &error));
+  REQUIRE_SERVER (f);
+  uuid = submitted_record (f->first);
+  trust_reviewer (f->first);
+  g_assert_true (involve_store_sign_off (f->second, uuid, sign_off, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (status_of (officer_store, uuid), ==, INVOLVE_STATUS_SIGNED_OFF);
-  g_assert_cmpint (status_of (reviewer_store, uuid), ==, INVOLVE_STATUS_SIGNED_OFF);
+  g_assert_cmpint (status_of (f->first, uuid), ==, INVOLVE_STATUS_SIGNED_OFF);
+  g_assert_cmpint (status_of (f->second, uuid), ==, INVOLVE_STATUS_SIGNED_OFF);
 
-  g_assert_true (involve_store_verify (officer_store, NULL, &error));
+  g_assert_true (involve_store_verify (f->first, NULL, &error));
   g_assert_no_error (error);
-  g_assert_true (involve_store_verify (reviewer_store, NULL, &error));
+  g_assert_true (involve_store_verify (f->second, NULL, &error));
   g_assert_no_error (error);
 }
 
@@ -244,35 +293,25 @@ test_self_sign_off (void)
 }
 
 static void
-test_officer_cannot_sign_off (void)
+test_officer_cannot_sign_off (TwoPeople     *f,
+                              gconstpointer  data)
 {
-  g_autoptr(PgTestRegister) reg = NULL;
-  g_autoptr(InvolveStore) officer_store = NULL;
-  g_autoptr(InvolveStore) other_store = NULL;
   g_autoptr(InvolveSignOff) sign_off = reviewer ("Sam Reviewer", "sam.reviewer@example.org");
   g_autoptr(GError) error = NULL;
-  g_autofree char *officer = pg_test_unique_login ("officer");
-  g_autofree char *other = pg_test_unique_login ("other");
   g_autofree char *uuid = NULL;
 
-  if (!pg_test_available ())
-    return;
-  reg = pg_test_register_new ("officer");
-  pg_test_register_add_person (reg, officer, INVOLVE_PG_ROLE_OFFICER | INVOLVE_PG_ROLE_ADMIN);
-  pg_test_register_add_person (reg, other, INVOLVE_PG_ROLE_OFFICER);
-  officer_store = open_as (reg, officer, "officer");
-  uuid = submitted_record (officer_store);
-  trust_reviewer (officer_store);
+  REQUIRE_SERVER (f);
+  uuid = submitted_record (f->first);
+  trust_reviewer (f->first);
 
   /* Another officer holding the trusted reviewer's key: not a reviewer
    * on the server. */
-  other_store = open_as (reg, other, "reviewer");
-  g_assert_false (involve_store_sign_off (other_store, uuid, sign_off, &error));
+  g_assert_false (involve_store_sign_off (f->second, uuid, sign_off, &error));
   g_assert_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_UNTRUSTED);
   g_test_message ("refused: %s", error->message);
   g_assert_nonnull (strstr (error->message, "reviewer"));
   g_clear_error (&error);
-  g_assert_cmpint (status_of (officer_store, uuid), ==, INVOLVE_STATUS_AWAITING_SIGN_OFF);
+  g_assert_cmpint (status_of (f->first, uuid), ==, INVOLVE_STATUS_AWAITING_SIGN_OFF);
 }
 
 static void
@@ -308,26 +347,18 @@ wait_for (GPtrArray *seen,
 }
 
 static void
-test_records_changed (void)
+test_records_changed (TwoPeople     *f,
+                      gconstpointer  data)
 {
-  g_autoptr(PgTestRegister) reg = NULL;
-  g_autoptr(InvolveStore) a = NULL;
-  g_autoptr(InvolveStore) b = NULL;
+  InvolveStore *a = f->first;
+  InvolveStore *b = f->second;
   g_autoptr(InvolveRecord) own = NULL;
   g_autoptr(InvolveRecord) theirs = NULL;
   g_autoptr(InvolveRecord) record = NULL;
   g_autoptr(GPtrArray) seen = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GError) error = NULL;
-  g_autofree char *first = pg_test_unique_login ("officer");
-  g_autofree char *second = pg_test_unique_login ("officer");
 
-  if (!pg_test_available ())
-    return;
-  reg = pg_test_register_new ("follow");
-  pg_test_register_add_person (reg, first, INVOLVE_PG_ROLE_OFFICER);
-  pg_test_register_add_person (reg, second, INVOLVE_PG_ROLE_OFFICER);
-  a = open_as (reg, first, "officer");
-  b = open_as (reg, second, "other");
+  REQUIRE_SERVER (f);
   g_signal_connect (a, "records-changed", G_CALLBACK (changed_cb), seen);
   g_assert_true (involve_store_follow_changes (a, &error));
   g_assert_no_error (error);
@@ -404,31 +435,25 @@ test_no_backups (void)
 /* After sign-off on a server: the officer logs an activity, the reviewer
  * reads it, both verify, and the year's report counts the decision. */
 static void
-test_involvement_and_report (void)
+test_involvement_and_report (TwoPeople     *f,
+                             gconstpointer  data)
 {
-  g_autoptr(PgTestRegister) reg = NULL;
-  g_autoptr(InvolveStore) officer_store = NULL;
-  g_autoptr(InvolveStore) reviewer_store = NULL;
   g_autoptr(InvolveSignOff) sign_off = reviewer ("Sam Reviewer", "sam.reviewer@example.org");
   g_autoptr(InvolveLogEntry) entry = NULL;
   g_autoptr(GPtrArray) entries = NULL;
   g_autoptr(InvolveAnnualReport) report = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr(GError) error = NULL;
-  g_autofree char *officer = pg_test_unique_login ("officer");
-  g_autofree char *checker = pg_test_unique_login ("reviewer");
   g_autofree char *today = g_date_time_format (now, "%Y-%m-%d");
   g_autofree char *year = involve_financial_year_of (today);
   g_autofree char *uuid = NULL;
+  InvolveStore *officer_store;
+  InvolveStore *reviewer_store;
   const InvolveReportDecision *decision;
 
-  if (!pg_test_available ())
-    return;
-  reg = pg_test_register_new ("log");
-  pg_test_register_add_person (reg, officer, INVOLVE_PG_ROLE_OFFICER | INVOLVE_PG_ROLE_ADMIN);
-  pg_test_register_add_person (reg, checker, INVOLVE_PG_ROLE_REVIEWER);
-  officer_store = open_as (reg, officer, "officer");
-  reviewer_store = open_as (reg, checker, "reviewer");
+  REQUIRE_SERVER (f);
+  officer_store = f->first;
+  reviewer_store = f->second;
   uuid = submitted_record (officer_store);
   trust_reviewer (officer_store);
   g_assert_true (involve_store_sign_off (reviewer_store, uuid, sign_off, &error));
@@ -442,7 +467,7 @@ test_involvement_and_report (void)
   g_assert_true (involve_store_add_log_entry (officer_store, entry, &error));
   g_assert_no_error (error);
   /* The server's account, not the client's claim. */
-  g_assert_cmpstr (entry->account, ==, officer);
+  g_assert_cmpstr (entry->account, ==, f->first_login);
 
   entries = involve_store_list_log_entries (reviewer_store, uuid, INVOLVE_LOG_ACTIVITY, 0, &error);
   g_assert_no_error (error);
@@ -471,12 +496,16 @@ main (int    argc,
 
   g_test_add_func ("/store-server/open-and-edit", test_open_and_edit);
   g_test_add_func ("/store-server/search", test_search);
-  g_test_add_func ("/store-server/two-people", test_two_people);
+  g_test_add ("/store-server/two-people", TwoPeople, &officer_and_reviewer,
+              two_people_setup, test_two_people, two_people_teardown);
   g_test_add_func ("/store-server/self-sign-off", test_self_sign_off);
-  g_test_add_func ("/store-server/officer-cannot-sign-off", test_officer_cannot_sign_off);
-  g_test_add_func ("/store-server/records-changed", test_records_changed);
+  g_test_add ("/store-server/officer-cannot-sign-off", TwoPeople, &officer_with_reviewer_key,
+              two_people_setup, test_officer_cannot_sign_off, two_people_teardown);
+  g_test_add ("/store-server/records-changed", TwoPeople, &two_officers,
+              two_people_setup, test_records_changed, two_people_teardown);
   g_test_add_func ("/store-server/no-backups", test_no_backups);
-  g_test_add_func ("/store-server/involvement-and-report", test_involvement_and_report);
+  g_test_add ("/store-server/involvement-and-report", TwoPeople, &officer_and_reviewer,
+              two_people_setup, test_involvement_and_report, two_people_teardown);
 
   return g_test_run ();
 }

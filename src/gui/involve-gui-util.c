@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "involve-gui-util.h"
+#include "involve-store-changes.h"
 
 typedef struct
 {
@@ -174,4 +175,64 @@ involve_gui_location_has_password (const char *location)
           p++;
     }
   return FALSE;
+}
+
+/* At most this many characters of the other person's answer are quoted. */
+#define CONFLICT_QUOTE_MAX 400
+
+static char *
+dup_answer_text (GVariant *value)
+{
+  g_autofree char *text = NULL;
+
+  if (g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
+    text = g_variant_dup_string (value, NULL);
+  else if (g_variant_is_of_type (value, G_VARIANT_TYPE_STRING_ARRAY))
+    {
+      g_autofree const char **items = g_variant_get_strv (value, NULL);
+
+      text = g_strjoinv (", ", (char **) items);
+    }
+  else
+    text = g_variant_print (value, FALSE);
+  if (g_utf8_strlen (text, -1) > CONFLICT_QUOTE_MAX)
+    {
+      char *cut = g_utf8_offset_to_pointer (text, CONFLICT_QUOTE_MAX);
+
+      *cut = '\0';
+      return g_strconcat (text, "…", NULL);
+    }
+  return g_steal_pointer (&text);
+}
+
+char *
+involve_gui_dup_conflict_message (InvolveStore *store,
+                                  const char   *uuid,
+                                  const char   *field_id,
+                                  const char   *fallback)
+{
+  g_autoptr(InvolveFieldChange) change = NULL;
+  g_autofree char *who = NULL;
+  g_autofree char *when = NULL;
+  g_autofree char *answer = NULL;
+
+  g_return_val_if_fail (INVOLVE_IS_STORE (store), NULL);
+
+  if (uuid != NULL && field_id != NULL)
+    change = involve_store_dup_field_change (store, uuid, field_id, NULL);
+  if (change == NULL || change->account == NULL || change->time_usec == 0)
+    return g_strdup (fallback);
+  who = involve_field_change_dup_who (change);
+  when = involve_field_change_dup_when (change);
+
+  if (change->value == NULL)
+    return g_strdup_printf (_("%s cleared this answer at %s, after you opened the record. What you typed was not "
+                              "saved and is still on screen: copy it, reload the record and add it again "
+                              "if it is still needed."),
+                            who, when);
+  answer = dup_answer_text (change->value);
+  return g_strdup_printf (_("%s changed this answer at %s, after you opened the record. Their answer: “%s”. "
+                            "What you typed was not saved over it and is still on screen: copy it, reload the "
+                            "record and add it again."),
+                          who, when, answer);
 }

@@ -3,6 +3,8 @@
 
 #include <adwaita.h>
 
+#include "involve-store.h"
+
 G_BEGIN_DECLS
 
 /* Saves to path; returns NULL when saved, else the message to show (transfer full). */
@@ -21,5 +23,14 @@ void involve_gui_save_as (GtkWindow          *owner,
  * password: user:password@ or ?password= in a URI, a password keyword in
  * a key=value connection string. */
 gboolean involve_gui_location_has_password (const char *location);
+
+/* What to say when saving @field_id of @uuid was refused because someone
+ * else changed it (INVOLVE_STORE_ERROR_CONFLICT): who, when and what the
+ * answer now is, read from @store; @fallback (the store's message) when
+ * the register cannot say. */
+char    *involve_gui_dup_conflict_message  (InvolveStore *store,
+                                            const char   *uuid,
+                                            const char   *field_id,
+                                            const char   *fallback);
 
 G_END_DECLS

@@ -9,6 +9,7 @@
 #include "involve-assess.h"
 #include "involve-field-editor.h"
 #include "involve-fingerprint.h"
+#include "involve-gui-util.h"
 #include "involve-history-window.h"
 #include "involve-involvement-window.h"
 #include "involve-lifecycle.h"
@@ -243,7 +244,17 @@ save_value (InvolveWizard *self,
       gtk_label_set_text (GTK_LABEL (self->saved_label), _("Not saved"));
       gtk_widget_remove_css_class (self->saved_label, "dim-label");
       gtk_widget_add_css_class (self->saved_label, "error");
-      show_error (self, _("Your last change could not be saved: %s"), error->message);
+      if (g_error_matches (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_CONFLICT))
+        {
+          /* Their answer beside the typing kept on screen. */
+          g_autofree char *message =
+            involve_gui_dup_conflict_message (self->store, involve_record_get_uuid (self->record), field_id,
+                                              error->message);
+
+          show_error (self, _("Your last change could not be saved: %s"), message);
+        }
+      else
+        show_error (self, _("Your last change could not be saved: %s"), error->message);
       return FALSE;
     }
 

@@ -16,5 +16,11 @@ int    _involve_db_pg_get_backend_pid          (InvolveDb  *db);
 /* @message with every password of @conninfo replaced by asterisks. */
 char  *_involve_db_pg_redact                   (const char *message,
                                                 const char *conninfo);
+/* @conninfo (key=value or a postgresql:// URI) as a key=value string
+ * naming database @dbname instead; NULL with G_IO_ERROR_INVALID_ARGUMENT
+ * when libpq cannot parse it. */
+char  *_involve_db_pg_conninfo_with_dbname     (const char  *conninfo,
+                                                const char  *dbname,
+                                                GError     **error);
 
 G_END_DECLS

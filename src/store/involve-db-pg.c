@@ -1637,6 +1637,56 @@ _involve_db_pg_redact (const char *message,
   return g_string_free (text, FALSE);
 }
 
+/* Appends keyword='value', quoted as libpq reads it back. */
+static void
+append_conninfo_pair (GString    *out,
+                      const char *keyword,
+                      const char *value)
+{
+  if (out->len > 0)
+    g_string_append_c (out, ' ');
+  g_string_append_printf (out, "%s='", keyword);
+  for (const char *c = value; *c != '\0'; c++)
+    {
+      if (*c == '\'' || *c == '\\')
+        g_string_append_c (out, '\\');
+      g_string_append_c (out, *c);
+    }
+  g_string_append_c (out, '\'');
+}
+
+char *
+_involve_db_pg_conninfo_with_dbname (const char  *conninfo,
+                                     const char  *dbname,
+                                     GError     **error)
+{
+  char *errmsg = NULL;
+  PQconninfoOption *options;
+  GString *out;
+
+  g_return_val_if_fail (conninfo != NULL, NULL);
+  g_return_val_if_fail (dbname != NULL, NULL);
+
+  options = PQconninfoParse (conninfo, &errmsg);
+  if (options == NULL)
+    {
+      g_autofree char *reason = g_strstrip (g_strdup (errmsg != NULL ? errmsg : "out of memory"));
+      g_autofree char *shown = _involve_db_pg_redact (reason, conninfo);
+
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("Not a connection string or postgresql:// address: %s"), shown);
+      PQfreemem (errmsg);
+      return NULL;
+    }
+  out = g_string_new (NULL);
+  for (PQconninfoOption *o = options; o->keyword != NULL; o++)
+    if (o->val != NULL && !g_str_equal (o->keyword, "dbname"))
+      append_conninfo_pair (out, o->keyword, o->val);
+  append_conninfo_pair (out, "dbname", dbname);
+  PQconninfoFree (options);
+  return g_string_free (out, FALSE);
+}
+
 /* The server's notices (a COMMIT without a transaction, say) are for
  * debugging, not for the terminal. */
 static void

@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include "involve-store-changes.h"
 #include "involve-store-rooms.h"
 
 /*
@@ -639,7 +640,7 @@ check_conflict (InvolveStore  *self,
   g_autofree char *who = NULL;
   g_autofree char *when = NULL;
   g_autofree char *message = NULL;
-  g_autoptr(GDateTime) local = NULL;
+  InvolveFieldChange change = { 0 };
   gint64 changed_usec;
   AUTO_STMT stmt = NULL;
 
@@ -663,12 +664,11 @@ check_conflict (InvolveStore  *self,
   if (changed_usec <= mine_usec)
     return TRUE;   /* @record has seen it, or changed it itself since */
 
-  if (involve_db_column_type (stmt, 2) == SQLITE_TEXT && *involve_db_column_text (stmt, 2) != '\0')
-    who = g_strdup (involve_db_column_text (stmt, 2));
-  else
-    who = g_strdup (involve_db_column_text (stmt, 1));
-  local = g_date_time_new_from_unix_local (changed_usec / G_USEC_PER_SEC);
-  when = local != NULL ? g_date_time_format (local, "%H:%M") : g_strdup ("?");
+  change.time_usec = changed_usec;
+  change.account = (char *) involve_db_column_text (stmt, 1);
+  change.profile = (char *) involve_db_column_text (stmt, 2);
+  who = involve_field_change_dup_who (&change);
+  when = involve_field_change_dup_when (&change);
   message = g_strdup_printf (_("%s changed this answer at %s after you opened the record; your text was not saved "
                                "over theirs — copy it, reload the record and add it again."),
                              who, when);

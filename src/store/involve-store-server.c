@@ -54,8 +54,16 @@ _involve_store_open_server (InvolveStore  *self,
   self->db = involve_db_connect_postgresql (self->path, &local_error);
   if (self->db == NULL)
     {
-      g_autofree char *message =
-        g_strdup_printf (_("Could not reach the team register “%s”: %s"), shown, local_error->message);
+      g_autofree char *message = NULL;
+
+      /* A refused login is the person's to fix, not the network's. */
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED))
+        message = g_strdup_printf (_("The team register “%s” did not let you log in: check the user name, and "
+                                     "the password in your password file (PGPASSFILE, or .pgpass in your home "
+                                     "folder); ask your IT department if it still fails. %s"),
+                                   shown, local_error->message);
+      else
+        message = g_strdup_printf (_("Could not reach the team register “%s”: %s"), shown, local_error->message);
       set_error_code (error, INVOLVE_STORE_ERROR_IO, SQLITE_IOERR, message);
       return FALSE;
     }

@@ -451,54 +451,38 @@ BEGIN
 END
 $$;
 
-CREATE TRIGGER audit_no_change BEFORE UPDATE OR DELETE ON involve.audit
-  FOR EACH ROW EXECUTE FUNCTION involve.refuse_change ('audit entries cannot be changed or deleted (append-only)');
-CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON involve.audit
-  FOR EACH STATEMENT EXECUTE FUNCTION involve.refuse_change ('audit entries cannot be deleted (append-only)');
-CREATE TRIGGER audit_signatures_no_change BEFORE UPDATE OR DELETE ON involve.audit_signatures
-  FOR EACH ROW EXECUTE FUNCTION involve.refuse_change ('signatures cannot be changed or deleted (append-only)');
-CREATE TRIGGER audit_signatures_no_truncate BEFORE TRUNCATE ON involve.audit_signatures
-  FOR EACH STATEMENT EXECUTE FUNCTION involve.refuse_change ('signatures cannot be deleted (append-only)');
-CREATE TRIGGER certificates_no_change BEFORE UPDATE OR DELETE ON involve.certificates
-  FOR EACH ROW EXECUTE FUNCTION involve.refuse_change ('certificates cannot be changed or deleted (append-only)');
-CREATE TRIGGER certificates_no_truncate BEFORE TRUNCATE ON involve.certificates
-  FOR EACH STATEMENT EXECUTE FUNCTION involve.refuse_change ('certificates cannot be deleted (append-only)');
-CREATE TRIGGER trust_no_change BEFORE UPDATE OR DELETE ON involve.trust
-  FOR EACH ROW EXECUTE FUNCTION involve.refuse_change ('the trust list cannot be changed or deleted (append-only)');
-CREATE TRIGGER trust_no_truncate BEFORE TRUNCATE ON involve.trust
-  FOR EACH STATEMENT EXECUTE FUNCTION involve.refuse_change ('the trust list cannot be deleted (append-only)');
-CREATE TRIGGER imported_trails_no_change BEFORE UPDATE OR DELETE ON involve.imported_trails
-  FOR EACH ROW EXECUTE FUNCTION involve.refuse_change ('imported audit trails cannot be changed or deleted (append-only)');
-CREATE TRIGGER imported_trails_no_truncate BEFORE TRUNCATE ON involve.imported_trails
-  FOR EACH STATEMENT EXECUTE FUNCTION involve.refuse_change ('imported audit trails cannot be deleted (append-only)');
-CREATE TRIGGER imported_audit_no_change BEFORE UPDATE OR DELETE ON involve.imported_audit
-  FOR EACH ROW EXECUTE FUNCTION involve.refuse_change ('imported audit entries cannot be changed or deleted (append-only)');
-CREATE TRIGGER imported_audit_no_truncate BEFORE TRUNCATE ON involve.imported_audit
-  FOR EACH STATEMENT EXECUTE FUNCTION involve.refuse_change ('imported audit entries cannot be deleted (append-only)');
-CREATE TRIGGER seen_heads_no_change BEFORE UPDATE OR DELETE ON involve.seen_heads
-  FOR EACH ROW EXECUTE FUNCTION involve.refuse_change ('seen heads cannot be changed or deleted (append-only)');
-CREATE TRIGGER seen_heads_no_truncate BEFORE TRUNCATE ON involve.seen_heads
-  FOR EACH STATEMENT EXECUTE FUNCTION involve.refuse_change ('seen heads cannot be deleted (append-only)');
-CREATE TRIGGER involvement_activities_no_change BEFORE UPDATE OR DELETE ON involve.involvement_activities
-  FOR EACH ROW EXECUTE FUNCTION involve.refuse_change ('involvement log entries cannot be changed or deleted: add a correction (append-only)');
-CREATE TRIGGER involvement_activities_no_truncate BEFORE TRUNCATE ON involve.involvement_activities
-  FOR EACH STATEMENT EXECUTE FUNCTION involve.refuse_change ('involvement log entries cannot be deleted (append-only)');
-CREATE TRIGGER involvement_reach_no_change BEFORE UPDATE OR DELETE ON involve.involvement_reach
-  FOR EACH ROW EXECUTE FUNCTION involve.refuse_change ('involvement log entries cannot be changed or deleted: add a correction (append-only)');
-CREATE TRIGGER involvement_reach_no_truncate BEFORE TRUNCATE ON involve.involvement_reach
-  FOR EACH STATEMENT EXECUTE FUNCTION involve.refuse_change ('involvement log entries cannot be deleted (append-only)');
-CREATE TRIGGER involvement_feedback_no_change BEFORE UPDATE OR DELETE ON involve.involvement_feedback
-  FOR EACH ROW EXECUTE FUNCTION involve.refuse_change ('involvement log entries cannot be changed or deleted: add a correction (append-only)');
-CREATE TRIGGER involvement_feedback_no_truncate BEFORE TRUNCATE ON involve.involvement_feedback
-  FOR EACH STATEMENT EXECUTE FUNCTION involve.refuse_change ('involvement log entries cannot be deleted (append-only)');
-CREATE TRIGGER involvement_responses_no_change BEFORE UPDATE OR DELETE ON involve.involvement_responses
-  FOR EACH ROW EXECUTE FUNCTION involve.refuse_change ('involvement log entries cannot be changed or deleted: add a correction (append-only)');
-CREATE TRIGGER involvement_responses_no_truncate BEFORE TRUNCATE ON involve.involvement_responses
-  FOR EACH STATEMENT EXECUTE FUNCTION involve.refuse_change ('involvement log entries cannot be deleted (append-only)');
-CREATE TRIGGER involvement_evaluations_no_change BEFORE UPDATE OR DELETE ON involve.involvement_evaluations
-  FOR EACH ROW EXECUTE FUNCTION involve.refuse_change ('involvement log entries cannot be changed or deleted: add a correction (append-only)');
-CREATE TRIGGER involvement_evaluations_no_truncate BEFORE TRUNCATE ON involve.involvement_evaluations
-  FOR EACH STATEMENT EXECUTE FUNCTION involve.refuse_change ('involvement log entries cannot be deleted (append-only)');
+-- One trigger pair a table: <table>_no_change (rows) and
+-- <table>_no_truncate (the statement), each saying what the table holds.
+DO $$
+DECLARE
+  t record;
+BEGIN
+  FOR t IN SELECT * FROM (VALUES
+      ('audit',                   'audit entries', ''),
+      ('audit_signatures',        'signatures', ''),
+      ('certificates',            'certificates', ''),
+      ('trust',                   'the trust list', ''),
+      ('imported_trails',         'imported audit trails', ''),
+      ('imported_audit',          'imported audit entries', ''),
+      ('seen_heads',              'seen heads', ''),
+      ('involvement_activities',  'involvement log entries', ': add a correction'),
+      ('involvement_reach',       'involvement log entries', ': add a correction'),
+      ('involvement_feedback',    'involvement log entries', ': add a correction'),
+      ('involvement_responses',   'involvement log entries', ': add a correction'),
+      ('involvement_evaluations', 'involvement log entries', ': add a correction')
+    ) AS append_only (name, holds, hint)
+  LOOP
+    EXECUTE format ('CREATE TRIGGER %I BEFORE UPDATE OR DELETE ON involve.%I'
+                    ' FOR EACH ROW EXECUTE FUNCTION involve.refuse_change (%L)',
+                    t.name || '_no_change', t.name,
+                    t.holds || ' cannot be changed or deleted' || t.hint || ' (append-only)');
+    EXECUTE format ('CREATE TRIGGER %I BEFORE TRUNCATE ON involve.%I'
+                    ' FOR EACH STATEMENT EXECUTE FUNCTION involve.refuse_change (%L)',
+                    t.name || '_no_truncate', t.name,
+                    t.holds || ' cannot be deleted (append-only)');
+  END LOOP;
+END
+$$;
 
 -- A signed act's signature goes in with its audit entry, right after it
 -- (the store appends the entry, then the signature, under the audit
