@@ -204,8 +204,11 @@ gboolean   _involve_store_stamp_backup_file    (const char      *dest_path,
 /* The time an audit entry or a row written now carries: this computer's
  * clock for a file; the server's, the same for the whole transaction, for
  * a server register (its rules refuse any other).  Call it inside the
- * transaction that writes. */
-gint64        _involve_store_now_usec       (InvolveStore  *self);
+ * transaction that writes.  FALSE when the server cannot say: the caller
+ * writes nothing then (never this computer's clock instead). */
+gboolean      _involve_store_now_usec       (InvolveStore  *self,
+                                             gint64        *out_now,
+                                             GError       **error);
 /* On a server, takes the lock that serialises appends to the audit trail
  * (held to the end of the transaction); nothing for a file, where the
  * write transaction already does. */

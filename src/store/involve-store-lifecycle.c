@@ -134,6 +134,7 @@ simple_transition (InvolveStore      *self,
   g_auto(VersionRow) row = { 0 };
   GError *lifecycle = NULL;
   InvolveStatus to;
+  gint64 now = 0;
 
   g_return_val_if_fail (INVOLVE_IS_STORE (self), FALSE);
   g_return_val_if_fail (uuid != NULL, FALSE);
@@ -148,8 +149,8 @@ simple_transition (InvolveStore      *self,
       lifecycle_error (error, lifecycle);
       goto fail;
     }
-  if (!update_status (self, &row, to, transition == INVOLVE_TRANSITION_WITHDRAW ? reason : NULL,
-                      _involve_store_now_usec (self), error) ||
+  if (!_involve_store_now_usec (self, &now, error) ||
+      !update_status (self, &row, to, transition == INVOLVE_TRANSITION_WITHDRAW ? reason : NULL, now, error) ||
       !txn_commit (self, error))
     goto fail;
   return TRUE;
@@ -236,8 +237,8 @@ involve_store_submit (InvolveStore *self,
 
   if (!txn_begin (self, error))
     return FALSE;
-  now = _involve_store_now_usec (self);
-  if (!_involve_store_fetch_version (self, uuid, 0, &row, error))
+  if (!_involve_store_now_usec (self, &now, error) ||
+      !_involve_store_fetch_version (self, uuid, 0, &row, error))
     goto fail;
   if (!involve_lifecycle_apply (row.status, INVOLVE_TRANSITION_SUBMIT, NULL, &to, &lifecycle))
     {
@@ -390,8 +391,8 @@ decide (InvolveStore         *self,
 
   if (!txn_begin (self, error))
     return FALSE;
-  now = _involve_store_now_usec (self);
-  if (!_involve_store_fetch_version (self, uuid, 0, &row, error))
+  if (!_involve_store_now_usec (self, &now, error) ||
+      !_involve_store_fetch_version (self, uuid, 0, &row, error))
     goto fail;
 
   if (version != 0 && version != row.version)
@@ -704,8 +705,8 @@ involve_store_amend (InvolveStore *self,
 
   if (!txn_begin (self, error))
     return 0;
-  now = _involve_store_now_usec (self);
-  if (!_involve_store_fetch_version (self, uuid, 0, &row, error))
+  if (!_involve_store_now_usec (self, &now, error) ||
+      !_involve_store_fetch_version (self, uuid, 0, &row, error))
     goto fail;
   if (!involve_lifecycle_apply (row.status, INVOLVE_TRANSITION_AMEND, reason, &to, &lifecycle))
     {

@@ -144,29 +144,46 @@ involve_store_server_become (InvolveStore  *self,
   return TRUE;
 }
 
-gint64
-_involve_store_now_usec (InvolveStore *self)
+gboolean
+_involve_store_now_usec (InvolveStore  *self,
+                         gint64        *out_now,
+                         GError       **error)
 {
-  g_autoptr(InvolveDbStmt) stmt = NULL;
-  gint64 now;
+  InvolveDbStmt *stmt;
+  int rc;
 
+  g_return_val_if_fail (out_now != NULL, FALSE);
+
+  *out_now = 0;
   if (!self->is_server)
-    return g_get_real_time ();
-
-  /* The server refuses any other time; if this fails, so will the write,
-   * with the server's message. */
-  stmt = _involve_store_prepare (self, "SELECT involve.now_usec ()", NULL);
-  if (stmt == NULL || involve_db_step (stmt) != SQLITE_ROW)
     {
-      if (stmt != NULL)
-        involve_db_reset (stmt);
-      return g_get_real_time ();
+      *out_now = g_get_real_time ();
+      return TRUE;
     }
-  now = involve_db_column_int64 (stmt, 0);
+
+  /* The server writes only its own time, so a desktop's clock is never a
+   * stand-in: without the server's, nothing is written. */
+  stmt = _involve_store_prepare (self, "SELECT involve.now_usec ()", error);
+  if (stmt == NULL)
+    return FALSE;
+  rc = involve_db_step (stmt);
+  if (rc == SQLITE_ROW)
+    *out_now = involve_db_column_int64 (stmt, 0);
+  if (rc != SQLITE_ROW || *out_now <= 0)
+    {
+      /* Read the server's words before the reset clears them. */
+      if (rc == SQLITE_ROW)
+        set_error_code (error, INVOLVE_STORE_ERROR_FAILED, 0,
+                        _("Could not read the team register’s clock: it gave no time. Nothing was written."));
+      else
+        set_sqlite_error (self, error, rc, _("Could not read the team register’s clock, so nothing was written"));
+      involve_db_reset (stmt);
+      *out_now = 0;
+      return FALSE;
+    }
+  /* A cached statement: kept, reset. */
   involve_db_reset (stmt);
-  /* A cached statement: keep it, reset. */
-  g_steal_pointer (&stmt);
-  return now;
+  return TRUE;
 }
 
 gboolean
