@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <glib-unix.h>
+#include <string.h>
 
 #include "involve-db.h"
 #include "involve-pg-schema.h"
@@ -184,6 +185,43 @@ _involve_store_now_usec (InvolveStore  *self,
   /* A cached statement: kept, reset. */
   involve_db_reset (stmt);
   return TRUE;
+}
+
+/* A decision by response file on a team register: the server records it
+ * at its own time, and the entry says when the reviewer signed. */
+#define SERVER_CLOCK_NOTE_START "; response signed by the reviewer at "
+#define SERVER_CLOCK_NOTE_END ", recorded at the team register's time"
+/* "YYYY-MM-DDTHH:MM:SS.ffffffZ" */
+#define SERVER_CLOCK_NOTE_TIME_LENGTH 27
+
+char *
+_involve_store_format_server_clock_note (gint64 signed_usec)
+{
+  g_autoptr(GDateTime) seconds = g_date_time_new_from_unix_utc (signed_usec / G_USEC_PER_SEC);
+  g_autoptr(GDateTime) when = seconds != NULL ? g_date_time_add (seconds, signed_usec % G_USEC_PER_SEC) : NULL;
+  g_autofree char *text = when != NULL ? g_date_time_format (when, "%Y-%m-%dT%H:%M:%S.%fZ") : NULL;
+
+  /* Out of GDateTime's range: no real signature time, but still a note
+   * of the same shape that verify then finds wrong. */
+  if (text == NULL || strlen (text) != SERVER_CLOCK_NOTE_TIME_LENGTH)
+    {
+      g_free (text);
+      text = g_strdup ("0000-00-00T00:00:00.000000Z");
+    }
+  return g_strconcat (SERVER_CLOCK_NOTE_START, text, SERVER_CLOCK_NOTE_END, NULL);
+}
+
+gsize
+_involve_store_server_clock_note_length (const char *text)
+{
+  gsize start = strlen (SERVER_CLOCK_NOTE_START);
+  gsize end = strlen (SERVER_CLOCK_NOTE_END);
+
+  if (text == NULL || !g_str_has_prefix (text, SERVER_CLOCK_NOTE_START) ||
+      strlen (text) < start + SERVER_CLOCK_NOTE_TIME_LENGTH + end ||
+      !g_str_has_prefix (text + start + SERVER_CLOCK_NOTE_TIME_LENGTH, SERVER_CLOCK_NOTE_END))
+    return 0;
+  return start + SERVER_CLOCK_NOTE_TIME_LENGTH + end;
 }
 
 gboolean
