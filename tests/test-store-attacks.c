@@ -297,6 +297,36 @@ test_request_and_time (void)
     g_clear_error (&error);
   }
   g_assert_cmpint (status_of (store, uuid), ==, INVOLVE_STATUS_AWAITING_SIGN_OFF);
+
+  /* On a team register a decision carries the server's time alone: no
+   * login writes the response's own (here backdated) time as the time of
+   * the decision, and only a reviewer decides at all. */
+  if (store_test_on_server ())
+    {
+      g_autoptr(InvolveAct) act = involve_act_parse (data, NULL);
+      g_autofree char *sql =
+        g_strdup_printf ("UPDATE versions SET decision = 'signed-off', decided_usec = %" G_GINT64_FORMAT
+                         " WHERE record_id = (SELECT id FROM records WHERE uuid = '%s')",
+                         act->time_usec, uuid);
+      const struct { const char *who; const char *words; } logins[] = {
+        { "officer", "only a reviewer of this register can sign off" },
+        { "reviewer", "a decision carries the server's time" },
+      };
+
+      for (guint i = 0; i < G_N_ELEMENTS (logins); i++)
+        {
+          g_autofree char *state = NULL;
+
+          g_assert_false (store_test_server_exec_as (td->path, logins[i].who, sql, &state, &error));
+          g_test_message ("%s: %s", logins[i].who, error->message);
+          g_assert_cmpstr (state, ==, "42501");
+          g_assert_nonnull (strstr (error->message, logins[i].words));
+          g_clear_error (&error);
+        }
+      g_assert_cmpint (status_of (store, uuid), ==, INVOLVE_STATUS_AWAITING_SIGN_OFF);
+      g_assert_true (involve_store_verify (store, NULL, &error));
+      g_assert_no_error (error);
+    }
 }
 
 static void

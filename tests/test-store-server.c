@@ -488,6 +488,59 @@ test_involvement_and_report (TwoPeople     *f,
   g_assert_cmpint (decision->people, ==, 120);
 }
 
+/* Without the server's clock nothing is written: never this computer's
+ * time in its place. */
+static void
+test_no_clock_no_write (void)
+{
+  g_autoptr(PgTestRegister) reg = NULL;
+  g_autoptr(InvolveStore) store = NULL;
+  g_autoptr(InvolveRecord) record = NULL;
+  g_autoptr(GPtrArray) audit = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *officer = pg_test_unique_login ("officer");
+  g_autofree char *conninfo = NULL;
+  guint entries;
+
+  if (!pg_test_available ())
+    return;
+  reg = pg_test_register_new ("clock");
+  pg_test_register_add_person (reg, officer, INVOLVE_PG_ROLE_OFFICER);
+  conninfo = pg_test_register_conninfo (reg, officer);
+  store = open_store (conninfo, &error);
+  g_assert_no_error (error);
+  record = involve_store_create_record (store, "icb-14z45", &error);
+  g_assert_no_error (error);
+  audit = involve_store_list_audit (store, NULL, &error);
+  g_assert_no_error (error);
+  entries = audit->len;
+  g_clear_pointer (&audit, g_ptr_array_unref);
+
+  /* The clock out of the officer's reach (the audit trigger, run as the
+   * register's owner, still reads it). */
+  pg_test_register_exec (reg, "REVOKE EXECUTE ON FUNCTION involve.now_usec () FROM PUBLIC");
+  g_assert_null (involve_store_create_record (store, "icb-14z45", &error));
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "Could not read the team register’s clock"));
+  g_clear_error (&error);
+  g_assert_false (involve_store_set_value (store, record, "title", g_variant_new_string ("Moved clinic"), &error));
+  g_assert_nonnull (strstr (error->message, "Could not read the team register’s clock"));
+  g_clear_error (&error);
+  g_assert_false (involve_store_log_event (store, INVOLVE_AUDIT_EXPORT, NULL, 0, "an export", &error));
+  g_assert_nonnull (strstr (error->message, "Could not read the team register’s clock"));
+  g_clear_error (&error);
+
+  /* Nothing was written; with the clock back, all goes on as before. */
+  pg_test_register_exec (reg, "GRANT EXECUTE ON FUNCTION involve.now_usec () TO PUBLIC");
+  audit = involve_store_list_audit (store, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (audit->len, ==, entries);
+  g_assert_true (involve_store_set_value (store, record, "title", g_variant_new_string ("Moved clinic"), &error));
+  g_assert_no_error (error);
+  g_assert_true (involve_store_verify (store, NULL, &error));
+  g_assert_no_error (error);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -506,6 +559,7 @@ main (int    argc,
   g_test_add_func ("/store-server/no-backups", test_no_backups);
   g_test_add ("/store-server/involvement-and-report", TwoPeople, &officer_and_reviewer,
               two_people_setup, test_involvement_and_report, two_people_teardown);
+  g_test_add_func ("/store-server/no-clock-no-write", test_no_clock_no_write);
 
   return g_test_run ();
 }

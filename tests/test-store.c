@@ -1197,20 +1197,76 @@ test_sign_off_by_file (void)
     g_clear_error (&error);
   }
 
-  /* The officer imports the reviewer's response on their own desktop. */
+  /* The officer imports the reviewer's response on their own desktop.  On
+   * a team register whoever applies it writes the decision, so the server
+   * holds them to a reviewer's rules: the officer is refused by the server
+   * itself, and a reviewer's login applies it. */
   {
     g_autoptr(GBytes) data = NULL;
     g_autoptr(GBytes) signature = NULL;
+    g_autoptr(GPtrArray) audit = NULL;
+    const InvolveAuditEntry *entry = NULL;
+    g_autofree char *note = NULL;
     gint64 decided = g_get_real_time () + 1000;
+    gint64 applied;
 
     response->date = g_strdup ("2023-11-14");
     make_response (store, uuid, 1, "reviewer", response, decided, &data, &signature);
+    if (store_test_on_server ())
+      {
+        g_assert_false (involve_store_apply_signed_response (store, data, signature, test_certificate ("reviewer"), &error));
+        g_assert_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_UNTRUSTED);
+        g_assert_nonnull (strstr (error->message, "a reviewer of the register who did not submit the record must apply it"));
+        g_assert_nonnull (strstr (error->message, "only a reviewer of this register can sign off or return a record"));
+        g_test_message ("%s", error->message);
+        g_clear_error (&error);
+        g_clear_object (&record);
+        record = involve_store_load_record (store, uuid, 0, &error);
+        g_assert_cmpint (involve_record_get_status (record), ==, INVOLVE_STATUS_AWAITING_SIGN_OFF);
+        audit = involve_store_list_audit (store, uuid, &error);
+        g_assert_no_error (error);
+        entry = g_ptr_array_index (audit, audit->len - 1);
+        g_assert_cmpstr (entry->kind, ==, INVOLVE_AUDIT_REFUSED);
+        g_assert_nonnull (strstr (entry->details, "only a reviewer of this register"));
+        g_clear_pointer (&audit, g_ptr_array_unref);
+        act_as (store, "reviewer");
+      }
+    applied = g_get_real_time ();
     g_assert_true (involve_store_apply_signed_response (store, data, signature, test_certificate ("reviewer"), &error));
     g_assert_no_error (error);
     g_clear_object (&record);
     record = involve_store_load_record (store, uuid, 0, &error);
     g_assert_cmpint (involve_record_get_status (record), ==, INVOLVE_STATUS_SIGNED_OFF);
-    g_assert_cmpint (involve_record_get_sign_off (record)->decided_at_usec, ==, decided);
+    /* A file keeps the reviewer's signed time; a team register records its
+     * own, and its entry names the reviewer's, which the signed act keeps. */
+    audit = involve_store_list_audit (store, uuid, &error);
+    g_assert_no_error (error);
+    for (guint i = 0; i < audit->len; i++)
+      if (g_str_equal (((InvolveAuditEntry *) audit->pdata[i])->kind, INVOLVE_AUDIT_SIGN_OFF))
+        entry = audit->pdata[i];
+    g_assert_nonnull (entry);
+    {
+      g_autoptr(GDateTime) seconds = g_date_time_new_from_unix_utc (decided / G_USEC_PER_SEC);
+      g_autoptr(GDateTime) when = g_date_time_add (seconds, decided % G_USEC_PER_SEC);
+      g_autofree char *iso = g_date_time_format (when, "%Y-%m-%dT%H:%M:%S.%fZ");
+
+      note = g_strdup_printf ("; response signed by the reviewer at %s, recorded at the team register's time [signed by ",
+                              iso);
+    }
+    if (store_test_on_server ())
+      {
+        g_assert_cmpint (involve_record_get_sign_off (record)->decided_at_usec, ==, entry->time_usec);
+        g_assert_cmpint (entry->time_usec, >=, applied - 5 * G_USEC_PER_SEC);
+        g_assert_cmpint (entry->time_usec, !=, decided);
+        g_test_message ("%s", entry->details);
+        g_assert_nonnull (strstr (entry->details, note));
+        g_test_message ("%s", entry->details);
+      }
+    else
+      {
+        g_assert_cmpint (involve_record_get_sign_off (record)->decided_at_usec, ==, decided);
+        g_assert_null (strstr (entry->details, "recorded at the team register's time"));
+      }
     g_assert_cmpstr (involve_record_get_sign_off (record)->date, ==, "2023-11-14");
     g_assert_cmpstr (involve_record_get_sign_off (record)->fingerprint, ==, fingerprint);
     g_assert_cmpstr (involve_record_get_sign_off (record)->reviewer_email, ==, "sam.reviewer@example.org");

@@ -438,6 +438,7 @@ involve_store_log_event (InvolveStore *self,
 {
   STORE_LOCK (self);
   AuditEvent event = { kind, uuid, version, NULL, NULL, NULL, details };
+  gint64 now = 0;
 
   g_return_val_if_fail (INVOLVE_IS_STORE (self), FALSE);
   g_return_val_if_fail (kind != NULL && *kind != '\0', FALSE);
@@ -445,7 +446,8 @@ involve_store_log_event (InvolveStore *self,
 
   if (!txn_begin (self, error))
     return FALSE;
-  if (!_involve_store_append_event (self, &event, _involve_store_now_usec (self), NULL, error) ||
+  if (!_involve_store_now_usec (self, &now, error) ||
+      !_involve_store_append_event (self, &event, now, NULL, error) ||
       !txn_commit (self, error))
     {
       txn_rollback (self);

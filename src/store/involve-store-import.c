@@ -411,7 +411,11 @@ involve_store_import_record_full (InvolveStore *self,
 
   if (!txn_begin (self, error))
     return FALSE;
-  now = _involve_store_now_usec (self);
+  if (!_involve_store_now_usec (self, &now, error))
+    {
+      txn_rollback (self);
+      return FALSE;
+    }
 
   known = _involve_store_fetch_version (self, uuid, 0, &latest_row, &lookup_error);
   if (!known && !g_error_matches (lookup_error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_NOT_FOUND))

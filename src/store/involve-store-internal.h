@@ -204,8 +204,20 @@ gboolean   _involve_store_stamp_backup_file    (const char      *dest_path,
 /* The time an audit entry or a row written now carries: this computer's
  * clock for a file; the server's, the same for the whole transaction, for
  * a server register (its rules refuse any other).  Call it inside the
- * transaction that writes. */
-gint64        _involve_store_now_usec       (InvolveStore  *self);
+ * transaction that writes.  FALSE when the server cannot say: the caller
+ * writes nothing then (never this computer's clock instead). */
+gboolean      _involve_store_now_usec       (InvolveStore  *self,
+                                             gint64        *out_now,
+                                             GError       **error);
+/* A decision applied from a response file on a team register carries the
+ * server's time (its rules refuse any other); the reviewer's own signed
+ * time stays in their signed act, and the audit entry's details say it
+ * with this note after the decision (before " [signed by …]").  Verify
+ * takes the decision's time from the entry only when the note names the
+ * act's own time; a file never writes it. */
+char         *_involve_store_format_server_clock_note  (gint64      signed_usec);
+/* The length of such a note at the start of @text; 0 if there is none. */
+gsize         _involve_store_server_clock_note_length  (const char *text);
 /* On a server, takes the lock that serialises appends to the audit trail
  * (held to the end of the transaction); nothing for a file, where the
  * write transaction already does. */

@@ -981,7 +981,8 @@ involve_store_add_log_entry (InvolveStore    *self,
 
   if (!_involve_store_txn_begin (self, error))
     return FALSE;
-  now = _involve_store_now_usec (self);
+  if (!_involve_store_now_usec (self, &now, error))
+    goto fail;
 
   version = involve_store_get_loggable_version (self, work->record_uuid, error);
   if (version == 0)

@@ -134,6 +134,7 @@ simple_transition (InvolveStore      *self,
   g_auto(VersionRow) row = { 0 };
   GError *lifecycle = NULL;
   InvolveStatus to;
+  gint64 now = 0;
 
   g_return_val_if_fail (INVOLVE_IS_STORE (self), FALSE);
   g_return_val_if_fail (uuid != NULL, FALSE);
@@ -148,8 +149,8 @@ simple_transition (InvolveStore      *self,
       lifecycle_error (error, lifecycle);
       goto fail;
     }
-  if (!update_status (self, &row, to, transition == INVOLVE_TRANSITION_WITHDRAW ? reason : NULL,
-                      _involve_store_now_usec (self), error) ||
+  if (!_involve_store_now_usec (self, &now, error) ||
+      !update_status (self, &row, to, transition == INVOLVE_TRANSITION_WITHDRAW ? reason : NULL, now, error) ||
       !txn_commit (self, error))
     goto fail;
   return TRUE;
@@ -236,8 +237,8 @@ involve_store_submit (InvolveStore *self,
 
   if (!txn_begin (self, error))
     return FALSE;
-  now = _involve_store_now_usec (self);
-  if (!_involve_store_fetch_version (self, uuid, 0, &row, error))
+  if (!_involve_store_now_usec (self, &now, error) ||
+      !_involve_store_fetch_version (self, uuid, 0, &row, error))
     goto fail;
   if (!involve_lifecycle_apply (row.status, INVOLVE_TRANSITION_SUBMIT, NULL, &to, &lifecycle))
     {
@@ -345,6 +346,24 @@ dup_submitter_certificate (InvolveStore *self,
   return column_dup (stmt, 0);
 }
 
+/* On a team register whoever applies a response file writes the decision,
+ * so the server holds that login to a reviewer's rules. */
+static gboolean
+refused_by_server (GError **error)
+{
+  g_autofree char *message = NULL;
+
+  if (!g_error_matches (*error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_UNTRUSTED))
+    return FALSE;
+  message = g_strdup_printf (_("On a team register the decision is written by whoever applies the response file, "
+                               "so a reviewer of the register who did not submit the record must apply it "
+                               "with their own login. It was not applied. (%s)"),
+                             (*error)->message);
+  g_free ((*error)->message);
+  (*error)->message = g_steal_pointer (&message);
+  return TRUE;
+}
+
 /* Sign off or return, from this register or from a response file. */
 static gboolean
 decide (InvolveStore         *self,
@@ -376,6 +395,8 @@ decide (InvolveStore         *self,
   g_autofree char *seal = NULL;
   InvolveCertificate *certificate = response_certificate;
   gint64 decided;
+  gint64 signed_at;
+  gboolean by_file;
 
   /* The reviewer signs: here with the unlocked key, by file in the response. */
   if (certificate == NULL)
@@ -390,8 +411,8 @@ decide (InvolveStore         *self,
 
   if (!txn_begin (self, error))
     return FALSE;
-  now = _involve_store_now_usec (self);
-  if (!_involve_store_fetch_version (self, uuid, 0, &row, error))
+  if (!_involve_store_now_usec (self, &now, error) ||
+      !_involve_store_fetch_version (self, uuid, 0, &row, error))
     goto fail;
 
   if (version != 0 && version != row.version)
@@ -485,8 +506,13 @@ decide (InvolveStore         *self,
     }
 
   date = input->date != NULL && *input->date != '\0' ? g_strdup (input->date) : _involve_store_today_utc ();
-  /* By file, the reviewer decided on their own desktop, earlier. */
-  decided = expected_fingerprint != NULL && input->decided_at_usec > 0 ? input->decided_at_usec : now;
+  /* By file, the reviewer decided on their own desktop, earlier, and a
+   * file keeps that time.  A team register records every decision at its
+   * own time, by whoever applies the file; the reviewer's time stays in
+   * their signed act, and the entry says it. */
+  by_file = expected_fingerprint != NULL && input->decided_at_usec > 0;
+  signed_at = input->decided_at_usec;
+  decided = by_file && !self->is_server ? signed_at : now;
   g_free (block->date);
   block->date = g_strdup (date);
   g_free (block->decision);
@@ -517,11 +543,24 @@ decide (InvolveStore         *self,
   bind_text (stmt, 11, involve_certificate_get_fingerprint (certificate));
   bind_text (stmt, 12, INVOLVE_FINGERPRINT_FORMAT_SEALED);
   bind_text (stmt, 13, seal);
-  if (!step_done (self, stmt, doing, error))
-    goto fail;
+  if (!step_done (self, stmt, doing, &refusal))
+    {
+      /* The server's refusal is recorded like the register's own. */
+      if (!by_file || !self->is_server || !refused_by_server (&refusal))
+        g_propagate_error (error, g_steal_pointer (&refusal));
+      goto fail;
+    }
 
   details = _involve_store_format_decision (signing, input->reviewer_name, input->reviewer_job_title,
                                             input->reviewer_email, date, fingerprint, input->comments);
+  if (by_file && self->is_server)
+    {
+      g_autofree char *note = _involve_store_format_server_clock_note (signed_at);
+      char *noted = g_strconcat (details, note, NULL);
+
+      g_free (details);
+      details = noted;
+    }
   act = involve_act_new (signing ? INVOLVE_ACT_SIGN_OFF : INVOLVE_ACT_RETURN);
   act->record_uuid = g_strdup (row.uuid);
   act->reference = g_strdup (row.reference);
@@ -704,8 +743,8 @@ involve_store_amend (InvolveStore *self,
 
   if (!txn_begin (self, error))
     return 0;
-  now = _involve_store_now_usec (self);
-  if (!_involve_store_fetch_version (self, uuid, 0, &row, error))
+  if (!_involve_store_now_usec (self, &now, error) ||
+      !_involve_store_fetch_version (self, uuid, 0, &row, error))
     goto fail;
   if (!involve_lifecycle_apply (row.status, INVOLVE_TRANSITION_AMEND, reason, &to, &lifecycle))
     {

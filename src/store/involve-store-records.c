@@ -463,7 +463,8 @@ create_record (InvolveStore  *self,
 
   if (!txn_begin (self, error))
     return NULL;
-  now = _involve_store_now_usec (self);
+  if (!_involve_store_now_usec (self, &now, error))
+    goto fail;
   now_dt = g_date_time_new_from_unix_utc (now / G_USEC_PER_SEC);
 
   if (!allocate_reference (self, g_date_time_get_year (now_dt), &reference, &number, error) ||
@@ -704,9 +705,8 @@ involve_store_set_value (InvolveStore  *self,
 
   if (!txn_begin (self, error))
     return FALSE;
-  now = _involve_store_now_usec (self);
-
-  if (!_involve_store_fetch_version (self, involve_record_get_uuid (record), 0, &row, error))
+  if (!_involve_store_now_usec (self, &now, error) ||
+      !_involve_store_fetch_version (self, involve_record_get_uuid (record), 0, &row, error))
     goto fail;
 
   if (!involve_status_is_editable (row.status))

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <glib-unix.h>
+#include <string.h>
 
 #include "involve-db.h"
 #include "involve-pg-schema.h"
@@ -169,29 +170,83 @@ involve_store_server_become (InvolveStore  *self,
   return TRUE;
 }
 
-gint64
-_involve_store_now_usec (InvolveStore *self)
+gboolean
+_involve_store_now_usec (InvolveStore  *self,
+                         gint64        *out_now,
+                         GError       **error)
 {
-  g_autoptr(InvolveDbStmt) stmt = NULL;
-  gint64 now;
+  InvolveDbStmt *stmt;
+  int rc;
 
+  g_return_val_if_fail (out_now != NULL, FALSE);
+
+  *out_now = 0;
   if (!self->is_server)
-    return g_get_real_time ();
-
-  /* The server refuses any other time; if this fails, so will the write,
-   * with the server's message. */
-  stmt = _involve_store_prepare (self, "SELECT involve.now_usec ()", NULL);
-  if (stmt == NULL || involve_db_step (stmt) != SQLITE_ROW)
     {
-      if (stmt != NULL)
-        involve_db_reset (stmt);
-      return g_get_real_time ();
+      *out_now = g_get_real_time ();
+      return TRUE;
     }
-  now = involve_db_column_int64 (stmt, 0);
+
+  /* The server writes only its own time, so a desktop's clock is never a
+   * stand-in: without the server's, nothing is written. */
+  stmt = _involve_store_prepare (self, "SELECT involve.now_usec ()", error);
+  if (stmt == NULL)
+    return FALSE;
+  rc = involve_db_step (stmt);
+  if (rc == SQLITE_ROW)
+    *out_now = involve_db_column_int64 (stmt, 0);
+  if (rc != SQLITE_ROW || *out_now <= 0)
+    {
+      /* Read the server's words before the reset clears them. */
+      if (rc == SQLITE_ROW)
+        set_error_code (error, INVOLVE_STORE_ERROR_FAILED, 0,
+                        _("Could not read the team register’s clock: it gave no time. Nothing was written."));
+      else
+        set_sqlite_error (self, error, rc, _("Could not read the team register’s clock, so nothing was written"));
+      involve_db_reset (stmt);
+      *out_now = 0;
+      return FALSE;
+    }
+  /* A cached statement: kept, reset. */
   involve_db_reset (stmt);
-  /* A cached statement: keep it, reset. */
-  g_steal_pointer (&stmt);
-  return now;
+  return TRUE;
+}
+
+/* A decision by response file on a team register: the server records it
+ * at its own time, and the entry says when the reviewer signed. */
+#define SERVER_CLOCK_NOTE_START "; response signed by the reviewer at "
+#define SERVER_CLOCK_NOTE_END ", recorded at the team register's time"
+/* "YYYY-MM-DDTHH:MM:SS.ffffffZ" */
+#define SERVER_CLOCK_NOTE_TIME_LENGTH 27
+
+char *
+_involve_store_format_server_clock_note (gint64 signed_usec)
+{
+  g_autoptr(GDateTime) seconds = g_date_time_new_from_unix_utc (signed_usec / G_USEC_PER_SEC);
+  g_autoptr(GDateTime) when = seconds != NULL ? g_date_time_add (seconds, signed_usec % G_USEC_PER_SEC) : NULL;
+  g_autofree char *text = when != NULL ? g_date_time_format (when, "%Y-%m-%dT%H:%M:%S.%fZ") : NULL;
+
+  /* Out of GDateTime's range: no real signature time, but still a note
+   * of the same shape that verify then finds wrong. */
+  if (text == NULL || strlen (text) != SERVER_CLOCK_NOTE_TIME_LENGTH)
+    {
+      g_free (text);
+      text = g_strdup ("0000-00-00T00:00:00.000000Z");
+    }
+  return g_strconcat (SERVER_CLOCK_NOTE_START, text, SERVER_CLOCK_NOTE_END, NULL);
+}
+
+gsize
+_involve_store_server_clock_note_length (const char *text)
+{
+  gsize start = strlen (SERVER_CLOCK_NOTE_START);
+  gsize end = strlen (SERVER_CLOCK_NOTE_END);
+
+  if (text == NULL || !g_str_has_prefix (text, SERVER_CLOCK_NOTE_START) ||
+      strlen (text) < start + SERVER_CLOCK_NOTE_TIME_LENGTH + end ||
+      !g_str_has_prefix (text + start + SERVER_CLOCK_NOTE_TIME_LENGTH, SERVER_CLOCK_NOTE_END))
+    return 0;
+  return start + SERVER_CLOCK_NOTE_TIME_LENGTH + end;
 }
 
 gboolean

@@ -290,7 +290,12 @@ _involve_store_check_role (InvolveStore       *self,
       if (n < 0)
         return FALSE;
       if (n == 0)
-        return trust_write (self, certificate, INVOLVE_TRUST_ALL, _involve_store_now_usec (self), error);
+        {
+          gint64 now = 0;
+
+          return _involve_store_now_usec (self, &now, error) &&
+                 trust_write (self, certificate, INVOLVE_TRUST_ALL, now, error);
+        }
     }
 
   who = involve_certificate_dup_description (certificate);
@@ -428,12 +433,14 @@ _involve_store_log_refusal (InvolveStore       *self,
   g_autofree char *who = certificate != NULL ? involve_certificate_dup_description (certificate)
                                              : g_strdup (_("nobody (no signing key)"));
   g_autofree char *details = g_strdup_printf ("refused %s: %s", who, why->message);
+  gint64 now = 0;
 
   if (!_involve_store_txn_begin (self, &error))
     goto fail;
-  if (!_involve_store_audit_append (self, INVOLVE_AUDIT_REFUSED, record_uuid, version, NULL, NULL,
+  if (!_involve_store_now_usec (self, &now, &error) ||
+      !_involve_store_audit_append (self, INVOLVE_AUDIT_REFUSED, record_uuid, version, NULL, NULL,
                                     certificate != NULL ? involve_certificate_get_fingerprint (certificate) : NULL,
-                                    details, _involve_store_now_usec (self), NULL, &error) ||
+                                    details, now, NULL, &error) ||
       !_involve_store_txn_commit (self, &error))
     {
       _involve_store_txn_rollback (self);
@@ -506,6 +513,7 @@ involve_store_trust_add (InvolveStore        *self,
   INTERNAL_STORE_LOCK (self);
   InvolveIdentity *identity;
   gint64 had;
+  gint64 now = 0;
 
   g_return_val_if_fail (INVOLVE_IS_STORE (self), FALSE);
   g_return_val_if_fail (INVOLVE_IS_CERTIFICATE (certificate), FALSE);
@@ -534,7 +542,8 @@ involve_store_trust_add (InvolveStore        *self,
       goto fail;
     }
   if ((guint) had != roles &&
-      !trust_write (self, certificate, roles, _involve_store_now_usec (self), error))
+      (!_involve_store_now_usec (self, &now, error) ||
+       !trust_write (self, certificate, roles, now, error)))
     goto fail;
   if (!_involve_store_txn_commit (self, error))
     goto fail;
@@ -553,6 +562,7 @@ involve_store_trust_remove (InvolveStore *self,
   INTERNAL_STORE_LOCK (self);
   g_autoptr(InvolveCertificate) certificate = NULL;
   gint64 had;
+  gint64 now = 0;
 
   g_return_val_if_fail (INVOLVE_IS_STORE (self), FALSE);
   g_return_val_if_fail (fingerprint != NULL, FALSE);
@@ -579,7 +589,8 @@ involve_store_trust_remove (InvolveStore *self,
     }
   certificate = involve_store_dup_certificate (self, fingerprint, error);
   if (certificate == NULL ||
-      !trust_write (self, certificate, 0, _involve_store_now_usec (self), error) ||
+      !_involve_store_now_usec (self, &now, error) ||
+      !trust_write (self, certificate, 0, now, error) ||
       !_involve_store_txn_commit (self, error))
     goto fail;
   return TRUE;

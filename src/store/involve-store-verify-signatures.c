@@ -294,6 +294,48 @@ verify_trust (InvolveStore *self,
   return TRUE;
 }
 
+/* When a decision by file should have been recorded: at the reviewer's
+ * signed time, as a file records it, or at its entry's time when the
+ * entry (hash-chained) carries the team register's note naming that
+ * signed time exactly after the decision it logs. */
+static gboolean
+decided_on_server_clock (InvolveStore         *self,
+                         gint64                entry_id,
+                         const InvolveAct     *act,
+                         const InvolveSignOff *block,
+                         const char           *fingerprint,
+                         gint64               *decided,
+                         GError              **error)
+{
+  INTERNAL_AUTO_STMT stmt = NULL;
+  g_autofree char *rebuilt = NULL;
+  g_autofree char *note = NULL;
+  g_autofree char *expected = NULL;
+  int rc;
+
+  stmt = _involve_store_prepare (self, "SELECT time_usec, details FROM audit WHERE id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  involve_db_bind_int64 (stmt, 1, entry_id);
+  rc = involve_db_step (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      _involve_store_set_sqlite_error (self, error, rc, _("Could not verify the register"));
+      return FALSE;
+    }
+  if (rc != SQLITE_ROW)
+    return TRUE;
+  rebuilt = _involve_store_format_decision (g_strcmp0 (block->decision, "signed-off") == 0,
+                                            block->reviewer_name, block->reviewer_job_title,
+                                            block->reviewer_email, block->date, fingerprint,
+                                            block->comments);
+  note = _involve_store_format_server_clock_note (act->time_usec);
+  expected = g_strconcat (rebuilt, note, " [signed by ", NULL);
+  if (g_str_has_prefix (column_text (stmt, 1) != NULL ? column_text (stmt, 1) : "", expected))
+    *decided = involve_db_column_int64 (stmt, 0);
+  return TRUE;
+}
+
 /* Every signed-off version has a signed sign-off that matches it. */
 static gboolean
 verify_decisions (InvolveStore *self,
@@ -337,6 +379,7 @@ verify_decisions (InvolveStore *self,
       g_autoptr(InvolveRecord) record = NULL;
       g_autoptr(InvolveSignOff) block = NULL;
       g_autofree char *seal = NULL;
+      gint64 decided = 0;
 
       if (entry_kind == NULL)
         {
@@ -370,6 +413,7 @@ verify_decisions (InvolveStore *self,
           return broken (error, first_broken_id, entry_id, message);
         }
       act = involve_act_parse (data, NULL);
+      decided = act != NULL ? act->time_usec : 0;
       block = involve_sign_off_new ();
       block->decision = g_strdup (column_text (stmt, 4));
       block->comments = g_strdup (column_text (stmt, 5));
@@ -379,6 +423,9 @@ verify_decisions (InvolveStore *self,
       block->reviewer_team = g_strdup (column_text (stmt, 9));
       block->date = g_strdup (column_text (stmt, 10));
       block->decided_at_usec = involve_db_column_int64 (stmt, 11);
+      if (act != NULL && act->request != NULL &&
+          !decided_on_server_clock (self, entry_id, act, block, column_text (stmt, 3), &decided, error))
+        return FALSE;
       if (act == NULL ||
           g_strcmp0 (act->fingerprint, column_text (stmt, 3)) != 0 ||
           g_strcmp0 (act->decision, block->decision) != 0 ||
@@ -389,7 +436,7 @@ verify_decisions (InvolveStore *self,
           g_strcmp0 (act->reviewer_team, block->reviewer_team) != 0 ||
           g_strcmp0 (act->review_date, block->date) != 0 ||
           g_strcmp0 (act->signer, column_text (stmt, 12)) != 0 ||
-          act->time_usec != block->decided_at_usec)
+          decided != block->decided_at_usec)
         {
           message = g_strdup_printf (_("The sign-off block of %s version %u no longer matches the reviewer’s signed decision (audit entry %" PRId64 "): it was altered."),
                                      reference, version, entry_id);

@@ -327,7 +327,8 @@ is_blank (const char *text)
 }
 
 /* A signed entry's details go on with " [signed by …]" (the signature
- * itself is checked by the signatures step of verify). */
+ * itself is checked by the signatures step of verify), after the team
+ * register's note on a decision by file (whose time that step checks). */
 static gboolean
 same_decision_details (const char *rebuilt,
                        const char *logged)
@@ -337,6 +338,7 @@ same_decision_details (const char *rebuilt,
   if (rebuilt == NULL || logged == NULL || !g_str_has_prefix (logged, rebuilt))
     return FALSE;
   length = strlen (rebuilt);
+  length += _involve_store_server_clock_note_length (logged + length);
   return logged[length] == '\0' || g_str_has_prefix (logged + length, " [signed by ");
 }
 
@@ -425,8 +427,9 @@ check_versions (InvolveStore *self,
                 message = g_strdup_printf (_("%s version %u: the reviewer’s block in the register (decision, reviewer, date, comments or fingerprint) is not what audit entry %" PRId64 " recorded: it was changed outside Involve."),
                                            reference, version, v->decision_id);
               /* The decision time is the reviewer's own clock when decided
-               * by file: the signed act vouches for it (verify's
-               * signature step), not the entry's time. */
+               * by file (the team register's, with a note saying so): the
+               * signed act vouches for it (verify's signature step), not
+               * the entry's time. */
             }
           else if (v->imported_id > 0)
             {
