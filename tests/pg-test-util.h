@@ -36,6 +36,11 @@ char           *pg_test_unique_login       (const char      *stem);
 /* Runs SQL as the superuser on @reg's database; fails the test on error. */
 void            pg_test_register_exec      (PgTestRegister  *reg,
                                             const char      *sql);
+/* Waits up to @timeout_ms for every session on @reg's database (but
+ * the caller's own) to end, as the server ends a killed client's, rolling
+ * back its transaction; returns how many are left (0: none). */
+guint           pg_test_register_wait_for_sessions (PgTestRegister *reg,
+                                                    guint           timeout_ms);
 /* Drops the database (the roles stay: they are cluster-wide and unique). */
 void            pg_test_register_free      (PgTestRegister  *reg);
 
