@@ -127,7 +127,9 @@ store_test_become (InvolveStore *store,
   GHashTableIter iter;
   gpointer value;
 
-  if (!involve_store_is_server (store) || who == NULL)
+  /* A team register a file-engine test opened itself (test-store-server)
+   * keeps the login it connected as. */
+  if (!involve_store_is_server (store) || who == NULL || !store_test_on_server ())
     return;
   location = involve_store_get_path (store);
   g_hash_table_iter_init (&iter, server_registers);
