@@ -127,16 +127,17 @@ store_test_become (InvolveStore *store,
   GHashTableIter iter;
   gpointer value;
 
-  /* A team register a file-engine test opened itself (test-store-server)
-   * keeps the login it connected as. */
-  if (!involve_store_is_server (store) || who == NULL || !store_test_on_server ())
+  if (!involve_store_is_server (store) || who == NULL || server_registers == NULL)
     return;
   location = involve_store_get_path (store);
   g_hash_table_iter_init (&iter, server_registers);
   while (server == NULL && g_hash_table_iter_next (&iter, NULL, &value))
     if (g_str_equal (((ServerRegister *) value)->location, location))
       server = value;
-  g_assert_nonnull (server);
+  /* A team register the test opened with a connection string of its own
+   * (test-store-server.c): its login is the one that string names. */
+  if (server == NULL)
+    return;
   g_assert_true (involve_store_server_become (store, server_login (server, who), &error));
   g_assert_no_error (error);
 }
