@@ -137,6 +137,32 @@ pg_test_register_exec (PgTestRegister *reg,
   PQfinish (conn);
 }
 
+guint
+pg_test_register_wait_for_sessions (PgTestRegister *reg,
+                                    guint           timeout_ms)
+{
+  PGconn *conn = pg_test_connect (reg->dbname, NULL);
+  gint64 give_up = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+  guint left;
+
+  for (;;)
+    {
+      PGresult *result = PQexec (conn, "SELECT count(*) FROM pg_stat_activity"
+                                       " WHERE datname = current_database () AND pid <> pg_backend_pid ()"
+                                       " AND backend_type = 'client backend'");
+
+      if (PQresultStatus (result) != PGRES_TUPLES_OK)
+        g_error ("Cannot read the server's sessions: %s", PQresultErrorMessage (result));
+      left = (guint) g_ascii_strtoull (PQgetvalue (result, 0, 0), NULL, 10);
+      PQclear (result);
+      if (left == 0 || g_get_monotonic_time () >= give_up)
+        break;
+      g_usleep (20 * 1000);
+    }
+  PQfinish (conn);
+  return left;
+}
+
 void
 pg_test_register_free (PgTestRegister *reg)
 {

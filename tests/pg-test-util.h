@@ -51,6 +51,11 @@ gboolean        pg_test_try_exec           (PGconn          *conn,
                                             const char      *sql,
                                             char           **sqlstate,
                                             char           **message);
+/* Waits up to @timeout_ms for every session on @reg's database (but
+ * the caller's own) to end, as the server ends a killed client's, rolling
+ * back its transaction; returns how many are left (0: none). */
+guint           pg_test_register_wait_for_sessions (PgTestRegister *reg,
+                                                    guint           timeout_ms);
 /* Drops the database (the roles stay: they are cluster-wide and unique). */
 void            pg_test_register_free      (PgTestRegister  *reg);
 

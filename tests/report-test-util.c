@@ -102,27 +102,34 @@ report_test_sign_off (InvolveStore *store,
   sign_off->reviewer_email = g_strdup ("sam.reviewer@example.org");
   sign_off->reviewer_job_title = g_strdup ("Director of Engagement");
   sign_off->date = g_strdup (date);
-  g_autoptr(InvolveIdentity) before = involve_store_get_identity (store) != NULL ?
-                                      g_object_ref (involve_store_get_identity (store)) : NULL;
+  InvolveIdentity *before = involve_store_get_identity (store);
   guint roles = 0;
 
-  /* The reviewer signs with their own key, trusted to sign off by the
-   * officer (the register's first, so its administrator). */
+  /* The reviewer signs with their own key (on a team register as their
+   * own login: the server lets only a reviewer decide), trusted to sign
+   * off by the officer (the register's first, so its administrator). */
   if (before == NULL)
-    involve_store_set_identity (store, test_identity ("officer"));
+    act_as (store, "officer");
   g_assert_true (involve_store_trust_lookup (store, involve_certificate_get_fingerprint (test_certificate ("reviewer")),
                                              &roles, &error));
   if (roles == 0)
     g_assert_true (involve_store_trust_add (store, test_certificate ("reviewer"), INVOLVE_TRUST_SIGN_OFF, &error));
   g_assert_no_error (error);
-  involve_store_set_identity (store, test_identity ("reviewer"));
+  act_as (store, "reviewer");
   involve_store_set_os_account (store, "reviewer");
   involve_store_set_profile_name (store, "Reviewer");
-  g_assert_true (involve_store_sign_off (store, uuid, sign_off, &error));
+  involve_store_sign_off (store, uuid, sign_off, &error);
   g_assert_no_error (error);
-  involve_store_set_os_account (store, account);
   involve_store_set_profile_name (store, profile);
+  /* Back to whoever acted: their key, and their account (on a team
+   * register their login; the caller's test keys are not this file's, so
+   * act_as_identity () would not know them). */
   involve_store_set_identity (store, before != NULL ? before : test_identity ("officer"));
+  if (involve_store_is_server (store))
+    g_assert_true (involve_store_server_become (store, account, &error));
+  else
+    involve_store_set_os_account (store, account);
+  g_assert_no_error (error);
 }
 
 static char *

@@ -5,7 +5,10 @@
  *   "ACK <sequence> <uuid> <field>\n"   value "edit <sequence>" saved
  *   "NEW <uuid>\n"                      record created
  * The test kills it with SIGKILL at a random moment.
- * Usage: store-crash-writer PATH FIRST-SEQUENCE JOURNAL-MODE SEED
+ * Usage: store-crash-writer LOCATION FIRST-SEQUENCE JOURNAL-MODE SEED [LOGIN]
+ * LOCATION is a register file, or a team register's connection string for
+ * the test cluster's superuser: the writer then acts as LOGIN (SET SESSION
+ * AUTHORIZATION), as the test's own store does (store-engine-test-util.c).
  */
 #include "config.h"
 
@@ -14,6 +17,7 @@
 #include <unistd.h>
 
 #include "involve-store.h"
+#include "involve-store-private.h"
 
 int
 main (int   argc,
@@ -26,7 +30,7 @@ main (int   argc,
   g_autoptr(GRand) rand = NULL;
   guint64 sequence;
 
-  if (argc != 5)
+  if (argc != 5 && argc != 6)
     return 2;
   sequence = g_ascii_strtoull (argv[2], NULL, 10);
   rand = g_rand_new_with_seed ((guint32) g_ascii_strtoull (argv[4], NULL, 10));
@@ -34,7 +38,7 @@ main (int   argc,
   store = g_initable_new (INVOLVE_TYPE_STORE, NULL, &error,
                           "path", argv[1], "auto-backup", FALSE,
                           "journal-mode", argv[3], "os-account", "crash-writer", NULL);
-  if (store == NULL)
+  if (store == NULL || (argc == 6 && !involve_store_server_become (store, argv[5], &error)))
     {
       fprintf (stderr, "%s\n", error->message);
       return 1;

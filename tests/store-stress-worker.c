@@ -9,8 +9,11 @@
  * and at the end "OPENS <n>".  Anything refused prints
  * "ALARM <what>: <message>" (the register is sound, so every alarm is a
  * false one) and the worker goes on.
- * Usage: store-stress-worker PATH ROLE SECONDS
+ * Usage: store-stress-worker LOCATION ROLE SECONDS [LOGIN]
  *   ROLE: writer, reader, importer or backup
+ * LOCATION is a register file, or a team register's connection string for
+ * the test cluster's superuser: the worker then acts as LOGIN (SET SESSION
+ * AUTHORIZATION), as the tests' own stores do (store-engine-test-util.c).
  */
 #include "config.h"
 
@@ -23,6 +26,7 @@
 #include "involve-store-private.h"
 
 static guint opens;
+static const char *login;
 
 static InvolveStore *
 open_register (const char *path)
@@ -34,6 +38,8 @@ open_register (const char *path)
   store = g_initable_new (INVOLVE_TYPE_STORE, NULL, &error,
                           "path", path, "create", FALSE, "auto-backup", FALSE,
                           "busy-timeout", 20000, "os-account", "stress", NULL);
+  if (store != NULL && login != NULL && !involve_store_server_become (store, login, &error))
+    g_clear_object (&store);
   if (store == NULL)
     printf ("ALARM open: %s\n", error->message);
   else if (involve_store_is_damaged (store))
@@ -66,8 +72,9 @@ main (int   argc,
   g_autofree char *copy = NULL;
   guint n = 0;
 
-  if (argc != 4)
+  if (argc != 4 && argc != 5)
     return 2;
+  login = argc == 5 ? argv[4] : NULL;
   path = argv[1];
   role = argv[2];
   until = g_get_monotonic_time () + g_ascii_strtoll (argv[3], NULL, 10) * G_USEC_PER_SEC;

@@ -1135,6 +1135,32 @@ test_pg_conflicts (Fixture       *f,
   involve_db_close (other);
 }
 
+/* A plain BEGIN reads one snapshot, as a read transaction on a file
+ * does: what another connection commits meanwhile shows only after. */
+static void
+test_pg_read_snapshot (Fixture       *f,
+                       gconstpointer  data)
+{
+  InvolveDb *other;
+
+  SKIP_WITHOUT_DB (f);
+  other = connect_or_fail (f->conninfo);
+  exec_ok (f->db, "CREATE TABLE s (id bigint PRIMARY KEY); INSERT INTO s VALUES (1)");
+  exec_ok (f->db, "BEGIN");
+  g_assert_cmpint (query_int (f->db, "SELECT count(*) FROM s"), ==, 1);
+  exec_ok (other, "INSERT INTO s VALUES (2)");
+  g_assert_cmpint (query_int (f->db, "SELECT count(*) FROM s"), ==, 1);
+  g_assert_cmpint (query_int (f->db, "SELECT max(id) FROM s"), ==, 1);
+  /* Writing over what another committed since is a conflict, not a
+   * silent overwrite. */
+  exec_ok (other, "UPDATE s SET id = 10 WHERE id = 1");
+  g_assert_cmpint (involve_db_exec (f->db, "UPDATE s SET id = 20 WHERE id = 1", NULL), ==, SQLITE_BUSY);
+  exec_ok (f->db, "ROLLBACK");
+  g_assert_cmpint (query_int (f->db, "SELECT count(*) FROM s"), ==, 2);
+  g_assert_cmpint (query_int (f->db, "SELECT max(id) FROM s"), ==, 10);
+  involve_db_close (other);
+}
+
 static void
 test_notifications (Fixture       *f,
                     gconstpointer  data)
@@ -1223,6 +1249,7 @@ main (int    argc,
   g_test_add ("/db/postgresql/connect-denied", Fixture, NULL, NULL, test_pg_connect_denied, teardown);
   g_test_add ("/db/postgresql/replan", Fixture, NULL, setup_pg, test_replan, teardown);
   g_test_add ("/db/postgresql/conflicts", Fixture, NULL, setup_pg, test_pg_conflicts, teardown);
+  g_test_add ("/db/postgresql/read-snapshot", Fixture, NULL, setup_pg, test_pg_read_snapshot, teardown);
   g_test_add ("/db/postgresql/writers-queue", Fixture, NULL, setup_pg, test_pg_writers_queue, teardown);
 
   return g_test_run ();

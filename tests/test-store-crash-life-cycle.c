@@ -13,7 +13,9 @@
 #include "common-test-util.h"
 #include "involve-demo.h"
 #include "involve-store.h"
+#include "involve-store-private.h"
 #include "involve-store-trust.h"
+#include "store-engine-test-util.h"
 
 /*
  * Crash test for the register: a writer process is killed with SIGKILL at
@@ -21,7 +23,17 @@
  * kill the file must pass SQLite's integrity check, the audit chain must
  * verify, and every change the writer was told had succeeded must be there.
  *
- * The writer is this program run with --writer PATH SEED sign|edit.  After each call that
+ * On a team register (INVOLVE_TEST_ENGINE=postgresql) the server must end
+ * the killed client's session and roll back its open transaction: no
+ * session is left, the audit chain verifies and every acknowledged change
+ * is there.
+ *
+ * The writer is this program run with --writer PATH SEED sign|edit, and on
+ * a team register LOCATION OFFICER REVIEWER after those: it opens LOCATION
+ * (the test cluster superuser's connection string) instead of PATH and
+ * acts as the login OFFICER, and as REVIEWER to sign off (the server lets
+ * only a reviewer decide, never the person who submitted); its keys stay
+ * beside PATH either way.  After each call that
  * returns success it prints an acknowledgement line on stdout and flushes
  * it, so the parent knows exactly what was acknowledged before the kill:
  *   create UUID
@@ -75,10 +87,22 @@ writer_key (const char  *register_path,
   return g_steal_pointer (&identity);
 }
 
+/* On a team register, acts as @login from now on (nothing on a file). */
+static gboolean
+writer_become (InvolveStore  *store,
+               const char    *login,
+               GError       **error)
+{
+  return login == NULL || involve_store_server_become (store, login, error);
+}
+
 static int
 run_writer (const char *path,
             guint32     seed,
-            gboolean    sign_first)
+            gboolean    sign_first,
+            const char *location,
+            const char *officer_login,
+            const char *reviewer_login)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(InvolveStore) store = NULL;
@@ -88,8 +112,9 @@ run_writer (const char *path,
   g_autoptr(InvolveIdentity) reviewer = NULL;
   guint64 counter = 0;
 
-  store = g_initable_new (INVOLVE_TYPE_STORE, NULL, &error, "path", path, "auto-backup", FALSE, NULL);
-  if (store == NULL)
+  store = g_initable_new (INVOLVE_TYPE_STORE, NULL, &error, "path", location != NULL ? location : path,
+                          "auto-backup", FALSE, NULL);
+  if (store == NULL || !writer_become (store, officer_login, &error))
     {
       fprintf (stderr, "writer: %s\n", error->message);
       return 1;
@@ -170,7 +195,9 @@ run_writer (const char *path,
             goto failed;
           involve_store_set_profile_name (store, "Crash Test Reviewer");
           involve_store_set_identity (store, reviewer);
-          if (!involve_store_sign_off (store, uuid, sign_off, &error))
+          if (!writer_become (store, reviewer_login, &error) ||
+              !involve_store_sign_off (store, uuid, sign_off, &error) ||
+              !writer_become (store, officer_login, &error))
             goto failed;
           involve_store_set_identity (store, officer);
           involve_store_set_profile_name (store, "Crash Test Officer");
@@ -322,6 +349,7 @@ test_store_crash_sigkill (void)
   g_autofree char *path = NULL;
   guint runs = g_test_slow () ? 200 : 25;
   guint killed_before_ack = 0;
+  gboolean on_server = store_test_on_server ();
   g_autoptr(GPtrArray) samples = submittable_samples ();
   Acks acks = { 0 };
 
@@ -338,7 +366,11 @@ test_store_crash_sigkill (void)
       /* Every third run starts with a record it fills, submits and signs
        * off, and is not killed before that is acknowledged. */
       gboolean sign_first = run % 3 == 1;
-      const char *argv[] = { self_path, "--writer", path, seed, sign_first ? "sign" : "edit", NULL };
+      const char *argv[] = { self_path, "--writer", path, seed, sign_first ? "sign" : "edit",
+                             /* On a team register: where, and who. */
+                             on_server ? store_test_location (path) : NULL,
+                             on_server ? store_test_login (path, "officer") : NULL,
+                             on_server ? store_test_login (path, "reviewer") : NULL, NULL };
       g_autoptr(GIOChannel) channel = NULL;
       g_autoptr(InvolveStore) store = NULL;
       gint64 broken = -1;
@@ -395,12 +427,22 @@ test_store_crash_sigkill (void)
       if (acks.n_acks == before)
         killed_before_ack++;
 
-      if (!g_file_test (path, G_FILE_TEST_EXISTS))
-        continue;   /* killed before the file was made */
+      if (on_server)
+        {
+          /* The server noticed the dead client: its session, and with it
+           * any transaction it had open, is gone. */
+          g_assert_cmpuint (pg_test_register_wait_for_sessions (store_test_server_register (path), 10000), ==, 0);
+        }
+      else
+        {
+          if (!g_file_test (path, G_FILE_TEST_EXISTS))
+            continue;   /* killed before the file was made */
+          /* The file is sound. */
+          g_assert_cmpint (integrity_check (path), ==, 1);
+        }
 
-      /* The file is sound, opens, verifies, and holds every acknowledged change. */
-      g_assert_cmpint (integrity_check (path), ==, 1);
-      store = g_initable_new (INVOLVE_TYPE_STORE, NULL, &error, "path", path, "auto-backup", FALSE, NULL);
+      /* The register opens, verifies, and holds every acknowledged change. */
+      store = store_test_open_as (path, "officer", "Crash Test Officer", &error);
       g_assert_no_error (error);
       check_acks (store, &acks, samples);
       if (!involve_store_verify (store, &broken, &error))
@@ -426,8 +468,9 @@ int
 main (int   argc,
       char *argv[])
 {
-  if (argc == 5 && g_str_equal (argv[1], "--writer"))
-    return run_writer (argv[2], (guint32) g_ascii_strtoull (argv[3], NULL, 10), g_str_equal (argv[4], "sign"));
+  if ((argc == 5 || argc == 8) && g_str_equal (argv[1], "--writer"))
+    return run_writer (argv[2], (guint32) g_ascii_strtoull (argv[3], NULL, 10), g_str_equal (argv[4], "sign"),
+                       argc == 8 ? argv[5] : NULL, argc == 8 ? argv[6] : NULL, argc == 8 ? argv[7] : NULL);
 
   self_path = argv[0];
   g_test_init (&argc, &argv, NULL);

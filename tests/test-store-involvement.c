@@ -3,6 +3,7 @@
 
 #include "store-test-util.h"
 #include "report-test-util.h"
+#include "involve-store-internal.h"
 #include "involve-store-involvement.h"
 
 /* A register with one signed-off record (@uuid) and one draft (@draft). */
@@ -110,7 +111,9 @@ test_add_and_list (Fixture       *f,
   g_assert_no_error (error);
   g_assert_cmpint (entry->id, ==, 1);
   g_assert_cmpuint (entry->version, ==, 1);
-  g_assert_cmpstr (entry->account, ==, "officer");
+  /* On a team register the account is the login, as the server says. */
+  g_assert_cmpstr (entry->account, ==,
+                   store_test_on_server () ? store_test_login (f->td->path, "officer") : "officer");
 
   list = involve_store_list_log_entries (f->store, f->uuid, INVOLVE_LOG_ACTIVITY, 0, &error);
   g_assert_no_error (error);
@@ -282,6 +285,27 @@ test_corrections (Fixture       *f,
   g_assert_no_error (error);
 }
 
+/* On a team register each of its people (an officer who is also an
+ * administrator, a reviewer, a plain officer) is refused @sql by the
+ * server itself, for want of the privilege, whatever the client does. */
+static void
+assert_server_refuses (const char *path,
+                       const char *sql)
+{
+  const char *people[] = { "officer", "reviewer", "other" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (people); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *sqlstate = NULL;
+
+      if (store_test_server_exec_as (path, people[i], sql, &sqlstate, &error))
+        g_error ("the server let %s run “%s”", people[i], sql);
+      if (g_strcmp0 (sqlstate, "42501") != 0)
+        g_error ("%s running “%s”: SQLSTATE %s (%s), not 42501", people[i], sql, sqlstate, error->message);
+    }
+}
+
 static void
 test_append_only (Fixture       *f,
                   gconstpointer  data)
@@ -292,6 +316,45 @@ test_append_only (Fixture       *f,
   gint64 broken = 0;
 
   g_assert_true (involve_store_add_log_entry (f->store, entry, &error));
+  g_assert_no_error (error);
+  if (store_test_on_server ())
+    {
+      g_autoptr(InvolveLogEntry) feedback = involve_log_entry_new (INVOLVE_LOG_FEEDBACK, f->uuid);
+      g_autoptr(GPtrArray) list = NULL;
+      const char *attacks[] = {
+        "UPDATE involvement_activities SET reach = 4200",
+        "DELETE FROM involvement_activities",
+        "DELETE FROM involvement_reach",
+        "UPDATE involvement_reach SET item = 'young-men'",
+        "UPDATE involvement_feedback SET responses = 0",
+        "DELETE FROM involvement_feedback",
+        "DELETE FROM involvement_responses",
+        "DELETE FROM involvement_evaluations",
+        "TRUNCATE involvement_activities CASCADE",
+        /* What a file's attacker does first: the server's triggers are
+         * its owner's. */
+        "DROP TRIGGER involvement_activities_no_change ON involvement_activities",
+        "ALTER TABLE involvement_activities DISABLE TRIGGER ALL",
+      };
+
+      feedback->theme = g_strdup ("Parking");
+      feedback->summary = g_strdup ("Not enough spaces.");
+      feedback->responses = 12;
+      g_assert_true (involve_store_add_log_entry (f->store, feedback, &error));
+      g_assert_no_error (error);
+      for (guint i = 0; i < G_N_ELEMENTS (attacks); i++)
+        assert_server_refuses (f->td->path, attacks[i]);
+      /* Nothing changed: the log reads as written and verifies. */
+      list = involve_store_list_log_entries (f->store, f->uuid, INVOLVE_LOG_ACTIVITY, 0, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (list->len, ==, 1);
+      g_assert_cmpint (((InvolveLogEntry *) list->pdata[0])->reach, ==, 42);
+      g_assert_cmpuint (g_strv_length (((InvolveLogEntry *) list->pdata[0])->groups), ==, 2);
+      g_assert_true (involve_store_verify (f->store, NULL, &error));
+      g_assert_no_error (error);
+      return;
+    }
+
   db = involve_store_get_db (f->store);
   g_assert_cmpint (sqlite3_exec (db, "UPDATE involvement_activities SET reach = 4200", NULL, NULL, NULL), !=, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (db, "DELETE FROM involvement_activities", NULL, NULL, NULL), !=, SQLITE_OK);
@@ -350,21 +413,22 @@ test_signed_act (Fixture       *f,
   g_autofree char *hash = NULL;
   g_autofree char *with_empty = NULL;
   g_autofree char *suffix = NULL;
-  sqlite3_stmt *stmt = NULL;
+  InvolveDbStmt *stmt = NULL;
   gsize size = 0;
 
   g_assert_true (involve_store_add_log_entry (f->store, entry, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (sqlite3_prepare_v2 (involve_store_get_db (f->store),
+  /* Read back through the register's own connection, on either engine. */
+  g_assert_cmpint (involve_db_prepare (_involve_store_get_connection (f->store),
                                        "SELECT s.data, a.new_value, a.field_id FROM audit_signatures s"
                                        " JOIN audit a ON a.id = s.audit_id WHERE s.audit_id = ?1",
-                                       -1, &stmt, NULL), ==, SQLITE_OK);
-  sqlite3_bind_int64 (stmt, 1, entry->audit_id);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  bytes = g_bytes_new (sqlite3_column_blob (stmt, 0), (gsize) sqlite3_column_bytes (stmt, 0));
-  hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, (const char *) sqlite3_column_text (stmt, 1), -1);
-  g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 2), ==, "activity");
-  sqlite3_finalize (stmt);
+                                       FALSE, &stmt), ==, SQLITE_OK);
+  involve_db_bind_int64 (stmt, 1, entry->audit_id);
+  g_assert_cmpint (involve_db_step (stmt), ==, SQLITE_ROW);
+  bytes = g_bytes_new (involve_db_column_blob (stmt, 0), (gsize) involve_db_column_bytes (stmt, 0));
+  hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, involve_db_column_text (stmt, 1), -1);
+  g_assert_cmpstr (involve_db_column_text (stmt, 2), ==, "activity");
+  involve_db_finalize (stmt);
 
   act = involve_act_parse (bytes, &error);
   g_assert_no_error (error);
@@ -405,6 +469,28 @@ test_signature_checked (Fixture       *f,
   g_assert_no_error (error);
   g_assert_true (involve_store_verify (f->store, NULL, &error));
   g_assert_no_error (error);
+
+  if (store_test_on_server ())
+    {
+      /* The same swap and deletions, and the trigger's removal, are the
+       * server's to refuse, whoever asks; the log still verifies. */
+      sql = g_strdup_printf ("UPDATE audit_signatures SET"
+                             " data = (SELECT data FROM audit_signatures WHERE audit_id = %" G_GINT64_FORMAT "),"
+                             " signature = (SELECT signature FROM audit_signatures WHERE audit_id = %" G_GINT64_FORMAT ")"
+                             " WHERE audit_id = %" G_GINT64_FORMAT,
+                             first->audit_id, first->audit_id, second->audit_id);
+      assert_server_refuses (f->td->path, sql);
+      g_free (sql);
+      sql = g_strdup_printf ("DELETE FROM audit_signatures WHERE audit_id IN (%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT ")",
+                             first->audit_id, second->audit_id);
+      assert_server_refuses (f->td->path, sql);
+      assert_server_refuses (f->td->path, "DROP TRIGGER audit_signatures_no_change ON audit_signatures");
+      assert_server_refuses (f->td->path, "ALTER TABLE audit_signatures DISABLE TRIGGER ALL");
+      assert_server_refuses (f->td->path, "TRUNCATE audit_signatures CASCADE");
+      g_assert_true (involve_store_verify (f->store, &broken, &error));
+      g_assert_no_error (error);
+      return;
+    }
   g_clear_object (&f->store);
 
   /* The second entry's signed act (and signature) swapped for the first's. */
@@ -445,6 +531,7 @@ test_migration (void)
   InvolveStore *store;
   int previous = involve_store_get_latest_schema_version () - 1;
 
+  STORE_TEST_FILE_ONLY ("an older register file's migration; a team register is installed whole by server-setup");
   /* A register from before the log gets its tables on opening. */
   store = involve_store_open_at_schema (td->path, previous, &error);
   g_assert_no_error (error);

@@ -38,7 +38,11 @@
  * involve_stmt" ... "RELEASE involve_stmt", pipelined with the statement
  * (no extra round trip); on failure "ROLLBACK TO involve_stmt" (one more
  * round trip, only then) leaves the transaction as it was before the
- * statement.  SQLite's BEGIN DEFERRED is BEGIN; BEGIN IMMEDIATE and
+ * statement.  SQLite's BEGIN DEFERRED reads one snapshot, from its first
+ * statement to its end (a reader of a WAL file): here REPEATABLE READ,
+ * so that verify and the annual report see one state while others
+ * commit (a write in it that meets a newer change is SQLITE_BUSY, as
+ * SQLite's BUSY_SNAPSHOT).  BEGIN IMMEDIATE and
  * EXCLUSIVE also take one transaction-scoped advisory lock, so that
  * writers queue one at a time as they do on a register file, and each
  * sees what the one before committed (READ COMMITTED after the lock).
@@ -756,10 +760,10 @@ exec_one (PgDb       *db,
     {
     case INVOLVE_DB_PG_STMT_BEGIN:
       {
-        int rc = run_simple (db, "BEGIN");
+        int rc = run_simple (db, "BEGIN ISOLATION LEVEL REPEATABLE READ");
 
         if (rc != SQLITE_OK && may_run_again (db, statement) && begin_statement (db, statement))
-          rc = run_simple (db, "BEGIN");
+          rc = run_simple (db, "BEGIN ISOLATION LEVEL REPEATABLE READ");
         return rc;
       }
     case INVOLVE_DB_PG_STMT_BEGIN_IMMEDIATE:
