@@ -106,6 +106,46 @@ demo_key (Demo        *demo,
   return identity;
 }
 
+/*
+ * Makes the keys of @samples' people before a batch begins.  On a server
+ * every act of a batch carries the time its transaction began, which a
+ * key made during the batch would not yet be valid at.
+ */
+static gboolean
+make_keys (Demo       *demo,
+           GPtrArray  *samples,
+           GPtrArray  *plans,
+           GError    **error)
+{
+  if (demo->admin == NULL)
+    {
+      demo->admin = demo_key (demo, "Demo Governance Administrator", "governance@example.org", error);
+      if (demo->admin == NULL)
+        return FALSE;
+    }
+  for (guint i = 0; i < samples->len; i++)
+    {
+      InvolveRecord *sample = g_ptr_array_index (samples, i);
+      const InvolveSignOff *deciders[2] = { involve_record_get_sign_off (sample), NULL };
+
+      if (plans != NULL)
+        {
+          InvolveDemoPlan *plan = g_ptr_array_index (plans, i);
+
+          deciders[0] = plan->reviewer;
+          deciders[1] = plan->amend_reviewer;
+        }
+      if (demo_key (demo, involve_record_get_string (sample, "completer-name"),
+                    involve_record_get_string (sample, "completer-email"), error) == NULL)
+        return FALSE;
+      for (guint d = 0; d < G_N_ELEMENTS (deciders); d++)
+        if (deciders[d] != NULL && deciders[d]->reviewer_name != NULL &&
+            demo_key (demo, deciders[d]->reviewer_name, deciders[d]->reviewer_email, error) == NULL)
+          return FALSE;
+    }
+  return TRUE;
+}
+
 /* On a team register, acts as the demo's officer or reviewer login. */
 static gboolean
 become (Demo        *demo,
@@ -386,11 +426,16 @@ run_large (Demo     *demo,
 
   for (guint i = 0; i < n; i += batch)
     {
-      if (!involve_store_begin_batch (demo->store, &error))
-        goto failed;
+      g_autoptr(GPtrArray) samples = g_ptr_array_new_with_free_func (g_object_unref);
+
       for (guint j = i; j < MIN (n, i + batch); j++)
+        g_ptr_array_add (samples, involve_demo_build_large_record (demo->defs, seed, j));
+      if (!make_keys (demo, samples, NULL, &error) ||
+          !involve_store_begin_batch (demo->store, &error))
+        goto failed;
+      for (guint j = 0; j < samples->len; j++)
         {
-          g_autoptr(InvolveRecord) sample = involve_demo_build_large_record (demo->defs, seed, j);
+          InvolveRecord *sample = g_ptr_array_index (samples, j);
 
           if (!add_large (demo, sample, life_cycle, &error))
             {
@@ -540,7 +585,8 @@ run_samples (Demo *demo)
   g_autoptr(GPtrArray) added = g_ptr_array_new_with_free_func (g_object_unref);
   guint counts[INVOLVE_N_STATUSES] = { 0 };
 
-  if (!involve_store_begin_batch (demo->store, &error))
+  if (!make_keys (demo, samples, plans, &error) ||
+      !involve_store_begin_batch (demo->store, &error))
     goto failed;
   for (guint i = 0; i < samples->len; i++)
     {
