@@ -117,6 +117,18 @@ store_test_login (const char *path,
   return server_login (lookup_server (path), who);
 }
 
+char *
+store_test_cli_database (const char *path,
+                         const char *who)
+{
+  ServerRegister *server;
+
+  if (!store_test_on_server ())
+    return g_strdup (path);
+  server = lookup_server (path);
+  return pg_test_register_conninfo (server->reg, server_login (server, who));
+}
+
 void
 store_test_become (InvolveStore *store,
                    const char   *who)
@@ -127,6 +139,8 @@ store_test_become (InvolveStore *store,
   GHashTableIter iter;
   gpointer value;
 
+  /* A test that made its own team register (test-store-server) switches
+   * logins itself. */
   if (!involve_store_is_server (store) || who == NULL || server_registers == NULL)
     return;
   location = involve_store_get_path (store);

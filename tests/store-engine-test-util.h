@@ -47,6 +47,12 @@ PgTestRegister *store_test_server_register (const char    *path);
 const char   *store_test_login             (const char    *path,
                                             const char    *who);
 
+/* What a program that opens its own register (involve-cli --database)
+ * is given for @path, acting as @who: @path itself on files, or the
+ * connection string of @who's login on @path's team register.  Free it. */
+char         *store_test_cli_database      (const char    *path,
+                                            const char    *who);
+
 /* Runs @sql on @path's team register on a connection logged in as
  * @who.  FALSE when the server refuses it: @error holds its message and
  * @sqlstate (may be NULL) its SQLSTATE. */

@@ -11,7 +11,8 @@
 /*
  * involve-cli log, involvement and report on the demo year: what they
  * write and print, the report recomputed at an old audit entry giving the
- * same CSV, and bad usage and bad input refused with exit 2 and 1.
+ * same CSV, and bad usage and bad input refused with exit 2 and 1.  With
+ * INVOLVE_TEST_ENGINE=postgresql on a team register, as the officer's login.
  */
 
 typedef struct
@@ -60,12 +61,14 @@ run (Fixture    *f,
 {
   va_list args;
   g_autofree char *command = NULL;
+  g_autofree char *database = NULL;
   g_autofree char *line = NULL;
 
   va_start (args, format);
   command = g_strdup_vprintf (format, args);
   va_end (args);
-  line = g_strdup_printf ("--database '%s' --key '%s' %s", f->td->path, f->key, command);
+  database = store_test_cli_database (f->td->path, "officer");
+  line = g_strdup_printf ("--database '%s' --key '%s' %s", database, f->key, command);
   cli_test_run_line (result, line);
   g_test_message ("%s -> %d\n%s%s", command, result->status, result->out, result->err);
   return result->status;

@@ -9,15 +9,17 @@
 /*
  * Runs the built involve-cli (path in $INVOLVE_CLI) on registers made with
  * the store API: list, show, history, verify (also on a tampered register),
- * backup, and the refusals of a bad --database.
+ * backup, and the refusals of a bad --database.  With
+ * INVOLVE_TEST_ENGINE=postgresql on a team register, as the officer's login.
  */
 
 static int
-run_cli (const char  *database,
+run_cli (const char  *path,
          const char  *args,
          char       **out,
          char       **err)
 {
+  g_autofree char *database = store_test_cli_database (path, "officer");
   g_autofree char *line = g_strdup_printf ("--database '%s' %s", database, args);
   g_auto(CliRun) run = { 0 };
 
@@ -121,6 +123,27 @@ test_cli_verify (void)
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
 
+  if (store_test_on_server ())
+    {
+      const char *people[] = { "officer", "reviewer" };
+
+      /* The server refuses every application login the deletion. */
+      for (guint i = 0; i < G_N_ELEMENTS (people); i++)
+        {
+          g_autoptr(GError) error = NULL;
+          g_autofree char *sqlstate = NULL;
+
+          g_assert_false (store_test_server_exec_as (td->path, people[i], "DELETE FROM audit WHERE id = 6",
+                                                     &sqlstate, &error));
+          g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED);
+          g_assert_cmpstr (sqlstate, ==, "42501");
+        }
+      g_clear_pointer (&out, g_free);
+      g_clear_pointer (&err, g_free);
+      g_assert_cmpint (run_cli (td->path, "verify", &out, &err), ==, 0);
+      g_assert_true (g_str_has_prefix (out, "OK:"));
+      return;
+    }
   raw_exec (td->path, "DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE id = 6;");
   g_assert_cmpint (run_cli (td->path, "verify", &out, &err), ==, 1);
   g_assert_nonnull (strstr (out, "first broken entry: 6\n"));
@@ -137,6 +160,14 @@ test_cli_backup (void)
   g_autofree char *err = NULL;
 
   g_assert_nonnull (reference);
+  if (store_test_on_server ())
+    {
+      /* The server's own backups keep a team register: refused, saying so. */
+      g_assert_cmpint (run_cli (td->path, args, &out, &err), ==, 1);
+      g_assert_nonnull (strstr (err, "A team register lives on its server"));
+      g_assert_false (g_file_test (dest, G_FILE_TEST_EXISTS));
+      return;
+    }
   g_assert_cmpint (run_cli (td->path, args, &out, &err), ==, 0);
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
@@ -156,6 +187,22 @@ test_cli_bad_database (void)
   g_autofree char *before = NULL;
   g_autofree char *after = NULL;
 
+  if (store_test_on_server ())
+    {
+      /* A database with no register in it (the server's own), named with
+       * a password that is never shown. */
+      g_autofree char *login = store_test_cli_database (td->path, "officer");
+      g_autofree char *database = g_strdup_printf ("%s dbname=postgres password=s3cret-Pa55", login);
+      g_auto(CliRun) run = { 0 };
+
+      cli_test_run (&run, "--database", database, "list", NULL);
+      g_test_message ("list -> %d\n%s%s", run.status, run.out, run.err);
+      g_assert_cmpint (run.status, ==, 1);
+      g_assert_nonnull (strstr (run.err, "holds no Involve register"));
+      g_assert_null (strstr (run.err, "s3cret"));
+      g_assert_null (strstr (run.out, "s3cret"));
+      return;
+    }
   g_file_set_contents (td->path, "not a register", -1, NULL);
   before = file_checksum (td->path);
   g_assert_cmpint (run_cli (td->path, "list", &out, &err), ==, 1);

@@ -8,11 +8,14 @@
 
 #include "involve-demo.h"
 #include "involve-store.h"
+#include "store-engine-test-util.h"
 
 /*
  * involve-cli demo, end to end: the register it fills holds records in
  * every state under every framework, each taken there through the store's
- * life cycle, and the audit chain verifies.
+ * life cycle, and the audit chain verifies.  With
+ * INVOLVE_TEST_ENGINE=postgresql into a team register, run (as it must
+ * be there) by a superuser.
  */
 
 /* The fixture: a temporary folder and a register path in it. */
@@ -32,32 +35,58 @@ fixture_tear_down (Fixture       *fixture,
   test_dir_clear (fixture);
 }
 
-/* Runs involve-cli --database PATH demo ARGS...; returns the exit status. */
+/* Runs involve-cli --database LOCATION demo ARGS...; returns the exit
+ * status.  @location: the register (a path, or a team register's
+ * connection string). */
+static int
+run_demo_at (const char  *location,
+             char       **out,
+             char       **err,
+             va_list      ap)
+{
+  g_auto(CliRun) run = { 0 };
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+
+  g_ptr_array_add (args, (char *) "--database");
+  g_ptr_array_add (args, (char *) location);
+  g_ptr_array_add (args, (char *) "demo");
+  for (const char *arg = va_arg (ap, const char *); arg != NULL; arg = va_arg (ap, const char *))
+    g_ptr_array_add (args, (char *) arg);
+  g_ptr_array_add (args, NULL);
+
+  cli_test_run_argv (&run, (const char * const *) args->pdata);
+  g_test_message ("demo -> %d\n%s%s", run.status, run.out, run.err);
+  if (out != NULL)
+    *out = g_steal_pointer (&run.out);
+  if (err != NULL)
+    *err = g_steal_pointer (&run.err);
+  return run.status;
+}
+
+/* The demo into the register at @path (on a server, as its superuser). */
 static int
 run_demo (const char  *path,
           char       **out,
           char       **err,
           ...)
 {
-  g_auto(CliRun) run = { 0 };
-  g_autoptr(GPtrArray) args = g_ptr_array_new ();
   va_list ap;
+  int status;
 
-  g_ptr_array_add (args, (char *) "--database");
-  g_ptr_array_add (args, (char *) path);
-  g_ptr_array_add (args, (char *) "demo");
   va_start (ap, err);
-  for (const char *arg = va_arg (ap, const char *); arg != NULL; arg = va_arg (ap, const char *))
-    g_ptr_array_add (args, (char *) arg);
+  status = run_demo_at (store_test_location (path), out, err, ap);
   va_end (ap);
-  g_ptr_array_add (args, NULL);
+  return status;
+}
 
-  cli_test_run_argv (&run, (const char * const *) args->pdata);
-  if (out != NULL)
-    *out = g_steal_pointer (&run.out);
-  if (err != NULL)
-    *err = g_steal_pointer (&run.err);
-  return run.status;
+static InvolveStore *
+open_register (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  InvolveStore *store = involve_store_open (store_test_location (path), &error);
+
+  g_assert_no_error (error);
+  return store;
 }
 
 /* The register verifies: the chain holds and signed versions match. */
@@ -116,8 +145,7 @@ test_demo_cli_fills_register (Fixture       *fixture,
   g_test_message ("%s%s", out, err);
   g_assert_cmpint (status, ==, 0);
 
-  store = involve_store_open (fixture->path, &error);
-  g_assert_no_error (error);
+  store = open_register (fixture->path);
 
   involve_store_query_init (&query);
   query.sort = INVOLVE_STORE_SORT_REFERENCE;
@@ -210,6 +238,32 @@ test_demo_cli_fills_register (Fixture       *fixture,
   g_assert_true (g_hash_table_contains (kinds, "involvement"));
   g_assert_cmpuint (audit->len, >, 24 * 40);
 
+  /* On a server, the server wrote who acted: a decision is the demo
+   * reviewer's, a record and its values the demo officer's. */
+  if (store_test_on_server ())
+    {
+      const char *name = store_test_server_register (fixture->path)->name;
+      g_autofree char *officer = g_strdup_printf ("%s_demo_officer", name);
+      g_autofree char *reviewer = g_strdup_printf ("%s_demo_reviewer", name);
+
+      for (guint i = 0; i < audit->len; i++)
+        {
+          const InvolveAuditEntry *entry = g_ptr_array_index (audit, i);
+          gboolean decision = g_str_equal (entry->kind, INVOLVE_AUDIT_SIGN_OFF) ||
+                              g_str_equal (entry->kind, INVOLVE_AUDIT_RETURN);
+
+          gboolean writing = g_str_equal (entry->kind, INVOLVE_AUDIT_CREATE) ||
+                             g_str_equal (entry->kind, INVOLVE_AUDIT_VALUE);
+
+          if (decision)
+            g_assert_cmpstr (entry->account, ==, reviewer);
+          else if (writing)
+            g_assert_cmpstr (entry->account, ==, officer);
+          else
+            g_assert_true (g_str_equal (entry->account, officer) || g_str_equal (entry->account, reviewer));
+        }
+    }
+
   assert_verifies (store);
 }
 
@@ -230,15 +284,13 @@ test_demo_cli_refuses_non_empty (Fixture       *fixture,
   /* A second run is refused and changes nothing. */
   g_assert_cmpint (run_demo (fixture->path, &out, &err, NULL), ==, 1);
   g_assert_nonnull (strstr (err, "--force"));
-  store = involve_store_open (fixture->path, &error);
-  g_assert_no_error (error);
+  store = open_register (fixture->path);
   g_assert_cmpuint (count_records (store), ==, n);
   g_clear_object (&store);
 
   /* --force adds them again. */
   g_assert_cmpint (run_demo (fixture->path, &out2, &err2, "--force", NULL), ==, 0);
-  store = involve_store_open (fixture->path, &error);
-  g_assert_no_error (error);
+  store = open_register (fixture->path);
   g_assert_cmpuint (count_records (store), ==, 2 * n);
   assert_verifies (store);
 }
@@ -261,16 +313,61 @@ test_demo_cli_large (Fixture       *fixture,
   InvolveStoreQuery query;
   guint count = 0;
 
-  g_assert_cmpint (run_demo (fixture->path, NULL, NULL, "--large", "300", "--seed", "5", NULL), ==, 0);
-  store = involve_store_open (fixture->path, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (count_records (store), ==, 300);
+  /* Fewer on a server, where each act is a round trip (the same code runs). */
+  guint n = store_test_on_server () ? 120 : 300;
+  g_autofree char *large = g_strdup_printf ("%u", n);
+
+  g_assert_cmpint (run_demo (fixture->path, NULL, NULL, "--large", large, "--seed", "5", NULL), ==, 0);
+  store = open_register (fixture->path);
+  g_assert_cmpuint (count_records (store), ==, n);
 
   involve_store_query_init (&query);
   query.status_mask = 1 << INVOLVE_STATUS_SIGNED_OFF;
   g_assert_true (involve_store_count (store, &query, &count, &error));
-  g_assert_cmpuint (count, >, 50);
+  g_assert_cmpuint (count, >, n / 6);
   assert_verifies (store);
+}
+
+/* On a team register the demo acts as two demo people, which only a
+ * superuser may do: anybody else is told so, and nothing is written. */
+static void
+test_demo_cli_server_needs_superuser (Fixture       *fixture,
+                                      gconstpointer  data)
+{
+  g_autoptr(InvolveStore) store = NULL;
+  g_autofree char *officer = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *demo_officer = NULL;
+
+  if (!store_test_on_server ())
+    {
+      g_test_skip ("about a team register (INVOLVE_TEST_ENGINE=postgresql)");
+      return;
+    }
+  officer = store_test_cli_database (fixture->path, "officer");
+  {
+    g_auto(CliRun) run = { 0 };
+
+    cli_test_run (&run, "--database", officer, "demo", NULL);
+    g_assert_cmpint (run.status, ==, 1);
+    err = g_steal_pointer (&run.err);
+  }
+  g_assert_nonnull (strstr (err, "Only a superuser may act as them"));
+  store = open_register (fixture->path);
+  g_assert_cmpuint (count_records (store), ==, 0);
+  g_clear_object (&store);
+
+  /* Once made, the demo people cannot log in. */
+  g_assert_cmpint (run_demo (fixture->path, NULL, NULL, NULL), ==, 0);
+  demo_officer = g_strdup_printf ("%s_demo_officer", store_test_server_register (fixture->path)->name);
+  {
+    g_autofree char *conninfo = pg_test_register_conninfo (store_test_server_register (fixture->path), demo_officer);
+    g_auto(CliRun) run = { 0 };
+
+    cli_test_run (&run, "--database", conninfo, "list", NULL);
+    g_assert_cmpint (run.status, ==, 1);
+    g_assert_nonnull (strstr (run.err, "not permitted to log in"));
+  }
 }
 
 int
@@ -284,6 +381,7 @@ main (int   argc,
   ADD ("/demo/cli/refuses-non-empty", test_demo_cli_refuses_non_empty);
   ADD ("/demo/cli/bad-usage", test_demo_cli_bad_usage);
   ADD ("/demo/cli/large", test_demo_cli_large);
+  ADD ("/demo/cli/server-needs-superuser", test_demo_cli_server_needs_superuser);
 #undef ADD
 
   return g_test_run ();

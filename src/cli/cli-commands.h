@@ -214,6 +214,13 @@ int involve_cli_trust (const char  *database_path,
                        int          argc,
                        char       **argv);
 
+/* cli-demo-server.c: the demo's two people on a team register (as a
+ * superuser), NAME_demo_officer and NAME_demo_reviewer, made when missing. */
+gboolean involve_cli_demo_server_people (const char  *conninfo,
+                                         char       **officer,
+                                         char       **reviewer,
+                                         GError     **error);
+
 /* cli-demo.c */
 int involve_cli_demo (const char  *database_path,
                       int          argc,

@@ -15,6 +15,7 @@
 #include "involve-definitions.h"
 #include "involve-demo.h"
 #include "involve-store-involvement.h"
+#include "involve-store-private.h"
 #include "involve-store.h"
 #include "involve-store-trust.h"
 
@@ -49,6 +50,8 @@ typedef struct
   GHashTable         *people;   /* name -> InvolveIdentity* */
   InvolveIdentity    *admin;
   gboolean            keep_keys; /* save new people's keys in demo-keys/ */
+  char               *officer;   /* on a team register: the logins acting */
+  char               *reviewer;
 } Demo;
 
 static char *
@@ -103,11 +106,64 @@ demo_key (Demo        *demo,
   return identity;
 }
 
-/* Acts as @name (profile and demo key), trusted to complete and sign off. */
+/*
+ * Makes the keys of @samples' people before a batch begins.  On a server
+ * every act of a batch carries the time its transaction began, which a
+ * key made during the batch would not yet be valid at.
+ */
+static gboolean
+make_keys (Demo       *demo,
+           GPtrArray  *samples,
+           GPtrArray  *plans,
+           GError    **error)
+{
+  if (demo->admin == NULL)
+    {
+      demo->admin = demo_key (demo, "Demo Governance Administrator", "governance@example.org", error);
+      if (demo->admin == NULL)
+        return FALSE;
+    }
+  for (guint i = 0; i < samples->len; i++)
+    {
+      InvolveRecord *sample = g_ptr_array_index (samples, i);
+      const InvolveSignOff *deciders[2] = { involve_record_get_sign_off (sample), NULL };
+
+      if (plans != NULL)
+        {
+          InvolveDemoPlan *plan = g_ptr_array_index (plans, i);
+
+          deciders[0] = plan->reviewer;
+          deciders[1] = plan->amend_reviewer;
+        }
+      if (demo_key (demo, involve_record_get_string (sample, "completer-name"),
+                    involve_record_get_string (sample, "completer-email"), error) == NULL)
+        return FALSE;
+      for (guint d = 0; d < G_N_ELEMENTS (deciders); d++)
+        if (deciders[d] != NULL && deciders[d]->reviewer_name != NULL &&
+            demo_key (demo, deciders[d]->reviewer_name, deciders[d]->reviewer_email, error) == NULL)
+          return FALSE;
+    }
+  return TRUE;
+}
+
+/* On a team register, acts as the demo's officer or reviewer login. */
+static gboolean
+become (Demo        *demo,
+        gboolean     deciding,
+        GError     **error)
+{
+  if (demo->officer == NULL)
+    return TRUE;
+  return involve_store_server_become (demo->store, deciding ? demo->reviewer : demo->officer, error);
+}
+
+/* Acts as @name (profile and demo key), trusted to complete and sign off;
+ * @deciding: to sign off or return (a reviewer's login on a server). */
 static gboolean
 act_as (Demo        *demo,
         const char  *name,
         const char  *email,
+        gboolean     deciding,
         GError     **error)
 {
   InvolveIdentity *identity;
@@ -128,13 +184,14 @@ act_as (Demo        *demo,
   if ((roles & (INVOLVE_TRUST_COMPLETE | INVOLVE_TRUST_SIGN_OFF)) != (INVOLVE_TRUST_COMPLETE | INVOLVE_TRUST_SIGN_OFF))
     {
       involve_store_set_identity (demo->store, demo->admin);
-      if (!involve_store_trust_add (demo->store, involve_identity_get_certificate (identity),
+      if (!become (demo, FALSE, error) ||
+          !involve_store_trust_add (demo->store, involve_identity_get_certificate (identity),
                                     INVOLVE_TRUST_COMPLETE | INVOLVE_TRUST_SIGN_OFF, error))
         return FALSE;
     }
   involve_store_set_profile_name (demo->store, name);
   involve_store_set_identity (demo->store, identity);
-  return TRUE;
+  return become (demo, deciding, error);
 }
 
 static gboolean
@@ -213,7 +270,7 @@ add_sample (Demo            *demo,
 
   const char *completer_email = involve_record_get_string (sample, "completer-email");
 
-  if (!act_as (demo, plan->completer_name, completer_email, error))
+  if (!act_as (demo, plan->completer_name, completer_email, FALSE, error))
     return NULL;
   record = create_like (demo, sample, plan->framework_id, error);
   if (record == NULL || !set_values_from (demo, record, sample, error))
@@ -262,14 +319,14 @@ add_sample (Demo            *demo,
       review->comments = g_strdup (plan->return_comments);
       g_free (review->date);
       review->date = g_strdup (plan->return_date);
-      if (!act_as (demo, plan->reviewer->reviewer_name, plan->reviewer->reviewer_email, error))
+      if (!act_as (demo, plan->reviewer->reviewer_name, plan->reviewer->reviewer_email, TRUE, error))
         return NULL;
       if (!involve_store_return (demo->store, uuid, review, error))
         return NULL;
       if (plan->end == INVOLVE_DEMO_END_RETURNED)
         goto done;
 
-      if (!act_as (demo, plan->completer_name, completer_email, error))
+      if (!act_as (demo, plan->completer_name, completer_email, FALSE, error))
         return NULL;
       if (plan->resubmit_field_id != NULL &&
           !edit_latest (demo, uuid, plan->resubmit_field_id, plan->resubmit_text, error))
@@ -278,14 +335,14 @@ add_sample (Demo            *demo,
         return NULL;
     }
 
-  if (!act_as (demo, plan->reviewer->reviewer_name, plan->reviewer->reviewer_email, error) ||
+  if (!act_as (demo, plan->reviewer->reviewer_name, plan->reviewer->reviewer_email, TRUE, error) ||
       !involve_store_sign_off (demo->store, uuid, plan->reviewer, error))
     return NULL;
   if (plan->end == INVOLVE_DEMO_END_SIGNED_OFF)
     goto done;
 
   /* Amended: version 2 is a draft with a reason and one change. */
-  if (!act_as (demo, plan->completer_name, completer_email, error))
+  if (!act_as (demo, plan->completer_name, completer_email, FALSE, error))
     return NULL;
   if (involve_store_amend (demo->store, uuid, plan->amend_reason, error) == 0)
     return NULL;
@@ -297,7 +354,7 @@ add_sample (Demo            *demo,
   /* Superseded: version 2 signed off too. */
   if (!submit (demo, uuid, error))
     return NULL;
-  if (!act_as (demo, plan->amend_reviewer->reviewer_name, plan->amend_reviewer->reviewer_email, error) ||
+  if (!act_as (demo, plan->amend_reviewer->reviewer_name, plan->amend_reviewer->reviewer_email, TRUE, error) ||
       !involve_store_sign_off (demo->store, uuid, plan->amend_reviewer, error))
     return NULL;
 
@@ -318,7 +375,7 @@ add_large (Demo          *demo,
   const char *uuid;
 
   if (!act_as (demo, involve_record_get_string (sample, "completer-name"),
-               involve_record_get_string (sample, "completer-email"), error))
+               involve_record_get_string (sample, "completer-email"), FALSE, error))
     return FALSE;
   if (field_by_field)
     {
@@ -346,7 +403,7 @@ add_large (Demo          *demo,
     case INVOLVE_STATUS_SIGNED_OFF:
       if (!submit (demo, uuid, error))
         return FALSE;
-      if (!act_as (demo, decision->reviewer_name, decision->reviewer_email, error))
+      if (!act_as (demo, decision->reviewer_name, decision->reviewer_email, TRUE, error))
         return FALSE;
       if (status == INVOLVE_STATUS_RETURNED)
         return involve_store_return (demo->store, uuid, decision, error);
@@ -369,11 +426,16 @@ run_large (Demo     *demo,
 
   for (guint i = 0; i < n; i += batch)
     {
-      if (!involve_store_begin_batch (demo->store, &error))
-        goto failed;
+      g_autoptr(GPtrArray) samples = g_ptr_array_new_with_free_func (g_object_unref);
+
       for (guint j = i; j < MIN (n, i + batch); j++)
+        g_ptr_array_add (samples, involve_demo_build_large_record (demo->defs, seed, j));
+      if (!make_keys (demo, samples, NULL, &error) ||
+          !involve_store_begin_batch (demo->store, &error))
+        goto failed;
+      for (guint j = 0; j < samples->len; j++)
         {
-          g_autoptr(InvolveRecord) sample = involve_demo_build_large_record (demo->defs, seed, j);
+          InvolveRecord *sample = g_ptr_array_index (samples, j);
 
           if (!add_large (demo, sample, life_cycle, &error))
             {
@@ -461,7 +523,7 @@ add_involvement (Demo          *demo,
   sign_off = involve_record_get_sign_off (signed_version);
   /* Each log entry is a signed act: the record's completer logs them. */
   if (!act_as (demo, involve_record_get_string (signed_version, "completer-name"),
-               involve_record_get_string (signed_version, "completer-email"), error))
+               involve_record_get_string (signed_version, "completer-email"), FALSE, error))
     return FALSE;
 
   survey->method = g_strdup ("surveys-feedback-forms");
@@ -523,7 +585,8 @@ run_samples (Demo *demo)
   g_autoptr(GPtrArray) added = g_ptr_array_new_with_free_func (g_object_unref);
   guint counts[INVOLVE_N_STATUSES] = { 0 };
 
-  if (!involve_store_begin_batch (demo->store, &error))
+  if (!make_keys (demo, samples, plans, &error) ||
+      !involve_store_begin_batch (demo->store, &error))
     goto failed;
   for (guint i = 0; i < samples->len; i++)
     {
@@ -646,6 +709,12 @@ involve_cli_demo (const char  *database_path,
       return 1;
     }
 
+  /* On a server, the demo's two people act (made now, after the
+   * refusals above). */
+  if (involve_store_is_server (store) &&
+      !involve_cli_demo_server_people (database_path, &demo.officer, &demo.reviewer, &error))
+    return involve_cli_fail (NULL, error);
+
   /* Only now: the refusals above return without the people. */
   demo.people = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   demo.keep_keys = large <= 0;
@@ -655,5 +724,7 @@ involve_cli_demo (const char  *database_path,
     status = run_samples (&demo);
   involve_store_set_identity (store, NULL);
   g_hash_table_unref (demo.people);
+  g_free (demo.officer);
+  g_free (demo.reviewer);
   return status;
 }
