@@ -113,3 +113,22 @@ server_superuser_tamper (const char *path,
 
   pg_test_register_exec (store_test_server_register (path), all);
 }
+
+/* The first column of the first row of @sql, read as the superuser (0
+ * when there is none). */
+static inline gint64
+server_query_int64 (const char *path,
+                    const char *sql)
+{
+  PGconn *conn = server_superuser_connect (path);
+  g_autofree char *all = g_strconcat ("SET search_path = involve; ", sql, NULL);
+  PGresult *result = PQexec (conn, all);
+  gint64 value = 0;
+
+  g_assert_cmpint (PQresultStatus (result), ==, PGRES_TUPLES_OK);
+  if (PQntuples (result) > 0 && !PQgetisnull (result, 0, 0))
+    value = g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10);
+  PQclear (result);
+  PQfinish (conn);
+  return value;
+}
