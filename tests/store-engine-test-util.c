@@ -127,14 +127,16 @@ store_test_become (InvolveStore *store,
   GHashTableIter iter;
   gpointer value;
 
-  if (!involve_store_is_server (store) || who == NULL)
+  if (!involve_store_is_server (store) || who == NULL || server_registers == NULL)
     return;
   location = involve_store_get_path (store);
   g_hash_table_iter_init (&iter, server_registers);
   while (server == NULL && g_hash_table_iter_next (&iter, NULL, &value))
     if (g_str_equal (((ServerRegister *) value)->location, location))
       server = value;
-  g_assert_nonnull (server);
+  /* A team register the test made and logs in to itself. */
+  if (server == NULL)
+    return;
   g_assert_true (involve_store_server_become (store, server_login (server, who), &error));
   g_assert_no_error (error);
 }
