@@ -4,9 +4,10 @@
  * against truncation and rollback.  Each attack is made with sqlite3
  * directly (triggers dropped), as somebody holding only the file would.
  * On a team register the register's people try it on the server, which
- * refuses what they may not do; what they may (a draft is theirs to
- * change) and what the server's superuser does behind the application
- * (server-attack-test-util.h), verify must tell as it does for a file.
+ * refuses what they may not do; what they may (a draft's summary in the
+ * list is theirs to write) and what the server's superuser does behind
+ * the application (server-attack-test-util.h), verify must tell as it
+ * does for a file.
  */
 #include "config.h"
 
@@ -129,8 +130,10 @@ server_refuses (const char         *path,
   expect_verify (path, FALSE, words);
 }
 
-/* On a team register: @who may change a draft, so the server lets @sql
- * through; verify tells it was done outside Involve, with @words. */
+/* On a team register: @who may change a draft's summary in the register
+ * list and its search index (not its values: the server wants the audit
+ * entry that writes one), so the server lets @sql through; verify tells it
+ * was done outside Involve, with @words. */
 static void
 server_allows (const char         *path,
                const char         *who,
@@ -239,7 +242,8 @@ test_state_value_deleted (void)
 
   if (store_test_on_server ())
     {
-      server_allows (td->path, "other", "DELETE FROM field_values WHERE field_id = 'b4-approach'", words);
+      server_refuses (td->path, "DELETE FROM field_values WHERE field_id = 'b4-approach'", "23000",
+                      "b4-approach of version 1 is cleared only with the audit entry that records it", words);
       return;
     }
   raw_exec (td->path, "DELETE FROM field_values WHERE field_id = 'b4-approach';");
@@ -270,7 +274,8 @@ test_state_value_reverted (void)
                          " audit_id = %" G_GINT64_FORMAT " WHERE field_id = 'b5-feedback';", first, first);
   if (store_test_on_server ())
     {
-      server_allows (td->path, "other", sql, words);
+      server_refuses (td->path, sql, "23000",
+                      "b5-feedback of version 1 is written only with the audit entry that records it", words);
       return;
     }
   raw_exec (td->path, sql);
@@ -299,7 +304,8 @@ test_state_cleared_value_restored (void)
                          " WHERE id = %" G_GINT64_FORMAT ";", first);
   if (store_test_on_server ())
     {
-      server_allows (td->path, "other", sql, words);
+      server_refuses (td->path, sql, "23000",
+                      "b5-feedback of version 1 is written only with the audit entry that records it", words);
       return;
     }
   raw_exec (td->path, sql);
