@@ -363,6 +363,22 @@ test_one_update_status (void)
       assert_server_refuses_all (td->path, "UPDATE records SET status = 'signed-off'", "23000",
                                  "but that version is awaiting-sign-off");
       expect_untouched (td->path, before);
+
+      /* The reviewer may decide, so the server takes a decision with its
+       * time; without the signed act, verify tells. */
+      {
+        g_autoptr(GError) sql_error = NULL;
+
+        g_assert_true (store_test_server_exec_as (td->path, "reviewer",
+                                                  "UPDATE versions SET reviewer_name = 'Sam Reviewer',"
+                                                  " decision = 'signed-off', decided_fingerprint = fingerprint,"
+                                                  " decided_usec = involve.now_usec ();"
+                                                  " UPDATE versions SET status = 'signed-off';"
+                                                  " UPDATE records SET status = 'signed-off'",
+                                                  NULL, &sql_error));
+        g_assert_no_error (sql_error);
+        expect_tampered (td->path, "holds no sign-off for it");
+      }
       return;
     }
   /* Triggers dropped, then one UPDATE: a draft "signed off". */
