@@ -134,7 +134,8 @@ store_test_become (InvolveStore *store,
   while (server == NULL && g_hash_table_iter_next (&iter, NULL, &value))
     if (g_str_equal (((ServerRegister *) value)->location, location))
       server = value;
-  /* A team register the test made and logs in to itself. */
+  /* A team register the test opened with a connection string of its own
+   * (test-store-server.c): its login is the one that string names. */
   if (server == NULL)
     return;
   g_assert_true (involve_store_server_become (store, server_login (server, who), &error));

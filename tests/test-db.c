@@ -854,30 +854,236 @@ test_replan (Fixture       *f,
   involve_db_finalize (stmt);
 }
 
+/* Ends @db's server process, as a restart or a dropped network would. */
+static void
+terminate (Fixture   *f,
+           InvolveDb *db)
+{
+  g_autofree char *kill = g_strdup_printf ("SELECT pg_terminate_backend (%d)", _involve_db_pg_get_backend_pid (db));
+
+  g_assert_cmpint (query_int (f->admin, kill), ==, 1);
+}
+
+static void
+assert_lost (InvolveDb     *db,
+             int            rc,
+             InvolveDbLoss  loss)
+{
+  g_test_message ("%s", involve_db_errmsg (db));
+  g_assert_cmpint (rc & 0xff, ==, SQLITE_IOERR);
+  g_assert_cmpint (involve_db_errcode (db) & 0xff, ==, SQLITE_IOERR);
+  g_assert_cmpint (involve_db_get_loss (db), ==, loss);
+  g_assert_cmpstr (involve_db_get_sqlstate (db), ==, loss == INVOLVE_DB_LOSS_UNKNOWN ? "08007" : "08006");
+  g_assert_nonnull (strstr (involve_db_errmsg (db), "connection to the register server was lost"));
+}
+
+/* Lost inside a transaction: the server rolled it back, and until the
+ * caller's ROLLBACK or COMMIT nothing runs outside it; then the next
+ * statement connects again. */
 static void
 test_pg_lost_connection (Fixture       *f,
                          gconstpointer  data)
 {
   g_autoptr(InvolveDbStmt) stmt = NULL;
-  g_autofree char *kill = NULL;
+  g_autoptr(InvolveDbStmt) insert = NULL;
+  int pid;
 
   SKIP_WITHOUT_DB (f);
-  stmt = prepare_ok (f->db, "SELECT 1");
+  exec_ok (f->db, "CREATE TABLE t (v text)");
+  g_assert_cmpint (involve_db_prepare (f->db, "SELECT count(*) FROM t", TRUE, &stmt), ==, SQLITE_OK);
+  g_assert_cmpint (involve_db_prepare (f->db, "INSERT INTO t VALUES (?)", TRUE, &insert), ==, SQLITE_OK);
   exec_ok (f->db, "BEGIN");
-  kill = g_strdup_printf ("SELECT pg_terminate_backend (%d)", _involve_db_pg_get_backend_pid (f->db));
-  g_assert_cmpint (query_int (f->admin, kill), ==, 1);
+  involve_db_bind_text (insert, 1, "first half", -1, SQLITE_STATIC);
+  g_assert_cmpint (involve_db_step (insert), ==, SQLITE_DONE);
+  involve_db_reset (insert);
+  pid = _involve_db_pg_get_backend_pid (f->db);
+  terminate (f, f->db);
 
-  g_assert_cmpint (involve_db_step (stmt), ==, SQLITE_IOERR);
-  g_assert_cmpint (involve_db_errcode (f->db) & 0xff, ==, SQLITE_IOERR);
-  g_test_message ("%s", involve_db_errmsg (f->db));
-  g_assert_nonnull (strstr (involve_db_errmsg (f->db), "connection"));
-  /* Everything after fails the same way, and nothing crashes. */
+  involve_db_bind_text (insert, 1, "second half", -1, SQLITE_STATIC);
+  assert_lost (f->db, involve_db_step (insert), INVOLVE_DB_LOSS_ROLLED_BACK);
+  g_assert_nonnull (strstr (involve_db_errmsg (f->db), "rolled back"));
+  g_assert_true (involve_db_is_lost (f->db));
+  g_assert_false (involve_db_get_autocommit (f->db));
+  /* Everything after fails the same way, and nothing crashes: nothing
+   * meant for the transaction runs outside it. */
+  involve_db_reset (insert);
+  assert_lost (f->db, involve_db_step (insert), INVOLVE_DB_LOSS_ROLLED_BACK);
   involve_db_reset (stmt);
-  g_assert_cmpint (involve_db_step (stmt), ==, SQLITE_IOERR);
-  g_assert_cmpint (involve_db_exec (f->db, "COMMIT", NULL), ==, SQLITE_IOERR);
+  assert_lost (f->db, involve_db_step (stmt), INVOLVE_DB_LOSS_ROLLED_BACK);
+  assert_lost (f->db, involve_db_exec (f->db, "INSERT INTO t VALUES ('stray')", NULL), INVOLVE_DB_LOSS_ROLLED_BACK);
   g_assert_cmpint (involve_db_last_insert_rowid (f->db), ==, 0);
-  g_assert_cmpint (involve_db_errcode (f->db) & 0xff, ==, SQLITE_IOERR);
   g_ptr_array_unref (involve_db_take_notifications (f->db));
+  /* COMMIT hears that nothing was committed, and ends it. */
+  assert_lost (f->db, involve_db_exec (f->db, "COMMIT", NULL), INVOLVE_DB_LOSS_ROLLED_BACK);
+  g_assert_true (involve_db_get_autocommit (f->db));
+
+  /* The next statement connects again; the persistent one is planned again. */
+  involve_db_reset (stmt);
+  g_assert_cmpint (involve_db_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpint (involve_db_column_int64 (stmt, 0), ==, 0);
+  g_assert_cmpint (involve_db_errcode (f->db), ==, SQLITE_OK);
+  g_assert_cmpint (involve_db_get_loss (f->db), ==, INVOLVE_DB_LOSS_NONE);
+  g_assert_false (involve_db_is_lost (f->db));
+  g_assert_cmpint (_involve_db_pg_get_backend_pid (f->db), !=, pid);
+  /* Set up as at connect. */
+  g_assert_cmpint (query_int (f->db, "SELECT count(*) FROM pg_settings WHERE name = 'lock_timeout' AND setting = '30000'"), ==, 1);
+  involve_db_reset (insert);
+  g_assert_cmpint (involve_db_step (insert), ==, SQLITE_DONE);
+  involve_db_reset (stmt);
+  g_assert_cmpint (involve_db_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpint (involve_db_column_int64 (stmt, 0), ==, 1);
+  involve_db_reset (stmt);
+
+  /* The same with the caller's ROLLBACK, in a writer's transaction. */
+  exec_ok (f->db, "BEGIN IMMEDIATE");
+  exec_ok (f->db, "INSERT INTO t VALUES ('half')");
+  terminate (f, f->db);
+  assert_lost (f->db, involve_db_exec (f->db, "INSERT INTO t VALUES ('written?')", NULL), INVOLVE_DB_LOSS_ROLLED_BACK);
+  assert_lost (f->db, involve_db_exec (f->db, "ROLLBACK TO involve_op; RELEASE involve_op", NULL),
+               INVOLVE_DB_LOSS_ROLLED_BACK);
+  exec_ok (f->db, "ROLLBACK");
+  g_assert_cmpint (query_int (f->db, "SELECT count(*) FROM t"), ==, 1);
+  g_assert_cmpint (query_int (f->db, "SELECT count(*) FROM t WHERE v = 'second half'"), ==, 1);
+}
+
+/* Lost between statements: a read or a BEGIN runs again on a new
+ * connection, unseen; a write outside a transaction may or may not have
+ * happened, and says so. */
+static void
+test_pg_lost_between (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(InvolveDbStmt) stmt = NULL;
+  int pid;
+
+  SKIP_WITHOUT_DB (f);
+  exec_ok (f->db, "CREATE TABLE t (v text); INSERT INTO t VALUES ('kept')");
+  g_assert_cmpint (involve_db_prepare (f->db, "SELECT v FROM t WHERE v = ?", TRUE, &stmt), ==, SQLITE_OK);
+  involve_db_bind_text (stmt, 1, "kept", -1, SQLITE_STATIC);
+  g_assert_cmpint (involve_db_step (stmt), ==, SQLITE_ROW);
+  involve_db_reset (stmt);
+
+  pid = _involve_db_pg_get_backend_pid (f->db);
+  terminate (f, f->db);
+  g_assert_cmpint (involve_db_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpstr (involve_db_column_text (stmt, 0), ==, "kept");
+  g_assert_cmpint (_involve_db_pg_get_backend_pid (f->db), !=, pid);
+  involve_db_reset (stmt);
+
+  terminate (f, f->db);
+  exec_ok (f->db, "BEGIN IMMEDIATE");
+  exec_ok (f->db, "INSERT INTO t VALUES ('after BEGIN')");
+  exec_ok (f->db, "COMMIT");
+
+  terminate (f, f->db);
+  assert_lost (f->db, involve_db_exec (f->db, "INSERT INTO t VALUES ('alone')", NULL), INVOLVE_DB_LOSS_UNKNOWN);
+  g_assert_nonnull (strstr (involve_db_errmsg (f->db), "unknown"));
+  g_assert_true (involve_db_get_autocommit (f->db));
+  /* Not run again: here it never ran, as the next read shows. */
+  g_assert_cmpint (query_int (f->db, "SELECT count(*) FROM t"), ==, 2);
+}
+
+/* Lost during COMMIT (the server ends the session while it checks a
+ * deferred constraint): nobody can say whether it was committed. */
+static void
+test_pg_lost_during_commit (Fixture       *f,
+                            gconstpointer  data)
+{
+  SKIP_WITHOUT_DB (f);
+  exec_ok (f->db,
+           "CREATE TABLE c (v text); "
+           "CREATE FUNCTION end_session () RETURNS trigger LANGUAGE plpgsql AS $$ "
+           "BEGIN PERFORM pg_terminate_backend (pg_backend_pid ()); PERFORM pg_sleep (10); RETURN NULL; END $$; "
+           "CREATE CONSTRAINT TRIGGER end_session AFTER INSERT ON c DEFERRABLE INITIALLY DEFERRED "
+           "FOR EACH ROW EXECUTE FUNCTION end_session ()");
+  exec_ok (f->db, "BEGIN IMMEDIATE");
+  exec_ok (f->db, "INSERT INTO c VALUES ('maybe')");
+  assert_lost (f->db, involve_db_exec (f->db, "COMMIT", NULL), INVOLVE_DB_LOSS_UNKNOWN);
+  g_assert_nonnull (strstr (involve_db_errmsg (f->db), "whether the transaction was committed is unknown"));
+  /* Over either way: no ROLLBACK is owed. */
+  g_assert_true (involve_db_get_autocommit (f->db));
+  g_assert_cmpint (query_int (f->db, "SELECT count(*) FROM c"), ==, 0);
+}
+
+typedef struct
+{
+  guint    calls;
+  gboolean fail;
+} ReconnectLog;
+
+static gboolean
+reconnect_cb (InvolveDb  *db,
+              gpointer    data,
+              GError    **error)
+{
+  ReconnectLog *log = data;
+
+  log->calls++;
+  if (log->fail)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, "the caller could not set up again");
+      return FALSE;
+    }
+  /* It may use the new connection. */
+  return involve_db_exec (db, "SET application_name = 'Involve again'", NULL) == SQLITE_OK;
+}
+
+/* The caller's own set-up runs on each new connection; when it fails, or
+ * the server does not let the login in again, the statement fails with
+ * what happened, and the next one tries again. */
+static void
+test_pg_reconnect_set_up (Fixture       *f,
+                          gconstpointer  data)
+{
+  ReconnectLog log = { 0, FALSE };
+  g_autofree char *login = NULL;
+  g_autofree char *sql = NULL;
+  g_autofree char *conninfo = NULL;
+  InvolveDb *db;
+  int rc;
+
+  SKIP_WITHOUT_DB (f);
+  involve_db_set_reconnect_func (f->db, reconnect_cb, &log);
+  terminate (f, f->db);
+  g_assert_cmpint (query_int (f->db, "SELECT count(*) FROM pg_settings WHERE name = 'application_name' AND setting = 'Involve again'"), ==, 1);
+  g_assert_cmpuint (log.calls, ==, 1);
+
+  log.fail = TRUE;
+  terminate (f, f->db);
+  {
+    InvolveDbStmt *stmt = prepare_ok (f->db, "SELECT 1");
+
+    assert_lost (f->db, involve_db_step (stmt), INVOLVE_DB_LOSS_UNREACHABLE);
+    g_assert_nonnull (strstr (involve_db_errmsg (f->db), "could not set up again"));
+    g_assert_true (involve_db_is_lost (f->db));
+    log.fail = FALSE;
+    involve_db_reset (stmt);
+    g_assert_cmpint (involve_db_step (stmt), ==, SQLITE_ROW);
+    involve_db_finalize (stmt);
+  }
+  g_assert_cmpuint (log.calls, ==, 3);
+
+  /* A login the server no longer lets in. */
+  login = g_strdup_printf ("involve_test_gone_%08x", g_random_int ());
+  sql = g_strdup_printf ("CREATE ROLE %s LOGIN", login);
+  exec_ok (f->admin, sql);
+  conninfo = g_strdup_printf ("%s user=%s", f->conninfo, login);
+  db = connect_or_fail (conninfo);
+  g_clear_pointer (&sql, g_free);
+  sql = g_strdup_printf ("ALTER ROLE %s NOLOGIN", login);
+  exec_ok (f->admin, sql);
+  terminate (f, db);
+  rc = involve_db_exec (db, "SELECT 1", NULL);
+  assert_lost (db, rc, INVOLVE_DB_LOSS_UNREACHABLE);
+  g_assert_nonnull (strstr (involve_db_errmsg (db), "could not be made again"));
+  g_clear_pointer (&sql, g_free);
+  sql = g_strdup_printf ("ALTER ROLE %s LOGIN", login);
+  exec_ok (f->admin, sql);
+  g_assert_cmpint (query_int (db, "SELECT 7"), ==, 7);
+  involve_db_close (db);
+  g_clear_pointer (&sql, g_free);
+  sql = g_strdup_printf ("DROP ROLE %s", login);
+  exec_ok (f->admin, sql);
 }
 
 static void
@@ -1011,6 +1217,9 @@ main (int    argc,
     }
   g_test_add_func ("/db/postgresql/connect-refused", test_pg_connect_refused);
   g_test_add ("/db/postgresql/lost-connection", Fixture, NULL, setup_pg, test_pg_lost_connection, teardown);
+  g_test_add ("/db/postgresql/lost-between", Fixture, NULL, setup_pg, test_pg_lost_between, teardown);
+  g_test_add ("/db/postgresql/lost-during-commit", Fixture, NULL, setup_pg, test_pg_lost_during_commit, teardown);
+  g_test_add ("/db/postgresql/reconnect-set-up", Fixture, NULL, setup_pg, test_pg_reconnect_set_up, teardown);
   g_test_add ("/db/postgresql/connect-denied", Fixture, NULL, NULL, test_pg_connect_denied, teardown);
   g_test_add ("/db/postgresql/replan", Fixture, NULL, setup_pg, test_replan, teardown);
   g_test_add ("/db/postgresql/conflicts", Fixture, NULL, setup_pg, test_pg_conflicts, teardown);

@@ -1170,6 +1170,134 @@ test_append_only (Fixture       *f,
   check_refused (f->super, "DELETE FROM involve.certificates", "23000", "append-only");
 }
 
+/* A signature goes in with the entry it signs; no entry is signed later. */
+#define SIGN_ENTRY "INSERT INTO audit_signatures (audit_id, signer, data, signature)" \
+                   " VALUES (%" G_GINT64_FORMAT ", 'fp', '\\x01', '\\x02')"
+
+static void
+test_signature_with_entry (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autofree char *sql = NULL;
+  gint64 unsigned_id;
+  gint64 signed_id;
+
+  REQUIRE_SERVER (f);
+  exec_ok (f->officer, "INSERT INTO certificates (fingerprint, der) VALUES ('fp', '\\x3082')");
+  unsigned_id = append_audit_ok (f->officer, "value", "uuid-1");
+  /* As the store signs an act: the entry, then its signature. */
+  exec_ok (f->reviewer, "BEGIN");
+  signed_id = append_audit_ok (f->reviewer, "sign-off", "uuid-1");
+  sql = g_strdup_printf (SIGN_ENTRY, signed_id);
+  exec_ok (f->reviewer, sql);
+  exec_ok (f->reviewer, "COMMIT");
+
+  /* The older entry stays unsigned, whoever signs and however. */
+  g_free (sql);
+  sql = g_strdup_printf (SIGN_ENTRY, unsigned_id);
+  check_refused (f->officer, sql, "23000", "a signature is kept with the audit entry it signs");
+  check_refused (f->reviewer, sql, "23000", "a signature is kept with the audit entry it signs");
+  check_refused (f->admin, sql, "23000", "a signature is kept with the audit entry it signs");
+  g_free (sql);
+  sql = g_strdup_printf ("SET involve.copy = 'on'; " SIGN_ENTRY, unsigned_id);
+  check_refused (f->officer, sql, "23000", "a signature is kept with the audit entry it signs");
+  exec_ok (f->officer, "RESET involve.copy");
+  /* Nor a second signature for the last entry. */
+  g_free (sql);
+  sql = g_strdup_printf (SIGN_ENTRY, signed_id);
+  check_refused (f->officer, sql, "23505", NULL);
+  g_assert_cmpint (query_int (f->super, "SELECT count (*) FROM involve.audit_signatures"), ==, 1);
+}
+
+/* A kept audit trail: written whole, bound to its own import entry, and
+ * closed; append-only alone would let entries be added to it later. */
+static void
+test_imported_trail_kept (Fixture       *f,
+                          gconstpointer  data)
+{
+  /* The digest: the new value append_audit () writes into the import entry. */
+  const char *digest = "(SELECT new_value FROM audit ORDER BY id DESC LIMIT 1)";
+  const char *entry_columns = "(trail_id, position, source_id, time_usec, prev_hash, hash)";
+  g_autofree char *sql = NULL;
+  g_autofree char *kept = NULL;
+  gint64 import_id;
+  gint64 trail_id;
+
+  REQUIRE_SERVER (f);
+  /* As the store imports: the entry, then the trail and its entries. */
+  exec_ok (f->officer, "BEGIN");
+  import_id = append_audit_ok (f->officer, "import", "uuid-kept");
+  sql = g_strdup_printf ("INSERT INTO imported_trails (record_uuid, import_audit_id, source, imported_usec,"
+                         " n_entries, digest) VALUES ('uuid-kept', %" G_GINT64_FORMAT ", 'a.xml', 1, 2, %s)",
+                         import_id, digest);
+  exec_ok (f->officer, sql);
+  trail_id = query_int (f->officer, "SELECT lastval ()");
+  g_free (sql);
+  sql = g_strdup_printf ("INSERT INTO imported_audit %s VALUES (%" G_GINT64_FORMAT ", 1, 7, 1, 'p', 'h1'),"
+                         " (%" G_GINT64_FORMAT ", 2, 9, 2, 'h1', 'h2')", entry_columns, trail_id, trail_id);
+  exec_ok (f->officer, sql);
+  exec_ok (f->officer, "COMMIT");
+  kept = query_value (f->super, "SELECT md5 (string_agg (a::text, '|' ORDER BY position)) FROM involve.imported_audit a");
+
+  /* Nothing is added to it later, by anybody. */
+  g_free (sql);
+  sql = g_strdup_printf ("INSERT INTO imported_audit %s VALUES (%" G_GINT64_FORMAT ", 3, 10, 3, 'h2', 'h3')",
+                         entry_columns, trail_id);
+  check_refused (f->officer, sql, "23000", "kept as it came");
+  check_refused (f->admin, sql, "23000", "kept as it came");
+  check_refused (f->reviewer, sql, "23000", "kept as it came");
+  /* Its places are taken, and there are no others. */
+  g_free (sql);
+  sql = g_strdup_printf ("INSERT INTO imported_audit %s VALUES (%" G_GINT64_FORMAT ", 2, 9, 2, 'h1', 'forged')",
+                         entry_columns, trail_id);
+  check_refused (f->officer, sql, "23505", NULL);
+
+  /* A trail for an import entry that is not the one just appended, or
+   * that does not carry its digest. */
+  append_audit_ok (f->officer, "value", "uuid-kept");
+  g_free (sql);
+  sql = g_strdup_printf ("INSERT INTO imported_trails (record_uuid, import_audit_id, source, imported_usec,"
+                         " n_entries, digest) VALUES ('uuid-kept', %" G_GINT64_FORMAT ", 'b.xml', 1, 0, %s)",
+                         import_id, digest);
+  check_refused (f->officer, sql, "23000", "bound to the import entry appended for it");
+  exec_ok (f->officer, "BEGIN");
+  import_id = append_audit_ok (f->officer, "import", "uuid-kept");
+  g_free (sql);
+  sql = g_strdup_printf ("INSERT INTO imported_trails (record_uuid, import_audit_id, source, imported_usec,"
+                         " n_entries, digest) VALUES ('uuid-kept', %" G_GINT64_FORMAT ", 'b.xml', 1, 0, 'other')",
+                         import_id);
+  check_refused (f->officer, sql, "23000", "bound to the import entry appended for it");
+
+  /* A trail is written whole: one of its two entries is not enough at commit. */
+  exec_ok (f->officer, "BEGIN");
+  import_id = append_audit_ok (f->officer, "import", "uuid-kept");
+  g_free (sql);
+  sql = g_strdup_printf ("INSERT INTO imported_trails (record_uuid, import_audit_id, source, imported_usec,"
+                         " n_entries, digest) VALUES ('uuid-kept', %" G_GINT64_FORMAT ", 'c.xml', 1, 2, %s)",
+                         import_id, digest);
+  exec_ok (f->officer, sql);
+  g_free (sql);
+  sql = g_strdup_printf ("INSERT INTO imported_audit %s VALUES (lastval (), 1, 7, 1, 'p', 'h1'); COMMIT",
+                         entry_columns);
+  check_refused (f->officer, sql, "23000", "a trail is written whole");
+
+  /* Not even with copy mode, which is a superuser's. */
+  g_free (sql);
+  sql = g_strdup_printf ("SET involve.copy = 'on'; INSERT INTO imported_audit %s VALUES (%" G_GINT64_FORMAT
+                         ", 3, 10, 3, 'h2', 'h3')", entry_columns, trail_id);
+  check_refused (f->officer, sql, "23000", "kept as it came");
+  exec_ok (f->officer, "RESET involve.copy");
+
+  /* The trail is as it was written; just the one. */
+  g_assert_cmpint (query_int (f->super, "SELECT count (*) FROM involve.imported_trails"), ==, 1);
+  {
+    g_autofree char *now = query_value (f->super, "SELECT md5 (string_agg (a::text, '|' ORDER BY position))"
+                                                  " FROM involve.imported_audit a");
+
+    g_assert_cmpstr (now, ==, kept);
+  }
+}
+
 /* Search: accents and case do not matter. */
 static void
 test_search (Fixture       *f,
@@ -1267,6 +1395,8 @@ main (int argc, char **argv)
   ADD ("/pg-rules/life-cycle/row-security", test_row_security);
   ADD ("/pg-rules/life-cycle/values-logged", test_values_logged);
   ADD ("/pg-rules/append-only", test_append_only);
+  ADD ("/pg-rules/signature-with-entry", test_signature_with_entry);
+  ADD ("/pg-rules/imported-trail-kept", test_imported_trail_kept);
   ADD ("/pg-rules/search", test_search);
   ADD ("/pg-rules/cli", test_cli);
   return g_test_run ();

@@ -7,6 +7,8 @@
 #include <utime.h>
 
 #include "store-test-util.h"
+#include "involve-db.h"
+#include "store-tamper-util.h"
 #include "involve-validate.h"
 
 /* Opening and migrations */
@@ -22,10 +24,25 @@ test_open_creates_register (void)
   store = open_store (nested, &error);
   g_assert_no_error (error);
   g_assert_nonnull (store);
-  g_assert_true (g_file_test (nested, G_FILE_TEST_IS_REGULAR));
   g_assert_cmpint (involve_store_get_schema_version (store), ==, involve_store_get_latest_schema_version ());
-  g_assert_cmpstr (involve_store_get_journal_mode (store), ==, "wal");
-  g_assert_cmpstr (involve_store_get_path (store), ==, nested);
+  if (store_test_on_server ())
+    {
+      /* A team register is the server's: nothing is made on this disk,
+       * and it has no backups folder here. */
+      g_assert_true (involve_store_is_server (store));
+      g_assert_false (g_file_test (nested, G_FILE_TEST_EXISTS));
+      g_assert_cmpstr (involve_store_get_journal_mode (store), ==, "server");
+      g_assert_cmpstr (involve_store_get_path (store), ==, store_test_location (nested));
+      g_assert_cmpstr (involve_store_get_os_account (store), ==, store_test_login (nested, "officer"));
+      g_assert_null (involve_store_dup_backup_dir (store));
+    }
+  else
+    {
+      g_assert_false (involve_store_is_server (store));
+      g_assert_true (g_file_test (nested, G_FILE_TEST_IS_REGULAR));
+      g_assert_cmpstr (involve_store_get_journal_mode (store), ==, "wal");
+      g_assert_cmpstr (involve_store_get_path (store), ==, nested);
+    }
   g_clear_object (&store);
 
   /* Opening again changes nothing. */
@@ -56,6 +73,8 @@ test_migrate_to_latest (gconstpointer data)
   g_autofree char *backup = NULL;
   InvolveStoreQuery query;
   gint64 broken = -1;
+
+  STORE_TEST_FILE_ONLY ("migrates register files of older formats");
 
   store = involve_store_open_at_schema (td->path, from, &error);
   g_assert_no_error (error);
@@ -103,6 +122,8 @@ test_migrate_failure_rolls_back (void)
   g_autofree char *before = NULL;
   g_autofree char *after = NULL;
 
+  STORE_TEST_FILE_ONLY ("migrates a register file of an older format");
+
   store = involve_store_open_at_schema (td->path, 1, &error);
   g_assert_no_error (error);
   g_clear_object (&store);
@@ -146,12 +167,77 @@ assert_open_refused (const char *path,
   g_assert_cmpstr (before, ==, after);
 }
 
+/* What a team register's location may carry that no message may show. */
+#define TEST_PASSWORD "n0t-to-be-shown"
+
+/* @path's team register, with a password the test cluster ignores
+ * (it trusts loopback) but no message may show. */
+static char *
+server_location_with_password (const char *path)
+{
+  return g_strconcat (store_test_location (path), " password=" TEST_PASSWORD, NULL);
+}
+
+/* @path's team register opened through a location with a password,
+ * acting as the officer. */
+static InvolveStore *
+open_server_with_password (const char *path)
+{
+  g_autofree char *location = server_location_with_password (path);
+  g_autoptr(InvolveStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+
+  store = g_initable_new (INVOLVE_TYPE_STORE, NULL, &error, "path", location, "auto-backup", FALSE,
+                          "busy-timeout", 200, "profile-name", "Officer", NULL);
+  g_assert_no_error (error);
+  g_assert_true (involve_store_server_become (store, store_test_login (path, "officer"), &error));
+  g_assert_no_error (error);
+  involve_store_set_identity (store, test_identity ("officer"));
+  return g_steal_pointer (&store);
+}
+
+/* On a team register: opening @location is refused with @code, naming
+ * the location without its password. */
+static void
+assert_server_open_refused (const char *location,
+                            int         code)
+{
+  g_autofree char *shown = involve_db_redact_location (location);
+  g_autoptr(InvolveStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_nonnull (strstr (location, TEST_PASSWORD));
+  g_assert_null (strstr (shown, TEST_PASSWORD));
+  store = g_initable_new (INVOLVE_TYPE_STORE, NULL, &error, "path", location, "auto-backup", FALSE, NULL);
+  g_assert_null (store);
+  g_assert_error (error, INVOLVE_STORE_ERROR, code);
+  g_test_message ("refused: %s", error->message);
+  g_assert_nonnull (strstr (error->message, shown));
+  g_assert_null (strstr (error->message, TEST_PASSWORD));
+}
+
 static void
 test_open_not_a_database (void)
 {
   g_autoptr(TestDir) td = test_dir_new ();
   g_autoptr(GError) error = NULL;
   g_autofree char *big = g_strnfill (5000, 'x');
+
+  if (store_test_on_server ())
+    {
+      g_autofree char *missing = NULL;
+
+      /* Nothing there: no server at that address, or no such database
+       * on the server.  Either way it says where, never the password. */
+      assert_server_open_refused ("host=127.0.0.1 port=1 dbname=involve user=officer password=" TEST_PASSWORD,
+                                  INVOLVE_STORE_ERROR_IO);
+      assert_server_open_refused ("postgresql://officer:" TEST_PASSWORD "@127.0.0.1:1/involve?connect_timeout=5",
+                                  INVOLVE_STORE_ERROR_IO);
+      missing = g_strconcat (store_test_location (td->path), " dbname=involve_test_no_such_database",
+                             " password=" TEST_PASSWORD, NULL);
+      assert_server_open_refused (missing, INVOLVE_STORE_ERROR_IO);
+      return;
+    }
 
   g_file_set_contents (td->path, "Minutes of the meeting\n", -1, &error);
   g_assert_no_error (error);
@@ -167,6 +253,32 @@ test_open_foreign_database (void)
 {
   g_autoptr(TestDir) td = test_dir_new ();
 
+  if (store_test_on_server ())
+    {
+      /* A database without a register: empty, then another program's,
+       * with a table named like one of ours.  Refused, and left as it was
+       * (opening never creates a register there). */
+      g_autoptr(PgTestRegister) foreign = pg_test_register_new ("foreign");
+      g_autofree char *conninfo = pg_test_register_conninfo (foreign, NULL);
+      g_autofree char *location = g_strconcat (conninfo, " password=" TEST_PASSWORD, NULL);
+
+      pg_test_register_exec (foreign, "DROP SCHEMA involve CASCADE");
+      assert_server_open_refused (location, INVOLVE_STORE_ERROR_NOT_A_REGISTER);
+      pg_test_register_exec (foreign,
+                             "CREATE TABLE public.patients (name text);"
+                             "INSERT INTO public.patients VALUES ('x');"
+                             "CREATE TABLE public.meta (name text)");
+      assert_server_open_refused (location, INVOLVE_STORE_ERROR_NOT_A_REGISTER);
+      pg_test_register_exec (foreign,
+                             "DO $$ BEGIN"
+                             " IF to_regnamespace ('involve') IS NOT NULL"
+                             "  OR (SELECT count(*) FROM public.patients) <> 1"
+                             "  OR (SELECT count(*) FROM public.meta) <> 0"
+                             " THEN RAISE EXCEPTION 'opening changed the database'; END IF;"
+                             " END $$");
+      return;
+    }
+
   raw_exec (td->path, "CREATE TABLE patients (name TEXT); INSERT INTO patients VALUES ('x');");
   assert_open_refused (td->path, INVOLVE_STORE_ERROR_NOT_A_REGISTER);
 }
@@ -181,6 +293,25 @@ test_open_newer_schema (void)
   store = open_store (td->path, &error);
   g_assert_no_error (error);
   g_clear_object (&store);
+
+  if (store_test_on_server ())
+    {
+      PgTestRegister *reg = store_test_server_register (td->path);
+      g_autofree char *location = server_location_with_password (td->path);
+
+      /* A register set up by a newer Involve: the server format the
+       * register records.  Refused, and left as it was. */
+      pg_test_register_exec (reg, "SET session_replication_role = replica;"
+                                  "UPDATE involve.meta SET value = '99' WHERE key = 'schema-version'");
+      assert_server_open_refused (location, INVOLVE_STORE_ERROR_NEWER_SCHEMA);
+      pg_test_register_exec (reg,
+                             "DO $$ BEGIN"
+                             " IF (SELECT value FROM involve.meta WHERE key = 'schema-version') <> '99'"
+                             " THEN RAISE EXCEPTION 'opening changed the register'; END IF;"
+                             " END $$");
+      return;
+    }
+
   raw_exec (td->path, "PRAGMA user_version = 99;");
 
   assert_open_refused (td->path, INVOLVE_STORE_ERROR_NEWER_SCHEMA);
@@ -194,6 +325,8 @@ test_open_truncated (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *contents = NULL;
   gsize length = 0;
+
+  STORE_TEST_FILE_ONLY ("about the bytes of a register file");
 
   store = open_store (td->path, &error);
   g_assert_no_error (error);
@@ -222,6 +355,8 @@ test_open_directory (void)
   g_autoptr(InvolveStore) store = NULL;
   g_autoptr(GError) error = NULL;
 
+  STORE_TEST_FILE_ONLY ("about a folder where a register file should be");
+
   store = open_store (td->dir, &error);
   g_assert_null (store);
   g_assert_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_NOT_A_REGISTER);
@@ -241,6 +376,8 @@ become_nobody_if_root (const char *dir)
 static void
 test_open_read_only_file (void)
 {
+  STORE_TEST_FILE_ONLY ("about file permissions");
+
   if (g_test_subprocess ())
     {
       g_autoptr(TestDir) td = test_dir_new ();
@@ -263,6 +400,8 @@ test_open_read_only_file (void)
 static void
 test_open_read_only_folder (void)
 {
+  STORE_TEST_FILE_ONLY ("about folder permissions");
+
   if (g_test_subprocess ())
     {
       g_autoptr(TestDir) td = test_dir_new ();
@@ -298,6 +437,47 @@ test_open_locked (void)
   g_autofree char *before = NULL;
   g_autofree char *after = NULL;
   sqlite3 *other = NULL;
+
+  if (store_test_on_server ())
+    {
+      /* Another person's change holding what a save needs past the
+       * server's lock timeout: PostgreSQL then cancels the save with
+       * SQLSTATE 55P03, raised here by a trigger so as not to wait for it.
+       * The save fails with a clear message, changes nothing, and the
+       * next one goes through. */
+      PgTestRegister *reg = store_test_server_register (td->path);
+
+      store = open_server_with_password (td->path);
+      record = involve_store_create_record (store, "nhse-13q", &error);
+      g_assert_no_error (error);
+      pg_test_register_exec (reg,
+                             "CREATE FUNCTION public.test_lock_timeout () RETURNS trigger LANGUAGE plpgsql AS $$"
+                             " BEGIN"
+                             "  RAISE EXCEPTION 'canceling statement due to lock timeout'"
+                             "   USING ERRCODE = 'lock_not_available';"
+                             " END $$;"
+                             "CREATE TRIGGER test_lock_timeout BEFORE INSERT OR UPDATE ON involve.field_values"
+                             " FOR EACH ROW EXECUTE FUNCTION public.test_lock_timeout ()");
+      g_assert_false (involve_store_set_value (store, record, "title", g_variant_new_string ("x"), &error));
+      g_assert_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_BUSY);
+      g_test_message ("%s", error->message);
+      g_assert_nonnull (strstr (error->message, "team register"));
+      g_assert_null (strstr (error->message, TEST_PASSWORD));
+      g_clear_error (&error);
+      g_assert_false (involve_record_has_value (record, "title"));
+
+      pg_test_register_exec (reg, "DROP TRIGGER test_lock_timeout ON involve.field_values");
+      g_assert_true (involve_store_set_value (store, record, "title", g_variant_new_string ("x"), &error));
+      g_assert_no_error (error);
+      uuid = g_strdup (involve_record_get_uuid (record));
+      g_clear_object (&record);
+      record = involve_store_load_record (store, uuid, 0, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (involve_record_get_string (record, "title"), ==, "x");
+      g_assert_true (involve_store_verify (store, NULL, &error));
+      g_assert_no_error (error);
+      return;
+    }
 
   /* A rollback-journal register: another program's exclusive lock keeps
    * even readers out, so opening fails. */
@@ -353,18 +533,41 @@ test_disk_full (void)
   g_autofree char *huge = g_strnfill (400000, 'z');
   gint64 broken = 0;
 
-  store = open_store (td->path, &error);
+  if (store_test_on_server ())
+    store = open_server_with_password (td->path);
+  else
+    store = open_store (td->path, &error);
   g_assert_no_error (error);
   record = involve_store_create_record (store, "icb-14z45", &error);
   g_assert_no_error (error);
   g_assert_true (involve_store_set_value (store, record, "title", g_variant_new_string ("Before"), &error));
 
-  /* SQLite reports a full disk when the file may not grow. */
-  g_assert_cmpint (sqlite3_exec (involve_store_get_db (store),
-                                 "PRAGMA max_page_count = 1", NULL, NULL, NULL), ==, SQLITE_OK);
+  if (store_test_on_server ())
+    {
+      /* The server's disk fills up: it refuses the write with SQLSTATE
+       * 53100, as PostgreSQL does when it cannot extend a file. */
+      pg_test_register_exec (store_test_server_register (td->path),
+                             "CREATE FUNCTION public.test_disk_full () RETURNS trigger LANGUAGE plpgsql AS $$"
+                             " BEGIN"
+                             "  IF length (NEW.value) > 100000 THEN"
+                             "   RAISE EXCEPTION 'could not extend file: No space left on device'"
+                             "    USING ERRCODE = 'disk_full';"
+                             "  END IF;"
+                             "  RETURN NEW;"
+                             " END $$;"
+                             "CREATE TRIGGER test_disk_full BEFORE INSERT OR UPDATE ON involve.field_values"
+                             " FOR EACH ROW EXECUTE FUNCTION public.test_disk_full ()");
+    }
+  else
+    {
+      /* SQLite reports a full disk when the file may not grow. */
+      g_assert_cmpint (sqlite3_exec (involve_store_get_db (store),
+                                     "PRAGMA max_page_count = 1", NULL, NULL, NULL), ==, SQLITE_OK);
+    }
   g_assert_false (involve_store_set_value (store, record, "b1-objectives", g_variant_new_string (huge), &error));
   g_assert_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_FULL);
   g_test_message ("%s", error->message);
+  g_assert_null (strstr (error->message, TEST_PASSWORD));
   g_clear_error (&error);
   g_assert_false (involve_record_has_value (record, "b1-objectives"));
 
@@ -376,6 +579,55 @@ test_disk_full (void)
   g_assert_cmpstr (involve_record_get_string (reloaded, "title"), ==, "Before");
   g_assert_false (involve_record_has_value (reloaded, "b1-objectives"));
   g_assert_true (involve_store_verify (store, &broken, &error));
+}
+
+/* A team register's connection lost between two saves (the server
+ * restarted, the network went): the next save fails as an I/O error that
+ * says so without the location's password, and nothing of it is kept. */
+static void
+test_connection_lost (void)
+{
+  g_autoptr(TestDir) td = test_dir_new ();
+  g_autoptr(InvolveStore) store = NULL;
+  g_autoptr(InvolveStore) again = NULL;
+  g_autoptr(InvolveRecord) record = NULL;
+  g_autoptr(InvolveRecord) reloaded = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!store_test_on_server ())
+    {
+      g_test_skip ("about a team register's connection (files: test-store-faults)");
+      return;
+    }
+
+  store = open_server_with_password (td->path);
+  record = involve_store_create_record (store, "icb-14z45", &error);
+  g_assert_no_error (error);
+  set_string (store, record, "title", "Before");
+
+  pg_test_register_exec (store_test_server_register (td->path),
+                         "SELECT pg_terminate_backend (pid) FROM pg_stat_activity"
+                         " WHERE datname = current_database () AND application_name = 'Involve'");
+  g_assert_false (involve_store_set_value (store, record, "title", g_variant_new_string ("After"), &error));
+  g_assert_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_IO);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "team register"));
+  g_assert_null (strstr (error->message, TEST_PASSWORD));
+  g_clear_error (&error);
+  g_assert_cmpstr (involve_record_get_string (record, "title"), ==, "Before");
+
+  /* Everything after fails the same way, and nothing crashes. */
+  g_assert_null (involve_store_create_record (store, "icb-14z45", &error));
+  g_assert_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_IO);
+  g_clear_error (&error);
+
+  again = open_store (td->path, &error);
+  g_assert_no_error (error);
+  reloaded = involve_store_load_record (again, involve_record_get_uuid (record), 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (involve_record_get_string (reloaded, "title"), ==, "Before");
+  g_assert_true (involve_store_verify (again, NULL, &error));
+  g_assert_no_error (error);
 }
 
 /* Autosave */
@@ -453,7 +705,8 @@ test_autosave_and_reload (void)
   g_assert_cmpstr (last->field_id, ==, "organisation-type");
   g_assert_cmpstr (last->old_value, ==, "'icb'");
   g_assert_null (last->new_value);
-  g_assert_cmpstr (last->account, ==, "officer");
+  /* On a team register the account is the login, which the server checks. */
+  g_assert_cmpstr (last->account, ==, store_test_on_server () ? store_test_login (td->path, "officer") : "officer");
   g_assert_cmpstr (last->profile, ==, "Officer");
   last = audit->pdata[audit->len - 2];
   g_assert_cmpstr (last->field_id, ==, "title");
@@ -644,12 +897,33 @@ test_lifecycle_return_and_resubmit (void)
   g_autoptr(InvolveSignOff) review = reviewer ("Sam Reviewer", "sam@example.org");
   g_autoptr(GError) error = NULL;
   g_autofree char *uuid = NULL;
+  InvolveIdentity *officer = NULL;
 
   store = open_store (td->path, &error);
   record = involve_store_create_record (store, "icb-14z45", &error);
   uuid = g_strdup (involve_record_get_uuid (record));
   fill_record (store, record, "GP practice closure");
   g_assert_true (involve_store_submit (store, uuid, NULL, &error));
+
+  if (store_test_on_server ())
+    {
+      /* On a team register only a reviewer returns a record, and never
+       * the person who submitted it: the server refuses the officer. */
+      review->comments = g_strdup ("Returned by the person who submitted it.");
+      g_assert_false (involve_store_return (store, uuid, review, &error));
+      g_assert_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_UNTRUSTED);
+      g_test_message ("%s", error->message);
+      g_assert_nonnull (strstr (error->message, "only a reviewer of this register can sign off or return a record"));
+      g_clear_error (&error);
+      g_clear_pointer (&review->comments, g_free);
+      g_clear_object (&record);
+      record = involve_store_load_record (store, uuid, 0, &error);
+      g_assert_cmpint (involve_record_get_status (record), ==, INVOLVE_STATUS_AWAITING_SIGN_OFF);
+      g_assert_null (involve_record_get_sign_off (record));
+
+      trust_reviewer (store);
+      officer = act_as (store, "reviewer");
+    }
 
   /* Returning needs comments. */
   g_assert_false (involve_store_return (store, uuid, review, &error));
@@ -658,6 +932,8 @@ test_lifecycle_return_and_resubmit (void)
   review->comments = g_strdup ("Step 3 needs the patient survey results.");
   g_assert_true (involve_store_return (store, uuid, review, &error));
   g_assert_no_error (error);
+  if (officer != NULL)
+    act_as_identity (store, officer);
 
   g_clear_object (&record);
   record = involve_store_load_record (store, uuid, 0, &error);
@@ -832,13 +1108,37 @@ test_reviewer_is_completer (void)
   /* The account and profile that submitted it, even with another key. */
   {
     g_autoptr(InvolveSignOff) other = reviewer ("Sam Reviewer", "sam@example.org");
-    act_as (store, "reviewer");
+    g_autoptr(InvolveRecord) still = NULL;
+
+    /* On a team register the account is the login: the officer's, with
+     * the reviewer's key. */
+    if (store_test_on_server ())
+      involve_store_set_identity (store, test_identity ("reviewer"));
+    else
+      act_as (store, "reviewer");
     involve_store_set_os_account (store, "officer");
     involve_store_set_profile_name (store, "Officer");
     g_assert_false (involve_store_sign_off (store, uuid, other, &error));
     g_assert_error (error, INVOLVE_LIFECYCLE_ERROR, INVOLVE_LIFECYCLE_ERROR_SAME_PERSON);
     g_test_message ("%s", error->message);
     g_clear_error (&error);
+
+    if (store_test_on_server ())
+      {
+        /* Another profile name does not make the officer's login a
+         * reviewer: the server refuses it, whatever key signs. */
+        g_assert_cmpstr (involve_store_get_os_account (store), ==, store_test_login (td->path, "officer"));
+        involve_store_set_profile_name (store, "Sam Reviewer");
+        g_assert_false (involve_store_sign_off (store, uuid, other, &error));
+        g_assert_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_UNTRUSTED);
+        g_test_message ("%s", error->message);
+        g_assert_nonnull (strstr (error->message, "only a reviewer of this register can sign off or return a record"));
+        g_clear_error (&error);
+        act_as (store, "reviewer");
+      }
+    still = involve_store_load_record (store, uuid, 0, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (involve_record_get_status (still), ==, INVOLVE_STATUS_AWAITING_SIGN_OFF);
 
     /* A different profile with a different key is a different person. */
     involve_store_set_profile_name (store, "Sam Reviewer");
@@ -957,6 +1257,56 @@ signed_record (const char *path)
   return uuid;
 }
 
+/* What the server says when a signed-off version's values, the version
+ * itself or the audit log are written to. */
+#define LOCKED_VALUES "the values of a signed-off version cannot be changed"
+#define LOCKED_VERSION "a signed-off or withdrawn version cannot be changed"
+#define NO_AUDIT_WRITES "permission denied for table audit"
+
+/* On a team register nobody gets as far as the triggers of a file: the
+ * server refuses each change, whoever asks and however. */
+static void
+server_triggers_block_changes (const char *path)
+{
+  static const struct
+  {
+    const char *sql;
+    const char *sqlstate;
+    const char *words;
+  } writes[] = {
+    { "UPDATE field_values SET value = '''Edited''' WHERE field_id = 'title'", "23000", LOCKED_VALUES },
+    { "DELETE FROM field_values", "23000", LOCKED_VALUES },
+    { "INSERT INTO field_values SELECT version_id, 'extra', '''x''', 0, audit_id FROM field_values LIMIT 1",
+      "23000", LOCKED_VALUES },
+    { "UPDATE field_values SET audit_id = 1 WHERE field_id = 'title'", "23000", LOCKED_VALUES },
+    { "UPDATE field_values SET version_id = version_id + 1", "42501", "permission denied for table field_values" },
+    { "TRUNCATE field_values", "42501", "permission denied for table field_values" },
+    { "UPDATE versions SET fingerprint = 'x'", "23000", LOCKED_VERSION },
+    { "UPDATE versions SET status = 'draft'", "23000", LOCKED_VERSION },
+    { "UPDATE versions SET status = 'withdrawn', status_reason = 'Tamper'", "23000", LOCKED_VERSION },
+    { "UPDATE versions SET reviewer_name = 'Someone'", "23000", LOCKED_VERSION },
+    { "UPDATE versions SET decided_usec = decided_usec - 1", "23000", LOCKED_VERSION },
+    { "UPDATE versions SET status = 'superseded'", "23000", "superseded only by a newer signed-off version" },
+    { "UPDATE versions SET submitted_role = session_user", "42501", "permission denied for table versions" },
+    { "DELETE FROM versions", "42501", "permission denied for table versions" },
+    { "TRUNCATE versions", "42501", "permission denied for table versions" },
+    { "UPDATE records SET status = 'draft'", "23000", "says its version 1 is draft, but that version is signed-off" },
+    { "UPDATE audit SET details = 'x' WHERE id = 2", "42501", NO_AUDIT_WRITES },
+    { "DELETE FROM audit WHERE id = 2", "42501", NO_AUDIT_WRITES },
+    { "DELETE FROM audit", "42501", NO_AUDIT_WRITES },
+    { "TRUNCATE audit", "42501", NO_AUDIT_WRITES },
+  };
+  g_autofree char *before = tamper_server_state (path);
+
+  for (guint i = 0; i < G_N_ELEMENTS (writes); i++)
+    tamper_refused (path, writes[i].sql, writes[i].sqlstate, writes[i].words);
+  tamper_ways_round (path, "field_values", "field_values_locked", writes[0].sql, "23000", LOCKED_VALUES);
+  tamper_ways_round (path, "versions", "versions_life_cycle", "UPDATE versions SET fingerprint = 'x'",
+                     "23000", LOCKED_VERSION);
+  tamper_ways_round (path, "audit", "audit_no_change", "DELETE FROM audit WHERE id = 2", "42501", NO_AUDIT_WRITES);
+  tamper_assert_untouched (path, before);
+}
+
 static void
 test_triggers_block_changes (void)
 {
@@ -964,6 +1314,12 @@ test_triggers_block_changes (void)
   g_autofree char *uuid = signed_record (td->path);
   g_assert_nonnull (uuid);
   sqlite3 *db = NULL;
+
+  if (store_test_on_server ())
+    {
+      server_triggers_block_changes (td->path);
+      return;
+    }
 
   g_assert_cmpint (sqlite3_open (td->path, &db), ==, SQLITE_OK);
   sqlite3_extended_result_codes (db, 1);
@@ -1037,12 +1393,48 @@ audit_id_of (const char *path,
   return id;
 }
 
+/* The signed-off title of @uuid is still the one it was signed off with. */
+static void
+assert_signed_title (const char *path,
+                     const char *uuid)
+{
+  g_autoptr(InvolveStore) store = NULL;
+  g_autoptr(InvolveRecord) record = NULL;
+  g_autoptr(GError) error = NULL;
+
+  store = open_store (path, &error);
+  record = involve_store_load_record (store, uuid, 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (involve_record_get_status (record), ==, INVOLVE_STATUS_SIGNED_OFF);
+  g_assert_cmpstr (involve_record_get_string (record, "title"), ==, "Signed assessment");
+}
+
+/* On a team register the edit never happens. */
+static void
+server_tamper_value (const char *path,
+                     const char *uuid,
+                     const char *sql)
+{
+  g_autofree char *before = tamper_server_state (path);
+
+  tamper_refused (path, sql, "23000", LOCKED_VALUES);
+  tamper_ways_round (path, "field_values", "field_values_locked", sql, "23000", LOCKED_VALUES);
+  tamper_assert_untouched (path, before);
+  assert_signed_title (path, uuid);
+}
+
 static void
 test_tamper_signed_value (void)
 {
   g_autoptr(TestDir) td = test_dir_new ();
   g_autofree char *uuid = signed_record (td->path);
   g_assert_nonnull (uuid);
+  if (store_test_on_server ())
+    {
+      server_tamper_value (td->path, uuid, "UPDATE field_values SET value = '''A different title'''"
+                                           " WHERE field_id = 'title'");
+      return;
+    }
   gint64 title_entry = audit_id_of (td->path, "field_id = 'title'");
 
   verify_path (td->path, TRUE);
@@ -1051,12 +1443,37 @@ test_tamper_signed_value (void)
   g_assert_cmpint (verify_path (td->path, FALSE), ==, title_entry);
 }
 
+/* On a team register neither the value nor its entry changes, together
+ * or apart, and no forged entry follows them. */
+static void
+server_tamper_value_and_audit (const char *path,
+                               const char *uuid)
+{
+  const char *value = "UPDATE field_values SET value = '''Forged''' WHERE field_id = 'title'";
+  const char *entry = "UPDATE audit SET new_value = '''Forged''' WHERE field_id = 'title'";
+  g_autofree char *both = g_strdup_printf ("BEGIN; %s; %s; COMMIT", entry, value);
+  g_autofree char *before = tamper_server_state (path);
+
+  tamper_refused (path, value, "23000", LOCKED_VALUES);
+  tamper_refused (path, entry, "42501", NO_AUDIT_WRITES);
+  tamper_refused (path, both, "42501", NO_AUDIT_WRITES);
+  tamper_ways_round (path, "audit", "audit_no_change", entry, "42501", NO_AUDIT_WRITES);
+  tamper_forged_entries_refused (path);
+  tamper_assert_untouched (path, before);
+  assert_signed_title (path, uuid);
+}
+
 static void
 test_tamper_signed_value_and_audit (void)
 {
   g_autoptr(TestDir) td = test_dir_new ();
   g_autofree char *uuid = signed_record (td->path);
   g_assert_nonnull (uuid);
+  if (store_test_on_server ())
+    {
+      server_tamper_value_and_audit (td->path, uuid);
+      return;
+    }
   gint64 title_entry = audit_id_of (td->path, "field_id = 'title'");
 
   /* A careful forger also edits the audit entry: the chain breaks there. */
@@ -1072,6 +1489,11 @@ test_tamper_deleted_value (void)
   g_autoptr(TestDir) td = test_dir_new ();
   g_autofree char *uuid = signed_record (td->path);
   g_assert_nonnull (uuid);
+  if (store_test_on_server ())
+    {
+      server_tamper_value (td->path, uuid, "DELETE FROM field_values WHERE field_id = 'step1-explanation'");
+      return;
+    }
   gint64 sign_off_entry = audit_id_of (td->path, "kind = 'sign-off'");
 
   /* Removing an answer from a signed-off version breaks its fingerprint. */
@@ -1096,6 +1518,32 @@ static const AuditTamper reordered_entries = {
 };
 static const AuditTamper altered_entry = { "UPDATE audit SET account = 'somebody-else' WHERE id = 7;", 7 };
 
+/* On a team register the log stays as written: no change, no removal,
+ * and no entry written again in another form, nor a forged one added. */
+static void
+server_tamper_audit (const char        *path,
+                     const AuditTamper *tamper)
+{
+  g_autofree char *before = tamper_server_state (path);
+  g_autofree char *again = g_strdup_printf ("INSERT INTO audit SELECT * FROM audit WHERE id = %" G_GINT64_FORMAT,
+                                            tamper->first_broken);
+  g_autofree char *follows = g_strdup_printf ("audit entry %" G_GINT64_FORMAT " does not follow the last entry",
+                                              tamper->first_broken);
+  /* A signature (somebody's real one, of another act) given later to an
+   * entry that had none. */
+  g_autofree char *signed_later = g_strdup_printf ("INSERT INTO audit_signatures SELECT %" G_GINT64_FORMAT ","
+                                                   " signer, data, signature FROM audit_signatures LIMIT 1",
+                                                   tamper->first_broken);
+
+  tamper_refused (path, tamper->sql, "42501", NO_AUDIT_WRITES);
+  tamper_refused (path, "TRUNCATE audit CASCADE", "42501", NO_AUDIT_WRITES);
+  tamper_refused (path, again, "23000", follows);
+  tamper_refused (path, signed_later, "23000", "a signature is kept with the audit entry it signs");
+  tamper_ways_round (path, "audit", "audit_no_change", tamper->sql, "42501", NO_AUDIT_WRITES);
+  tamper_forged_entries_refused (path);
+  tamper_assert_untouched (path, before);
+}
+
 static void
 test_tamper_audit (gconstpointer data)
 {
@@ -1105,6 +1553,11 @@ test_tamper_audit (gconstpointer data)
   g_autofree char *sql = g_strconcat (DROP_TRIGGERS, tamper->sql, NULL);
 
   g_assert_nonnull (uuid);
+  if (store_test_on_server ())
+    {
+      server_tamper_audit (td->path, tamper);
+      return;
+    }
   raw_exec (td->path, sql);
   g_assert_cmpint (verify_path (td->path, FALSE), ==, tamper->first_broken);
 }
@@ -1130,6 +1583,26 @@ test_tamper_rehashed_entry (void)
   g_free (entry->details);
   entry->details = g_strdup ("rewritten");
   hash = involve_audit_entry_compute_hash (entry);
+  if (store_test_on_server ())
+    {
+      g_autofree char *before = tamper_server_state (td->path);
+      g_autofree char *update = g_strdup_printf ("UPDATE audit SET details = 'rewritten', hash = '%s' WHERE id = 3",
+                                                 hash);
+      /* The rewritten entry 3 with its own hash, as a new entry ... */
+      g_autofree char *again = g_strdup_printf ("INSERT INTO audit SELECT id, time_usec, account, profile, kind,"
+                                                " record_uuid, version, field_id, old_value, new_value,"
+                                                " 'rewritten', prev_hash, '%s' FROM audit WHERE id = 3", hash);
+      /* ... and rewritten at the end, hashed to follow entry 2. */
+      g_autofree char *relinked = tamper_audit_entry_sql ("session_user", "involve.now_usec ()",
+                                                          "(SELECT hash FROM audit WHERE id = 2)", "rewritten");
+
+      tamper_refused (td->path, update, "42501", NO_AUDIT_WRITES);
+      tamper_refused (td->path, again, "23000", "audit entry 3 does not follow the last entry");
+      tamper_refused (td->path, relinked, "23000", "does not carry the hash of entry");
+      tamper_ways_round (td->path, "audit", "audit_no_change", update, "42501", NO_AUDIT_WRITES);
+      tamper_assert_untouched (td->path, before);
+      return;
+    }
   sql = g_strdup_printf (DROP_TRIGGERS "UPDATE audit SET details = 'rewritten', hash = '%s' WHERE id = 3;", hash);
   raw_exec (td->path, sql);
   g_assert_cmpint (verify_path (td->path, FALSE), ==, 4);
@@ -1145,6 +1618,7 @@ test_verify_damaged_file (void)
   gsize length = 0;
   gint64 broken = -1;
 
+  STORE_TEST_FILE_ONLY ("scribbles over the bytes of a register file");
   store = open_store (td->path, &error);
   g_assert_true (involve_store_begin_batch (store, &error));
   for (guint i = 0; i < 200; i++)
@@ -1288,12 +1762,34 @@ test_search_and_filters (void)
   g_assert_cmpstr (organisations[0], ==, "Northshire ICB");
 }
 
+/* Records marked for the search index, read on a connection of its own
+ * on a team register (what the server holds, committed). */
+static int
+count_stale_on_server (InvolveStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  InvolveDb *db = involve_db_connect_postgresql (involve_store_get_path (store), &error);
+  InvolveDbStmt *stmt = NULL;
+  int n;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (involve_db_prepare (db, "SELECT count(*) FROM records WHERE search_stale <> 0", FALSE, &stmt),
+                   ==, SQLITE_OK);
+  g_assert_cmpint (involve_db_step (stmt), ==, SQLITE_ROW);
+  n = involve_db_column_int (stmt, 0);
+  involve_db_finalize (stmt);
+  involve_db_close (db);
+  return n;
+}
+
 static int
 count_stale (InvolveStore *store)
 {
   sqlite3_stmt *stmt = NULL;
   int n;
 
+  if (involve_store_is_server (store))
+    return count_stale_on_server (store);
   g_assert_cmpint (sqlite3_prepare_v2 (involve_store_get_db (store),
                                        "SELECT count(*) FROM records WHERE search_stale", -1, &stmt, NULL), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
@@ -1505,6 +2001,20 @@ test_backup (void)
   gint64 broken = 0;
 
   store = open_store (td->path, &error);
+  if (store_test_on_server ())
+    {
+      /* A team register is backed up on its server (pg_dump), not into a
+       * file on this desktop: refused, saying so, and nothing written. */
+      g_assert_false (involve_store_backup (store, dest, &error));
+      g_assert_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_INVALID);
+      g_test_message ("%s", error->message);
+      g_assert_nonnull (strstr (error->message, "pg_dump"));
+      g_clear_error (&error);
+      g_assert_false (g_file_test (dest, G_FILE_TEST_EXISTS));
+      g_assert_true (involve_store_verify (store, &broken, &error));
+      g_assert_no_error (error);
+      return;
+    }
   g_assert_true (involve_store_backup (store, dest, &error));
   g_assert_no_error (error);
   g_assert_false (involve_store_backup (store, bad_dest, &error));
@@ -1533,6 +2043,22 @@ test_rolling_backup (void)
   g_autoptr(GDir) dir = NULL;
   const char *name;
   guint n = 0;
+
+  if (store_test_on_server ())
+    {
+      /* Opened as the app opens it, a team register makes no daily copy on
+       * this desktop, and asking for one is refused, saying why. */
+      store = g_initable_new (INVOLVE_TYPE_STORE, NULL, &error, "path", store_test_location (td->path), NULL);
+      g_assert_no_error (error);
+      involve_store_wait_for_backup (store);
+      g_assert_null (involve_store_dup_backup_dir (store));
+      g_assert_false (involve_store_rolling_backup (store, &error));
+      g_assert_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_INVALID);
+      g_test_message ("%s", error->message);
+      g_clear_error (&error);
+      g_assert_false (g_file_test (backups, G_FILE_TEST_EXISTS));
+      return;
+    }
 
   /* Seven old backups from earlier days. */
   g_assert_cmpint (g_mkdir_with_parents (backups, 0700), ==, 0);
@@ -1610,6 +2136,20 @@ test_rolling_backup_deferred (void)
   g_autofree char *today_path = g_build_filename (td->dir, "backups", today, NULL);
   g_autofree char *today_path2 = g_build_filename (td2->dir, "backups", today, NULL);
 
+  if (store_test_on_server ())
+    {
+      /* Nothing to start on a team register, and nothing made here. */
+      store = g_initable_new (INVOLVE_TYPE_STORE, NULL, &error, "path", store_test_location (td->path),
+                              "defer-backup", TRUE, NULL);
+      g_assert_no_error (error);
+      g_assert_cmpstr (involve_store_get_journal_mode (store), ==, "server");
+      involve_store_start_deferred_backup (store);
+      involve_store_wait_for_backup (store);
+      g_assert_false (g_file_test (today_path, G_FILE_TEST_EXISTS));
+      g_assert_null (involve_store_dup_backup_dir (store));
+      return;
+    }
+
   store = g_initable_new (INVOLVE_TYPE_STORE, NULL, &error, "path", td->path, "defer-backup", TRUE, NULL);
   g_assert_no_error (error);
   g_assert_cmpstr (involve_store_get_journal_mode (store), ==, "wal");
@@ -1663,6 +2203,8 @@ test_rolling_backup_interrupted (void)
   g_autoptr(GDir) dir = NULL;
   const char *name;
 
+  STORE_TEST_FILE_ONLY ("about the daily backup files of a register file");
+
   fill_many_records (td->path, 300);
 
   /* Closing at once: the backup may be cut short, but never left half-written. */
@@ -1699,6 +2241,8 @@ test_rolling_backup_locked (void)
   g_autofree char *lock = g_strconcat (dest, ".lock", NULL);
   struct utimbuf old_times;
 
+  STORE_TEST_FILE_ONLY ("about the lock files beside the daily backups of a register file");
+
   store = open_store (td->path, &error);
   g_assert_no_error (error);
   g_assert_cmpint (g_mkdir_with_parents (backups, 0700), ==, 0);
@@ -1731,6 +2275,8 @@ test_rolling_backup_concurrent (void)
   GPid children[6];
   int start[2];
   guint n_files = 0;
+
+  STORE_TEST_FILE_ONLY ("about the daily backup files of a register file");
 
   fill_many_records (td->path, 200);
 
@@ -2043,6 +2589,40 @@ verify_imported_broken (const char *path,
   return entry;
 }
 
+/* What the server says to a change of a kept trail. */
+#define NO_IMPORTED_WRITES "permission denied for table imported_"
+
+/* A new entry appended to the kept trail, after its last one. */
+#define APPEND_IMPORTED_ENTRY \
+  "INSERT INTO imported_audit SELECT trail_id, position + 1, source_id + 1, time_usec, account, profile, kind," \
+  " record_uuid, version, field_id, old_value, new_value, 'appended', hash, hash FROM imported_audit" \
+  " WHERE position = (SELECT max (position) FROM imported_audit)"
+
+/* On a team register a kept trail stays as it came: each of @writes is
+ * refused for want of privilege, nothing is added to the trail and no
+ * other trail is bound to its record's import; then everything reads as
+ * before and verify passes. */
+static void
+server_tamper_imported (const char        *path,
+                        const char *const *writes,
+                        const char        *table)
+{
+  g_autofree char *before = tamper_server_state (path);
+  g_autofree char *trigger = g_strdup_printf ("%s_no_change", table);
+  /* A trail of its own for an import entry that has none. */
+  const char *bound = "INSERT INTO imported_trails (record_uuid, import_audit_id, source, imported_usec,"
+                      " n_entries, digest) SELECT record_uuid, id, 'elsewhere', 1, 0, 'x' FROM audit"
+                      " WHERE kind = 'import' AND id NOT IN (SELECT import_audit_id FROM imported_trails)"
+                      " ORDER BY id LIMIT 1";
+
+  for (guint i = 0; writes[i] != NULL; i++)
+    tamper_refused (path, writes[i], "42501", NO_IMPORTED_WRITES);
+  tamper_ways_round (path, table, trigger, writes[0], "42501", NO_IMPORTED_WRITES);
+  tamper_refused (path, APPEND_IMPORTED_ENTRY, "23000", "an imported audit trail is kept as it came");
+  tamper_refused (path, bound, "23000", "bound to the import entry appended for it");
+  tamper_assert_untouched (path, before);
+}
+
 static void
 test_tamper_imported_entry (void)
 {
@@ -2054,6 +2634,18 @@ test_tamper_imported_entry (void)
   sqlite3 *db = NULL;
 
   verify_path (td2->path, TRUE);
+  if (store_test_on_server ())
+    {
+      const char *writes[] = { "UPDATE imported_audit SET account = 'somebody-else' WHERE position = 3",
+                               "UPDATE imported_audit SET details = 'x' WHERE position = 3",
+                               "DELETE FROM imported_audit WHERE position = 3",
+                               "UPDATE imported_trails SET source = 'x'",
+                               "DELETE FROM imported_trails",
+                               NULL };
+
+      server_tamper_imported (td2->path, writes, "imported_audit");
+      return;
+    }
 
   /* The triggers refuse it ... */
   g_assert_cmpint (sqlite3_open (td2->path, &db), ==, SQLITE_OK);
@@ -2094,6 +2686,15 @@ test_tamper_imported_entry_rehashed (void)
   g_free (last->details);
   last->details = g_strdup ("rewritten");
   hash = involve_audit_entry_compute_hash (last);
+  if (store_test_on_server ())
+    {
+      g_autofree char *update = g_strdup_printf ("UPDATE imported_audit SET details = 'rewritten', hash = '%s'"
+                                                 " WHERE position = %u", hash, trail->entries->len);
+      const char *writes[] = { update, NULL };
+
+      server_tamper_imported (td2->path, writes, "imported_audit");
+      return;
+    }
   sql = g_strdup_printf (DROP_IMPORTED_TRIGGERS
                          "UPDATE imported_audit SET details = 'rewritten', hash = '%s' WHERE position = %u;",
                          hash, trail->entries->len);
@@ -2109,6 +2710,13 @@ test_tamper_imported_entry_deleted (void)
   g_autofree char *uuid = import_with_trail (td->path, td2->path);
   gint64 sixth = imported_source_id (td2->path, 6);
 
+  if (store_test_on_server ())
+    {
+      const char *writes[] = { "DELETE FROM imported_audit WHERE position = 5", "TRUNCATE imported_audit", NULL };
+
+      server_tamper_imported (td2->path, writes, "imported_audit");
+      return;
+    }
   raw_exec (td2->path, DROP_IMPORTED_TRIGGERS "DELETE FROM imported_audit WHERE position = 5;");
   g_assert_cmpint (verify_imported_broken (td2->path, uuid), ==, sixth);
 }
@@ -2120,6 +2728,19 @@ test_tamper_imported_last_entry_deleted (void)
   g_autoptr(TestDir) td2 = test_dir_new ();
   g_autofree char *uuid = import_with_trail (td->path, td2->path);
 
+  if (store_test_on_server ())
+    {
+      const char *writes[] = {
+        "DELETE FROM imported_audit WHERE position = (SELECT max (position) FROM imported_audit)",
+        "UPDATE imported_trails SET n_entries = n_entries - 1",
+        "BEGIN; DELETE FROM imported_audit WHERE position = (SELECT max (position) FROM imported_audit);"
+        " UPDATE imported_trails SET n_entries = n_entries - 1; COMMIT",
+        NULL
+      };
+
+      server_tamper_imported (td2->path, writes, "imported_audit");
+      return;
+    }
   /* The newest entry removed and the count fixed: the digest catches it. */
   raw_exec (td2->path, DROP_IMPORTED_TRIGGERS
             "DELETE FROM imported_audit WHERE position = (SELECT max (position) FROM imported_audit);"
@@ -2133,6 +2754,16 @@ test_tamper_imported_trail_deleted (void)
   g_autoptr(TestDir) td = test_dir_new ();
   g_autoptr(TestDir) td2 = test_dir_new ();
   g_autofree char *uuid = import_with_trail (td->path, td2->path);
+
+  if (store_test_on_server ())
+    {
+      const char *writes[] = { "DELETE FROM imported_trails", "DELETE FROM imported_audit",
+                               "BEGIN; DELETE FROM imported_audit; DELETE FROM imported_trails; COMMIT",
+                               "TRUNCATE imported_trails CASCADE", NULL };
+
+      server_tamper_imported (td2->path, writes, "imported_trails");
+      return;
+    }
   gint64 binding = audit_id_of (td2->path, "kind = 'import' AND new_value IS NOT NULL");
 
   raw_exec (td2->path, DROP_IMPORTED_TRIGGERS "DELETE FROM imported_audit; DELETE FROM imported_trails;");
@@ -2158,6 +2789,8 @@ test_migrate_previous_keeps_data (void)
   g_autofree char *imported = NULL;
   g_autofree char *backup = NULL;
   gint64 broken = -1;
+
+  STORE_TEST_FILE_ONLY ("migrates a register file of the previous format");
 
   store = involve_store_open_at_schema (td->path, previous, &error);
   g_assert_no_error (error);
@@ -2228,6 +2861,7 @@ main (int   argc,
   g_test_add_func ("/store/open/read-only-folder", test_open_read_only_folder);
   g_test_add_func ("/store/open/locked", test_open_locked);
   g_test_add_func ("/store/save/disk-full", test_disk_full);
+  g_test_add_func ("/store/save/connection-lost", test_connection_lost);
   g_test_add_func ("/store/save/autosave-and-reload", test_autosave_and_reload);
   g_test_add_func ("/store/save/references-per-year", test_references_per_year);
   g_test_add_func ("/store/save/create-with-values", test_create_with_values);

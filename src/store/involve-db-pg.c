@@ -43,6 +43,21 @@
  * writers queue one at a time as they do on a register file, and each
  * sees what the one before committed (READ COMMITTED after the lock).
  * Waiting for it ends with SQLITE_BUSY after lock_timeout (30 s).
+ *
+ * Lost connections (a server restart, the network, pg_terminate_backend).
+ * The call that finds the connection gone fails with SQLITE_IOERR and
+ * says what went with it (involve_db_get_loss ()): nothing, when no
+ * transaction was open and the statement only read; the open transaction,
+ * which the server rolled back; or, when it went during COMMIT (or a
+ * write outside a transaction, which commits by itself), nobody knows
+ * whether it was committed.  After a lost transaction every statement
+ * fails the same way until the caller's ROLLBACK (or COMMIT, which fails),
+ * so that nothing meant for that transaction runs outside it.  The next
+ * call then connects again (PQreset), sets the session up as at connect,
+ * forgets the prepared statements (they died with the session) and calls
+ * the reconnect function (the caller's own set-up).  A SELECT or BEGIN
+ * outside a transaction that finds the connection gone had changed
+ * nothing: it runs once more, on the new connection.
  */
 
 /* "Involve" in ASCII: the one advisory lock of BEGIN IMMEDIATE. */
@@ -71,6 +86,19 @@ typedef struct
   int        changes;
   guint      next_name;
   gboolean   statement_savepoints;
+
+  /* Lost connections */
+  char                   *conninfo;     /* to redact messages */
+  InvolveDbLoss           loss;         /* of the last error */
+  char                   *loss_reason;  /* ... and why, as the server or libpq said */
+  gboolean                txn_open;     /* when the current statement began */
+  gboolean                committing;   /* the current statement commits */
+  gboolean                lost_txn;     /* waits for the caller's ROLLBACK */
+  gboolean                set_up;       /* the session is set up */
+  gboolean                reconnecting;
+  guint                   session;      /* counts connections */
+  InvolveDbReconnectFunc  reconnect_func;
+  gpointer                reconnect_data;
 } PgDb;
 
 typedef enum
@@ -96,6 +124,7 @@ typedef struct
   InvolveDbPgStmtKind  kind;
   gboolean             persistent;
   char                *name;             /* once prepared on the server */
+  guint                session;          /* ... in this session (PgDb.session) */
   Oid                 *prepared_types;
   PgParam             *params;           /* [1..n_params] */
   PGresult            *result;
@@ -156,6 +185,7 @@ set_error (PgDb       *db,
   g_strlcpy (db->sqlstate, state != NULL ? state : "", sizeof db->sqlstate);
   g_free (db->errmsg);
   db->errmsg = g_strdup (message);
+  db->loss = INVOLVE_DB_LOSS_NONE;
 }
 
 static void
@@ -165,14 +195,113 @@ set_ok (PgDb *db)
     set_error (db, SQLITE_OK, "", "not an error");
 }
 
+/* The error of a lost connection: what went with it, and why (@res: the
+ * server's goodbye, when it sent one). */
+static void
+set_loss_because (PgDb           *db,
+                  InvolveDbLoss   loss,
+                  const PGresult *res,
+                  const char     *why)
+{
+  const char *primary = res != NULL ? PQresultErrorField (res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+  g_autofree char *reason = NULL;
+  g_autofree char *message = NULL;
+
+  if (why != NULL)
+    reason = g_strdup (why);
+  else if (primary != NULL)
+    reason = g_strdup (primary);
+  else
+    {
+      g_autofree char *text = g_strstrip (g_strdup (PQerrorMessage (db->conn)));
+      char *newline = strchr (text, '\n');
+
+      /* libpq's first line says it; the rest is advice for servers. */
+      if (newline != NULL)
+        *newline = '\0';
+      if (g_str_has_prefix (text, "FATAL:"))
+        memmove (text, text + 6, strlen (text + 6) + 1);
+      reason = g_strdup (*g_strstrip (text) != '\0' ? text : "no reason given");
+    }
+  if (db->conninfo != NULL)
+    {
+      char *redacted = _involve_db_pg_redact (reason, db->conninfo);
+
+      g_free (reason);
+      reason = redacted;
+    }
+  switch (loss)
+    {
+    case INVOLVE_DB_LOSS_ROLLED_BACK:
+      message = g_strdup_printf ("the connection to the register server was lost (%s); "
+                                 "the server rolled back the open transaction", reason);
+      break;
+    case INVOLVE_DB_LOSS_UNKNOWN:
+      message = g_strdup_printf ("the connection to the register server was lost before the server confirmed "
+                                 "the commit (%s); whether the transaction was committed is unknown", reason);
+      break;
+    case INVOLVE_DB_LOSS_UNREACHABLE:
+      message = g_strdup_printf ("the connection to the register server was lost and could not be made again (%s)",
+                                 reason);
+      break;
+    case INVOLVE_DB_LOSS_IDLE:
+    case INVOLVE_DB_LOSS_NONE:
+    default:
+      message = g_strdup_printf ("the connection to the register server was lost (%s)", reason);
+      loss = INVOLVE_DB_LOSS_IDLE;
+      break;
+    }
+  set_error (db, SQLITE_IOERR, loss == INVOLVE_DB_LOSS_UNKNOWN ? "08007" : "08006", message);
+  db->loss = loss;
+  g_free (db->loss_reason);
+  db->loss_reason = g_steal_pointer (&reason);
+}
+
+static void
+set_loss (PgDb           *db,
+          InvolveDbLoss   loss,
+          const PGresult *res)
+{
+  set_loss_because (db, loss, res, NULL);
+}
+
+/* Whether the connection is gone (found out during the statement that
+ * began with db->txn_open and db->committing); if so, the error says
+ * what went with it. */
+static gboolean
+connection_lost_with (PgDb           *db,
+                      const PGresult *res)
+{
+  const char *severity = res != NULL ? PQresultErrorField (res, PG_DIAG_SEVERITY_NONLOCALIZED) : NULL;
+  InvolveDbLoss loss;
+
+  /* A FATAL error ends the session (libpq may not have seen the socket
+   * close yet): the next call connects again. */
+  if (g_strcmp0 (severity, "FATAL") == 0 || g_strcmp0 (severity, "PANIC") == 0)
+    db->set_up = FALSE;
+  else if (PQstatus (db->conn) == CONNECTION_OK)
+    return FALSE;
+  if (db->committing)
+    loss = INVOLVE_DB_LOSS_UNKNOWN;
+  else if (db->txn_open)
+    loss = INVOLVE_DB_LOSS_ROLLED_BACK;
+  else
+    loss = INVOLVE_DB_LOSS_IDLE;
+  /* Once: the same statement may notice it more than once. */
+  if (db->errcode == SQLITE_IOERR && db->loss != INVOLVE_DB_LOSS_NONE)
+    return TRUE;
+  set_loss (db, loss, res);
+  /* The caller's ROLLBACK ends it (see the top of this file). */
+  db->lost_txn = db->txn_open && !db->committing;
+  db->txn_open = FALSE;
+  db->committing = FALSE;
+  return TRUE;
+}
+
 static gboolean
 connection_lost (PgDb *db)
 {
-  if (PQstatus (db->conn) == CONNECTION_OK)
-    return FALSE;
-  set_error (db, SQLITE_IOERR, "08006",
-             _("The connection to the register server was lost; reopen the register"));
-  return TRUE;
+  return connection_lost_with (db, NULL);
 }
 
 /* The error of @res (or of the connection when @res has none). */
@@ -186,7 +315,7 @@ set_error_from_result (PgDb           *db,
   const char *hint = res != NULL ? PQresultErrorField (res, PG_DIAG_MESSAGE_HINT) : NULL;
   g_autoptr(GString) message = NULL;
 
-  if (connection_lost (db))
+  if (connection_lost_with (db, res))
     return db->errcode;
   if (primary == NULL)
     {
@@ -458,6 +587,158 @@ run_statement (PgDb              *db,
   return results.main;
 }
 
+/* ---- lost connections ------------------------------------------------ */
+
+/* What every connection runs first.  The register's tables are in the
+ * schema "involve" when there is one (search_path takes a missing schema
+ * silently).  Backslashes in literals are literal, as in SQLite. */
+static gboolean
+set_up_session (PGconn  *conn,
+                char   **message)
+{
+  PGresult *res = PQexec (conn, "SET search_path = involve, public; "
+                                "SET standard_conforming_strings = on; "
+                                "SET lock_timeout = '" LOCK_TIMEOUT "'");
+  gboolean ok = !result_failed (res);
+
+  if (!ok)
+    *message = g_strstrip (g_strdup (PQerrorMessage (conn)));
+  PQclear (res);
+  return ok;
+}
+
+/* Whether @sql (one statement) changes nothing by itself outside a
+ * transaction: a SELECT (functions that write are for transactions), a
+ * setting, or the start or end of a transaction.  Anything else commits
+ * on its own there, so a loss during it leaves its outcome unknown. */
+static gboolean
+statement_only_reads (const char *sql)
+{
+  static const char *const words[] = {
+    "SELECT", "SHOW", "SET", "RESET", "LISTEN", "UNLISTEN", "BEGIN", "START", "ROLLBACK", "ABORT",
+  };
+
+  while (g_ascii_isspace (*sql) || *sql == '(')
+    sql++;
+  for (guint i = 0; i < G_N_ELEMENTS (words); i++)
+    {
+      size_t n = strlen (words[i]);
+
+      if (g_ascii_strncasecmp (sql, words[i], n) == 0 && !g_ascii_isalnum (sql[n]) && sql[n] != '_')
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Connects again after a loss, as at first.  FALSE with the error set. */
+static gboolean
+reconnect (PgDb *db)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+
+  if (db->reconnecting)
+    {
+      set_loss (db, INVOLVE_DB_LOSS_UNREACHABLE, NULL);
+      return FALSE;
+    }
+  g_debug ("Connecting to the register server again");
+  db->set_up = FALSE;
+  PQreset (db->conn);
+  if (PQstatus (db->conn) != CONNECTION_OK)
+    {
+      set_loss (db, INVOLVE_DB_LOSS_UNREACHABLE, NULL);
+      return FALSE;
+    }
+  if (PQpipelineStatus (db->conn) != PQ_PIPELINE_OFF)
+    PQexitPipelineMode (db->conn);
+  /* The old session's prepared statements died with it. */
+  db->session++;
+  if (!set_up_session (db->conn, &message))
+    {
+      db->set_up = FALSE;
+      set_loss_because (db, INVOLVE_DB_LOSS_UNREACHABLE, NULL, message);
+      return FALSE;
+    }
+  db->set_up = TRUE;
+  set_ok (db);
+  if (db->reconnect_func != NULL)
+    {
+      gboolean ok;
+
+      db->reconnecting = TRUE;
+      ok = db->reconnect_func (&db->parent, db->reconnect_data, &error);
+      db->reconnecting = FALSE;
+      if (!ok)
+        {
+          /* Not fit for use: the next call starts afresh. */
+          db->set_up = FALSE;
+          set_loss_because (db, INVOLVE_DB_LOSS_UNREACHABLE, NULL,
+                            error != NULL ? error->message : "the session could not be set up again");
+          return FALSE;
+        }
+    }
+  set_ok (db);
+  return TRUE;
+}
+
+/* Before each statement: refuses while a lost transaction waits for its
+ * ROLLBACK, connects again when the connection was lost, and notes what a
+ * loss during the statement would take with it.  @sql: the statement. */
+static gboolean
+begin_statement (PgDb       *db,
+                 const char *sql)
+{
+  PGTransactionStatusType status;
+
+  if (db->lost_txn)
+    {
+      set_loss (db, INVOLVE_DB_LOSS_ROLLED_BACK, NULL);
+      return FALSE;
+    }
+  if ((PQstatus (db->conn) != CONNECTION_OK || !db->set_up) && !reconnect (db))
+    return FALSE;
+  status = PQtransactionStatus (db->conn);
+  db->loss = INVOLVE_DB_LOSS_NONE;
+  db->txn_open = status == PQTRANS_INTRANS || status == PQTRANS_INERROR;
+  db->committing = !db->txn_open && !statement_only_reads (sql);
+  return TRUE;
+}
+
+/* After a statement failed: whether it may run once more on a new
+ * connection (it found the connection gone and had changed nothing). */
+static gboolean
+may_run_again (PgDb       *db,
+               const char *sql)
+{
+  return db->loss == INVOLVE_DB_LOSS_IDLE && statement_only_reads (sql) && reconnect (db);
+}
+
+/* The caller's statements after a transaction was lost: its ROLLBACK
+ * ends the matter, a COMMIT hears that nothing was committed, anything
+ * else fails as the transaction did. */
+static int
+exec_after_lost_transaction (PgDb       *db,
+                             const char *statement)
+{
+  InvolveDbPgStmtKind kind = _involve_db_pg_sql_classify (statement);
+  gboolean rollback = (g_ascii_strncasecmp (statement, "ROLLBACK", 8) == 0 ||
+                       g_ascii_strncasecmp (statement, "ABORT", 5) == 0) &&
+                      strstr (statement, " TO ") == NULL && strstr (statement, " to ") == NULL;
+
+  if (kind == INVOLVE_DB_PG_STMT_TRANSACTION && rollback)
+    {
+      db->lost_txn = FALSE;
+      set_ok (db);
+      return SQLITE_OK;
+    }
+  set_loss (db, INVOLVE_DB_LOSS_ROLLED_BACK, NULL);
+  if (kind == INVOLVE_DB_PG_STMT_TRANSACTION &&
+      (g_ascii_strncasecmp (statement, "COMMIT", 6) == 0 || g_ascii_strncasecmp (statement, "END", 3) == 0))
+    db->lost_txn = FALSE;
+  return db->errcode;
+}
+
 /* Runs one statement without parameters, as involve_db_exec () does. */
 static int
 exec_one (PgDb       *db,
@@ -466,13 +747,27 @@ exec_one (PgDb       *db,
   InvolveDbPgStmtKind kind = _involve_db_pg_sql_classify (statement);
   g_autofree char *sql = NULL;
 
+  if (db->lost_txn)
+    return exec_after_lost_transaction (db, statement);
+  if (!begin_statement (db, statement))
+    return db->errcode;
+
   switch (kind)
     {
     case INVOLVE_DB_PG_STMT_BEGIN:
-      return run_simple (db, "BEGIN");
+      {
+        int rc = run_simple (db, "BEGIN");
+
+        if (rc != SQLITE_OK && may_run_again (db, statement) && begin_statement (db, statement))
+          rc = run_simple (db, "BEGIN");
+        return rc;
+      }
     case INVOLVE_DB_PG_STMT_BEGIN_IMMEDIATE:
       {
         int rc = run_simple (db, "BEGIN; " WRITER_LOCK_SQL);
+
+        if (rc != SQLITE_OK && may_run_again (db, statement) && begin_statement (db, statement))
+          rc = run_simple (db, "BEGIN; " WRITER_LOCK_SQL);
 
         /* Waiting for the lock failed: no half-begun transaction. */
         if (rc != SQLITE_OK && PQtransactionStatus (db->conn) == PQTRANS_INERROR)
@@ -496,24 +791,35 @@ exec_one (PgDb       *db,
                      "the transaction failed earlier and was rolled back, not committed");
           return SQLITE_ERROR;
         }
+      if (db->txn_open && (g_ascii_strncasecmp (statement, "COMMIT", 6) == 0 ||
+                           g_ascii_strncasecmp (statement, "END", 3) == 0))
+        db->committing = TRUE;
       return run_simple (db, statement);
     case INVOLVE_DB_PG_STMT_OTHER:
     default:
       break;
     }
   if (!db->statement_savepoints || !in_transaction (db))
-    return run_simple (db, statement);
+    {
+      int rc = run_simple (db, statement);
+
+      if (rc != SQLITE_OK && may_run_again (db, statement) && begin_statement (db, statement))
+        rc = run_simple (db, statement);
+      return rc;
+    }
   /* The newlines keep a trailing "--" comment from hiding RELEASE. */
   sql = g_strdup_printf ("SAVEPOINT involve_stmt;\n%s\n;RELEASE involve_stmt", statement);
   if (run_simple (db, sql) != SQLITE_OK)
     {
       int rc = db->errcode;
+      InvolveDbLoss loss = db->loss;
       g_autofree char *message = g_strdup (db->errmsg);
       char state[6];
 
       g_strlcpy (state, db->sqlstate, sizeof state);
       undo_statement (db);
       set_error (db, rc, state, message);
+      db->loss = loss;
       return rc;
     }
   return SQLITE_OK;
@@ -527,8 +833,6 @@ pg_exec (InvolveDb   *idb,
   PgDb *db = PG_DB (idb);
   g_autoptr(GPtrArray) statements = _involve_db_pg_sql_split (sql);
 
-  if (connection_lost (db))
-    goto failed;
   for (guint i = 0; i < statements->len; i++)
     if (exec_one (db, g_ptr_array_index (statements, i)) != SQLITE_OK)
       goto failed;
@@ -546,6 +850,9 @@ pg_get_autocommit (InvolveDb *db)
 {
   PGTransactionStatusType status = PQtransactionStatus (PG_DB (db)->conn);
 
+  /* A lost transaction is still the caller's to roll back. */
+  if (PG_DB (db)->lost_txn)
+    return FALSE;
   return status == PQTRANS_IDLE || status == PQTRANS_UNKNOWN;
 }
 
@@ -559,6 +866,9 @@ pg_last_insert_rowid (InvolveDb *idb)
   PGresult *res;
   gint64 id = 0;
 
+  /* Nothing to ask a lost connection. */
+  if (db->lost_txn || PQstatus (db->conn) != CONNECTION_OK)
+    return 0;
   /* lastval () fails before any sequence was used: that is 0, and it
    * must neither abort the transaction nor change the last error. */
   g_strlcpy (state, db->sqlstate, sizeof state);
@@ -691,10 +1001,8 @@ execute (PgStmt *stmt)
   gboolean use_prepared = FALSE;
   gboolean prepare_failed = FALSE;
   g_autofree char *prepare_name = NULL;
+  gboolean ran_again = FALSE;
   PGresult *res;
-
-  if (connection_lost (db))
-    return db->errcode;
 
   /* BEGIN IMMEDIATE and friends go the way involve_db_exec () takes them. */
   if (stmt->kind != INVOLVE_DB_PG_STMT_OTHER && n == 0)
@@ -726,10 +1034,15 @@ execute (PgStmt *stmt)
       formats[i] = param->kind == PARAM_BLOB ? 1 : 0;
     }
 
-  for (int attempt = 0; attempt < 2; attempt++)
+  if (!begin_statement (db, stmt->parsed->sql))
+    return db->errcode;
+  for (int attempt = 0; attempt < 3; attempt++)
     {
       use_prepared = FALSE;
       g_clear_pointer (&prepare_name, g_free);
+      /* Prepared in a session that has ended: gone with it. */
+      if (stmt->name != NULL && stmt->session != db->session)
+        g_clear_pointer (&stmt->name, g_free);
       if (stmt->persistent && stmt->name == NULL)
         {
           prepare_name = g_strdup_printf ("involve_%u", ++db->next_name);
@@ -749,6 +1062,7 @@ execute (PgStmt *stmt)
       if (prepare_name != NULL && !prepare_failed && (res != NULL || db->errcode != SQLITE_IOERR))
         {
           stmt->name = g_steal_pointer (&prepare_name);
+          stmt->session = db->session;
           g_free (stmt->prepared_types);
           stmt->prepared_types = g_memdup2 (types, sizeof (Oid) * (n + 1));
         }
@@ -760,6 +1074,13 @@ execute (PgStmt *stmt)
         {
           g_debug ("Planning %s again: %s", stmt->name, db->errmsg);
           g_clear_pointer (&stmt->name, g_free);
+          continue;
+        }
+      /* A read that found the connection gone runs once more. */
+      if (res == NULL && !ran_again && may_run_again (db, stmt->parsed->sql) &&
+          begin_statement (db, stmt->parsed->sql))
+        {
+          ran_again = TRUE;
           continue;
         }
       break;
@@ -1144,6 +1465,13 @@ pg_take_notifications (InvolveDb *idb,
   PgDb *db = PG_DB (idb);
   PGnotify *notify;
 
+  if (PQstatus (db->conn) == CONNECTION_OK)
+    {
+      PGTransactionStatusType status = PQtransactionStatus (db->conn);
+
+      db->txn_open = status == PQTRANS_INTRANS || status == PQTRANS_INERROR;
+      db->committing = FALSE;
+    }
   if (!PQconsumeInput (db->conn))
     connection_lost (db);
   /* Those that came in with other results are queued as well. */
@@ -1158,6 +1486,39 @@ pg_take_notifications (InvolveDb *idb,
     }
 }
 
+static InvolveDbLoss
+pg_get_loss (InvolveDb *db)
+{
+  return PG_DB (db)->loss;
+}
+
+static const char *
+pg_get_loss_reason (InvolveDb *idb)
+{
+  PgDb *db = PG_DB (idb);
+
+  return db->loss != INVOLVE_DB_LOSS_NONE && db->loss_reason != NULL ? db->loss_reason : "";
+}
+
+static gboolean
+pg_is_lost (InvolveDb *idb)
+{
+  PgDb *db = PG_DB (idb);
+
+  return db->lost_txn || PQstatus (db->conn) != CONNECTION_OK || !db->set_up;
+}
+
+static void
+pg_set_reconnect_func (InvolveDb              *idb,
+                       InvolveDbReconnectFunc  func,
+                       gpointer                data)
+{
+  PgDb *db = PG_DB (idb);
+
+  db->reconnect_func = func;
+  db->reconnect_data = data;
+}
+
 /* ---- connecting ------------------------------------------------------ */
 
 static void
@@ -1167,6 +1528,8 @@ pg_close (InvolveDb *idb)
 
   PQfinish (db->conn);
   g_free (db->errmsg);
+  g_free (db->conninfo);
+  g_free (db->loss_reason);
   g_free (db);
 }
 
@@ -1197,6 +1560,10 @@ static const InvolveDbEngineFuncs pg_funcs = {
   .column_bytes = pg_column_bytes,
   .get_socket = pg_get_socket,
   .take_notifications = pg_take_notifications,
+  .get_loss = pg_get_loss,
+  .get_loss_reason = pg_get_loss_reason,
+  .is_lost = pg_is_lost,
+  .set_reconnect_func = pg_set_reconnect_func,
 };
 
 /* Replaces every occurrence of @secret in @text. */
@@ -1309,7 +1676,7 @@ involve_db_connect_postgresql (const char  *conninfo,
   PQconninfoOption *options;
   PGconn *conn;
   PgDb *db;
-  PGresult *res;
+  g_autofree char *raw_setup = NULL;
 
   g_return_val_if_fail (conninfo != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -1343,24 +1710,15 @@ involve_db_connect_postgresql (const char  *conninfo,
       return NULL;
     }
 
-  /* The register's tables are in the schema "involve" when there is one
-   * (search_path takes a missing schema silently).  Backslashes in
-   * literals are literal, as in SQLite. */
-  res = PQexec (conn, "SET search_path = involve, public; "
-                      "SET standard_conforming_strings = on; "
-                      "SET lock_timeout = '" LOCK_TIMEOUT "'");
-  if (result_failed (res))
+  if (!set_up_session (conn, &raw_setup))
     {
-      g_autofree char *message = _involve_db_pg_redact (PQerrorMessage (conn), conninfo);
+      g_autofree char *message = _involve_db_pg_redact (raw_setup, conninfo);
 
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                   _("Could not set up the connection to the register server: %s"),
-                   g_strstrip (message));
-      PQclear (res);
+                   _("Could not set up the connection to the register server: %s"), message);
       PQfinish (conn);
       return NULL;
     }
-  PQclear (res);
   PQsetNoticeProcessor (conn, log_notice, NULL);
 
   db = g_new0 (PgDb, 1);
@@ -1370,6 +1728,8 @@ involve_db_connect_postgresql (const char  *conninfo,
   db->errcode = SQLITE_OK;
   db->errmsg = g_strdup ("not an error");
   db->statement_savepoints = TRUE;
+  db->conninfo = g_strdup (conninfo);
+  db->set_up = TRUE;
   return &db->parent;
 }
 

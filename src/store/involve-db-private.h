@@ -61,6 +61,11 @@ struct _InvolveDbEngineFuncs
   int           (*get_socket)         (InvolveDb *db);
   /* Adds InvolveDbNotification * to @out. */
   void          (*take_notifications) (InvolveDb *db, GPtrArray *out);
+  /* Lost connections: NULL on engines without a server. */
+  InvolveDbLoss (*get_loss)           (InvolveDb *db);
+  const char   *(*get_loss_reason)    (InvolveDb *db);
+  gboolean      (*is_lost)            (InvolveDb *db);
+  void          (*set_reconnect_func) (InvolveDb *db, InvolveDbReconnectFunc func, gpointer data);
 };
 
 /* For engines: the SQLite connection behind an SQLite InvolveDb. */

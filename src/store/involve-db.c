@@ -382,3 +382,30 @@ involve_db_notification_free (InvolveDbNotification *notification)
   g_free (notification->payload);
   g_free (notification);
 }
+
+InvolveDbLoss
+involve_db_get_loss (InvolveDb *db)
+{
+  return db->funcs->get_loss != NULL ? db->funcs->get_loss (db) : INVOLVE_DB_LOSS_NONE;
+}
+
+const char *
+involve_db_get_loss_reason (InvolveDb *db)
+{
+  return db->funcs->get_loss_reason != NULL ? db->funcs->get_loss_reason (db) : "";
+}
+
+gboolean
+involve_db_is_lost (InvolveDb *db)
+{
+  return db->funcs->is_lost != NULL && db->funcs->is_lost (db);
+}
+
+void
+involve_db_set_reconnect_func (InvolveDb              *db,
+                               InvolveDbReconnectFunc  func,
+                               gpointer                data)
+{
+  if (db->funcs->set_reconnect_func != NULL)
+    db->funcs->set_reconnect_func (db, func, data);
+}

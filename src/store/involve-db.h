@@ -163,6 +163,44 @@ int              involve_db_get_socket          (InvolveDb      *db);
 GPtrArray       *involve_db_take_notifications  (InvolveDb      *db);
 void             involve_db_notification_free   (InvolveDbNotification *notification);
 
+/* A lost connection to a server (a restart, the network, the server
+ * ending the session).  The call that finds it gone fails with
+ * SQLITE_IOERR (SQLSTATE 08006, or 08007 when the outcome of a COMMIT is
+ * unknown), and this says what went with it; INVOLVE_DB_LOSS_NONE after
+ * any other error, after success and on SQLite.  After
+ * INVOLVE_DB_LOSS_ROLLED_BACK everything fails the same way until the
+ * caller's ROLLBACK (a COMMIT fails, and ends it too).  The call after
+ * that connects again: the session is set up as at connect, prepared
+ * statements are planned again, and the reconnect function runs before
+ * the statement.  A SELECT or BEGIN outside a transaction that finds the
+ * connection gone runs once more on a new connection (a SELECT outside a
+ * transaction is taken to change nothing: call functions that write
+ * inside one). */
+typedef enum
+{
+  INVOLVE_DB_LOSS_NONE,
+  INVOLVE_DB_LOSS_IDLE,          /* no transaction was open: nothing changed */
+  INVOLVE_DB_LOSS_ROLLED_BACK,   /* the server rolled back the open transaction */
+  INVOLVE_DB_LOSS_UNKNOWN,       /* during COMMIT: committed or not, nobody can tell */
+  INVOLVE_DB_LOSS_UNREACHABLE,   /* lost earlier, and connecting again failed */
+} InvolveDbLoss;
+
+/* Redoes what the caller set up on the session (FALSE with @error: the
+ * statement fails and the next call connects again). */
+typedef gboolean (*InvolveDbReconnectFunc) (InvolveDb  *db,
+                                            gpointer    data,
+                                            GError    **error);
+
+InvolveDbLoss    involve_db_get_loss            (InvolveDb      *db);
+/* Why, in the server's or libpq's words ("" without a loss). */
+const char      *involve_db_get_loss_reason     (InvolveDb      *db);
+/* TRUE while a server connection is known to be gone (and not made again
+ * yet); FALSE on SQLite. */
+gboolean         involve_db_is_lost             (InvolveDb      *db);
+void             involve_db_set_reconnect_func  (InvolveDb      *db,
+                                                 InvolveDbReconnectFunc func,
+                                                 gpointer        data);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (InvolveDbStmt, involve_db_finalize)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (InvolveDbNotification, involve_db_notification_free)
 

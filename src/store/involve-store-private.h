@@ -38,4 +38,10 @@ gboolean      involve_store_server_become     (InvolveStore  *self,
                                                const char    *login,
                                                GError       **error);
 
+/* The server processes of a team register's connections as the store
+ * knows them (0 without one): the register's, and the change
+ * follower's.  For tests that end them, as a server restart would. */
+int           involve_store_server_get_backend_pid  (InvolveStore *self);
+int           involve_store_server_get_listener_pid (InvolveStore *self);
+
 G_END_DECLS

@@ -147,9 +147,10 @@ parse_value (InvolveStore *self,
   value = g_variant_parse (NULL, text, NULL, NULL, &local_error);
   if (value == NULL)
     {
+      g_autofree char *shown = involve_db_redact_location (self->path);
       g_autofree char *message =
         g_strdup_printf (_("The register “%s” holds an unreadable value for “%s”: %s."),
-                         self->path, field_id, local_error->message);
+                         shown, field_id, local_error->message);
       set_error_code (error, INVOLVE_STORE_ERROR_CORRUPT, 0, message);
     }
   return value;

@@ -81,8 +81,12 @@ struct _InvolveStore
   /* A team register on a server (involve-store-server.c). */
   gboolean    is_server;
   int         backend_pid;     /* the server process of self->db */
+  char       *server_login;    /* set by involve_store_server_become (), or NULL */
   InvolveDb  *listener;        /* a second connection, for LISTEN */
   GSource    *listen_source;
+  guint       listen_retry_id; /* connecting the listener again, after a loss */
+  guint       listen_retry_ms; /* the back-off */
+  GMainContext *listen_context;
 };
 
 /* Shared between rooms: the audit log's entries and their hashing
@@ -400,5 +404,28 @@ txn_rollback (InvolveStore *self)
 gboolean      _involve_store_open_server    (InvolveStore  *self,
                                              GError       **error);
 void          _involve_store_close_server   (InvolveStore  *self);
+/* "SET SESSION AUTHORIZATION" for @login, quoted. */
+char         *_involve_store_become_sql     (const char    *login);
+/* Connects the change follower and watches it (self->listen_context). */
+gboolean      _involve_store_listen         (InvolveStore  *self,
+                                             GError       **error);
+
+/* involve-store-reconnect.c: after a lost server connection. */
+
+/* The error of an operation whose connection went away, saying what
+ * that did to the change (involve_db_get_loss ()). */
+void          _involve_store_connection_lost_error (InvolveStore *self,
+                                                    GError      **error,
+                                                    int           rc,
+                                                    const char   *doing);
+/* InvolveDbReconnectFunc: redoes the store's session set-up. */
+gboolean      _involve_store_server_reconnected (InvolveDb  *db,
+                                                 gpointer    data,
+                                                 GError    **error);
+/* The follower's connection went away: closes it and tries again on a
+ * back-off timer; emits records-changed (NULL) once it is back. */
+void          _involve_store_follow_lost    (InvolveStore  *self);
+/* Stops trying (closing the store). */
+void          _involve_store_follow_stop    (InvolveStore  *self);
 
 G_END_DECLS

@@ -61,14 +61,16 @@ _involve_store_open_server (InvolveStore  *self,
     }
 
   /* Is there a register here at all?  The tables live in the schema
-   * "involve", which the connection puts first on its search path. */
-  if (!query_text (self, "SELECT to_regclass ('meta')::text", &created_by, error))
+   * "involve", which the connection puts first on its search path; named
+   * in full here, as another program's own "meta" in "public" would be
+   * found without it. */
+  if (!query_text (self, "SELECT to_regclass ('involve.meta')::text", &created_by, error))
     goto fail;
   if (created_by != NULL)
     {
       g_clear_pointer (&created_by, g_free);
-      if (!query_text (self, "SELECT value FROM meta WHERE key = 'created-by'", &created_by, error) ||
-          !query_text (self, "SELECT value FROM meta WHERE key = 'schema-version'", &version, error))
+      if (!query_text (self, "SELECT value FROM involve.meta WHERE key = 'created-by'", &created_by, error) ||
+          !query_text (self, "SELECT value FROM involve.meta WHERE key = 'schema-version'", &version, error))
         goto fail;
     }
   if (g_strcmp0 (created_by, "Involve") != 0)
@@ -103,6 +105,9 @@ _involve_store_open_server (InvolveStore  *self,
   self->schema_version = involve_store_get_latest_schema_version ();
   g_free (self->journal_mode);
   self->journal_mode = g_strdup ("server");
+  /* After a lost connection, the next call connects again; the store's
+   * set-up runs again then (involve-store-reconnect.c). */
+  involve_db_set_reconnect_func (self->db, _involve_store_server_reconnected, self);
   return TRUE;
 
 fail:
@@ -111,18 +116,10 @@ fail:
   return FALSE;
 }
 
-gboolean
-involve_store_server_become (InvolveStore  *self,
-                             const char    *login,
-                             GError       **error)
+char *
+_involve_store_become_sql (const char *login)
 {
-  g_autoptr(GString) sql = g_string_new ("SET SESSION AUTHORIZATION \"");
-  g_autofree char *account = NULL;
-  char *message = NULL;
-
-  g_return_val_if_fail (INVOLVE_IS_STORE (self), FALSE);
-  g_return_val_if_fail (self->is_server, FALSE);
-  g_return_val_if_fail (login != NULL, FALSE);
+  GString *sql = g_string_new ("SET SESSION AUTHORIZATION \"");
 
   for (const char *p = login; *p != '\0'; p++)
     {
@@ -131,12 +128,32 @@ involve_store_server_become (InvolveStore  *self,
       g_string_append_c (sql, *p);
     }
   g_string_append_c (sql, '"');
-  if (involve_db_exec (self->db, sql->str, &message) != SQLITE_OK)
+  return g_string_free (sql, FALSE);
+}
+
+gboolean
+involve_store_server_become (InvolveStore  *self,
+                             const char    *login,
+                             GError       **error)
+{
+  g_autofree char *sql = NULL;
+  g_autofree char *account = NULL;
+  char *message = NULL;
+
+  g_return_val_if_fail (INVOLVE_IS_STORE (self), FALSE);
+  g_return_val_if_fail (self->is_server, FALSE);
+  g_return_val_if_fail (login != NULL, FALSE);
+
+  sql = _involve_store_become_sql (login);
+  if (involve_db_exec (self->db, sql, &message) != SQLITE_OK)
     {
       set_error_code (error, INVOLVE_STORE_ERROR_FAILED, 0, message);
       g_free (message);
       return FALSE;
     }
+  /* Again on a new connection, after a lost one. */
+  g_free (self->server_login);
+  self->server_login = g_strdup (login);
   if (!query_text (self, "SELECT session_user::text", &account, error))
     return FALSE;
   g_free (self->os_account);
@@ -248,9 +265,10 @@ listener_ready_cb (int           fd,
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   gboolean several = FALSE;
 
-  if (condition & (G_IO_HUP | G_IO_ERR))
+  /* Gone (the server restarted, the network dropped): back on a timer. */
+  if ((condition & (G_IO_HUP | G_IO_ERR)) || involve_db_is_lost (self->listener))
     {
-      g_message ("The team register closed the connection that follows changes; the list no longer refreshes by itself.");
+      _involve_store_follow_lost (self);
       return G_SOURCE_REMOVE;
     }
 
@@ -280,16 +298,11 @@ listener_ready_cb (int           fd,
 }
 
 gboolean
-involve_store_follow_changes (InvolveStore  *self,
-                              GError       **error)
+_involve_store_listen (InvolveStore  *self,
+                       GError       **error)
 {
   g_autoptr(GError) local_error = NULL;
   int fd;
-
-  g_return_val_if_fail (INVOLVE_IS_STORE (self), FALSE);
-
-  if (!self->is_server || self->listen_source != NULL)
-    return TRUE;
 
   /* Its own connection: the register's is used from worker threads. */
   self->listener = involve_db_connect_postgresql (self->path, &local_error);
@@ -306,8 +319,21 @@ involve_store_follow_changes (InvolveStore  *self,
   self->listen_source = g_unix_fd_source_new (fd, G_IO_IN | G_IO_HUP | G_IO_ERR);
   g_source_set_callback (self->listen_source, (GSourceFunc) (void (*) (void)) listener_ready_cb, self, NULL);
   g_source_set_static_name (self->listen_source, "[involve] team register changes");
-  g_source_attach (self->listen_source, g_main_context_get_thread_default ());
+  g_source_attach (self->listen_source, self->listen_context);
   return TRUE;
+}
+
+gboolean
+involve_store_follow_changes (InvolveStore  *self,
+                              GError       **error)
+{
+  g_return_val_if_fail (INVOLVE_IS_STORE (self), FALSE);
+
+  if (!self->is_server || self->listen_source != NULL || self->listen_retry_id != 0)
+    return TRUE;
+  if (self->listen_context == NULL)
+    self->listen_context = g_main_context_ref_thread_default ();
+  return _involve_store_listen (self, error);
 }
 
 void
@@ -318,5 +344,7 @@ _involve_store_close_server (InvolveStore *self)
       g_source_destroy (self->listen_source);
       g_clear_pointer (&self->listen_source, g_source_unref);
     }
+  _involve_store_follow_stop (self);
   g_clear_pointer (&self->listener, involve_db_close);
+  g_clear_pointer (&self->server_login, g_free);
 }

@@ -160,7 +160,9 @@ _involve_store_sqlite_error (InvolveStore *self,
                              int           rc,
                              const char   *doing)
 {
-  const char *path = self->path != NULL ? self->path : "";
+  /* A team register's location may carry a password: never show it. */
+  g_autofree char *shown = involve_db_redact_location (self->path != NULL ? self->path : "");
+  const char *path = shown;
   const char *detail = self->db != NULL ? involve_db_errmsg (self->db) : sqlite3_errstr (rc);
   int saved_errno = errno;
   g_autofree char *message = NULL;
@@ -169,7 +171,8 @@ _involve_store_sqlite_error (InvolveStore *self,
   /* A full disk shows as an I/O error where SQLite extends a file other
    * than by writing to it (the WAL index, a truncate, a sync): say what
    * it is. */
-  if (code == INVOLVE_STORE_ERROR_IO && _involve_store_disk_is_full (involve_db_get_sqlite (self->db), saved_errno, self->path))
+  if (code == INVOLVE_STORE_ERROR_IO && !self->is_server &&
+      _involve_store_disk_is_full (involve_db_get_sqlite (self->db), saved_errno, self->path))
     code = INVOLVE_STORE_ERROR_FULL;
 
   /* A team register's server refuses by its own rules (42501: not this
@@ -190,9 +193,23 @@ _involve_store_sqlite_error (InvolveStore *self,
         }
     }
 
+  /* The server went away: say what that did to the change. */
+  if (self->is_server && self->db != NULL && involve_db_get_loss (self->db) != INVOLVE_DB_LOSS_NONE)
+    {
+      _involve_store_connection_lost_error (self, error, rc, doing);
+      return;
+    }
+
   switch (code)
     {
     case INVOLVE_STORE_ERROR_BUSY:
+      /* The server waits by its own lock timeout, not busy_timeout. */
+      if (self->is_server)
+        {
+          message = g_strdup_printf (_("%s: the team register “%s” stayed busy with other people’s changes for too long (%s). Nothing of this change was saved; try again in a moment."),
+                                     doing, path, detail);
+          break;
+        }
       message = g_strdup_printf (_("%s: the register “%s” is in use by another program and stayed locked for %u seconds. Close the other program (or wait for it to finish) and try again."),
                                  doing, path, (self->busy_timeout + 999) / 1000);
       break;
@@ -201,6 +218,12 @@ _involve_store_sqlite_error (InvolveStore *self,
                                  doing, path, detail);
       break;
     case INVOLVE_STORE_ERROR_FULL:
+      if (self->is_server)
+        {
+          message = g_strdup_printf (_("%s: the server of the team register “%s” has run out of disk space. Nothing of this change was saved and the register was left as it was. Tell your IT department, then try again."),
+                                     doing, path);
+          break;
+        }
       message = g_strdup_printf (_("%s: the disk holding the register “%s” is full. Nothing of this change was saved and the register was left as it was. Free some space and try again."),
                                  doing, path);
       break;
@@ -213,6 +236,12 @@ _involve_store_sqlite_error (InvolveStore *self,
                                  doing, path, detail);
       break;
     case INVOLVE_STORE_ERROR_IO:
+      if (self->is_server)
+        {
+          message = g_strdup_printf (_("%s: the connection to the team register “%s” failed (%s). Check the network connection, open the register again and check that your last change is there."),
+                                     doing, path, detail);
+          break;
+        }
       message = g_strdup_printf (_("%s: the register “%s” could not be read or written (%s). Check that the drive is still there."),
                                  doing, path, detail);
       break;

@@ -46,6 +46,7 @@ typedef enum
   INVOLVE_STORE_ERROR_UNTRUSTED,            /* a certificate not trusted for the act */
   INVOLVE_STORE_ERROR_BAD_SIGNATURE,        /* unsigned, or a signature that does not verify */
   INVOLVE_STORE_ERROR_CONFLICT,             /* someone else changed the answer since it was read */
+  INVOLVE_STORE_ERROR_CONNECTION_LOST,      /* a team register's server connection went away */
 } InvolveStoreError;
 
 GQuark       involve_store_error_quark           (void);

@@ -500,6 +500,96 @@ CREATE TRIGGER involvement_evaluations_no_change BEFORE UPDATE OR DELETE ON invo
 CREATE TRIGGER involvement_evaluations_no_truncate BEFORE TRUNCATE ON involve.involvement_evaluations
   FOR EACH STATEMENT EXECUTE FUNCTION involve.refuse_change ('involvement log entries cannot be deleted (append-only)');
 
+-- A signed act's signature goes in with its audit entry, right after it
+-- (the store appends the entry, then the signature, under the audit
+-- lock): nobody gives an entry a signature later, so an unsigned entry
+-- stays unsigned.  A copy brings the signatures of its entries.
+CREATE FUNCTION involve.audit_signatures_before_insert () RETURNS trigger
+  LANGUAGE plpgsql SET search_path = involve, pg_temp
+  AS $$
+BEGIN
+  IF NOT involve.copying ()
+     AND NEW.audit_id IS DISTINCT FROM (SELECT max (a.id) FROM involve.audit a) THEN
+    RAISE EXCEPTION USING ERRCODE = '23000',
+      MESSAGE = format ('a signature is kept with the audit entry it signs, appended just before it, not with entry %s',
+                        NEW.audit_id);
+  END IF;
+  RETURN NEW;
+END
+$$;
+CREATE TRIGGER audit_signatures_with_entry BEFORE INSERT ON involve.audit_signatures
+  FOR EACH ROW EXECUTE FUNCTION involve.audit_signatures_before_insert ();
+
+-- An audit trail kept from another register is kept as it came: written
+-- whole in the transaction that imports it, bound to the import entry
+-- appended for it just before (whose new value is the trail's digest),
+-- and closed once written.  Append-only alone would let somebody add
+-- entries to a trail after the fact, or bind a trail of their own to an
+-- import entry that came without one.  A copy (copying ()) brings whole
+-- trails with their old bindings.
+CREATE FUNCTION involve.imported_trails_before_insert () RETURNS trigger
+  LANGUAGE plpgsql SET search_path = involve, pg_temp
+  AS $$
+BEGIN
+  IF involve.copying () THEN
+    RETURN NEW;
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM involve.audit a
+                 WHERE a.id = NEW.import_audit_id AND a.kind = 'import'
+                   AND a.record_uuid IS NOT DISTINCT FROM NEW.record_uuid
+                   AND a.new_value IS NOT DISTINCT FROM NEW.digest
+                   AND a.id = (SELECT max (b.id) FROM involve.audit b)) THEN
+    RAISE EXCEPTION USING ERRCODE = '23000',
+      MESSAGE = 'an imported audit trail is bound to the import entry appended for it just before, which carries its digest';
+  END IF;
+  RETURN NEW;
+END
+$$;
+CREATE TRIGGER imported_trails_bound BEFORE INSERT ON involve.imported_trails
+  FOR EACH ROW EXECUTE FUNCTION involve.imported_trails_before_insert ();
+
+CREATE FUNCTION involve.imported_audit_before_insert () RETURNS trigger
+  LANGUAGE plpgsql SET search_path = involve, pg_temp
+  AS $$
+BEGIN
+  IF involve.copying () THEN
+    RETURN NEW;
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM involve.imported_trails t
+                 WHERE t.id = NEW.trail_id AND NEW.position <= t.n_entries) THEN
+    RAISE EXCEPTION USING ERRCODE = '23000',
+      MESSAGE = format ('an imported audit trail is kept as it came: it has no place %s for another entry', NEW.position);
+  END IF;
+  RETURN NEW;
+END
+$$;
+CREATE TRIGGER imported_audit_closed BEFORE INSERT ON involve.imported_audit
+  FOR EACH ROW EXECUTE FUNCTION involve.imported_audit_before_insert ();
+
+-- Checked at commit: the trail's entries are all there (positions 1 to
+-- n_entries, the key and the trigger above keep them to those).
+CREATE FUNCTION involve.imported_trail_whole () RETURNS trigger
+  LANGUAGE plpgsql SET search_path = involve, pg_temp
+  AS $$
+DECLARE
+  n bigint;
+BEGIN
+  IF involve.copying () THEN
+    RETURN NULL;
+  END IF;
+  SELECT count (*) INTO n FROM involve.imported_audit a WHERE a.trail_id = NEW.id;
+  IF n <> NEW.n_entries THEN
+    RAISE EXCEPTION USING ERRCODE = '23000',
+      MESSAGE = format ('imported audit trail %s holds %s of its %s entries: a trail is written whole, in one transaction',
+                        NEW.id, n, NEW.n_entries);
+  END IF;
+  RETURN NULL;
+END
+$$;
+CREATE CONSTRAINT TRIGGER imported_trails_whole AFTER INSERT ON involve.imported_trails
+  DEFERRABLE INITIALLY DEFERRED
+  FOR EACH ROW EXECUTE FUNCTION involve.imported_trail_whole ();
+
 -- The register's own settings in meta never change; other keys may.  A
 -- copy into a new, empty register brings the copied register's id.
 CREATE FUNCTION involve.meta_before_change () RETURNS trigger
