@@ -96,13 +96,17 @@ typedef struct
 } AuditLie;
 
 /* Appends an audit entry as @conn inside the caller's transaction (or its
- * own); returns the server's SQLSTATE ("" when accepted) and sets *@id. */
+ * own), about @field_id of @record_uuid's version 1 giving it @new_value
+ * when @field_id is not NULL; returns the server's SQLSTATE ("" when
+ * accepted) and sets *@id. */
 static char *
-append_audit (PGconn        *conn,
-              const AuditLie *lie,
-              const char    *kind,
-              const char    *record_uuid,
-              gint64        *id)
+append_audit_full (PGconn         *conn,
+                   const AuditLie *lie,
+                   const char     *kind,
+                   const char     *record_uuid,
+                   const char     *field_id,
+                   const char     *new_value,
+                   gint64         *id)
 {
   AuditLie honest = { 0 };
   InvolveAuditEntry entry = { 0 };
@@ -129,7 +133,8 @@ append_audit (PGconn        *conn,
   entry.kind = (char *) kind;
   entry.record_uuid = (char *) record_uuid;
   entry.version = record_uuid != NULL ? 1 : 0;
-  entry.new_value = (char *) "'Café – naïve “quotes”'";
+  entry.field_id = (char *) field_id;
+  entry.new_value = (char *) (field_id != NULL ? new_value : "'Café – naïve “quotes”'");
   entry.details = (char *) "written by test-pg-rules";
   entry.prev_hash = (char *) (lie->prev_hash != NULL ? lie->prev_hash : head_hash != NULL ? head_hash : ZERO_HASH);
   hash = involve_audit_entry_compute_hash (&entry);
@@ -145,7 +150,7 @@ append_audit (PGconn        *conn,
   params[4] = entry.kind;
   params[5] = entry.record_uuid;
   params[6] = entry.version != 0 ? "1" : "0";
-  params[7] = NULL;
+  params[7] = entry.field_id;
   params[8] = NULL;
   params[9] = entry.new_value;
   params[10] = entry.details;
@@ -171,6 +176,31 @@ append_audit (PGconn        *conn,
   else if (own_transaction)
     pg_test_exec (conn, "COMMIT");
   return state;
+}
+
+static char *
+append_audit (PGconn         *conn,
+              const AuditLie *lie,
+              const char     *kind,
+              const char     *record_uuid,
+              gint64         *id)
+{
+  return append_audit_full (conn, lie, kind, record_uuid, NULL, NULL, id);
+}
+
+/* The entry that gives @field_id of @record_uuid's version 1 @value
+ * (NULL: clears it), accepted. */
+static gint64
+append_value_ok (PGconn     *conn,
+                 const char *record_uuid,
+                 const char *field_id,
+                 const char *value)
+{
+  gint64 id = 0;
+  g_autofree char *state = append_audit_full (conn, NULL, "value", record_uuid, field_id, value, &id);
+
+  g_assert_cmpstr (state, ==, "");
+  return id;
 }
 
 static gint64
@@ -672,6 +702,7 @@ make_draft (PGconn     *conn,
                          " VALUES (%" G_GINT64_FORMAT ", 1, 'draft', 1, 1)", draft.record_id);
   pg_test_exec (conn, sql);
   draft.version_id = query_int (conn, "SELECT lastval ()");
+  audit_id = append_value_ok (conn, uuid, "title", "'A title'");
   g_free (sql);
   sql = g_strdup_printf ("INSERT INTO field_values (version_id, field_id, value, modified_usec, audit_id)"
                          " VALUES (%" G_GINT64_FORMAT ", 'title', '''A title''', 1, %" G_GINT64_FORMAT ")"
@@ -721,6 +752,29 @@ refuse_version (PGconn     *conn,
   g_autofree char *sql = version_sql (format, version_id);
 
   check_refused (conn, sql, sqlstate, words);
+}
+
+/* Sets the title of @uuid's draft @version_id to @value, with the audit
+ * entry that records it, as the store does. */
+static void
+edit_title (PGconn     *conn,
+            const char *uuid,
+            gint64      version_id,
+            const char *value)
+{
+  g_autofree char *sql = NULL;
+  char *quoted;
+  gint64 audit_id;
+
+  pg_test_exec (conn, "BEGIN");
+  audit_id = append_value_ok (conn, uuid, "title", value);
+  quoted = PQescapeLiteral (conn, value, strlen (value));
+  sql = g_strdup_printf ("UPDATE field_values SET value = %s, audit_id = %" G_GINT64_FORMAT
+                         " WHERE version_id = %" G_GINT64_FORMAT " AND field_id = 'title'",
+                         quoted, audit_id, version_id);
+  PQfreemem (quoted);
+  pg_test_exec (conn, sql);
+  pg_test_exec (conn, "COMMIT");
 }
 
 #define SUBMIT "UPDATE versions SET status = 'awaiting-sign-off', fingerprint = 'f' WHERE id = $V"
@@ -836,8 +890,7 @@ test_return_and_resubmit (Fixture       *f,
   run_version (f->officer, SUBMIT, draft.version_id);
   /* Recalled, edited, submitted again. */
   run_version (f->officer, "UPDATE versions SET status = 'draft' WHERE id = $V", draft.version_id);
-  run_version (f->officer, "UPDATE field_values SET value = '''Better title''' WHERE version_id = $V",
-               draft.version_id);
+  edit_title (f->officer, "uuid-return", draft.version_id, "'Better title'");
   run_version (f->officer, SUBMIT, draft.version_id);
   /* Returned by the reviewer (the decision first, then the status, as the store does). */
   run_version (f->reviewer, "UPDATE versions SET decision = 'returned', review_comments = 'More detail',"
@@ -845,8 +898,7 @@ test_return_and_resubmit (Fixture       *f,
                " UPDATE versions SET status = 'returned' WHERE id = $V", draft.version_id);
   /* Reopened, edited, submitted and signed off. */
   run_version (f->officer, "UPDATE versions SET status = 'draft' WHERE id = $V", draft.version_id);
-  run_version (f->officer, "UPDATE field_values SET value = '''Best title''' WHERE version_id = $V",
-               draft.version_id);
+  edit_title (f->officer, "uuid-return", draft.version_id, "'Best title'");
   run_version (f->officer, SUBMIT, draft.version_id);
   run_version (f->reviewer, DECIDE, draft.version_id);
   state = query_value (f->super, "SELECT status || ' ' || decision || ' ' || submitted_role FROM involve.versions");
@@ -919,6 +971,68 @@ test_supersede_and_import (Fixture       *f,
                          " decided_usec = involve.now_usec () WHERE record_id = %" G_GINT64_FORMAT
                          " AND version = 4", draft.record_id);
   check_refused (f->admin, sql, "23000", "only on a version awaiting sign-off");
+}
+
+/* A draft's value changes only with the audit entry that records it, so
+ * nobody changes, clears or puts back a value unlogged. */
+static void
+test_values_logged (Fixture       *f,
+                    gconstpointer  data)
+{
+  Draft draft;
+  gint64 first;
+  gint64 other;
+  g_autofree char *sql = NULL;
+  g_autofree char *value = NULL;
+
+  REQUIRE_SERVER (f);
+  draft = make_draft (f->officer, "uuid-logged", "ICB-2026-0007");
+  first = query_int (f->super, "SELECT audit_id FROM involve.field_values");
+  edit_title (f->officer, "uuid-logged", draft.version_id, "'Second title'");
+
+  /* Changed without an entry, by an officer or a reviewer. */
+  refuse_version (f->officer, "UPDATE field_values SET value = '''Other''' WHERE version_id = $V",
+                  draft.version_id, "23000", "written only with the audit entry that records it");
+  refuse_version (f->reviewer, "UPDATE field_values SET value = '''Other''' WHERE version_id = $V",
+                  draft.version_id, "23000", "written only with the audit entry that records it");
+  /* Put back with the entry that wrote it before. */
+  sql = g_strdup_printf ("UPDATE field_values SET value = '''A title''', audit_id = %" G_GINT64_FORMAT
+                         " WHERE version_id = $V", first);
+  refuse_version (f->officer, sql, draft.version_id, "23000", "written only with the audit entry");
+  /* Another field given that old entry. */
+  g_free (sql);
+  sql = g_strdup_printf ("INSERT INTO field_values (version_id, field_id, value, modified_usec, audit_id)"
+                         " VALUES ($V, 'summary', '''A title''', 1, %" G_GINT64_FORMAT ")", first);
+  refuse_version (f->admin, sql, draft.version_id, "23000", "written only with the audit entry");
+  /* Cleared without an entry. */
+  refuse_version (f->officer, "DELETE FROM field_values WHERE version_id = $V", draft.version_id,
+                  "23000", "cleared only with the audit entry that records it");
+  /* An entry of this transaction, but for another field. */
+  pg_test_exec (f->officer, "BEGIN");
+  other = append_value_ok (f->officer, "uuid-logged", "organisation-name", "'Other ICB'");
+  g_free (sql);
+  sql = g_strdup_printf ("UPDATE field_values SET value = '''Other ICB''', audit_id = %" G_GINT64_FORMAT
+                         " WHERE version_id = %" G_GINT64_FORMAT, other, draft.version_id);
+  check_refused (f->officer, sql, "23000", "written only with the audit entry");
+  /* Or for this field, but another value. */
+  pg_test_exec (f->officer, "BEGIN");
+  other = append_value_ok (f->officer, "uuid-logged", "title", "'Third title'");
+  g_free (sql);
+  sql = g_strdup_printf ("UPDATE field_values SET value = '''Not that title''', audit_id = %" G_GINT64_FORMAT
+                         " WHERE version_id = %" G_GINT64_FORMAT, other, draft.version_id);
+  check_refused (f->officer, sql, "23000", "written only with the audit entry");
+  value = query_value (f->super, "SELECT value FROM involve.field_values");
+  g_assert_cmpstr (value, ==, "'Second title'");
+
+  /* With its entry, each goes in, whoever it was. */
+  edit_title (f->reviewer, "uuid-logged", draft.version_id, "'Third title'");
+  pg_test_exec (f->officer, "BEGIN");
+  append_value_ok (f->officer, "uuid-logged", "title", NULL);
+  g_free (sql);
+  sql = g_strdup_printf ("DELETE FROM field_values WHERE version_id = %" G_GINT64_FORMAT, draft.version_id);
+  pg_test_exec (f->officer, sql);
+  pg_test_exec (f->officer, "COMMIT");
+  g_assert_cmpint (query_int (f->super, "SELECT count (*) FROM involve.field_values"), ==, 0);
 }
 
 /* Row-level security: a new version is a draft; an officer never writes a decided state. */
@@ -1226,6 +1340,7 @@ main (int argc, char **argv)
   ADD ("/pg-rules/life-cycle/return-and-resubmit", test_return_and_resubmit);
   ADD ("/pg-rules/life-cycle/supersede-and-import", test_supersede_and_import);
   ADD ("/pg-rules/life-cycle/row-security", test_row_security);
+  ADD ("/pg-rules/life-cycle/values-logged", test_values_logged);
   ADD ("/pg-rules/append-only", test_append_only);
   ADD ("/pg-rules/signature-with-entry", test_signature_with_entry);
   ADD ("/pg-rules/imported-trail-kept", test_imported_trail_kept);

@@ -3,12 +3,18 @@
  * verify binds the tables to the audit log, and heads anchor a register
  * against truncation and rollback.  Each attack is made with sqlite3
  * directly (triggers dropped), as somebody holding only the file would.
+ * On a team register the register's people try it on the server, which
+ * refuses what they may not do; what they may (a draft's summary in the
+ * list is theirs to write) and what the server's superuser does behind
+ * the application (server-attack-test-util.h), verify must tell as it
+ * does for a file.
  */
 #include "config.h"
 
 #include <string.h>
 
 #include "involve-store-anchors.h"
+#include "server-attack-test-util.h"
 #include "store-test-util.h"
 
 #define DROP_TRIGGERS \
@@ -91,6 +97,8 @@ query_id (const char *path,
   sqlite3_stmt *stmt = NULL;
   gint64 id = 0;
 
+  if (store_test_on_server ())
+    return server_query_int64 (path, sql);
   g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
   if (sqlite3_step (stmt) == SQLITE_ROW)
@@ -98,6 +106,45 @@ query_id (const char *path,
   sqlite3_finalize (stmt);
   sqlite3_close (db);
   return id;
+}
+
+/* On a team register: @sql, tried by each of the register's people, is
+ * refused with @sqlstate and a message holding @refusal, and changes
+ * nothing; made by the server's superuser with the triggers off, verify
+ * tells with @words, as for a file. */
+static void
+server_refuses (const char         *path,
+                const char         *sql,
+                const char         *sqlstate,
+                const char         *refusal,
+                const char * const *words)
+{
+  g_autofree char *before = server_digest (path);
+  g_autofree char *after = NULL;
+
+  assert_server_refuses_all (path, sql, sqlstate, refusal);
+  after = server_digest (path);
+  g_assert_cmpstr (after, ==, before);
+  expect_verify (path, TRUE, NULL);
+  server_superuser_tamper (path, sql);
+  expect_verify (path, FALSE, words);
+}
+
+/* On a team register: @who may change a draft's summary in the register
+ * list and its search index (not its values: the server wants the audit
+ * entry that writes one), so the server lets @sql through; verify tells it
+ * was done outside Involve, with @words. */
+static void
+server_allows (const char         *path,
+               const char         *who,
+               const char         *sql,
+               const char * const *words)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (store_test_server_exec_as (path, who, sql, NULL, &error));
+  g_assert_no_error (error);
+  expect_verify (path, FALSE, words);
 }
 
 /* The state replayed from the log */
@@ -126,8 +173,14 @@ test_state_happy_path (void)
   g_assert_no_error (error);
   review->comments = g_strdup ("Say which venue.");
   involve_store_set_os_account (store, "reviewer");
-  g_assert_true (involve_store_return (store, signed_uuid, review, &error));
-  g_assert_no_error (error);
+  {
+    /* A reviewer returns it (on a server, nobody else may). */
+    InvolveIdentity *officer = act_as (store, "reviewer");
+
+    g_assert_true (involve_store_return (store, signed_uuid, review, &error));
+    g_assert_no_error (error);
+    act_as_identity (store, officer);
+  }
   g_assert_true (involve_store_withdraw (store, draft, "Not needed", &error));
   g_assert_no_error (error);
   g_clear_object (&store);
@@ -144,6 +197,16 @@ test_state_status_update (void)
   const char * const awaiting[] = { "INV-", "version 1", "“awaiting-sign-off”", "“draft”", NULL };
 
   expect_verify (td->path, TRUE, NULL);
+  if (store_test_on_server ())
+    {
+      assert_server_keeps_triggers (td->path);
+      server_refuses (td->path, "UPDATE versions SET status = 'signed-off'; UPDATE records SET status = 'signed-off'",
+                      "23000", "a decision is recorded only on a version awaiting sign-off, not on a draft one", words);
+      server_superuser_tamper (td->path, "UPDATE versions SET status = 'awaiting-sign-off';"
+                                         " UPDATE records SET status = 'awaiting-sign-off'");
+      expect_verify (td->path, FALSE, awaiting);
+      return;
+    }
   /* One UPDATE: a draft becomes "signed off" (no trigger stops it). */
   raw_exec (td->path, "UPDATE versions SET status = 'signed-off';"
                       "UPDATE records SET status = 'signed-off';");
@@ -160,6 +223,12 @@ test_state_list_status (void)
   g_autofree char *uuid = draft_record (td->path, "A draft");
   const char * const words[] = { "register list", "status", NULL };
 
+  if (store_test_on_server ())
+    {
+      server_refuses (td->path, "UPDATE records SET status = 'signed-off'", "23000",
+                      "says its version 1 is signed-off, but that version is draft", words);
+      return;
+    }
   raw_exec (td->path, "UPDATE records SET status = 'signed-off';");
   expect_verify (td->path, FALSE, words);
 }
@@ -171,6 +240,12 @@ test_state_value_deleted (void)
   g_autofree char *uuid = draft_record (td->path, "A draft");
   const char * const words[] = { "“b4-approach”", "version 1", "deleted", NULL };
 
+  if (store_test_on_server ())
+    {
+      server_refuses (td->path, "DELETE FROM field_values WHERE field_id = 'b4-approach'", "23000",
+                      "b4-approach of version 1 is cleared only with the audit entry that records it", words);
+      return;
+    }
   raw_exec (td->path, "DELETE FROM field_values WHERE field_id = 'b4-approach';");
   expect_verify (td->path, FALSE, words);
 }
@@ -197,6 +272,12 @@ test_state_value_reverted (void)
   /* The earlier value and the entry that wrote it: each checks by itself. */
   sql = g_strdup_printf ("UPDATE field_values SET value = (SELECT new_value FROM audit WHERE id = %" G_GINT64_FORMAT "),"
                          " audit_id = %" G_GINT64_FORMAT " WHERE field_id = 'b5-feedback';", first, first);
+  if (store_test_on_server ())
+    {
+      server_refuses (td->path, sql, "23000",
+                      "b5-feedback of version 1 is written only with the audit entry that records it", words);
+      return;
+    }
   raw_exec (td->path, sql);
   expect_verify (td->path, FALSE, words);
 }
@@ -221,6 +302,12 @@ test_state_cleared_value_restored (void)
   first = query_id (td->path, "SELECT MIN (id) FROM audit WHERE field_id = 'b5-feedback'");
   sql = g_strdup_printf ("INSERT INTO field_values SELECT 1, field_id, new_value, time_usec, id FROM audit"
                          " WHERE id = %" G_GINT64_FORMAT ";", first);
+  if (store_test_on_server ())
+    {
+      server_refuses (td->path, sql, "23000",
+                      "b5-feedback of version 1 is written only with the audit entry that records it", words);
+      return;
+    }
   raw_exec (td->path, sql);
   expect_verify (td->path, FALSE, words);
 }
@@ -233,6 +320,12 @@ test_state_reviewer_block (void)
   const char * const words[] = { "reviewer", "version 1", NULL };
 
   expect_verify (td->path, TRUE, NULL);
+  if (store_test_on_server ())
+    {
+      server_refuses (td->path, "UPDATE versions SET reviewer_name = 'Pat Director'", "23000",
+                      "a signed-off or withdrawn version cannot be changed", words);
+      return;
+    }
   raw_exec (td->path, DROP_TRIGGERS "UPDATE versions SET reviewer_name = 'Pat Director';");
   expect_verify (td->path, FALSE, words);
 }
@@ -244,6 +337,13 @@ test_state_decision_added (void)
   g_autofree char *uuid = draft_record (td->path, "A draft");
   const char * const words[] = { "decision", NULL };
 
+  if (store_test_on_server ())
+    {
+      server_refuses (td->path, "UPDATE versions SET decision = 'signed-off', reviewer_name = 'Pat Director'",
+                      "23000", "a decision is recorded only on a version awaiting sign-off, not on a draft one",
+                      words);
+      return;
+    }
   raw_exec (td->path, "UPDATE versions SET decision = 'signed-off', reviewer_name = 'Pat Director';");
   expect_verify (td->path, FALSE, words);
 }
@@ -251,19 +351,25 @@ test_state_decision_added (void)
 static void
 test_state_summary (void)
 {
+  /* On a team register: what the server says to the register's people
+   * (NULL: it lets them, as the draft is theirs to change). */
   const struct
   {
     const char *sql;
     const char *word;
+    const char *sqlstate;
+    const char *refusal;
   } cases[] = {
-    { "UPDATE records SET title = 'Something else';", "title" },
-    { "UPDATE records SET organisation = 'Other ICB';", "organisation" },
-    { "UPDATE records SET outcome = 'does-not-apply';", "outcome" },
-    { "UPDATE records SET modified_usec = modified_usec - 1000000;", "last-change" },
-    { "UPDATE versions SET created_usec = created_usec - 1000000;", "creation" },
-    { "UPDATE records SET latest_version = 3;", "latest version" },
-    { "UPDATE search_text SET body = 'nothing to see';", "search index" },
-    { "DELETE FROM search_text;", "search index" },
+    { "UPDATE records SET title = 'Something else';", "title", NULL, NULL },
+    { "UPDATE records SET organisation = 'Other ICB';", "organisation", NULL, NULL },
+    { "UPDATE records SET outcome = 'does-not-apply';", "outcome", NULL, NULL },
+    { "UPDATE records SET modified_usec = modified_usec - 1000000;", "last-change", NULL, NULL },
+    { "UPDATE versions SET created_usec = created_usec - 1000000;", "creation",
+      "42501", "permission denied for table versions" },
+    { "UPDATE records SET latest_version = 3;", "latest version",
+      "23000", "says its version 3 is draft, but that version is missing" },
+    { "UPDATE search_text SET body = 'nothing to see';", "search index", NULL, NULL },
+    { "DELETE FROM search_text;", "search index", NULL, NULL },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -272,8 +378,15 @@ test_state_summary (void)
       g_autofree char *uuid = draft_record (td->path, "A draft");
       const char * const words[] = { "INV-", cases[i].word, NULL };
 
-      raw_exec (td->path, cases[i].sql);
-      expect_verify (td->path, FALSE, words);
+      if (store_test_on_server () && cases[i].sqlstate != NULL)
+        server_refuses (td->path, cases[i].sql, cases[i].sqlstate, cases[i].refusal, words);
+      else if (store_test_on_server ())
+        server_allows (td->path, "other", cases[i].sql, words);
+      else
+        {
+          raw_exec (td->path, cases[i].sql);
+          expect_verify (td->path, FALSE, words);
+        }
     }
 }
 
@@ -284,6 +397,16 @@ test_state_version_deleted (void)
   g_autofree char *uuid = draft_record (td->path, "A draft");
   const char * const words[] = { "deleted", NULL };
 
+  if (store_test_on_server ())
+    {
+      /* Versions and records are never deleted; a value only with its entry. */
+      assert_server_refuses_all (td->path, "DELETE FROM versions", "42501", "permission denied for table versions");
+      assert_server_refuses_all (td->path, "DELETE FROM records", "42501", "permission denied for table records");
+      server_refuses (td->path, "DELETE FROM field_values; DELETE FROM versions; DELETE FROM search_text;"
+                                " DELETE FROM records",
+                      "23000", "is cleared only with the audit entry that records it", words);
+      return;
+    }
   raw_exec (td->path, "DELETE FROM field_values; DELETE FROM versions; DELETE FROM search_text;"
                       "DELETE FROM records;");
   expect_verify (td->path, FALSE, words);
@@ -318,6 +441,13 @@ test_state_imported (void)
   g_assert_no_error (error);
   g_clear_object (&to);
 
+  if (store_test_on_server ())
+    {
+      /* What it came with stays as it came, awaiting sign-off. */
+      server_refuses (td->path, "UPDATE versions SET status_reason = 'Not needed', fingerprint = NULL",
+                      "23000", "a version awaiting sign-off cannot be changed: recall it first", reason_words);
+      return;
+    }
   raw_exec (td->path, "UPDATE versions SET status = 'withdrawn'; UPDATE records SET status = 'withdrawn';");
   expect_verify (td->path, FALSE, status_words);
   raw_exec (td->path, DROP_TRIGGERS
@@ -444,15 +574,29 @@ test_head_truncation (void)
   expect_verify (td->path, TRUE, NULL);
 
   /* The tail of the log goes, with the record it was about. */
-  sql = g_strdup_printf (DROP_TRIGGERS
+  sql = g_strdup_printf ("%s"
                          "DELETE FROM audit WHERE id > %" G_GINT64_FORMAT ";"
                          "DELETE FROM field_values WHERE version_id IN (SELECT v.id FROM versions v"
                          "  JOIN records r ON r.id = v.record_id WHERE r.uuid = '%s');"
                          "DELETE FROM versions WHERE record_id IN (SELECT id FROM records WHERE uuid = '%s');"
                          "DELETE FROM search_text WHERE reference = (SELECT reference FROM records WHERE uuid = '%s');"
                          "DELETE FROM records WHERE uuid = '%s';",
-                         keep, second, second, second, second);
-  raw_exec (td->path, sql);
+                         store_test_on_server () ? "" : DROP_TRIGGERS, keep, second, second, second, second);
+  if (store_test_on_server ())
+    {
+      g_autofree char *before = server_digest (td->path);
+      g_autofree char *after = NULL;
+
+      /* Nobody in the register may; the server's superuser may (as a
+       * restore of an old dump would). */
+      assert_server_refuses_all (td->path, sql, "42501", "permission denied for table audit");
+      after = server_digest (td->path);
+      g_assert_cmpstr (after, ==, before);
+      expect_verify (td->path, TRUE, NULL);
+      server_superuser_tamper (td->path, sql);
+    }
+  else
+    raw_exec (td->path, sql);
 
   /* The head recorded beside it and in the user's folder catches it. */
   {
@@ -497,6 +641,8 @@ test_head_rollback (void)
   g_autoptr(GError) error = NULL;
   gsize length = 0;
 
+  STORE_TEST_FILE_ONLY ("an old backup file put in the register file's place; "
+                        "an old dump restored on a server is head/truncation's case");
   store = open_or_die (td->path);
   g_assert_true (involve_store_backup (store, copy, &error));
   g_assert_no_error (error);
@@ -541,6 +687,8 @@ test_head_rolling_backup (void)
   const char *name;
   gint64 n = 0;
 
+  STORE_TEST_FILE_ONLY ("rolling backups are files beside a register file; "
+                        "a team register is backed up with the server's own tools");
   g_assert_true (involve_store_rolling_backup (store, &error));
   g_assert_no_error (error);
   dir = g_dir_open (backups, 0, &error);
@@ -574,6 +722,8 @@ test_head_backup_and_restore (void)
   g_autoptr(InvolveHead) late = NULL;
   g_autoptr(GError) error = NULL;
 
+  STORE_TEST_FILE_ONLY ("a backup file restored in the register file's place; "
+                        "a team register is restored with the server's own tools");
   g_assert_true (involve_store_backup (store, copy, &error));
   g_assert_no_error (error);
   g_clear_object (&store);
@@ -803,6 +953,33 @@ test_head_seen (void)
   g_assert_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_TAMPERED);
   g_assert_nonnull (strstr (error->message, "rewritten"));
   g_clear_error (&error);
+
+  if (store_test_on_server ())
+    {
+      /* Append-only for the register's people; what the server's
+       * superuser does behind it, verify catches. */
+      g_autofree char *digest = server_digest (td->path);
+      g_autofree char *digest_after = NULL;
+
+      assert_server_refuses_all (td->path, "UPDATE seen_heads SET entries = 1", "42501",
+                                 "permission denied for table seen_heads");
+      assert_server_refuses_all (td->path, "DELETE FROM seen_heads", "42501",
+                                 "permission denied for table seen_heads");
+      digest_after = server_digest (td->path);
+      g_assert_cmpstr (digest_after, ==, digest);
+      g_assert_true (involve_store_verify (store, NULL, &error));
+      g_assert_no_error (error);
+      server_superuser_tamper (td->path, "UPDATE seen_heads SET entries = 1");
+      g_assert_false (involve_store_verify (store, NULL, &error));
+      g_assert_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_TAMPERED);
+      g_assert_nonnull (strstr (error->message, "kept by audit entry"));
+      g_clear_error (&error);
+      server_superuser_tamper (td->path, "DELETE FROM seen_heads");
+      g_assert_false (involve_store_verify (store, NULL, &error));
+      g_assert_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_TAMPERED);
+      g_assert_nonnull (strstr (error->message, "are left"));
+      return;
+    }
 
   /* Append-only; and verify catches the triggers dropped. */
   g_assert_cmpint (sqlite3_exec (db, "UPDATE seen_heads SET entries = 1", NULL, NULL, NULL), !=, SQLITE_OK);

@@ -7,11 +7,16 @@
  * chain rehashed after changing a signed answer; stripped signatures; a
  * trust list edited behind the register's back.  And a third party's
  * check of a signed act with openssl alone.
+ *
+ * On a team register the tampering is tried by the register's own people
+ * on the server (server-attack-test-util.h): the server refuses each, and
+ * verify still passes because nothing changed.
  */
 #include "config.h"
 
 #include <string.h>
 
+#include "server-attack-test-util.h"
 #include "store-test-util.h"
 
 #define DROP_TRIGGERS \
@@ -343,6 +348,22 @@ expect_tampered (const char *path,
   g_assert_nonnull (strstr (error->message, words));
 }
 
+/* On a team register: nothing the attacks tried changed anything, and
+ * verify agrees. */
+static void
+expect_untouched (const char *path,
+                  const char *before)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InvolveStore) store = open_store (path, &error);
+  g_autofree char *after = server_digest (path);
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (after, ==, before);
+  g_assert_true (involve_store_verify (store, NULL, &error));
+  g_assert_no_error (error);
+}
+
 static void
 test_one_update_status (void)
 {
@@ -354,6 +375,42 @@ test_one_update_status (void)
     g_autoptr(InvolveStore) store = open_store (td->path, &error);
     uuid = submitted_record (store);
   }
+  if (store_test_on_server ())
+    {
+      g_autofree char *before = server_digest (td->path);
+      const char *sign_off = "UPDATE versions SET status = 'signed-off', reviewer_name = 'Sam Reviewer',"
+                             " decision = 'signed-off', decided_fingerprint = fingerprint";
+      g_autofree char *both = g_strconcat (sign_off, "; UPDATE records SET status = 'signed-off'", NULL);
+
+      assert_server_keeps_triggers (td->path);
+      /* Only a reviewer decides. */
+      assert_server_refuses (td->path, "officer", both, "42501", "only a reviewer");
+      assert_server_refuses (td->path, "other", both, "42501", "only a reviewer");
+      /* A reviewer's decision carries the server's time, in the
+       * transaction that writes it. */
+      assert_server_refuses (td->path, "reviewer", both, "23000", "written in the same transaction");
+      /* The list's summary alone: it must say what the version is. */
+      assert_server_refuses_all (td->path, "UPDATE records SET status = 'signed-off'", "23000",
+                                 "but that version is awaiting-sign-off");
+      expect_untouched (td->path, before);
+
+      /* The reviewer may decide, so the server takes a decision with its
+       * time; without the signed act, verify tells. */
+      {
+        g_autoptr(GError) sql_error = NULL;
+
+        g_assert_true (store_test_server_exec_as (td->path, "reviewer",
+                                                  "UPDATE versions SET reviewer_name = 'Sam Reviewer',"
+                                                  " decision = 'signed-off', decided_fingerprint = fingerprint,"
+                                                  " decided_usec = involve.now_usec ();"
+                                                  " UPDATE versions SET status = 'signed-off';"
+                                                  " UPDATE records SET status = 'signed-off'",
+                                                  NULL, &sql_error));
+        g_assert_no_error (sql_error);
+        expect_tampered (td->path, "holds no sign-off for it");
+      }
+      return;
+    }
   /* Triggers dropped, then one UPDATE: a draft "signed off". */
   raw_exec (td->path, DROP_TRIGGERS
             "UPDATE versions SET status = 'signed-off', reviewer_name = 'Sam Reviewer', decision = 'signed-off',"
@@ -416,6 +473,32 @@ test_rehashed_chain (void)
     fingerprint = involve_fingerprint_compute (record);
   }
 
+  if (store_test_on_server ())
+    {
+      g_autofree char *before = server_digest (td->path);
+      g_autofree char *fingerprints = g_strdup_printf ("UPDATE versions SET fingerprint = '%s', decided_fingerprint = '%s'",
+                                                       fingerprint, fingerprint);
+
+      assert_server_keeps_triggers (td->path);
+      assert_server_refuses_all (td->path, "UPDATE field_values SET value = '''Closing the podiatry clinic'''"
+                                           " WHERE field_id = 'title'",
+                                 "23000", "the values of a signed-off version cannot be changed");
+      assert_server_refuses_all (td->path, fingerprints, "23000", "a signed-off or withdrawn version cannot be changed");
+      /* The log is append-only: no UPDATE privilege, whoever asks. */
+      assert_server_refuses_all (td->path, "UPDATE audit SET new_value = '''Closing the podiatry clinic'''"
+                                           " WHERE field_id = 'title'",
+                                 "42501", "permission denied for table audit");
+      assert_server_refuses_all (td->path, "UPDATE audit SET prev_hash = hash", "42501",
+                                 "permission denied for table audit");
+      /* Nor is an entry written again in place of the last. */
+      assert_server_refuses_all (td->path, "INSERT INTO audit (id, time_usec, account, kind, prev_hash, hash)"
+                                           " SELECT id, time_usec, account, 'sign-off', prev_hash, hash FROM audit"
+                                           " ORDER BY id DESC LIMIT 1",
+                                 "23000", "does not follow the last entry");
+      expect_untouched (td->path, before);
+      return;
+    }
+
   /* The answer, its audit entry, every stored fingerprint changed to match,
    * then the whole chain rehashed: only the signatures still tell. */
   sql = g_strdup_printf (DROP_TRIGGERS
@@ -442,6 +525,23 @@ test_stripped_signatures (void)
     uuid = submitted_record (store);
     sign_off_as_reviewer (store, uuid);
   }
+  if (store_test_on_server ())
+    {
+      g_autofree char *before = server_digest (td->path);
+
+      assert_server_keeps_triggers (td->path);
+      assert_server_refuses_all (td->path, "DELETE FROM audit_signatures", "42501",
+                                 "permission denied for table audit_signatures");
+      assert_server_refuses_all (td->path, "TRUNCATE audit_signatures", "42501",
+                                 "permission denied for table audit_signatures");
+      assert_server_refuses_all (td->path, "DELETE FROM trust", "42501", "permission denied for table trust");
+      assert_server_refuses_all (td->path, "UPDATE audit SET details = substr (details, 1, strpos (details, ' [signed by') - 1)"
+                                           " WHERE details LIKE '% [signed by %'",
+                                 "42501", "permission denied for table audit");
+      assert_server_refuses_all (td->path, "DELETE FROM audit", "42501", "permission denied for table audit");
+      expect_untouched (td->path, before);
+      return;
+    }
   /* The signatures, their mention and the trust list removed, the chain
    * rehashed: as if from before signed acts. */
   raw_exec (td->path, DROP_TRIGGERS
@@ -472,6 +572,27 @@ test_trust_list_edited (void)
     g_assert_true (involve_store_verify (store, NULL, &error));
     g_assert_no_error (error);
   }
+  if (store_test_on_server ())
+    {
+      g_autofree char *before = server_digest (td->path);
+
+      assert_server_keeps_triggers (td->path);
+      assert_server_refuses_all (td->path, "UPDATE trust SET roles = 'complete,sign-off,administer' WHERE id = 2",
+                                 "42501", "permission denied for table trust");
+      /* Only an administrator adds to the list (with a signed act). */
+      for (guint i = 0; i < G_N_ELEMENTS (server_attackers); i++)
+        {
+          if (g_str_equal (server_attackers[i], "officer"))
+            continue;
+          assert_server_refuses (td->path, server_attackers[i],
+                                 "INSERT INTO trust (fingerprint, roles, audit_id)"
+                                 " SELECT fingerprint, 'complete,sign-off,administer', (SELECT max (id) FROM audit)"
+                                 " FROM trust WHERE id = 2",
+                                 "42501", "permission denied for table trust");
+        }
+      expect_untouched (td->path, before);
+      return;
+    }
   /* The reviewer made an administrator behind the register's back. */
   raw_exec (td->path, DROP_TRIGGERS
             "UPDATE trust SET roles = 'complete,sign-off,administer' WHERE id = 2;");

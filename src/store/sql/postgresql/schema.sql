@@ -760,13 +760,23 @@ CREATE TRIGGER versions_life_cycle BEFORE INSERT OR UPDATE OR DELETE ON involve.
   FOR EACH ROW EXECUTE FUNCTION involve.versions_before_write ();
 
 -- Only the values of a draft or returned version change (SQLite locks
--- those of final versions; the server also those awaiting sign-off).
+-- those of final versions; the server also those awaiting sign-off), and
+-- only with the audit entry that records the change: one appended in the
+-- same transaction (so by the person logged in, at the server's time) for
+-- that field of that version, giving that value (none for a value
+-- cleared).  A version made in the same transaction (an amendment copies
+-- the values before it) may take values with the earlier entries that
+-- gave them.  Nobody puts a value back, or changes one, unlogged.
 CREATE FUNCTION involve.field_values_before_write () RETURNS trigger
   LANGUAGE plpgsql SET search_path = involve, pg_temp
   AS $$
 DECLARE
   old_status text;
   new_status text;
+  the_uuid text;
+  the_version bigint;
+  made_now boolean;
+  entry involve.audit%ROWTYPE;
 BEGIN
   IF involve.copying () AND TG_OP = 'INSERT' THEN
     SELECT status INTO new_status FROM involve.versions WHERE id = NEW.version_id;
@@ -786,8 +796,35 @@ BEGIN
     RAISE EXCEPTION USING ERRCODE = '23000',
       MESSAGE = format ('the values of a %s version cannot be changed', coalesce (old_status, new_status));
   END IF;
+  IF involve.copying () THEN
+    RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+  END IF;
+
   IF TG_OP = 'DELETE' THEN
+    SELECT r.uuid, v.version INTO the_uuid, the_version
+      FROM involve.versions v JOIN involve.records r ON r.id = v.record_id WHERE v.id = OLD.version_id;
+    IF NOT EXISTS (SELECT 1 FROM involve.audit a
+                   WHERE a.time_usec = involve.now_usec () AND a.account = session_user::text
+                     AND a.record_uuid = the_uuid AND a.version = the_version
+                     AND a.field_id = OLD.field_id AND a.new_value IS NULL) THEN
+      RAISE EXCEPTION USING ERRCODE = '23000',
+        MESSAGE = format ('%s of version %s is cleared only with the audit entry that records it, in the same transaction',
+                          OLD.field_id, the_version);
+    END IF;
     RETURN OLD;
+  END IF;
+
+  SELECT r.uuid, v.version, v.created_xact = txid_current () INTO the_uuid, the_version, made_now
+    FROM involve.versions v JOIN involve.records r ON r.id = v.record_id WHERE v.id = NEW.version_id;
+  SELECT * INTO entry FROM involve.audit a WHERE a.id = NEW.audit_id;
+  IF NOT (entry.record_uuid IS NOT DISTINCT FROM the_uuid AND entry.field_id IS NOT DISTINCT FROM NEW.field_id
+          AND entry.new_value IS NOT DISTINCT FROM NEW.value
+          AND ((entry.time_usec = involve.now_usec () AND entry.account = session_user::text
+                AND entry.version = the_version)
+               OR (TG_OP = 'INSERT' AND made_now))) THEN
+    RAISE EXCEPTION USING ERRCODE = '23000',
+      MESSAGE = format ('%s of version %s is written only with the audit entry that records it, in the same transaction',
+                        NEW.field_id, the_version);
   END IF;
   RETURN NEW;
 END
