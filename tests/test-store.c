@@ -582,8 +582,9 @@ test_disk_full (void)
 }
 
 /* A team register's connection lost between two saves (the server
- * restarted, the network went): the next save fails as an I/O error that
- * says so without the location's password, and nothing of it is kept. */
+ * restarted, the network went): the next save connects again.  When it
+ * cannot, the save fails saying so, without the location's password, and
+ * nothing of it is kept (the rest: test-store-reconnect). */
 static void
 test_connection_lost (void)
 {
@@ -593,6 +594,13 @@ test_connection_lost (void)
   g_autoptr(InvolveRecord) record = NULL;
   g_autoptr(InvolveRecord) reloaded = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *refuse = NULL;
+  g_autofree char *allow = NULL;
+  g_autofree char *end_sessions = NULL;
+  PgTestRegister *reg;
+  PGconn *postgres;
+  const char *terminate = "SELECT pg_terminate_backend (pid) FROM pg_stat_activity"
+                          " WHERE datname = current_database () AND application_name = 'Involve'";
 
   if (!store_test_on_server ())
     {
@@ -601,31 +609,38 @@ test_connection_lost (void)
     }
 
   store = open_server_with_password (td->path);
+  reg = store_test_server_register (td->path);
   record = involve_store_create_record (store, "icb-14z45", &error);
   g_assert_no_error (error);
   set_string (store, record, "title", "Before");
 
-  pg_test_register_exec (store_test_server_register (td->path),
-                         "SELECT pg_terminate_backend (pid) FROM pg_stat_activity"
-                         " WHERE datname = current_database () AND application_name = 'Involve'");
-  g_assert_false (involve_store_set_value (store, record, "title", g_variant_new_string ("After"), &error));
-  g_assert_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_IO);
+  /* Lost between two saves: the next one connects again and saves. */
+  pg_test_register_exec (reg, terminate);
+  set_string (store, record, "title", "After");
+
+  /* Lost, and the server lets nobody in any more. */
+  refuse = g_strdup_printf ("ALTER DATABASE %s ALLOW_CONNECTIONS false", reg->dbname);
+  allow = g_strdup_printf ("ALTER DATABASE %s ALLOW_CONNECTIONS true", reg->dbname);
+  postgres = pg_test_connect ("postgres", NULL);
+  pg_test_exec (postgres, refuse);
+  end_sessions = g_strdup_printf ("SELECT pg_terminate_backend (pid) FROM pg_stat_activity"
+                          " WHERE datname = '%s' AND application_name = 'Involve'", reg->dbname);
+  pg_test_exec (postgres, end_sessions);
+  g_assert_false (involve_store_set_value (store, record, "title", g_variant_new_string ("Lost"), &error));
+  g_assert_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_CONNECTION_LOST);
   g_test_message ("%s", error->message);
   g_assert_nonnull (strstr (error->message, "team register"));
   g_assert_null (strstr (error->message, TEST_PASSWORD));
   g_clear_error (&error);
-  g_assert_cmpstr (involve_record_get_string (record, "title"), ==, "Before");
-
-  /* Everything after fails the same way, and nothing crashes. */
-  g_assert_null (involve_store_create_record (store, "icb-14z45", &error));
-  g_assert_error (error, INVOLVE_STORE_ERROR, INVOLVE_STORE_ERROR_IO);
-  g_clear_error (&error);
+  g_assert_cmpstr (involve_record_get_string (record, "title"), ==, "After");
+  pg_test_exec (postgres, allow);
+  PQfinish (postgres);
 
   again = open_store (td->path, &error);
   g_assert_no_error (error);
   reloaded = involve_store_load_record (again, involve_record_get_uuid (record), 0, &error);
   g_assert_no_error (error);
-  g_assert_cmpstr (involve_record_get_string (reloaded, "title"), ==, "Before");
+  g_assert_cmpstr (involve_record_get_string (reloaded, "title"), ==, "After");
   g_assert_true (involve_store_verify (again, NULL, &error));
   g_assert_no_error (error);
 }
