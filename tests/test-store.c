@@ -8,7 +8,7 @@
 
 #include "store-test-util.h"
 #include "involve-db.h"
-#include "store-tamper-util.h"
+#include "server-attack-test-util.h"
 #include "involve-validate.h"
 
 /* Opening and migrations */
@@ -1367,15 +1367,17 @@ server_triggers_block_changes (const char *path)
     { "DELETE FROM audit", "42501", NO_AUDIT_WRITES },
     { "TRUNCATE audit", "42501", NO_AUDIT_WRITES },
   };
-  g_autofree char *before = tamper_server_state (path);
+  g_autofree char *before = server_digest (path);
 
   for (guint i = 0; i < G_N_ELEMENTS (writes); i++)
-    tamper_refused (path, writes[i].sql, writes[i].sqlstate, writes[i].words);
-  tamper_ways_round (path, "field_values", "field_values_locked", writes[0].sql, "23000", LOCKED_VALUES);
-  tamper_ways_round (path, "versions", "versions_life_cycle", "UPDATE versions SET fingerprint = 'x'",
-                     "23000", LOCKED_VERSION);
-  tamper_ways_round (path, "audit", "audit_no_change", "DELETE FROM audit WHERE id = 2", "42501", NO_AUDIT_WRITES);
-  tamper_assert_untouched (path, before);
+    assert_server_refuses_all (path, writes[i].sql, writes[i].sqlstate, writes[i].words);
+  assert_server_refuses_ways_round (path, "field_values", "field_values_locked", writes[0].sql,
+                                    "23000", LOCKED_VALUES);
+  assert_server_refuses_ways_round (path, "versions", "versions_life_cycle", "UPDATE versions SET fingerprint = 'x'",
+                                    "23000", LOCKED_VERSION);
+  assert_server_refuses_ways_round (path, "audit", "audit_no_change", "DELETE FROM audit WHERE id = 2",
+                                    "42501", NO_AUDIT_WRITES);
+  assert_server_untouched (path, before);
 }
 
 static void
@@ -1486,11 +1488,12 @@ server_tamper_value (const char *path,
                      const char *uuid,
                      const char *sql)
 {
-  g_autofree char *before = tamper_server_state (path);
+  g_autofree char *before = server_digest (path);
 
-  tamper_refused (path, sql, "23000", LOCKED_VALUES);
-  tamper_ways_round (path, "field_values", "field_values_locked", sql, "23000", LOCKED_VALUES);
-  tamper_assert_untouched (path, before);
+  assert_server_refuses_all (path, sql, "23000", LOCKED_VALUES);
+  assert_server_refuses_ways_round (path, "field_values", "field_values_locked", sql,
+                                    "23000", LOCKED_VALUES);
+  assert_server_untouched (path, before);
   assert_signed_title (path, uuid);
 }
 
@@ -1523,14 +1526,14 @@ server_tamper_value_and_audit (const char *path,
   const char *value = "UPDATE field_values SET value = '''Forged''' WHERE field_id = 'title'";
   const char *entry = "UPDATE audit SET new_value = '''Forged''' WHERE field_id = 'title'";
   g_autofree char *both = g_strdup_printf ("BEGIN; %s; %s; COMMIT", entry, value);
-  g_autofree char *before = tamper_server_state (path);
+  g_autofree char *before = server_digest (path);
 
-  tamper_refused (path, value, "23000", LOCKED_VALUES);
-  tamper_refused (path, entry, "42501", NO_AUDIT_WRITES);
-  tamper_refused (path, both, "42501", NO_AUDIT_WRITES);
-  tamper_ways_round (path, "audit", "audit_no_change", entry, "42501", NO_AUDIT_WRITES);
-  tamper_forged_entries_refused (path);
-  tamper_assert_untouched (path, before);
+  assert_server_refuses_all (path, value, "23000", LOCKED_VALUES);
+  assert_server_refuses_all (path, entry, "42501", NO_AUDIT_WRITES);
+  assert_server_refuses_all (path, both, "42501", NO_AUDIT_WRITES);
+  assert_server_refuses_ways_round (path, "audit", "audit_no_change", entry, "42501", NO_AUDIT_WRITES);
+  assert_server_refuses_forged_entries (path);
+  assert_server_untouched (path, before);
   assert_signed_title (path, uuid);
 }
 
@@ -1595,7 +1598,7 @@ static void
 server_tamper_audit (const char        *path,
                      const AuditTamper *tamper)
 {
-  g_autofree char *before = tamper_server_state (path);
+  g_autofree char *before = server_digest (path);
   g_autofree char *again = g_strdup_printf ("INSERT INTO audit SELECT * FROM audit WHERE id = %" G_GINT64_FORMAT,
                                             tamper->first_broken);
   g_autofree char *follows = g_strdup_printf ("audit entry %" G_GINT64_FORMAT " does not follow the last entry",
@@ -1606,13 +1609,14 @@ server_tamper_audit (const char        *path,
                                                    " signer, data, signature FROM audit_signatures LIMIT 1",
                                                    tamper->first_broken);
 
-  tamper_refused (path, tamper->sql, "42501", NO_AUDIT_WRITES);
-  tamper_refused (path, "TRUNCATE audit CASCADE", "42501", NO_AUDIT_WRITES);
-  tamper_refused (path, again, "23000", follows);
-  tamper_refused (path, signed_later, "23000", "a signature is kept with the audit entry it signs");
-  tamper_ways_round (path, "audit", "audit_no_change", tamper->sql, "42501", NO_AUDIT_WRITES);
-  tamper_forged_entries_refused (path);
-  tamper_assert_untouched (path, before);
+  assert_server_refuses_all (path, tamper->sql, "42501", NO_AUDIT_WRITES);
+  assert_server_refuses_all (path, "TRUNCATE audit CASCADE", "42501", NO_AUDIT_WRITES);
+  assert_server_refuses_all (path, again, "23000", follows);
+  assert_server_refuses_all (path, signed_later, "23000", "a signature is kept with the audit entry it signs");
+  assert_server_refuses_ways_round (path, "audit", "audit_no_change", tamper->sql,
+                                    "42501", NO_AUDIT_WRITES);
+  assert_server_refuses_forged_entries (path);
+  assert_server_untouched (path, before);
 }
 
 static void
@@ -1656,7 +1660,7 @@ test_tamper_rehashed_entry (void)
   hash = involve_audit_entry_compute_hash (entry);
   if (store_test_on_server ())
     {
-      g_autofree char *before = tamper_server_state (td->path);
+      g_autofree char *before = server_digest (td->path);
       g_autofree char *update = g_strdup_printf ("UPDATE audit SET details = 'rewritten', hash = '%s' WHERE id = 3",
                                                  hash);
       /* The rewritten entry 3 with its own hash, as a new entry ... */
@@ -1664,14 +1668,15 @@ test_tamper_rehashed_entry (void)
                                                 " record_uuid, version, field_id, old_value, new_value,"
                                                 " 'rewritten', prev_hash, '%s' FROM audit WHERE id = 3", hash);
       /* ... and rewritten at the end, hashed to follow entry 2. */
-      g_autofree char *relinked = tamper_audit_entry_sql ("session_user", "involve.now_usec ()",
-                                                          "(SELECT hash FROM audit WHERE id = 2)", "rewritten");
+      g_autofree char *relinked = server_forged_entry_sql ("session_user", "involve.now_usec ()",
+                                                           "(SELECT hash FROM audit WHERE id = 2)", "rewritten");
 
-      tamper_refused (td->path, update, "42501", NO_AUDIT_WRITES);
-      tamper_refused (td->path, again, "23000", "audit entry 3 does not follow the last entry");
-      tamper_refused (td->path, relinked, "23000", "does not carry the hash of entry");
-      tamper_ways_round (td->path, "audit", "audit_no_change", update, "42501", NO_AUDIT_WRITES);
-      tamper_assert_untouched (td->path, before);
+      assert_server_refuses_all (td->path, update, "42501", NO_AUDIT_WRITES);
+      assert_server_refuses_all (td->path, again, "23000", "audit entry 3 does not follow the last entry");
+      assert_server_refuses_all (td->path, relinked, "23000", "does not carry the hash of entry");
+      assert_server_refuses_ways_round (td->path, "audit", "audit_no_change", update,
+                                        "42501", NO_AUDIT_WRITES);
+      assert_server_untouched (td->path, before);
       return;
     }
   sql = g_strdup_printf (DROP_TRIGGERS "UPDATE audit SET details = 'rewritten', hash = '%s' WHERE id = 3;", hash);
@@ -2678,7 +2683,7 @@ server_tamper_imported (const char        *path,
                         const char *const *writes,
                         const char        *table)
 {
-  g_autofree char *before = tamper_server_state (path);
+  g_autofree char *before = server_digest (path);
   g_autofree char *trigger = g_strdup_printf ("%s_no_change", table);
   /* A trail of its own for an import entry that has none. */
   const char *bound = "INSERT INTO imported_trails (record_uuid, import_audit_id, source, imported_usec,"
@@ -2687,11 +2692,11 @@ server_tamper_imported (const char        *path,
                       " ORDER BY id LIMIT 1";
 
   for (guint i = 0; writes[i] != NULL; i++)
-    tamper_refused (path, writes[i], "42501", NO_IMPORTED_WRITES);
-  tamper_ways_round (path, table, trigger, writes[0], "42501", NO_IMPORTED_WRITES);
-  tamper_refused (path, APPEND_IMPORTED_ENTRY, "23000", "an imported audit trail is kept as it came");
-  tamper_refused (path, bound, "23000", "bound to the import entry appended for it");
-  tamper_assert_untouched (path, before);
+    assert_server_refuses_all (path, writes[i], "42501", NO_IMPORTED_WRITES);
+  assert_server_refuses_ways_round (path, table, trigger, writes[0], "42501", NO_IMPORTED_WRITES);
+  assert_server_refuses_all (path, APPEND_IMPORTED_ENTRY, "23000", "an imported audit trail is kept as it came");
+  assert_server_refuses_all (path, bound, "23000", "bound to the import entry appended for it");
+  assert_server_untouched (path, before);
 }
 
 static void
