@@ -68,3 +68,37 @@ cli_test_run_line (CliRun     *run,
   g_assert_no_error (error);
   cli_test_run_argv (run, (const char * const *) args);
 }
+
+char *
+cli_test_find_reference (const char *database,
+                         const char *status)
+{
+  g_auto(CliRun) run = { 0 };
+  g_auto(GStrv) lines = NULL;
+  char *found = NULL;
+
+  cli_test_run (&run, "--database", database, "list", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  lines = g_strsplit (run.out, "\n", -1);
+  for (guint i = 0; lines[i] != NULL && found == NULL; i++)
+    {
+      g_auto(GStrv) cells = g_strsplit (lines[i], "\t", 4);
+
+      if (g_strv_length (cells) >= 2 && g_str_equal (cells[1], status))
+        found = g_strdup (cells[0]);
+    }
+  g_assert_nonnull (found);
+  return found;
+}
+
+void
+cli_test_respond_signed_off (CliRun     *run,
+                             const char *request,
+                             const char *key,
+                             const char *passphrase_file,
+                             const char *response)
+{
+  cli_test_run (run, "signoff-respond", request, "--decision", "signed-off", "--key", key,
+                "--passphrase-file", passphrase_file, "--job-title", "Director of Strategy",
+                "--team", "Strategy", "--comments", "Agreed.", "--out", response, NULL);
+}

@@ -27,4 +27,18 @@ void cli_test_run       (CliRun             *run,
 void cli_test_run_line  (CliRun             *run,
                          const char         *line);
 
+/* The reference of the first record in @database's list with @status;
+ * fails the test when there is none. */
+char *cli_test_find_reference (const char         *database,
+                               const char         *status);
+
+/* Answers sign-off @request as signed off ("Agreed.", Director of
+ * Strategy, Strategy) with @key, unlocked by @passphrase_file, into
+ * @response; @run has the outcome. */
+void cli_test_respond_signed_off (CliRun          *run,
+                                  const char      *request,
+                                  const char      *key,
+                                  const char      *passphrase_file,
+                                  const char      *response);
+
 G_END_DECLS

@@ -118,6 +118,29 @@ pg_test_register_add_person (PgTestRegister *reg,
 }
 
 char *
+pg_test_register_new_person (PgTestRegister *reg,
+                             const char     *stem,
+                             InvolvePgRoles  roles)
+{
+  char *login = pg_test_unique_login (stem);
+
+  pg_test_register_add_person (reg, login, roles);
+  return login;
+}
+
+PgTestRegister *
+pg_test_register_new_with_person (const char     *label,
+                                  const char     *stem,
+                                  InvolvePgRoles  roles,
+                                  char          **login)
+{
+  PgTestRegister *reg = pg_test_register_new (label);
+
+  *login = pg_test_register_new_person (reg, stem, roles);
+  return reg;
+}
+
+char *
 pg_test_register_conninfo (PgTestRegister *reg,
                            const char     *login)
 {

@@ -29,6 +29,17 @@ PgTestRegister *pg_test_register_new       (const char      *label);
 void            pg_test_register_add_person (PgTestRegister *reg,
                                              const char     *login,
                                              InvolvePgRoles  roles);
+/* A new login of @stem (pg_test_unique_login ()) acting on @reg as
+ * @roles; returns the login. */
+char           *pg_test_register_new_person (PgTestRegister *reg,
+                                             const char     *stem,
+                                             InvolvePgRoles  roles);
+/* A new register @label with one new person of @stem acting as @roles,
+ * whose login goes to @login. */
+PgTestRegister *pg_test_register_new_with_person (const char     *label,
+                                                  const char     *stem,
+                                                  InvolvePgRoles  roles,
+                                                  char          **login);
 /* The connection string of @reg as @login (NULL: the superuser). */
 char           *pg_test_register_conninfo  (PgTestRegister  *reg,
                                             const char      *login);

@@ -15,29 +15,6 @@
 #include "common-test-util.h"
 #include "identity-test-util.h"
 
-/* The reference of the first record in the list with this status. */
-static char *
-find_reference (const char *database,
-                const char *status)
-{
-  g_auto(CliRun) run = { 0 };
-  g_auto(GStrv) lines = NULL;
-  char *found = NULL;
-
-  cli_test_run (&run, "--database", database, "list", NULL);
-  g_assert_cmpint (run.status, ==, 0);
-  lines = g_strsplit (run.out, "\n", -1);
-  for (guint i = 0; lines[i] != NULL && found == NULL; i++)
-    {
-      g_auto(GStrv) cells = g_strsplit (lines[i], "\t", 4);
-
-      if (g_strv_length (cells) >= 2 && g_str_equal (cells[1], status))
-        found = g_strdup (cells[0]);
-    }
-  g_assert_nonnull (found);
-  return found;
-}
-
 static void
 test_cli_journey (void)
 {
@@ -71,9 +48,9 @@ test_cli_journey (void)
   g_assert_cmpint (run.status, ==, 0);
   cli_test_run (&run, "--key", key, "key", "export-certificate", certificate, NULL);
   g_assert_cmpint (run.status, ==, 0);
-  signed_ref = find_reference (database, "signed-off");
-  awaiting_ref = find_reference (database, "awaiting-sign-off");
-  draft_ref = find_reference (database, "draft");
+  signed_ref = cli_test_find_reference (database, "signed-off");
+  awaiting_ref = cli_test_find_reference (database, "awaiting-sign-off");
+  draft_ref = cli_test_find_reference (database, "draft");
 
   /* Evidence PDFs, full and public, both checked against the register. */
   g_unsetenv ("INVOLVE_PASSPHRASE");
@@ -172,9 +149,7 @@ test_cli_journey (void)
   g_assert_true (g_file_set_contents (kim_pass, "test passphrase\n", -1, NULL));
   g_assert_true (g_file_set_contents (admin_pass, "involve-demo", -1, NULL));
 
-  cli_test_run (&run, "signoff-respond", request, "--decision", "signed-off", "--key", kim_key,
-                "--passphrase-file", kim_pass, "--job-title", "Director of Strategy",
-                "--team", "Strategy", "--comments", "Agreed.", "--out", response, NULL);
+  cli_test_respond_signed_off (&run, request, kim_key, kim_pass, response);
   g_assert_cmpint (run.status, ==, 0);
 
   /* Not trusted yet: refused, and the refusal is in the audit trail. */
@@ -238,7 +213,7 @@ test_cli_imported_history (void)
 
   cli_test_run (&run, "--database", a, "demo", NULL);
   g_assert_cmpint (run.status, ==, 0);
-  reference = find_reference (a, "signed-off");
+  reference = cli_test_find_reference (a, "signed-off");
   cli_test_run (&run, "--database", a, "export", reference, "--xml", a_xml, NULL);
   g_assert_cmpint (run.status, ==, 0);
   cli_test_run (&run, "--database", b, "--create", "import", a_xml, NULL);
@@ -303,8 +278,8 @@ test_cli_export_many_pdfs (void)
 
   cli_test_run (&run, "--database", database, "demo", NULL);
   g_assert_cmpint (run.status, ==, 0);
-  signed_ref = find_reference (database, "signed-off");
-  draft_ref = find_reference (database, "draft");
+  signed_ref = cli_test_find_reference (database, "signed-off");
+  draft_ref = cli_test_find_reference (database, "draft");
   signed_pdf = g_strdup_printf ("%s/%s.pdf", out, signed_ref);
   draft_pdf = g_strdup_printf ("%s/%s.pdf", out, draft_ref);
   public_pdf = g_strdup_printf ("%s/%s-public.pdf", out, signed_ref);
@@ -378,7 +353,7 @@ test_cli_show_last_change (void)
 
   cli_test_run (&run, "--database", database, "demo", NULL);
   g_assert_cmpint (run.status, ==, 0);
-  draft_ref = find_reference (database, "draft");
+  draft_ref = cli_test_find_reference (database, "draft");
 
   /* 2020-09-13 12:26:40 UTC, on the draft's latest version. */
   sql = g_strdup_printf ("UPDATE versions SET modified_usec = 1600000000000000"

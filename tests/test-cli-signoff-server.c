@@ -18,29 +18,6 @@
 #include "identity-test-util.h"
 #include "pg-test-util.h"
 
-/* The reference of the first record in @database's list with @status. */
-static char *
-find_reference (const char *database,
-                const char *status)
-{
-  g_auto(CliRun) run = { 0 };
-  g_auto(GStrv) lines = NULL;
-  char *found = NULL;
-
-  cli_test_run (&run, "--database", database, "list", NULL);
-  g_assert_cmpint (run.status, ==, 0);
-  lines = g_strsplit (run.out, "\n", -1);
-  for (guint i = 0; lines[i] != NULL && found == NULL; i++)
-    {
-      g_auto(GStrv) cells = g_strsplit (lines[i], "\t", 4);
-
-      if (g_strv_length (cells) >= 2 && g_str_equal (cells[1], status))
-        found = g_strdup (cells[0]);
-    }
-  g_assert_nonnull (found);
-  return found;
-}
-
 static void
 test_apply_on_server (void)
 {
@@ -56,8 +33,8 @@ test_apply_on_server (void)
   g_autofree char *exporter_cert = g_build_filename (td->dir, "exporter-cert.pem", NULL);
   g_autofree char *pdf = g_getenv ("SIGNOFF_SERVER_PDF") != NULL ? g_strdup (g_getenv ("SIGNOFF_SERVER_PDF"))
                                                                  : g_build_filename (td->dir, "evidence.pdf", NULL);
-  g_autofree char *officer_login = pg_test_unique_login ("officer");
-  g_autofree char *reviewer_login = pg_test_unique_login ("reviewer");
+  g_autofree char *officer_login = NULL;
+  g_autofree char *reviewer_login = NULL;
   g_autofree char *superuser = NULL;
   g_autofree char *officer = NULL;
   g_autofree char *reviewer = NULL;
@@ -68,9 +45,9 @@ test_apply_on_server (void)
 
   if (!pg_test_available ())
     return;
-  reg = pg_test_register_new ("signoff");
-  pg_test_register_add_person (reg, officer_login, INVOLVE_PG_ROLE_OFFICER | INVOLVE_PG_ROLE_ADMIN);
-  pg_test_register_add_person (reg, reviewer_login, INVOLVE_PG_ROLE_REVIEWER);
+  reg = pg_test_register_new_with_person ("signoff", "officer", INVOLVE_PG_ROLE_OFFICER | INVOLVE_PG_ROLE_ADMIN,
+                                          &officer_login);
+  reviewer_login = pg_test_register_new_person (reg, "reviewer", INVOLVE_PG_ROLE_REVIEWER);
   superuser = pg_test_register_conninfo (reg, NULL);
   officer = pg_test_register_conninfo (reg, officer_login);
   reviewer = pg_test_register_conninfo (reg, reviewer_login);
@@ -81,7 +58,7 @@ test_apply_on_server (void)
   g_assert_cmpint (run.status, ==, 0);
   cli_test_run (&run, "copy", "--from", demo, "--to", superuser, NULL);
   g_assert_cmpint (run.status, ==, 0);
-  awaiting = find_reference (officer, "awaiting-sign-off");
+  awaiting = cli_test_find_reference (officer, "awaiting-sign-off");
 
   /* The officer sends the request; the reviewer answers it offline. */
   cli_test_run (&run, "--database", officer, "signoff-request", awaiting, request, NULL);
@@ -90,9 +67,7 @@ test_apply_on_server (void)
   kim_key = test_identity_save ("kim", td->dir, &kim_cert);
   g_assert_true (g_file_set_contents (kim_pass, "test passphrase\n", -1, NULL));
   g_assert_true (g_file_set_contents (admin_pass, "involve-demo", -1, NULL));
-  cli_test_run (&run, "signoff-respond", request, "--decision", "signed-off", "--key", kim_key,
-                "--passphrase-file", kim_pass, "--job-title", "Director of Strategy",
-                "--team", "Strategy", "--comments", "Agreed.", "--out", response, NULL);
+  cli_test_respond_signed_off (&run, request, kim_key, kim_pass, response);
   g_assert_cmpint (run.status, ==, 0);
   cli_test_run (&run, "--database", officer, "trust", "add", kim_cert, "--role", "sign-off",
                 "--key", admin_key, "--passphrase-file", admin_pass, NULL);
@@ -106,7 +81,7 @@ test_apply_on_server (void)
   g_assert_nonnull (strstr (run.err, "a reviewer of the register who did not submit the record must apply it"));
   g_assert_nonnull (strstr (run.err, "only a reviewer of this register can sign off or return a record"));
   {
-    g_autofree char *still = find_reference (officer, "awaiting-sign-off");
+    g_autofree char *still = cli_test_find_reference (officer, "awaiting-sign-off");
 
     g_assert_cmpstr (still, ==, awaiting);
   }

@@ -22,6 +22,7 @@
 #include "involve-window-private.h"
 #include "involve-wizard-private.h"
 #include "pg-test-util.h"
+#include "server-store-test-util.h"
 
 static gint64
 admin_int (InvolveDb  *admin,
@@ -67,8 +68,7 @@ test_lost_while_typing (void)
   g_autoptr(GSettings) settings = NULL;
   g_autoptr(InvolveRecord) record = NULL;
   g_autoptr(InvolveRecord) stored = NULL;
-  g_autofree char *officer = pg_test_unique_login ("officer");
-  g_autofree char *conninfo = NULL;
+  g_autofree char *officer = NULL;
   g_autofree char *admin_conninfo = NULL;
   g_autofree char *sql = NULL;
   g_autofree char *shown = NULL;
@@ -79,16 +79,11 @@ test_lost_while_typing (void)
 
   if (!pg_test_available ())
     return;
-  reg = pg_test_register_new ("gui_reconnect");
-  pg_test_register_add_person (reg, officer, INVOLVE_PG_ROLE_OFFICER);
-  conninfo = pg_test_register_conninfo (reg, officer);
+  reg = pg_test_register_new_with_person ("gui_reconnect", "officer", INVOLVE_PG_ROLE_OFFICER, &officer);
   admin_conninfo = pg_test_register_conninfo (reg, NULL);
   admin = involve_db_connect_postgresql (admin_conninfo, &error);
   g_assert_no_error (error);
-  store = g_initable_new (INVOLVE_TYPE_STORE, NULL, &error, "path", conninfo, "auto-backup", FALSE,
-                          "profile-name", "Officer", NULL);
-  g_assert_no_error (error);
-  involve_store_set_identity (store, test_identity ("officer"));
+  store = server_store_open (reg, officer, "officer");
   record = involve_store_create_record (store, "icb-14z45", &error);
   g_assert_no_error (error);
   g_assert_true (involve_store_set_value (store, record, "title", g_variant_new_string ("Clinic move"), &error));

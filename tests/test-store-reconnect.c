@@ -12,10 +12,8 @@
 
 #include "involve-db.h"
 #include "pg-test-util.h"
+#include "server-store-test-util.h"
 #include "store-test-util.h"
-
-static InvolveStore *open_server (const char *conninfo,
-                                  const char *who);
 
 typedef struct
 {
@@ -31,19 +29,15 @@ fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *conninfo = NULL;
   g_autofree char *admin = NULL;
 
   if (!pg_test_available ())
     return;
-  f->reg = pg_test_register_new ("reconnect");
-  f->officer = pg_test_unique_login ("officer");
-  pg_test_register_add_person (f->reg, f->officer, INVOLVE_PG_ROLE_OFFICER);
+  f->reg = pg_test_register_new_with_person ("reconnect", "officer", INVOLVE_PG_ROLE_OFFICER, &f->officer);
   admin = pg_test_register_conninfo (f->reg, NULL);
   f->admin = involve_db_connect_postgresql (admin, &error);
   g_assert_no_error (error);
-  conninfo = pg_test_register_conninfo (f->reg, f->officer);
-  f->store = open_server (conninfo, "officer");
+  f->store = server_store_open (f->reg, f->officer, "officer");
   f->record = involve_store_create_record (f->store, "icb-14z45", &error);
   g_assert_no_error (error);
   set_string (f->store, f->record, "title", "Before");
@@ -58,21 +52,6 @@ fixture_tear_down (Fixture       *f,
   g_clear_pointer (&f->admin, involve_db_close);
   g_clear_pointer (&f->reg, pg_test_register_free);
   g_free (f->officer);
-}
-
-/* As the login of @conninfo, with @who's key (not open_store (): these
- * registers are the test's own, not the engine suites'). */
-static InvolveStore *
-open_server (const char *conninfo,
-             const char *who)
-{
-  g_autoptr(GError) error = NULL;
-  InvolveStore *store = g_initable_new (INVOLVE_TYPE_STORE, NULL, &error, "path", conninfo,
-                                        "auto-backup", FALSE, "profile-name", "Officer", NULL);
-
-  g_assert_no_error (error);
-  involve_store_set_identity (store, test_identity (who));
-  return store;
 }
 
 #define SKIP_WITHOUT_SERVER(f) G_STMT_START { if ((f)->store == NULL) return; } G_STMT_END
@@ -318,36 +297,6 @@ test_become_again (Fixture       *f,
   assert_verifies (f);
 }
 
-static void
-changed_cb (InvolveStore *store,
-            const char   *uuid,
-            GPtrArray    *seen)
-{
-  g_ptr_array_add (seen, g_strdup (uuid != NULL ? uuid : "(any)"));
-}
-
-static gboolean
-timeout_cb (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Runs the main loop until @seen has @n entries or @timeout_ms pass. */
-static void
-wait_for (GPtrArray *seen,
-          guint      n,
-          guint      timeout_ms)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add (timeout_ms, timeout_cb, &timed_out);
-
-  while (seen->len < n && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (!timed_out)
-    g_source_remove (id);
-}
-
 /* The change follower's connection goes: it comes back on a timer, says
  * that anything may have changed meanwhile, and follows again. */
 static void
@@ -359,16 +308,13 @@ test_follower (Fixture       *f,
   g_autoptr(InvolveStore) other = NULL;
   g_autoptr(InvolveRecord) theirs = NULL;
   g_autofree char *second = NULL;
-  g_autofree char *conninfo = NULL;
   int pid;
 
   SKIP_WITHOUT_SERVER (f);
-  second = pg_test_unique_login ("officer");
-  pg_test_register_add_person (f->reg, second, INVOLVE_PG_ROLE_OFFICER);
-  conninfo = pg_test_register_conninfo (f->reg, second);
-  other = open_server (conninfo, "other");
+  second = pg_test_register_new_person (f->reg, "officer", INVOLVE_PG_ROLE_OFFICER);
+  other = server_store_open (f->reg, second, "other");
 
-  g_signal_connect (f->store, "records-changed", G_CALLBACK (changed_cb), seen);
+  g_signal_connect (f->store, "records-changed", G_CALLBACK (server_store_changed_cb), seen);
   g_assert_true (involve_store_follow_changes (f->store, &error));
   g_assert_no_error (error);
   pid = involve_store_server_get_listener_pid (f->store);
@@ -379,7 +325,7 @@ test_follower (Fixture       *f,
   g_assert_no_error (error);
   set_string (other, theirs, "title", "Changed while away");
 
-  wait_for (seen, 1, 15000);
+  server_store_wait_for (seen, 1, 15000);
   g_assert_cmpuint (seen->len, ==, 1);
   g_assert_cmpstr (seen->pdata[0], ==, "(any)");
   g_assert_cmpint (involve_store_server_get_listener_pid (f->store), !=, pid);
@@ -387,7 +333,7 @@ test_follower (Fixture       *f,
 
   /* And follows again. */
   set_string (other, theirs, "title", "Changed once it was back");
-  wait_for (seen, 2, 10000);
+  server_store_wait_for (seen, 2, 10000);
   g_assert_cmpuint (seen->len, ==, 2);
   g_assert_cmpstr (seen->pdata[1], ==, involve_record_get_uuid (f->record));
 
@@ -396,12 +342,12 @@ test_follower (Fixture       *f,
   terminate (f, involve_store_server_get_backend_pid (f->store));
   set_string (f->store, f->record, "step1-explanation", "Own change");
   set_string (other, theirs, "title", "Their change");
-  wait_for (seen, 3, 10000);
+  server_store_wait_for (seen, 3, 10000);
   g_assert_cmpuint (seen->len, ==, 3);
   g_assert_cmpstr (seen->pdata[2], ==, involve_record_get_uuid (f->record));
   g_assert_cmpint (involve_store_server_get_listener_pid (f->store), ==, pid);
   /* Its own saves, on the new connection, are still not news to it. */
-  wait_for (seen, 4, 500);
+  server_store_wait_for (seen, 4, 500);
   g_assert_cmpuint (seen->len, ==, 3);
 }
 
@@ -435,7 +381,7 @@ test_follower_back_off (Fixture       *f,
   guint failures;
 
   SKIP_WITHOUT_SERVER (f);
-  g_signal_connect (f->store, "records-changed", G_CALLBACK (changed_cb), seen);
+  g_signal_connect (f->store, "records-changed", G_CALLBACK (server_store_changed_cb), seen);
   g_assert_true (involve_store_follow_changes (f->store, &error));
   g_assert_no_error (error);
   nologin = g_strdup_printf ("ALTER ROLE %s NOLOGIN", f->officer);
@@ -445,7 +391,7 @@ test_follower_back_off (Fixture       *f,
   terminate (f, involve_store_server_get_listener_pid (f->store));
 
   /* Tries at about 0.5 s and 1.5 s; the next not before 3.5 s. */
-  wait_for (seen, 1, 3000);
+  server_store_wait_for (seen, 1, 3000);
   failures = g_atomic_int_get (&follow_failures);
   g_test_message ("%u failed attempts in 3 s", failures);
   g_assert_cmpuint (seen->len, ==, 0);
@@ -457,7 +403,7 @@ test_follower_back_off (Fixture       *f,
   g_assert_no_error (error);
 
   pg_test_register_exec (f->reg, login);
-  wait_for (seen, 1, 15000);
+  server_store_wait_for (seen, 1, 15000);
   g_assert_cmpuint (seen->len, ==, 1);
   g_assert_cmpstr (seen->pdata[0], ==, "(any)");
   g_assert_cmpint (involve_store_server_get_listener_pid (f->store), >, 0);

@@ -39,9 +39,7 @@ fixture_setup (Fixture       *f,
   if (!pg_test_available ())
     return;
   f->dir = test_dir_new ();
-  f->reg = pg_test_register_new ("auth");
-  f->login = pg_test_unique_login ("pwtest");
-  pg_test_register_add_person (f->reg, f->login, INVOLVE_PG_ROLE_OFFICER);
+  f->reg = pg_test_register_new_with_person ("auth", "pwtest", INVOLVE_PG_ROLE_OFFICER, &f->login);
   /* The cluster asks members of pwtest for their password. */
   sql = g_strdup_printf ("ALTER ROLE %s PASSWORD '%s'; GRANT pwtest TO %s", f->login, RIGHT_PASSWORD, f->login);
   pg_test_register_exec (f->reg, sql);

@@ -8,6 +8,7 @@
 #include "involve-store-involvement.h"
 #include "involve-store-report.h"
 #include "pg-test-util.h"
+#include "server-store-test-util.h"
 #include "store-test-util.h"
 
 static void
@@ -18,14 +19,13 @@ test_open_and_edit (void)
   g_autoptr(InvolveRecord) record = NULL;
   g_autoptr(InvolveRecord) loaded = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *officer = pg_test_unique_login ("officer");
+  g_autofree char *officer = NULL;
   g_autofree char *conninfo = NULL;
   g_autofree char *shown = NULL;
 
   if (!pg_test_available ())
     return;
-  reg = pg_test_register_new ("edit");
-  pg_test_register_add_person (reg, officer, INVOLVE_PG_ROLE_OFFICER);
+  reg = pg_test_register_new_with_person ("edit", "officer", INVOLVE_PG_ROLE_OFFICER, &officer);
   conninfo = pg_test_register_conninfo (reg, officer);
 
   store = open_store (conninfo, &error);
@@ -96,11 +96,8 @@ two_people_setup (TwoPeople     *f,
   memset (f, 0, sizeof *f);
   if (!pg_test_available ())
     return;
-  f->reg = pg_test_register_new (setup->label);
-  f->first_login = pg_test_unique_login ("officer");
-  f->second_login = pg_test_unique_login (setup->second_stem);
-  pg_test_register_add_person (f->reg, f->first_login, setup->first_roles);
-  pg_test_register_add_person (f->reg, f->second_login, setup->second_roles);
+  f->reg = pg_test_register_new_with_person (setup->label, "officer", setup->first_roles, &f->first_login);
+  f->second_login = pg_test_register_new_person (f->reg, setup->second_stem, setup->second_roles);
   f->first = open_as (f->reg, f->first_login, "officer");
   f->second = open_as (f->reg, f->second_login, setup->second_key);
 }
@@ -154,15 +151,14 @@ test_search (void)
   g_autoptr(InvolveRecord) second = NULL;
   g_autoptr(GPtrArray) listed = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *officer = pg_test_unique_login ("officer");
+  g_autofree char *officer = NULL;
   g_auto(GStrv) organisations = NULL;
   InvolveStoreQuery query;
   guint total = 0;
 
   if (!pg_test_available ())
     return;
-  reg = pg_test_register_new ("search");
-  pg_test_register_add_person (reg, officer, INVOLVE_PG_ROLE_OFFICER);
+  reg = pg_test_register_new_with_person ("search", "officer", INVOLVE_PG_ROLE_OFFICER, &officer);
   store = open_as (reg, officer, "officer");
 
   first = involve_store_create_record (store, "icb-14z45", &error);
@@ -267,13 +263,14 @@ test_self_sign_off (void)
   g_autoptr(InvolveStore) store = NULL;
   g_autoptr(InvolveSignOff) sign_off = reviewer ("Sam Reviewer", "sam.reviewer@example.org");
   g_autoptr(GError) error = NULL;
-  g_autofree char *both = pg_test_unique_login ("both");
+  g_autofree char *both = NULL;
   g_autofree char *uuid = NULL;
 
   if (!pg_test_available ())
     return;
-  reg = pg_test_register_new ("self");
-  pg_test_register_add_person (reg, both, INVOLVE_PG_ROLE_OFFICER | INVOLVE_PG_ROLE_REVIEWER | INVOLVE_PG_ROLE_ADMIN);
+  reg = pg_test_register_new_with_person ("self", "both",
+                                          INVOLVE_PG_ROLE_OFFICER | INVOLVE_PG_ROLE_REVIEWER | INVOLVE_PG_ROLE_ADMIN,
+                                          &both);
   store = open_as (reg, both, "officer");
   uuid = submitted_record (store);
   trust_reviewer (store);
@@ -315,38 +312,6 @@ test_officer_cannot_sign_off (TwoPeople     *f,
 }
 
 static void
-changed_cb (InvolveStore *store,
-            const char   *uuid,
-            gpointer      data)
-{
-  GPtrArray *seen = data;
-
-  g_ptr_array_add (seen, g_strdup (uuid != NULL ? uuid : "(all)"));
-}
-
-static gboolean
-timeout_cb (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Iterates the main context until @seen has @n entries or 5 s pass. */
-static void
-wait_for (GPtrArray *seen,
-          guint      n,
-          guint      timeout_ms)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add (timeout_ms, timeout_cb, &timed_out);
-
-  while (seen->len < n && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (!timed_out)
-    g_source_remove (id);
-}
-
-static void
 test_records_changed (TwoPeople     *f,
                       gconstpointer  data)
 {
@@ -359,7 +324,7 @@ test_records_changed (TwoPeople     *f,
   g_autoptr(GError) error = NULL;
 
   REQUIRE_SERVER (f);
-  g_signal_connect (a, "records-changed", G_CALLBACK (changed_cb), seen);
+  g_signal_connect (a, "records-changed", G_CALLBACK (server_store_changed_cb), seen);
   g_assert_true (involve_store_follow_changes (a, &error));
   g_assert_no_error (error);
 
@@ -367,13 +332,13 @@ test_records_changed (TwoPeople     *f,
   own = involve_store_create_record (a, "icb-14z45", &error);
   g_assert_no_error (error);
   set_string (a, own, "title", "Mine");
-  wait_for (seen, 1, 1000);
+  server_store_wait_for (seen, 1, 1000);
   g_assert_cmpuint (seen->len, ==, 0);
 
   theirs = involve_store_load_record (b, involve_record_get_uuid (own), 0, &error);
   g_assert_no_error (error);
   set_string (b, theirs, "title", "Changed by B");
-  wait_for (seen, 1, 5000);
+  server_store_wait_for (seen, 1, 5000);
   g_assert_cmpuint (seen->len, >=, 1);
   g_assert_cmpstr (seen->pdata[0], ==, involve_record_get_uuid (own));
 
@@ -390,7 +355,7 @@ test_no_backups (void)
   g_autoptr(PgTestRegister) reg = NULL;
   g_autoptr(InvolveStore) store = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *officer = pg_test_unique_login ("officer");
+  g_autofree char *officer = NULL;
   g_autofree char *conninfo = NULL;
   g_autofree char *here = g_get_current_dir ();
   g_autofree char *dir = g_dir_make_tmp ("involve-pg-XXXXXX", &error);
@@ -400,8 +365,7 @@ test_no_backups (void)
   if (!pg_test_available ())
     return;
   g_assert_no_error (error);
-  reg = pg_test_register_new ("backups");
-  pg_test_register_add_person (reg, officer, INVOLVE_PG_ROLE_OFFICER);
+  reg = pg_test_register_new_with_person ("backups", "officer", INVOLVE_PG_ROLE_OFFICER, &officer);
   conninfo = pg_test_register_conninfo (reg, officer);
   g_assert_cmpint (g_chdir (dir), ==, 0);
 
@@ -498,14 +462,13 @@ test_no_clock_no_write (void)
   g_autoptr(InvolveRecord) record = NULL;
   g_autoptr(GPtrArray) audit = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *officer = pg_test_unique_login ("officer");
+  g_autofree char *officer = NULL;
   g_autofree char *conninfo = NULL;
   guint entries;
 
   if (!pg_test_available ())
     return;
-  reg = pg_test_register_new ("clock");
-  pg_test_register_add_person (reg, officer, INVOLVE_PG_ROLE_OFFICER);
+  reg = pg_test_register_new_with_person ("clock", "officer", INVOLVE_PG_ROLE_OFFICER, &officer);
   conninfo = pg_test_register_conninfo (reg, officer);
   store = open_store (conninfo, &error);
   g_assert_no_error (error);
