@@ -30,14 +30,6 @@ void          involve_store_set_engine_hooks  (InvolveStoreValidateFunc validate
  * in a thread instead of while opening. */
 void          involve_store_set_check_on_open_max (gint64 bytes);
 
-/* On a team register opened by a superuser (the test cluster's), acts
- * from now on as @login: "SET SESSION AUTHORIZATION" makes it the
- * session user, with that login's rights only, and the store takes it as
- * the acting account.  Lets one test become each person in turn. */
-gboolean      involve_store_server_become     (InvolveStore  *self,
-                                               const char    *login,
-                                               GError       **error);
-
 /* The server processes of a team register's connections as the store
  * knows them (0 without one): the register's, and the change
  * follower's.  For tests that end them, as a server restart would. */

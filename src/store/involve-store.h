@@ -241,6 +241,13 @@ const char    *involve_store_get_path            (InvolveStore  *self);
 /* Whether the register is a team register on a PostgreSQL server (its
  * path is a connection string) rather than a file. */
 gboolean       involve_store_is_server           (InvolveStore  *self);
+/* On a team register opened by a superuser, acts from now on as @login:
+ * "SET SESSION AUTHORIZATION" makes it the session user, with that
+ * login's rights only, and the store takes it as the acting account.
+ * For `involve-cli demo` (two demo people) and the tests. */
+gboolean       involve_store_server_become       (InvolveStore  *self,
+                                                  const char    *login,
+                                                  GError       **error);
 /* Where the register is, fit to show: the file, or the server's
  * connection string without any password. */
 char          *involve_store_dup_display_location (InvolveStore *self);
